@@ -1,0 +1,128 @@
+/* The Pod as the scheduler and the node agent see it (a subset of v1.Pod,
+ * with upstream field names in the comments). Pods are reference counted:
+ * the store, the scheduler's queue and cache and the node agent each hold a
+ * reference. A pod's spec never changes once shared; status fields do. */
+#pragma once
+#include <glib.h>
+#include "sched/resources.h"
+#include "sched/labels.h"
+#include "sched/taints.h"
+#include "sched/affinity.h"
+
+#define KS_DEFAULT_SCHEDULER_NAME "default-scheduler"
+
+typedef enum { KS_PROTOCOL_TCP = 0, KS_PROTOCOL_UDP, KS_PROTOCOL_SCTP } KsProtocol;
+gboolean ks_protocol_from_string(const char *s, KsProtocol *out);
+const char *ks_protocol_to_string(KsProtocol p);
+
+typedef struct {
+  char *name;           /* may be NULL */
+  gint32 container_port;
+  gint32 host_port;     /* 0: none */
+  KsProtocol protocol;  /* default TCP */
+  char *host_ip;        /* may be NULL (= 0.0.0.0) */
+} KsContainerPort;
+
+typedef struct {
+  char *name;
+  char *image;
+  KsResourceList requests; /* after API defaulting: a limit without a request sets the request */
+  KsResourceList limits;
+  GArray *ports;           /* of KsContainerPort; may be NULL */
+  gboolean restart_always; /* init container with restartPolicy: Always (a sidecar) */
+} KsContainer;
+
+void ks_container_clear(KsContainer *c);
+
+typedef enum {
+  KS_VOLUME_OTHER = 0,
+  KS_VOLUME_EMPTY_DIR,
+  KS_VOLUME_HOST_PATH,
+  KS_VOLUME_PVC,
+  KS_VOLUME_CONFIG_MAP,
+  KS_VOLUME_SECRET,
+  KS_VOLUME_PROJECTED,
+  KS_VOLUME_DOWNWARD_API,
+  KS_VOLUME_GCE_PD,
+  KS_VOLUME_AWS_EBS,
+  KS_VOLUME_AZURE_DISK,
+  KS_VOLUME_CSI,
+  KS_VOLUME_ISCSI,
+  KS_VOLUME_RBD,
+  KS_VOLUME_NFS,
+} KsVolumeSource;
+
+typedef struct {
+  char *name;
+  KsVolumeSource source;
+  char *ref;         /* claimName, configMap/secret name, hostPath path, pdName, volumeID, CSI driver */
+  gboolean read_only;
+  gint64 size_limit; /* emptyDir.sizeLimit in bytes; 0 when unset */
+} KsVolume;
+
+void ks_volume_clear(KsVolume *v);
+
+typedef enum {
+  KS_POD_PENDING = 0,
+  KS_POD_RUNNING,
+  KS_POD_SUCCEEDED,
+  KS_POD_FAILED,
+  KS_POD_UNKNOWN,
+} KsPodPhase;
+const char *ks_pod_phase_to_string(KsPodPhase p);
+gboolean ks_pod_phase_from_string(const char *s, KsPodPhase *out);
+
+typedef enum { KS_RESTART_ALWAYS = 0, KS_RESTART_ON_FAILURE, KS_RESTART_NEVER } KsRestartPolicy;
+gboolean ks_restart_policy_from_string(const char *s, KsRestartPolicy *out);
+
+typedef enum {
+  KS_PREEMPT_LOWER_PRIORITY = 0, /* PreemptLowerPriority (default) */
+  KS_PREEMPT_NEVER,
+} KsPreemptionPolicy;
+
+typedef struct {
+  gint ref_count;
+  /* metadata */
+  char *name;
+  char *namespace;            /* "default" when absent */
+  char *uid;                  /* may be NULL */
+  KsLabels labels;
+  KsLabels annotations;
+  gint64 creation_timestamp_us; /* metadata.creationTimestamp, 0 when absent */
+  /* spec */
+  GArray *containers;         /* of KsContainer */
+  GArray *init_containers;    /* of KsContainer; may be NULL */
+  KsResourceList overhead;    /* spec.overhead (empty when unset) */
+  char *node_name;            /* spec.nodeName; NULL when unset */
+  KsLabels node_selector;     /* spec.nodeSelector */
+  char *scheduler_name;       /* default "default-scheduler" */
+  gboolean has_priority;
+  gint32 priority;            /* spec.priority (0 when unset) */
+  char *priority_class_name;  /* may be NULL */
+  KsPreemptionPolicy preemption_policy;
+  GArray *tolerations;        /* of KsToleration; may be NULL */
+  KsAffinity *affinity;       /* may be NULL */
+  GArray *topology_spread_constraints; /* of KsTopologySpreadConstraint; may be NULL */
+  GArray *volumes;            /* of KsVolume; may be NULL */
+  char **scheduling_gates;    /* NULL-terminated names; NULL when none */
+  KsRestartPolicy restart_policy; /* default Always */
+  gint64 termination_grace_period_seconds; /* default 30 */
+  gboolean host_network;
+  /* status */
+  KsPodPhase phase;
+  char *nominated_node_name;  /* status.nominatedNodeName; may be NULL */
+} KsPod;
+
+KsPod *ks_pod_new(const char *ns, const char *name); /* transfer full; refcount 1 */
+KsPod *ks_pod_ref(KsPod *p);
+void ks_pod_unref(KsPod *p);
+/* A deep copy with refcount 1 (a template instantiated into a new pod). transfer full */
+KsPod *ks_pod_copy(const KsPod *p);
+KsContainer *ks_pod_add_container(KsPod *p, const char *name, gboolean init);
+
+/* Effective pod request (kube-semantics 2.1): max(sum of app containers and
+ * sidecars, max over init containers) + overhead. out is initialised here. */
+void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);
+/* The "non-zero" cpu/memory request used by scoring (2.2): containers without
+ * an entry count 100m / 200Mi. */
+void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory);

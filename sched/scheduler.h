@@ -1,0 +1,75 @@
+/* The scheduler's public face: what a host (the simulator or the live shim)
+ * calls. The scheduler knows nothing of events: the host tells it about
+ * nodes and pods, asks it to run one scheduling cycle at time `now`, and
+ * asks when it next needs to be woken (backoff expiry, unschedulable flush).
+ * Times are int64 microseconds of the host's clock.
+ */
+#pragma once
+#include <glib.h>
+#include "sched/objects.h"
+
+typedef struct KsScheduler KsScheduler;
+
+typedef struct {
+  guint64 seed;                     /* tie-break stream */
+  gint32 percentage_of_nodes_to_score; /* 0 = adaptive (upstream default) */
+  gint64 pod_initial_backoff_us;    /* default 1 s */
+  gint64 pod_max_backoff_us;        /* default 10 s */
+  gint64 pod_max_in_unschedulable_us; /* default 5 min */
+} KsSchedConfig;
+
+void ks_sched_config_init_defaults(KsSchedConfig *c);
+
+typedef enum {
+  KS_SCHED_RESULT_NONE = 0,      /* nothing to do: the active queue is empty */
+  KS_SCHED_RESULT_SCHEDULED,     /* pod assumed on node; host must bind (or call forget) */
+  KS_SCHED_RESULT_UNSCHEDULABLE, /* no node fits; the pod went back to the queue */
+  KS_SCHED_RESULT_ERROR,         /* internal error; pod went to backoff */
+} KsSchedResultKind;
+
+typedef struct {
+  KsSchedResultKind kind;
+  KsPod *pod;          /* borrowed: the pod this cycle was about (NULL for NONE) */
+  const char *node;    /* borrowed: chosen node (SCHEDULED) */
+  gint32 nodes_examined;
+  gint32 feasible_nodes;
+  gint32 attempts;     /* this pod's attempts so far, this one included */
+  char *message;       /* owned by the scheduler until the next cycle: e.g.
+                          "0/3 nodes are available: 3 Insufficient cpu." */
+} KsSchedResult;
+
+/* transfer full */
+KsScheduler *ks_sched_new(const KsSchedConfig *config, GError **error);
+void ks_sched_free(KsScheduler *s);
+
+/* Cluster state, as the informers would deliver it. */
+void ks_sched_add_node(KsScheduler *s, KsNode *node, gint64 now);    /* takes a ref */
+void ks_sched_update_node(KsScheduler *s, KsNode *node, gint64 now); /* same name; takes a ref */
+void ks_sched_remove_node(KsScheduler *s, const char *name, gint64 now);
+
+/* A pod the scheduler should place (spec.nodeName unset, its schedulerName
+ * served by this scheduler). Takes a ref. */
+void ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now);
+/* A pod bound to a node (by this scheduler, confirmed by the host, or created
+ * with spec.nodeName): its resources count on the node. Takes a ref. */
+void ks_sched_add_assigned_pod(KsScheduler *s, KsPod *pod, const char *node, gint64 now);
+/* A pod left the cluster or finished (terminal pods do not hold resources).
+ * Frees its resources and moves unschedulable pods that may now fit. */
+void ks_sched_remove_pod(KsScheduler *s, KsPod *pod, gint64 now);
+
+/* One scheduling cycle (ScheduleOne). The assumed pod's resources count at
+ * once; the host confirms with ks_sched_bind_done(). */
+void ks_sched_schedule_one(KsScheduler *s, gint64 now, KsSchedResult *out);
+/* The binding cycle finished. ok=FALSE forgets the assumed pod and requeues it. */
+void ks_sched_bind_done(KsScheduler *s, KsPod *pod, gboolean ok, gint64 now);
+
+/* Moves backoff-expired pods to the active queue and flushes pods that have
+ * waited longer than pod_max_in_unschedulable. */
+void ks_sched_tick(KsScheduler *s, gint64 now);
+/* Number of pods in the active queue. */
+guint ks_sched_active_len(const KsScheduler *s);
+/* Pods waiting in any queue (active, backoff, unschedulable). */
+guint ks_sched_pending_len(const KsScheduler *s);
+/* The earliest time > now at which ks_sched_tick would move a pod, or
+ * G_MAXINT64 when nothing waits on time. */
+gint64 ks_sched_next_wakeup(const KsScheduler *s, gint64 now);

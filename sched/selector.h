@@ -1,0 +1,65 @@
+/* Label selectors (metav1.LabelSelector) and node selectors (v1.NodeSelector).
+ *
+ * Upstream semantics: a nil label selector matches nothing, an empty one
+ * matches everything; NotIn and DoesNotExist match when the key is absent;
+ * Gt/Lt (node selectors only) compare the label and the single value as
+ * integers and fail when either does not parse.
+ */
+#pragma once
+#include <glib.h>
+#include "sched/labels.h"
+
+typedef enum {
+  KS_SELECTOR_OP_IN,
+  KS_SELECTOR_OP_NOT_IN,
+  KS_SELECTOR_OP_EXISTS,
+  KS_SELECTOR_OP_DOES_NOT_EXIST,
+  KS_SELECTOR_OP_GT,
+  KS_SELECTOR_OP_LT,
+} KsSelectorOp;
+
+/* "In", "NotIn", ... ; FALSE for anything else. */
+gboolean ks_selector_op_from_string(const char *s, KsSelectorOp *out);
+const char *ks_selector_op_to_string(KsSelectorOp op);
+
+typedef struct {
+  char *key;
+  KsSelectorOp op;
+  char **values; /* NULL-terminated; owned; may be NULL for Exists/DoesNotExist */
+} KsSelectorRequirement;
+
+void ks_selector_requirement_clear(KsSelectorRequirement *r);
+gboolean ks_selector_requirement_matches(const KsSelectorRequirement *r, const KsLabels *labels);
+
+typedef struct {
+  KsLabels match_labels;
+  GArray *match_expressions; /* of KsSelectorRequirement (clear func set); may be NULL */
+} KsLabelSelector;
+
+KsLabelSelector *ks_label_selector_new(void); /* transfer full; empty (matches all) */
+void ks_label_selector_free(KsLabelSelector *s);
+KsLabelSelector *ks_label_selector_copy(const KsLabelSelector *s); /* transfer full; NULL->NULL */
+/* NULL selector matches nothing. */
+gboolean ks_label_selector_matches(const KsLabelSelector *s, const KsLabels *labels);
+gboolean ks_label_selector_is_empty(const KsLabelSelector *s);
+
+typedef struct {
+  GArray *match_expressions; /* of KsSelectorRequirement; may be NULL */
+  GArray *match_fields;      /* of KsSelectorRequirement (key "metadata.name"); may be NULL */
+} KsNodeSelectorTerm;
+
+void ks_node_selector_term_clear(KsNodeSelectorTerm *t);
+void ks_node_selector_term_copy(KsNodeSelectorTerm *dst, const KsNodeSelectorTerm *src);
+/* A term with no requirements matches nothing. */
+gboolean ks_node_selector_term_matches(const KsNodeSelectorTerm *t, const KsLabels *node_labels,
+                                       const char *node_name);
+
+typedef struct {
+  GArray *terms; /* of KsNodeSelectorTerm (ORed); owned */
+} KsNodeSelector;
+
+KsNodeSelector *ks_node_selector_new(void); /* transfer full */
+void ks_node_selector_free(KsNodeSelector *s);
+KsNodeSelector *ks_node_selector_copy(const KsNodeSelector *s);
+gboolean ks_node_selector_matches(const KsNodeSelector *s, const KsLabels *node_labels,
+                                  const char *node_name);
