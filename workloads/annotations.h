@@ -1,0 +1,46 @@
+/* The pod annotations and node labels the simulator reads or writes.
+ *
+ * A pod manifest says what a pod asks for, not how long it runs; the
+ * simulator needs that too, so it reads it from annotations (which the API
+ * server keeps verbatim and a real cluster ignores, so the same manifests
+ * load unchanged in both). Documented in docs/formats.md.
+ *
+ *   ksim.io/run-time       Go duration: how long the containers run once the
+ *                          pod is Running; then the pod Succeeds. Absent: the
+ *                          pod runs until the end of the simulation (a service).
+ *   ksim.io/start-latency  Go duration from bind to Running (image pull,
+ *                          container start). Absent: 1s.
+ *
+ * Generators write the run time they sample into ksim.io/run-time, so the
+ * node agent has one way to read run times.
+ */
+#pragma once
+#include <glib.h>
+#include "sched/pod.h"
+
+#define KS_ANNOTATION_RUN_TIME "ksim.io/run-time"
+#define KS_ANNOTATION_START_LATENCY "ksim.io/start-latency"
+/* Set on every node built from a Scenario node pool: the pool's name. */
+#define KS_LABEL_NODE_POOL "ksim.io/node-pool"
+/* Set on every node by the kubelet upstream (and by us): the node's name. */
+#define KS_LABEL_HOSTNAME "kubernetes.io/hostname"
+
+#define KS_DEFAULT_START_LATENCY_US ((gint64)1000000)
+/* run_time_us when the pod has no ksim.io/run-time: it never finishes by itself. */
+#define KS_RUN_TIME_FOREVER ((gint64)-1)
+
+#define KS_ANNOTATION_ERROR (ks_annotation_error_quark())
+GQuark ks_annotation_error_quark(void);
+typedef enum { KS_ANNOTATION_ERROR_INVALID } KsAnnotationError;
+
+typedef struct {
+  gint64 run_time_us;      /* >= 0, or KS_RUN_TIME_FOREVER */
+  gint64 start_latency_us; /* >= 0 */
+} KsPodTiming;
+
+/* Reads both annotations. On error `out` is untouched and the message names
+ * the pod and the annotation:
+ *   pod default/web-0: annotation ksim.io/run-time: "5x" is not a duration (...) */
+gboolean ks_pod_read_timing(const KsPod *pod, KsPodTiming *out, GError **error);
+/* Writes ksim.io/run-time in the shortest exact form ("1m30.5s"). */
+void ks_pod_set_run_time(KsPod *pod, gint64 run_time_us);
