@@ -74,3 +74,38 @@ typedef struct {
 } KsTopologySpreadConstraint;
 
 void ks_topology_spread_constraint_clear(KsTopologySpreadConstraint *c);
+
+/* ---- additions: constructors, copies, array helpers ------------------------
+ * Every *_array_new returns an empty GArray with the element clear func set,
+ * so g_array_unref frees the elements' contents. Copies are deep; *_copy of a
+ * struct into dst expects dst uninitialised; pointer copies map NULL->NULL. */
+void ks_preferred_scheduling_term_clear(KsPreferredSchedulingTerm *t);
+void ks_preferred_scheduling_term_copy(KsPreferredSchedulingTerm *dst,
+                                       const KsPreferredSchedulingTerm *src);
+GArray *ks_preferred_scheduling_term_array_new(void); /* transfer full */
+
+KsNodeAffinity *ks_node_affinity_new(void);                    /* transfer full */
+void ks_node_affinity_free(KsNodeAffinity *na);
+KsNodeAffinity *ks_node_affinity_copy(const KsNodeAffinity *na); /* transfer full */
+
+void ks_pod_affinity_term_copy(KsPodAffinityTerm *dst, const KsPodAffinityTerm *src);
+GArray *ks_pod_affinity_term_array_new(void); /* transfer full */
+/* The namespace half of ks_pod_affinity_term_matches. */
+gboolean ks_pod_affinity_term_selects_namespace(const KsPodAffinityTerm *t, const char *owner_ns,
+                                                const char *pod_ns, const KsLabels *ns_labels);
+
+void ks_weighted_pod_affinity_term_clear(KsWeightedPodAffinityTerm *t);
+void ks_weighted_pod_affinity_term_copy(KsWeightedPodAffinityTerm *dst,
+                                        const KsWeightedPodAffinityTerm *src);
+GArray *ks_weighted_pod_affinity_term_array_new(void); /* transfer full */
+
+KsPodAffinity *ks_pod_affinity_new(void);                   /* transfer full */
+void ks_pod_affinity_free(KsPodAffinity *pa);
+KsPodAffinity *ks_pod_affinity_copy(const KsPodAffinity *pa); /* transfer full */
+
+KsAffinity *ks_affinity_copy(const KsAffinity *a); /* transfer full; NULL->NULL */
+
+void ks_topology_spread_constraint_copy(KsTopologySpreadConstraint *dst,
+                                        const KsTopologySpreadConstraint *src);
+GArray *ks_topology_spread_constraint_array_new(void);              /* transfer full */
+GArray *ks_topology_spread_constraint_array_copy(const GArray *src); /* transfer full */

@@ -19,3 +19,7 @@ void ks_labels_copy(KsLabels *dst, const KsLabels *src); /* dst uninitialised */
 void ks_labels_set(KsLabels *l, const char *key, const char *value); /* replaces */
 const char *ks_labels_get(const KsLabels *l, const char *key); /* NULL if absent */
 gboolean ks_labels_has(const KsLabels *l, const char *key);
+/* TRUE if key was present (and is now gone). */
+gboolean ks_labels_remove(KsLabels *l, const char *key);
+/* Same keys with the same values. */
+gboolean ks_labels_equal(const KsLabels *a, const KsLabels *b);

@@ -63,3 +63,34 @@ void ks_node_selector_free(KsNodeSelector *s);
 KsNodeSelector *ks_node_selector_copy(const KsNodeSelector *s);
 gboolean ks_node_selector_matches(const KsNodeSelector *s, const KsLabels *node_labels,
                                   const char *node_name);
+
+/* ---- additions: validity, copies, builders --------------------------------
+ * A requirement upstream's labels.NewRequirement would reject (In/NotIn
+ * without values, Exists/DoesNotExist with values, Gt/Lt without exactly one
+ * integer value) is invalid: it never matches and makes its label selector or
+ * node selector term match nothing. */
+gboolean ks_selector_requirement_is_valid(const KsSelectorRequirement *r);
+void ks_selector_requirement_copy(KsSelectorRequirement *dst,
+                                  const KsSelectorRequirement *src); /* dst uninitialised */
+/* Go strconv.ParseInt(s, 10, 64): optional sign, digits only, in range. */
+gboolean ks_selector_parse_int64(const char *s, gint64 *out);
+
+/* An empty GArray of KsSelectorRequirement with its clear func set. */
+GArray *ks_selector_requirement_array_new(void);                 /* transfer full */
+GArray *ks_selector_requirement_array_copy(const GArray *src);   /* transfer full; NULL->NULL */
+
+/* Appends a requirement (copies key and the NULL-terminated values, which may
+ * be NULL); creates match_expressions if needed. */
+void ks_label_selector_add_expression(KsLabelSelector *s, const char *key, KsSelectorOp op,
+                                      const char *const *values);
+/* FALSE if an expression is invalid or uses Gt/Lt (not LabelSelector operators). */
+gboolean ks_label_selector_is_valid(const KsLabelSelector *s);
+
+void ks_node_selector_term_add_expression(KsNodeSelectorTerm *t, const char *key, KsSelectorOp op,
+                                          const char *const *values);
+void ks_node_selector_term_add_field(KsNodeSelectorTerm *t, const char *key, KsSelectorOp op,
+                                     const char *const *values);
+/* FALSE if upstream would reject the term (then it matches no node). */
+gboolean ks_node_selector_term_is_valid(const KsNodeSelectorTerm *t);
+/* Appends an empty term and returns it (valid until the next append). */
+KsNodeSelectorTerm *ks_node_selector_add_term(KsNodeSelector *s);

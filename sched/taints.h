@@ -40,3 +40,11 @@ void ks_toleration_copy(KsToleration *dst, const KsToleration *src);
 gboolean ks_toleration_tolerates(const KsToleration *tol, const KsTaint *taint);
 /* TRUE if any of the n tolerations tolerates taint. */
 gboolean ks_tolerations_tolerate(const KsToleration *tols, guint n, const KsTaint *taint);
+
+/* ---- additions ------------------------------------------------------------ */
+void ks_taint_copy(KsTaint *dst, const KsTaint *src); /* dst uninitialised */
+/* upstream Taint.MatchTaint: same key and effect (value ignored). */
+gboolean ks_taint_matches(const KsTaint *a, const KsTaint *b);
+/* Deep copies of GArrays of KsTaint / KsToleration, clear func set. */
+GArray *ks_taint_array_copy(const GArray *src);      /* transfer full; NULL->NULL */
+GArray *ks_toleration_array_copy(const GArray *src); /* transfer full; NULL->NULL */
