@@ -1,0 +1,429 @@
+/* The object store and its watches.
+ *
+ * Objects. One GTree per kind, ordered by (namespace, name) byte-wise, whose
+ * keys and values are the stored objects themselves (the tree holds one
+ * reference). A balanced tree rather than a hash table buys the ordered list
+ * for free: list and foreach are in-order walks, and listing one namespace
+ * is a lower-bound search plus a walk, with no sort. Lookups are O(log n)
+ * string compares, cheap next to what the callers do with the object.
+ * An object and its two strings are one allocation.
+ *
+ * Copy on write. A stored object is never modified: update stores a new one
+ * in the same tree node (g_tree_replace swaps key and value) and drops the
+ * tree's reference to the old one. Whoever holds the old one keeps a
+ * consistent snapshot, which is what lets watch events carry old and new.
+ *
+ * Revisions. One counter per store, bumped by every create, update and
+ * delete, as etcd's revision. An object's resource_version is the revision of
+ * the write that made it; a delete takes a revision too but the DELETED event
+ * carries the object as last stored (objects are immutable).
+ *
+ * Watch delivery. Each change queues, for every active watcher of the kind
+ * in registration order, a Delivery {watcher, type, old, new} on a FIFO
+ * owned by the store, and one engine event at the current time whose data is
+ * the store itself. Delivery events are scheduled at non-decreasing times
+ * with increasing engine sequence numbers, so the engine runs them in exactly
+ * FIFO order: the event's handler delivers the head, and its destroy notify
+ * (which the engine calls right after the handler, or on cancel, or when the
+ * engine is freed) pops the head and drops its references. That keeps the
+ * per-change cost at one array append per watcher, with no allocation in
+ * steady state, and makes both teardown orders safe: freeing the engine pops
+ * every Delivery; freeing the store cancels its pending engine events.
+ * Unwatch marks the watcher inactive, so its queued deliveries are skipped
+ * (its user_data may be gone); watcher records are kept until the store is
+ * freed, as watch churn is rare.
+ */
+#include "sim/store.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(ks-store-error-quark, ks_store_error)
+
+static const struct {
+  const char *resource;
+  gboolean namespaced;
+} kind_info[KS_STORE_N_KINDS] = {
+  [KS_STORE_POD] = {"pods", TRUE},
+  [KS_STORE_NODE] = {"nodes", FALSE},
+  [KS_STORE_NAMESPACE] = {"namespaces", FALSE},
+  [KS_STORE_PRIORITY_CLASS] = {"priorityclasses", FALSE},
+  [KS_STORE_DEPLOYMENT] = {"deployments", TRUE},
+  [KS_STORE_REPLICA_SET] = {"replicasets", TRUE},
+  [KS_STORE_JOB] = {"jobs", TRUE},
+  [KS_STORE_POD_DISRUPTION_BUDGET] = {"poddisruptionbudgets", TRUE},
+};
+
+const char *ks_store_kind_to_string(KsStoreKind kind) {
+  g_return_val_if_fail((guint)kind < KS_STORE_N_KINDS, "unknown");
+  return kind_info[kind].resource;
+}
+
+gboolean ks_store_kind_is_namespaced(KsStoreKind kind) {
+  g_return_val_if_fail((guint)kind < KS_STORE_N_KINDS, FALSE);
+  return kind_info[kind].namespaced;
+}
+
+const char *ks_watch_event_type_to_string(KsWatchEventType type) {
+  switch (type) {
+  case KS_WATCH_ADDED: return "ADDED";
+  case KS_WATCH_MODIFIED: return "MODIFIED";
+  case KS_WATCH_DELETED: return "DELETED";
+  }
+  return "UNKNOWN";
+}
+
+/* --- objects ------------------------------------------------------------ */
+
+/* transfer full. The strings live in the same block, after the struct. */
+static KsStoreObject *object_new(KsStoreKind kind, const char *ns, const char *name, guint64 rv,
+                                 gpointer data, GDestroyNotify free_data) {
+  gsize ns_len = strlen(ns) + 1, name_len = strlen(name) + 1;
+  KsStoreObject *o = g_malloc(sizeof *o + ns_len + name_len);
+  char *strings = (char *)(o + 1);
+  memcpy(strings, ns, ns_len);
+  memcpy(strings + ns_len, name, name_len);
+  *o = (KsStoreObject){.kind = kind,
+                       .namespace = strings,
+                       .name = strings + ns_len,
+                       .resource_version = rv,
+                       .data = data,
+                       .free_data = free_data,
+                       .ref_count = 1};
+  return o;
+}
+
+KsStoreObject *ks_store_object_ref(const KsStoreObject *obj) {
+  g_return_val_if_fail(obj != NULL, NULL);
+  KsStoreObject *o = (KsStoreObject *)obj;
+  o->ref_count++;
+  return o;
+}
+
+void ks_store_object_unref(KsStoreObject *obj) {
+  if (!obj)
+    return;
+  g_return_if_fail(obj->ref_count > 0);
+  if (--obj->ref_count > 0)
+    return;
+  if (obj->free_data)
+    obj->free_data(obj->data);
+  g_free(obj);
+}
+
+static int object_cmp(gconstpointer a, gconstpointer b, gpointer unused) {
+  const KsStoreObject *x = a, *y = b;
+  int c = strcmp(x->namespace, y->namespace);
+  return c ? c : strcmp(x->name, y->name);
+}
+
+/* --- the store ---------------------------------------------------------- */
+
+typedef struct {
+  KsWatchFn fn;
+  gpointer user_data;
+  KsStoreKind kind;
+  gboolean active;
+} Watcher;
+
+typedef struct {
+  guint watch_id;
+  KsWatchEventType type;
+  KsStoreObject *old_obj; /* owned reference or NULL */
+  KsStoreObject *new_obj; /* owned reference or NULL */
+  guint64 event_id;
+} Delivery;
+
+struct KsStore {
+  KsEngine *engine;                          /* borrowed; NULL: no watches */
+  GTree *objects[KS_STORE_N_KINDS];
+  GArray *watchers;                          /* Watcher; watch id = index + 1 */
+  GArray *kind_watchers[KS_STORE_N_KINDS];   /* active watch ids, registration order */
+  GArray *queue;                             /* Delivery FIFO; live from queue_head on */
+  guint queue_head;
+  guint64 revision;
+};
+
+KsStore *ks_store_new(KsEngine *engine) {
+  KsStore *s = g_new0(KsStore, 1);
+  s->engine = engine;
+  for (int k = 0; k < KS_STORE_N_KINDS; k++) {
+    s->objects[k] = g_tree_new_full(object_cmp, NULL, NULL,
+                                    (GDestroyNotify)ks_store_object_unref);
+    s->kind_watchers[k] = g_array_new(FALSE, FALSE, sizeof(guint));
+  }
+  s->watchers = g_array_new(FALSE, FALSE, sizeof(Watcher));
+  s->queue = g_array_new(FALSE, FALSE, sizeof(Delivery));
+  return s;
+}
+
+static gsize queue_len(const KsStore *s) { return s->queue->len - s->queue_head; }
+
+void ks_store_free(KsStore *s) {
+  if (!s)
+    return;
+  /* Each cancel runs delivery_pop (the destroy notify), which pops the head. */
+  while (queue_len(s) > 0) {
+    Delivery *d = &g_array_index(s->queue, Delivery, s->queue_head);
+    if (!ks_engine_cancel(s->engine, d->event_id)) {
+      g_critical("ks_store_free: watch event %" G_GUINT64_FORMAT " was not pending", d->event_id);
+      break;
+    }
+  }
+  for (guint i = s->queue_head; i < s->queue->len; i++) {
+    Delivery *d = &g_array_index(s->queue, Delivery, i);
+    ks_store_object_unref(d->old_obj);
+    ks_store_object_unref(d->new_obj);
+  }
+  for (int k = 0; k < KS_STORE_N_KINDS; k++) {
+    g_tree_unref(s->objects[k]);
+    g_array_free(s->kind_watchers[k], TRUE);
+  }
+  g_array_free(s->watchers, TRUE);
+  g_array_free(s->queue, TRUE);
+  g_free(s);
+}
+
+guint64 ks_store_revision(const KsStore *s) { return s->revision; }
+
+/* --- watch delivery ----------------------------------------------------- */
+
+/* Engine handler: delivers the FIFO head (see the top comment for why the
+ * head is this event's Delivery). */
+static void delivery_run(KsEngine *e, gpointer data) {
+  KsStore *s = data;
+  g_return_if_fail(queue_len(s) > 0);
+  /* Copy: the handler may queue more deliveries (moving the array) or watch. */
+  Delivery d = g_array_index(s->queue, Delivery, s->queue_head);
+  Watcher w = g_array_index(s->watchers, Watcher, d.watch_id - 1);
+  if (w.active)
+    w.fn(s, d.type, d.old_obj, d.new_obj, w.user_data);
+}
+
+/* Engine destroy notify: pops the head and drops its references. */
+static void delivery_pop(gpointer data) {
+  KsStore *s = data;
+  g_return_if_fail(queue_len(s) > 0);
+  Delivery d = g_array_index(s->queue, Delivery, s->queue_head);
+  s->queue_head++;
+  if (s->queue_head == s->queue->len) {
+    g_array_set_size(s->queue, 0);
+    s->queue_head = 0;
+  } else if (s->queue_head >= 1024 && s->queue_head * 2 >= s->queue->len) {
+    /* Compact when the dead prefix dominates: amortised O(1) per pop. */
+    g_array_remove_range(s->queue, 0, s->queue_head);
+    s->queue_head = 0;
+  }
+  ks_store_object_unref(d.old_obj);
+  ks_store_object_unref(d.new_obj);
+}
+
+static void notify(KsStore *s, KsStoreKind kind, KsWatchEventType type, KsStoreObject *old_obj,
+                   KsStoreObject *new_obj) {
+  GArray *ids = s->kind_watchers[kind];
+  for (guint i = 0; i < ids->len; i++) {
+    Delivery d = {.watch_id = g_array_index(ids, guint, i),
+                  .type = type,
+                  .old_obj = old_obj ? ks_store_object_ref(old_obj) : NULL,
+                  .new_obj = new_obj ? ks_store_object_ref(new_obj) : NULL};
+    g_array_append_val(s->queue, d);
+    guint64 id = ks_engine_schedule(s->engine, ks_engine_now(s->engine), delivery_run, s,
+                                    delivery_pop);
+    g_array_index(s->queue, Delivery, s->queue->len - 1).event_id = id;
+  }
+}
+
+guint ks_store_watch(KsStore *s, KsStoreKind kind, KsWatchFn fn, gpointer user_data) {
+  g_return_val_if_fail(s != NULL && fn != NULL, 0);
+  g_return_val_if_fail((guint)kind < KS_STORE_N_KINDS, 0);
+  g_return_val_if_fail(s->engine != NULL, 0);
+  Watcher w = {.fn = fn, .user_data = user_data, .kind = kind, .active = TRUE};
+  g_array_append_val(s->watchers, w);
+  guint id = s->watchers->len;
+  g_array_append_val(s->kind_watchers[kind], id);
+  return id;
+}
+
+gboolean ks_store_unwatch(KsStore *s, guint watch_id) {
+  g_return_val_if_fail(s != NULL, FALSE);
+  if (watch_id == 0 || watch_id > s->watchers->len)
+    return FALSE;
+  Watcher *w = &g_array_index(s->watchers, Watcher, watch_id - 1);
+  if (!w->active)
+    return FALSE;
+  w->active = FALSE;
+  GArray *ids = s->kind_watchers[w->kind];
+  for (guint i = 0; i < ids->len; i++) {
+    if (g_array_index(ids, guint, i) == watch_id) {
+      g_array_remove_index(ids, i); /* keeps registration order */
+      break;
+    }
+  }
+  return TRUE;
+}
+
+gsize ks_store_pending_events(const KsStore *s) { return queue_len(s); }
+
+/* --- writes ------------------------------------------------------------- */
+
+/* "default/web-1" for namespaced keys, "node-1" otherwise; for messages. */
+static void set_key_error(GError **error, KsStoreError code, KsStoreKind kind, const char *ns,
+                          const char *name, const char *what) {
+  g_set_error(error, KS_STORE_ERROR, code, "%s \"%s%s%s\" %s", kind_info[kind].resource, ns,
+              *ns ? "/" : "", name, what);
+}
+
+/* Checks the key; on success *ns is the namespace with NULL read as "". */
+static gboolean validate_key(KsStoreKind kind, const char **ns, const char *name,
+                             GError **error) {
+  if ((guint)kind >= KS_STORE_N_KINDS) {
+    g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_INVALID, "unknown object kind %d",
+                (int)kind);
+    return FALSE;
+  }
+  if (!*ns)
+    *ns = "";
+  if (!name || !*name) {
+    g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_INVALID,
+                "%s: resource name may not be empty", kind_info[kind].resource);
+    return FALSE;
+  }
+  if (kind_info[kind].namespaced && !**ns) {
+    set_key_error(error, KS_STORE_ERROR_INVALID, kind, "", name,
+                  "is invalid: namespace may not be empty");
+    return FALSE;
+  }
+  if (!kind_info[kind].namespaced && **ns) {
+    set_key_error(error, KS_STORE_ERROR_INVALID, kind, *ns, name,
+                  "is invalid: a cluster-scoped resource has no namespace");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static KsStoreObject *lookup(const KsStore *s, KsStoreKind kind, const char *ns,
+                             const char *name) {
+  KsStoreObject key = {.namespace = ns, .name = name};
+  return g_tree_lookup(s->objects[kind], &key);
+}
+
+/* Finds the object a write or delete applies to, checking expected_rv. */
+static KsStoreObject *lookup_for_write(KsStore *s, KsStoreKind kind, const char *ns,
+                                       const char *name, guint64 expected_rv, GError **error) {
+  KsStoreObject *cur = lookup(s, kind, ns, name);
+  if (!cur) {
+    set_key_error(error, KS_STORE_ERROR_NOT_FOUND, kind, ns, name, "not found");
+    return NULL;
+  }
+  if (expected_rv && cur->resource_version != expected_rv) {
+    g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_CONFLICT,
+                "Operation cannot be fulfilled on %s \"%s%s%s\": the object has been modified "
+                "(resourceVersion %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT
+                "); please apply your changes to the latest version and try again",
+                kind_info[kind].resource, ns, *ns ? "/" : "", name, cur->resource_version,
+                expected_rv);
+    return NULL;
+  }
+  return cur;
+}
+
+static guint64 reject(gpointer data, GDestroyNotify free_data) {
+  if (free_data)
+    free_data(data);
+  return 0;
+}
+
+guint64 ks_store_create(KsStore *s, KsStoreKind kind, const char *namespace, const char *name,
+                        gpointer data, GDestroyNotify free_data, GError **error) {
+  g_return_val_if_fail(s != NULL, reject(data, free_data));
+  if (!validate_key(kind, &namespace, name, error))
+    return reject(data, free_data);
+  if (lookup(s, kind, namespace, name)) {
+    set_key_error(error, KS_STORE_ERROR_ALREADY_EXISTS, kind, namespace, name, "already exists");
+    return reject(data, free_data);
+  }
+  KsStoreObject *obj = object_new(kind, namespace, name, ++s->revision, data, free_data);
+  g_tree_insert(s->objects[kind], obj, obj);
+  notify(s, kind, KS_WATCH_ADDED, NULL, obj);
+  return obj->resource_version;
+}
+
+guint64 ks_store_update(KsStore *s, KsStoreKind kind, const char *namespace, const char *name,
+                        gpointer data, GDestroyNotify free_data, guint64 expected_rv,
+                        GError **error) {
+  g_return_val_if_fail(s != NULL, reject(data, free_data));
+  if (!validate_key(kind, &namespace, name, error))
+    return reject(data, free_data);
+  KsStoreObject *old = lookup_for_write(s, kind, namespace, name, expected_rv, error);
+  if (!old)
+    return reject(data, free_data);
+  KsStoreObject *obj = object_new(kind, namespace, name, ++s->revision, data, free_data);
+  /* Our own reference: namespace and name may be old's strings, and the
+   * watchers need old after the tree lets go of it. */
+  ks_store_object_ref(old);
+  g_tree_replace(s->objects[kind], obj, obj); /* drops the tree's reference to old */
+  notify(s, kind, KS_WATCH_MODIFIED, old, obj);
+  ks_store_object_unref(old);
+  return obj->resource_version;
+}
+
+gboolean ks_store_delete(KsStore *s, KsStoreKind kind, const char *namespace, const char *name,
+                         guint64 expected_rv, GError **error) {
+  g_return_val_if_fail(s != NULL, FALSE);
+  if (!validate_key(kind, &namespace, name, error))
+    return FALSE;
+  KsStoreObject *old = lookup_for_write(s, kind, namespace, name, expected_rv, error);
+  if (!old)
+    return FALSE;
+  s->revision++;
+  ks_store_object_ref(old);
+  g_tree_remove(s->objects[kind], old);
+  notify(s, kind, KS_WATCH_DELETED, old, NULL);
+  ks_store_object_unref(old);
+  return TRUE;
+}
+
+/* --- reads -------------------------------------------------------------- */
+
+const KsStoreObject *ks_store_get(const KsStore *s, KsStoreKind kind, const char *namespace,
+                                  const char *name) {
+  g_return_val_if_fail(s != NULL && (guint)kind < KS_STORE_N_KINDS, NULL);
+  if (!name)
+    return NULL;
+  return lookup(s, kind, namespace ? namespace : "", name);
+}
+
+/* First node of namespace ns (all namespaces when NULL), or NULL. */
+static GTreeNode *first_node(const KsStore *s, KsStoreKind kind, const char *ns) {
+  if (!ns)
+    return g_tree_node_first(s->objects[kind]);
+  KsStoreObject key = {.namespace = ns, .name = ""};
+  GTreeNode *n = g_tree_lower_bound(s->objects[kind], &key);
+  return n && !strcmp(((KsStoreObject *)g_tree_node_key(n))->namespace, ns) ? n : NULL;
+}
+
+static gboolean in_namespace(GTreeNode *n, const char *ns) {
+  return !ns || !strcmp(((KsStoreObject *)g_tree_node_key(n))->namespace, ns);
+}
+
+GPtrArray *ks_store_list(const KsStore *s, KsStoreKind kind, const char *namespace) {
+  g_return_val_if_fail(s != NULL && (guint)kind < KS_STORE_N_KINDS, NULL);
+  guint n = namespace ? 0 : (guint)g_tree_nnodes(s->objects[kind]);
+  GPtrArray *out = g_ptr_array_new_full(n, (GDestroyNotify)ks_store_object_unref);
+  for (GTreeNode *node = first_node(s, kind, namespace); node && in_namespace(node, namespace);
+       node = g_tree_node_next(node))
+    g_ptr_array_add(out, ks_store_object_ref(g_tree_node_key(node)));
+  return out;
+}
+
+void ks_store_foreach(const KsStore *s, KsStoreKind kind, KsStoreForeachFn fn,
+                      gpointer user_data) {
+  g_return_if_fail(s != NULL && fn != NULL && (guint)kind < KS_STORE_N_KINDS);
+  for (GTreeNode *node = g_tree_node_first(s->objects[kind]); node; node = g_tree_node_next(node))
+    if (!fn(g_tree_node_key(node), user_data))
+      return;
+}
+
+guint ks_store_count(const KsStore *s, KsStoreKind kind) {
+  g_return_val_if_fail(s != NULL && (guint)kind < KS_STORE_N_KINDS, 0);
+  return (guint)g_tree_nnodes(s->objects[kind]);
+}
