@@ -336,16 +336,74 @@ static gboolean pool_count(Loader *L, const KsYamlNode *m, const char *path, KsN
   return TRUE;
 }
 
+/* A node template may leave metadata.name out (the nodes are then named
+ * after the pool), but the manifest decoder, rightly for a real Node, wants
+ * one. So an unnamed template is decoded through a view of it whose metadata
+ * has name: <pool>. The view borrows every original node; only the few nodes
+ * and arrays made here are freed by named_view_free. */
+typedef struct {
+  KsYamlNode root, metadata, key, value, name_key;
+} NamedView;
+
+static void view_node(KsYamlNode *n, const KsYamlNode *like, KsYamlKind kind, const char *text) {
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  n->line = like->line;
+  n->column = like->column;
+  n->scalar = (char *)text;
+  n->expanded = 1;
+  if (kind != KS_YAML_SCALAR)
+    n->items = g_ptr_array_new();
+}
+
+static const KsYamlNode *named_view(NamedView *v, const KsYamlNode *t, const char *name) {
+  const KsYamlNode *md = get(t, "metadata");
+  if (md && (md->kind != KS_YAML_MAPPING || get(md, "name")))
+    return t; /* named already, or broken: the decoder reports it */
+  view_node(&v->root, t, KS_YAML_MAPPING, NULL);
+  view_node(&v->metadata, md ? md : t, KS_YAML_MAPPING, NULL);
+  view_node(&v->key, t, KS_YAML_SCALAR, "metadata");
+  view_node(&v->name_key, t, KS_YAML_SCALAR, "name");
+  view_node(&v->value, t, KS_YAML_SCALAR, name);
+  for (guint i = 0; i < ks_yaml_len(t); i++)
+    if (g_strcmp0(ks_yaml_key(t, i), "metadata")) {
+      g_ptr_array_add(v->root.items, t->items->pdata[2 * i]);
+      g_ptr_array_add(v->root.items, t->items->pdata[2 * i + 1]);
+    }
+  g_ptr_array_add(v->root.items, &v->key);
+  g_ptr_array_add(v->root.items, &v->metadata);
+  for (guint i = 0; md && i < md->items->len; i++)
+    g_ptr_array_add(v->metadata.items, md->items->pdata[i]);
+  g_ptr_array_add(v->metadata.items, &v->name_key);
+  g_ptr_array_add(v->metadata.items, &v->value);
+  return &v->root;
+}
+
+static void named_view_free(NamedView *v, const KsYamlNode *used) {
+  if (used != &v->root)
+    return;
+  g_ptr_array_free(v->root.items, TRUE);
+  g_ptr_array_free(v->metadata.items, TRUE);
+}
+
+static KsNode *decode_node_template(Loader *L, const KsYamlNode *t, const char *path,
+                                    const char *pool_name) {
+  NamedView v;
+  const KsYamlNode *n = named_view(&v, t, pool_name);
+  KsNode *node = ks_manifest_decode_node(n, L->file, path, L->error);
+  named_view_free(&v, n);
+  return node;
+}
+
 static gboolean pool_template(Loader *L, const KsYamlNode *m, const char *path, KsNodePool *pool) {
   const KsYamlNode *t = get(m, "template");
   if (!t)
     return missing(L, m, path, "template");
   char *p = field_path(path, "template");
   gboolean ok = expect_mapping(L, t, p) && check_kind(L, t, p, "Node") &&
-                (pool->template = ks_manifest_decode_node(t, L->file, p, L->error)) != NULL;
+                (pool->template = decode_node_template(L, t, p, pool->name)) != NULL;
   if (ok) {
-    const char *name = pool->template->name;
-    pool->prefix = g_strdup(name && *name ? name : pool->name);
+    pool->prefix = g_strdup(pool->template->name);
     ks_labels_set(&pool->template->labels, KS_LABEL_NODE_POOL, pool->name);
     if (!is_dns_name(pool->prefix, 240, TRUE))
       ok = fail(L, t, p, "node name prefix \"%s\" is not a valid DNS-1123 subdomain", pool->prefix);
