@@ -183,6 +183,8 @@ void ks_store_free(KsStore *s) {
   g_free(s);
 }
 
+KsEngine *ks_store_get_engine(const KsStore *s) { return s->engine; }
+
 guint64 ks_store_revision(const KsStore *s) { return s->revision; }
 
 /* --- watch delivery ----------------------------------------------------- */

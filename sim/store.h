@@ -76,6 +76,9 @@ KsStore *ks_store_new(KsEngine *engine);
  * every object. NULL is a no-op. */
 void ks_store_free(KsStore *s);
 
+/* transfer none: the engine given to ks_store_new() (watch handlers use it
+ * to schedule follow-up work). */
+KsEngine *ks_store_get_engine(const KsStore *s);
 /* The revision of the last change, 0 before the first. */
 guint64 ks_store_revision(const KsStore *s);
 

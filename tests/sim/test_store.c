@@ -257,6 +257,7 @@ static void assert_lines(const WatchLog *log, const char *const *want, guint n) 
 static void test_watch_events_in_order(void **state) {
   KsEngine *e = ks_engine_new();
   KsStore *s = ks_store_new(e);
+  assert_ptr_equal(ks_store_get_engine(s), e);
   WatchLog log = {g_ptr_array_new_with_free_func(g_free)};
   Watcher a = {&log, "A"}, b = {&log, "B"}, c = {&log, "C"};
   assert_true(ks_store_watch(s, KS_STORE_POD, on_change, &a) > 0);
