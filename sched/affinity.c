@@ -17,9 +17,11 @@
  * Nothing); an empty one ({}) matches every namespace, even one whose labels
  * are unknown. A NULL labelSelector matches no pod.
  *
- * matchLabelKeys / mismatchLabelKeys are not evaluated here: upstream the
- * API server folds them into labelSelector when the pod is created, so the
- * scheduler only ever sees the merged selector. The loader must do the same.
+ * matchLabelKeys / mismatchLabelKeys are not evaluated by the matcher:
+ * upstream the API server folds them into labelSelector once, when the pod
+ * is created (key In (pod's value) / key NotIn (pod's value); keys the pod
+ * lacks and nil selectors are left alone). ks_affinity_apply_label_keys does
+ * that fold; whoever creates a pod calls it exactly once.
  */
 #include "sched/affinity.h"
 
@@ -126,6 +128,31 @@ gboolean ks_pod_affinity_term_matches(const KsPodAffinityTerm *t, const char *ow
                                       const KsLabels *ns_labels) {
   return ks_pod_affinity_term_selects_namespace(t, owner_ns, pod_ns, ns_labels) &&
          ks_label_selector_matches(t->label_selector, pod_labels);
+}
+
+void ks_pod_affinity_term_apply_label_keys(KsPodAffinityTerm *t, const KsLabels *pod_labels) {
+  ks_label_selector_add_label_keys(t->label_selector, t->match_label_keys, KS_SELECTOR_OP_IN,
+                                   pod_labels);
+  ks_label_selector_add_label_keys(t->label_selector, t->mismatch_label_keys,
+                                   KS_SELECTOR_OP_NOT_IN, pod_labels);
+}
+
+static void pod_affinity_apply_label_keys(KsPodAffinity *pa, const KsLabels *pod_labels) {
+  if (pa == NULL)
+    return;
+  for (guint i = 0; pa->required != NULL && i < pa->required->len; i++)
+    ks_pod_affinity_term_apply_label_keys(&g_array_index(pa->required, KsPodAffinityTerm, i),
+                                          pod_labels);
+  for (guint i = 0; pa->preferred != NULL && i < pa->preferred->len; i++)
+    ks_pod_affinity_term_apply_label_keys(
+        &g_array_index(pa->preferred, KsWeightedPodAffinityTerm, i).term, pod_labels);
+}
+
+void ks_affinity_apply_label_keys(KsAffinity *a, const KsLabels *pod_labels) {
+  if (a == NULL)
+    return;
+  pod_affinity_apply_label_keys(a->pod_affinity, pod_labels);
+  pod_affinity_apply_label_keys(a->pod_anti_affinity, pod_labels);
 }
 
 static void pod_affinity_term_clear_func(gpointer p) {

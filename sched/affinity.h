@@ -109,3 +109,10 @@ void ks_topology_spread_constraint_copy(KsTopologySpreadConstraint *dst,
                                         const KsTopologySpreadConstraint *src);
 GArray *ks_topology_spread_constraint_array_new(void);              /* transfer full */
 GArray *ks_topology_spread_constraint_array_copy(const GArray *src); /* transfer full */
+
+/* Fold matchLabelKeys (In) and mismatchLabelKeys (NotIn) into the term's
+ * labelSelector using the owning pod's labels, as the API server does once at
+ * pod creation (MatchLabelKeysInPodAffinity). Call once per pod, not per copy. */
+void ks_pod_affinity_term_apply_label_keys(KsPodAffinityTerm *t, const KsLabels *pod_labels);
+/* The same for every pod (anti-)affinity term of a; NULL is a no-op. */
+void ks_affinity_apply_label_keys(KsAffinity *a, const KsLabels *pod_labels);

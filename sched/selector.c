@@ -237,6 +237,20 @@ void ks_label_selector_add_expression(KsLabelSelector *s, const char *key, KsSel
   requirement_array_append(&s->match_expressions, key, op, values);
 }
 
+/* Upstream applyLabelKeysToLabelSelector: keys the pod lacks are skipped. */
+void ks_label_selector_add_label_keys(KsLabelSelector *s, char *const *keys, KsSelectorOp op,
+                                      const KsLabels *pod_labels) {
+  if (s == NULL)
+    return; /* a nil selector stays nil: it matches nothing anyway */
+  for (char *const *k = keys; k != NULL && *k != NULL; k++) {
+    const char *v = ks_labels_get(pod_labels, *k);
+    if (v == NULL)
+      continue;
+    const char *one[] = {v, NULL};
+    ks_label_selector_add_expression(s, *k, op, one);
+  }
+}
+
 gboolean ks_label_selector_is_empty(const KsLabelSelector *s) {
   return s != NULL && s->match_labels.n == 0 && array_len(s->match_expressions) == 0;
 }

@@ -94,3 +94,8 @@ void ks_node_selector_term_add_field(KsNodeSelectorTerm *t, const char *key, KsS
 gboolean ks_node_selector_term_is_valid(const KsNodeSelectorTerm *t);
 /* Appends an empty term and returns it (valid until the next append). */
 KsNodeSelectorTerm *ks_node_selector_add_term(KsNodeSelector *s);
+/* For each key the pod has, AND "key op (pod's value)" into s (upstream
+ * applyLabelKeysToLabelSelector, used for matchLabelKeys with In and
+ * mismatchLabelKeys with NotIn). NULL s is left alone. */
+void ks_label_selector_add_label_keys(KsLabelSelector *s, char *const *keys, KsSelectorOp op,
+                                      const KsLabels *pod_labels);

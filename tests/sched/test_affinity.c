@@ -243,11 +243,52 @@ static void test_topology_spread_copy(void **state) {
   assert_null(ks_topology_spread_constraint_array_copy(NULL));
 }
 
+/* matchLabelKeys / mismatchLabelKeys folded as the API server does
+ * (pkg/registry/core/pod strategy applyMatchLabelKeysAndMismatchLabelKeys). */
+static void test_apply_label_keys(void **state) {
+  KsLabels owner, same, other_hash, other_tenant;
+  parse_labels(&owner, "app=web,pod-template-hash=h1,tenant=t1");
+  parse_labels(&same, "app=web,pod-template-hash=h1,tenant=t2");
+  parse_labels(&other_hash, "app=web,pod-template-hash=h2,tenant=t2");
+  parse_labels(&other_tenant, "app=web,pod-template-hash=h1,tenant=t1");
+
+  KsAffinity *a = ks_affinity_new();
+  a->pod_anti_affinity = ks_pod_affinity_new();
+  a->pod_anti_affinity->required = ks_pod_affinity_term_array_new();
+  KsPodAffinityTerm t = {.label_selector = make_selector(SEL_APP_WEB),
+                         .topology_key = g_strdup("zone"),
+                         .match_label_keys = g_strsplit("pod-template-hash,missing", ",", -1),
+                         .mismatch_label_keys = g_strsplit("tenant", ",", -1)};
+  g_array_append_val(a->pod_anti_affinity->required, t);
+  /* A nil labelSelector stays nil (matches nothing). */
+  KsPodAffinityTerm nil_term = {.match_label_keys = g_strsplit("app", ",", -1)};
+  g_array_append_val(a->pod_anti_affinity->required, nil_term);
+
+  ks_affinity_apply_label_keys(a, &owner);
+  KsPodAffinityTerm *f = &g_array_index(a->pod_anti_affinity->required, KsPodAffinityTerm, 0);
+  /* app=web AND pod-template-hash in (h1) AND tenant notin (t1); "missing" skipped */
+  assert_int_equal(f->label_selector->match_expressions->len, 2);
+  assert_true(ks_pod_affinity_term_matches(f, "ns", "ns", &same, NULL));
+  assert_false(ks_pod_affinity_term_matches(f, "ns", "ns", &other_hash, NULL));
+  assert_false(ks_pod_affinity_term_matches(f, "ns", "ns", &other_tenant, NULL));
+  KsPodAffinityTerm *n = &g_array_index(a->pod_anti_affinity->required, KsPodAffinityTerm, 1);
+  assert_null(n->label_selector);
+  assert_false(ks_pod_affinity_term_matches(n, "ns", "ns", &same, NULL));
+  ks_affinity_apply_label_keys(NULL, &owner);
+
+  ks_affinity_free(a);
+  ks_labels_clear(&owner);
+  ks_labels_clear(&same);
+  ks_labels_clear(&other_hash);
+  ks_labels_clear(&other_tenant);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_term_namespace_table),
       cmocka_unit_test(test_affinity_copy),
       cmocka_unit_test(test_topology_spread_copy),
+      cmocka_unit_test(test_apply_label_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
