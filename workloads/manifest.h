@@ -49,7 +49,8 @@ void ks_manifest_set_free(KsManifestSet *set);
 
 /* Decoders for one object node, used by the scenario loader for templates.
  * `path` is the field path of n in its file ("spec.nodePools[0].template"),
- * prefixed to every error. transfer full. */
+ * prefixed to every error. A template may omit metadata.name (the name is
+ * then ""); kind and apiVersion are not checked. transfer full. */
 KsPod *ks_manifest_decode_pod(const KsYamlNode *n, const char *file, const char *path,
                               GError **error);
 KsNode *ks_manifest_decode_node(const KsYamlNode *n, const char *file, const char *path,

@@ -1,0 +1,247 @@
+/* Manifest files: documents -> kinds -> object decoders.
+ *
+ * This file only dispatches: it checks kind and apiVersion, unrolls `kind:
+ * List` (and the typed lists the API server returns, PodList and friends,
+ * whose items carry no kind of their own), collects warnings for kinds ksim
+ * does not model, and hands each object node to its decoder in
+ * manifest_pod.c or manifest_node.c. The result is all-or-nothing: the first
+ * error frees everything decoded so far.
+ */
+#include "workloads/manifest.h"
+
+#include <string.h>
+
+#include "workloads/manifest_decode.h"
+
+typedef struct {
+  const char *kind;
+  const char *api_version;
+  KsKind id;
+  gboolean is_list;
+} KindInfo;
+
+static const KindInfo kinds[] = {
+    {"Pod", "v1", KS_KIND_POD, FALSE},
+    {"Node", "v1", KS_KIND_NODE, FALSE},
+    {"Namespace", "v1", KS_KIND_NAMESPACE, FALSE},
+    {"PriorityClass", "scheduling.k8s.io/v1", KS_KIND_PRIORITY_CLASS, FALSE},
+    {"PodList", "v1", KS_KIND_POD, TRUE},
+    {"NodeList", "v1", KS_KIND_NODE, TRUE},
+    {"NamespaceList", "v1", KS_KIND_NAMESPACE, TRUE},
+    {"PriorityClassList", "scheduling.k8s.io/v1", KS_KIND_PRIORITY_CLASS, TRUE},
+};
+
+const char *ks_kind_to_string(KsKind k) {
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+    if (kinds[i].id == k && !kinds[i].is_list)
+      return kinds[i].kind;
+  return "Unknown";
+}
+
+void ks_manifest_object_free(KsManifestObject *o) {
+  if (!o)
+    return;
+  switch (o->kind) {
+  case KS_KIND_POD:
+    if (o->u.pod)
+      ks_pod_unref(o->u.pod);
+    break;
+  case KS_KIND_NODE:
+    if (o->u.node)
+      ks_node_unref(o->u.node);
+    break;
+  case KS_KIND_NAMESPACE:
+    ks_namespace_free(o->u.ns);
+    break;
+  case KS_KIND_PRIORITY_CLASS:
+    ks_priority_class_free(o->u.priority_class);
+    break;
+  }
+  g_free(o->file);
+  g_free(o);
+}
+
+void ks_manifest_set_free(KsManifestSet *set) {
+  if (!set)
+    return;
+  g_ptr_array_free(set->objects, TRUE);
+  g_ptr_array_free(set->warnings, TRUE);
+  g_free(set);
+}
+
+static KsManifestSet *set_new(void) {
+  KsManifestSet *set = g_new0(KsManifestSet, 1);
+  set->objects = g_ptr_array_new_with_free_func((GDestroyNotify)ks_manifest_object_free);
+  set->warnings = g_ptr_array_new_with_free_func(g_free);
+  return set;
+}
+
+static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsManifestSet *set) {
+  KsManifestObject *o = g_new0(KsManifestObject, 1);
+  o->kind = kind;
+  o->file = g_strdup(d->file);
+  o->line = obj->line;
+  o->column = obj->column;
+  gboolean ok = FALSE;
+  switch (kind) {
+  case KS_KIND_POD:
+    ok = (o->u.pod = ks_dec_pod(d, obj)) != NULL;
+    break;
+  case KS_KIND_NODE:
+    ok = (o->u.node = ks_dec_node(d, obj)) != NULL;
+    break;
+  case KS_KIND_NAMESPACE:
+    ok = (o->u.ns = ks_dec_namespace(d, obj)) != NULL;
+    break;
+  case KS_KIND_PRIORITY_CLASS:
+    ok = (o->u.priority_class = ks_dec_priority_class(d, obj)) != NULL;
+    break;
+  }
+  if (!ok) {
+    ks_manifest_object_free(o);
+    return FALSE;
+  }
+  g_ptr_array_add(set->objects, o);
+  return TRUE;
+}
+
+static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, const KindInfo *implied,
+                                KsManifestSet *set);
+
+static gboolean decode_list(KsDec *d, const KsYamlNode *obj, const KindInfo *info,
+                            KsManifestSet *set) {
+  const KsYamlNode *items = ks_yaml_get(obj, "items");
+  gsize mark = ks_dec_push_field(d, "items");
+  gboolean ok = ks_dec_expect_sequence(d, items);
+  for (guint i = 0; ok && i < ks_yaml_len(items); i++) {
+    gsize im = ks_dec_push_index(d, i);
+    ok = decode_node_any(d, ks_yaml_item(items, i), info, set);
+    ks_dec_pop(d, im);
+  }
+  ks_dec_pop(d, mark);
+  return ok;
+}
+
+static const KindInfo *find_kind(const char *kind) {
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+    if (!strcmp(kinds[i].kind, kind))
+      return &kinds[i];
+  return NULL;
+}
+
+static gboolean check_api_version(KsDec *d, const KsYamlNode *obj, const char *kind,
+                                  const char *api_version, const char *want) {
+  if (!api_version)
+    return ks_dec_missing(d, obj, "apiVersion");
+  if (!strcmp(api_version, want))
+    return TRUE;
+  gsize mark = ks_dec_push_field(d, "apiVersion");
+  ks_dec_fail(d, ks_yaml_get(obj, "apiVersion"), "\"%s\" is not a valid apiVersion for kind %s (use %s)",
+              api_version, kind, want);
+  ks_dec_pop(d, mark);
+  return FALSE;
+}
+
+/* A `kind: List` or `<Kind>List` has items; inside a typed list, items may
+ * omit kind and apiVersion (the API server leaves them out). */
+static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, const KindInfo *implied,
+                                KsManifestSet *set) {
+  if (ks_dec_is_absent(obj) || obj->kind != KS_YAML_MAPPING) {
+    char *what = obj ? g_strdup(ks_yaml_kind_name(obj)) : g_strdup("nothing");
+    ks_dec_fail(d, obj, "expected a Kubernetes object (a mapping), got %s", what);
+    g_free(what);
+    return FALSE;
+  }
+  char *kind = NULL, *api = NULL;
+  gboolean ok = ks_dec_string(d, obj, "kind", &kind) && ks_dec_string(d, obj, "apiVersion", &api);
+  if (ok && (!kind || !*kind)) {
+    if (implied && implied->is_list) {
+      kind = (g_free(kind), g_strdup(ks_kind_to_string(implied->id)));
+      if (!api)
+        api = g_strdup(implied->api_version);
+    } else {
+      ok = ks_dec_missing(d, obj, "kind");
+    }
+  }
+  const KindInfo *info = ok ? find_kind(kind) : NULL;
+  gboolean generic_list = ok && !strcmp(kind, "List");
+  if (ok && implied && (generic_list || (info && info->is_list))) {
+    gsize mark = ks_dec_push_field(d, "kind");
+    ok = ks_dec_fail(d, ks_yaml_get(obj, "kind"), "a List may not contain another List");
+    ks_dec_pop(d, mark);
+  } else if (ok && generic_list) {
+    ok = check_api_version(d, obj, kind, api, "v1") && decode_list(d, obj, NULL, set);
+  } else if (ok && !info) {
+    g_ptr_array_add(set->warnings,
+                    g_strdup_printf("%s:%u:%u: kind %s (%s) is not supported; skipped", d->file,
+                                    obj->line, obj->column, kind, api ? api : "no apiVersion"));
+  } else if (ok) {
+    ok = check_api_version(d, obj, kind, api, info->api_version) &&
+         (info->is_list ? decode_list(d, obj, info, set) : decode_object(d, obj, info->id, set));
+  }
+  g_free(kind);
+  g_free(api);
+  return ok;
+}
+
+KsManifestSet *ks_manifest_load_stream(const KsYamlStream *s, GError **error) {
+  KsManifestSet *set = set_new();
+  KsDec d = {s->file, g_string_new(""), error, FALSE};
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < s->documents->len; i++) {
+    const KsYamlNode *doc = s->documents->pdata[i];
+    if (doc) /* empty documents (a trailing ---) are allowed */
+      ok = decode_node_any(&d, doc, NULL, set);
+  }
+  g_string_free(d.path, TRUE);
+  if (!ok) {
+    ks_manifest_set_free(set);
+    return NULL;
+  }
+  return set; /* transfer full */
+}
+
+KsManifestSet *ks_manifest_load_string(const char *data, gsize len, const char *display_name,
+                                       GError **error) {
+  KsYamlStream *s = ks_yaml_load_string(data, len, display_name, error);
+  if (!s)
+    return NULL;
+  KsManifestSet *set = ks_manifest_load_stream(s, error);
+  ks_yaml_stream_free(s);
+  return set; /* transfer full */
+}
+
+KsManifestSet *ks_manifest_load_file(const char *path, GError **error) {
+  KsYamlStream *s = ks_yaml_load_file(path, error);
+  if (!s)
+    return NULL;
+  KsManifestSet *set = ks_manifest_load_stream(s, error);
+  ks_yaml_stream_free(s);
+  return set; /* transfer full */
+}
+
+/* Templates (the scenario loader's) are decoded the same way, under their
+ * own path prefix. */
+KsPod *ks_manifest_decode_pod(const KsYamlNode *n, const char *file, const char *path,
+                              GError **error) {
+  KsDec d = {file, g_string_new(path ? path : ""), error, TRUE};
+  KsPod *p = NULL;
+  if (n && n->kind == KS_YAML_MAPPING)
+    p = ks_dec_pod(&d, n);
+  else
+    ks_dec_fail(&d, n, "expected a mapping, got %s", ks_yaml_kind_name(n));
+  g_string_free(d.path, TRUE);
+  return p; /* transfer full */
+}
+
+KsNode *ks_manifest_decode_node(const KsYamlNode *n, const char *file, const char *path,
+                                GError **error) {
+  KsDec d = {file, g_string_new(path ? path : ""), error, TRUE};
+  KsNode *node = NULL;
+  if (n && n->kind == KS_YAML_MAPPING)
+    node = ks_dec_node(&d, n);
+  else
+    ks_dec_fail(&d, n, "expected a mapping, got %s", ks_yaml_kind_name(n));
+  g_string_free(d.path, TRUE);
+  return node; /* transfer full */
+}

@@ -1,0 +1,77 @@
+/* Private to workloads/manifest*.c: the decoding context and the typed field
+ * readers every object decoder is built from.
+ *
+ * A KsDec carries the file name, the field path of the node being decoded
+ * (a GString that grows as we descend and is truncated as we come back up)
+ * and the GError slot. Every reader returns FALSE after setting an error
+ * that names file:line:column and the path, so a decoder is a sequence of
+ * `if (!read_x(...)) return FALSE;` and never has to format a message.
+ *
+ * Absent fields and YAML nulls are the same thing (as in upstream's JSON
+ * decoding, where null leaves a field at its zero value): readers leave the
+ * output untouched and return TRUE.
+ */
+#pragma once
+#include <glib.h>
+#include "sched/objects.h"
+#include "workloads/yaml_doc.h"
+
+typedef struct {
+  const char *file;
+  GString *path;
+  GError **error;
+  gboolean name_optional; /* templates: metadata.name may be absent (then "") */
+} KsDec;
+
+/* Path building: push returns the old length; pop restores it. */
+gsize ks_dec_push_field(KsDec *d, const char *name); /* ".name", or "[name]" for odd keys */
+gsize ks_dec_push_index(KsDec *d, guint i);         /* "[i]" */
+void ks_dec_pop(KsDec *d, gsize mark);
+
+gboolean ks_dec_fail(KsDec *d, const KsYamlNode *at, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+gboolean ks_dec_missing(KsDec *d, const KsYamlNode *parent, const char *field);
+
+/* Type checks: NULL or a YAML null counts as absent and passes. */
+gboolean ks_dec_is_absent(const KsYamlNode *n);
+gboolean ks_dec_expect_mapping(KsDec *d, const KsYamlNode *n);
+gboolean ks_dec_expect_sequence(KsDec *d, const KsYamlNode *n);
+
+/* Field readers: `m` is the parent mapping, `key` the field's JSON name. */
+gboolean ks_dec_string(KsDec *d, const KsYamlNode *m, const char *key, char **out);
+gboolean ks_dec_required_string(KsDec *d, const KsYamlNode *m, const char *key, char **out);
+gboolean ks_dec_int32(KsDec *d, const KsYamlNode *m, const char *key, gint32 *out,
+                      gboolean *present);
+gboolean ks_dec_int64(KsDec *d, const KsYamlNode *m, const char *key, gint64 *out,
+                      gboolean *present);
+gboolean ks_dec_bool(KsDec *d, const KsYamlNode *m, const char *key, gboolean *out);
+gboolean ks_dec_string_list(KsDec *d, const KsYamlNode *m, const char *key, char ***out);
+gboolean ks_dec_labels(KsDec *d, const KsYamlNode *m, const char *key, KsLabels *out);
+gboolean ks_dec_resources(KsDec *d, const KsYamlNode *m, const char *key, KsResourceList *out);
+gboolean ks_dec_timestamp(KsDec *d, const KsYamlNode *m, const char *key, gint64 *out_us);
+gboolean ks_dec_quantity_value(KsDec *d, const KsYamlNode *m, const char *key, gint64 *out);
+
+/* Scalar text of a node known to be a scalar (after ks_dec_string's checks). */
+gboolean ks_dec_scalar(KsDec *d, const KsYamlNode *n, const char **out);
+
+/* Object pieces shared by several kinds (manifest_common.c). */
+typedef struct {
+  char *name, *namespace, *uid;
+  KsLabels labels, annotations;
+  gint64 creation_timestamp_us;
+} KsDecMeta;
+void ks_dec_meta_clear(KsDecMeta *m);
+gboolean ks_dec_metadata(KsDec *d, const KsYamlNode *obj, KsDecMeta *out);
+
+gboolean ks_dec_label_selector(KsDec *d, const KsYamlNode *m, const char *key,
+                               KsLabelSelector **out);
+gboolean ks_dec_node_selector_term(KsDec *d, const KsYamlNode *n, KsNodeSelectorTerm *out);
+gboolean ks_dec_tolerations(KsDec *d, const KsYamlNode *m, const char *key, GArray **out);
+gboolean ks_dec_taints(KsDec *d, const KsYamlNode *m, const char *key, GArray **out);
+gboolean ks_dec_affinity(KsDec *d, const KsYamlNode *m, const char *key, KsAffinity **out);
+gboolean ks_dec_topology_spread(KsDec *d, const KsYamlNode *m, const char *key, GArray **out);
+
+/* Object decoders (manifest_pod.c, manifest_node.c). transfer full; NULL on error. */
+KsPod *ks_dec_pod(KsDec *d, const KsYamlNode *obj);
+KsNode *ks_dec_node(KsDec *d, const KsYamlNode *obj);
+KsNamespace *ks_dec_namespace(KsDec *d, const KsYamlNode *obj);
+KsPriorityClass *ks_dec_priority_class(KsDec *d, const KsYamlNode *obj);
