@@ -33,6 +33,10 @@ typedef struct {
 } KsContainer;
 
 void ks_container_clear(KsContainer *c);
+void ks_container_port_clear(KsContainerPort *port);
+/* Appends a zeroed port (protocol TCP) to c->ports, creating the array with
+ * its clear func on first use; the pointer is valid until the next append. */
+KsContainerPort *ks_container_add_port(KsContainer *c);
 
 typedef enum {
   KS_VOLUME_OTHER = 0,
@@ -61,6 +65,7 @@ typedef struct {
 } KsVolume;
 
 void ks_volume_clear(KsVolume *v);
+const char *ks_volume_source_to_string(KsVolumeSource s);
 
 typedef enum {
   KS_POD_PENDING = 0,
@@ -74,11 +79,14 @@ gboolean ks_pod_phase_from_string(const char *s, KsPodPhase *out);
 
 typedef enum { KS_RESTART_ALWAYS = 0, KS_RESTART_ON_FAILURE, KS_RESTART_NEVER } KsRestartPolicy;
 gboolean ks_restart_policy_from_string(const char *s, KsRestartPolicy *out);
+const char *ks_restart_policy_to_string(KsRestartPolicy p);
 
 typedef enum {
   KS_PREEMPT_LOWER_PRIORITY = 0, /* PreemptLowerPriority (default) */
   KS_PREEMPT_NEVER,
 } KsPreemptionPolicy;
+gboolean ks_preemption_policy_from_string(const char *s, KsPreemptionPolicy *out);
+const char *ks_preemption_policy_to_string(KsPreemptionPolicy p);
 
 typedef struct {
   gint ref_count;
@@ -118,7 +126,12 @@ KsPod *ks_pod_ref(KsPod *p);
 void ks_pod_unref(KsPod *p);
 /* A deep copy with refcount 1 (a template instantiated into a new pod). transfer full */
 KsPod *ks_pod_copy(const KsPod *p);
+/* Appends a container (to init_containers when init), creating the array on
+ * first use; the pointer is valid until the next append to the same array. */
 KsContainer *ks_pod_add_container(KsPod *p, const char *name, gboolean init);
+/* Appends a volume / a toleration the same way (arrays get their clear funcs). */
+KsVolume *ks_pod_add_volume(KsPod *p, const char *name, KsVolumeSource source);
+KsToleration *ks_pod_add_toleration(KsPod *p);
 
 /* Effective pod request (kube-semantics 2.1): max(sum of app containers and
  * sidecars, max over init containers) + overhead. out is initialised here. */
@@ -126,3 +139,7 @@ void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);
 /* The "non-zero" cpu/memory request used by scoring (2.2): containers without
  * an entry count 100m / 200Mi. */
 void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory);
+
+/* schedutil.DefaultMilliCPURequest / DefaultMemoryRequest (200 MiB). */
+#define KS_DEFAULT_MILLI_CPU_REQUEST 100
+#define KS_DEFAULT_MEMORY_REQUEST (200 * 1024 * 1024)

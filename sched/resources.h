@@ -23,7 +23,14 @@ typedef struct {
   gint64 ephemeral_storage;
   gint64 pods;
   GArray *scalars; /* of KsScalarResource, sorted by name; NULL when empty; owned */
+  guint present;   /* KS_RESOURCE_HAS_* bits: which fixed fields have an entry
+                    * (an explicit 0 is an entry; scalars are present when listed) */
 } KsResourceList;
+
+#define KS_RESOURCE_HAS_CPU (1u << 0)
+#define KS_RESOURCE_HAS_MEMORY (1u << 1)
+#define KS_RESOURCE_HAS_EPHEMERAL_STORAGE (1u << 2)
+#define KS_RESOURCE_HAS_PODS (1u << 3)
 
 void ks_resource_list_init(KsResourceList *l);
 void ks_resource_list_clear(KsResourceList *l);
@@ -37,6 +44,14 @@ gint64 ks_resource_list_get(const KsResourceList *l, const char *name);
 /* TRUE when `name` has an entry (an explicit 0 counts as present). */
 gboolean ks_resource_list_has(const KsResourceList *l, const char *name);
 gboolean ks_resource_list_is_zero(const KsResourceList *l);
+/* Number of entries (fixed fields present plus scalars). */
+guint ks_resource_list_count(const KsResourceList *l);
+/* Calls fn for every entry in a fixed order: cpu, memory, ephemeral-storage,
+ * pods (when present), then scalars by name. cpu is reported in millicores. */
+void ks_resource_list_foreach(const KsResourceList *l,
+                              void (*fn)(const char *name, gint64 value, gpointer data),
+                              gpointer data);
+gboolean ks_resource_list_equal(const KsResourceList *a, const KsResourceList *b);
 
 void ks_resource_list_add(KsResourceList *acc, const KsResourceList *x);
 void ks_resource_list_sub(KsResourceList *acc, const KsResourceList *x);

@@ -1,0 +1,347 @@
+/* Pods: construction, reference counting, deep copies, string forms of the
+ * small enums, and the effective resource request (kube-semantics 2.1/2.2).
+ *
+ * Ownership. A KsPod owns every string and array hanging off it. Every
+ * GArray of structs with owned members is created with its element clear
+ * func (containers, ports, volumes, tolerations, topology constraints), so
+ * freeing a pod is "unref every array". Copies are deep and produce arrays
+ * of the same kind, so a copy can be freed, edited and copied again without
+ * caring where it came from. Arrays of the other object-model files are
+ * copied with their own *_copy helpers.
+ *
+ * Requests. ks_pod_compute_requests mirrors component-helpers'
+ * PodRequests (v1.31, pod-level resources off): regular containers are
+ * summed; init containers are walked in order, a sidecar (restartPolicy
+ * Always) adds to the sum and to the running sidecar total, a plain init
+ * container needs its own request plus the sidecars started before it; the
+ * pod needs the max of the sum and every init step; overhead is added last.
+ * It works on whole resource lists with upstream's map semantics (max of an
+ * absent entry takes the other value), so it is exact for every resource.
+ *
+ * The non-zero variant is the same walk with upstream's
+ * NonMissingContainerRequests = {cpu: 100m, memory: 200Mi}: every container,
+ * regular *and* init (sidecar or not), that has no entry for cpu or memory
+ * counts the default; an explicit 0 stays 0; overhead is still added. This
+ * is what NodeInfo's NonZeroRequested and the Least/Most/RTCR scorers use.
+ * Both allocate a few temporary lists; they run once per pod, not per node.
+ */
+#include "sched/pod.h"
+
+#include <string.h>
+
+/* ---- enums ---------------------------------------------------------------- */
+
+static gboolean lookup(const char *const *names, guint n, const char *s, guint *out) {
+  for (guint i = 0; s && i < n; i++) {
+    if (strcmp(names[i], s) == 0) {
+      *out = i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static const char *const protocol_names[] = {"TCP", "UDP", "SCTP"};
+static const char *const phase_names[] = {"Pending", "Running", "Succeeded", "Failed", "Unknown"};
+static const char *const restart_names[] = {"Always", "OnFailure", "Never"};
+static const char *const preemption_names[] = {"PreemptLowerPriority", "Never"};
+static const char *const volume_names[] = {
+    "other",     "emptyDir",  "hostPath",           "persistentVolumeClaim", "configMap",
+    "secret",    "projected", "downwardAPI",        "gcePersistentDisk",     "awsElasticBlockStore",
+    "azureDisk", "csi",       "iscsi",              "rbd",                   "nfs"};
+
+#define ENUM_FUNCS(prefix, Type, names)                                                         \
+  gboolean prefix##_from_string(const char *s, Type *out) {                                     \
+    guint i;                                                                                    \
+    if (!lookup(names, G_N_ELEMENTS(names), s, &i))                                             \
+      return FALSE;                                                                             \
+    *out = (Type)i;                                                                             \
+    return TRUE;                                                                                \
+  }                                                                                             \
+  const char *prefix##_to_string(Type v) {                                                      \
+    return (guint)v < G_N_ELEMENTS(names) ? names[v] : "?";                                     \
+  }
+
+ENUM_FUNCS(ks_protocol, KsProtocol, protocol_names)
+ENUM_FUNCS(ks_pod_phase, KsPodPhase, phase_names)
+ENUM_FUNCS(ks_restart_policy, KsRestartPolicy, restart_names)
+ENUM_FUNCS(ks_preemption_policy, KsPreemptionPolicy, preemption_names)
+
+const char *ks_volume_source_to_string(KsVolumeSource s) {
+  return (guint)s < G_N_ELEMENTS(volume_names) ? volume_names[s] : "?";
+}
+
+/* ---- containers, ports, volumes ------------------------------------------ */
+
+void ks_container_port_clear(KsContainerPort *port) {
+  g_clear_pointer(&port->name, g_free);
+  g_clear_pointer(&port->host_ip, g_free);
+}
+
+static void port_clear_func(gpointer p) { ks_container_port_clear(p); }
+
+static GArray *port_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsContainerPort));
+  g_array_set_clear_func(a, port_clear_func);
+  return a;
+}
+
+KsContainerPort *ks_container_add_port(KsContainer *c) {
+  if (!c->ports)
+    c->ports = port_array_new();
+  g_array_set_size(c->ports, c->ports->len + 1);
+  return &g_array_index(c->ports, KsContainerPort, c->ports->len - 1);
+}
+
+static GArray *ports_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = port_array_new();
+  for (guint i = 0; i < src->len; i++) {
+    KsContainerPort p = g_array_index(src, KsContainerPort, i);
+    p.name = g_strdup(p.name);
+    p.host_ip = g_strdup(p.host_ip);
+    g_array_append_val(a, p);
+  }
+  return a;
+}
+
+void ks_container_clear(KsContainer *c) {
+  g_clear_pointer(&c->name, g_free);
+  g_clear_pointer(&c->image, g_free);
+  ks_resource_list_clear(&c->requests);
+  ks_resource_list_clear(&c->limits);
+  g_clear_pointer(&c->ports, g_array_unref);
+}
+
+static void container_copy(KsContainer *dst, const KsContainer *src) {
+  dst->name = g_strdup(src->name);
+  dst->image = g_strdup(src->image);
+  ks_resource_list_copy(&dst->requests, &src->requests);
+  ks_resource_list_copy(&dst->limits, &src->limits);
+  dst->ports = ports_copy(src->ports);
+  dst->restart_always = src->restart_always;
+}
+
+static void container_clear_func(gpointer p) { ks_container_clear(p); }
+
+static GArray *container_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsContainer));
+  g_array_set_clear_func(a, container_clear_func);
+  return a;
+}
+
+static GArray *containers_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = container_array_new();
+  g_array_set_size(a, src->len);
+  for (guint i = 0; i < src->len; i++)
+    container_copy(&g_array_index(a, KsContainer, i), &g_array_index(src, KsContainer, i));
+  return a;
+}
+
+void ks_volume_clear(KsVolume *v) {
+  g_clear_pointer(&v->name, g_free);
+  g_clear_pointer(&v->ref, g_free);
+}
+
+static void volume_clear_func(gpointer p) { ks_volume_clear(p); }
+
+static GArray *volume_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsVolume));
+  g_array_set_clear_func(a, volume_clear_func);
+  return a;
+}
+
+static GArray *volumes_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = volume_array_new();
+  for (guint i = 0; i < src->len; i++) {
+    KsVolume v = g_array_index(src, KsVolume, i);
+    v.name = g_strdup(v.name);
+    v.ref = g_strdup(v.ref);
+    g_array_append_val(a, v);
+  }
+  return a;
+}
+
+static void toleration_clear_func(gpointer p) { ks_toleration_clear(p); }
+
+/* ---- the pod ------------------------------------------------------------- */
+
+KsPod *ks_pod_new(const char *ns, const char *name) {
+  KsPod *p = g_new0(KsPod, 1);
+  p->ref_count = 1;
+  p->name = g_strdup(name);
+  p->namespace = g_strdup(ns && *ns ? ns : "default");
+  ks_labels_init(&p->labels);
+  ks_labels_init(&p->annotations);
+  ks_labels_init(&p->node_selector);
+  ks_resource_list_init(&p->overhead);
+  p->containers = container_array_new();
+  p->scheduler_name = g_strdup(KS_DEFAULT_SCHEDULER_NAME);
+  p->preemption_policy = KS_PREEMPT_LOWER_PRIORITY;
+  p->restart_policy = KS_RESTART_ALWAYS;
+  p->termination_grace_period_seconds = 30;
+  p->phase = KS_POD_PENDING;
+  return p;
+}
+
+KsPod *ks_pod_ref(KsPod *p) {
+  g_return_val_if_fail(p != NULL, NULL);
+  g_atomic_int_inc(&p->ref_count);
+  return p;
+}
+
+static void pod_free(KsPod *p) {
+  g_free(p->name);
+  g_free(p->namespace);
+  g_free(p->uid);
+  ks_labels_clear(&p->labels);
+  ks_labels_clear(&p->annotations);
+  if (p->containers)
+    g_array_unref(p->containers);
+  if (p->init_containers)
+    g_array_unref(p->init_containers);
+  ks_resource_list_clear(&p->overhead);
+  g_free(p->node_name);
+  ks_labels_clear(&p->node_selector);
+  g_free(p->scheduler_name);
+  g_free(p->priority_class_name);
+  if (p->tolerations)
+    g_array_unref(p->tolerations);
+  ks_affinity_free(p->affinity);
+  if (p->topology_spread_constraints)
+    g_array_unref(p->topology_spread_constraints);
+  if (p->volumes)
+    g_array_unref(p->volumes);
+  g_strfreev(p->scheduling_gates);
+  g_free(p->nominated_node_name);
+  g_free(p);
+}
+
+void ks_pod_unref(KsPod *p) {
+  if (p && g_atomic_int_dec_and_test(&p->ref_count))
+    pod_free(p);
+}
+
+KsPod *ks_pod_copy(const KsPod *p) {
+  g_return_val_if_fail(p != NULL, NULL);
+  KsPod *c = g_new0(KsPod, 1);
+  *c = *p; /* scalars; every pointer is replaced below */
+  c->ref_count = 1;
+  c->name = g_strdup(p->name);
+  c->namespace = g_strdup(p->namespace);
+  c->uid = g_strdup(p->uid);
+  ks_labels_copy(&c->labels, &p->labels);
+  ks_labels_copy(&c->annotations, &p->annotations);
+  c->containers = p->containers ? containers_copy(p->containers) : container_array_new();
+  c->init_containers = containers_copy(p->init_containers);
+  ks_resource_list_copy(&c->overhead, &p->overhead);
+  c->node_name = g_strdup(p->node_name);
+  ks_labels_copy(&c->node_selector, &p->node_selector);
+  c->scheduler_name = g_strdup(p->scheduler_name);
+  c->priority_class_name = g_strdup(p->priority_class_name);
+  c->tolerations = ks_toleration_array_copy(p->tolerations);
+  c->affinity = ks_affinity_copy(p->affinity);
+  c->topology_spread_constraints =
+      ks_topology_spread_constraint_array_copy(p->topology_spread_constraints);
+  c->volumes = volumes_copy(p->volumes);
+  c->scheduling_gates = g_strdupv(p->scheduling_gates);
+  c->nominated_node_name = g_strdup(p->nominated_node_name);
+  return c;
+}
+
+KsContainer *ks_pod_add_container(KsPod *p, const char *name, gboolean init) {
+  GArray **arr = init ? &p->init_containers : &p->containers;
+  if (!*arr)
+    *arr = container_array_new();
+  g_array_set_size(*arr, (*arr)->len + 1);
+  KsContainer *c = &g_array_index(*arr, KsContainer, (*arr)->len - 1);
+  c->name = g_strdup(name);
+  ks_resource_list_init(&c->requests);
+  ks_resource_list_init(&c->limits);
+  return c;
+}
+
+KsVolume *ks_pod_add_volume(KsPod *p, const char *name, KsVolumeSource source) {
+  if (!p->volumes)
+    p->volumes = volume_array_new();
+  g_array_set_size(p->volumes, p->volumes->len + 1);
+  KsVolume *v = &g_array_index(p->volumes, KsVolume, p->volumes->len - 1);
+  v->name = g_strdup(name);
+  v->source = source;
+  return v;
+}
+
+KsToleration *ks_pod_add_toleration(KsPod *p) {
+  if (!p->tolerations) {
+    p->tolerations = g_array_new(FALSE, TRUE, sizeof(KsToleration));
+    g_array_set_clear_func(p->tolerations, toleration_clear_func);
+  }
+  g_array_set_size(p->tolerations, p->tolerations->len + 1);
+  return &g_array_index(p->tolerations, KsToleration, p->tolerations->len - 1);
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+/* A container's requests as the walk sees them: a copy, with the non-zero
+ * defaults filled in for missing cpu/memory entries when asked. */
+static void container_requests(const KsContainer *c, gboolean nonzero, KsResourceList *out) {
+  ks_resource_list_copy(out, &c->requests);
+  if (!nonzero)
+    return;
+  if (!ks_resource_list_has(out, KS_RESOURCE_CPU))
+    ks_resource_list_set(out, KS_RESOURCE_CPU, KS_DEFAULT_MILLI_CPU_REQUEST);
+  if (!ks_resource_list_has(out, KS_RESOURCE_MEMORY))
+    ks_resource_list_set(out, KS_RESOURCE_MEMORY, KS_DEFAULT_MEMORY_REQUEST);
+}
+
+/* Folds the init containers into out (which holds the regular sum). */
+static void fold_init_containers(const GArray *inits, gboolean nonzero, KsResourceList *out) {
+  KsResourceList sidecars, init_max, req;
+  ks_resource_list_init(&sidecars);
+  ks_resource_list_init(&init_max);
+  for (guint i = 0; inits && i < inits->len; i++) {
+    const KsContainer *c = &g_array_index(inits, KsContainer, i);
+    container_requests(c, nonzero, &req);
+    if (c->restart_always) {
+      ks_resource_list_add(out, &req);
+      ks_resource_list_add(&sidecars, &req);
+      ks_resource_list_max(&init_max, &sidecars);
+    } else {
+      ks_resource_list_add(&req, &sidecars);
+      ks_resource_list_max(&init_max, &req);
+    }
+    ks_resource_list_clear(&req);
+  }
+  ks_resource_list_max(out, &init_max);
+  ks_resource_list_clear(&sidecars);
+  ks_resource_list_clear(&init_max);
+}
+
+static void aggregate(const KsPod *p, gboolean nonzero, KsResourceList *out) {
+  ks_resource_list_init(out);
+  for (guint i = 0; p->containers && i < p->containers->len; i++) {
+    KsResourceList req;
+    container_requests(&g_array_index(p->containers, KsContainer, i), nonzero, &req);
+    ks_resource_list_add(out, &req);
+    ks_resource_list_clear(&req);
+  }
+  fold_init_containers(p->init_containers, nonzero, out);
+  ks_resource_list_add(out, &p->overhead);
+}
+
+void ks_pod_compute_requests(const KsPod *p, KsResourceList *out) { aggregate(p, FALSE, out); }
+
+void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory) {
+  KsResourceList r;
+  aggregate(p, TRUE, &r);
+  if (milli_cpu)
+    *milli_cpu = r.milli_cpu;
+  if (memory)
+    *memory = r.memory;
+  ks_resource_list_clear(&r);
+}
