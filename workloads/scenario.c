@@ -56,6 +56,15 @@ static gboolean fail(Loader *L, const KsYamlNode *at, const char *path, const ch
   return FALSE;
 }
 
+/* An error about field `key` of mapping m (at the field's value). */
+static gboolean fail_at(Loader *L, const KsYamlNode *m, const char *path, const char *key,
+                        const char *msg) {
+  char *p = field_path(path, key);
+  fail(L, ks_yaml_get(m, key) ? ks_yaml_get(m, key) : m, p, "%s", msg);
+  g_free(p);
+  return FALSE;
+}
+
 /* ---- generic field readers ---------------------------------------------- */
 
 static gboolean expect_mapping(Loader *L, const KsYamlNode *n, const char *path) {
@@ -174,10 +183,12 @@ static gboolean read_duration(Loader *L, const KsYamlNode *m, const char *path, 
   else if (!ks_duration_parse(v->scalar, &x, &inner))
     fail(L, v, p, "%s", inner->message);
   else if (x < min_us || x > max_us) {
-    char *lo = ks_duration_format(min_us), *hi = ks_duration_format(max_us);
-    fail(L, v, p, "must be between %s and %s", lo, hi);
-    g_free(lo);
-    g_free(hi);
+    char *bound = ks_duration_format(x < min_us ? min_us : max_us);
+    if (x < min_us && min_us == 1)
+      fail(L, v, p, "must be greater than 0");
+    else
+      fail(L, v, p, "must be at %s %s", x < min_us ? "least" : "most", bound);
+    g_free(bound);
   } else {
     *out = x;
     ok = TRUE;
@@ -607,13 +618,13 @@ static gboolean run_time_params(Loader *L, const KsYamlNode *r, const char *path
         !read_duration(L, r, path, "min", TRUE, 1, max, &rt->min_us) ||
         !read_duration(L, r, path, "max", TRUE, 1, max, &rt->max_us))
       return FALSE;
-    return rt->min_us <= rt->max_us || fail(L, get(r, "max"), path, "max must not be below min");
+    return rt->min_us <= rt->max_us || fail_at(L, r, path, "max", "must not be below min");
   case KS_RUN_TIME_LOGNORMAL:
     rt->unit_us = 1000000;
     if (!check_fields(L, r, path, lognormal) || !read_double(L, r, path, "mu", TRUE, &rt->mu) ||
         !read_double(L, r, path, "sigma", TRUE, &rt->sigma) || !read_unit(L, r, path, &rt->unit_us))
       return FALSE;
-    return rt->sigma >= 0 || fail(L, get(r, "sigma"), path, "sigma must not be negative");
+    return rt->sigma >= 0 || fail_at(L, r, path, "sigma", "must not be negative");
   case KS_RUN_TIME_TEMPLATE:
     break;
   }
