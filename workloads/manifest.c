@@ -105,8 +105,8 @@ static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsMa
   return TRUE;
 }
 
-static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, const KindInfo *implied,
-                                KsManifestSet *set);
+static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, gboolean in_list,
+                                const KindInfo *implied, KsManifestSet *set);
 
 static gboolean decode_list(KsDec *d, const KsYamlNode *obj, const KindInfo *info,
                             KsManifestSet *set) {
@@ -115,7 +115,7 @@ static gboolean decode_list(KsDec *d, const KsYamlNode *obj, const KindInfo *inf
   gboolean ok = ks_dec_expect_sequence(d, items);
   for (guint i = 0; ok && i < ks_yaml_len(items); i++) {
     gsize im = ks_dec_push_index(d, i);
-    ok = decode_node_any(d, ks_yaml_item(items, i), info, set);
+    ok = decode_node_any(d, ks_yaml_item(items, i), TRUE, info, set);
     ks_dec_pop(d, im);
   }
   ks_dec_pop(d, mark);
@@ -144,8 +144,8 @@ static gboolean check_api_version(KsDec *d, const KsYamlNode *obj, const char *k
 
 /* A `kind: List` or `<Kind>List` has items; inside a typed list, items may
  * omit kind and apiVersion (the API server leaves them out). */
-static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, const KindInfo *implied,
-                                KsManifestSet *set) {
+static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, gboolean in_list,
+                                const KindInfo *implied, KsManifestSet *set) {
   if (ks_dec_is_absent(obj) || obj->kind != KS_YAML_MAPPING) {
     char *what = obj ? g_strdup(ks_yaml_kind_name(obj)) : g_strdup("nothing");
     ks_dec_fail(d, obj, "expected a Kubernetes object (a mapping), got %s", what);
@@ -165,7 +165,7 @@ static gboolean decode_node_any(KsDec *d, const KsYamlNode *obj, const KindInfo 
   }
   const KindInfo *info = ok ? find_kind(kind) : NULL;
   gboolean generic_list = ok && !strcmp(kind, "List");
-  if (ok && implied && (generic_list || (info && info->is_list))) {
+  if (ok && in_list && (generic_list || (info && info->is_list))) {
     gsize mark = ks_dec_push_field(d, "kind");
     ok = ks_dec_fail(d, ks_yaml_get(obj, "kind"), "a List may not contain another List");
     ks_dec_pop(d, mark);
@@ -191,7 +191,7 @@ KsManifestSet *ks_manifest_load_stream(const KsYamlStream *s, GError **error) {
   for (guint i = 0; ok && i < s->documents->len; i++) {
     const KsYamlNode *doc = s->documents->pdata[i];
     if (doc) /* empty documents (a trailing ---) are allowed */
-      ok = decode_node_any(&d, doc, NULL, set);
+      ok = decode_node_any(&d, doc, FALSE, NULL, set);
   }
   g_string_free(d.path, TRUE);
   if (!ok) {
