@@ -8,6 +8,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static gint compare_paths(gconstpointer a, gconstpointer b) {
+  return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int replay_file(const char *path) {
   gchar *data = NULL;
   gsize len = 0;
@@ -38,7 +42,7 @@ int main(int argc, char **argv) {
     while ((name = g_dir_read_name(dir)))
       g_ptr_array_add(names, g_build_filename(argv[i], name, NULL));
     g_dir_close(dir);
-    g_ptr_array_sort_values(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, compare_paths);
     for (guint j = 0; j < names->len; j++) {
       if (replay_file(names->pdata[j]))
         return 1;
