@@ -1,0 +1,24 @@
+/* Plots of a run: `ksim plot` renders PNGs from a results file with
+ * gnuplot (a run-time tool, not a library), using the scripts in
+ * scripts/plot/ (see its README.md for the data files they read).
+ */
+#pragma once
+#include <glib.h>
+
+#define KS_PLOT_ERROR (ks_plot_error_quark())
+GQuark ks_plot_error_quark(void);
+typedef enum {
+  KS_PLOT_ERROR_NO_GNUPLOT, /* gnuplot is not installed */
+  KS_PLOT_ERROR_NO_SCRIPTS, /* scripts/plot/ not found */
+  KS_PLOT_ERROR_IO,         /* out_dir or a data file cannot be written */
+  KS_PLOT_ERROR_GNUPLOT,    /* gnuplot ran and failed; its stderr is in the message */
+} KsPlotError;
+
+/* Writes timeseries.tsv and pending-cdf.tsv into out_dir (created if
+ * missing) and renders utilization.png, pending.png and pending-cdf.png
+ * there. Errors from reading the results file are KS_RESULTS_ERROR.
+ *
+ * The scripts are looked for in $KSIM_SOURCE_DIR/scripts/plot, then in the
+ * source tree ksim was built from, then in KSIM_DATA_DIR/scripts/plot. The
+ * gnuplot program is $KSIM_GNUPLOT if set, else "gnuplot" from PATH. */
+gboolean ks_plot_render(const char *results_path, const char *out_dir, GError **error);
