@@ -7,6 +7,7 @@
 #pragma once
 #include <glib.h>
 #include "sched/objects.h"
+#include "sched/framework.h"
 
 typedef struct KsScheduler KsScheduler;
 
@@ -73,3 +74,25 @@ guint ks_sched_pending_len(const KsScheduler *s);
 /* The earliest time > now at which ks_sched_tick would move a pod, or
  * G_MAXINT64 when nothing waits on time. */
 gint64 ks_sched_next_wakeup(const KsScheduler *s, gint64 now);
+
+/* ---- additions (scheduler engineer) --------------------------------------- */
+
+/* Periods of upstream's background loops (wait.Until), on a grid anchored at
+ * time 0: backoffQ is flushed every second, unschedulablePods every 30 s. */
+#define KS_SCHED_BACKOFF_FLUSH_PERIOD_US G_GINT64_CONSTANT(1000000)
+#define KS_SCHED_UNSCHEDULABLE_FLUSH_PERIOD_US G_GINT64_CONSTANT(30000000)
+
+/* Like ks_sched_new with an explicit profile (built with
+ * ks_sched_framework_new). framework is taken over and freed with the
+ * scheduler, also on error. transfer full */
+KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config,
+                                       KsSchedFramework *framework, GError **error);
+/* The pending pod changed (e.g. its scheduling gates were removed). */
+void ks_sched_update_pending_pod(KsScheduler *s, KsPod *pod, gint64 now);
+/* numFeasibleNodesToFind (kube-semantics 1.3); percentage 0 = adaptive. */
+gint32 ks_sched_num_feasible_nodes_to_find(gint32 percentage, gint32 num_all_nodes);
+/* Where the next Filter search starts (nextStartNodeIndex). */
+guint ks_sched_next_start_node_index(const KsScheduler *s);
+/* The scheduler's profile and cache, borrowed (tests, diagnostics). */
+KsSchedFramework *ks_sched_framework(KsScheduler *s);
+KsSchedCache *ks_sched_cache(KsScheduler *s);

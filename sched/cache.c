@@ -1,0 +1,419 @@
+/* The scheduler cache: node state as structure-of-arrays, updated
+ * incrementally (kube-semantics 2.3).
+ *
+ * Design and trade-offs.
+ * - Per node slot, the numbers the hot loop needs (allocatable and requested
+ *   cpu/memory/ephemeral, non-zero requests, pod counts) sit in parallel
+ *   int64 arrays; adding or removing a pod is O(1): a few additions, an
+ *   append or a swap-remove in the node's pod list (each entry remembers its
+ *   position), and a hash insert/remove.
+ * - A pod's request is computed once when it enters the cache and kept in
+ *   its entry, so removal subtracts exactly what was added.
+ * - Pods are identified by namespace/name, not by pointer, so a host that
+ *   hands in a fresh copy of the same pod still finds it.
+ * - Upstream's snapshot is a copy of changed NodeInfos taken each cycle. We
+ *   do not copy: the scheduler runs one cycle at a time and the host changes
+ *   nothing during it, so the cache is its own snapshot.
+ * - The node tree (zones in order of first appearance, nodes in insertion
+ *   order, listed zone round-robin) is rebuilt into `order` on every node
+ *   add/remove or zone change: O(nodes) per node event, never per pod.
+ */
+#include "sched/cache.h"
+
+#include <string.h>
+
+typedef struct {
+  char *key;
+  GArray *slots; /* of guint, insertion order */
+} Zone;
+
+static guint pod_hash(gconstpointer p) {
+  const KsPod *pod = p;
+  return g_str_hash(pod->namespace ? pod->namespace : "") * 31u + g_str_hash(pod->name);
+}
+
+static gboolean pod_equal(gconstpointer a, gconstpointer b) {
+  const KsPod *x = a, *y = b;
+  return g_strcmp0(x->namespace, y->namespace) == 0 && g_strcmp0(x->name, y->name) == 0;
+}
+
+static void entry_free(gpointer p) {
+  KsSchedPodEntry *e = p;
+  ks_resource_list_clear(&e->req);
+  ks_pod_unref(e->pod);
+  g_free(e);
+}
+
+static void zone_free(gpointer p) {
+  Zone *z = p;
+  g_free(z->key);
+  g_array_free(z->slots, TRUE);
+  g_free(z);
+}
+
+KsSchedCache *ks_sched_cache_new(void) {
+  KsSchedCache *c = g_new0(KsSchedCache, 1);
+  c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  /* keys are the entries' own pods; the entry owns the pod reference */
+  c->entries = g_hash_table_new_full(pod_hash, pod_equal, NULL, entry_free);
+  c->free_slots = g_array_new(FALSE, FALSE, sizeof(guint));
+  c->zones = g_ptr_array_new_with_free_func(zone_free);
+  return c;
+}
+
+void ks_sched_cache_free(KsSchedCache *c) {
+  if (!c)
+    return;
+  g_hash_table_destroy(c->entries);
+  for (guint i = 0; i < c->cap; i++) {
+    if (c->nodes[i])
+      ks_node_unref(c->nodes[i]);
+    ks_resource_list_clear(&c->requested[i]);
+    g_ptr_array_free(c->pods[i], TRUE);
+  }
+  g_hash_table_destroy(c->by_name);
+  g_array_free(c->free_slots, TRUE);
+  g_ptr_array_free(c->zones, TRUE);
+  g_free(c->nodes);
+  g_free(c->alloc_cpu);
+  g_free(c->alloc_mem);
+  g_free(c->alloc_eph);
+  g_free(c->alloc_pods);
+  g_free(c->req_cpu);
+  g_free(c->req_mem);
+  g_free(c->req_eph);
+  g_free(c->nz_cpu);
+  g_free(c->nz_mem);
+  g_free(c->pod_count);
+  g_free(c->requested);
+  g_free(c->pods);
+  g_free(c->order);
+  g_free(c->live);
+  g_free(c);
+}
+
+/* ---- slots ------------------------------------------------------------------- */
+
+#define GROW(arr, n) ((arr) = g_renew(__typeof__(*(arr)), (arr), (n)))
+
+static void grow(KsSchedCache *c) {
+  guint n = c->cap ? c->cap * 2 : 16;
+  GROW(c->nodes, n);
+  GROW(c->alloc_cpu, n);
+  GROW(c->alloc_mem, n);
+  GROW(c->alloc_eph, n);
+  GROW(c->alloc_pods, n);
+  GROW(c->req_cpu, n);
+  GROW(c->req_mem, n);
+  GROW(c->req_eph, n);
+  GROW(c->nz_cpu, n);
+  GROW(c->nz_mem, n);
+  GROW(c->pod_count, n);
+  GROW(c->requested, n);
+  GROW(c->pods, n);
+  GROW(c->order, n);
+  GROW(c->live, n);
+  for (guint i = c->cap; i < n; i++) {
+    c->nodes[i] = NULL;
+    c->alloc_cpu[i] = c->alloc_mem[i] = c->alloc_eph[i] = c->alloc_pods[i] = 0;
+    c->req_cpu[i] = c->req_mem[i] = c->req_eph[i] = c->nz_cpu[i] = c->nz_mem[i] = 0;
+    c->pod_count[i] = 0;
+    ks_resource_list_init(&c->requested[i]);
+    c->pods[i] = g_ptr_array_new();
+    c->live[i] = FALSE;
+  }
+  /* slots handed out lowest first */
+  for (guint i = n; i > c->cap; i--) {
+    guint s = i - 1;
+    g_array_append_val(c->free_slots, s);
+  }
+  c->cap = n;
+}
+
+static guint slot_alloc(KsSchedCache *c, const char *name) {
+  if (c->free_slots->len == 0)
+    grow(c);
+  guint s = g_array_index(c->free_slots, guint, c->free_slots->len - 1);
+  g_array_set_size(c->free_slots, c->free_slots->len - 1);
+  g_hash_table_insert(c->by_name, g_strdup(name), GUINT_TO_POINTER(s + 1));
+  return s;
+}
+
+/* Frees a ghost slot once its last pod is gone. */
+static void slot_release_if_empty_ghost(KsSchedCache *c, guint s, const char *name) {
+  if (c->nodes[s] || c->pods[s]->len > 0)
+    return;
+  g_hash_table_remove(c->by_name, name);
+  ks_resource_list_clear(&c->requested[s]);
+  ks_resource_list_init(&c->requested[s]);
+  c->req_cpu[s] = c->req_mem[s] = c->req_eph[s] = c->nz_cpu[s] = c->nz_mem[s] = 0;
+  g_array_append_val(c->free_slots, s);
+}
+
+static gint slot_of(const KsSchedCache *c, const char *name) {
+  gpointer v = g_hash_table_lookup(c->by_name, name);
+  return v ? (gint)GPOINTER_TO_UINT(v) - 1 : -1;
+}
+
+gint ks_sched_cache_node_slot(const KsSchedCache *c, const char *name) {
+  gint s = slot_of(c, name);
+  return s >= 0 && c->nodes[s] ? s : -1;
+}
+
+/* ---- node tree ---------------------------------------------------------------- */
+
+char *ks_sched_node_zone_key(const KsNode *node) {
+  const char *region = ks_labels_get(&node->labels, "topology.kubernetes.io/region");
+  if (!region)
+    region = ks_labels_get(&node->labels, "failure-domain.beta.kubernetes.io/region");
+  const char *zone = ks_labels_get(&node->labels, "topology.kubernetes.io/zone");
+  if (!zone)
+    zone = ks_labels_get(&node->labels, "failure-domain.beta.kubernetes.io/zone");
+  if (!region)
+    region = "";
+  if (!zone)
+    zone = "";
+  if (!*region && !*zone)
+    return g_strdup("");
+  /* region ":\x00:" zone, with the NUL kept: build it as bytes */
+  gsize lr = strlen(region), lz = strlen(zone);
+  char *k = g_malloc(lr + 3 + lz + 1);
+  memcpy(k, region, lr);
+  k[lr] = ':';
+  k[lr + 1] = '\x01'; /* stands for upstream's \x00 so the key stays a C string */
+  k[lr + 2] = ':';
+  memcpy(k + lr + 3, zone, lz + 1);
+  return k;
+}
+
+static Zone *zone_find(KsSchedCache *c, const char *key, guint *index) {
+  for (guint i = 0; i < c->zones->len; i++) {
+    Zone *z = g_ptr_array_index(c->zones, i);
+    if (strcmp(z->key, key) == 0) {
+      if (index)
+        *index = i;
+      return z;
+    }
+  }
+  return NULL;
+}
+
+static void tree_add(KsSchedCache *c, guint s) {
+  char *key = ks_sched_node_zone_key(c->nodes[s]);
+  Zone *z = zone_find(c, key, NULL);
+  if (!z) {
+    z = g_new0(Zone, 1);
+    z->key = key;
+    z->slots = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_ptr_array_add(c->zones, z);
+  } else {
+    g_free(key);
+  }
+  g_array_append_val(z->slots, s);
+  c->live[s] = TRUE;
+}
+
+static void tree_remove(KsSchedCache *c, guint s) {
+  for (guint i = 0; i < c->zones->len; i++) {
+    Zone *z = g_ptr_array_index(c->zones, i);
+    for (guint k = 0; k < z->slots->len; k++) {
+      if (g_array_index(z->slots, guint, k) != s)
+        continue;
+      g_array_remove_index(z->slots, k); /* keeps insertion order */
+      if (z->slots->len == 0)
+        g_ptr_array_remove_index(c->zones, i); /* keeps zone order */
+      c->live[s] = FALSE;
+      return;
+    }
+  }
+}
+
+static void tree_list(KsSchedCache *c) {
+  guint n = 0;
+  for (guint idx = 0;; idx++) {
+    gboolean any = FALSE;
+    for (guint i = 0; i < c->zones->len; i++) {
+      Zone *z = g_ptr_array_index(c->zones, i);
+      if (idx < z->slots->len) {
+        c->order[n++] = g_array_index(z->slots, guint, idx);
+        any = TRUE;
+      }
+    }
+    if (!any)
+      break;
+  }
+  c->n_order = n;
+}
+
+/* ---- nodes ---------------------------------------------------------------------- */
+
+static void set_allocatable(KsSchedCache *c, guint s, const KsNode *n) {
+  c->alloc_cpu[s] = n->allocatable.milli_cpu;
+  c->alloc_mem[s] = n->allocatable.memory;
+  c->alloc_eph[s] = n->allocatable.ephemeral_storage;
+  c->alloc_pods[s] = n->allocatable.pods;
+}
+
+guint ks_sched_cache_set_node(KsSchedCache *c, KsNode *node) {
+  gint existing = slot_of(c, node->name);
+  guint s = existing >= 0 ? (guint)existing : slot_alloc(c, node->name);
+  KsNode *old = c->nodes[s];
+  ks_node_ref(node);
+  if (old) {
+    char *ko = ks_sched_node_zone_key(old), *kn = ks_sched_node_zone_key(node);
+    gboolean moved = strcmp(ko, kn) != 0;
+    g_free(ko);
+    g_free(kn);
+    c->nodes[s] = node;
+    if (moved) {
+      tree_remove(c, s);
+      tree_add(c, s);
+      tree_list(c);
+    }
+    ks_node_unref(old);
+  } else {
+    c->nodes[s] = node;
+    tree_add(c, s);
+    tree_list(c);
+  }
+  set_allocatable(c, s, node);
+  c->generation++;
+  return s;
+}
+
+gboolean ks_sched_cache_remove_node(KsSchedCache *c, const char *name) {
+  gint s = ks_sched_cache_node_slot(c, name);
+  if (s < 0)
+    return FALSE;
+  tree_remove(c, (guint)s);
+  tree_list(c);
+  ks_node_unref(c->nodes[s]);
+  c->nodes[s] = NULL;
+  c->alloc_cpu[s] = c->alloc_mem[s] = c->alloc_eph[s] = c->alloc_pods[s] = 0;
+  slot_release_if_empty_ghost(c, (guint)s, name);
+  c->generation++;
+  return TRUE;
+}
+
+/* ---- pods --------------------------------------------------------------------------- */
+
+static void account(KsSchedCache *c, KsSchedPodEntry *e, gint sign) {
+  guint s = e->slot;
+  c->req_cpu[s] += sign * e->req.milli_cpu;
+  c->req_mem[s] += sign * e->req.memory;
+  c->req_eph[s] += sign * e->req.ephemeral_storage;
+  c->nz_cpu[s] += sign * e->nz_cpu;
+  c->nz_mem[s] += sign * e->nz_mem;
+  c->pod_count[s] += sign;
+  if (sign > 0)
+    ks_resource_list_add(&c->requested[s], &e->req);
+  else
+    ks_resource_list_sub(&c->requested[s], &e->req);
+}
+
+static void attach(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
+  e->slot = slot;
+  e->pos = c->pods[slot]->len;
+  g_ptr_array_add(c->pods[slot], e);
+  account(c, e, +1);
+}
+
+static void detach(KsSchedCache *c, KsSchedPodEntry *e) {
+  GPtrArray *a = c->pods[e->slot];
+  KsSchedPodEntry *last = g_ptr_array_index(a, a->len - 1);
+  g_ptr_array_index(a, e->pos) = last;
+  last->pos = e->pos;
+  g_ptr_array_set_size(a, a->len - 1);
+  account(c, e, -1);
+}
+
+static const char *slot_name(const KsSchedCache *c, guint slot) {
+  GHashTableIter it;
+  gpointer k, v;
+  if (c->nodes[slot])
+    return c->nodes[slot]->name;
+  g_hash_table_iter_init(&it, c->by_name); /* ghosts only: rare */
+  while (g_hash_table_iter_next(&it, &k, &v))
+    if (GPOINTER_TO_UINT(v) == slot + 1)
+      return k;
+  return NULL;
+}
+
+static void entry_remove(KsSchedCache *c, KsSchedPodEntry *e) {
+  guint slot = e->slot;
+  detach(c, e);
+  if (!c->nodes[slot]) {
+    char *name = g_strdup(slot_name(c, slot));
+    slot_release_if_empty_ghost(c, slot, name);
+    g_free(name);
+  }
+  g_hash_table_remove(c->entries, e->pod); /* frees e */
+  c->generation++;
+}
+
+static KsSchedPodEntry *entry_new(KsPod *pod) {
+  KsSchedPodEntry *e = g_new0(KsSchedPodEntry, 1);
+  e->pod = ks_pod_ref(pod);
+  ks_pod_compute_requests(pod, &e->req);
+  ks_pod_compute_nonzero_requests(pod, &e->nz_cpu, &e->nz_mem);
+  return e;
+}
+
+void ks_sched_cache_add_pod(KsSchedCache *c, KsPod *pod, const char *node) {
+  gint s = slot_of(c, node);
+  guint slot = s >= 0 ? (guint)s : slot_alloc(c, node);
+  KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
+  if (e) {
+    e->assumed = FALSE;
+    if (e->slot != slot) {
+      guint old = e->slot;
+      detach(c, e);
+      attach(c, e, slot);
+      if (!c->nodes[old]) {
+        char *name = g_strdup(slot_name(c, old));
+        slot_release_if_empty_ghost(c, old, name);
+        g_free(name);
+      }
+    }
+    c->generation++;
+    return;
+  }
+  e = entry_new(pod);
+  g_hash_table_insert(c->entries, e->pod, e);
+  attach(c, e, slot);
+  c->generation++;
+}
+
+gboolean ks_sched_cache_remove_pod(KsSchedCache *c, const KsPod *pod) {
+  KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
+  if (!e)
+    return FALSE;
+  entry_remove(c, e);
+  return TRUE;
+}
+
+void ks_sched_cache_assume_pod(KsSchedCache *c, KsPod *pod, guint slot) {
+  g_return_if_fail(slot < c->cap && c->nodes[slot]);
+  g_return_if_fail(!g_hash_table_contains(c->entries, pod));
+  KsSchedPodEntry *e = entry_new(pod);
+  e->assumed = TRUE;
+  g_hash_table_insert(c->entries, e->pod, e);
+  attach(c, e, slot);
+  c->generation++;
+}
+
+void ks_sched_cache_forget_pod(KsSchedCache *c, const KsPod *pod) {
+  KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
+  if (e && e->assumed)
+    entry_remove(c, e);
+}
+
+void ks_sched_cache_finish_binding(KsSchedCache *c, const KsPod *pod) {
+  KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
+  if (e)
+    e->assumed = FALSE;
+}
+
+const KsSchedPodEntry *ks_sched_cache_pod(const KsSchedCache *c, const KsPod *pod) {
+  return g_hash_table_lookup(c->entries, pod);
+}

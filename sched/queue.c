@@ -1,0 +1,415 @@
+/* The scheduling queue (kube-semantics 1.1, SchedulerQueueingHints OFF).
+ *
+ * Design.
+ * - activeQ and backoffQ are binary heaps of KsSchedQueuedPod pointers; each
+ *   pod records which structure holds it (`where`) and its index there
+ *   (`pos`), so deleting or moving any pod is O(log n) without searching.
+ * - unschedulablePods is an array with swap-remove; moves iterate it in
+ *   array order, which is deterministic. The order in which moved pods enter
+ *   activeQ does not matter anyway: activeQ's order is (QueueSort, seq).
+ * - `seq` is taken from a counter whenever a pod's timestamp is set, so among
+ *   pods equal under QueueSort the earlier (re)queued wins, and two runs with
+ *   the same input pop in the same order. Upstream leaves such ties to its
+ *   heap's internals; this is our documented tie-break.
+ * - A hash table (namespace/name) finds a pending pod for update/delete.
+ * - Event moves implement the gate-OFF rule generically: a pod moves when any
+ *   of its rejecting plugins registered an event matching the one that
+ *   happened (ks_sched_framework_event_moves), or it had no rejector.
+ */
+#include "sched/queue.h"
+
+enum { Q_NONE = 0, Q_ACTIVE, Q_BACKOFF, Q_UNSCHED, Q_IN_FLIGHT };
+
+struct KsSchedQueue {
+  const KsSchedFramework *fw;
+  KsSchedPlugin *sort; /* QueueSort plugin; NULL = priority/timestamp built in */
+  gint64 initial_backoff, max_backoff, max_in_unsched;
+  GPtrArray *active, *backoff, *unsched;
+  GHashTable *pods; /* KsPod* (ns/name) -> KsSchedQueuedPod*, every pod we hold */
+  guint64 seq;
+  gint64 cycle;
+  gint64 move_request_cycle;
+};
+
+static guint pod_hash(gconstpointer p) {
+  const KsPod *pod = p;
+  return g_str_hash(pod->namespace ? pod->namespace : "") * 31u + g_str_hash(pod->name);
+}
+
+static gboolean pod_equal(gconstpointer a, gconstpointer b) {
+  const KsPod *x = a, *y = b;
+  return g_strcmp0(x->namespace, y->namespace) == 0 && g_strcmp0(x->name, y->name) == 0;
+}
+
+static void qp_free(gpointer p) {
+  KsSchedQueuedPod *qp = p;
+  ks_pod_unref(qp->pod);
+  g_free(qp);
+}
+
+KsSchedQueue *ks_sched_queue_new(const KsSchedFramework *fw, gint64 initial_backoff_us,
+                                 gint64 max_backoff_us, gint64 max_in_unschedulable_us) {
+  KsSchedQueue *q = g_new0(KsSchedQueue, 1);
+  q->fw = fw;
+  if (fw->n_ep[KS_SCHED_EP_QUEUE_SORT] > 0)
+    q->sort = (KsSchedPlugin *)&fw->plugins[fw->ep[KS_SCHED_EP_QUEUE_SORT][0]];
+  q->initial_backoff = initial_backoff_us;
+  q->max_backoff = max_backoff_us;
+  q->max_in_unsched = max_in_unschedulable_us;
+  q->active = g_ptr_array_new();
+  q->backoff = g_ptr_array_new();
+  q->unsched = g_ptr_array_new();
+  q->pods = g_hash_table_new_full(pod_hash, pod_equal, NULL, qp_free);
+  q->move_request_cycle = -1;
+  return q;
+}
+
+void ks_sched_queue_free(KsSchedQueue *q) {
+  if (!q)
+    return;
+  g_ptr_array_free(q->active, TRUE);
+  g_ptr_array_free(q->backoff, TRUE);
+  g_ptr_array_free(q->unsched, TRUE);
+  g_hash_table_destroy(q->pods);
+  g_free(q);
+}
+
+/* ---- ordering ------------------------------------------------------------- */
+
+gint64 ks_sched_queue_backoff_duration(const KsSchedQueue *q, gint32 attempts) {
+  gint64 d = q->initial_backoff;
+  for (gint32 i = 1; i < attempts; i++) {
+    if (d > q->max_backoff - d)
+      return q->max_backoff;
+    d += d;
+  }
+  return d;
+}
+
+static gint64 backoff_expiry(const KsSchedQueue *q, const KsSchedQueuedPod *qp) {
+  return qp->timestamp + ks_sched_queue_backoff_duration(q, qp->attempts);
+}
+
+static gboolean is_backing_off(const KsSchedQueue *q, const KsSchedQueuedPod *qp, gint64 now) {
+  return !qp->gated && backoff_expiry(q, qp) > now;
+}
+
+static gboolean active_less(const KsSchedQueue *q, const KsSchedQueuedPod *a,
+                            const KsSchedQueuedPod *b) {
+  if (q->sort) {
+    if (q->sort->desc->less(q->sort, a, b))
+      return TRUE;
+    if (q->sort->desc->less(q->sort, b, a))
+      return FALSE;
+  } else if (a->pod->priority != b->pod->priority) {
+    return a->pod->priority > b->pod->priority;
+  } else if (a->timestamp != b->timestamp) {
+    return a->timestamp < b->timestamp;
+  }
+  return a->seq < b->seq;
+}
+
+static gboolean backoff_less(const KsSchedQueue *q, const KsSchedQueuedPod *a,
+                             const KsSchedQueuedPod *b) {
+  gint64 ea = backoff_expiry(q, a), eb = backoff_expiry(q, b);
+  return ea != eb ? ea < eb : a->seq < b->seq;
+}
+
+/* ---- heaps ------------------------------------------------------------------ */
+
+typedef gboolean (*LessFn)(const KsSchedQueue *, const KsSchedQueuedPod *, const KsSchedQueuedPod *);
+
+static void heap_set(GPtrArray *h, guint i, KsSchedQueuedPod *qp) {
+  g_ptr_array_index(h, i) = qp;
+  qp->pos = i;
+}
+
+static void sift_up(const KsSchedQueue *q, GPtrArray *h, LessFn less, guint i) {
+  KsSchedQueuedPod *x = g_ptr_array_index(h, i);
+  while (i > 0) {
+    guint parent = (i - 1) / 2;
+    KsSchedQueuedPod *p = g_ptr_array_index(h, parent);
+    if (!less(q, x, p))
+      break;
+    heap_set(h, i, p);
+    i = parent;
+  }
+  heap_set(h, i, x);
+}
+
+static void sift_down(const KsSchedQueue *q, GPtrArray *h, LessFn less, guint i) {
+  KsSchedQueuedPod *x = g_ptr_array_index(h, i);
+  for (;;) {
+    guint l = 2 * i + 1, best = i;
+    KsSchedQueuedPod *bx = x;
+    if (l < h->len && less(q, g_ptr_array_index(h, l), bx))
+      best = l, bx = g_ptr_array_index(h, l);
+    if (l + 1 < h->len && less(q, g_ptr_array_index(h, l + 1), bx))
+      best = l + 1, bx = g_ptr_array_index(h, l + 1);
+    if (best == i)
+      break;
+    heap_set(h, i, bx);
+    i = best;
+  }
+  heap_set(h, i, x);
+}
+
+static void heap_push(const KsSchedQueue *q, GPtrArray *h, LessFn less, KsSchedQueuedPod *qp) {
+  g_ptr_array_add(h, qp);
+  qp->pos = h->len - 1;
+  sift_up(q, h, less, qp->pos);
+}
+
+static void heap_remove(const KsSchedQueue *q, GPtrArray *h, LessFn less, guint i) {
+  guint last = h->len - 1;
+  if (i != last) {
+    KsSchedQueuedPod *moved = g_ptr_array_index(h, last);
+    heap_set(h, i, moved);
+    g_ptr_array_set_size(h, last);
+    sift_down(q, h, less, i);
+    sift_up(q, h, less, moved->pos);
+  } else {
+    g_ptr_array_set_size(h, last);
+  }
+}
+
+/* ---- placing pods -------------------------------------------------------------- */
+
+static void detach(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  switch (qp->where) {
+  case Q_ACTIVE:
+    heap_remove(q, q->active, active_less, qp->pos);
+    break;
+  case Q_BACKOFF:
+    heap_remove(q, q->backoff, backoff_less, qp->pos);
+    break;
+  case Q_UNSCHED: {
+    KsSchedQueuedPod *last = g_ptr_array_index(q->unsched, q->unsched->len - 1);
+    g_ptr_array_index(q->unsched, qp->pos) = last;
+    last->pos = qp->pos;
+    g_ptr_array_set_size(q->unsched, q->unsched->len - 1);
+    break;
+  }
+  default:
+    break;
+  }
+  qp->where = Q_NONE;
+}
+
+static void to_active(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  qp->where = Q_ACTIVE;
+  heap_push(q, q->active, active_less, qp);
+}
+
+static void to_backoff(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  qp->where = Q_BACKOFF;
+  heap_push(q, q->backoff, backoff_less, qp);
+}
+
+static void to_unsched(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  qp->where = Q_UNSCHED;
+  qp->pos = q->unsched->len;
+  g_ptr_array_add(q->unsched, qp);
+}
+
+/* PreEnqueue plugins in order; TRUE when all pass. */
+static gboolean pre_enqueue(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  const KsSchedFramework *fw = q->fw;
+  for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_PRE_ENQUEUE]; k++) {
+    KsSchedPlugin *p = (KsSchedPlugin *)&fw->plugins[fw->ep[KS_SCHED_EP_PRE_ENQUEUE][k]];
+    KsSchedStatus st;
+    ks_sched_status_reset(&st);
+    p->desc->pre_enqueue(p, qp->pod, &st);
+    if (!ks_sched_status_ok(&st)) {
+      qp->rejectors = G_GUINT64_CONSTANT(1) << p->index;
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* moveToActiveQ: runs PreEnqueue; gated pods go (back) to unschedulablePods. */
+static void admit_to_active(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  if (pre_enqueue(q, qp)) {
+    qp->gated = FALSE;
+    to_active(q, qp);
+  } else {
+    qp->gated = TRUE;
+    to_unsched(q, qp);
+  }
+}
+
+static void stamp(KsSchedQueue *q, KsSchedQueuedPod *qp, gint64 now) {
+  qp->timestamp = now;
+  qp->seq = q->seq++;
+}
+
+void ks_sched_queue_add(KsSchedQueue *q, KsPod *pod, gint64 now) {
+  KsSchedQueuedPod *qp = g_hash_table_lookup(q->pods, pod);
+  if (qp) { /* already queued: treat as an update */
+    ks_sched_queue_update(q, pod, now);
+    return;
+  }
+  qp = g_new0(KsSchedQueuedPod, 1);
+  qp->pod = ks_pod_ref(pod);
+  qp->initial_attempt = -1;
+  stamp(q, qp, now);
+  g_hash_table_insert(q->pods, qp->pod, qp);
+  admit_to_active(q, qp);
+}
+
+static void replace_pod(KsSchedQueue *q, KsSchedQueuedPod *qp, KsPod *pod) {
+  if (qp->pod == pod)
+    return;
+  g_hash_table_steal(q->pods, qp->pod);
+  ks_pod_unref(qp->pod);
+  qp->pod = ks_pod_ref(pod);
+  g_hash_table_insert(q->pods, qp->pod, qp);
+}
+
+gboolean ks_sched_queue_update(KsSchedQueue *q, KsPod *pod, gint64 now) {
+  KsSchedQueuedPod *qp = g_hash_table_lookup(q->pods, pod);
+  if (!qp)
+    return FALSE;
+  guint where = qp->where;
+  if (where == Q_IN_FLIGHT) {
+    replace_pod(q, qp, pod);
+    return TRUE;
+  }
+  detach(q, qp);
+  replace_pod(q, qp, pod);
+  if (where == Q_UNSCHED) {
+    /* upstream moves an updated unschedulable pod (its spec may now fit) */
+    if (is_backing_off(q, qp, now))
+      to_backoff(q, qp);
+    else
+      admit_to_active(q, qp);
+  } else if (where == Q_BACKOFF) {
+    to_backoff(q, qp);
+  } else {
+    to_active(q, qp); /* priority may have changed: re-sift */
+  }
+  return TRUE;
+}
+
+gboolean ks_sched_queue_delete(KsSchedQueue *q, const KsPod *pod) {
+  KsSchedQueuedPod *qp = g_hash_table_lookup(q->pods, pod);
+  if (!qp)
+    return FALSE;
+  detach(q, qp);
+  g_hash_table_remove(q->pods, qp->pod); /* frees qp */
+  return TRUE;
+}
+
+/* ---- scheduling ------------------------------------------------------------------ */
+
+KsSchedQueuedPod *ks_sched_queue_pop(KsSchedQueue *q) {
+  if (q->active->len == 0)
+    return NULL;
+  KsSchedQueuedPod *qp = g_ptr_array_index(q->active, 0);
+  detach(q, qp);
+  qp->where = Q_IN_FLIGHT;
+  qp->attempts++;
+  q->cycle++;
+  qp->popped_cycle = q->cycle;
+  return qp;
+}
+
+KsSchedQueuedPod *ks_sched_queue_in_flight(KsSchedQueue *q, const KsPod *pod) {
+  KsSchedQueuedPod *qp = g_hash_table_lookup(q->pods, pod);
+  return qp && qp->where == Q_IN_FLIGHT ? qp : NULL;
+}
+
+void ks_sched_queue_done(KsSchedQueue *q, KsSchedQueuedPod *qp) {
+  g_return_if_fail(qp->where == Q_IN_FLIGHT);
+  g_hash_table_remove(q->pods, qp->pod);
+}
+
+void ks_sched_queue_requeue(KsSchedQueue *q, KsSchedQueuedPod *qp, guint64 rejectors,
+                            gint64 now) {
+  g_return_if_fail(qp->where == Q_IN_FLIGHT);
+  stamp(q, qp, now);
+  qp->rejectors = rejectors;
+  qp->gated = FALSE;
+  if (q->move_request_cycle >= qp->popped_cycle || rejectors == 0)
+    to_backoff(q, qp);
+  else
+    to_unsched(q, qp);
+}
+
+/* ---- moves -------------------------------------------------------------------------- */
+
+static void move_one(KsSchedQueue *q, KsSchedQueuedPod *qp, gint64 now) {
+  detach(q, qp);
+  if (is_backing_off(q, qp, now))
+    to_backoff(q, qp);
+  else
+    admit_to_active(q, qp);
+}
+
+void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
+                             KsSchedQueuePreCheck pre_check, gpointer user_data, gint64 now) {
+  /* collect first: moving edits q->unsched */
+  GPtrArray *moving = g_ptr_array_new();
+  for (guint i = 0; i < q->unsched->len; i++) {
+    KsSchedQueuedPod *qp = g_ptr_array_index(q->unsched, i);
+    if (qp->gated)
+      continue; /* only an update of the pod itself can un-gate it */
+    if (!ks_sched_framework_event_moves(q->fw, qp->rejectors, ev))
+      continue;
+    if (pre_check && !pre_check(qp->pod, user_data))
+      continue;
+    g_ptr_array_add(moving, qp);
+  }
+  for (guint i = 0; i < moving->len; i++)
+    move_one(q, g_ptr_array_index(moving, i), now);
+  g_ptr_array_free(moving, TRUE);
+  q->move_request_cycle = q->cycle;
+}
+
+void ks_sched_queue_flush_backoff(KsSchedQueue *q, gint64 now) {
+  while (q->backoff->len > 0) {
+    KsSchedQueuedPod *qp = g_ptr_array_index(q->backoff, 0);
+    if (is_backing_off(q, qp, now))
+      break;
+    detach(q, qp);
+    admit_to_active(q, qp);
+  }
+}
+
+void ks_sched_queue_flush_unschedulable(KsSchedQueue *q, gint64 now) {
+  GPtrArray *moving = g_ptr_array_new();
+  for (guint i = 0; i < q->unsched->len; i++) {
+    KsSchedQueuedPod *qp = g_ptr_array_index(q->unsched, i);
+    if (!qp->gated && now - qp->timestamp > q->max_in_unsched)
+      g_ptr_array_add(moving, qp);
+  }
+  for (guint i = 0; i < moving->len; i++)
+    move_one(q, g_ptr_array_index(moving, i), now);
+  if (moving->len > 0)
+    q->move_request_cycle = q->cycle;
+  g_ptr_array_free(moving, TRUE);
+}
+
+/* ---- inspection ------------------------------------------------------------------------ */
+
+gint64 ks_sched_queue_next_backoff_expiry(const KsSchedQueue *q) {
+  if (q->backoff->len == 0)
+    return G_MAXINT64;
+  return backoff_expiry(q, g_ptr_array_index(q->backoff, 0));
+}
+
+gint64 ks_sched_queue_oldest_unschedulable(const KsSchedQueue *q) {
+  gint64 t = G_MAXINT64;
+  for (guint i = 0; i < q->unsched->len; i++) {
+    const KsSchedQueuedPod *qp = g_ptr_array_index(q->unsched, i);
+    if (!qp->gated && qp->timestamp < t)
+      t = qp->timestamp;
+  }
+  return t;
+}
+
+guint ks_sched_queue_active_len(const KsSchedQueue *q) { return q->active->len; }
+guint ks_sched_queue_backoff_len(const KsSchedQueue *q) { return q->backoff->len; }
+guint ks_sched_queue_unschedulable_len(const KsSchedQueue *q) { return q->unsched->len; }
+gint64 ks_sched_queue_scheduling_cycle(const KsSchedQueue *q) { return q->cycle; }

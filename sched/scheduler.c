@@ -1,0 +1,739 @@
+/* The scheduler: ScheduleOne (kube-semantics 1.2-1.4) over the cache and the
+ * queue, plus the informer-style entry points the host calls.
+ *
+ * Design and trade-offs.
+ * - One cycle is sequential. Upstream filters with 16 goroutines and may
+ *   examine a few nodes past the k-th feasible one; we stop exactly at the
+ *   k-th, which is what upstream's bookkeeping (processed = feasible +
+ *   failed) describes, and is deterministic.
+ * - The snapshot is the cache (see cache.c); the candidate list is the
+ *   cache's node-tree order, searched from nextStartNodeIndex round robin.
+ * - Every per-cycle buffer (per-node statuses, feasible list, score matrix,
+ *   totals) lives in the scheduler and grows with the cache's capacity, so a
+ *   steady-state cycle allocates nothing. Only failures allocate (the
+ *   message), and only PreFilter results narrowing the list use a buffer.
+ * - The binding cycle is the host's: after Permit the bind plugins run at
+ *   once (DefaultBinder only claims the pod) and the host reports the outcome
+ *   through ks_sched_bind_done. The cycle state is not kept per pod until
+ *   then (upstream keeps it for Unreserve); Unreserve after a failed bind
+ *   sees the current cycle state.
+ * - selectHost draws from the scheduler's own seeded stream ("sched/tie"):
+ *   reservoir sampling over the max-score nodes in search order, the j-th
+ *   replacing the choice with probability 1/j. Same seed, same choices.
+ * - Periodic queue flushes run on upstream's wait.Until grid (every 1 s and
+ *   every 30 s, anchored at time 0): ks_sched_tick flushes only when a grid
+ *   point has passed since its last flush, so a host that ticks more often
+ *   changes nothing, and ks_sched_next_wakeup names the grid points.
+ */
+#include "sched/scheduler.h"
+#include "sched/cache.h"
+#include "sched/queue.h"
+#include "sched/rng.h"
+
+#include <string.h>
+
+#define MIN_FEASIBLE_NODES_TO_FIND 100
+#define MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND 5
+#define MAX_PRE_FILTER_RESULTS 8
+
+struct KsScheduler {
+  KsSchedConfig cfg;
+  KsSchedFramework *fw;
+  KsSchedCache *cache;
+  KsSchedQueue *queue;
+  KsRng rng;
+  KsSchedCycleState cs;
+  guint next_start; /* nextStartNodeIndex */
+  gint64 next_backoff_flush, next_unsched_flush;
+  /* per-cycle buffers, sized by buf_cap >= cache->cap */
+  guint buf_cap;
+  KsSchedStatus *node_status;
+  guint *failed, *feasible, *candidates;
+  gint64 *scores; /* [score plugin][feasible index] */
+  gint64 *total;
+  guint n_failed;
+  guint64 rejectors;
+  char *message;
+};
+
+void ks_sched_config_init_defaults(KsSchedConfig *c) {
+  memset(c, 0, sizeof *c);
+  c->percentage_of_nodes_to_score = 0;
+  c->pod_initial_backoff_us = G_GINT64_CONSTANT(1000000);
+  c->pod_max_backoff_us = G_GINT64_CONSTANT(10000000);
+  c->pod_max_in_unschedulable_us = G_GINT64_CONSTANT(300000000);
+}
+
+gint32 ks_sched_num_feasible_nodes_to_find(gint32 percentage, gint32 n) {
+  if (n < MIN_FEASIBLE_NODES_TO_FIND)
+    return n;
+  gint32 p = percentage;
+  if (p == 0) {
+    p = 50 - n / 125;
+    if (p < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+      p = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  gint32 k = (gint32)((gint64)n * p / 100);
+  return k < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : k;
+}
+
+/* ---- construction -------------------------------------------------------------- */
+
+static gboolean check_config(const KsSchedConfig *c, GError **error) {
+  if (c->percentage_of_nodes_to_score < 0 || c->percentage_of_nodes_to_score > 100) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "percentageOfNodesToScore: Invalid value: %d: not in valid range [0-100]",
+                c->percentage_of_nodes_to_score);
+    return FALSE;
+  }
+  if (c->pod_initial_backoff_us <= 0 || c->pod_max_backoff_us < c->pod_initial_backoff_us) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "podInitialBackoffSeconds must be > 0 and podMaxBackoffSeconds >= it");
+    return FALSE;
+  }
+  if (c->pod_max_in_unschedulable_us <= 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "podMaxInUnschedulablePodsDuration must be > 0");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config, KsSchedFramework *fw,
+                                       GError **error) {
+  KsSchedConfig defaults;
+  if (!config) {
+    ks_sched_config_init_defaults(&defaults);
+    config = &defaults;
+  }
+  if (!check_config(config, error)) {
+    ks_sched_framework_free(fw);
+    return NULL;
+  }
+  KsScheduler *s = g_new0(KsScheduler, 1);
+  s->cfg = *config;
+  s->fw = fw;
+  s->cache = ks_sched_cache_new();
+  s->queue = ks_sched_queue_new(fw, config->pod_initial_backoff_us, config->pod_max_backoff_us,
+                                config->pod_max_in_unschedulable_us);
+  ks_rng_init(&s->rng, config->seed, "sched/tie");
+  ks_sched_cycle_state_init(&s->cs);
+  return s;
+}
+
+KsScheduler *ks_sched_new(const KsSchedConfig *config, GError **error) {
+  KsSchedRegistry *r = ks_sched_registry_new();
+  KsSchedFramework *fw = ks_sched_framework_new_default(r, error);
+  ks_sched_registry_free(r);
+  return fw ? ks_sched_new_with_profile(config, fw, error) : NULL;
+}
+
+void ks_sched_free(KsScheduler *s) {
+  if (!s)
+    return;
+  ks_sched_cycle_state_clear(&s->cs, s->fw);
+  ks_sched_queue_free(s->queue);
+  ks_sched_cache_free(s->cache);
+  ks_sched_framework_free(s->fw);
+  g_free(s->node_status);
+  g_free(s->failed);
+  g_free(s->feasible);
+  g_free(s->candidates);
+  g_free(s->scores);
+  g_free(s->total);
+  g_free(s->message);
+  g_free(s);
+}
+
+static void ensure_buffers(KsScheduler *s) {
+  guint cap = s->cache->cap;
+  if (s->buf_cap >= cap)
+    return;
+  guint n_score = MAX(1u, s->fw->n_ep[KS_SCHED_EP_SCORE]);
+  s->node_status = g_renew(KsSchedStatus, s->node_status, cap);
+  s->failed = g_renew(guint, s->failed, cap);
+  s->feasible = g_renew(guint, s->feasible, cap);
+  s->candidates = g_renew(guint, s->candidates, cap);
+  s->scores = g_renew(gint64, s->scores, (gsize)cap * n_score);
+  s->total = g_renew(gint64, s->total, cap);
+  s->buf_cap = cap;
+}
+
+/* ---- failure message (FitError.Error) ----------------------------------------------- */
+
+static gint cmp_str(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu." */
+static char *fit_error_message(KsScheduler *s, const KsSchedStatus *pre_filter, guint n_all) {
+  GString *m = g_string_new(NULL);
+  g_string_printf(m, "0/%u nodes are available:", n_all);
+  if (pre_filter && pre_filter->code != KS_SCHED_SUCCESS) {
+    char *msg = ks_sched_status_message(pre_filter);
+    g_string_append_printf(m, " %s.", msg);
+    g_free(msg);
+    return g_string_free(m, FALSE);
+  }
+  GHashTable *hist = g_hash_table_new(g_str_hash, g_str_equal); /* interned reason -> count */
+  for (guint i = 0; i < s->n_failed; i++) {
+    const KsSchedStatus *st = &s->node_status[s->failed[i]];
+    for (guint r = 0; r < st->n_reasons; r++) {
+      guint c = GPOINTER_TO_UINT(g_hash_table_lookup(hist, st->reasons[r]));
+      g_hash_table_insert(hist, (gpointer)st->reasons[r], GUINT_TO_POINTER(c + 1));
+    }
+  }
+  GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, hist);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_ptr_array_add(lines, g_strdup_printf("%u %s", GPOINTER_TO_UINT(v), (const char *)k));
+  g_ptr_array_sort(lines, cmp_str); /* upstream sorts the "count reason" strings */
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf(m, "%s%s", i ? ", " : " ", (const char *)g_ptr_array_index(lines, i));
+  if (lines->len)
+    g_string_append_c(m, '.');
+  g_ptr_array_free(lines, TRUE);
+  g_hash_table_destroy(hist);
+  return g_string_free(m, FALSE);
+}
+
+/* ---- phases -------------------------------------------------------------------------- */
+
+static KsSchedPlugin *plugin_at(KsScheduler *s, KsSchedExtensionPoint ep, guint k) {
+  return &s->fw->plugins[s->fw->ep[ep][k]];
+}
+
+static void mark_plugin(KsSchedStatus *st, const KsSchedPlugin *p) {
+  st->plugin = p->desc->name;
+  st->plugin_index = (gint)p->index;
+}
+
+/* Runs PreFilter; narrows the candidates into s->candidates when a plugin
+ * returned a node set. Returns the candidate list and its length. */
+static const guint *run_pre_filter(KsScheduler *s, const KsPod *pod, guint *n_cand,
+                                   KsSchedStatus *st) {
+  GHashTable *sets[MAX_PRE_FILTER_RESULTS];
+  guint n_sets = 0;
+  ks_sched_status_reset(st);
+  for (guint k = 0; k < s->fw->n_ep[KS_SCHED_EP_PRE_FILTER]; k++) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_PRE_FILTER, k);
+    GHashTable *names = NULL;
+    ks_sched_status_reset(st);
+    p->desc->pre_filter(p, &s->cs, pod, s->cache, &names, st);
+    if (st->code == KS_SCHED_SKIP) {
+      s->cs.skip_filter |= G_GUINT64_CONSTANT(1) << p->index;
+      ks_sched_status_reset(st);
+      continue;
+    }
+    if (!ks_sched_status_ok(st)) {
+      mark_plugin(st, p);
+      return NULL;
+    }
+    if (names && n_sets < MAX_PRE_FILTER_RESULTS)
+      sets[n_sets++] = names;
+  }
+  *n_cand = s->cache->n_order;
+  if (n_sets == 0)
+    return s->cache->order;
+  guint n = 0;
+  for (guint i = 0; i < s->cache->n_order; i++) {
+    guint slot = s->cache->order[i];
+    gboolean in_all = TRUE;
+    for (guint j = 0; j < n_sets && in_all; j++)
+      in_all = g_hash_table_contains(sets[j], s->cache->nodes[slot]->name);
+    if (in_all)
+      s->candidates[n++] = slot;
+  }
+  *n_cand = n;
+  if (n == 0)
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        "node(s) didn't satisfy plugin(s) PreFilter result");
+  return s->candidates;
+}
+
+/* RunFilterPlugins on one node; stops at the first non-success. */
+static gboolean run_filters(KsScheduler *s, const KsPod *pod, guint slot, KsSchedStatus *st) {
+  for (guint k = 0; k < s->fw->n_ep[KS_SCHED_EP_FILTER]; k++) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_FILTER, k);
+    if (s->cs.skip_filter & (G_GUINT64_CONSTANT(1) << p->index))
+      continue;
+    ks_sched_status_reset(st);
+    p->desc->filter(p, &s->cs, pod, s->cache, slot, st);
+    if (!ks_sched_status_ok(st)) {
+      mark_plugin(st, p);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Returns the number of feasible nodes (in s->feasible), -1 on a filter error. */
+static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
+                          guint *processed) {
+  gint32 pct = s->fw->percentage_of_nodes_to_score >= 0 ? s->fw->percentage_of_nodes_to_score
+                                                        : s->cfg.percentage_of_nodes_to_score;
+  guint k = (guint)ks_sched_num_feasible_nodes_to_find(pct, (gint32)n_cand);
+  if (s->fw->n_ep[KS_SCHED_EP_SCORE] == 0)
+    k = 1;
+  guint nf = 0, i = 0;
+  for (; i < n_cand && nf < k; i++) {
+    guint slot = cand[(s->next_start + i) % n_cand];
+    KsSchedStatus *st = &s->node_status[slot];
+    if (run_filters(s, pod, slot, st)) {
+      s->feasible[nf++] = slot;
+      continue;
+    }
+    if (st->code == KS_SCHED_ERROR_CODE) {
+      s->failed[s->n_failed] = slot; /* not counted: read by the error report */
+      return -1;
+    }
+    s->failed[s->n_failed++] = slot;
+    s->rejectors |= G_GUINT64_CONSTANT(1) << st->plugin_index;
+  }
+  *processed = i;
+  return (gint)nf;
+}
+
+/* PreScore, Score, NormalizeScore and the weighted sum into s->total. */
+static gboolean prioritize(KsScheduler *s, const KsPod *pod, guint nf, KsSchedStatus *st) {
+  const KsSchedFramework *fw = s->fw;
+  for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_PRE_SCORE]; k++) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_PRE_SCORE, k);
+    ks_sched_status_reset(st);
+    p->desc->pre_score(p, &s->cs, pod, s->cache, s->feasible, nf, st);
+    if (st->code == KS_SCHED_SKIP)
+      s->cs.skip_score |= G_GUINT64_CONSTANT(1) << p->index;
+    else if (!ks_sched_status_ok(st))
+      return mark_plugin(st, p), FALSE;
+  }
+  memset(s->total, 0, nf * sizeof *s->total);
+  if (fw->n_ep[KS_SCHED_EP_SCORE] == 0) {
+    for (guint i = 0; i < nf; i++)
+      s->total[i] = 1;
+    return TRUE;
+  }
+  for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_SCORE]; k++) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_SCORE, k);
+    if (s->cs.skip_score & (G_GUINT64_CONSTANT(1) << p->index))
+      continue;
+    gint64 *sc = &s->scores[(gsize)k * s->buf_cap];
+    for (guint i = 0; i < nf; i++) {
+      ks_sched_status_reset(st);
+      sc[i] = 0;
+      p->desc->score(p, &s->cs, pod, s->cache, s->feasible[i], &sc[i], st);
+      if (!ks_sched_status_ok(st))
+        return mark_plugin(st, p), FALSE;
+    }
+    if (p->desc->normalize_score) {
+      ks_sched_status_reset(st);
+      p->desc->normalize_score(p, &s->cs, pod, sc, nf, st);
+      if (!ks_sched_status_ok(st))
+        return mark_plugin(st, p), FALSE;
+    }
+    for (guint i = 0; i < nf; i++) {
+      if (sc[i] < KS_SCHED_MIN_NODE_SCORE || sc[i] > KS_SCHED_MAX_NODE_SCORE) {
+        ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "plugin returned an invalid score");
+        return mark_plugin(st, p), FALSE;
+      }
+      s->total[i] += sc[i] * p->weight;
+    }
+  }
+  return TRUE;
+}
+
+/* selectHost: uniform among the max-score nodes by seeded reservoir sampling. */
+static guint select_host(KsScheduler *s, guint nf) {
+  guint best = 0, count = 1;
+  for (guint i = 1; i < nf; i++) {
+    if (s->total[i] > s->total[best]) {
+      best = i;
+      count = 1;
+    } else if (s->total[i] == s->total[best]) {
+      count++;
+      if (ks_rng_below(&s->rng, count) == 0)
+        best = i;
+    }
+  }
+  return s->feasible[best];
+}
+
+/* Runs a per-node-name extension point (Reserve, Permit, PreBind, Bind). */
+static gboolean run_node_point(KsScheduler *s, KsSchedExtensionPoint ep, const KsPod *pod,
+                               const char *node, KsSchedStatus *st) {
+  for (guint k = 0; k < s->fw->n_ep[ep]; k++) {
+    KsSchedPlugin *p = plugin_at(s, ep, k);
+    ks_sched_status_reset(st);
+    switch (ep) {
+    case KS_SCHED_EP_RESERVE: p->desc->reserve(p, &s->cs, pod, node, st); break;
+    case KS_SCHED_EP_PERMIT: p->desc->permit(p, &s->cs, pod, node, st); break;
+    case KS_SCHED_EP_PRE_BIND: p->desc->pre_bind(p, &s->cs, pod, node, st); break;
+    case KS_SCHED_EP_BIND:
+      p->desc->bind(p, &s->cs, pod, node, st);
+      if (st->code == KS_SCHED_SKIP)
+        continue;
+      if (ks_sched_status_ok(st))
+        return TRUE; /* the first binder that does not skip binds */
+      break;
+    default: break;
+    }
+    if (!ks_sched_status_ok(st)) {
+      if (st->code == KS_SCHED_WAIT) /* waiting pods are not modelled yet */
+        ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "Permit Wait is not supported");
+      return mark_plugin(st, p), FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static void run_unreserve(KsScheduler *s, const KsPod *pod, const char *node) {
+  /* reverse order, as upstream */
+  for (guint k = s->fw->n_ep[KS_SCHED_EP_RESERVE]; k-- > 0;) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_RESERVE, k);
+    if (p->desc->unreserve)
+      p->desc->unreserve(p, &s->cs, pod, node);
+  }
+}
+
+/* ---- outcomes ------------------------------------------------------------------------- */
+
+static void set_message(KsScheduler *s, KsSchedResult *out, char *msg) {
+  g_free(s->message);
+  s->message = msg;
+  out->message = msg;
+}
+
+static void fail(KsScheduler *s, KsSchedQueuedPod *qp, KsSchedResult *out, KsSchedResultKind kind,
+                 guint64 rejectors, char *msg, gint64 now) {
+  out->kind = kind;
+  set_message(s, out, msg);
+  ks_sched_queue_requeue(s->queue, qp, kind == KS_SCHED_RESULT_ERROR ? 0 : rejectors, now);
+}
+
+static void error_status(KsScheduler *s, KsSchedQueuedPod *qp, KsSchedResult *out,
+                         const KsSchedStatus *st, gint64 now) {
+  char *m = ks_sched_status_message(st);
+  char *msg = g_strdup_printf("running %s plugin %s: %s", ks_sched_code_to_string(st->code),
+                              st->plugin ? st->plugin : "?", m);
+  g_free(m);
+  fail(s, qp, out, KS_SCHED_RESULT_ERROR, 0, msg, now);
+}
+
+/* Assume, Reserve, Permit, and the (synchronous) start of binding. */
+static void commit(KsScheduler *s, KsSchedQueuedPod *qp, guint slot, KsSchedResult *out,
+                   gint64 now) {
+  KsPod *pod = qp->pod;
+  const char *node = s->cache->nodes[slot]->name;
+  KsSchedStatus st;
+  ks_sched_cache_assume_pod(s->cache, pod, slot);
+  gboolean ok = run_node_point(s, KS_SCHED_EP_RESERVE, pod, node, &st);
+  if (ok)
+    ok = run_node_point(s, KS_SCHED_EP_PERMIT, pod, node, &st);
+  if (ok)
+    ok = run_node_point(s, KS_SCHED_EP_PRE_BIND, pod, node, &st);
+  if (ok)
+    ok = run_node_point(s, KS_SCHED_EP_BIND, pod, node, &st);
+  if (!ok) {
+    run_unreserve(s, pod, node);
+    ks_sched_cache_forget_pod(s->cache, pod);
+    if (ks_sched_status_rejects(&st)) {
+      char *m = ks_sched_status_message(&st);
+      fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE,
+           G_GUINT64_CONSTANT(1) << st.plugin_index, m, now);
+    } else {
+      error_status(s, qp, out, &st, now);
+    }
+    return;
+  }
+  out->kind = KS_SCHED_RESULT_SCHEDULED;
+  out->node = node;
+}
+
+/* ---- ScheduleOne -------------------------------------------------------------------------- */
+
+static gboolean try_nominated(KsScheduler *s, const KsPod *pod) {
+  if (!pod->nominated_node_name)
+    return FALSE;
+  gint slot = ks_sched_cache_node_slot(s->cache, pod->nominated_node_name);
+  if (slot < 0)
+    return FALSE;
+  KsSchedStatus st;
+  if (!run_filters(s, pod, (guint)slot, &st))
+    return FALSE;
+  s->feasible[0] = (guint)slot;
+  return TRUE;
+}
+
+static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSchedResult *out) {
+  KsPod *pod = qp->pod;
+  guint n_all = s->cache->n_order;
+  s->cs.skip_filter = s->cs.skip_score = 0;
+  s->n_failed = 0;
+  s->rejectors = 0;
+  if (n_all == 0) {
+    fail(s, qp, out, KS_SCHED_RESULT_ERROR, 0, g_strdup("no nodes available to schedule pods"), now);
+    return;
+  }
+  ensure_buffers(s);
+  KsSchedStatus st;
+  guint n_cand = 0;
+  const guint *cand = run_pre_filter(s, pod, &n_cand, &st);
+  if (!cand || n_cand == 0) {
+    if (st.code == KS_SCHED_ERROR_CODE) {
+      error_status(s, qp, out, &st, now);
+      return;
+    }
+    guint64 rej = st.plugin_index >= 0 ? G_GUINT64_CONSTANT(1) << st.plugin_index : 0;
+    fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE, rej, fit_error_message(s, &st, n_all), now);
+    return;
+  }
+  gint nf;
+  if (try_nominated(s, pod)) {
+    nf = 1;
+    out->nodes_examined = 1;
+  } else {
+    guint processed = 0;
+    nf = find_feasible(s, pod, cand, n_cand, &processed);
+    s->next_start = (s->next_start + processed) % n_all;
+    out->nodes_examined = (gint32)processed;
+    if (nf < 0) {
+      error_status(s, qp, out, &s->node_status[s->failed[s->n_failed]], now);
+      return;
+    }
+  }
+  out->feasible_nodes = nf;
+  if (nf == 0) {
+    /* PostFilter (preemption) plugins would run here; none is built yet. */
+    fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE, s->rejectors,
+         fit_error_message(s, NULL, n_all), now);
+    return;
+  }
+  guint chosen = s->feasible[0];
+  if (nf > 1) {
+    if (!prioritize(s, pod, (guint)nf, &st)) {
+      error_status(s, qp, out, &st, now);
+      return;
+    }
+    chosen = select_host(s, (guint)nf);
+  }
+  commit(s, qp, chosen, out, now);
+}
+
+void ks_sched_schedule_one(KsScheduler *s, gint64 now, KsSchedResult *out) {
+  memset(out, 0, sizeof *out);
+  for (;;) {
+    KsSchedQueuedPod *qp = ks_sched_queue_pop(s->queue);
+    if (!qp) {
+      out->kind = KS_SCHED_RESULT_NONE;
+      return;
+    }
+    if (ks_sched_cache_pod(s->cache, qp->pod)) {
+      /* skipPodSchedule: already assumed or bound */
+      ks_sched_queue_done(s->queue, qp);
+      continue;
+    }
+    if (qp->initial_attempt < 0)
+      qp->initial_attempt = now;
+    out->pod = qp->pod;
+    out->attempts = qp->attempts;
+    schedule_pod(s, qp, now, out);
+    return;
+  }
+}
+
+void ks_sched_bind_done(KsScheduler *s, KsPod *pod, gboolean ok, gint64 now) {
+  KsSchedQueuedPod *qp = ks_sched_queue_in_flight(s->queue, pod);
+  const KsSchedPodEntry *e = ks_sched_cache_pod(s->cache, pod);
+  if (ok) {
+    ks_sched_cache_finish_binding(s->cache, pod);
+    if (qp)
+      ks_sched_queue_done(s->queue, qp);
+    return;
+  }
+  if (e && e->assumed) {
+    const char *node = s->cache->nodes[e->slot] ? s->cache->nodes[e->slot]->name : "";
+    run_unreserve(s, pod, node);
+    ks_sched_cache_forget_pod(s->cache, pod);
+  }
+  /* upstream: a failed binding frees resources, so everything may move */
+  ks_sched_queue_move_all(s->queue, &KS_SCHED_EVENT_ASSIGNED_POD_DELETE, NULL, NULL, now);
+  if (qp)
+    ks_sched_queue_requeue(s->queue, qp, 0, now);
+}
+
+/* ---- cluster state ------------------------------------------------------------------------ */
+
+typedef struct {
+  KsScheduler *s;
+  guint slot;
+} PreCheck;
+
+/* preCheckForNode: every plugin with an admission check must admit the pod. */
+static gboolean pre_check_node(const KsPod *pod, gpointer user_data) {
+  PreCheck *pc = user_data;
+  const KsSchedFramework *fw = pc->s->fw;
+  for (guint i = 0; i < fw->n_plugins; i++) {
+    KsSchedPlugin *p = &pc->s->fw->plugins[i];
+    if (p->desc->admit && !p->desc->admit(p, pod, pc->s->cache, pc->slot))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void node_event(KsScheduler *s, guint slot, guint32 actions, gint64 now) {
+  KsSchedClusterEvent ev = {KS_SCHED_EV_NODE, actions, "NodeChange"};
+  PreCheck pc = {s, slot};
+  ks_sched_queue_move_all(s->queue, &ev, pre_check_node, &pc, now);
+}
+
+void ks_sched_add_node(KsScheduler *s, KsNode *node, gint64 now) {
+  guint slot = ks_sched_cache_set_node(s->cache, node);
+  node_event(s, slot, KS_SCHED_ACT_ADD, now);
+}
+
+static gboolean resource_lists_equal(const KsResourceList *a, const KsResourceList *b) {
+  if (a->milli_cpu != b->milli_cpu || a->memory != b->memory ||
+      a->ephemeral_storage != b->ephemeral_storage || a->pods != b->pods)
+    return FALSE;
+  guint na = a->scalars ? a->scalars->len : 0, nb = b->scalars ? b->scalars->len : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++) {
+    const KsScalarResource *x = &g_array_index(a->scalars, KsScalarResource, i);
+    const KsScalarResource *y = &g_array_index(b->scalars, KsScalarResource, i);
+    if (x->name != y->name || x->value != y->value)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean taints_equal(const GArray *a, const GArray *b) {
+  guint na = a ? a->len : 0, nb = b ? b->len : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++) {
+    const KsTaint *x = &g_array_index(a, KsTaint, i), *y = &g_array_index(b, KsTaint, i);
+    if (g_strcmp0(x->key, y->key) || g_strcmp0(x->value, y->value) || x->effect != y->effect)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean conditions_equal(const GArray *a, const GArray *b) {
+  guint na = a ? a->len : 0, nb = b ? b->len : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++) {
+    const KsNodeCondition *x = &g_array_index(a, KsNodeCondition, i);
+    const KsNodeCondition *y = &g_array_index(b, KsNodeCondition, i);
+    if (g_strcmp0(x->type, y->type) || g_strcmp0(x->status, y->status))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* nodeSchedulingPropertiesChange */
+static guint32 node_changes(const KsNode *o, const KsNode *n) {
+  guint32 a = 0;
+  if (o->unschedulable != n->unschedulable || !taints_equal(o->taints, n->taints))
+    a |= KS_SCHED_ACT_UPDATE_NODE_TAINT;
+  if (!resource_lists_equal(&o->allocatable, &n->allocatable))
+    a |= KS_SCHED_ACT_UPDATE_NODE_ALLOCATABLE;
+  if (!ks_labels_equal(&o->labels, &n->labels))
+    a |= KS_SCHED_ACT_UPDATE_NODE_LABEL;
+  if (!conditions_equal(o->conditions, n->conditions))
+    a |= KS_SCHED_ACT_UPDATE_NODE_CONDITION;
+  return a;
+}
+
+void ks_sched_update_node(KsScheduler *s, KsNode *node, gint64 now) {
+  gint old_slot = ks_sched_cache_node_slot(s->cache, node->name);
+  if (old_slot < 0) {
+    ks_sched_add_node(s, node, now);
+    return;
+  }
+  KsNode *old = ks_node_ref(s->cache->nodes[old_slot]);
+  guint slot = ks_sched_cache_set_node(s->cache, node);
+  guint32 actions = node_changes(old, node);
+  ks_node_unref(old);
+  if (actions)
+    node_event(s, slot, actions, now);
+}
+
+void ks_sched_remove_node(KsScheduler *s, const char *name, gint64 now) {
+  ks_sched_cache_remove_node(s->cache, name);
+}
+
+void ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {
+  ks_sched_queue_add(s->queue, pod, now);
+}
+
+void ks_sched_update_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {
+  if (!ks_sched_queue_update(s->queue, pod, now))
+    ks_sched_queue_add(s->queue, pod, now);
+}
+
+void ks_sched_add_assigned_pod(KsScheduler *s, KsPod *pod, const char *node, gint64 now) {
+  KsSchedQueuedPod *qp = ks_sched_queue_in_flight(s->queue, pod);
+  if (!qp)
+    ks_sched_queue_delete(s->queue, pod); /* bound by someone else while pending */
+  ks_sched_cache_add_pod(s->cache, pod, node);
+  /* AssignedPodAdd: generic matching; see docs/scheduler.md */
+  static const KsSchedClusterEvent ev = {KS_SCHED_EV_POD, KS_SCHED_ACT_ADD, "AssignedPodAdd"};
+  ks_sched_queue_move_all(s->queue, &ev, NULL, NULL, now);
+}
+
+void ks_sched_remove_pod(KsScheduler *s, KsPod *pod, gint64 now) {
+  KsSchedQueuedPod *qp = ks_sched_queue_in_flight(s->queue, pod);
+  if (!qp && ks_sched_queue_delete(s->queue, pod))
+    return; /* a pending pod went away */
+  gboolean held = ks_sched_cache_remove_pod(s->cache, pod);
+  if (qp)
+    ks_sched_queue_done(s->queue, qp);
+  if (held)
+    ks_sched_queue_move_all(s->queue, &KS_SCHED_EVENT_ASSIGNED_POD_DELETE, NULL, NULL, now);
+}
+
+/* ---- time ------------------------------------------------------------------------------------ */
+
+static gint64 grid_after(gint64 t, gint64 period) { return (t / period + 1) * period; }
+
+static gint64 grid_at_or_after(gint64 t, gint64 period) {
+  return t % period == 0 ? t : grid_after(t, period);
+}
+
+void ks_sched_tick(KsScheduler *s, gint64 now) {
+  if (now >= s->next_backoff_flush) {
+    ks_sched_queue_flush_backoff(s->queue, now);
+    s->next_backoff_flush = grid_after(now, KS_SCHED_BACKOFF_FLUSH_PERIOD_US);
+  }
+  if (now >= s->next_unsched_flush) {
+    ks_sched_queue_flush_unschedulable(s->queue, now);
+    s->next_unsched_flush = grid_after(now, KS_SCHED_UNSCHEDULABLE_FLUSH_PERIOD_US);
+  }
+}
+
+gint64 ks_sched_next_wakeup(const KsScheduler *s, gint64 now) {
+  gint64 t = G_MAXINT64;
+  gint64 e = ks_sched_queue_next_backoff_expiry(s->queue);
+  if (e != G_MAXINT64)
+    t = grid_at_or_after(MAX(e, now + 1), KS_SCHED_BACKOFF_FLUSH_PERIOD_US);
+  gint64 o = ks_sched_queue_oldest_unschedulable(s->queue);
+  if (o != G_MAXINT64) {
+    gint64 due = o + s->cfg.pod_max_in_unschedulable_us + 1;
+    t = MIN(t, grid_at_or_after(MAX(due, now + 1), KS_SCHED_UNSCHEDULABLE_FLUSH_PERIOD_US));
+  }
+  return t;
+}
+
+guint ks_sched_active_len(const KsScheduler *s) { return ks_sched_queue_active_len(s->queue); }
+
+guint ks_sched_pending_len(const KsScheduler *s) {
+  return ks_sched_queue_active_len(s->queue) + ks_sched_queue_backoff_len(s->queue) +
+         ks_sched_queue_unschedulable_len(s->queue);
+}
+
+guint ks_sched_next_start_node_index(const KsScheduler *s) { return s->next_start; }
+KsSchedFramework *ks_sched_framework(KsScheduler *s) { return s->fw; }
+KsSchedCache *ks_sched_cache(KsScheduler *s) { return s->cache; }
