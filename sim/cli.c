@@ -6,6 +6,11 @@
 #include <string.h>
 
 #include "ks_version.h"
+#include "sim/plot.h"
+#include "sim/simulation.h"
+#include "sim/summary.h"
+#include "workloads/manifest.h"
+#include "workloads/scenario.h"
 
 typedef struct {
   const char *name;
@@ -13,9 +18,255 @@ typedef struct {
   int (*run)(int argc, char **argv);
 } KsCommand;
 
+static int cmd_run(int argc, char **argv);
+static int cmd_validate(int argc, char **argv);
+static int cmd_summary(int argc, char **argv);
+static int cmd_plot(int argc, char **argv);
+
 static const KsCommand commands[] = {
+  {"run", "run a scenario and write its results file (HDF5)", cmd_run},
+  {"summary", "print the headline figures of a results file", cmd_summary},
+  {"plot", "render a results file's plots (PNG) with gnuplot", cmd_plot},
+  {"validate", "check manifests and scenarios without running them", cmd_validate},
   {NULL, NULL, NULL},
 };
+
+/* Parses a command's options; on --help prints and returns FALSE with
+ * *exit_code 0, on bad usage prints the error and returns FALSE with 2. */
+static gboolean parse_options(GOptionContext *ctx, int *argc, char ***argv, int *exit_code) {
+  GError *error = NULL;
+  gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
+  if (!ok) {
+    fprintf(stderr, "ksim: %s\n", error->message);
+    fprintf(stderr, "Run 'ksim %s --help' for usage.\n", (*argv)[0]);
+    g_error_free(error);
+    *exit_code = KS_EXIT_USAGE;
+  }
+  return ok;
+}
+
+static GOptionContext *new_context(const char *args, const char *summary) {
+  GOptionContext *ctx = g_option_context_new(args);
+  g_option_context_set_summary(ctx, summary);
+  g_option_context_set_description(ctx, "Exit codes: 0 ok, 1 run-time failure, 2 bad usage or input.");
+  return ctx;
+}
+
+/* Errors in what the user gave us (files, fields) exit 2; the rest 1. */
+static int exit_code_for(const GError *error) {
+  if (error->domain == KS_RESULTS_ERROR && error->code == KS_RESULTS_ERROR_IO)
+    return KS_EXIT_FAILURE;
+  if (error->domain == KS_PLOT_ERROR)
+    return KS_EXIT_FAILURE;
+  return KS_EXIT_USAGE;
+}
+
+static int cmd_run(int argc, char **argv) {
+  char *output = NULL;
+  gint64 seed = -1;
+  gboolean quiet = FALSE, no_progress = FALSE;
+  char *format = NULL;
+  GOptionEntry entries[] = {
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Results file (default: the scenario's spec.output)", "FILE.h5"},
+    {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's spec.seed)", "N"},
+    {"summary-output", 0, 0, G_OPTION_ARG_STRING, &format, "Summary format: table (default) or json", "FORMAT"},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary", NULL},
+    {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, "Never draw a progress bar", NULL},
+    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionContext *ctx = new_context("SCENARIO.yaml", "Run a scenario and write one HDF5 results file.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int code = KS_EXIT_OK;
+  KsScenario *scenario = NULL;
+  KsRunReport report = {0};
+  GError *error = NULL;
+  KsSummaryFormat fmt = KS_SUMMARY_TABLE;
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  if (argc != 2 || (format && strcmp(format, "table") && strcmp(format, "json"))) {
+    fprintf(stderr, "ksim run: %s\n", argc != 2 ? "expected exactly one SCENARIO.yaml"
+                                                 : "--summary-output must be table or json");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  if (format && !strcmp(format, "json"))
+    fmt = KS_SUMMARY_JSON;
+  if (seed < -1) {
+    fprintf(stderr, "ksim run: --seed must not be negative\n");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  scenario = ks_scenario_load_file(argv[1], &error);
+  if (!scenario) {
+    code = KS_EXIT_USAGE;
+    goto fail;
+  }
+  for (guint i = 0; i < scenario->warnings->len; i++)
+    fprintf(stderr, "ksim: warning: %s\n", (const char *)scenario->warnings->pdata[i]);
+  KsRunOptions opts = {.output = output, .has_seed = seed >= 0, .seed = (guint64)seed,
+                       .progress = !no_progress && !quiet};
+  if (!ks_simulation_run(scenario, &opts, &report, &error)) {
+    code = exit_code_for(error);
+    goto fail;
+  }
+  if (!quiet) {
+    fprintf(stderr, "ksim: ran %s (seed %" G_GUINT64_FORMAT "): %" G_GUINT64_FORMAT
+                    " events, %" G_GUINT64_FORMAT " scheduling cycles in %.2fs; wrote %s\n",
+            scenario->name, report.seed, report.events, report.cycles, report.wall_seconds,
+            report.output);
+    if (!ks_summary_print(report.output, fmt, stdout, &error)) {
+      code = KS_EXIT_FAILURE;
+      goto fail;
+    }
+  }
+  goto out;
+fail:
+  fprintf(stderr, "ksim run: %s\n", error->message);
+  g_clear_error(&error);
+out:
+  ks_run_report_clear(&report);
+  if (scenario)
+    ks_scenario_free(scenario);
+  g_free(output);
+  g_free(format);
+  g_option_context_free(ctx);
+  return code;
+}
+
+/* Scenario files say kind: Scenario in their first document. */
+static gboolean is_scenario_file(const char *path) {
+  KsYamlStream *s = ks_yaml_load_file(path, NULL);
+  gboolean yes = FALSE;
+  if (s && s->documents->len > 0 && s->documents->pdata[0]) {
+    const KsYamlNode *kind = ks_yaml_get(s->documents->pdata[0], "kind");
+    yes = kind && kind->kind == KS_YAML_SCALAR && !g_strcmp0(kind->scalar, KS_SCENARIO_KIND);
+  }
+  if (s)
+    ks_yaml_stream_free(s);
+  return yes;
+}
+
+static gboolean validate_scenario(const char *path, GError **error) {
+  KsScenario *s = ks_scenario_load_file(path, error);
+  if (!s || !ks_scenario_check_runnable(s, error)) {
+    if (s)
+      ks_scenario_free(s);
+    return FALSE;
+  }
+  for (guint i = 0; i < s->warnings->len; i++)
+    printf("%s: warning: %s\n", path, (const char *)s->warnings->pdata[i]);
+  printf("%s: ok: scenario %s, %" G_GUINT64_FORMAT " nodes in %u pools, %u batches, %u generators\n",
+         path, s->name, ks_scenario_node_count(s), s->node_pools->len, s->batches->len,
+         s->generators->len);
+  ks_scenario_free(s);
+  return TRUE;
+}
+
+static gboolean validate_manifests(const char *path, GError **error) {
+  KsManifestSet *set = ks_manifest_load_file(path, error);
+  if (!set)
+    return FALSE;
+  guint counts[KS_KIND_PRIORITY_CLASS + 1] = {0};
+  for (guint i = 0; i < set->objects->len; i++)
+    counts[((KsManifestObject *)set->objects->pdata[i])->kind]++;
+  for (guint i = 0; i < set->warnings->len; i++)
+    printf("warning: %s\n", (const char *)set->warnings->pdata[i]);
+  printf("%s: ok: %u objects (%u Pod, %u Node, %u Namespace, %u PriorityClass)\n", path,
+         set->objects->len, counts[KS_KIND_POD], counts[KS_KIND_NODE], counts[KS_KIND_NAMESPACE],
+         counts[KS_KIND_PRIORITY_CLASS]);
+  ks_manifest_set_free(set);
+  return TRUE;
+}
+
+static int cmd_validate(int argc, char **argv) {
+  GOptionEntry entries[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionContext *ctx = new_context("FILE...", "Check Kubernetes manifests (Pod, Node, Namespace, PriorityClass, List) and ksim scenarios.\nEvery error names file:line:column and the field path.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int code = KS_EXIT_OK;
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  if (argc < 2) {
+    fprintf(stderr, "ksim validate: expected at least one FILE\n");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  for (int i = 1; i < argc; i++) {
+    GError *error = NULL;
+    gboolean ok = is_scenario_file(argv[i]) ? validate_scenario(argv[i], &error)
+                                            : validate_manifests(argv[i], &error);
+    if (!ok) {
+      fprintf(stderr, "%s\n", error->message);
+      g_error_free(error);
+      code = KS_EXIT_USAGE;
+    }
+  }
+out:
+  g_option_context_free(ctx);
+  return code;
+}
+
+static int cmd_summary(int argc, char **argv) {
+  char *format = NULL;
+  GOptionEntry entries[] = {
+    {"output", 'o', 0, G_OPTION_ARG_STRING, &format, "table (default) or json", "FORMAT"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionContext *ctx = new_context("FILE.h5", "Print the headline figures of a run (docs/results.md defines them).");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int code = KS_EXIT_OK;
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  if (argc != 2 || (format && strcmp(format, "table") && strcmp(format, "json"))) {
+    fprintf(stderr, "ksim summary: %s\n", argc != 2 ? "expected exactly one FILE.h5"
+                                                     : "--output must be table or json");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  GError *error = NULL;
+  KsSummaryFormat fmt = format && !strcmp(format, "json") ? KS_SUMMARY_JSON : KS_SUMMARY_TABLE;
+  if (!ks_summary_print(argv[1], fmt, stdout, &error)) {
+    fprintf(stderr, "ksim summary: %s\n", error->message);
+    code = exit_code_for(error);
+    g_error_free(error);
+  }
+out:
+  g_free(format);
+  g_option_context_free(ctx);
+  return code;
+}
+
+static int cmd_plot(int argc, char **argv) {
+  char *out_dir = NULL;
+  GOptionEntry entries[] = {
+    {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the PNGs (default: FILE without .h5, plus -plots)", "DIR"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionContext *ctx = new_context("FILE.h5", "Render utilization, pending pods and pending-time CDF plots with gnuplot.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int code = KS_EXIT_OK;
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  if (argc != 2) {
+    fprintf(stderr, "ksim plot: expected exactly one FILE.h5\n");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  if (!out_dir) {
+    char *base = g_str_has_suffix(argv[1], ".h5") ? g_strndup(argv[1], strlen(argv[1]) - 3)
+                                                  : g_strdup(argv[1]);
+    out_dir = g_strconcat(base, "-plots", NULL);
+    g_free(base);
+  }
+  GError *error = NULL;
+  if (!ks_plot_render(argv[1], out_dir, &error)) {
+    fprintf(stderr, "ksim plot: %s\n", error->message);
+    code = exit_code_for(error);
+    g_error_free(error);
+  } else {
+    printf("ksim plot: wrote %s/utilization.png, pending.png, pending-cdf.png\n", out_dir);
+  }
+out:
+  g_free(out_dir);
+  g_option_context_free(ctx);
+  return code;
+}
 
 static void print_usage(FILE *out) {
   fprintf(out, "Usage: ksim <command> [options]\n\nCommands:\n");

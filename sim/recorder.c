@@ -1,0 +1,311 @@
+/* See recorder.h. Pods and nodes are found by their "namespace/name" key in
+ * hash tables used for lookup only; output order comes from the record
+ * arrays, which grow in creation order, so results never depend on hashing. */
+#include "sim/recorder.h"
+
+#include "sched/objects.h"
+
+typedef struct {
+  char *name;
+  char *namespace;
+  gint32 priority;
+  gint64 cpu_request_milli;
+  gint64 memory_request;
+  gint64 created_us, scheduled_us, started_us, finished_us;
+  gint32 node;
+  gint32 attempts;
+  KsPodOutcome outcome;
+} PodRecord;
+
+typedef struct {
+  char *name;
+  char *pool;
+  gint64 cpu_allocatable_milli, memory_allocatable, pods_allocatable;
+  gint64 added_us, removed_us;
+  gint32 pods_bound;
+} NodeRecord;
+
+struct KsRecorder {
+  KsStore *store;
+  KsEngine *engine;
+  GArray *pods;           /* PodRecord, creation order */
+  GArray *nodes;          /* NodeRecord, creation order */
+  GHashTable *pod_index;  /* "ns/name" -> index + 1 */
+  GHashTable *node_index; /* name -> index + 1 */
+  guint pod_watch, node_watch;
+  /* running state for samples */
+  gint32 nodes_now, pending, running, succeeded, failed;
+  gint64 cpu_requested, cpu_allocatable, memory_requested, memory_allocatable, pods_allocatable;
+  guint64 created, bound, finished;
+};
+
+static char *pod_key(const char *ns, const char *name) { return g_strconcat(ns, "/", name, NULL); }
+
+static PodRecord *find_pod(KsRecorder *r, const char *ns, const char *name) {
+  char *key = pod_key(ns, name);
+  guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(r->pod_index, key));
+  g_free(key);
+  return idx ? &g_array_index(r->pods, PodRecord, idx - 1) : NULL;
+}
+
+static gint32 node_index_of(KsRecorder *r, const char *name) {
+  if (!name)
+    return -1;
+  guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(r->node_index, name));
+  return idx ? (gint32)idx - 1 : -1;
+}
+
+static gboolean phase_is_terminal(KsPodPhase p) {
+  return p == KS_POD_SUCCEEDED || p == KS_POD_FAILED;
+}
+
+static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
+  PodRecord rec = {
+    .name = g_strdup(pod->name),
+    .namespace = g_strdup(pod->namespace),
+    .priority = pod->priority,
+    .created_us = now,
+    .scheduled_us = -1,
+    .started_us = -1,
+    .finished_us = -1,
+    .node = -1,
+    .outcome = KS_OUTCOME_PENDING,
+  };
+  KsResourceList req;
+  ks_pod_compute_requests(pod, &req);
+  rec.cpu_request_milli = req.milli_cpu;
+  rec.memory_request = req.memory;
+  ks_resource_list_clear(&req);
+  g_array_append_val(r->pods, rec);
+  g_hash_table_insert(r->pod_index, pod_key(pod->namespace, pod->name),
+                      GUINT_TO_POINTER(r->pods->len));
+  r->created++;
+  r->pending++;
+}
+
+static void mark_bound(KsRecorder *r, PodRecord *rec, const char *node, gint64 now) {
+  rec->scheduled_us = now;
+  rec->node = node_index_of(r, node);
+  rec->outcome = KS_OUTCOME_RUNNING;
+  if (rec->node >= 0)
+    g_array_index(r->nodes, NodeRecord, rec->node).pods_bound++;
+  r->pending--;
+  r->running++;
+  r->bound++;
+  r->cpu_requested += rec->cpu_request_milli;
+  r->memory_requested += rec->memory_request;
+}
+
+static void mark_finished(KsRecorder *r, PodRecord *rec, KsPodPhase phase, gint64 now) {
+  rec->finished_us = now;
+  if (rec->scheduled_us >= 0) {
+    r->running--;
+    r->cpu_requested -= rec->cpu_request_milli;
+    r->memory_requested -= rec->memory_request;
+  } else {
+    r->pending--;
+  }
+  if (phase == KS_POD_SUCCEEDED) {
+    rec->outcome = KS_OUTCOME_SUCCEEDED;
+    r->succeeded++;
+  } else {
+    rec->outcome = KS_OUTCOME_FAILED;
+    r->failed++;
+  }
+  r->finished++;
+}
+
+static void on_pod_modified(KsRecorder *r, const KsPod *old, const KsPod *pod, gint64 now) {
+  PodRecord *rec = find_pod(r, pod->namespace, pod->name);
+  if (!rec || phase_is_terminal(old->phase))
+    return;
+  if (!old->node_name && pod->node_name)
+    mark_bound(r, rec, pod->node_name, now);
+  if (old->phase != KS_POD_RUNNING && pod->phase == KS_POD_RUNNING)
+    rec->started_us = now;
+  if (phase_is_terminal(pod->phase))
+    mark_finished(r, rec, pod->phase, now);
+}
+
+static void on_pod_deleted(KsRecorder *r, const KsPod *old, gint64 now) {
+  PodRecord *rec = find_pod(r, old->namespace, old->name);
+  if (!rec || phase_is_terminal(old->phase))
+    return;
+  if (rec->scheduled_us >= 0) {
+    r->running--;
+    r->cpu_requested -= rec->cpu_request_milli;
+    r->memory_requested -= rec->memory_request;
+  } else {
+    r->pending--;
+  }
+  rec->finished_us = now;
+  rec->outcome = KS_OUTCOME_DELETED;
+}
+
+static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  KsRecorder *r = user_data;
+  gint64 now = ks_engine_now(r->engine);
+  switch (type) {
+  case KS_WATCH_ADDED: {
+    const KsPod *pod = new_obj->data;
+    on_pod_added(r, pod, now);
+    /* A pod created already bound (spec.nodeName) is scheduled at creation. */
+    if (pod->node_name)
+      mark_bound(r, find_pod(r, pod->namespace, pod->name), pod->node_name, now);
+    break;
+  }
+  case KS_WATCH_MODIFIED:
+    on_pod_modified(r, old_obj->data, new_obj->data, now);
+    break;
+  case KS_WATCH_DELETED:
+    on_pod_deleted(r, old_obj->data, now);
+    break;
+  }
+}
+
+static void node_added(KsRecorder *r, const KsNode *node, gint64 now) {
+  NodeRecord rec = {
+    .name = g_strdup(node->name),
+    .pool = g_strdup(ks_labels_get(&node->labels, "ksim.io/node-pool")),
+    .cpu_allocatable_milli = node->allocatable.milli_cpu,
+    .memory_allocatable = node->allocatable.memory,
+    .pods_allocatable = node->allocatable.pods,
+    .added_us = now,
+    .removed_us = -1,
+  };
+  if (!rec.pool)
+    rec.pool = g_strdup("");
+  g_array_append_val(r->nodes, rec);
+  g_hash_table_insert(r->node_index, g_strdup(node->name), GUINT_TO_POINTER(r->nodes->len));
+  r->nodes_now++;
+  r->cpu_allocatable += rec.cpu_allocatable_milli;
+  r->memory_allocatable += rec.memory_allocatable;
+  r->pods_allocatable += rec.pods_allocatable;
+}
+
+static void node_removed(KsRecorder *r, const KsNode *node, gint64 now) {
+  gint32 idx = node_index_of(r, node->name);
+  if (idx < 0)
+    return;
+  NodeRecord *rec = &g_array_index(r->nodes, NodeRecord, idx);
+  rec->removed_us = now;
+  r->nodes_now--;
+  r->cpu_allocatable -= rec->cpu_allocatable_milli;
+  r->memory_allocatable -= rec->memory_allocatable;
+  r->pods_allocatable -= rec->pods_allocatable;
+}
+
+static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                       const KsStoreObject *new_obj, gpointer user_data) {
+  KsRecorder *r = user_data;
+  gint64 now = ks_engine_now(r->engine);
+  if (type == KS_WATCH_ADDED)
+    node_added(r, new_obj->data, now);
+  else if (type == KS_WATCH_DELETED)
+    node_removed(r, old_obj->data, now);
+}
+
+static void pod_record_clear(gpointer p) {
+  PodRecord *rec = p;
+  g_free(rec->name);
+  g_free(rec->namespace);
+}
+
+static void node_record_clear(gpointer p) {
+  NodeRecord *rec = p;
+  g_free(rec->name);
+  g_free(rec->pool);
+}
+
+KsRecorder *ks_recorder_new(KsStore *store) {
+  KsRecorder *r = g_new0(KsRecorder, 1);
+  r->store = store;
+  r->engine = ks_store_get_engine(store);
+  r->pods = g_array_new(FALSE, FALSE, sizeof(PodRecord));
+  g_array_set_clear_func(r->pods, pod_record_clear);
+  r->nodes = g_array_new(FALSE, FALSE, sizeof(NodeRecord));
+  g_array_set_clear_func(r->nodes, node_record_clear);
+  r->pod_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  r->node_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  r->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, r);
+  r->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, r);
+  return r;
+}
+
+void ks_recorder_free(KsRecorder *r) {
+  if (!r)
+    return;
+  ks_store_unwatch(r->store, r->pod_watch);
+  ks_store_unwatch(r->store, r->node_watch);
+  g_array_free(r->pods, TRUE);
+  g_array_free(r->nodes, TRUE);
+  g_hash_table_destroy(r->pod_index);
+  g_hash_table_destroy(r->node_index);
+  g_free(r);
+}
+
+void ks_recorder_count_attempt(KsRecorder *r, const char *namespace, const char *name) {
+  PodRecord *rec = find_pod(r, namespace, name);
+  if (rec)
+    rec->attempts++;
+}
+
+gboolean ks_recorder_sample(KsRecorder *r, KsResultsWriter *w, GError **error) {
+  KsSampleRow row = {
+    .time_us = ks_engine_now(r->engine),
+    .nodes = r->nodes_now,
+    .pending = r->pending,
+    .running = r->running,
+    .succeeded = r->succeeded,
+    .failed = r->failed,
+    .cpu_requested_milli = r->cpu_requested,
+    .cpu_allocatable_milli = r->cpu_allocatable,
+    .memory_requested = r->memory_requested,
+    .memory_allocatable = r->memory_allocatable,
+    .pods_allocatable = r->pods_allocatable,
+  };
+  return ks_results_writer_append_sample(w, &row, error);
+}
+
+gboolean ks_recorder_write_rows(KsRecorder *r, KsResultsWriter *w, GError **error) {
+  for (guint i = 0; i < r->nodes->len; i++) {
+    const NodeRecord *n = &g_array_index(r->nodes, NodeRecord, i);
+    KsNodeRow row = {
+      .name = n->name,
+      .pool = n->pool,
+      .cpu_allocatable_milli = n->cpu_allocatable_milli,
+      .memory_allocatable = n->memory_allocatable,
+      .pods_allocatable = n->pods_allocatable,
+      .added_us = n->added_us,
+      .removed_us = n->removed_us,
+      .pods_bound = n->pods_bound,
+    };
+    if (!ks_results_writer_append_node(w, &row, error))
+      return FALSE;
+  }
+  for (guint i = 0; i < r->pods->len; i++) {
+    const PodRecord *p = &g_array_index(r->pods, PodRecord, i);
+    KsPodRow row = {
+      .name = p->name,
+      .namespace = p->namespace,
+      .priority = p->priority,
+      .cpu_request_milli = p->cpu_request_milli,
+      .memory_request = p->memory_request,
+      .created_us = p->created_us,
+      .scheduled_us = p->scheduled_us,
+      .started_us = p->started_us,
+      .finished_us = p->finished_us,
+      .node = p->node,
+      .attempts = p->attempts,
+      .outcome = p->outcome,
+    };
+    if (!ks_results_writer_append_pod(w, &row, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+guint64 ks_recorder_pods_created(const KsRecorder *r) { return r->created; }
+guint64 ks_recorder_pods_bound(const KsRecorder *r) { return r->bound; }
+guint64 ks_recorder_pods_finished(const KsRecorder *r) { return r->finished; }

@@ -1,0 +1,181 @@
+/* See sched_driver.h.
+ *
+ * The store is copy on write: binding and every status update store a new
+ * KsPod. The scheduler, however, identifies a pod by the object it was given,
+ * so the driver keeps, per pod key, the object it handed over and passes
+ * that same object back when the pod is bound or leaves.
+ */
+#include "sim/sched_driver.h"
+
+#include "sched/objects.h"
+
+struct KsSchedDriver {
+  KsStore *store;
+  KsEngine *engine;
+  KsScheduler *sched;
+  KsRecorder *recorder;
+  GHashTable *known;      /* "ns/name" -> KsPod* (a ref) the scheduler knows */
+  guint pod_watch, node_watch;
+  guint64 cycle_event;    /* pending cycle event, or KS_ENGINE_NO_EVENT */
+  guint64 wakeup_event;   /* pending timer event */
+  gint64 wakeup_at;
+  KsSchedDriverStats stats;
+};
+
+static char *pod_key(const KsPod *p) { return g_strconcat(p->namespace, "/", p->name, NULL); }
+
+static void run_cycle(KsEngine *e, gpointer data);
+static void on_wakeup(KsEngine *e, gpointer data);
+
+/* After anything that may have changed the scheduler's queues: make sure a
+ * cycle runs if pods are active, and the timer matches the next wakeup. */
+static void kick(KsSchedDriver *d) {
+  gint64 now = ks_engine_now(d->engine);
+  if (ks_sched_active_len(d->sched) > 0 && d->cycle_event == KS_ENGINE_NO_EVENT)
+    d->cycle_event = ks_engine_schedule(d->engine, now, run_cycle, d, NULL);
+  gint64 next = ks_sched_next_wakeup(d->sched, now);
+  if (d->wakeup_event != KS_ENGINE_NO_EVENT && d->wakeup_at == next)
+    return;
+  if (d->wakeup_event != KS_ENGINE_NO_EVENT)
+    ks_engine_cancel(d->engine, d->wakeup_event);
+  d->wakeup_event = KS_ENGINE_NO_EVENT;
+  if (next != G_MAXINT64) {
+    d->wakeup_at = next;
+    d->wakeup_event = ks_engine_schedule(d->engine, next, on_wakeup, d, NULL);
+  }
+}
+
+static void on_wakeup(KsEngine *e, gpointer data) {
+  KsSchedDriver *d = data;
+  d->wakeup_event = KS_ENGINE_NO_EVENT;
+  ks_sched_tick(d->sched, ks_engine_now(e));
+  kick(d);
+}
+
+/* The binding subresource: store the pod with spec.nodeName set. */
+static gboolean bind_pod(KsSchedDriver *d, const KsPod *pod, const char *node) {
+  const KsStoreObject *obj = ks_store_get(d->store, KS_STORE_POD, pod->namespace, pod->name);
+  if (!obj)
+    return FALSE; /* deleted while being scheduled */
+  const KsPod *current = obj->data;
+  if (current->node_name)
+    return FALSE;
+  KsPod *bound = ks_pod_copy(current);
+  bound->node_name = g_strdup(node);
+  GError *error = NULL;
+  if (!ks_store_update(d->store, KS_STORE_POD, pod->namespace, pod->name, bound,
+                       (GDestroyNotify)ks_pod_unref, obj->resource_version, &error)) {
+    g_warning("binding %s/%s: %s", pod->namespace, pod->name, error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void run_cycle(KsEngine *e, gpointer data) {
+  KsSchedDriver *d = data;
+  d->cycle_event = KS_ENGINE_NO_EVENT;
+  gint64 now = ks_engine_now(e);
+  KsSchedResult result;
+  ks_sched_schedule_one(d->sched, now, &result);
+  if (result.kind != KS_SCHED_RESULT_NONE) {
+    d->stats.cycles++;
+    d->stats.nodes_examined += (guint64)MAX(result.nodes_examined, 0);
+    if (d->recorder)
+      ks_recorder_count_attempt(d->recorder, result.pod->namespace, result.pod->name);
+  }
+  if (result.kind == KS_SCHED_RESULT_SCHEDULED) {
+    gboolean ok = bind_pod(d, result.pod, result.node);
+    ks_sched_bind_done(d->sched, result.pod, ok, now);
+    if (ok)
+      d->stats.scheduled++;
+  } else if (result.kind == KS_SCHED_RESULT_UNSCHEDULABLE) {
+    d->stats.unschedulable++;
+  }
+  kick(d);
+}
+
+static gboolean is_terminal(const KsPod *p) {
+  return p->phase == KS_POD_SUCCEEDED || p->phase == KS_POD_FAILED;
+}
+
+static gboolean served(const KsPod *p) {
+  return !p->scheduler_name || !g_strcmp0(p->scheduler_name, KS_DEFAULT_SCHEDULER_NAME);
+}
+
+static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
+  if (is_terminal(pod))
+    return;
+  if (pod->node_name)
+    ks_sched_add_assigned_pod(d->sched, pod, pod->node_name, now);
+  else if (served(pod))
+    ks_sched_add_pending_pod(d->sched, pod, now);
+  else
+    return;
+  g_hash_table_insert(d->known, pod_key(pod), ks_pod_ref(pod));
+}
+
+static void pod_gone(KsSchedDriver *d, const KsPod *pod, gint64 now) {
+  char *key = pod_key(pod);
+  KsPod *known = g_hash_table_lookup(d->known, key);
+  if (known) {
+    ks_sched_remove_pod(d->sched, known, now);
+    g_hash_table_remove(d->known, key);
+  }
+  g_free(key);
+}
+
+static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  KsSchedDriver *d = user_data;
+  gint64 now = ks_engine_now(d->engine);
+  if (type == KS_WATCH_ADDED)
+    pod_added(d, new_obj->data, now);
+  else if (type == KS_WATCH_DELETED)
+    pod_gone(d, old_obj->data, now);
+  else if (is_terminal(new_obj->data) && !is_terminal(old_obj->data))
+    pod_gone(d, new_obj->data, now);
+  kick(d);
+}
+
+static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                       const KsStoreObject *new_obj, gpointer user_data) {
+  KsSchedDriver *d = user_data;
+  gint64 now = ks_engine_now(d->engine);
+  if (type == KS_WATCH_ADDED)
+    ks_sched_add_node(d->sched, new_obj->data, now);
+  else if (type == KS_WATCH_MODIFIED)
+    ks_sched_update_node(d->sched, new_obj->data, now);
+  else
+    ks_sched_remove_node(d->sched, ((const KsNode *)old_obj->data)->name, now);
+  kick(d);
+}
+
+KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorder *recorder) {
+  KsSchedDriver *d = g_new0(KsSchedDriver, 1);
+  d->store = store;
+  d->engine = ks_store_get_engine(store);
+  d->sched = sched;
+  d->recorder = recorder;
+  d->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ks_pod_unref);
+  d->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, d);
+  d->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, d);
+  return d;
+}
+
+void ks_sched_driver_free(KsSchedDriver *d) {
+  if (!d)
+    return;
+  ks_store_unwatch(d->store, d->pod_watch);
+  ks_store_unwatch(d->store, d->node_watch);
+  if (d->cycle_event != KS_ENGINE_NO_EVENT)
+    ks_engine_cancel(d->engine, d->cycle_event);
+  if (d->wakeup_event != KS_ENGINE_NO_EVENT)
+    ks_engine_cancel(d->engine, d->wakeup_event);
+  g_hash_table_destroy(d->known);
+  g_free(d);
+}
+
+void ks_sched_driver_get_stats(const KsSchedDriver *d, KsSchedDriverStats *out) {
+  *out = d->stats;
+}

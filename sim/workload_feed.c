@@ -1,0 +1,201 @@
+/* See workload_feed.h. */
+#include "sim/workload_feed.h"
+
+#include <stdio.h>
+
+#include "sched/objects.h"
+
+typedef struct {
+  KsWorkloadFeed *feed;
+  KsGenerator *gen;
+  KsPod *next;      /* the pod due at the pending event */
+} GeneratorState;
+
+struct KsWorkloadFeed {
+  KsStore *store;
+  KsEngine *engine;
+  const KsScenario *scenario;
+  GPtrArray *generators; /* GeneratorState* */
+  guint64 rejected;
+};
+
+static gboolean lookup_priority(KsWorkloadFeed *f, const KsPod *pod, gint32 *value,
+                                GError **error) {
+  if (!pod->priority_class_name || !*pod->priority_class_name) {
+    /* The globalDefault class, if any, else 0. */
+    *value = 0;
+    GPtrArray *all = ks_store_list(f->store, KS_STORE_PRIORITY_CLASS, NULL);
+    for (guint i = 0; i < all->len; i++) {
+      const KsPriorityClass *pc = ((const KsStoreObject *)all->pdata[i])->data;
+      if (pc->global_default) {
+        *value = pc->value;
+        break;
+      }
+    }
+    g_ptr_array_unref(all);
+    return TRUE;
+  }
+  if (!g_strcmp0(pod->priority_class_name, KS_SYSTEM_CLUSTER_CRITICAL)) {
+    *value = KS_SYSTEM_CLUSTER_CRITICAL_VALUE;
+    return TRUE;
+  }
+  if (!g_strcmp0(pod->priority_class_name, KS_SYSTEM_NODE_CRITICAL)) {
+    *value = KS_SYSTEM_NODE_CRITICAL_VALUE;
+    return TRUE;
+  }
+  const KsStoreObject *obj =
+    ks_store_get(f->store, KS_STORE_PRIORITY_CLASS, NULL, pod->priority_class_name);
+  if (!obj) {
+    g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_INVALID,
+                "pods \"%s/%s\" is forbidden: no PriorityClass with name %s was found",
+                pod->namespace, pod->name, pod->priority_class_name);
+    return FALSE;
+  }
+  *value = ((const KsPriorityClass *)obj->data)->value;
+  return TRUE;
+}
+
+/* Admission then create. pod: transfer full. */
+static void create_pod(KsWorkloadFeed *f, KsPod *pod) {
+  GError *error = NULL;
+  gint32 priority = 0;
+  if (!lookup_priority(f, pod, &priority, &error)) {
+    ks_pod_unref(pod);
+    goto rejected;
+  }
+  pod->priority = priority;
+  pod->has_priority = TRUE;
+  if (pod->creation_timestamp_us == 0)
+    pod->creation_timestamp_us = ks_engine_now(f->engine);
+  if (ks_store_create(f->store, KS_STORE_POD, pod->namespace, pod->name, pod,
+                      (GDestroyNotify)ks_pod_unref, &error))
+    return;
+rejected:
+  f->rejected++;
+  fprintf(stderr, "ksim: at %.3fs: %s\n", ks_engine_now(f->engine) / 1e6, error->message);
+  g_error_free(error);
+}
+
+static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
+  GError *error = NULL;
+  guint64 ok = 1;
+  switch (o->kind) {
+  case KS_KIND_POD:
+    create_pod(f, ks_pod_copy(o->u.pod));
+    return;
+  case KS_KIND_NODE:
+    ok = ks_store_create(f->store, KS_STORE_NODE, NULL, o->u.node->name, ks_node_copy(o->u.node),
+                         (GDestroyNotify)ks_node_unref, &error);
+    break;
+  case KS_KIND_NAMESPACE: {
+    KsNamespace *ns = ks_namespace_new(o->u.ns->name);
+    ks_labels_clear(&ns->labels);
+    ks_labels_copy(&ns->labels, &o->u.ns->labels);
+    ok = ks_store_create(f->store, KS_STORE_NAMESPACE, NULL, ns->name, ns,
+                         (GDestroyNotify)ks_namespace_free, &error);
+    break;
+  }
+  case KS_KIND_PRIORITY_CLASS: {
+    const KsPriorityClass *src = o->u.priority_class;
+    KsPriorityClass *pc = ks_priority_class_new(src->name, src->value);
+    pc->global_default = src->global_default;
+    pc->preemption_policy = src->preemption_policy;
+    pc->description = g_strdup(src->description);
+    ok = ks_store_create(f->store, KS_STORE_PRIORITY_CLASS, NULL, pc->name, pc,
+                         (GDestroyNotify)ks_priority_class_free, &error);
+    break;
+  }
+  }
+  if (!ok) {
+    fprintf(stderr, "ksim: %s:%u:%u: %s\n", o->file, o->line, o->column, error->message);
+    g_error_free(error);
+  }
+}
+
+typedef struct {
+  KsWorkloadFeed *feed;
+  const KsScenarioBatch *batch; /* borrowed from the scenario */
+} BatchEvent;
+
+static void apply_batch(KsEngine *e, gpointer data) {
+  BatchEvent *ev = data;
+  const GPtrArray *objects = ev->batch->set->objects;
+  for (guint i = 0; i < objects->len; i++)
+    create_object(ev->feed, objects->pdata[i]);
+}
+
+static void create_pools(KsEngine *e, gpointer data) {
+  KsWorkloadFeed *f = data;
+  for (guint p = 0; p < f->scenario->node_pools->len; p++) {
+    const KsNodePool *pool = f->scenario->node_pools->pdata[p];
+    for (guint i = 0; i < pool->count; i++) {
+      KsNode *node = ks_node_pool_instantiate(pool, i);
+      GError *error = NULL;
+      if (!ks_store_create(f->store, KS_STORE_NODE, NULL, node->name, node,
+                           (GDestroyNotify)ks_node_unref, &error)) {
+        fprintf(stderr, "ksim: node pool %s: %s\n", pool->name, error->message);
+        g_error_free(error);
+      }
+    }
+  }
+}
+
+static void generator_arrival(KsEngine *e, gpointer data);
+
+static void schedule_next_arrival(GeneratorState *g) {
+  gint64 at = 0;
+  if (!ks_generator_next(g->gen, &at, &g->next))
+    return;
+  ks_engine_schedule(g->feed->engine, MAX(at, ks_engine_now(g->feed->engine)), generator_arrival,
+                     g, NULL);
+}
+
+static void generator_arrival(KsEngine *e, gpointer data) {
+  GeneratorState *g = data;
+  KsPod *pod = g->next;
+  g->next = NULL;
+  create_pod(g->feed, pod);
+  schedule_next_arrival(g);
+}
+
+static void generator_state_free(gpointer p) {
+  GeneratorState *g = p;
+  if (g->next)
+    ks_pod_unref(g->next);
+  ks_generator_free(g->gen);
+  g_free(g);
+}
+
+KsWorkloadFeed *ks_workload_feed_new(KsStore *store, const KsScenario *scenario, guint64 seed) {
+  KsWorkloadFeed *f = g_new0(KsWorkloadFeed, 1);
+  f->store = store;
+  f->engine = ks_store_get_engine(store);
+  f->scenario = scenario;
+  f->generators = g_ptr_array_new_with_free_func(generator_state_free);
+  /* Order at time 0: nodes, then batches, then generators (all FIFO). */
+  ks_engine_schedule(f->engine, 0, create_pools, f, NULL);
+  for (guint i = 0; i < scenario->batches->len; i++) {
+    BatchEvent *ev = g_new(BatchEvent, 1);
+    *ev = (BatchEvent){f, scenario->batches->pdata[i]};
+    ks_engine_schedule(f->engine, ev->batch->at_us, apply_batch, ev, g_free);
+  }
+  for (guint i = 0; i < scenario->generators->len; i++) {
+    GeneratorState *g = g_new0(GeneratorState, 1);
+    g->feed = f;
+    g->gen = ks_generator_new(scenario->generators->pdata[i], seed);
+    g_ptr_array_add(f->generators, g);
+    schedule_next_arrival(g);
+  }
+  return f;
+}
+
+/* Pending arrival events point at generator states: free the feed only
+ * after the engine has been freed or has no more events of this feed. */
+void ks_workload_feed_free(KsWorkloadFeed *f) {
+  if (!f)
+    return;
+  g_ptr_array_free(f->generators, TRUE);
+  g_free(f);
+}
+
+guint64 ks_workload_feed_rejected(const KsWorkloadFeed *f) { return f->rejected; }
