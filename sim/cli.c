@@ -52,13 +52,19 @@ static GOptionContext *new_context(const char *args, const char *summary) {
   return ctx;
 }
 
-/* Errors in what the user gave us (files, fields) exit 2; the rest 1. */
+/* Errors in what the user gave us (files, fields) exit 2; failures while
+ * producing output (writing results, running gnuplot) exit 1. */
 static int exit_code_for(const GError *error) {
   if (error->domain == KS_RESULTS_ERROR && error->code == KS_RESULTS_ERROR_IO)
     return KS_EXIT_FAILURE;
   if (error->domain == KS_PLOT_ERROR)
     return KS_EXIT_FAILURE;
   return KS_EXIT_USAGE;
+}
+
+/* Reading a results file: any failure is a problem with the input. */
+static int read_exit_code_for(const GError *error) {
+  return error->domain == KS_PLOT_ERROR ? KS_EXIT_FAILURE : KS_EXIT_USAGE;
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -224,7 +230,7 @@ static int cmd_summary(int argc, char **argv) {
   KsSummaryFormat fmt = format && !strcmp(format, "json") ? KS_SUMMARY_JSON : KS_SUMMARY_TABLE;
   if (!ks_summary_print(argv[1], fmt, stdout, &error)) {
     fprintf(stderr, "ksim summary: %s\n", error->message);
-    code = exit_code_for(error);
+    code = read_exit_code_for(error);
     g_error_free(error);
   }
 out:
@@ -257,7 +263,7 @@ static int cmd_plot(int argc, char **argv) {
   GError *error = NULL;
   if (!ks_plot_render(argv[1], out_dir, &error)) {
     fprintf(stderr, "ksim plot: %s\n", error->message);
-    code = exit_code_for(error);
+    code = read_exit_code_for(error);
     g_error_free(error);
   } else {
     printf("ksim plot: wrote %s/utilization.png, pending.png, pending-cdf.png\n", out_dir);

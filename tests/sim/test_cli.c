@@ -1,0 +1,166 @@
+/* The ksim command as a user meets it: exit codes (0 ok, 1 run-time
+ * failure, 2 bad usage or input), --help on every command, and error
+ * messages that name the file, line, column and field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Result;
+
+static Result ksim(const char *first, ...) {
+  GPtrArray *argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer)KSIM_BINARY);
+  va_list ap;
+  va_start(ap, first);
+  for (const char *a = first; a; a = va_arg(ap, const char *))
+    g_ptr_array_add(argv, (gpointer)a);
+  va_end(ap);
+  g_ptr_array_add(argv, NULL);
+  Result r = {0};
+  int wait_status = 0;
+  GError *error = NULL;
+  const char *root = g_getenv("KSIM_SOURCE_DIR");
+  if (!g_spawn_sync(root ? root : KSIM_SOURCE_DIR, (char **)argv->pdata, NULL,
+                    G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status, &error))
+    fail_msg("spawn: %s", error->message);
+  r.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128;
+  g_ptr_array_free(argv, TRUE);
+  return r;
+}
+
+static void result_clear(Result *r) {
+  g_free(r->out);
+  g_free(r->err);
+}
+
+static void assert_contains(const char *haystack, const char *needle) {
+  if (!strstr(haystack, needle))
+    fail_msg("expected \"%s\" in:\n%s", needle, haystack);
+}
+
+static void test_version_and_usage(void **state) {
+  Result r = ksim("--version", NULL);
+  assert_int_equal(r.status, 0);
+  assert_true(g_str_has_prefix(r.out, "ksim "));
+  result_clear(&r);
+  r = ksim(NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "Usage: ksim <command>");
+  result_clear(&r);
+  r = ksim("frobnicate", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "unknown command 'frobnicate'");
+  result_clear(&r);
+}
+
+static void test_help_on_every_command(void **state) {
+  const char *cmds[][2] = {{"run", "--seed"}, {"summary", "--output"}, {"plot", "--output-dir"},
+                           {"validate", "FILE..."}};
+  for (gsize i = 0; i < G_N_ELEMENTS(cmds); i++) {
+    Result r = ksim(cmds[i][0], "--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, cmds[i][1]);
+    assert_contains(r.out, "Exit codes");
+    result_clear(&r);
+  }
+  Result r = ksim("run", "--no-such-option", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "Unknown option --no-such-option");
+  result_clear(&r);
+}
+
+static void test_validate(void **state) {
+  Result r = ksim("validate", "tests/data/manifests/pod-kubectl.yaml",
+                  "workloads/examples/tiny.yaml", NULL);
+  assert_int_equal(r.status, 0);
+  assert_contains(r.out, "tests/data/manifests/pod-kubectl.yaml: ok: 1 objects (1 Pod");
+  assert_contains(r.out, "workloads/examples/tiny.yaml: ok: scenario tiny, 2 nodes in 1 pools");
+  result_clear(&r);
+  r = ksim("validate", "tests/data/manifests/bad/quantity.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tests/data/manifests/bad/quantity.yaml:10:14: "
+                         "spec.containers[0].resources.requests.cpu: \"12x\" is not a quantity");
+  result_clear(&r);
+  r = ksim("validate", "tests/data/no-such-file.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tests/data/no-such-file.yaml");
+  result_clear(&r);
+}
+
+static void test_run_summary_plot(void **state) {
+  char *dir = g_dir_make_tmp("ksim-cli-XXXXXX", NULL);
+  char *out = g_build_filename(dir, "tiny.h5", NULL);
+  Result r = ksim("run", "workloads/examples/tiny.yaml", "-o", out, "--summary-output", "json",
+                  NULL);
+  assert_int_equal(r.status, 0);
+  assert_contains(r.out, "\"pods_total\": 4");
+  assert_contains(r.out, "\"pending_time_max_s\": 61.000000");
+  result_clear(&r);
+  r = ksim("summary", out, NULL);
+  assert_int_equal(r.status, 0);
+  assert_contains(r.out, "4 total, 4 scheduled");
+  result_clear(&r);
+  r = ksim("summary", out, "--output", "yaml", NULL);
+  assert_int_equal(r.status, 2);
+  result_clear(&r);
+
+  char *plots = g_build_filename(dir, "plots", NULL);
+  r = ksim("plot", out, "-o", plots, NULL);
+  if (g_find_program_in_path("gnuplot")) {
+    assert_int_equal(r.status, 0);
+    char *png = g_build_filename(plots, "utilization.png", NULL);
+    assert_true(g_file_test(png, G_FILE_TEST_IS_REGULAR));
+    g_free(png);
+  } else {
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "gnuplot");
+  }
+  result_clear(&r);
+  char *rm[] = {"rm", "-rf", dir, NULL};
+  g_spawn_sync(NULL, rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_free(plots);
+  g_free(out);
+  g_free(dir);
+}
+
+static void test_bad_inputs_exit_2(void **state) {
+  char *out = g_strdup_printf("%s/ksim-cli-%d-bad.h5", g_get_tmp_dir(), (int)getpid());
+  Result r = ksim("run", "tests/data/scenarios/bad/missing-duration.yaml", "-o", out, NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tests/data/scenarios/bad/missing-duration.yaml:");
+  assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+  g_free(out);
+  result_clear(&r);
+  r = ksim("run", "workloads/examples/tiny.yaml", "extra.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  result_clear(&r);
+  r = ksim("summary", "tests/data/manifests/pod-kubectl.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "pod-kubectl.yaml");
+  result_clear(&r);
+}
+
+static void test_unwritable_output_exits_1(void **state) {
+  Result r = ksim("run", "workloads/examples/tiny.yaml", "-o", "/proc/ksim/none.h5", NULL);
+  assert_int_equal(r.status, 1);
+  assert_contains(r.err, "/proc/ksim/none.h5");
+  result_clear(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_version_and_usage),   cmocka_unit_test(test_help_on_every_command),
+    cmocka_unit_test(test_validate),            cmocka_unit_test(test_run_summary_plot),
+    cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
