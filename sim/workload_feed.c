@@ -65,6 +65,10 @@ static void create_pod(KsWorkloadFeed *f, KsPod *pod) {
   }
   pod->priority = priority;
   pod->has_priority = TRUE;
+  /* The API server folds matchLabelKeys / mismatchLabelKeys of pod
+   * (anti-)affinity terms into their label selectors once, at creation. */
+  if (pod->affinity)
+    ks_affinity_apply_label_keys(pod->affinity, &pod->labels);
   if (pod->creation_timestamp_us == 0)
     pod->creation_timestamp_us = ks_engine_now(f->engine);
   if (ks_store_create(f->store, KS_STORE_POD, pod->namespace, pod->name, pod,
