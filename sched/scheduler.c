@@ -21,9 +21,10 @@
  *   reservoir sampling over the max-score nodes in search order, the j-th
  *   replacing the choice with probability 1/j. Same seed, same choices.
  * - Periodic queue flushes run on upstream's wait.Until grid (every 1 s and
- *   every 30 s, anchored at time 0): ks_sched_tick flushes only when a grid
- *   point has passed since its last flush, so a host that ticks more often
- *   changes nothing, and ks_sched_next_wakeup names the grid points.
+ *   every 30 s, anchored at time 0): ks_sched_tick performs each flush as of
+ *   the latest grid point not after `now`, once per grid point, so a host
+ *   that ticks more or less often than needed gets the same result, and
+ *   ks_sched_next_wakeup names the grid points.
  */
 #include "sched/scheduler.h"
 #include "sched/cache.h"
@@ -697,20 +698,22 @@ void ks_sched_remove_pod(KsScheduler *s, KsPod *pod, gint64 now) {
 
 /* ---- time ------------------------------------------------------------------------------------ */
 
-static gint64 grid_after(gint64 t, gint64 period) { return (t / period + 1) * period; }
-
 static gint64 grid_at_or_after(gint64 t, gint64 period) {
-  return t % period == 0 ? t : grid_after(t, period);
+  return t % period == 0 ? t : (t / period + 1) * period;
 }
 
+/* Each flush runs as of the latest grid point <= now, at most once per grid
+ * point, so the outcome does not depend on how often the host ticks. */
 void ks_sched_tick(KsScheduler *s, gint64 now) {
-  if (now >= s->next_backoff_flush) {
-    ks_sched_queue_flush_backoff(s->queue, now);
-    s->next_backoff_flush = grid_after(now, KS_SCHED_BACKOFF_FLUSH_PERIOD_US);
+  gint64 g = now - now % KS_SCHED_BACKOFF_FLUSH_PERIOD_US;
+  if (now >= 0 && g >= s->next_backoff_flush) {
+    ks_sched_queue_flush_backoff(s->queue, g);
+    s->next_backoff_flush = g + KS_SCHED_BACKOFF_FLUSH_PERIOD_US;
   }
-  if (now >= s->next_unsched_flush) {
-    ks_sched_queue_flush_unschedulable(s->queue, now);
-    s->next_unsched_flush = grid_after(now, KS_SCHED_UNSCHEDULABLE_FLUSH_PERIOD_US);
+  g = now - now % KS_SCHED_UNSCHEDULABLE_FLUSH_PERIOD_US;
+  if (now >= 0 && g >= s->next_unsched_flush) {
+    ks_sched_queue_flush_unschedulable(s->queue, g);
+    s->next_unsched_flush = g + KS_SCHED_UNSCHEDULABLE_FLUSH_PERIOD_US;
   }
 }
 
