@@ -1,4 +1,4 @@
-/* The results file of one run (HDF5; schema in docs/formats.md).
+/* The results file of one run (HDF5; schema in docs/results.md).
  *
  * Root attributes hold the run metadata; three chunked, gzip-compressed
  * compound datasets hold the data: /timeseries (one row per sample),

@@ -115,7 +115,8 @@ static void test_run_summary_plot(void **state) {
 
   char *plots = g_build_filename(dir, "plots", NULL);
   r = ksim("plot", out, "-o", plots, NULL);
-  if (g_find_program_in_path("gnuplot")) {
+  char *gnuplot = g_find_program_in_path("gnuplot");
+  if (gnuplot) {
     assert_int_equal(r.status, 0);
     char *png = g_build_filename(plots, "utilization.png", NULL);
     assert_true(g_file_test(png, G_FILE_TEST_IS_REGULAR));
@@ -125,6 +126,7 @@ static void test_run_summary_plot(void **state) {
     assert_contains(r.err, "gnuplot");
   }
   result_clear(&r);
+  g_free(gnuplot);
   char *rm[] = {"rm", "-rf", dir, NULL};
   g_spawn_sync(NULL, rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
   g_free(plots);
