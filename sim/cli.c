@@ -153,7 +153,7 @@ static gboolean is_scenario_file(const char *path) {
 
 static gboolean validate_scenario(const char *path, GError **error) {
   KsScenario *s = ks_scenario_load_file(path, error);
-  if (!s || !ks_scenario_check_runnable(s, error)) {
+  if (!s || !ks_simulation_check_scenario(s, error)) {
     if (s)
       ks_scenario_free(s);
     return FALSE;

@@ -37,7 +37,7 @@ static gboolean check_pod(const KsPod *pod, const char *file, guint line, guint 
   return FALSE;
 }
 
-gboolean ks_scenario_check_runnable(const KsScenario *s, GError **error) {
+gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
   for (guint b = 0; b < s->batches->len; b++) {
     const KsScenarioBatch *batch = s->batches->pdata[b];
     for (guint i = 0; i < batch->set->objects->len; i++) {
@@ -130,7 +130,7 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
   gint64 wall_start = g_get_monotonic_time();
   guint64 seed = opts->has_seed ? opts->seed : scenario->seed;
   const char *output = opts->output ? opts->output : scenario->output;
-  if (!ks_scenario_check_runnable(scenario, error))
+  if (!ks_simulation_check_scenario(scenario, error))
     return FALSE;
 
   World w = {0};

@@ -34,7 +34,7 @@ void ks_run_report_clear(KsRunReport *r);
 
 /* Checks what the run will need before it starts (pod annotations of
  * batches and generator templates); errors name file:line:column. */
-gboolean ks_scenario_check_runnable(const KsScenario *s, GError **error);
+gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error);
 
 /* Runs scenario to its duration and writes the results file. On error no
  * results file is left behind. */
