@@ -115,10 +115,17 @@ static int cmd_run(int argc, char **argv) {
     goto fail;
   }
   if (!quiet) {
-    fprintf(stderr, "ksim: ran %s (seed %" G_GUINT64_FORMAT "): %" G_GUINT64_FORMAT
-                    " events, %" G_GUINT64_FORMAT " scheduling cycles in %.2fs; wrote %s\n",
-            scenario->name, report.seed, report.events, report.cycles, report.wall_seconds,
-            report.output);
+    double wall = MAX(report.wall_seconds, 1e-6);
+    fprintf(stderr,
+            "ksim: ran %s (seed %" G_GUINT64_FORMAT "): %" G_GUINT64_FORMAT " pods, %" G_GUINT64_FORMAT
+            " events, %" G_GUINT64_FORMAT " scheduling cycles in %.2fs wall (%.0f pods/s, %.0f "
+            "events/s); wrote %s\n",
+            scenario->name, report.seed, report.pods_created, report.events, report.cycles,
+            report.wall_seconds, report.pods_created / wall, report.events / wall, report.output);
+    if (report.pods_rejected)
+      fprintf(stderr, "ksim: %" G_GUINT64_FORMAT " pods were rejected at admission (see above)\n",
+              report.pods_rejected);
+    fflush(stderr);
     if (!ks_summary_print(report.output, fmt, stdout, &error)) {
       code = KS_EXIT_FAILURE;
       goto fail;
@@ -138,13 +145,21 @@ out:
   return code;
 }
 
-/* Scenario files say kind: Scenario in their first document. */
+static gboolean scalar_is(const KsYamlNode *n, const char *prefix, gboolean whole) {
+  if (!n || n->kind != KS_YAML_SCALAR || !n->scalar)
+    return FALSE;
+  return whole ? !strcmp(n->scalar, prefix) : g_str_has_prefix(n->scalar, prefix);
+}
+
+/* A scenario's first document says kind: Scenario or an apiVersion of ours
+ * (so a misspelt kind gets the scenario loader's error, not a skip). */
 static gboolean is_scenario_file(const char *path) {
   KsYamlStream *s = ks_yaml_load_file(path, NULL);
   gboolean yes = FALSE;
   if (s && s->documents->len > 0 && s->documents->pdata[0]) {
-    const KsYamlNode *kind = ks_yaml_get(s->documents->pdata[0], "kind");
-    yes = kind && kind->kind == KS_YAML_SCALAR && !g_strcmp0(kind->scalar, KS_SCENARIO_KIND);
+    const KsYamlNode *doc = s->documents->pdata[0];
+    yes = scalar_is(ks_yaml_get(doc, "kind"), KS_SCENARIO_KIND, TRUE) ||
+          scalar_is(ks_yaml_get(doc, "apiVersion"), "ksim.io/", FALSE);
   }
   if (s)
     ks_yaml_stream_free(s);
@@ -171,6 +186,13 @@ static gboolean validate_manifests(const char *path, GError **error) {
   KsManifestSet *set = ks_manifest_load_file(path, error);
   if (!set)
     return FALSE;
+  if (set->objects->len == 0 && set->warnings->len == 0) {
+    /* As kubectl apply: a file with nothing in it is a mistake, not a success. */
+    g_set_error(error, KS_YAML_ERROR, KS_YAML_ERROR_FIELD,
+                "%s: no objects found (the file is empty)", path);
+    ks_manifest_set_free(set);
+    return FALSE;
+  }
   guint counts[KS_KIND_PRIORITY_CLASS + 1] = {0};
   for (guint i = 0; i < set->objects->len; i++)
     counts[((KsManifestObject *)set->objects->pdata[i])->kind]++;

@@ -90,10 +90,52 @@ static void test_validate(void **state) {
   assert_contains(r.err, "tests/data/manifests/bad/quantity.yaml:10:14: "
                          "spec.containers[0].resources.requests.cpu: \"12x\" is not a quantity");
   result_clear(&r);
+  char *empty = g_strdup_printf("%s/ksim-empty-%d.yaml", g_get_tmp_dir(), (int)getpid());
+  assert_true(g_file_set_contents(empty, "# nothing\n", -1, NULL));
+  r = ksim("validate", empty, NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "no objects found (the file is empty)");
+  result_clear(&r);
+  g_unlink(empty);
+  g_free(empty);
   r = ksim("validate", "tests/data/no-such-file.yaml", NULL);
   assert_int_equal(r.status, 2);
   assert_contains(r.err, "tests/data/no-such-file.yaml");
   result_clear(&r);
+}
+
+/* Every broken manifest and scenario of the loader tests also fails through
+ * the command: exit 2, one message naming the file with line and column. */
+static void check_bad_dir(const char *rel_dir) {
+  const char *root = g_getenv("KSIM_SOURCE_DIR");
+  char *dir_path = g_build_filename(root ? root : KSIM_SOURCE_DIR, rel_dir, NULL);
+  GDir *dir = g_dir_open(dir_path, 0, NULL);
+  assert_non_null(dir);
+  guint checked = 0;
+  const char *name;
+  while ((name = g_dir_read_name(dir))) {
+    char *rel = g_build_filename(rel_dir, name, NULL);
+    Result r = ksim("validate", rel, NULL);
+    if (r.status != 2)
+      fail_msg("ksim validate %s: exit %d, expected 2\n%s%s", rel, r.status, r.out, r.err);
+    /* An empty file has no line to point at; every other error does. */
+    char *prefix = g_strconcat(rel, ":", NULL);
+    gboolean empty = !strcmp(name, "empty.yaml");
+    if (!g_str_has_prefix(r.err, prefix) || (!empty && !g_ascii_isdigit(r.err[strlen(prefix)])))
+      fail_msg("ksim validate %s: message does not start with %s<line>:\n%s", rel, prefix, r.err);
+    g_free(prefix);
+    result_clear(&r);
+    g_free(rel);
+    checked++;
+  }
+  g_dir_close(dir);
+  g_free(dir_path);
+  assert_true(checked >= 10);
+}
+
+static void test_validate_every_bad_file(void **state) {
+  check_bad_dir("tests/data/manifests/bad");
+  check_bad_dir("tests/data/scenarios/bad");
 }
 
 static void test_run_summary_plot(void **state) {
@@ -161,7 +203,8 @@ static void test_unwritable_output_exits_1(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_version_and_usage),   cmocka_unit_test(test_help_on_every_command),
-    cmocka_unit_test(test_validate),            cmocka_unit_test(test_run_summary_plot),
+    cmocka_unit_test(test_validate),            cmocka_unit_test(test_validate_every_bad_file),
+    cmocka_unit_test(test_run_summary_plot),
     cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
