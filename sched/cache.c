@@ -27,16 +27,6 @@ typedef struct {
   GArray *slots; /* of guint, insertion order */
 } Zone;
 
-static guint pod_hash(gconstpointer p) {
-  const KsPod *pod = p;
-  return g_str_hash(pod->namespace ? pod->namespace : "") * 31u + g_str_hash(pod->name);
-}
-
-static gboolean pod_equal(gconstpointer a, gconstpointer b) {
-  const KsPod *x = a, *y = b;
-  return g_strcmp0(x->namespace, y->namespace) == 0 && g_strcmp0(x->name, y->name) == 0;
-}
-
 static void entry_free(gpointer p) {
   KsSchedPodEntry *e = p;
   ks_resource_list_clear(&e->req);
@@ -55,7 +45,7 @@ KsSchedCache *ks_sched_cache_new(void) {
   KsSchedCache *c = g_new0(KsSchedCache, 1);
   c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   /* keys are the entries' own pods; the entry owns the pod reference */
-  c->entries = g_hash_table_new_full(pod_hash, pod_equal, NULL, entry_free);
+  c->entries = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL, entry_free);
   c->free_slots = g_array_new(FALSE, FALSE, sizeof(guint));
   c->zones = g_ptr_array_new_with_free_func(zone_free);
   return c;

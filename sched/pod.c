@@ -345,3 +345,13 @@ void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *
     *memory = r.memory;
   ks_resource_list_clear(&r);
 }
+
+guint ks_pod_key_hash(gconstpointer p) {
+  const KsPod *pod = p;
+  return g_str_hash(pod->namespace ? pod->namespace : "") * 31u + g_str_hash(pod->name);
+}
+
+gboolean ks_pod_key_equal(gconstpointer a, gconstpointer b) {
+  const KsPod *x = a, *y = b;
+  return g_strcmp0(x->namespace, y->namespace) == 0 && g_strcmp0(x->name, y->name) == 0;
+}

@@ -133,6 +133,11 @@ KsContainer *ks_pod_add_container(KsPod *p, const char *name, gboolean init);
 KsVolume *ks_pod_add_volume(KsPod *p, const char *name, KsVolumeSource source);
 KsToleration *ks_pod_add_toleration(KsPod *p);
 
+/* Hash and equality of a pod's identity (namespace/name), for hash tables
+ * keyed by KsPod* where different objects stand for the same pod. */
+guint ks_pod_key_hash(gconstpointer pod);
+gboolean ks_pod_key_equal(gconstpointer a, gconstpointer b);
+
 /* Effective pod request (kube-semantics 2.1): max(sum of app containers and
  * sidecars, max over init containers) + overhead. out is initialised here. */
 void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);

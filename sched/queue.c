@@ -31,16 +31,6 @@ struct KsSchedQueue {
   gint64 move_request_cycle;
 };
 
-static guint pod_hash(gconstpointer p) {
-  const KsPod *pod = p;
-  return g_str_hash(pod->namespace ? pod->namespace : "") * 31u + g_str_hash(pod->name);
-}
-
-static gboolean pod_equal(gconstpointer a, gconstpointer b) {
-  const KsPod *x = a, *y = b;
-  return g_strcmp0(x->namespace, y->namespace) == 0 && g_strcmp0(x->name, y->name) == 0;
-}
-
 static void qp_free(gpointer p) {
   KsSchedQueuedPod *qp = p;
   ks_pod_unref(qp->pod);
@@ -59,7 +49,7 @@ KsSchedQueue *ks_sched_queue_new(const KsSchedFramework *fw, gint64 initial_back
   q->active = g_ptr_array_new();
   q->backoff = g_ptr_array_new();
   q->unsched = g_ptr_array_new();
-  q->pods = g_hash_table_new_full(pod_hash, pod_equal, NULL, qp_free);
+  q->pods = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL, qp_free);
   q->move_request_cycle = -1;
   return q;
 }

@@ -593,22 +593,6 @@ void ks_sched_add_node(KsScheduler *s, KsNode *node, gint64 now) {
   node_event(s, slot, KS_SCHED_ACT_ADD, now);
 }
 
-static gboolean resource_lists_equal(const KsResourceList *a, const KsResourceList *b) {
-  if (a->milli_cpu != b->milli_cpu || a->memory != b->memory ||
-      a->ephemeral_storage != b->ephemeral_storage || a->pods != b->pods)
-    return FALSE;
-  guint na = a->scalars ? a->scalars->len : 0, nb = b->scalars ? b->scalars->len : 0;
-  if (na != nb)
-    return FALSE;
-  for (guint i = 0; i < na; i++) {
-    const KsScalarResource *x = &g_array_index(a->scalars, KsScalarResource, i);
-    const KsScalarResource *y = &g_array_index(b->scalars, KsScalarResource, i);
-    if (x->name != y->name || x->value != y->value)
-      return FALSE;
-  }
-  return TRUE;
-}
-
 static gboolean taints_equal(const GArray *a, const GArray *b) {
   guint na = a ? a->len : 0, nb = b ? b->len : 0;
   if (na != nb)
@@ -639,7 +623,7 @@ static guint32 node_changes(const KsNode *o, const KsNode *n) {
   guint32 a = 0;
   if (o->unschedulable != n->unschedulable || !taints_equal(o->taints, n->taints))
     a |= KS_SCHED_ACT_UPDATE_NODE_TAINT;
-  if (!resource_lists_equal(&o->allocatable, &n->allocatable))
+  if (!ks_resource_list_equal(&o->allocatable, &n->allocatable))
     a |= KS_SCHED_ACT_UPDATE_NODE_ALLOCATABLE;
   if (!ks_labels_equal(&o->labels, &n->labels))
     a |= KS_SCHED_ACT_UPDATE_NODE_LABEL;
