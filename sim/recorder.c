@@ -1,35 +1,19 @@
-/* See recorder.h. Pods and nodes are found by their "namespace/name" key in
- * hash tables used for lookup only; output order comes from the record
- * arrays, which grow in creation order, so results never depend on hashing. */
+/* See recorder.h. The records are the results file's own row structs, with
+ * their strings kept in one string chunk. Pods and nodes are found by their
+ * "namespace/name" key in hash tables used for lookup only; output order
+ * comes from the record arrays, which grow in creation order, so results
+ * never depend on hashing. */
 #include "sim/recorder.h"
 
 #include "sched/objects.h"
-
-typedef struct {
-  char *name;
-  char *namespace;
-  gint32 priority;
-  gint64 cpu_request_milli;
-  gint64 memory_request;
-  gint64 created_us, scheduled_us, started_us, finished_us;
-  gint32 node;
-  gint32 attempts;
-  KsPodOutcome outcome;
-} PodRecord;
-
-typedef struct {
-  char *name;
-  char *pool;
-  gint64 cpu_allocatable_milli, memory_allocatable, pods_allocatable;
-  gint64 added_us, removed_us;
-  gint32 pods_bound;
-} NodeRecord;
+#include "workloads/annotations.h"
 
 struct KsRecorder {
   KsStore *store;
   KsEngine *engine;
-  GArray *pods;           /* PodRecord, creation order */
-  GArray *nodes;          /* NodeRecord, creation order */
+  GArray *pods;           /* KsPodRow, creation order */
+  GArray *nodes;          /* KsNodeRow, creation order */
+  GStringChunk *strings;  /* the rows' names */
   GHashTable *pod_index;  /* "ns/name" -> index + 1 */
   GHashTable *node_index; /* name -> index + 1 */
   guint pod_watch, node_watch;
@@ -41,11 +25,11 @@ struct KsRecorder {
 
 static char *pod_key(const char *ns, const char *name) { return g_strconcat(ns, "/", name, NULL); }
 
-static PodRecord *find_pod(KsRecorder *r, const char *ns, const char *name) {
+static KsPodRow *find_pod(KsRecorder *r, const char *ns, const char *name) {
   char *key = pod_key(ns, name);
   guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(r->pod_index, key));
   g_free(key);
-  return idx ? &g_array_index(r->pods, PodRecord, idx - 1) : NULL;
+  return idx ? &g_array_index(r->pods, KsPodRow, idx - 1) : NULL;
 }
 
 static gint32 node_index_of(KsRecorder *r, const char *name) {
@@ -60,9 +44,9 @@ static gboolean phase_is_terminal(KsPodPhase p) {
 }
 
 static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
-  PodRecord rec = {
-    .name = g_strdup(pod->name),
-    .namespace = g_strdup(pod->namespace),
+  KsPodRow rec = {
+    .name = g_string_chunk_insert_const(r->strings, pod->name),
+    .namespace = g_string_chunk_insert_const(r->strings, pod->namespace),
     .priority = pod->priority,
     .created_us = now,
     .scheduled_us = -1,
@@ -83,12 +67,12 @@ static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
   r->pending++;
 }
 
-static void mark_bound(KsRecorder *r, PodRecord *rec, const char *node, gint64 now) {
+static void mark_bound(KsRecorder *r, KsPodRow *rec, const char *node, gint64 now) {
   rec->scheduled_us = now;
   rec->node = node_index_of(r, node);
   rec->outcome = KS_OUTCOME_RUNNING;
   if (rec->node >= 0)
-    g_array_index(r->nodes, NodeRecord, rec->node).pods_bound++;
+    g_array_index(r->nodes, KsNodeRow, rec->node).pods_bound++;
   r->pending--;
   r->running++;
   r->bound++;
@@ -96,7 +80,7 @@ static void mark_bound(KsRecorder *r, PodRecord *rec, const char *node, gint64 n
   r->memory_requested += rec->memory_request;
 }
 
-static void mark_finished(KsRecorder *r, PodRecord *rec, KsPodPhase phase, gint64 now) {
+static void mark_finished(KsRecorder *r, KsPodRow *rec, KsPodPhase phase, gint64 now) {
   rec->finished_us = now;
   if (rec->scheduled_us >= 0) {
     r->running--;
@@ -116,7 +100,7 @@ static void mark_finished(KsRecorder *r, PodRecord *rec, KsPodPhase phase, gint6
 }
 
 static void on_pod_modified(KsRecorder *r, const KsPod *old, const KsPod *pod, gint64 now) {
-  PodRecord *rec = find_pod(r, pod->namespace, pod->name);
+  KsPodRow *rec = find_pod(r, pod->namespace, pod->name);
   if (!rec || phase_is_terminal(old->phase))
     return;
   if (!old->node_name && pod->node_name)
@@ -128,7 +112,7 @@ static void on_pod_modified(KsRecorder *r, const KsPod *old, const KsPod *pod, g
 }
 
 static void on_pod_deleted(KsRecorder *r, const KsPod *old, gint64 now) {
-  PodRecord *rec = find_pod(r, old->namespace, old->name);
+  KsPodRow *rec = find_pod(r, old->namespace, old->name);
   if (!rec || phase_is_terminal(old->phase))
     return;
   if (rec->scheduled_us >= 0) {
@@ -165,17 +149,16 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
 }
 
 static void node_added(KsRecorder *r, const KsNode *node, gint64 now) {
-  NodeRecord rec = {
-    .name = g_strdup(node->name),
-    .pool = g_strdup(ks_labels_get(&node->labels, "ksim.io/node-pool")),
+  KsNodeRow rec = {
+    .name = g_string_chunk_insert_const(r->strings, node->name),
     .cpu_allocatable_milli = node->allocatable.milli_cpu,
     .memory_allocatable = node->allocatable.memory,
     .pods_allocatable = node->allocatable.pods,
     .added_us = now,
     .removed_us = -1,
   };
-  if (!rec.pool)
-    rec.pool = g_strdup("");
+  const char *pool = ks_labels_get(&node->labels, KS_LABEL_NODE_POOL);
+  rec.pool = g_string_chunk_insert_const(r->strings, pool ? pool : "");
   g_array_append_val(r->nodes, rec);
   g_hash_table_insert(r->node_index, g_strdup(node->name), GUINT_TO_POINTER(r->nodes->len));
   r->nodes_now++;
@@ -188,7 +171,7 @@ static void node_removed(KsRecorder *r, const KsNode *node, gint64 now) {
   gint32 idx = node_index_of(r, node->name);
   if (idx < 0)
     return;
-  NodeRecord *rec = &g_array_index(r->nodes, NodeRecord, idx);
+  KsNodeRow *rec = &g_array_index(r->nodes, KsNodeRow, idx);
   rec->removed_us = now;
   r->nodes_now--;
   r->cpu_allocatable -= rec->cpu_allocatable_milli;
@@ -206,26 +189,13 @@ static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *o
     node_removed(r, old_obj->data, now);
 }
 
-static void pod_record_clear(gpointer p) {
-  PodRecord *rec = p;
-  g_free(rec->name);
-  g_free(rec->namespace);
-}
-
-static void node_record_clear(gpointer p) {
-  NodeRecord *rec = p;
-  g_free(rec->name);
-  g_free(rec->pool);
-}
-
 KsRecorder *ks_recorder_new(KsStore *store) {
   KsRecorder *r = g_new0(KsRecorder, 1);
   r->store = store;
   r->engine = ks_store_get_engine(store);
-  r->pods = g_array_new(FALSE, FALSE, sizeof(PodRecord));
-  g_array_set_clear_func(r->pods, pod_record_clear);
-  r->nodes = g_array_new(FALSE, FALSE, sizeof(NodeRecord));
-  g_array_set_clear_func(r->nodes, node_record_clear);
+  r->pods = g_array_new(FALSE, FALSE, sizeof(KsPodRow));
+  r->nodes = g_array_new(FALSE, FALSE, sizeof(KsNodeRow));
+  r->strings = g_string_chunk_new(64 * 1024);
   r->pod_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   r->node_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   r->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, r);
@@ -242,11 +212,12 @@ void ks_recorder_free(KsRecorder *r) {
   g_array_free(r->nodes, TRUE);
   g_hash_table_destroy(r->pod_index);
   g_hash_table_destroy(r->node_index);
+  g_string_chunk_free(r->strings);
   g_free(r);
 }
 
 void ks_recorder_count_attempt(KsRecorder *r, const char *namespace, const char *name) {
-  PodRecord *rec = find_pod(r, namespace, name);
+  KsPodRow *rec = find_pod(r, namespace, name);
   if (rec)
     rec->attempts++;
 }
@@ -269,40 +240,12 @@ gboolean ks_recorder_sample(KsRecorder *r, KsResultsWriter *w, GError **error) {
 }
 
 gboolean ks_recorder_write_rows(KsRecorder *r, KsResultsWriter *w, GError **error) {
-  for (guint i = 0; i < r->nodes->len; i++) {
-    const NodeRecord *n = &g_array_index(r->nodes, NodeRecord, i);
-    KsNodeRow row = {
-      .name = n->name,
-      .pool = n->pool,
-      .cpu_allocatable_milli = n->cpu_allocatable_milli,
-      .memory_allocatable = n->memory_allocatable,
-      .pods_allocatable = n->pods_allocatable,
-      .added_us = n->added_us,
-      .removed_us = n->removed_us,
-      .pods_bound = n->pods_bound,
-    };
-    if (!ks_results_writer_append_node(w, &row, error))
+  for (guint i = 0; i < r->nodes->len; i++)
+    if (!ks_results_writer_append_node(w, &g_array_index(r->nodes, KsNodeRow, i), error))
       return FALSE;
-  }
-  for (guint i = 0; i < r->pods->len; i++) {
-    const PodRecord *p = &g_array_index(r->pods, PodRecord, i);
-    KsPodRow row = {
-      .name = p->name,
-      .namespace = p->namespace,
-      .priority = p->priority,
-      .cpu_request_milli = p->cpu_request_milli,
-      .memory_request = p->memory_request,
-      .created_us = p->created_us,
-      .scheduled_us = p->scheduled_us,
-      .started_us = p->started_us,
-      .finished_us = p->finished_us,
-      .node = p->node,
-      .attempts = p->attempts,
-      .outcome = p->outcome,
-    };
-    if (!ks_results_writer_append_pod(w, &row, error))
+  for (guint i = 0; i < r->pods->len; i++)
+    if (!ks_results_writer_append_pod(w, &g_array_index(r->pods, KsPodRow, i), error))
       return FALSE;
-  }
   return TRUE;
 }
 
