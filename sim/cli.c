@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ks_version.h"
+#include "sim/bench_sched.h"
 #include "sim/plot.h"
 #include "sim/simulation.h"
 #include "sim/summary.h"
@@ -22,12 +23,14 @@ static int cmd_run(int argc, char **argv);
 static int cmd_validate(int argc, char **argv);
 static int cmd_summary(int argc, char **argv);
 static int cmd_plot(int argc, char **argv);
+static int cmd_bench(int argc, char **argv);
 
 static const KsCommand commands[] = {
   {"run", "run a scenario and write its results file (HDF5)", cmd_run},
   {"summary", "print the headline figures of a results file", cmd_summary},
   {"plot", "render a results file's plots (PNG) with gnuplot", cmd_plot},
   {"validate", "check manifests and scenarios without running them", cmd_validate},
+  {"bench", "benchmarks that print figures (bench sched: scheduler pods/s)", cmd_bench},
   {NULL, NULL, NULL},
 };
 
@@ -324,4 +327,58 @@ int ks_cli_main(int argc, char **argv) {
   fprintf(stderr, "ksim: unknown command '%s'\n", cmd);
   print_usage(stderr);
   return KS_EXIT_USAGE;
+}
+
+static gboolean parse_constraints(const char *s, KsBenchConstraints *out) {
+  static const char *const names[] = {"none", "affinity", "spread"};
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (!g_strcmp0(s, names[i])) {
+      *out = (KsBenchConstraints)i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static int cmd_bench(int argc, char **argv) {
+  gint nodes = 5000, pods = 10000, per_node = 30, percentage = 0;
+  gint64 seed = 1;
+  char *constraints = NULL;
+  GOptionEntry entries[] = {
+    {"nodes", 0, 0, G_OPTION_ARG_INT, &nodes, "Nodes in the cluster (default 5000)", "N"},
+    {"pods", 0, 0, G_OPTION_ARG_INT, &pods, "Pods to schedule (default 10000)", "M"},
+    {"pods-per-node", 0, 0, G_OPTION_ARG_INT, &per_node, "Pods already bound to each node (default 30)", "K"},
+    {"constraints", 0, 0, G_OPTION_ARG_STRING, &constraints, "none (default), affinity or spread", "KIND"},
+    {"percentage-of-nodes-to-score", 0, 0, G_OPTION_ARG_INT, &percentage, "0 = adaptive (default), 100 = score all nodes", "P"},
+    {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the synthetic cluster and the tie-break (default 1)", "N"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionContext *ctx = new_context("sched", "Benchmark the scheduler on a synthetic cluster: prints pods/s and ns per node examined;\nthe last line is pods_per_s=<number>.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int code = KS_EXIT_OK;
+  KsBenchConstraints kind = KS_BENCH_CONSTRAINTS_NONE;
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  if (argc != 2 || strcmp(argv[1], "sched")) {
+    fprintf(stderr, "ksim bench: expected 'sched' (the only benchmark so far)\n");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  if (nodes < 1 || pods < 0 || per_node < 0 || per_node > 110 || percentage < 0 ||
+      percentage > 100 || seed < 0 || (constraints && !parse_constraints(constraints, &kind))) {
+    fprintf(stderr, "ksim bench sched: --nodes >= 1, --pods >= 0, 0 <= --pods-per-node <= 110, "
+                    "0 <= --percentage-of-nodes-to-score <= 100, --constraints none|affinity|spread\n");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  KsBenchSchedOptions opts = {(guint)nodes, (guint)pods, (guint)per_node, kind, percentage,
+                              (guint64)seed};
+  GError *error = NULL;
+  if (!ks_bench_sched_print(&opts, stdout, &error)) {
+    fprintf(stderr, "ksim bench sched: %s\n", error->message);
+    g_error_free(error);
+    code = KS_EXIT_FAILURE;
+  }
+out:
+  g_free(constraints);
+  g_option_context_free(ctx);
+  return code;
 }
