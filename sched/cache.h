@@ -21,6 +21,8 @@ typedef struct {
   gboolean assumed;    /* assumed by the scheduler, binding not yet confirmed */
   KsResourceList req;  /* ks_pod_compute_requests, kept for an exact removal */
   gint64 nz_cpu, nz_mem;
+  gint aff_pos;        /* index in pods_with_affinity[slot], -1 if not there */
+  gint anti_pos;       /* index in pods_with_required_anti_affinity[slot], -1 if not there */
 } KsSchedPodEntry;
 
 struct KsSchedCache {
@@ -35,12 +37,32 @@ struct KsSchedCache {
   guint *order;              /* node tree order: live slots */
   guint n_order;
   guint64 generation;        /* bumped by every change */
+  /* Pod (anti-)affinity bookkeeping, as upstream NodeInfo.PodsWithAffinity /
+   * PodsWithRequiredAntiAffinity and the snapshot's
+   * HavePodsWithAffinityNodeInfoList / HavePodsWithRequiredAntiAffinityNodeInfoList.
+   * Per slot (live or ghost): the pods whose spec has podAffinity or
+   * podAntiAffinity set / has required anti-affinity terms (borrowed
+   * entries; order unspecified, swap-removed in O(1)).
+   * Cluster-wide: the LIVE slots (nodes[slot] != NULL) having at least one
+   * such pod, in unspecified (but deterministic) order; ghost slots are left
+   * out, as upstream lists only nodes of the node tree. */
+  GPtrArray **pods_with_affinity;
+  GPtrArray **pods_with_required_anti_affinity;
+  guint *have_affinity;                 /* [0, n_have_affinity) */
+  guint n_have_affinity;
+  guint *have_required_anti_affinity;   /* [0, n_have_required_anti_affinity) */
+  guint n_have_required_anti_affinity;
   /* private to cache.c */
   GHashTable *by_name;   /* node name (owned) -> slot + 1 */
   GHashTable *entries;   /* KsPod* keyed by namespace/name -> KsSchedPodEntry* (owned) */
   GArray *free_slots;    /* of guint */
   GPtrArray *zones;      /* node tree: zone records in order of first appearance */
   gboolean *live;        /* per slot: in the node tree */
+  gint *have_aff_pos;    /* per slot: index in have_affinity, -1 */
+  gint *have_anti_pos;   /* per slot: index in have_required_anti_affinity, -1 */
+  GHashTable **node_images;  /* per slot: normalized name (owned) -> gint64* size; NULL if none */
+  GHashTable *image_states;  /* normalized name (owned) -> KsSchedImageState* (owned) */
+  GHashTable *namespaces;    /* name (owned) -> KsLabels* (owned) */
 };
 typedef struct KsSchedCache KsSchedCache;
 
@@ -73,3 +95,43 @@ const KsSchedPodEntry *ks_sched_cache_pod(const KsSchedCache *c, const KsPod *po
 /* Zone key of a node as upstream utilnode.GetZoneKey: "" or
  * "<region>:\x00:<zone>". transfer full */
 char *ks_sched_node_zone_key(const KsNode *node);
+
+/* ---- additions: image states (upstream NodeInfo.ImageStates) ------------------
+ * Node images come from node.status.images[*].names; every name is
+ * normalized (below) before it is stored, and every name of an entry maps to
+ * that entry's size. Only live nodes count; states follow node set, replace
+ * and remove incrementally. */
+typedef struct {
+  gint64 size_bytes; /* size reported by the node that first reported it (upstream cache) */
+  guint num_nodes;   /* live nodes reporting it */
+} KsSchedImageState;
+
+/* kube-semantics 3.10: append ":latest" when the last ':' is not after the
+ * last '/' (no tag); digests ("name@sha256:...") are left alone. transfer full */
+char *ks_sched_normalize_image_name(const char *image);
+/* The cluster-wide state of an image; FALSE (outputs untouched) when no live
+ * node reports it. Either output may be NULL. */
+gboolean ks_sched_cache_image_state(const KsSchedCache *c, const char *normalized_name,
+                                    gint64 *size_bytes, guint *num_nodes);
+/* Size of the image as node `slot` reports it, or -1 if the node does not
+ * report it (or the slot is not a live node). O(1). */
+gint64 ks_sched_cache_node_image_size(const KsSchedCache *c, guint slot,
+                                      const char *normalized_name);
+/* Number of live nodes reporting the image (0 if none). O(1). */
+guint ks_sched_cache_image_num_nodes(const KsSchedCache *c, const char *normalized_name);
+
+/* ---- additions: namespaces (labels for namespaceSelector) ------------------- */
+
+/* Adds or replaces namespace `name` with a copy of `labels` (NULL = none). */
+void ks_sched_cache_set_namespace(KsSchedCache *c, const char *name, const KsLabels *labels);
+/* FALSE if unknown. */
+gboolean ks_sched_cache_remove_namespace(KsSchedCache *c, const char *name);
+/* The labels of namespace `name` (borrowed, valid until it changes), or NULL if unknown. */
+const KsLabels *ks_sched_cache_namespace_labels(const KsSchedCache *c, const char *name);
+
+/* ---- additions: pod (anti-)affinity lists (see the struct) ------------------- */
+
+/* upstream podWithAffinity: affinity set with podAffinity or podAntiAffinity. */
+gboolean ks_sched_pod_has_affinity(const KsPod *pod);
+/* upstream podWithRequiredAntiAffinity: at least one required anti-affinity term. */
+gboolean ks_sched_pod_has_required_anti_affinity(const KsPod *pod);
