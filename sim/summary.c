@@ -20,6 +20,8 @@
  */
 #include "sim/summary.h"
 
+#include "sim/json.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,86 +194,48 @@ static const char *fmt_f(double v, char buf[G_ASCII_DTOSTR_BUF_SIZE]) {
   return isnan(v) ? NULL : g_ascii_formatd(buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6f", v);
 }
 
-typedef struct {
-  FILE *f;
-  gboolean first;
-  int indent;
-} Json;
-
-static void json_key(Json *j, const char *key) {
-  fprintf(j->f, "%s\n%*s\"%s\": ", j->first ? "" : ",", j->indent, "", key);
-  j->first = FALSE;
-}
-
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (*c == '"' || *c == '\\')
-      fprintf(f, "\\%c", *c);
-    else if (*c < 0x20)
-      fprintf(f, "\\u%04x", *c);
-    else
-      fputc(*c, f);
-  }
-  fputc('"', f);
-}
-
-static void json_raw(Json *j, const char *key, const char *text) {
-  json_key(j, key);
-  fputs(text ? text : "null", j->f);
-}
-
-static void json_int(Json *j, const char *key, gint64 v) {
-  json_key(j, key);
-  fprintf(j->f, "%" G_GINT64_FORMAT, v);
-}
-
-static void json_secs(Json *j, const char *key, gboolean valid, gint64 us) {
+static void json_secs(KsJson *j, const char *key, gboolean valid, gint64 us) {
   char buf[32];
-  json_raw(j, key, valid ? fmt_s(us, buf) : NULL);
+  ks_json_raw(j, key, valid ? fmt_s(us, buf) : NULL);
 }
 
-static void json_double(Json *j, const char *key, double v) {
+static void json_double(KsJson *j, const char *key, double v) {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  json_raw(j, key, fmt_f(v, buf));
+  ks_json_raw(j, key, fmt_f(v, buf));
 }
 
-static void json_attrs(Json *j, const KsResults *r) {
-  json_key(j, "attributes");
-  fputc('{', j->f);
-  Json inner = {j->f, TRUE, j->indent + 2};
+static void json_attrs(KsJson *j, const KsResults *r) {
+  ks_json_begin_object(j, "attributes");
   for (gsize i = 0; i < r->n_attrs; i++) {
     const KsResultsAttr *a = &r->attrs[i];
-    json_key(&inner, a->key);
     if (a->str)
-      json_string(j->f, a->str);
+      ks_json_string(j, a->key, a->str);
     else
-      fprintf(j->f, "%" G_GINT64_FORMAT, a->num);
+      ks_json_int(j, a->key, a->num);
   }
-  fprintf(j->f, "%s}", r->n_attrs ? "\n  " : "");
+  ks_json_end_object(j);
 }
 
 static void print_json(const char *path, const KsResults *r, const KsSummary *s, FILE *f) {
-  Json j = {f, TRUE, 2};
+  KsJson j;
+  ks_json_init(&j, f);
   const KsResultsAttr *ver = ks_results_attr(r, "ksim_version");
-  fputc('{', f);
-  json_key(&j, "file");
-  json_string(f, path);
-  json_int(&j, "schema_version", r->schema_version);
-  json_key(&j, "ksim_version");
-  json_string(f, ver && ver->str ? ver->str : "");
+  ks_json_begin_object(&j, NULL);
+  ks_json_string(&j, "file", path);
+  ks_json_int(&j, "schema_version", r->schema_version);
+  ks_json_string(&j, "ksim_version", ver && ver->str ? ver->str : "");
   json_attrs(&j, r);
-  json_int(&j, "pods_total", s->pods_total);
-  json_int(&j, "pods_scheduled", s->pods_scheduled);
-  json_int(&j, "pods_never_scheduled", s->pods_never_scheduled);
-  json_int(&j, "pods_pending_at_end", s->pods_pending_at_end);
-  json_int(&j, "pods_running_at_end", s->pods_running_at_end);
-  json_int(&j, "pods_succeeded", s->pods_succeeded);
-  json_int(&j, "pods_failed", s->pods_failed);
-  json_int(&j, "pods_deleted", s->pods_deleted);
+  ks_json_int(&j, "pods_total", s->pods_total);
+  ks_json_int(&j, "pods_scheduled", s->pods_scheduled);
+  ks_json_int(&j, "pods_never_scheduled", s->pods_never_scheduled);
+  ks_json_int(&j, "pods_pending_at_end", s->pods_pending_at_end);
+  ks_json_int(&j, "pods_running_at_end", s->pods_running_at_end);
+  ks_json_int(&j, "pods_succeeded", s->pods_succeeded);
+  ks_json_int(&j, "pods_failed", s->pods_failed);
+  ks_json_int(&j, "pods_deleted", s->pods_deleted);
   gboolean pt = s->pending_time_count > 0;
-  json_int(&j, "pending_time_count", s->pending_time_count);
-  json_int(&j, "pending_time_censored_count", s->pending_time_censored);
+  ks_json_int(&j, "pending_time_count", s->pending_time_count);
+  ks_json_int(&j, "pending_time_censored_count", s->pending_time_censored);
   json_secs(&j, "pending_time_p50_s", pt, s->pending_time_p50_us);
   json_secs(&j, "pending_time_p95_s", pt, s->pending_time_p95_us);
   json_secs(&j, "pending_time_p99_s", pt, s->pending_time_p99_us);
@@ -285,9 +249,10 @@ static void print_json(const char *path, const KsResults *r, const KsSummary *s,
   json_secs(&j, "sim_start_s", TRUE, s->sim_start_us);
   json_secs(&j, "sim_end_s", TRUE, s->sim_end_us);
   json_secs(&j, "sim_duration_s", TRUE, s->sim_end_us - s->sim_start_us);
-  json_int(&j, "nodes_total", s->nodes_total);
+  ks_json_int(&j, "nodes_total", s->nodes_total);
   json_double(&j, "node_hours", (double)s->node_seconds_us / 3.6e9);
-  fputs("\n}\n", f);
+  ks_json_end_object(&j);
+  ks_json_finish(&j);
 }
 
 /* Human durations: "42.500s", "12m03.250s", "3h07m12.000s". */
