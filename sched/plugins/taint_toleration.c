@@ -1,0 +1,152 @@
+/* TaintToleration (Filter, PreScore, Score, NormalizeScore; kube-semantics
+ * 3.6, upstream plugins/tainttoleration, v1.31).
+ *
+ * Filter: the first NoSchedule or NoExecute taint of the node, in the
+ * node's order, that none of the pod's tolerations tolerates rejects the
+ * node as UnschedulableAndUnresolvable with upstream's reason
+ * "node(s) had untolerated taint {<key>: <value>}". The reason names the
+ * taint, so it is formatted and interned: the first rejection by a given
+ * taint allocates, later ones only look the string up (statuses never own
+ * their reasons).
+ *
+ * PreScore keeps pointers to the pod's tolerations whose effect is empty or
+ * PreferNoSchedule (borrowed from the pod, which outlives the cycle) in an
+ * array reused across cycles. Score counts the node's PreferNoSchedule
+ * taints none of them tolerates; NormalizeScore is
+ * DefaultNormalizeScore(100, reverse), so fewer intolerable taints score
+ * higher.
+ *
+ * The node-event pre-check (admit) is upstream preCheckForNode's taint
+ * test, which looks at NoSchedule taints only (not NoExecute).
+ */
+#include "sched/plugins/taint_toleration.h"
+#include "sched/cache.h"
+
+typedef struct {
+  GPtrArray *prefer; /* const KsToleration*, borrowed from `pod` */
+  const KsPod *pod;  /* whose tolerations `prefer` holds; guards against stale state */
+} TaintCycle;
+
+static const KsToleration *pod_tolerations(const KsPod *pod, guint *n) {
+  *n = pod->tolerations ? pod->tolerations->len : 0;
+  return pod->tolerations ? (const KsToleration *)pod->tolerations->data : NULL;
+}
+
+/* upstream FindMatchingUntoleratedTaint with a filter on effects: the first
+ * taint whose effect is in `effects` (bit per KsTaintEffect) and that no
+ * toleration tolerates, or NULL. */
+static const KsTaint *first_untolerated(const KsNode *node, const KsPod *pod, guint effects) {
+  guint nt;
+  const KsToleration *tols = pod_tolerations(pod, &nt);
+  for (guint i = 0; node->taints && i < node->taints->len; i++) {
+    const KsTaint *t = &g_array_index(node->taints, KsTaint, i);
+    if ((effects & (1u << t->effect)) && !ks_tolerations_tolerate(tols, nt, t))
+      return t;
+  }
+  return NULL;
+}
+
+#define DO_NOT_SCHEDULE \
+  ((1u << KS_TAINT_EFFECT_NO_SCHEDULE) | (1u << KS_TAINT_EFFECT_NO_EXECUTE))
+
+static const char *untolerated_reason(const KsTaint *t) {
+  const char *key = t->key ? t->key : "", *value = t->value ? t->value : "";
+  char buf[512];
+  int len = g_snprintf(buf, sizeof buf, "node(s) had untolerated taint {%s: %s}", key, value);
+  if (len >= 0 && (gsize)len < sizeof buf)
+    return g_intern_string(buf);
+  char *long_reason = g_strdup_printf("node(s) had untolerated taint {%s: %s}", key, value);
+  const char *r = g_intern_string(long_reason);
+  g_free(long_reason);
+  return r;
+}
+
+static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                         const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  const KsTaint *t = first_untolerated(c->nodes[slot], pod, DO_NOT_SCHEDULE);
+  if (t)
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, untolerated_reason(t));
+}
+
+static gboolean taint_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c,
+                            guint slot) {
+  return first_untolerated(c->nodes[slot], pod, 1u << KS_TAINT_EFFECT_NO_SCHEDULE) == NULL;
+}
+
+/* ---- score ------------------------------------------------------------------------ */
+
+static void taint_cycle_free(gpointer data) {
+  TaintCycle *tc = data;
+  g_ptr_array_unref(tc->prefer);
+  g_free(tc);
+}
+
+static void taint_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                            const KsSchedCache *c, const guint *slots, guint n,
+                            KsSchedStatus *st) {
+  if (!cs->data[p->index]) {
+    TaintCycle *tc = g_new0(TaintCycle, 1);
+    tc->prefer = g_ptr_array_new();
+    cs->data[p->index] = tc;
+  }
+  TaintCycle *tc = cs->data[p->index];
+  g_ptr_array_set_size(tc->prefer, 0);
+  guint nt;
+  const KsToleration *tols = pod_tolerations(pod, &nt);
+  /* an empty effect means every effect, PreferNoSchedule included */
+  for (guint i = 0; i < nt; i++)
+    if (tols[i].effect == KS_TAINT_EFFECT_ALL || tols[i].effect == KS_TAINT_EFFECT_PREFER_NO_SCHEDULE)
+      g_ptr_array_add(tc->prefer, (gpointer)&tols[i]);
+  tc->pod = pod;
+}
+
+static gboolean prefer_tolerated(const GPtrArray *prefer, const KsTaint *t) {
+  for (guint i = 0; i < prefer->len; i++)
+    if (ks_toleration_tolerates(g_ptr_array_index(prefer, i), t))
+      return TRUE;
+  return FALSE;
+}
+
+static void taint_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                        const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+  const TaintCycle *tc = cs->data[p->index];
+  if (!tc || tc->pod != pod) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                        "failed to read \"PreScoreTaintToleration\" from cycleState: not found");
+    return;
+  }
+  const GArray *taints = c->nodes[slot]->taints;
+  gint64 count = 0;
+  for (guint i = 0; taints && i < taints->len; i++) {
+    const KsTaint *t = &g_array_index(taints, KsTaint, i);
+    if (t->effect == KS_TAINT_EFFECT_PREFER_NO_SCHEDULE && !prefer_tolerated(tc->prefer, t))
+      count++;
+  }
+  *score = count;
+}
+
+static void taint_normalize_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                  gint64 *scores, guint n, KsSchedStatus *st) {
+  ks_sched_default_normalize_score(KS_SCHED_MAX_NODE_SCORE, TRUE, scores, n);
+}
+
+/* v1.31, queueing hints off: a new node or changed taints may be tolerated;
+ * labels as for every Node/Add plugin (upstream issue 109437). Pod updates
+ * (new tolerations) move the pod anyway while hints are off. */
+static const KsSchedClusterEvent taint_events[] = {
+    {KS_SCHED_EV_NODE,
+     KS_SCHED_ACT_ADD | KS_SCHED_ACT_UPDATE_NODE_TAINT | KS_SCHED_ACT_UPDATE_NODE_LABEL,
+     "NodeAdd|NodeTaintChange|NodeLabelChange"},
+};
+
+const KsSchedPluginDesc ks_sched_plugin_taint_toleration = {
+    .name = "TaintToleration",
+    .cycle_data_free = taint_cycle_free,
+    .events = taint_events,
+    .n_events = G_N_ELEMENTS(taint_events),
+    .filter = taint_filter,
+    .pre_score = taint_pre_score,
+    .score = taint_score,
+    .normalize_score = taint_normalize_score,
+    .admit = taint_admit,
+};
