@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "sched/objects.h"
+#include "sim/admission.h"
 
 typedef struct {
   KsWorkloadFeed *feed;
@@ -19,56 +20,31 @@ struct KsWorkloadFeed {
   guint64 rejected;
 };
 
-static gboolean lookup_priority(KsWorkloadFeed *f, const KsPod *pod, gint32 *value,
-                                GError **error) {
-  if (!pod->priority_class_name || !*pod->priority_class_name) {
-    /* The globalDefault class, if any, else 0. */
-    *value = 0;
-    GPtrArray *all = ks_store_list(f->store, KS_STORE_PRIORITY_CLASS, NULL);
-    for (guint i = 0; i < all->len; i++) {
-      const KsPriorityClass *pc = ((const KsStoreObject *)all->pdata[i])->data;
-      if (pc->global_default) {
-        *value = pc->value;
-        break;
-      }
-    }
-    g_ptr_array_unref(all);
-    return TRUE;
+/* PriorityClasses as the store holds them; NULL name: the globalDefault one. */
+static const KsPriorityClass *store_priority_class(const char *name, gpointer user_data) {
+  KsWorkloadFeed *f = user_data;
+  if (name) {
+    const KsStoreObject *obj = ks_store_get(f->store, KS_STORE_PRIORITY_CLASS, NULL, name);
+    return obj ? obj->data : NULL;
   }
-  if (!g_strcmp0(pod->priority_class_name, KS_SYSTEM_CLUSTER_CRITICAL)) {
-    *value = KS_SYSTEM_CLUSTER_CRITICAL_VALUE;
-    return TRUE;
+  const KsPriorityClass *found = NULL;
+  GPtrArray *all = ks_store_list(f->store, KS_STORE_PRIORITY_CLASS, NULL);
+  for (guint i = 0; i < all->len && !found; i++) {
+    const KsPriorityClass *pc = ((const KsStoreObject *)all->pdata[i])->data;
+    if (pc->global_default)
+      found = pc;
   }
-  if (!g_strcmp0(pod->priority_class_name, KS_SYSTEM_NODE_CRITICAL)) {
-    *value = KS_SYSTEM_NODE_CRITICAL_VALUE;
-    return TRUE;
-  }
-  const KsStoreObject *obj =
-    ks_store_get(f->store, KS_STORE_PRIORITY_CLASS, NULL, pod->priority_class_name);
-  if (!obj) {
-    g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_INVALID,
-                "pods \"%s/%s\" is forbidden: no PriorityClass with name %s was found",
-                pod->namespace, pod->name, pod->priority_class_name);
-    return FALSE;
-  }
-  *value = ((const KsPriorityClass *)obj->data)->value;
-  return TRUE;
+  g_ptr_array_unref(all); /* classes stay alive: the store holds them */
+  return found;
 }
 
 /* Admission then create. pod: transfer full. */
 static void create_pod(KsWorkloadFeed *f, KsPod *pod) {
   GError *error = NULL;
-  gint32 priority = 0;
-  if (!lookup_priority(f, pod, &priority, &error)) {
+  if (!ks_admit_pod(pod, store_priority_class, f, &error)) {
     ks_pod_unref(pod);
     goto rejected;
   }
-  pod->priority = priority;
-  pod->has_priority = TRUE;
-  /* The API server folds matchLabelKeys / mismatchLabelKeys of pod
-   * (anti-)affinity terms into their label selectors once, at creation. */
-  if (pod->affinity)
-    ks_affinity_apply_label_keys(pod->affinity, &pod->labels);
   if (pod->creation_timestamp_us == 0)
     pod->creation_timestamp_us = ks_engine_now(f->engine);
   if (ks_store_create(f->store, KS_STORE_POD, pod->namespace, pod->name, pod,
