@@ -19,6 +19,7 @@ typedef struct {
   const char *plugin; /* upstream name (static) */
   gint64 raw;
   gint64 normalized;  /* after NormalizeScore (= raw when the plugin has none) */
+  gint32 weight;      /* the plugin's score weight in the profile */
   gint64 weighted;    /* normalized x weight */
 } KsSchedTraceScore;
 
