@@ -1,0 +1,529 @@
+/* InterPodAffinity (PreFilter, Filter, PreScore, Score, NormalizeScore;
+ * kube-semantics 3.11, upstream pkg/scheduler/framework/plugins/
+ * interpodaffinity v1.31).
+ *
+ * Everything this plugin computes is a count per topology pair
+ * (topologyKey, node label value), exactly as upstream's
+ * topologyToMatchedTermCount / scoreMap:
+ *   PreFilter builds three of them: pairs forbidden by existing pods'
+ *   required anti-affinity terms that select the incoming pod (scanning only
+ *   nodes that host pods with required anti-affinity), pairs where pods
+ *   matching ALL the incoming pod's required affinity terms run, and pairs
+ *   where pods matching any of its required anti-affinity terms run (both
+ *   scanning every pod of every node). Filter then looks the candidate node's
+ *   labels up: affinity (UnschedulableAndUnresolvable), anti-affinity, then
+ *   existing pods' anti-affinity (both Unschedulable), in upstream's order.
+ *   PreScore builds the weighted score per pair from the incoming pod's
+ *   preferred terms and the existing pods' required affinity (weighted by
+ *   hardPodAffinityWeight) and preferred terms; Score sums the node's pairs;
+ *   NormalizeScore maps [min, max] onto [0, 100] in float64, truncated.
+ *
+ * The pair maps are small open-addressing hash tables whose strings are
+ * BORROWED: topology keys from the terms (owned by the incoming pod or by
+ * pods the cache holds) and values from the cache's nodes' labels. That is
+ * safe because the host never changes the cache during a cycle, and a map is
+ * reset (without reading its stale entries) before each cycle fills it. The
+ * tables live in the plugin's cycle-state slot and keep their capacity, so a
+ * steady-state cycle allocates nothing.
+ *
+ * Namespaces: upstream unrolls the incoming pod's namespaceSelector into the
+ * list of existing namespaces it selects; we evaluate the selector against
+ * the namespace labels the cache knows, which is the same except for
+ * namespaces the cache does not know: those are never selected by a
+ * non-empty selector (as upstream, whose lister does not return them), while
+ * an empty selector {} still selects them. Existing pods' terms are matched
+ * against the incoming pod's namespace labels (empty when unknown), as
+ * upstream's GetNamespaceLabelsSnapshot.
+ *
+ * Departures: no AddPod/RemovePod (PreFilterExtensions) yet, as no
+ * preemption plugin exists; selectors are validated when pods are loaded, so
+ * upstream's "parsing pod" PreFilter errors cannot occur here.
+ */
+#include "sched/plugins/inter_pod_affinity.h"
+
+#include <string.h>
+
+#include "sched/cache.h"
+
+#define REASON_AFFINITY "node(s) didn't match pod affinity rules"
+#define REASON_ANTI_AFFINITY "node(s) didn't match pod anti-affinity rules"
+#define REASON_EXISTING_ANTI "node(s) didn't satisfy existing pods anti-affinity rules"
+
+/* ---- topology pair map -------------------------------------------------------- */
+
+typedef struct {
+  const char *key;   /* borrowed; NULL marks a free entry */
+  const char *value; /* borrowed */
+  guint hash;
+  gint64 count;
+} TpEntry;
+
+typedef struct {
+  TpEntry *e;
+  guint cap;        /* 0 or a power of two */
+  guint n;          /* entries in use */
+  GPtrArray *keys;  /* distinct topology keys in use (borrowed), for Score */
+} TpMap;
+
+static void tp_init(TpMap *m) {
+  memset(m, 0, sizeof *m);
+  m->keys = g_ptr_array_new();
+}
+
+static void tp_clear(TpMap *m) {
+  g_free(m->e);
+  g_ptr_array_unref(m->keys);
+}
+
+static void tp_reset(TpMap *m) {
+  if (m->n > 0)
+    memset(m->e, 0, m->cap * sizeof *m->e);
+  m->n = 0;
+  g_ptr_array_set_size(m->keys, 0);
+}
+
+static guint tp_hash(const char *key, const char *value) {
+  return g_str_hash(key) * 31u + g_str_hash(value);
+}
+
+/* The entry of (key, value), or the free entry where it would go. */
+static TpEntry *tp_slot(const TpMap *m, const char *key, const char *value, guint h) {
+  guint mask = m->cap - 1;
+  for (guint i = h & mask;; i = (i + 1) & mask) {
+    TpEntry *e = &m->e[i];
+    if (e->key == NULL ||
+        (e->hash == h && strcmp(e->key, key) == 0 && strcmp(e->value, value) == 0))
+      return e;
+  }
+}
+
+static gint64 tp_get(const TpMap *m, const char *key, const char *value) {
+  if (m->n == 0)
+    return 0;
+  const TpEntry *e = tp_slot(m, key, value, tp_hash(key, value));
+  return e->key ? e->count : 0;
+}
+
+static void tp_grow(TpMap *m) {
+  TpEntry *old = m->e;
+  guint old_cap = m->cap;
+  m->cap = old_cap ? old_cap * 2 : 16;
+  m->e = g_new0(TpEntry, m->cap);
+  for (guint i = 0; i < old_cap; i++)
+    if (old[i].key)
+      *tp_slot(m, old[i].key, old[i].value, old[i].hash) = old[i];
+  g_free(old);
+}
+
+static void tp_note_key(TpMap *m, const char *key) {
+  for (guint i = 0; i < m->keys->len; i++)
+    if (strcmp(g_ptr_array_index(m->keys, i), key) == 0)
+      return;
+  g_ptr_array_add(m->keys, (gpointer)key);
+}
+
+/* Adds delta at (key, value), creating the entry (as a Go map's += does). */
+static void tp_add(TpMap *m, const char *key, const char *value, gint64 delta) {
+  if ((m->n + 1) * 2 > m->cap)
+    tp_grow(m);
+  guint h = tp_hash(key, value);
+  TpEntry *e = tp_slot(m, key, value, h);
+  if (e->key == NULL) {
+    *e = (TpEntry){key, value, h, 0};
+    m->n++;
+    tp_note_key(m, key);
+  }
+  e->count += delta;
+}
+
+/* ---- plugin, args and cycle state ------------------------------------------------- */
+
+typedef struct {
+  gint32 hard_weight;
+  gboolean ignore_preferred_of_existing;
+} Ipa;
+
+typedef struct {
+  const KsPod *filter_pod; /* the pod PreFilter ran for */
+  gboolean self_match;     /* it matches all its own required affinity terms */
+  TpMap existing_anti;     /* existing pods' required anti-affinity */
+  TpMap affinity;          /* incoming pod's required affinity */
+  TpMap anti;              /* incoming pod's required anti-affinity */
+  const KsPod *score_pod;  /* the pod PreScore ran for */
+  TpMap score;             /* topologyScore */
+} IpaCycle;
+
+static gpointer ipa_create(gconstpointer args, GError **error) {
+  const KsSchedInterPodAffinityArgs *a = args;
+  gint32 w = a ? a->hard_pod_affinity_weight : KS_SCHED_DEFAULT_HARD_POD_AFFINITY_WEIGHT;
+  if (w < 0 || w > 100) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "hardPodAffinityWeight: Invalid value: %d: not in valid range [0-100]", w);
+    return NULL;
+  }
+  Ipa *self = g_new0(Ipa, 1);
+  self->hard_weight = w;
+  self->ignore_preferred_of_existing = a ? a->ignore_preferred_terms_of_existing_pods : FALSE;
+  return self;
+}
+
+static void ipa_destroy(gpointer self) {
+  g_free(self);
+}
+
+static void ipa_cycle_free(gpointer data) {
+  IpaCycle *cy = data;
+  tp_clear(&cy->existing_anti);
+  tp_clear(&cy->affinity);
+  tp_clear(&cy->anti);
+  tp_clear(&cy->score);
+  g_free(cy);
+}
+
+static IpaCycle *cycle_data(KsSchedPlugin *p, KsSchedCycleState *cs) {
+  if (!cs->data[p->index]) {
+    IpaCycle *cy = g_new0(IpaCycle, 1);
+    tp_init(&cy->existing_anti);
+    tp_init(&cy->affinity);
+    tp_init(&cy->anti);
+    tp_init(&cy->score);
+    cs->data[p->index] = cy;
+  }
+  return cs->data[p->index];
+}
+
+/* ---- terms -------------------------------------------------------------------------- */
+
+#define TERM(a, i) (&g_array_index((a), KsPodAffinityTerm, (i)))
+#define WTERM(a, i) (&g_array_index((a), KsWeightedPodAffinityTerm, (i)))
+
+static const KsPodAffinity *pod_aff(const KsPod *p) {
+  return p->affinity ? p->affinity->pod_affinity : NULL;
+}
+
+static const KsPodAffinity *pod_anti(const KsPod *p) {
+  return p->affinity ? p->affinity->pod_anti_affinity : NULL;
+}
+
+/* Required / preferred terms, or NULL when there are none. */
+static const GArray *required(const KsPodAffinity *pa) {
+  return pa && pa->required && pa->required->len ? pa->required : NULL;
+}
+
+static const GArray *preferred(const KsPodAffinity *pa) {
+  return pa && pa->preferred && pa->preferred->len ? pa->preferred : NULL;
+}
+
+static const char *topo_key(const KsPodAffinityTerm *t) {
+  return t->topology_key ? t->topology_key : "";
+}
+
+/* Does a term of the INCOMING pod `owner` select `target`? (see the top:
+ * an unknown namespace is selected only by name or by an empty selector) */
+static gboolean incoming_term_matches(const KsPodAffinityTerm *t, const KsPod *owner,
+                                      const KsPod *target, const KsLabels *target_ns_labels) {
+  if (target_ns_labels == NULL && t->namespace_selector != NULL &&
+      !ks_label_selector_is_empty(t->namespace_selector)) {
+    return t->namespaces && g_strv_contains((const char *const *)t->namespaces, target->namespace) &&
+           ks_label_selector_matches(t->label_selector, &target->labels);
+  }
+  return ks_pod_affinity_term_matches(t, owner->namespace, target->namespace, &target->labels,
+                                      target_ns_labels);
+}
+
+/* Does a term of EXISTING pod `owner` select the incoming pod? */
+static gboolean existing_term_matches(const KsPodAffinityTerm *t, const KsPod *owner,
+                                      const KsPod *pod, const KsLabels *pod_ns_labels) {
+  return ks_pod_affinity_term_matches(t, owner->namespace, pod->namespace, &pod->labels,
+                                      pod_ns_labels);
+}
+
+/* upstream podMatchesAllAffinityTerms (FALSE for no terms) */
+static gboolean matches_all(const GArray *terms, const KsPod *owner, const KsPod *target,
+                            const KsLabels *target_ns_labels) {
+  if (!terms)
+    return FALSE;
+  for (guint i = 0; i < terms->len; i++)
+    if (!incoming_term_matches(TERM(terms, i), owner, target, target_ns_labels))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- PreFilter ------------------------------------------------------------------------ */
+
+/* upstream getExistingAntiAffinityCounts: nodes with pods with required
+ * anti-affinity, each such pod's terms that select the incoming pod. */
+static void count_existing_anti(IpaCycle *cy, const KsPod *pod, const KsLabels *ns_labels,
+                                const KsSchedCache *c) {
+  for (guint i = 0; i < c->n_have_required_anti_affinity; i++) {
+    guint s = c->have_required_anti_affinity[i];
+    const KsLabels *node_labels = &c->nodes[s]->labels;
+    const GPtrArray *pods = c->pods_with_required_anti_affinity[s];
+    for (guint j = 0; j < pods->len; j++) {
+      const KsPod *e = ((const KsSchedPodEntry *)g_ptr_array_index(pods, j))->pod;
+      const GArray *terms = required(pod_anti(e));
+      for (guint k = 0; terms && k < terms->len; k++) {
+        const KsPodAffinityTerm *t = TERM(terms, k);
+        const char *v = ks_labels_get(node_labels, topo_key(t));
+        if (v && existing_term_matches(t, e, pod, ns_labels))
+          tp_add(&cy->existing_anti, topo_key(t), v, 1);
+      }
+    }
+  }
+}
+
+/* upstream getIncomingAffinityAntiAffinityCounts over every pod of every node. */
+static void count_incoming(IpaCycle *cy, const KsPod *pod, const GArray *aff, const GArray *anti,
+                           const KsSchedCache *c) {
+  for (guint i = 0; i < c->n_order; i++) {
+    guint s = c->order[i];
+    const KsLabels *node_labels = &c->nodes[s]->labels;
+    const GPtrArray *pods = c->pods[s];
+    for (guint j = 0; j < pods->len; j++) {
+      const KsPod *e = ((const KsSchedPodEntry *)g_ptr_array_index(pods, j))->pod;
+      const KsLabels *ns_labels = ks_sched_cache_namespace_labels(c, e->namespace);
+      if (matches_all(aff, pod, e, ns_labels)) {
+        for (guint k = 0; k < aff->len; k++) {
+          const char *v = ks_labels_get(node_labels, topo_key(TERM(aff, k)));
+          if (v)
+            tp_add(&cy->affinity, topo_key(TERM(aff, k)), v, 1);
+        }
+      }
+      for (guint k = 0; anti && k < anti->len; k++) {
+        const KsPodAffinityTerm *t = TERM(anti, k);
+        const char *v = ks_labels_get(node_labels, topo_key(t));
+        if (v && incoming_term_matches(t, pod, e, ns_labels))
+          tp_add(&cy->anti, topo_key(t), v, 1);
+      }
+    }
+  }
+}
+
+static void ipa_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsSchedCache *c, GHashTable **node_names, KsSchedStatus *st) {
+  (void)node_names;
+  IpaCycle *cy = cycle_data(p, cs);
+  cy->filter_pod = pod;
+  tp_reset(&cy->existing_anti);
+  tp_reset(&cy->affinity);
+  tp_reset(&cy->anti);
+  const KsLabels *ns_labels = ks_sched_cache_namespace_labels(c, pod->namespace);
+  const GArray *aff = required(pod_aff(pod)), *anti = required(pod_anti(pod));
+  count_existing_anti(cy, pod, ns_labels, c);
+  if (aff || anti)
+    count_incoming(cy, pod, aff, anti, c);
+  cy->self_match = matches_all(aff, pod, pod, ns_labels);
+  if (cy->existing_anti.n == 0 && !aff && !anti)
+    ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
+}
+
+/* ---- Filter ------------------------------------------------------------------------------ */
+
+/* upstream satisfyPodAffinity, including the "first pod of a series" case. */
+static gboolean satisfies_affinity(const IpaCycle *cy, const KsPod *pod, const KsLabels *nl) {
+  const GArray *aff = required(pod_aff(pod));
+  gboolean pods_exist = TRUE;
+  for (guint i = 0; aff && i < aff->len; i++) {
+    const char *key = topo_key(TERM(aff, i));
+    const char *v = ks_labels_get(nl, key);
+    if (!v)
+      return FALSE; /* every topology key must exist on the node */
+    if (tp_get(&cy->affinity, key, v) <= 0)
+      pods_exist = FALSE;
+  }
+  return pods_exist || (cy->affinity.n == 0 && cy->self_match);
+}
+
+static gboolean satisfies_anti_affinity(const IpaCycle *cy, const KsPod *pod, const KsLabels *nl) {
+  const GArray *anti = required(pod_anti(pod));
+  for (guint i = 0; anti && i < anti->len; i++) {
+    const char *key = topo_key(TERM(anti, i));
+    const char *v = ks_labels_get(nl, key);
+    if (v && tp_get(&cy->anti, key, v) > 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean satisfies_existing_anti(const IpaCycle *cy, const KsLabels *nl) {
+  if (cy->existing_anti.n == 0)
+    return TRUE;
+  for (guint i = 0; i < nl->n; i++)
+    if (tp_get(&cy->existing_anti, nl->items[i].key, nl->items[i].value) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void ipa_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                       const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  const IpaCycle *cy = cs->data[p->index];
+  if (!cy || cy->filter_pod != pod) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                        "error reading \"PreFilterInterPodAffinity\" from cycleState: not found");
+    return;
+  }
+  const KsLabels *nl = &c->nodes[slot]->labels;
+  if (!satisfies_affinity(cy, pod, nl))
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, REASON_AFFINITY);
+  else if (!satisfies_anti_affinity(cy, pod, nl))
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, REASON_ANTI_AFFINITY);
+  else if (!satisfies_existing_anti(cy, nl))
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, REASON_EXISTING_ANTI);
+}
+
+/* ---- PreScore / Score / NormalizeScore ------------------------------------------------------ */
+
+/* upstream scoreMap.processTerm: weight at (key, node's value) if the term
+ * selects the target and the node has the key. */
+static void score_term(TpMap *m, const KsPodAffinityTerm *t, gint64 weight, gboolean matches,
+                       const KsLabels *node_labels) {
+  if (!matches)
+    return;
+  const char *v = ks_labels_get(node_labels, topo_key(t));
+  if (v)
+    tp_add(m, topo_key(t), v, weight);
+}
+
+/* The incoming pod's preferred terms against existing pod e (sign +1 for
+ * affinity, -1 for anti-affinity). */
+static void score_incoming_terms(TpMap *m, const GArray *terms, gint64 sign, const KsPod *pod,
+                                 const KsPod *e, const KsLabels *e_ns_labels,
+                                 const KsLabels *node_labels) {
+  for (guint i = 0; terms && i < terms->len; i++) {
+    const KsWeightedPodAffinityTerm *w = WTERM(terms, i);
+    score_term(m, &w->term, sign * w->weight,
+               incoming_term_matches(&w->term, pod, e, e_ns_labels), node_labels);
+  }
+}
+
+/* Existing pod e's preferred terms against the incoming pod. */
+static void score_existing_terms(TpMap *m, const GArray *terms, gint64 sign, const KsPod *e,
+                                 const KsPod *pod, const KsLabels *pod_ns_labels,
+                                 const KsLabels *node_labels) {
+  for (guint i = 0; terms && i < terms->len; i++) {
+    const KsWeightedPodAffinityTerm *w = WTERM(terms, i);
+    score_term(m, &w->term, sign * w->weight,
+               existing_term_matches(&w->term, e, pod, pod_ns_labels), node_labels);
+  }
+}
+
+/* upstream processExistingPod */
+static void score_existing_pod(const Ipa *self, TpMap *m, const KsPod *pod,
+                               const KsLabels *pod_ns_labels, const KsPod *e,
+                               const KsLabels *node_labels, const KsSchedCache *c) {
+  if (node_labels->n == 0)
+    return;
+  if (preferred(pod_aff(pod)) || preferred(pod_anti(pod))) {
+    const KsLabels *e_ns = ks_sched_cache_namespace_labels(c, e->namespace);
+    score_incoming_terms(m, preferred(pod_aff(pod)), 1, pod, e, e_ns, node_labels);
+    score_incoming_terms(m, preferred(pod_anti(pod)), -1, pod, e, e_ns, node_labels);
+  }
+  const GArray *hard = required(pod_aff(e));
+  for (guint i = 0; self->hard_weight > 0 && hard && i < hard->len; i++)
+    score_term(m, TERM(hard, i), self->hard_weight,
+               existing_term_matches(TERM(hard, i), e, pod, pod_ns_labels), node_labels);
+  score_existing_terms(m, preferred(pod_aff(e)), 1, e, pod, pod_ns_labels, node_labels);
+  score_existing_terms(m, preferred(pod_anti(e)), -1, e, pod, pod_ns_labels, node_labels);
+}
+
+/* All pods of all nodes when the incoming pod has preferred terms, else only
+ * pods with (anti-)affinity on the nodes that have some. */
+static void build_topology_score(const Ipa *self, IpaCycle *cy, const KsPod *pod,
+                                 gboolean has_constraints, const KsSchedCache *c) {
+  const KsLabels *pod_ns_labels = ks_sched_cache_namespace_labels(c, pod->namespace);
+  guint n = has_constraints ? c->n_order : c->n_have_affinity;
+  for (guint i = 0; i < n; i++) {
+    guint s = has_constraints ? c->order[i] : c->have_affinity[i];
+    const GPtrArray *pods = has_constraints ? c->pods[s] : c->pods_with_affinity[s];
+    const KsLabels *node_labels = &c->nodes[s]->labels;
+    for (guint j = 0; j < pods->len; j++) {
+      const KsPod *e = ((const KsSchedPodEntry *)g_ptr_array_index(pods, j))->pod;
+      score_existing_pod(self, &cy->score, pod, pod_ns_labels, e, node_labels, c);
+    }
+  }
+}
+
+static void ipa_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                          const KsSchedCache *c, const guint *slots, guint n, KsSchedStatus *st) {
+  (void)slots;
+  const Ipa *self = p->self;
+  IpaCycle *cy = cycle_data(p, cs);
+  cy->score_pod = NULL;
+  tp_reset(&cy->score);
+  gboolean has_constraints = preferred(pod_aff(pod)) || preferred(pod_anti(pod));
+  if (n == 0 || (self->ignore_preferred_of_existing && !has_constraints)) {
+    ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
+    return;
+  }
+  build_topology_score(self, cy, pod, has_constraints, c);
+  if (cy->score.n == 0) {
+    ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
+    return;
+  }
+  cy->score_pod = pod;
+}
+
+static void ipa_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                      const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+  const IpaCycle *cy = cs->data[p->index];
+  if (!cy || cy->score_pod != pod) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                        "failed to read \"PreScoreInterPodAffinity\" from cycleState: not found");
+    return;
+  }
+  const KsLabels *nl = &c->nodes[slot]->labels;
+  gint64 sum = 0;
+  for (guint i = 0; i < cy->score.keys->len; i++) {
+    const char *key = g_ptr_array_index(cy->score.keys, i);
+    const char *v = ks_labels_get(nl, key);
+    if (v)
+      sum += tp_get(&cy->score, key, v);
+  }
+  *score = sum;
+}
+
+/* True min and max (negative scores are common); float64 arithmetic in
+ * upstream's order, 100 * ((s - min) / (max - min)), truncated. */
+static void ipa_normalize_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                gint64 *scores, guint n, KsSchedStatus *st) {
+  (void)pod;
+  (void)st;
+  const IpaCycle *cy = cs->data[p->index];
+  if (!cy || cy->score.n == 0 || n == 0)
+    return;
+  gint64 min = G_MAXINT64, max = G_MININT64;
+  for (guint i = 0; i < n; i++) {
+    min = MIN(min, scores[i]);
+    max = MAX(max, scores[i]);
+  }
+  gint64 diff = max - min;
+  for (guint i = 0; i < n; i++) {
+    double f = 0;
+    if (diff > 0)
+      f = (double)KS_SCHED_MAX_NODE_SCORE * ((double)(scores[i] - min) / (double)diff);
+    scores[i] = (gint64)f;
+  }
+}
+
+/* ---- descriptor ------------------------------------------------------------------------------ */
+
+/* v1.31 with queueing hints off: any pod event (an existing pod's labels or
+ * terms may now match), node add and node label updates (topology). */
+static const KsSchedClusterEvent ipa_events[] = {
+    {KS_SCHED_EV_POD, KS_SCHED_ACT_ALL, "Pod"},
+    {KS_SCHED_EV_NODE, KS_SCHED_ACT_ADD | KS_SCHED_ACT_UPDATE_NODE_LABEL, "NodeAdd|UpdateNodeLabel"},
+};
+
+const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity = {
+    .name = "InterPodAffinity",
+    .create = ipa_create,
+    .destroy = ipa_destroy,
+    .cycle_data_free = ipa_cycle_free,
+    .events = ipa_events,
+    .n_events = G_N_ELEMENTS(ipa_events),
+    .pre_filter = ipa_pre_filter,
+    .filter = ipa_filter,
+    .pre_score = ipa_pre_score,
+    .score = ipa_score,
+    .normalize_score = ipa_normalize_score,
+};
