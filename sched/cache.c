@@ -17,10 +17,32 @@
  * - The node tree (zones in order of first appearance, nodes in insertion
  *   order, listed zone round-robin) is rebuilt into `order` on every node
  *   add/remove or zone change: O(nodes) per node event, never per pod.
+ * - Image states: one global map (normalized name -> size, number of live
+ *   nodes) and one small map per node slot (normalized name -> the size that
+ *   node reports), so both "how many nodes have it" and "does this node have
+ *   it" are single hash lookups. A node set/replace/remove rebuilds only that
+ *   node's map and adjusts the global counts: O(images of the node). Node
+ *   names are normalized on the way in so a hand-written "nginx" matches a
+ *   pod's "nginx" (kubelet-reported names carry a tag or digest, which
+ *   normalization leaves alone, so this agrees with upstream on real input).
+ * - Pod (anti-)affinity lists per slot (upstream PodsWithAffinity,
+ *   PodsWithRequiredAntiAffinity) hold borrowed entries that remember their
+ *   index, so add/remove is an append or a swap-remove. The cluster-wide
+ *   lists of live slots having such pods (upstream's
+ *   HavePodsWithAffinityNodeInfoList...) are kept the same way, with a
+ *   per-slot index, and are updated whenever a slot's list becomes empty or
+ *   non-empty or the slot turns live/ghost. Their order is therefore the
+ *   order of changes, not the node tree's; the affinity plugins only sum and
+ *   count over them, so order does not change any outcome.
+ * - Namespaces: a name -> labels map, so namespaceSelector can be evaluated
+ *   without the host in the loop.
  */
 #include "sched/cache.h"
 
 #include <string.h>
+
+static void have_update(KsSchedCache *c, guint s);
+static void images_remove(KsSchedCache *c, guint s);
 
 typedef struct {
   char *key;
@@ -32,6 +54,11 @@ static void entry_free(gpointer p) {
   ks_resource_list_clear(&e->req);
   ks_pod_unref(e->pod);
   g_free(e);
+}
+
+static void labels_free(gpointer p) {
+  ks_labels_clear(p);
+  g_free(p);
 }
 
 static void zone_free(gpointer p) {
@@ -48,6 +75,8 @@ KsSchedCache *ks_sched_cache_new(void) {
   c->entries = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL, entry_free);
   c->free_slots = g_array_new(FALSE, FALSE, sizeof(guint));
   c->zones = g_ptr_array_new_with_free_func(zone_free);
+  c->image_states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  c->namespaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, labels_free);
   return c;
 }
 
@@ -60,7 +89,20 @@ void ks_sched_cache_free(KsSchedCache *c) {
       ks_node_unref(c->nodes[i]);
     ks_resource_list_clear(&c->requested[i]);
     g_ptr_array_free(c->pods[i], TRUE);
+    g_ptr_array_free(c->pods_with_affinity[i], TRUE);
+    g_ptr_array_free(c->pods_with_required_anti_affinity[i], TRUE);
+    if (c->node_images[i])
+      g_hash_table_destroy(c->node_images[i]);
   }
+  g_hash_table_destroy(c->image_states);
+  g_hash_table_destroy(c->namespaces);
+  g_free(c->pods_with_affinity);
+  g_free(c->pods_with_required_anti_affinity);
+  g_free(c->have_affinity);
+  g_free(c->have_required_anti_affinity);
+  g_free(c->have_aff_pos);
+  g_free(c->have_anti_pos);
+  g_free(c->node_images);
   g_hash_table_destroy(c->by_name);
   g_array_free(c->free_slots, TRUE);
   g_ptr_array_free(c->zones, TRUE);
@@ -103,7 +145,18 @@ static void grow(KsSchedCache *c) {
   GROW(c->pods, n);
   GROW(c->order, n);
   GROW(c->live, n);
+  GROW(c->pods_with_affinity, n);
+  GROW(c->pods_with_required_anti_affinity, n);
+  GROW(c->have_affinity, n);
+  GROW(c->have_required_anti_affinity, n);
+  GROW(c->have_aff_pos, n);
+  GROW(c->have_anti_pos, n);
+  GROW(c->node_images, n);
   for (guint i = c->cap; i < n; i++) {
+    c->pods_with_affinity[i] = g_ptr_array_new();
+    c->pods_with_required_anti_affinity[i] = g_ptr_array_new();
+    c->have_aff_pos[i] = c->have_anti_pos[i] = -1;
+    c->node_images[i] = NULL;
     c->nodes[i] = NULL;
     c->alloc_cpu[i] = c->alloc_mem[i] = c->alloc_eph[i] = c->alloc_pods[i] = 0;
     c->req_cpu[i] = c->req_mem[i] = c->req_eph[i] = c->nz_cpu[i] = c->nz_mem[i] = 0;
@@ -235,6 +288,154 @@ static void tree_list(KsSchedCache *c) {
   c->n_order = n;
 }
 
+/* ---- image states -------------------------------------------------------------- */
+
+void ks_sched_normalize_image_name_into(GString *out, const char *image) {
+  g_string_assign(out, image);
+  const char *colon = strrchr(image, ':'), *slash = strrchr(image, '/');
+  /* upstream: LastIndex(":") <= LastIndex("/"), both -1 when absent */
+  if (!colon || (slash && colon < slash))
+    g_string_append(out, ":latest");
+}
+
+char *ks_sched_normalize_image_name(const char *image) {
+  GString *s = g_string_new(NULL);
+  ks_sched_normalize_image_name_into(s, image);
+  return g_string_free(s, FALSE);
+}
+
+static void image_ref(KsSchedCache *c, const char *name, gint64 size) {
+  KsSchedImageState *st = g_hash_table_lookup(c->image_states, name);
+  if (!st) {
+    st = g_new0(KsSchedImageState, 1);
+    st->size_bytes = size; /* the first reporter's, as upstream's cache */
+    g_hash_table_insert(c->image_states, g_strdup(name), st);
+  }
+  st->num_nodes++;
+}
+
+static void image_unref(KsSchedCache *c, const char *name) {
+  KsSchedImageState *st = g_hash_table_lookup(c->image_states, name);
+  g_return_if_fail(st != NULL);
+  if (--st->num_nodes == 0)
+    g_hash_table_remove(c->image_states, name);
+}
+
+static void images_add(KsSchedCache *c, guint s, const KsNode *node) {
+  if (!node->images || node->images->len == 0)
+    return;
+  GHashTable *mine = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GString *buf = g_string_new(NULL);
+  for (guint i = 0; i < node->images->len; i++) {
+    const KsContainerImage *im = &g_array_index(node->images, KsContainerImage, i);
+    for (char **n = im->names; n && *n; n++) {
+      ks_sched_normalize_image_name_into(buf, *n);
+      if (g_hash_table_contains(mine, buf->str))
+        continue; /* a node counts once per name; first size wins */
+      g_hash_table_insert(mine, g_strdup(buf->str), g_memdup2(&im->size_bytes, sizeof(gint64)));
+      image_ref(c, buf->str, im->size_bytes);
+    }
+  }
+  g_string_free(buf, TRUE);
+  c->node_images[s] = mine;
+}
+
+static void images_remove(KsSchedCache *c, guint s) {
+  GHashTable *mine = c->node_images[s];
+  if (!mine)
+    return;
+  GHashTableIter it;
+  gpointer k;
+  g_hash_table_iter_init(&it, mine);
+  while (g_hash_table_iter_next(&it, &k, NULL))
+    image_unref(c, k);
+  g_hash_table_destroy(mine);
+  c->node_images[s] = NULL;
+}
+
+gboolean ks_sched_cache_image_state(const KsSchedCache *c, const char *normalized_name,
+                                    gint64 *size_bytes, guint *num_nodes) {
+  const KsSchedImageState *st = g_hash_table_lookup(c->image_states, normalized_name);
+  if (!st)
+    return FALSE;
+  if (size_bytes)
+    *size_bytes = st->size_bytes;
+  if (num_nodes)
+    *num_nodes = st->num_nodes;
+  return TRUE;
+}
+
+gint64 ks_sched_cache_node_image_size(const KsSchedCache *c, guint slot,
+                                      const char *normalized_name) {
+  if (slot >= c->cap || !c->nodes[slot] || !c->node_images[slot])
+    return -1;
+  const gint64 *size = g_hash_table_lookup(c->node_images[slot], normalized_name);
+  return size ? *size : -1;
+}
+
+guint ks_sched_cache_image_num_nodes(const KsSchedCache *c, const char *normalized_name) {
+  const KsSchedImageState *st = g_hash_table_lookup(c->image_states, normalized_name);
+  return st ? st->num_nodes : 0;
+}
+
+/* ---- pod (anti-)affinity lists ------------------------------------------------------- */
+
+gboolean ks_sched_pod_has_affinity(const KsPod *pod) {
+  const KsAffinity *a = pod->affinity;
+  return a && (a->pod_affinity || a->pod_anti_affinity);
+}
+
+gboolean ks_sched_pod_has_required_anti_affinity(const KsPod *pod) {
+  const KsAffinity *a = pod->affinity;
+  return a && a->pod_anti_affinity && a->pod_anti_affinity->required &&
+         a->pod_anti_affinity->required->len > 0;
+}
+
+/* Puts slot s into, or takes it out of, one cluster-wide list so that it is
+ * there exactly when `want`. */
+static void have_set(guint *list, guint *n, gint *pos, guint s, gboolean want) {
+  if (want && pos[s] < 0) {
+    pos[s] = (gint)*n;
+    list[(*n)++] = s;
+  } else if (!want && pos[s] >= 0) {
+    guint last = list[--*n];
+    list[pos[s]] = last;
+    pos[last] = pos[s];
+    pos[s] = -1;
+  }
+}
+
+static void have_update(KsSchedCache *c, guint s) {
+  gboolean live = c->nodes[s] != NULL;
+  have_set(c->have_affinity, &c->n_have_affinity, c->have_aff_pos, s,
+           live && c->pods_with_affinity[s]->len > 0);
+  have_set(c->have_required_anti_affinity, &c->n_have_required_anti_affinity, c->have_anti_pos,
+           s, live && c->pods_with_required_anti_affinity[s]->len > 0);
+}
+
+/* ---- namespaces ----------------------------------------------------------------------- */
+
+void ks_sched_cache_set_namespace(KsSchedCache *c, const char *name, const KsLabels *labels) {
+  KsLabels *l = g_new0(KsLabels, 1);
+  if (labels)
+    ks_labels_copy(l, labels);
+  else
+    ks_labels_init(l);
+  g_hash_table_insert(c->namespaces, g_strdup(name), l);
+  c->generation++;
+}
+
+gboolean ks_sched_cache_remove_namespace(KsSchedCache *c, const char *name) {
+  gboolean had = g_hash_table_remove(c->namespaces, name);
+  if (had)
+    c->generation++;
+  return had;
+}
+
+const KsLabels *ks_sched_cache_namespace_labels(const KsSchedCache *c, const char *name) {
+  return g_hash_table_lookup(c->namespaces, name);
+}
+
 /* ---- nodes ---------------------------------------------------------------------- */
 
 static void set_allocatable(KsSchedCache *c, guint s, const KsNode *n) {
@@ -250,6 +451,7 @@ guint ks_sched_cache_set_node(KsSchedCache *c, KsNode *node) {
   KsNode *old = c->nodes[s];
   ks_node_ref(node);
   if (old) {
+    images_remove(c, s);
     char *ko = ks_sched_node_zone_key(old), *kn = ks_sched_node_zone_key(node);
     gboolean moved = strcmp(ko, kn) != 0;
     g_free(ko);
@@ -267,6 +469,8 @@ guint ks_sched_cache_set_node(KsSchedCache *c, KsNode *node) {
     tree_list(c);
   }
   set_allocatable(c, s, node);
+  images_add(c, s, node);
+  have_update(c, s);
   c->generation++;
   return s;
 }
@@ -277,8 +481,10 @@ gboolean ks_sched_cache_remove_node(KsSchedCache *c, const char *name) {
     return FALSE;
   tree_remove(c, (guint)s);
   tree_list(c);
+  images_remove(c, (guint)s);
   ks_node_unref(c->nodes[s]);
   c->nodes[s] = NULL;
+  have_update(c, (guint)s);
   c->alloc_cpu[s] = c->alloc_mem[s] = c->alloc_eph[s] = c->alloc_pods[s] = 0;
   slot_release_if_empty_ghost(c, (guint)s, name);
   c->generation++;
@@ -301,11 +507,32 @@ static void account(KsSchedCache *c, KsSchedPodEntry *e, gint sign) {
     ks_resource_list_sub(&c->requested[s], &e->req);
 }
 
+/* Swap-removes the entry at pos from one of the per-slot affinity lists,
+ * fixing the moved entry's index (anti: which index field the list uses). */
+static void entry_list_remove(GPtrArray *a, gint pos, gboolean anti) {
+  KsSchedPodEntry *last = g_ptr_array_index(a, a->len - 1);
+  g_ptr_array_index(a, pos) = last;
+  if (anti)
+    last->anti_pos = pos;
+  else
+    last->aff_pos = pos;
+  g_ptr_array_set_size(a, a->len - 1);
+}
+
 static void attach(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
   e->slot = slot;
   e->pos = c->pods[slot]->len;
   g_ptr_array_add(c->pods[slot], e);
   account(c, e, +1);
+  if (ks_sched_pod_has_affinity(e->pod)) {
+    e->aff_pos = (gint)c->pods_with_affinity[slot]->len;
+    g_ptr_array_add(c->pods_with_affinity[slot], e);
+  }
+  if (ks_sched_pod_has_required_anti_affinity(e->pod)) {
+    e->anti_pos = (gint)c->pods_with_required_anti_affinity[slot]->len;
+    g_ptr_array_add(c->pods_with_required_anti_affinity[slot], e);
+  }
+  have_update(c, slot);
 }
 
 static void detach(KsSchedCache *c, KsSchedPodEntry *e) {
@@ -315,6 +542,15 @@ static void detach(KsSchedCache *c, KsSchedPodEntry *e) {
   last->pos = e->pos;
   g_ptr_array_set_size(a, a->len - 1);
   account(c, e, -1);
+  if (e->aff_pos >= 0) {
+    entry_list_remove(c->pods_with_affinity[e->slot], e->aff_pos, FALSE);
+    e->aff_pos = -1;
+  }
+  if (e->anti_pos >= 0) {
+    entry_list_remove(c->pods_with_required_anti_affinity[e->slot], e->anti_pos, TRUE);
+    e->anti_pos = -1;
+  }
+  have_update(c, e->slot);
 }
 
 static const char *slot_name(const KsSchedCache *c, guint slot) {
@@ -344,6 +580,7 @@ static void entry_remove(KsSchedCache *c, KsSchedPodEntry *e) {
 static KsSchedPodEntry *entry_new(KsPod *pod) {
   KsSchedPodEntry *e = g_new0(KsSchedPodEntry, 1);
   e->pod = ks_pod_ref(pod);
+  e->aff_pos = e->anti_pos = -1;
   ks_pod_compute_requests(pod, &e->req);
   ks_pod_compute_nonzero_requests(pod, &e->nz_cpu, &e->nz_mem);
   return e;

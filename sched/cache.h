@@ -98,9 +98,11 @@ char *ks_sched_node_zone_key(const KsNode *node);
 
 /* ---- additions: image states (upstream NodeInfo.ImageStates) ------------------
  * Node images come from node.status.images[*].names; every name is
- * normalized (below) before it is stored, and every name of an entry maps to
- * that entry's size. Only live nodes count; states follow node set, replace
- * and remove incrementally. */
+ * normalized (below) before it is stored (upstream stores node names as
+ * reported; kubelet always reports a tag or digest, which normalization
+ * leaves alone), and every name of an entry maps to that entry's size (a
+ * name listed twice on one node keeps its first size). Only live nodes
+ * count; states follow node set, replace and remove incrementally. */
 typedef struct {
   gint64 size_bytes; /* size reported by the node that first reported it (upstream cache) */
   guint num_nodes;   /* live nodes reporting it */
@@ -109,6 +111,9 @@ typedef struct {
 /* kube-semantics 3.10: append ":latest" when the last ':' is not after the
  * last '/' (no tag); digests ("name@sha256:...") are left alone. transfer full */
 char *ks_sched_normalize_image_name(const char *image);
+/* The same into `out` (replacing its contents), for callers that reuse a
+ * buffer to stay allocation-free. */
+void ks_sched_normalize_image_name_into(GString *out, const char *image);
 /* The cluster-wide state of an image; FALSE (outputs untouched) when no live
  * node reports it. Either output may be NULL. */
 gboolean ks_sched_cache_image_state(const KsSchedCache *c, const char *normalized_name,
