@@ -507,11 +507,18 @@ static void ipa_normalize_score(KsSchedPlugin *p, KsSchedCycleState *cs, const K
 
 /* ---- descriptor ------------------------------------------------------------------------------ */
 
-/* v1.31 with queueing hints off: any pod event (an existing pod's labels or
- * terms may now match), node add and node label updates (topology). */
+/* v1.31 EventsToRegister (queueing hints off): an assigned pod added,
+ * relabelled or deleted may satisfy an affinity or lift an anti-affinity; a
+ * node added or relabelled changes topology domains. UpdateNodeTaint is
+ * upstream's workaround for NodeAdd events the pre-check filters out (a node
+ * added while tainted not-ready). ksim has no UpdatePodLabel action: any pod
+ * update counts. */
 static const KsSchedClusterEvent ipa_events[] = {
-    {KS_SCHED_EV_POD, KS_SCHED_ACT_ALL, "Pod"},
-    {KS_SCHED_EV_NODE, KS_SCHED_ACT_ADD | KS_SCHED_ACT_UPDATE_NODE_LABEL, "NodeAdd|UpdateNodeLabel"},
+    {KS_SCHED_EV_POD, KS_SCHED_ACT_ADD | KS_SCHED_ACT_UPDATE_POD | KS_SCHED_ACT_DELETE,
+     "Pod Add|UpdatePodLabel|Delete"},
+    {KS_SCHED_EV_NODE,
+     KS_SCHED_ACT_ADD | KS_SCHED_ACT_UPDATE_NODE_LABEL | KS_SCHED_ACT_UPDATE_NODE_TAINT,
+     "NodeAdd|UpdateNodeLabel|UpdateNodeTaint"},
 };
 
 const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity = {
