@@ -15,6 +15,13 @@
  * - Event moves implement the gate-OFF rule generically: a pod moves when any
  *   of its rejecting plugins registered an event matching the one that
  *   happened (ks_sched_framework_event_moves), or it had no rejector.
+ * - The nominator (upstream PodNominator) lives here too, as upstream's
+ *   PriorityQueue embeds it: pod -> nominated node, and per node the pods
+ *   nominated to it in nomination order (what Filter adds "as if running").
+ *   Node names are interned (a bounded set), so records own no strings. A
+ *   pod's own status.nominatedNodeName seeds its record when it is added;
+ *   an update keeps the record when neither version carries a name
+ *   (updateNominatedPod), and deleting the pod drops it.
  */
 #include "sched/queue.h"
 
@@ -29,6 +36,9 @@ struct KsSchedQueue {
   guint64 seq;
   gint64 cycle;
   gint64 move_request_cycle;
+  /* nominator */
+  GHashTable *nominated; /* KsPod* (ns/name, a ref) -> interned node name */
+  GHashTable *by_node;   /* interned node name -> GPtrArray of KsPod* (refs) */
 };
 
 static void qp_free(gpointer p) {
@@ -51,6 +61,10 @@ KsSchedQueue *ks_sched_queue_new(const KsSchedFramework *fw, gint64 initial_back
   q->unsched = g_ptr_array_new();
   q->pods = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL, qp_free);
   q->move_request_cycle = -1;
+  q->nominated = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal,
+                                       (GDestroyNotify)ks_pod_unref, NULL);
+  q->by_node = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                     (GDestroyNotify)g_ptr_array_unref);
   return q;
 }
 
@@ -61,7 +75,65 @@ void ks_sched_queue_free(KsSchedQueue *q) {
   g_ptr_array_free(q->backoff, TRUE);
   g_ptr_array_free(q->unsched, TRUE);
   g_hash_table_destroy(q->pods);
+  g_hash_table_destroy(q->nominated);
+  g_hash_table_destroy(q->by_node);
   g_free(q);
+}
+
+/* ---- nominator ------------------------------------------------------------------ */
+
+static void nomination_drop(KsSchedQueue *q, const KsPod *pod) {
+  gpointer key, node;
+  if (!g_hash_table_lookup_extended(q->nominated, pod, &key, &node))
+    return;
+  GPtrArray *list = g_hash_table_lookup(q->by_node, node);
+  for (guint i = 0; list && i < list->len; i++) {
+    if (ks_pod_key_equal(g_ptr_array_index(list, i), pod)) {
+      g_ptr_array_remove_index(list, i); /* keeps nomination order */
+      break;
+    }
+  }
+  if (list && list->len == 0)
+    g_hash_table_remove(q->by_node, node);
+  g_hash_table_remove(q->nominated, pod);
+}
+
+void ks_sched_queue_nominate(KsSchedQueue *q, KsPod *pod, const char *node) {
+  nomination_drop(q, pod);
+  if (!node || !*node)
+    return;
+  const char *n = g_intern_string(node);
+  GPtrArray *list = g_hash_table_lookup(q->by_node, n);
+  if (!list) {
+    list = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+    g_hash_table_insert(q->by_node, (gpointer)n, list);
+  }
+  g_ptr_array_add(list, ks_pod_ref(pod));
+  g_hash_table_insert(q->nominated, ks_pod_ref(pod), (gpointer)n);
+}
+
+const char *ks_sched_queue_nominated_node(const KsSchedQueue *q, const KsPod *pod) {
+  return g_hash_table_lookup(q->nominated, pod);
+}
+
+const GPtrArray *ks_sched_queue_nominated_pods(const KsSchedQueue *q, const char *node) {
+  if (g_hash_table_size(q->nominated) == 0)
+    return NULL;
+  return g_hash_table_lookup(q->by_node, g_intern_string(node));
+}
+
+guint ks_sched_queue_nominated_len(const KsSchedQueue *q) {
+  return g_hash_table_size(q->nominated);
+}
+
+/* updateNominatedPodUnlocked: a new object without a name keeps the record
+ * when the old one had none either (the record came from preemption). */
+static void nomination_update(KsSchedQueue *q, const KsPod *old, KsPod *pod) {
+  const char *keep = NULL;
+  if (!(old->nominated_node_name && *old->nominated_node_name) &&
+      !(pod->nominated_node_name && *pod->nominated_node_name))
+    keep = ks_sched_queue_nominated_node(q, old);
+  ks_sched_queue_nominate(q, pod, keep ? keep : pod->nominated_node_name);
 }
 
 /* ---- ordering ------------------------------------------------------------- */
@@ -245,12 +317,15 @@ void ks_sched_queue_add(KsSchedQueue *q, KsPod *pod, gint64 now) {
   qp->initial_attempt = -1;
   stamp(q, qp, now);
   g_hash_table_insert(q->pods, qp->pod, qp);
+  if (pod->nominated_node_name && *pod->nominated_node_name)
+    ks_sched_queue_nominate(q, pod, pod->nominated_node_name);
   admit_to_active(q, qp);
 }
 
 static void replace_pod(KsSchedQueue *q, KsSchedQueuedPod *qp, KsPod *pod) {
   if (qp->pod == pod)
     return;
+  nomination_update(q, qp->pod, pod);
   g_hash_table_steal(q->pods, qp->pod);
   ks_pod_unref(qp->pod);
   qp->pod = ks_pod_ref(pod);
@@ -287,6 +362,7 @@ gboolean ks_sched_queue_delete(KsSchedQueue *q, const KsPod *pod) {
   if (!qp)
     return FALSE;
   detach(q, qp);
+  nomination_drop(q, qp->pod);
   g_hash_table_remove(q->pods, qp->pod); /* frees qp */
   return TRUE;
 }
@@ -312,6 +388,7 @@ KsSchedQueuedPod *ks_sched_queue_in_flight(KsSchedQueue *q, const KsPod *pod) {
 
 void ks_sched_queue_done(KsSchedQueue *q, KsSchedQueuedPod *qp) {
   g_return_if_fail(qp->where == Q_IN_FLIGHT);
+  nomination_drop(q, qp->pod);
   g_hash_table_remove(q->pods, qp->pod);
 }
 

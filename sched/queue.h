@@ -60,3 +60,16 @@ guint ks_sched_queue_active_len(const KsSchedQueue *q);
 guint ks_sched_queue_backoff_len(const KsSchedQueue *q);
 guint ks_sched_queue_unschedulable_len(const KsSchedQueue *q);
 gint64 ks_sched_queue_scheduling_cycle(const KsSchedQueue *q);
+
+/* ---- nominator (upstream PodNominator) -------------------------------------- */
+
+/* Records that `pod` is nominated to `node` (NULL or "" clears), replacing
+ * any earlier record; the pod goes last in the node's list. */
+void ks_sched_queue_nominate(KsSchedQueue *q, KsPod *pod, const char *node);
+/* The pod's nominated node (interned), or NULL. */
+const char *ks_sched_queue_nominated_node(const KsSchedQueue *q, const KsPod *pod);
+/* Pods nominated to `node`, in nomination order (borrowed, valid until the
+ * next nominator change), or NULL when none. */
+const GPtrArray *ks_sched_queue_nominated_pods(const KsSchedQueue *q, const char *node);
+/* Number of nominated pods. */
+guint ks_sched_queue_nominated_len(const KsSchedQueue *q);

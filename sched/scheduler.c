@@ -20,6 +20,27 @@
  * - selectHost draws from the scheduler's own seeded stream ("sched/tie"):
  *   reservoir sampling over the max-score nodes in search order, the j-th
  *   replacing the choice with probability 1/j. Same seed, same choices.
+ * - Filter is RunFilterPluginsWithNominatedPods: when pods of equal or
+ *   higher priority are nominated to the node, they are assumed onto it
+ *   (the cache is the snapshot), the filters run, the pods are forgotten in
+ *   reverse order (which restores the node's pod list exactly), and the
+ *   filters run again without them; both runs must pass. With no nominated
+ *   pod anywhere this costs one integer test per node.
+ * - PostFilter (preemption) runs when no node fits, also after a PreFilter
+ *   rejection (as upstream, every node then carries the PreFilter status).
+ *   Preemption plugins get a KsSchedPreemptionHost (sched/preemption.h):
+ *   upstream hands every plugin a framework.Handle at creation; our
+ *   descriptors take only args, so the scheduler attaches the host to the
+ *   DefaultPreemption instances of its profile. The nominator is the
+ *   queue's; victims go back to the host in KsSchedResult.
+ * - Pod start times (util.GetPodStartTime) are not in KsPod: the scheduler
+ *   records the host time at which it learnt a pod was bound
+ *   (ks_sched_add_assigned_pod); an assumed, unconfirmed pod starts "now".
+ * - Victims the scheduler handed out stay "terminating" until the host
+ *   removes them (ks_sched_remove_pod): the stand-in for deletionTimestamp
+ *   plus the DisruptionTarget condition that PodEligibleToPreemptOthers
+ *   reads, so a host with graceful termination does not cause a second
+ *   round of preemption for the same pod.
  * - Periodic queue flushes run on upstream's wait.Until grid (every 1 s and
  *   every 30 s, anchored at time 0): ks_sched_tick performs each flush as of
  *   the latest grid point not after `now`, once per grid point, so a host
@@ -30,6 +51,8 @@
 #include "sched/cache.h"
 #include "sched/queue.h"
 #include "sched/rng.h"
+#include "sched/preemption.h"
+#include "sched/plugins/default_preemption.h"
 
 #include <string.h>
 
@@ -55,6 +78,14 @@ struct KsScheduler {
   guint n_failed;
   guint64 rejectors;
   char *message;
+  /* preemption */
+  KsSchedPreemptionHost host;
+  KsRng pre_rng;            /* "sched/preemption" */
+  gint64 now;               /* time of the current cycle (start-time default) */
+  GHashTable *start_times;  /* KsPod* (a ref) -> gint64* : when seen bound */
+  GHashTable *preempting;   /* KsPod* (a ref): victims not yet removed by the host */
+  GPtrArray *victims;       /* of the latest cycle (refs) */
+  GPtrArray *cleared;       /* nominations cleared by the latest cycle (refs) */
 };
 
 void ks_sched_config_init_defaults(KsSchedConfig *c) {
@@ -100,6 +131,57 @@ static gboolean check_config(const KsSchedConfig *c, GError **error) {
   return TRUE;
 }
 
+/* ---- preemption host ------------------------------------------------------------------- */
+
+static gboolean run_filters_with_nominated(KsScheduler *s, const KsPod *pod, guint slot,
+                                           KsSchedStatus *st);
+
+static gboolean host_run_filters(KsSchedPreemptionHost *h, KsSchedCycleState *cs,
+                                 const KsPod *pod, guint slot, KsSchedStatus *st) {
+  KsScheduler *s = h->data;
+  g_return_val_if_fail(cs == &s->cs, FALSE);
+  return run_filters_with_nominated(s, pod, slot, st);
+}
+
+static const char *host_nominated_node(KsSchedPreemptionHost *h, const KsPod *pod) {
+  KsScheduler *s = h->data;
+  return ks_sched_queue_nominated_node(s->queue, pod);
+}
+
+static gboolean host_terminating(KsSchedPreemptionHost *h, const KsPod *pod) {
+  KsScheduler *s = h->data;
+  return g_hash_table_contains(s->preempting, pod);
+}
+
+static gint64 host_start_time(KsSchedPreemptionHost *h, const KsPod *pod) {
+  KsScheduler *s = h->data;
+  const gint64 *t = g_hash_table_lookup(s->start_times, pod);
+  return t ? *t : s->now;
+}
+
+static void preemption_init(KsScheduler *s) {
+  ks_rng_init(&s->pre_rng, s->cfg.seed, "sched/preemption");
+  s->start_times = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal,
+                                         (GDestroyNotify)ks_pod_unref, g_free);
+  s->preempting = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal,
+                                        (GDestroyNotify)ks_pod_unref, NULL);
+  s->victims = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  s->cleared = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  s->host = (KsSchedPreemptionHost){
+      .cache = s->cache,
+      .run_filters = host_run_filters,
+      .nominated_node = host_nominated_node,
+      .terminating = host_terminating,
+      .start_time = host_start_time,
+      .rng = &s->pre_rng,
+      .data = s,
+      .victims = s->victims,
+  };
+  for (guint i = 0; i < s->fw->n_plugins; i++)
+    if (s->fw->plugins[i].desc == &ks_sched_plugin_default_preemption)
+      ks_sched_default_preemption_attach(&s->fw->plugins[i], &s->host);
+}
+
 KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config, KsSchedFramework *fw,
                                        GError **error) {
   KsSchedConfig defaults;
@@ -119,6 +201,7 @@ KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config, KsSchedFrame
                                 config->pod_max_in_unschedulable_us);
   ks_rng_init(&s->rng, config->seed, "sched/tie");
   ks_sched_cycle_state_init(&s->cs);
+  preemption_init(s);
   return s;
 }
 
@@ -143,6 +226,10 @@ void ks_sched_free(KsScheduler *s) {
   g_free(s->scores);
   g_free(s->total);
   g_free(s->message);
+  g_hash_table_destroy(s->start_times);
+  g_hash_table_destroy(s->preempting);
+  g_ptr_array_free(s->victims, TRUE);
+  g_ptr_array_free(s->cleared, TRUE);
   g_free(s);
 }
 
@@ -162,42 +249,9 @@ static void ensure_buffers(KsScheduler *s) {
 
 /* ---- failure message (FitError.Error) ----------------------------------------------- */
 
-static gint cmp_str(gconstpointer a, gconstpointer b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu." */
 static char *fit_error_message(KsScheduler *s, const KsSchedStatus *pre_filter, guint n_all) {
-  GString *m = g_string_new(NULL);
-  g_string_printf(m, "0/%u nodes are available:", n_all);
-  if (pre_filter && pre_filter->code != KS_SCHED_SUCCESS) {
-    char *msg = ks_sched_status_message(pre_filter);
-    g_string_append_printf(m, " %s.", msg);
-    g_free(msg);
-    return g_string_free(m, FALSE);
-  }
-  GHashTable *hist = g_hash_table_new(g_str_hash, g_str_equal); /* interned reason -> count */
-  for (guint i = 0; i < s->n_failed; i++) {
-    const KsSchedStatus *st = &s->node_status[s->failed[i]];
-    for (guint r = 0; r < st->n_reasons; r++) {
-      guint c = GPOINTER_TO_UINT(g_hash_table_lookup(hist, st->reasons[r]));
-      g_hash_table_insert(hist, (gpointer)st->reasons[r], GUINT_TO_POINTER(c + 1));
-    }
-  }
-  GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, hist);
-  while (g_hash_table_iter_next(&it, &k, &v))
-    g_ptr_array_add(lines, g_strdup_printf("%u %s", GPOINTER_TO_UINT(v), (const char *)k));
-  g_ptr_array_sort(lines, cmp_str); /* upstream sorts the "count reason" strings */
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append_printf(m, "%s%s", i ? ", " : " ", (const char *)g_ptr_array_index(lines, i));
-  if (lines->len)
-    g_string_append_c(m, '.');
-  g_ptr_array_free(lines, TRUE);
-  g_hash_table_destroy(hist);
-  return g_string_free(m, FALSE);
+  return ks_sched_fit_error_message(n_all, pre_filter, s->node_status, s->failed, s->n_failed);
 }
 
 /* ---- phases -------------------------------------------------------------------------- */
@@ -270,6 +324,45 @@ static gboolean run_filters(KsScheduler *s, const KsPod *pod, guint slot, KsSche
   return TRUE;
 }
 
+/* Assumes onto `slot` the pods nominated there with priority >= the pod's
+ * (not the pod itself, not pods the cache already holds); returns how many. */
+static guint add_nominated(KsScheduler *s, const KsPod *pod, guint slot) {
+  const GPtrArray *list = ks_sched_queue_nominated_pods(s->queue, s->cache->nodes[slot]->name);
+  guint added = 0;
+  for (guint i = 0; list && i < list->len; i++) {
+    KsPod *np = g_ptr_array_index(list, i);
+    if (np->priority < pod->priority || ks_pod_key_equal(np, pod) ||
+        ks_sched_cache_pod(s->cache, np))
+      continue;
+    ks_sched_cache_assume_pod(s->cache, np, slot);
+    added++;
+  }
+  return added;
+}
+
+/* Forgets the `added` pods assumed last on `slot`, last first: each is the
+ * last entry of the node's list, so the list returns to its prior order. */
+static void drop_nominated(KsScheduler *s, guint slot, guint added) {
+  GPtrArray *on = s->cache->pods[slot];
+  for (; added > 0; added--) {
+    const KsSchedPodEntry *e = g_ptr_array_index(on, on->len - 1);
+    ks_sched_cache_forget_pod(s->cache, e->pod);
+  }
+}
+
+/* RunFilterPluginsWithNominatedPods (kube-semantics 1.2 step 6). */
+static gboolean run_filters_with_nominated(KsScheduler *s, const KsPod *pod, guint slot,
+                                           KsSchedStatus *st) {
+  if (ks_sched_queue_nominated_len(s->queue) == 0)
+    return run_filters(s, pod, slot, st);
+  guint added = add_nominated(s, pod, slot);
+  gboolean ok = run_filters(s, pod, slot, st);
+  drop_nominated(s, slot, added);
+  if (!ok || added == 0)
+    return ok;
+  return run_filters(s, pod, slot, st);
+}
+
 /* Returns the number of feasible nodes (in s->feasible), -1 on a filter error. */
 static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
                           guint *processed) {
@@ -282,7 +375,7 @@ static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, g
   for (; i < n_cand && nf < k; i++) {
     guint slot = cand[(s->next_start + i) % n_cand];
     KsSchedStatus *st = &s->node_status[slot];
-    if (run_filters(s, pod, slot, st)) {
+    if (run_filters_with_nominated(s, pod, slot, st)) {
       s->feasible[nf++] = slot;
       continue;
     }
@@ -428,6 +521,8 @@ static void commit(KsScheduler *s, KsSchedQueuedPod *qp, guint slot, KsSchedResu
   const char *node = s->cache->nodes[slot]->name;
   KsSchedStatus st;
   ks_sched_cache_assume_pod(s->cache, pod, slot);
+  /* assume: DeleteNominatedPodIfExists (a later failure clears it too) */
+  ks_sched_queue_nominate(s->queue, pod, NULL);
   gboolean ok = run_node_point(s, KS_SCHED_EP_RESERVE, pod, node, &st);
   if (ok)
     ok = run_node_point(s, KS_SCHED_EP_PERMIT, pod, node, &st);
@@ -453,17 +548,124 @@ static void commit(KsScheduler *s, KsSchedQueuedPod *qp, guint slot, KsSchedResu
 
 /* ---- ScheduleOne -------------------------------------------------------------------------- */
 
-static gboolean try_nominated(KsScheduler *s, const KsPod *pod) {
-  if (!pod->nominated_node_name)
-    return FALSE;
-  gint slot = ks_sched_cache_node_slot(s->cache, pod->nominated_node_name);
+/* evaluateNominatedNode: the pod's nominated node alone, before the search.
+ * Returns the node's slot when it was tried (its status is in node_status),
+ * -1 otherwise; *fits tells whether it passed. */
+static gint try_nominated(KsScheduler *s, const KsPod *pod, gboolean *fits) {
+  *fits = FALSE;
+  const char *nn = ks_sched_queue_nominated_node(s->queue, pod);
+  gint slot = nn ? ks_sched_cache_node_slot(s->cache, nn) : -1;
   if (slot < 0)
-    return FALSE;
-  KsSchedStatus st;
-  if (!run_filters(s, pod, (guint)slot, &st))
-    return FALSE;
-  s->feasible[0] = (guint)slot;
-  return TRUE;
+    return -1;
+  KsSchedStatus *st = &s->node_status[slot];
+  *fits = run_filters_with_nominated(s, pod, (guint)slot, st);
+  if (*fits)
+    s->feasible[0] = (guint)slot;
+  return slot;
+}
+
+/* Upstream counts processed nodes as feasible + len(NodeToStatusMap), and a
+ * failed nominated node stays in that map even when the search stopped
+ * before reaching it: count it (and its reasons) once. */
+static void keep_nominated_failure(KsScheduler *s, gint slot, guint *processed) {
+  if (slot < 0 || s->node_status[slot].code == KS_SCHED_ERROR_CODE)
+    return;
+  for (guint i = 0; i < s->n_failed; i++)
+    if (s->failed[i] == (guint)slot)
+      return;
+  s->failed[s->n_failed++] = (guint)slot;
+  s->rejectors |= G_GUINT64_CONSTANT(1) << s->node_status[slot].plugin_index;
+  (*processed)++;
+}
+
+/* RunPostFilterPlugins. Returns the nomination (a slot, or
+ * KS_SCHED_NOMINATE_NOOP / _CLEAR); *st is the aggregated status. */
+static gint run_post_filter(KsScheduler *s, const KsPod *pod, const KsSchedStatus *pre,
+                            KsSchedStatus *st) {
+  KsSchedDiagnosis d = {s->node_status, s->failed, s->n_failed, *pre, s->rejectors};
+  gint result = KS_SCHED_NOMINATE_NOOP;
+  ks_sched_status_reset(st);
+  g_ptr_array_set_size(s->victims, 0);
+  for (guint k = 0; k < s->fw->n_ep[KS_SCHED_EP_POST_FILTER]; k++) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_POST_FILTER, k);
+    KsSchedStatus one;
+    gint nom = KS_SCHED_NOMINATE_NOOP;
+    ks_sched_status_reset(&one);
+    p->desc->post_filter(p, &s->cs, pod, s->cache, &d, &nom, &one);
+    if (ks_sched_status_ok(&one) || one.code == KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE) {
+      *st = one;
+      mark_plugin(st, p);
+      return nom;
+    }
+    if (!ks_sched_status_rejects(&one)) { /* any other code is an error */
+      *st = one;
+      st->code = KS_SCHED_ERROR_CODE;
+      mark_plugin(st, p);
+      g_ptr_array_set_size(s->victims, 0);
+      return KS_SCHED_NOMINATE_NOOP;
+    }
+    if (nom != KS_SCHED_NOMINATE_NOOP)
+      result = nom;
+    for (guint r = 0; r < one.n_reasons; r++)
+      ks_sched_status_add_reason(st, one.reasons[r]);
+    if (!st->plugin)
+      mark_plugin(st, p);
+  }
+  st->code = KS_SCHED_UNSCHEDULABLE;
+  return result;
+}
+
+/* prepareCandidate's bookkeeping and the failure handler's nomination:
+ * victims become "terminating", lower-priority pods nominated to the node
+ * lose their nomination, the pod is nominated (or its nomination cleared). */
+static void apply_nomination(KsScheduler *s, KsPod *pod, gint nom, KsSchedResult *out) {
+  if (nom == KS_SCHED_NOMINATE_NOOP)
+    return;
+  if (nom == KS_SCHED_NOMINATE_CLEAR) {
+    if (ks_sched_queue_nominated_node(s->queue, pod)) {
+      ks_sched_queue_nominate(s->queue, pod, NULL);
+      out->nominated_node = "";
+    }
+    return;
+  }
+  const char *node = s->cache->nodes[nom]->name;
+  for (guint i = 0; i < s->victims->len; i++) {
+    KsPod *v = g_ptr_array_index(s->victims, i);
+    g_hash_table_add(s->preempting, ks_pod_ref(v));
+  }
+  const GPtrArray *list = ks_sched_queue_nominated_pods(s->queue, node);
+  for (guint i = 0; list && i < list->len; i++) {
+    KsPod *np = g_ptr_array_index(list, i);
+    if (np->priority < pod->priority)
+      g_ptr_array_add(s->cleared, ks_pod_ref(np));
+  }
+  for (guint i = 0; i < s->cleared->len; i++)
+    ks_sched_queue_nominate(s->queue, g_ptr_array_index(s->cleared, i), NULL);
+  ks_sched_queue_nominate(s->queue, pod, node);
+  out->nominated_node = ks_sched_queue_nominated_node(s->queue, pod);
+  out->victims = (KsPod **)s->victims->pdata;
+  out->n_victims = s->victims->len;
+  out->cleared_nominations = (KsPod **)s->cleared->pdata;
+  out->n_cleared_nominations = s->cleared->len;
+}
+
+/* No node fits: PostFilter, then the FitError message and requeue. */
+static void unschedulable(KsScheduler *s, KsSchedQueuedPod *qp, const KsSchedStatus *pre,
+                          guint64 rejectors, guint n_all, gint64 now, KsSchedResult *out) {
+  char *msg = fit_error_message(s, pre, n_all);
+  if (s->fw->n_ep[KS_SCHED_EP_POST_FILTER] > 0) {
+    KsSchedStatus pf;
+    gint nom = run_post_filter(s, qp->pod, pre, &pf);
+    if (pf.n_reasons > 0) { /* FitError: " %v" with the PostFilter message */
+      char *m = ks_sched_status_message(&pf);
+      char *full = g_strconcat(msg, " ", m, NULL);
+      g_free(m);
+      g_free(msg);
+      msg = full;
+    }
+    apply_nomination(s, qp->pod, nom, out);
+  }
+  fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE, rejectors, msg, now);
 }
 
 static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSchedResult *out) {
@@ -477,7 +679,8 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
     return;
   }
   ensure_buffers(s);
-  KsSchedStatus st;
+  KsSchedStatus st, none;
+  ks_sched_status_reset(&none);
   guint n_cand = 0;
   const guint *cand = run_pre_filter(s, pod, &n_cand, &st);
   if (!cand || n_cand == 0) {
@@ -486,16 +689,22 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
       return;
     }
     guint64 rej = st.plugin_index >= 0 ? G_GUINT64_CONSTANT(1) << st.plugin_index : 0;
-    fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE, rej, fit_error_message(s, &st, n_all), now);
+    unschedulable(s, qp, &st, rej, n_all, now, out);
     return;
   }
   gint nf;
-  if (try_nominated(s, pod)) {
+  gboolean fits;
+  gint nom_slot = try_nominated(s, pod, &fits);
+  if (fits) {
     nf = 1;
     out->nodes_examined = 1;
   } else {
+    if (nom_slot >= 0 && s->node_status[nom_slot].code == KS_SCHED_ERROR_CODE)
+      nom_slot = -1; /* upstream logs the error and searches all nodes */
     guint processed = 0;
     nf = find_feasible(s, pod, cand, n_cand, &processed);
+    if (nf >= 0)
+      keep_nominated_failure(s, nom_slot, &processed);
     s->next_start = (s->next_start + processed) % n_all;
     out->nodes_examined = (gint32)processed;
     if (nf < 0) {
@@ -505,9 +714,7 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
   }
   out->feasible_nodes = nf;
   if (nf == 0) {
-    /* PostFilter (preemption) plugins would run here; none is built yet. */
-    fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE, s->rejectors,
-         fit_error_message(s, NULL, n_all), now);
+    unschedulable(s, qp, &none, s->rejectors, n_all, now, out);
     return;
   }
   guint chosen = s->feasible[0];
@@ -523,6 +730,9 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
 
 void ks_sched_schedule_one(KsScheduler *s, gint64 now, KsSchedResult *out) {
   memset(out, 0, sizeof *out);
+  s->now = now;
+  g_ptr_array_set_size(s->victims, 0); /* the previous cycle's, now released */
+  g_ptr_array_set_size(s->cleared, 0);
   for (;;) {
     KsSchedQueuedPod *qp = ks_sched_queue_pop(s->queue);
     if (!qp) {
@@ -664,6 +874,11 @@ void ks_sched_add_assigned_pod(KsScheduler *s, KsPod *pod, const char *node, gin
   if (!qp)
     ks_sched_queue_delete(s->queue, pod); /* bound by someone else while pending */
   ks_sched_cache_add_pod(s->cache, pod, node);
+  if (!g_hash_table_contains(s->start_times, pod)) {
+    gint64 *t = g_new(gint64, 1);
+    *t = now;
+    g_hash_table_insert(s->start_times, ks_pod_ref(pod), t);
+  }
   /* AssignedPodAdd: generic matching; see docs/scheduler.md */
   static const KsSchedClusterEvent ev = {KS_SCHED_EV_POD, KS_SCHED_ACT_ADD, "AssignedPodAdd"};
   ks_sched_queue_move_all(s->queue, &ev, NULL, NULL, now);
@@ -674,6 +889,8 @@ void ks_sched_remove_pod(KsScheduler *s, KsPod *pod, gint64 now) {
   if (!qp && ks_sched_queue_delete(s->queue, pod))
     return; /* a pending pod went away */
   gboolean held = ks_sched_cache_remove_pod(s->cache, pod);
+  g_hash_table_remove(s->start_times, pod);
+  g_hash_table_remove(s->preempting, pod);
   if (qp)
     ks_sched_queue_done(s->queue, qp);
   if (held)

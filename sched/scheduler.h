@@ -37,6 +37,21 @@ typedef struct {
   gint32 attempts;     /* this pod's attempts so far, this one included */
   char *message;       /* owned by the scheduler until the next cycle: e.g.
                           "0/3 nodes are available: 3 Insufficient cpu." */
+  /* Preemption (UNSCHEDULABLE only). Everything below is owned by the
+   * scheduler until the next ks_sched_schedule_one.
+   * victims: pods the host must delete (most important first); the
+   * scheduler treats them as terminating until the host reports each one
+   * gone with ks_sched_remove_pod.
+   * nominated_node: the pod's new status.nominatedNodeName when this cycle
+   * changed it ("" = cleared), NULL when unchanged. The scheduler's
+   * nominator already holds it: the host only records it.
+   * cleared_nominations: lower-priority pods nominated to the same node
+   * that lost their nomination (the host records nominatedNodeName ""). */
+  KsPod **victims;
+  guint n_victims;
+  const char *nominated_node;
+  KsPod **cleared_nominations;
+  guint n_cleared_nominations;
 } KsSchedResult;
 
 /* transfer full */

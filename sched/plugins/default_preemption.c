@@ -1,0 +1,428 @@
+/* DefaultPreemption: the PostFilter plugin and the preemption evaluator
+ * (upstream v1.31 pkg/scheduler/framework/plugins/defaultpreemption and
+ * framework/preemption, kube-semantics 3.14).
+ *
+ * When a pod fits no node, find nodes where removing lower-priority pods
+ * would let it fit, choose one, and hand the victims to the host to delete;
+ * the pod is nominated to that node and retried later.
+ *
+ * Design and trade-offs.
+ * - The scheduler attaches a KsSchedPreemptionHost (sched/preemption.h):
+ *   a writable cache, RunFilterPluginsWithNominatedPods, the nominator,
+ *   start times and the "sched/preemption" random stream. The plugin writes
+ *   the victims into the host; the scheduler does the rest of
+ *   prepareCandidate (clearing lower-priority nominations) and reports to
+ *   the host.
+ * - Dry runs edit the cache in place and restore the node exactly
+ *   (ks_sched_node_save/restore) instead of copying a NodeInfo.
+ * - Sequential dry run from a random offset (ks_rng_below(#potential)),
+ *   stopping as soon as a non-violating candidate exists and the candidate
+ *   count reaches numCandidates, as upstream with parallelism 1.
+ * - PodDisruptionBudgets are not modelled yet: every victim is
+ *   non-violating, numPDBViolations is 0, and the first pickOneNode
+ *   criterion never separates nodes.
+ * - Ties upstream leaves to Go's unstable sort and map order are broken
+ *   deterministically: victims of equal priority and start time keep the
+ *   node's pod order (stable sort), and among equally good nodes the first
+ *   in dry-run order wins.
+ * - Plugins' PreFilter extensions (AddPod/RemovePod) are not in ksim's
+ *   plugin interface: filters that read the cache see removed victims and
+ *   added nominated pods, state precomputed at PreFilter does not.
+ * - Per-call buffers (statuses, candidate lists, node save) live in the
+ *   plugin instance and are reused; only the preemption path allocates
+ *   (messages, cache entries re-added during dry runs).
+ */
+#include "sched/plugins/default_preemption.h"
+
+#include "sched/cache.h"
+
+#include <string.h>
+
+#define NOT_HELPFUL "Preemption is not helpful for scheduling"
+#define NO_VICTIMS "No preemption victims found for incoming pod"
+
+typedef struct {
+  guint slot;
+  guint first, n;         /* victims: cand_pods[first .. first+n) */
+  gint64 pdb_violations;  /* always 0: PDBs are not modelled */
+} Candidate;
+
+typedef struct {
+  KsSchedDefaultPreemptionArgs args;
+  KsSchedPreemptionHost *host;
+  KsSchedNodeSave save;
+  guint cap;                 /* slots the per-slot buffers hold */
+  KsSchedStatus *status;     /* per slot: why preemption cannot use the node */
+  guint *listed;             /* slots with a status, in the order they got it */
+  guint n_listed;
+  guint *potential;
+  GArray *cands;             /* of Candidate, dry-run order */
+  GPtrArray *cand_pods;      /* victims of all candidates (refs) */
+  GPtrArray *work;           /* potential victims on one node (borrowed) */
+  GPtrArray *victims;        /* victims on one node (borrowed) */
+  const KsPod *preemptor;    /* for the sort comparator */
+} Self;
+
+/* ---- construction ------------------------------------------------------------------ */
+
+static gboolean check_args(const KsSchedDefaultPreemptionArgs *a, GError **error) {
+  if (a->min_candidate_nodes_percentage < 0 || a->min_candidate_nodes_percentage > 100) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "minCandidateNodesPercentage: Invalid value: %d: not in valid range [0, 100]",
+                a->min_candidate_nodes_percentage);
+    return FALSE;
+  }
+  if (a->min_candidate_nodes_absolute < 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "minCandidateNodesAbsolute: Invalid value: %d: not in valid range [0, inf)",
+                a->min_candidate_nodes_absolute);
+    return FALSE;
+  }
+  if (a->min_candidate_nodes_percentage == 0 && a->min_candidate_nodes_absolute == 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "both minCandidateNodesPercentage and minCandidateNodesAbsolute cannot be zero");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gpointer dp_create(gconstpointer args, GError **error) {
+  KsSchedDefaultPreemptionArgs a = {KS_SCHED_DEFAULT_MIN_CANDIDATE_NODES_PERCENTAGE,
+                                    KS_SCHED_DEFAULT_MIN_CANDIDATE_NODES_ABSOLUTE};
+  if (args)
+    a = *(const KsSchedDefaultPreemptionArgs *)args;
+  if (!check_args(&a, error))
+    return NULL;
+  Self *s = g_new0(Self, 1);
+  s->args = a;
+  ks_sched_node_save_init(&s->save);
+  s->cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
+  s->cand_pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  s->work = g_ptr_array_new();
+  s->victims = g_ptr_array_new();
+  return s;
+}
+
+static void dp_destroy(gpointer self) {
+  Self *s = self;
+  if (!s)
+    return;
+  ks_sched_node_save_clear(&s->save);
+  g_free(s->status);
+  g_free(s->listed);
+  g_free(s->potential);
+  g_array_free(s->cands, TRUE);
+  g_ptr_array_free(s->cand_pods, TRUE);
+  g_ptr_array_free(s->work, TRUE);
+  g_ptr_array_free(s->victims, TRUE);
+  g_free(s);
+}
+
+void ks_sched_default_preemption_attach(KsSchedPlugin *p, KsSchedPreemptionHost *host) {
+  ((Self *)p->self)->host = host;
+}
+
+gint32 ks_sched_default_preemption_num_candidates(const KsSchedPlugin *p, gint32 n) {
+  const Self *s = p->self;
+  gint32 k = (gint32)((gint64)n * s->args.min_candidate_nodes_percentage / 100);
+  if (k < s->args.min_candidate_nodes_absolute)
+    k = s->args.min_candidate_nodes_absolute;
+  return k > n ? n : k;
+}
+
+guint ks_sched_default_preemption_n_candidates(const KsSchedPlugin *p) {
+  return ((const Self *)p->self)->cands->len;
+}
+
+const char *ks_sched_default_preemption_candidate(const KsSchedPlugin *p, guint i,
+                                                  KsPod *const **victims, guint *n_victims) {
+  const Self *s = p->self;
+  g_return_val_if_fail(i < s->cands->len, NULL);
+  const Candidate *c = &g_array_index(s->cands, Candidate, i);
+  if (victims)
+    *victims = (KsPod *const *)&s->cand_pods->pdata[c->first];
+  if (n_victims)
+    *n_victims = c->n;
+  return s->host->cache->nodes[c->slot]->name;
+}
+
+static void ensure_buffers(Self *s, guint cap) {
+  if (s->cap >= cap)
+    return;
+  s->status = g_renew(KsSchedStatus, s->status, cap);
+  s->listed = g_renew(guint, s->listed, cap);
+  s->potential = g_renew(guint, s->potential, cap);
+  s->cap = cap;
+}
+
+/* ---- node statuses of the failed cycle ---------------------------------------------- */
+
+/* The Filter status the cycle recorded for `slot`, or NULL when the node has
+ * none (upstream: absent from NodeToStatusMap). After a PreFilter rejection
+ * every node carries that status, as upstream copies it to all nodes. */
+static const KsSchedStatus *cycle_status(const KsSchedDiagnosis *d, guint slot) {
+  if (d->pre_filter.code != KS_SCHED_SUCCESS)
+    return &d->pre_filter;
+  for (guint i = 0; i < d->n_failed; i++)
+    if (d->failed_slots[i] == slot)
+      return &d->node_status[slot];
+  return NULL;
+}
+
+static void list_status(Self *s, guint slot, const KsSchedStatus *st) {
+  s->status[slot] = *st;
+  s->listed[s->n_listed++] = slot;
+}
+
+/* ---- eligibility ---------------------------------------------------------------------- */
+
+static gint32 prio(const KsPod *p) { return p->priority; }
+
+/* PodEligibleToPreemptOthers; NULL when eligible, else the reason. */
+static const char *not_eligible(Self *s, const KsPod *pod, const KsSchedDiagnosis *d) {
+  if (pod->preemption_policy == KS_PREEMPT_NEVER)
+    return "not eligible due to preemptionPolicy=Never.";
+  const char *nn = s->host->nominated_node(s->host, pod);
+  if (!nn)
+    return NULL;
+  KsSchedCache *c = s->host->cache;
+  gint slot = ks_sched_cache_node_slot(c, nn);
+  if (slot < 0)
+    return NULL;
+  const KsSchedStatus *st = cycle_status(d, (guint)slot);
+  if (st && st->code == KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE)
+    return NULL; /* the nominated node cannot work: preempt again */
+  GPtrArray *on = c->pods[slot];
+  for (guint i = 0; i < on->len; i++) {
+    const KsPod *p = ((const KsSchedPodEntry *)g_ptr_array_index(on, i))->pod;
+    if (prio(p) < prio(pod) && s->host->terminating(s->host, p))
+      return "not eligible due to a terminating pod on the nominated node.";
+  }
+  return NULL;
+}
+
+/* ---- SelectVictimsOnNode ---------------------------------------------------------------- */
+
+/* util.MoreImportantPod: higher priority, then earlier start time. */
+static gint more_important_first(gconstpointer a, gconstpointer b, gpointer data) {
+  Self *s = data;
+  const KsPod *x = *(const KsPod *const *)a, *y = *(const KsPod *const *)b;
+  if (prio(x) != prio(y))
+    return prio(x) > prio(y) ? -1 : 1;
+  gint64 tx = s->host->start_time(s->host, x), ty = s->host->start_time(s->host, y);
+  return tx < ty ? -1 : tx > ty ? 1 : 0;
+}
+
+/* Fills s->victims (most important first). The node is restored before
+ * returning whatever the outcome. */
+static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
+                           KsSchedStatus *st) {
+  KsSchedCache *c = s->host->cache;
+  const char *node = c->nodes[slot]->name;
+  ks_sched_status_reset(st);
+  g_ptr_array_set_size(s->work, 0);
+  g_ptr_array_set_size(s->victims, 0);
+  ks_sched_node_save(&s->save, c, slot); /* holds refs: the pointers below stay valid */
+  for (guint i = 0; i < s->save.pods->len; i++) {
+    KsPod *p = g_ptr_array_index(s->save.pods, i);
+    if (prio(p) < prio(pod))
+      g_ptr_array_add(s->work, p);
+  }
+  if (s->work->len == 0) {
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, NO_VICTIMS);
+    return;
+  }
+  for (guint i = 0; i < s->work->len; i++)
+    ks_sched_cache_remove_pod(c, g_ptr_array_index(s->work, i));
+  if (!s->host->run_filters(s->host, cs, pod, slot, st)) {
+    ks_sched_node_restore(&s->save, c);
+    return;
+  }
+  /* reprieve, most important first (all victims are PDB-non-violating) */
+  g_ptr_array_sort_with_data(s->work, more_important_first, s);
+  KsSchedStatus probe;
+  for (guint i = 0; i < s->work->len; i++) {
+    KsPod *p = g_ptr_array_index(s->work, i);
+    ks_sched_cache_add_pod(c, p, node);
+    if (!s->host->run_filters(s->host, cs, pod, slot, &probe)) {
+      ks_sched_cache_remove_pod(c, p);
+      g_ptr_array_add(s->victims, p);
+    }
+  }
+  ks_sched_node_restore(&s->save, c);
+  ks_sched_status_reset(st);
+}
+
+/* ---- DryRunPreemption ------------------------------------------------------------------- */
+
+/* Returns TRUE when a dry-run error occurred (its status is listed). */
+static gboolean dry_run(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint n_pot,
+                        guint offset, gint32 n_cand) {
+  KsSchedCache *c = s->host->cache;
+  gboolean error = FALSE;
+  KsSchedStatus st;
+  for (guint i = 0; i < n_pot; i++) {
+    guint slot = s->potential[(offset + i) % n_pot];
+    select_victims(s, cs, pod, slot, &st);
+    if (ks_sched_status_ok(&st) && s->victims->len > 0) {
+      Candidate cand = {slot, s->cand_pods->len, s->victims->len, 0};
+      for (guint k = 0; k < s->victims->len; k++)
+        g_ptr_array_add(s->cand_pods, ks_pod_ref(g_ptr_array_index(s->victims, k)));
+      g_array_append_val(s->cands, cand);
+      /* every candidate is non-violating while PDBs are not modelled */
+      if ((gint32)s->cands->len >= n_cand)
+        break;
+      continue;
+    }
+    if (ks_sched_status_ok(&st)) {
+      char *m = g_strdup_printf("expected at least one victim pod on node \"%s\"",
+                                c->nodes[slot]->name);
+      ks_sched_status_set(&st, KS_SCHED_ERROR_CODE, g_intern_string(m));
+      g_free(m);
+    }
+    if (st.code == KS_SCHED_ERROR_CODE)
+      error = TRUE;
+    list_status(s, slot, &st);
+  }
+  return error;
+}
+
+/* ---- pickOneNodeForPreemption ----------------------------------------------------------- */
+
+static gint64 earliest_top_start(Self *s, const Candidate *c) {
+  KsPod **v = (KsPod **)&s->cand_pods->pdata[c->first];
+  gint32 top = prio(v[0]);
+  gint64 t = s->host->start_time(s->host, v[0]);
+  for (guint i = 1; i < c->n; i++) {
+    gint64 ti = s->host->start_time(s->host, v[i]);
+    if (prio(v[i]) == top && ti < t)
+      t = ti;
+    else if (prio(v[i]) > top)
+      top = prio(v[i]), t = ti;
+  }
+  return t;
+}
+
+/* Criterion k's score of a candidate (higher is better). */
+static gint64 score(Self *s, const Candidate *c, guint k) {
+  KsPod **v = (KsPod **)&s->cand_pods->pdata[c->first];
+  gint64 sum = 0;
+  switch (k) {
+  case 0: return -c->pdb_violations;
+  case 1: return -(gint64)prio(v[0]);
+  case 2:
+    for (guint i = 0; i < c->n; i++)
+      sum += (gint64)prio(v[i]) + (gint64)G_MAXINT32 + 1;
+    return -sum;
+  case 3: return -(gint64)c->n;
+  default: return earliest_top_start(s, c);
+  }
+}
+
+/* Index in s->cands of the chosen candidate. */
+static guint pick_one(Self *s) {
+  guint n = s->cands->len;
+  guint *keep = g_newa(guint, n);
+  for (guint i = 0; i < n; i++)
+    keep[i] = i;
+  for (guint k = 0; k < 5 && n > 1; k++) {
+    gint64 best = G_MININT64;
+    guint m = 0;
+    for (guint i = 0; i < n; i++) {
+      gint64 v = score(s, &g_array_index(s->cands, Candidate, keep[i]), k);
+      if (v > best)
+        best = v, m = 0;
+      if (v == best)
+        keep[m++] = keep[i];
+    }
+    n = m;
+  }
+  return keep[0];
+}
+
+/* ---- PostFilter ---------------------------------------------------------------------------- */
+
+static void set_prefixed(KsSchedStatus *st, KsSchedCode code, const char *msg) {
+  char *m = g_strconcat("preemption: ", msg, NULL);
+  ks_sched_status_set(st, code, g_intern_string(m));
+  g_free(m);
+}
+
+/* No candidate: "preemption: 0/N nodes are available: ..." and the pod's
+ * nomination is cleared (a PostFilterResult with an empty node). */
+static void no_candidate(Self *s, guint n_all, gint *nominated, KsSchedStatus *st) {
+  char *m = ks_sched_fit_error_message(n_all, NULL, s->status, s->listed, s->n_listed);
+  set_prefixed(st, KS_SCHED_UNSCHEDULABLE, m);
+  g_free(m);
+  *nominated = KS_SCHED_NOMINATE_CLEAR;
+}
+
+/* Potential nodes (status Unschedulable) into s->potential; the others get
+ * "Preemption is not helpful for scheduling". Returns their number. */
+static guint potential_nodes(Self *s, const KsSchedDiagnosis *d) {
+  const KsSchedCache *c = s->host->cache;
+  KsSchedStatus not_helpful;
+  ks_sched_status_reset(&not_helpful);
+  ks_sched_status_set(&not_helpful, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, NOT_HELPFUL);
+  guint n = 0;
+  for (guint i = 0; i < c->n_order; i++) {
+    guint slot = c->order[i];
+    const KsSchedStatus *st = cycle_status(d, slot);
+    if (st && st->code == KS_SCHED_UNSCHEDULABLE)
+      s->potential[n++] = slot;
+    else
+      list_status(s, slot, &not_helpful);
+  }
+  return n;
+}
+
+static void dp_post_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsSchedCache *cache, const KsSchedDiagnosis *d, gint *nominated,
+                           KsSchedStatus *st) {
+  Self *s = p->self;
+  g_array_set_size(s->cands, 0);
+  g_ptr_array_set_size(s->cand_pods, 0);
+  if (!s->host || s->host->cache != cache) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "DefaultPreemption: no scheduler attached");
+    return;
+  }
+  const char *why = not_eligible(s, pod, d);
+  if (why) {
+    set_prefixed(st, KS_SCHED_UNSCHEDULABLE, why);
+    return;
+  }
+  ensure_buffers(s, cache->cap);
+  s->n_listed = 0;
+  guint n_all = cache->n_order;
+  guint n_pot = potential_nodes(s, d);
+  if (n_pot == 0)
+    return no_candidate(s, n_all, nominated, st);
+  guint offset = (guint)ks_rng_below(s->host->rng, n_pot);
+  gint32 n_cand = ks_sched_default_preemption_num_candidates(p, (gint32)n_pot);
+  gboolean error = dry_run(s, cs, pod, n_pot, offset, n_cand);
+  if (s->cands->len == 0 && error) {
+    /* upstream returns the aggregated dry-run errors as an Error status */
+    for (guint i = 0; i < s->n_listed; i++) {
+      const KsSchedStatus *e = &s->status[s->listed[i]];
+      if (e->code == KS_SCHED_ERROR_CODE) {
+        set_prefixed(st, KS_SCHED_ERROR_CODE, e->reasons[0]);
+        return;
+      }
+    }
+  }
+  if (s->cands->len == 0)
+    return no_candidate(s, n_all, nominated, st);
+  guint best = s->cands->len == 1 ? 0 : pick_one(s);
+  const Candidate *c = &g_array_index(s->cands, Candidate, best);
+  for (guint i = 0; i < c->n; i++)
+    g_ptr_array_add(s->host->victims, ks_pod_ref(g_ptr_array_index(s->cand_pods, c->first + i)));
+  *nominated = (gint)c->slot;
+  ks_sched_status_reset(st);
+}
+
+const KsSchedPluginDesc ks_sched_plugin_default_preemption = {
+    .name = "DefaultPreemption",
+    .create = dp_create,
+    .destroy = dp_destroy,
+    .post_filter = dp_post_filter,
+};

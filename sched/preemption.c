@@ -1,0 +1,100 @@
+/* Shared preemption machinery: the FitError message and exact node
+ * save/restore (see preemption.h).
+ *
+ * Design and trade-offs.
+ * - Upstream dry-runs preemption on a copy of each NodeInfo. Our snapshot is
+ *   the cache itself, so a dry run edits the cache in place (removing and
+ *   re-adding pods through the cache's API, which keeps every sum exact) and
+ *   then restores the node: every pod now on it is removed from the end
+ *   (no swaps), and the saved pods are re-added in their saved order, as
+ *   assumed where they were. The result equals the saved state entry for
+ *   entry; only cache->generation moves on (it counts changes, and a plugin
+ *   that keys memo data on it merely recomputes). Cost: O(pods on the node)
+ *   per candidate node, the same order as upstream's NodeInfo copy.
+ * - Scalar resources stay in the node's requested list at 0 after a
+ *   removal (resources.c never drops a key), so key order survives too.
+ */
+#include "sched/preemption.h"
+
+#include <string.h>
+
+static gint cmp_str(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
+                                 const KsSchedStatus *status, const guint *slots, guint n) {
+  GString *m = g_string_new(NULL);
+  g_string_printf(m, "0/%u nodes are available:", n_all);
+  if (pre_filter && pre_filter->code != KS_SCHED_SUCCESS) {
+    char *msg = ks_sched_status_message(pre_filter);
+    g_string_append_printf(m, " %s.", msg);
+    g_free(msg);
+    return g_string_free(m, FALSE);
+  }
+  GHashTable *hist = g_hash_table_new(g_str_hash, g_str_equal); /* reason -> count */
+  for (guint i = 0; i < n; i++) {
+    const KsSchedStatus *st = &status[slots[i]];
+    for (guint r = 0; r < st->n_reasons; r++) {
+      guint c = GPOINTER_TO_UINT(g_hash_table_lookup(hist, st->reasons[r]));
+      g_hash_table_insert(hist, (gpointer)st->reasons[r], GUINT_TO_POINTER(c + 1));
+    }
+  }
+  GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, hist);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_ptr_array_add(lines, g_strdup_printf("%u %s", GPOINTER_TO_UINT(v), (const char *)k));
+  g_ptr_array_sort(lines, cmp_str); /* upstream sorts the "count reason" strings */
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf(m, "%s%s", i ? ", " : " ", (const char *)g_ptr_array_index(lines, i));
+  if (lines->len)
+    g_string_append_c(m, '.');
+  g_ptr_array_free(lines, TRUE);
+  g_hash_table_destroy(hist);
+  return g_string_free(m, FALSE);
+}
+
+void ks_sched_node_save_init(KsSchedNodeSave *sv) {
+  sv->slot = 0;
+  sv->pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  sv->assumed = g_array_new(FALSE, FALSE, sizeof(gboolean));
+}
+
+void ks_sched_node_save_clear(KsSchedNodeSave *sv) {
+  if (sv->pods)
+    g_ptr_array_free(sv->pods, TRUE);
+  if (sv->assumed)
+    g_array_free(sv->assumed, TRUE);
+  sv->pods = NULL;
+  sv->assumed = NULL;
+}
+
+void ks_sched_node_save(KsSchedNodeSave *sv, const KsSchedCache *c, guint slot) {
+  GPtrArray *on = c->pods[slot];
+  sv->slot = slot;
+  g_ptr_array_set_size(sv->pods, 0);
+  g_array_set_size(sv->assumed, 0);
+  for (guint i = 0; i < on->len; i++) {
+    const KsSchedPodEntry *e = g_ptr_array_index(on, i);
+    g_ptr_array_add(sv->pods, ks_pod_ref(e->pod));
+    g_array_append_val(sv->assumed, e->assumed);
+  }
+}
+
+void ks_sched_node_restore(KsSchedNodeSave *sv, KsSchedCache *c) {
+  GPtrArray *on = c->pods[sv->slot];
+  while (on->len > 0) {
+    const KsSchedPodEntry *e = g_ptr_array_index(on, on->len - 1);
+    ks_sched_cache_remove_pod(c, e->pod);
+  }
+  const char *node = c->nodes[sv->slot]->name;
+  for (guint i = 0; i < sv->pods->len; i++) {
+    KsPod *p = g_ptr_array_index(sv->pods, i);
+    if (g_array_index(sv->assumed, gboolean, i))
+      ks_sched_cache_assume_pod(c, p, sv->slot);
+    else
+      ks_sched_cache_add_pod(c, p, node);
+  }
+}

@@ -1,0 +1,63 @@
+/* What a PostFilter (preemption) plugin needs from the scheduler that runs
+ * it, beyond the framework's PostFilter arguments: upstream passes a
+ * framework.Handle to every plugin at creation; our descriptors take only
+ * args, so the scheduler attaches this host to the preemption plugins of its
+ * profile (see scheduler.c) and reads the plugin's outputs back from it.
+ *
+ * Also here: the FitError message shared by the scheduler and the
+ * preemption evaluator, and the save/restore of one node's pods that lets
+ * preemption run filters "as if" pods were gone and then leave the cache
+ * exactly as it was.
+ */
+#pragma once
+#include <glib.h>
+#include "sched/cache.h"
+#include "sched/framework.h"
+#include "sched/rng.h"
+
+/* Values of PostFilter's *nominated besides a cache slot: the scheduler sets
+ * NOOP before the call (upstream: nil PostFilterResult, the pod keeps its
+ * nomination); CLEAR is a result with an empty nominatedNodeName. */
+#define KS_SCHED_NOMINATE_NOOP (-1)
+#define KS_SCHED_NOMINATE_CLEAR (-2)
+
+typedef struct KsSchedPreemptionHost KsSchedPreemptionHost;
+struct KsSchedPreemptionHost {
+  KsSchedCache *cache; /* the PostFilter's cache, writable: dry runs remove and restore pods */
+  /* RunFilterPluginsWithNominatedPods for `pod` on node `slot`, as the cache is now. */
+  gboolean (*run_filters)(KsSchedPreemptionHost *h, KsSchedCycleState *cs, const KsPod *pod,
+                          guint slot, KsSchedStatus *st);
+  /* The pod's nominated node (the scheduler's record), or NULL. */
+  const char *(*nominated_node)(KsSchedPreemptionHost *h, const KsPod *pod);
+  /* A pod this scheduler already preempted that the host has not removed yet
+   * (ksim's stand-in for deletionTimestamp + DisruptionTarget). */
+  gboolean (*terminating)(KsSchedPreemptionHost *h, const KsPod *pod);
+  /* The pod's start time (upstream GetPodStartTime: now when unknown). */
+  gint64 (*start_time)(KsSchedPreemptionHost *h, const KsPod *pod);
+  KsRng *rng;          /* stream "sched/preemption": the dry-run offset */
+  gpointer data;       /* the scheduler */
+  /* Output of a successful PostFilter: the victims (refs), most important
+   * first. The scheduler empties it before each PostFilter. */
+  GPtrArray *victims;
+};
+
+/* FitError.Error() (v1.31): "0/N nodes are available: <pre_filter>." when
+ * pre_filter rejected, else the reasons of status[slots[i]] counted, as
+ * "<count> <reason>" strings sorted bytewise and joined by ", ". transfer full */
+char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
+                                 const KsSchedStatus *status, const guint *slots, guint n);
+
+/* One node's pods, saved so that they can be put back exactly: same
+ * entries, same order in cache->pods[slot], same assumed flags. */
+typedef struct {
+  guint slot;
+  GPtrArray *pods;    /* KsPod* refs, in cache order */
+  GArray *assumed;    /* gboolean per pod */
+} KsSchedNodeSave;
+
+void ks_sched_node_save_init(KsSchedNodeSave *sv);
+void ks_sched_node_save_clear(KsSchedNodeSave *sv);
+/* Remembers node `slot`'s pods (reusing sv's buffers). */
+void ks_sched_node_save(KsSchedNodeSave *sv, const KsSchedCache *c, guint slot);
+/* Puts the node back as saved, whatever was added or removed since. */
+void ks_sched_node_restore(KsSchedNodeSave *sv, KsSchedCache *c);
