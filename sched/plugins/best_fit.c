@@ -31,6 +31,7 @@ typedef struct {
 } BestFit;
 
 typedef struct {
+  KsResourceList req;      /* scratch, reused across cycles */
   gint64 pod_cpu, pod_mem; /* plain effective request */
   gint64 max_cpu, max_mem; /* L_r over the scored nodes */
 } BestFitCycle;
@@ -53,17 +54,24 @@ static gpointer best_fit_create(gconstpointer args, GError **error) {
 
 static void best_fit_destroy(gpointer self) { g_free(self); }
 
+static void best_fit_cycle_free(gpointer data) {
+  BestFitCycle *bc = data;
+  ks_resource_list_clear(&bc->req);
+  g_free(bc);
+}
+
 static void best_fit_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                                const KsSchedCache *c, const guint *slots, guint n,
                                KsSchedStatus *st) {
   BestFitCycle *bc = cs->data[p->index];
-  if (!bc)
+  if (!bc) {
     bc = cs->data[p->index] = g_new0(BestFitCycle, 1);
-  KsResourceList req;
-  ks_pod_compute_requests(pod, &req); /* allocates only for pods with scalars */
-  bc->pod_cpu = req.milli_cpu;
-  bc->pod_mem = req.memory;
-  ks_resource_list_clear(&req);
+    ks_resource_list_init(&bc->req);
+  }
+  ks_resource_list_clear(&bc->req);
+  ks_pod_compute_requests(pod, &bc->req); /* allocates only for pods with scalars */
+  bc->pod_cpu = bc->req.milli_cpu;
+  bc->pod_mem = bc->req.memory;
   bc->max_cpu = bc->max_mem = 0;
   for (guint i = 0; i < n; i++) {
     bc->max_cpu = MAX(bc->max_cpu, c->alloc_cpu[slots[i]]);
@@ -105,7 +113,7 @@ const KsSchedPluginDesc ks_sched_plugin_best_fit = {
     .name = "BestFit",
     .create = best_fit_create,
     .destroy = best_fit_destroy,
-    .cycle_data_free = g_free,
+    .cycle_data_free = best_fit_cycle_free,
     .pre_score = best_fit_pre_score,
     .score = best_fit_score,
 };
