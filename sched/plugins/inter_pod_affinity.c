@@ -224,7 +224,8 @@ static gboolean incoming_term_matches(const KsPodAffinityTerm *t, const KsPod *o
                                       const KsPod *target, const KsLabels *target_ns_labels) {
   if (target_ns_labels == NULL && t->namespace_selector != NULL &&
       !ks_label_selector_is_empty(t->namespace_selector)) {
-    return t->namespaces && g_strv_contains((const char *const *)t->namespaces, target->namespace) &&
+    const char *const *names = (const char *const *)t->namespaces;
+    return names && g_strv_contains(names, target->namespace) &&
            ks_label_selector_matches(t->label_selector, &target->labels);
   }
   return ks_pod_affinity_term_matches(t, owner->namespace, target->namespace, &target->labels,
@@ -247,6 +248,15 @@ static gboolean matches_all(const GArray *terms, const KsPod *owner, const KsPod
     if (!incoming_term_matches(TERM(terms, i), owner, target, target_ns_labels))
       return FALSE;
   return TRUE;
+}
+
+/* Do any of these terms have a namespaceSelector? Only then is an existing
+ * pod's namespace looked up (a hash lookup per pod saved otherwise). */
+static gboolean uses_ns_selector(const GArray *terms, gboolean weighted) {
+  for (guint i = 0; terms && i < terms->len; i++)
+    if ((weighted ? &WTERM(terms, i)->term : TERM(terms, i))->namespace_selector)
+      return TRUE;
+  return FALSE;
 }
 
 /* ---- PreFilter ------------------------------------------------------------------------ */
@@ -275,13 +285,15 @@ static void count_existing_anti(IpaCycle *cy, const KsPod *pod, const KsLabels *
 /* upstream getIncomingAffinityAntiAffinityCounts over every pod of every node. */
 static void count_incoming(IpaCycle *cy, const KsPod *pod, const GArray *aff, const GArray *anti,
                            const KsSchedCache *c) {
+  gboolean need_ns = uses_ns_selector(aff, FALSE) || uses_ns_selector(anti, FALSE);
   for (guint i = 0; i < c->n_order; i++) {
     guint s = c->order[i];
     const KsLabels *node_labels = &c->nodes[s]->labels;
     const GPtrArray *pods = c->pods[s];
     for (guint j = 0; j < pods->len; j++) {
       const KsPod *e = ((const KsSchedPodEntry *)g_ptr_array_index(pods, j))->pod;
-      const KsLabels *ns_labels = ks_sched_cache_namespace_labels(c, e->namespace);
+      const KsLabels *ns_labels =
+          need_ns ? ks_sched_cache_namespace_labels(c, e->namespace) : NULL;
       if (matches_all(aff, pod, e, ns_labels)) {
         for (guint k = 0; k < aff->len; k++) {
           const char *v = ks_labels_get(node_labels, topo_key(TERM(aff, k)));
@@ -409,12 +421,12 @@ static void score_existing_terms(TpMap *m, const GArray *terms, gint64 sign, con
 
 /* upstream processExistingPod */
 static void score_existing_pod(const Ipa *self, TpMap *m, const KsPod *pod,
-                               const KsLabels *pod_ns_labels, const KsPod *e,
+                               const KsLabels *pod_ns_labels, gboolean need_ns, const KsPod *e,
                                const KsLabels *node_labels, const KsSchedCache *c) {
   if (node_labels->n == 0)
     return;
   if (preferred(pod_aff(pod)) || preferred(pod_anti(pod))) {
-    const KsLabels *e_ns = ks_sched_cache_namespace_labels(c, e->namespace);
+    const KsLabels *e_ns = need_ns ? ks_sched_cache_namespace_labels(c, e->namespace) : NULL;
     score_incoming_terms(m, preferred(pod_aff(pod)), 1, pod, e, e_ns, node_labels);
     score_incoming_terms(m, preferred(pod_anti(pod)), -1, pod, e, e_ns, node_labels);
   }
@@ -431,6 +443,8 @@ static void score_existing_pod(const Ipa *self, TpMap *m, const KsPod *pod,
 static void build_topology_score(const Ipa *self, IpaCycle *cy, const KsPod *pod,
                                  gboolean has_constraints, const KsSchedCache *c) {
   const KsLabels *pod_ns_labels = ks_sched_cache_namespace_labels(c, pod->namespace);
+  gboolean need_ns = uses_ns_selector(preferred(pod_aff(pod)), TRUE) ||
+                     uses_ns_selector(preferred(pod_anti(pod)), TRUE);
   guint n = has_constraints ? c->n_order : c->n_have_affinity;
   for (guint i = 0; i < n; i++) {
     guint s = has_constraints ? c->order[i] : c->have_affinity[i];
@@ -438,7 +452,7 @@ static void build_topology_score(const Ipa *self, IpaCycle *cy, const KsPod *pod
     const KsLabels *node_labels = &c->nodes[s]->labels;
     for (guint j = 0; j < pods->len; j++) {
       const KsPod *e = ((const KsSchedPodEntry *)g_ptr_array_index(pods, j))->pod;
-      score_existing_pod(self, &cy->score, pod, pod_ns_labels, e, node_labels, c);
+      score_existing_pod(self, &cy->score, pod, pod_ns_labels, need_ns, e, node_labels, c);
     }
   }
 }
