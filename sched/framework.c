@@ -78,6 +78,18 @@ static const KsSchedPluginDesc *const builtins[] = {
     &ks_sched_plugin_priority_sort,
     &ks_sched_plugin_node_resources_fit,
     &ks_sched_plugin_default_binder,
+    &ks_sched_plugin_node_name,
+    &ks_sched_plugin_node_unschedulable,
+    &ks_sched_plugin_node_ports,
+    &ks_sched_plugin_taint_toleration,
+    &ks_sched_plugin_node_affinity,
+    &ks_sched_plugin_image_locality,
+    &ks_sched_plugin_balanced_allocation,
+    &ks_sched_plugin_pod_topology_spread,
+    &ks_sched_plugin_random,
+    &ks_sched_plugin_first_fit,
+    &ks_sched_plugin_best_fit,
+    &ks_sched_plugin_dot_product,
 };
 
 KsSchedRegistry *ks_sched_registry_new(void) {

@@ -72,12 +72,18 @@ static void three_nodes(KsScheduler *s) {
   add_node(s, "n3", "1", "4Gi", 0);
 }
 
-/* LeastAllocated over cpu/memory; scores (hand computed):
- * p0 87/81/68 -> n1; p1 75/81/68 -> n2; p2 75/62/68 -> n1; p3 62/62/68 -> n3 */
+/* The v1.31 default profile, 500m/512Mi pods on n1 4cpu, n2 2cpu, n3 1cpu
+ * (4Gi each). Totals (hand computed) = LeastAllocated + BalancedAllocation
+ * + 3 x 100 TaintToleration (no taints: every node normalizes to 100);
+ * ImageLocality 0, NodeAffinity/PodTopologySpread/InterPodAffinity skip:
+ *   p0: n1 87+100, n2 81+93, n3 68+81      -> n1
+ *   p1: n1 75+100 = 175 vs n2 174           -> n1
+ *   p2: n1 62+100 = 162 vs n2 174           -> n2
+ *   p3: n1 162, n2 62+87 = 149, n3 68+81    -> n1 */
 static void test_placements(void **state) {
   KsScheduler *s = new_sched(1, 0);
   three_nodes(s);
-  static const char *want[] = {"n1", "n2", "n1", "n3"};
+  static const char *want[] = {"n1", "n1", "n2", "n1"};
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
     char name[16];
     g_snprintf(name, sizeof name, "p%u", i);
@@ -87,8 +93,8 @@ static void test_placements(void **state) {
   }
   KsSchedCache *c = ks_sched_cache(s);
   gint n1 = ks_sched_cache_node_slot(c, "n1");
-  assert_true(c->req_cpu[n1] == 1000);
-  assert_int_equal(c->pod_count[n1], 2);
+  assert_true(c->req_cpu[n1] == 1500);
+  assert_int_equal(c->pod_count[n1], 3);
   assert_int_equal(ks_sched_pending_len(s), 0);
   ks_sched_free(s);
 }
