@@ -394,6 +394,15 @@ static gboolean decode_plugin_config(KsDec *d, const KsYamlNode *prof, KsSchedCo
   return ok;
 }
 
+static gboolean validate_pct(KsDec *d, const KsYamlNode *m, gint32 pct) {
+  if (pct >= 0 && pct <= 100)
+    return TRUE;
+  char *msg = g_strdup_printf("Invalid value: %d: not in valid range [0-100]", pct);
+  fail_field(d, m, "percentageOfNodesToScore", msg);
+  g_free(msg);
+  return FALSE;
+}
+
 static gboolean decode_profile(KsDec *d, const KsYamlNode *n, KsSchedConfigProfile *p,
                                CustomPlugins *cp) {
   static const char *const known[] = {"schedulerName", "percentageOfNodesToScore", "plugins",
@@ -408,6 +417,9 @@ static gboolean decode_profile(KsDec *d, const KsYamlNode *n, KsSchedConfigProfi
   if (!ks_sched_config_check_fields(d, n, known) ||
       !ks_dec_string(d, n, "schedulerName", &p->scheduler_name) ||
       !ks_dec_int32(d, n, "percentageOfNodesToScore", &pct, &has_pct))
+    return FALSE;
+  /* Checked here: -1 is also the framework's "unset" value. */
+  if (has_pct && !validate_pct(d, n, pct))
     return FALSE;
   p->percentage_of_nodes_to_score = has_pct ? pct : -1;
   return decode_plugins(d, n, cp) && decode_plugin_config(d, n, p);
@@ -575,15 +587,6 @@ static gboolean validate_plugin_config(KsDec *d, const KsSchedConfigProfile *p, 
   return TRUE;
 }
 
-static gboolean validate_pct(KsDec *d, const KsYamlNode *m, gint32 pct) {
-  if (pct >= 0 && pct <= 100)
-    return TRUE;
-  char *msg = g_strdup_printf("Invalid value: %d: not in valid range [0-100]", pct);
-  fail_field(d, m, "percentageOfNodesToScore", msg);
-  g_free(msg);
-  return FALSE;
-}
-
 static gboolean same_set(const KsSchedConfigPluginSet *a, const KsSchedConfigPluginSet *b) {
   const GArray *la[] = {a->enabled, a->disabled}, *lb[] = {b->enabled, b->disabled};
   for (guint k = 0; k < 2; k++) {
@@ -631,18 +634,8 @@ static gboolean validate_common_queue_sort(KsDec *d, const KsSchedulerConfigFile
 static gboolean validate_profiles(KsDec *d, KsSchedulerConfigFile *c, const Nodes *nodes) {
   for (guint i = 0; i < c->n_profiles; i++) {
     const KsSchedConfigProfile *p = &c->profiles[i];
-    const KsYamlNode *pn = nodes->profiles ? ks_yaml_item(nodes->profiles, i) : nodes->root;
     if (!p->scheduler_name || !*p->scheduler_name)
       return fail_profile_field(d, nodes, i, "schedulerName", "Required value");
-    if (p->percentage_of_nodes_to_score != -1) {
-      gsize mark = ks_dec_push_field(d, "profiles");
-      gsize im = ks_dec_push_index(d, i);
-      gboolean ok = validate_pct(d, pn, p->percentage_of_nodes_to_score);
-      ks_dec_pop(d, im);
-      ks_dec_pop(d, mark);
-      if (!ok)
-        return FALSE;
-    }
     if (!validate_plugin_config(d, p, i))
       return FALSE;
     for (guint j = 0; j < i; j++)

@@ -1,0 +1,648 @@
+/* KubeSchedulerConfiguration loading: the upstream docs' examples load
+ * unchanged, two profiles with custom weights resolve as upstream does,
+ * mergePluginSet follows upstream's TestMergePlugins table, the MultiPoint
+ * expansion order and framework errors follow NewFramework, and broken
+ * files fail with exact file:line:column messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sched/plugins/node_resources_fit.h"
+#include "workloads/scheduler_config.h"
+
+#define DATA KSIM_TEST_DATA "/schedconfig/"
+
+static KsSchedulerConfigFile *load_ok(const char *name) {
+  char *path = g_strconcat(DATA, name, NULL);
+  GError *err = NULL;
+  KsSchedulerConfigFile *c = ks_scheduler_config_load_file(path, &err);
+  if (!c)
+    fail_msg("%s: %s", name, err->message);
+  g_free(path);
+  return c;
+}
+
+static const KsSchedConfigPlugin *plugin(const KsSchedConfigProfile *p, const char *name) {
+  for (guint i = 0; i < p->n_plugins; i++)
+    if (strcmp(p->plugins[i].name, name) == 0)
+      return &p->plugins[i];
+  return NULL;
+}
+
+/* Names at extension point e of fw, comma-joined. transfer full */
+static char *point(const KsSchedFramework *fw, KsSchedExtensionPoint e) {
+  GString *s = g_string_new("");
+  for (guint i = 0; i < fw->n_ep[e]; i++)
+    g_string_append_printf(s, "%s%s", i ? "," : "", fw->plugins[fw->ep[e][i]].desc->name);
+  return g_string_free(s, FALSE);
+}
+
+static gboolean point_has(const KsSchedFramework *fw, KsSchedExtensionPoint e, const char *name) {
+  for (guint i = 0; i < fw->n_ep[e]; i++)
+    if (strcmp(fw->plugins[fw->ep[e][i]].desc->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- fake out-of-tree plugins ------------------------------------------------- */
+
+static gboolean fake_less(KsSchedPlugin *p, const KsSchedQueuedPod *a, const KsSchedQueuedPod *b) {
+  return FALSE;
+}
+static void fake_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                            const KsSchedCache *c, GHashTable **nn, KsSchedStatus *st) {}
+static void fake_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                        const KsSchedCache *c, guint slot, KsSchedStatus *st) {}
+static void fake_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsSchedCache *c, const guint *slots, guint n, KsSchedStatus *st) {}
+static void fake_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                       const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {}
+
+static const KsSchedPluginDesc custom_queue_sort = {.name = "CustomQueueSort", .less = fake_less};
+static const KsSchedPluginDesc custom1 = {.name = "CustomPlugin1", .filter = fake_filter,
+                                          .score = fake_score};
+static const KsSchedPluginDesc custom2 = {.name = "CustomPlugin2", .filter = fake_filter,
+                                          .score = fake_score};
+static const KsSchedPluginDesc score_a = {.name = "MyCustomPluginA", .score = fake_score};
+static const KsSchedPluginDesc score_b = {.name = "MyCustomPluginB", .score = fake_score};
+static const KsSchedPluginDesc my_plugin = {.name = "MyPlugin", .pre_filter = fake_pre_filter,
+                                            .filter = fake_filter, .pre_score = fake_pre_score,
+                                            .score = fake_score};
+
+static KsSchedRegistry *registry(void) {
+  KsSchedRegistry *r = ks_sched_registry_new();
+  const KsSchedPluginDesc *fakes[] = {&custom_queue_sort, &custom1, &custom2,
+                                      &score_a,           &score_b, &my_plugin};
+  for (guint i = 0; i < G_N_ELEMENTS(fakes); i++)
+    assert_true(ks_sched_registry_add(r, fakes[i], NULL));
+  return r;
+}
+
+static KsSchedFramework *build_ok(const KsSchedulerConfigFile *c, guint i, KsSchedRegistry *r) {
+  GError *err = NULL;
+  KsSchedFramework *fw = ks_scheduler_config_build_profile(c, i, r, &err);
+  if (!fw)
+    fail_msg("build: %s", err->message);
+  return fw;
+}
+
+/* ---- the docs' examples --------------------------------------------------------------- */
+
+/* "Scheduler Configuration": minimal file; v1.31 defaults (defaults.go). */
+static void test_minimal(void **state) {
+  KsSchedulerConfigFile *c = load_ok("minimal.yaml");
+  assert_int_equal(c->parallelism, 16);
+  assert_int_equal(c->config.percentage_of_nodes_to_score, 0);
+  assert_int_equal(c->config.pod_initial_backoff_us, 1000000);
+  assert_int_equal(c->config.pod_max_backoff_us, 10000000);
+  assert_int_equal(c->n_profiles, 1);
+  const KsSchedConfigProfile *p = &c->profiles[0];
+  assert_string_equal(p->scheduler_name, "default-scheduler");
+  assert_int_equal(p->percentage_of_nodes_to_score, -1);
+  /* getDefaultPlugins (v1.31): 18 plugins, in order, score weights. */
+  const gint32 *w = NULL;
+  const char *const *names = ks_sched_default_profile_names(&w);
+  assert_int_equal(p->n_plugins, 18);
+  for (guint i = 0; i < p->n_plugins; i++) {
+    assert_string_equal(p->plugins[i].name, names[i]);
+    assert_int_equal(p->plugins[i].weight, w[i]);
+    assert_true(p->plugins[i].multi_point && p->plugins[i].default_only);
+    assert_int_equal(p->plugins[i].enabled_points | p->plugins[i].disabled_points, 0);
+  }
+  assert_int_equal(plugin(p, "TaintToleration")->weight, 3);
+  assert_int_equal(plugin(p, "NodeAffinity")->weight, 2);
+  assert_int_equal(plugin(p, "InterPodAffinity")->weight, 2);
+  assert_int_equal(plugin(p, "NodeResourcesFit")->weight, 1);
+  /* Built against the real registry: the same lists as the default profile. */
+  KsSchedRegistry *r = ks_sched_registry_new();
+  KsSchedFramework *fw = build_ok(c, 0, r), *def = ks_sched_framework_new_default(r, NULL);
+  assert_int_equal(fw->n_plugins, def->n_plugins);
+  for (guint e = 0; e < KS_SCHED_EP_COUNT; e++) {
+    char *a = point(fw, e), *b = point(def, e);
+    assert_string_equal(a, b);
+    g_free(a);
+    g_free(b);
+  }
+  ks_sched_framework_free(def);
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* "Scheduler Configuration": disable PodTopologySpread at score, add two
+ * custom score plugins with weights. */
+static void test_disable_score(void **state) {
+  KsSchedulerConfigFile *c = load_ok("disable-score.yaml");
+  const KsSchedConfigProfile *p = &c->profiles[0];
+  assert_int_equal(plugin(p, "PodTopologySpread")->disabled_points, 1u << KS_SCHED_EP_SCORE);
+  const KsSchedConfigPlugin *a = plugin(p, "MyCustomPluginA");
+  assert_int_equal(a->weight, 2);
+  assert_false(a->multi_point);
+  assert_int_equal(a->enabled_points, 1u << KS_SCHED_EP_SCORE);
+  assert_int_equal(plugin(p, "MyCustomPluginB")->weight, 1);
+  /* Without the custom plugins: upstream's error, at the entry. */
+  KsSchedRegistry *plain = ks_sched_registry_new();
+  GError *err = NULL;
+  assert_null(ks_scheduler_config_build_profile(c, 0, plain, &err));
+  assert_string_equal(err->message, DATA "disable-score.yaml:10:11: "
+                                         "profiles[0].plugins.score.enabled[0]: ScorePlugin "
+                                         "\"MyCustomPluginA\" does not exist");
+  g_clear_error(&err);
+  ks_sched_registry_free(plain);
+  KsSchedRegistry *r = registry();
+  KsSchedFramework *fw = build_ok(c, 0, r);
+  guint n = fw->n_ep[KS_SCHED_EP_SCORE];
+  assert_true(n >= 3); /* NodeResourcesFit (built) + A + B */
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_SCORE][n - 2]].desc->name, "MyCustomPluginA");
+  assert_int_equal(fw->plugins[fw->ep[KS_SCHED_EP_SCORE][n - 2]].weight, 2);
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_SCORE][n - 1]].desc->name, "MyCustomPluginB");
+  assert_false(point_has(fw, KS_SCHED_EP_SCORE, "PodTopologySpread"));
+  assert_false(point_has(fw, KS_SCHED_EP_FILTER, "MyCustomPluginA"));
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* "Scheduler Configuration": two profiles, the second without scoring. */
+static void test_multiple_profiles(void **state) {
+  KsSchedulerConfigFile *c = load_ok("multiple-profiles.yaml");
+  assert_int_equal(c->n_profiles, 2);
+  assert_string_equal(c->profiles[1].scheduler_name, "no-scoring-scheduler");
+  assert_ptr_equal(ks_scheduler_config_profile(c, "no-scoring-scheduler"), &c->profiles[1]);
+  assert_null(ks_scheduler_config_profile(c, "other"));
+  KsSchedRegistry *r = ks_sched_registry_new();
+  KsSchedFramework *def = build_ok(c, 0, r), *ns = build_ok(c, 1, r);
+  assert_string_equal(ns->name, "no-scoring-scheduler");
+  assert_true(def->n_ep[KS_SCHED_EP_SCORE] > 0);
+  assert_int_equal(ns->n_ep[KS_SCHED_EP_SCORE], 0);
+  assert_int_equal(ns->n_ep[KS_SCHED_EP_PRE_SCORE], 0);
+  assert_true(point_has(ns, KS_SCHED_EP_FILTER, "NodeResourcesFit"));
+  assert_int_equal(ns->n_ep[KS_SCHED_EP_BIND], 1);
+  ks_sched_framework_free(def);
+  ks_sched_framework_free(ns);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* "Scheduler Configuration": MyPlugin through multiPoint, Score and
+ * PreScore excluded with '*'. */
+static void test_multipoint(void **state) {
+  KsSchedulerConfigFile *c = load_ok("multipoint.yaml");
+  KsSchedRegistry *r = registry();
+  KsSchedFramework *fw = build_ok(c, 0, r);
+  assert_true(point_has(fw, KS_SCHED_EP_PRE_FILTER, "MyPlugin"));
+  assert_true(point_has(fw, KS_SCHED_EP_FILTER, "MyPlugin"));
+  assert_int_equal(fw->n_ep[KS_SCHED_EP_PRE_SCORE], 0);
+  assert_int_equal(fw->n_ep[KS_SCHED_EP_SCORE], 0);
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* "Resource Bin Packing": MostAllocated with extended resources. */
+static void test_most_allocated(void **state) {
+  KsSchedulerConfigFile *c = load_ok("most-allocated.yaml");
+  const KsSchedConfigPluginArgs *a = ks_sched_config_profile_args(&c->profiles[0], "NodeResourcesFit");
+  assert_non_null(a);
+  assert_true(a->decoded);
+  const KsSchedFitArgs *f = a->args;
+  assert_int_equal(f->strategy, KS_SCHED_FIT_MOST_ALLOCATED);
+  assert_int_equal(f->n_resources, 4);
+  const char *names[] = {"cpu", "memory", "intel.com/foo", "intel.com/bar"};
+  const gint64 weights[] = {1, 1, 3, 3};
+  for (guint i = 0; i < 4; i++) {
+    assert_string_equal(f->resources[i].name, names[i]);
+    assert_int_equal(f->resources[i].weight, weights[i]);
+  }
+  assert_ptr_equal(plugin(&c->profiles[0], "NodeResourcesFit")->args, f);
+  assert_ptr_equal(c->profiles[0].plugin_configs[7].args, f);
+  KsSchedRegistry *r = ks_sched_registry_new();
+  KsSchedFramework *fw = build_ok(c, 0, r);
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* "Resource Bin Packing": RequestedToCapacityRatio. */
+static void test_rtcr(void **state) {
+  KsSchedulerConfigFile *c = load_ok("rtcr.yaml");
+  const KsSchedFitArgs *f = ks_sched_config_profile_args(&c->profiles[0], "NodeResourcesFit")->args;
+  assert_int_equal(f->strategy, KS_SCHED_FIT_REQUESTED_TO_CAPACITY_RATIO);
+  assert_int_equal(f->n_resources, 2);
+  assert_string_equal(f->resources[1].name, "intel.com/bar");
+  assert_int_equal(f->resources[1].weight, 3);
+  assert_int_equal(f->n_shape, 2);
+  assert_int_equal(f->shape[0].utilization, 0);
+  assert_int_equal(f->shape[0].score, 0);
+  assert_int_equal(f->shape[1].utilization, 100);
+  assert_int_equal(f->shape[1].score, 10);
+  KsSchedRegistry *r = ks_sched_registry_new();
+  KsSchedFramework *fw = build_ok(c, 0, r);
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* Two profiles, custom weights, global settings, args with defaults. */
+static void test_two_profiles(void **state) {
+  KsSchedulerConfigFile *c = load_ok("two-profiles.yaml");
+  assert_int_equal(c->parallelism, 8);
+  assert_int_equal(c->config.percentage_of_nodes_to_score, 50);
+  assert_int_equal(c->config.pod_initial_backoff_us, 2000000);
+  assert_int_equal(c->config.pod_max_backoff_us, 20000000);
+  const KsSchedConfigProfile *p0 = &c->profiles[0], *p1 = &c->profiles[1];
+  assert_int_equal(p0->percentage_of_nodes_to_score, 100);
+  /* score.enabled re-weights a default: getScoreWeights takes score first. */
+  const KsSchedConfigPlugin *fit0 = plugin(p0, "NodeResourcesFit");
+  assert_int_equal(fit0->weight, 5);
+  assert_int_equal(fit0->enabled_points, 1u << KS_SCHED_EP_SCORE);
+  assert_false(fit0->default_only);
+  assert_int_equal(p0->n_plugins, 18);
+  /* multiPoint re-enables with weight 3 (in place), BalancedAllocation off. */
+  assert_int_equal(p1->n_plugins, 17);
+  assert_null(plugin(p1, "NodeResourcesBalancedAllocation"));
+  const KsSchedConfigPlugin *fit1 = plugin(p1, "NodeResourcesFit");
+  assert_int_equal(fit1->weight, 3);
+  assert_ptr_equal(p1->plugins + 7, fit1); /* kept its default position */
+  assert_int_equal(fit1->disabled_points, 1u << KS_SCHED_EP_FILTER);
+  const KsSchedFitArgs *f = fit1->args;
+  assert_int_equal(f->strategy, KS_SCHED_FIT_MOST_ALLOCATED);
+  assert_int_equal(f->n_resources, 2);
+  assert_int_equal(f->resources[0].weight, 1); /* 0 defaults to 1 */
+  assert_int_equal(f->resources[1].weight, 2);
+  assert_string_equal(f->ignored_resources[0], "example.com/gpu");
+  assert_null(f->ignored_resources[1]);
+  assert_string_equal(f->ignored_resource_groups[0], "example.org");
+  const KsSchedConfigPluginArgs *oot = ks_sched_config_profile_args(p1, "MyOutOfTreePlugin");
+  assert_false(oot->decoded);
+  assert_null(oot->args);
+  assert_non_null(oot->raw);
+  assert_int_equal(oot->raw->line, 44); /* "anything:" */
+  assert_int_equal(ks_yaml_len(ks_yaml_get(oot->raw, "anything")), 2);
+  KsSchedRegistry *r = ks_sched_registry_new();
+  KsSchedFramework *fw0 = build_ok(c, 0, r), *fw1 = build_ok(c, 1, r);
+  assert_int_equal(fw0->percentage_of_nodes_to_score, 100);
+  assert_int_equal(fw1->percentage_of_nodes_to_score, -1);
+  assert_int_equal(ks_sched_framework_plugin(fw0, "NodeResourcesFit")->weight, 5);
+  assert_int_equal(ks_sched_framework_plugin(fw1, "NodeResourcesFit")->weight, 3);
+  assert_true(point_has(fw1, KS_SCHED_EP_PRE_FILTER, "NodeResourcesFit"));
+  assert_false(point_has(fw1, KS_SCHED_EP_FILTER, "NodeResourcesFit"));
+  assert_true(point_has(fw1, KS_SCHED_EP_SCORE, "NodeResourcesFit"));
+  assert_true(point_has(fw0, KS_SCHED_EP_FILTER, "NodeResourcesFit"));
+  ks_sched_framework_free(fw0);
+  ks_sched_framework_free(fw1);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* ---- mergePluginSet: upstream TestMergePlugins (v1/default_plugins_test.go) ------ */
+
+/* "A,B:2,C" -> enabled/disabled lists. */
+static void fill(GArray *a, const char *spec) {
+  if (!spec || !*spec)
+    return;
+  char **items = g_strsplit(spec, ",", -1);
+  for (guint i = 0; items[i]; i++) {
+    char **nw = g_strsplit(items[i], ":", 2);
+    KsSchedConfigPluginRef r = {g_strdup(nw[0]), nw[1] ? atoi(nw[1]) : 0, nw[1] != NULL, 0, 0,
+                                NULL};
+    g_array_append_val(a, r);
+    g_strfreev(nw);
+  }
+  g_strfreev(items);
+}
+
+static char *unfill(const GArray *a) {
+  GString *s = g_string_new("");
+  for (guint i = 0; i < a->len; i++) {
+    const KsSchedConfigPluginRef *r = &g_array_index(a, KsSchedConfigPluginRef, i);
+    g_string_append_printf(s, "%s%s", i ? "," : "", r->name);
+    if (r->has_weight)
+      g_string_append_printf(s, ":%d", r->weight);
+  }
+  return g_string_free(s, FALSE);
+}
+
+typedef struct {
+  const char *name;
+  guint set; /* which extension point the case exercises */
+  const char *def_en, *def_dis, *cus_en, *cus_dis, *want_en, *want_dis;
+} MergeCase;
+
+static const MergeCase merge_cases[] = {
+    {"AppendCustomPlugin", KS_SCHED_EP_FILTER, "DefaultPlugin1,DefaultPlugin2", "", "CustomPlugin",
+     "", "DefaultPlugin1,DefaultPlugin2,CustomPlugin", ""},
+    {"InsertAfterDefaultPlugins2", KS_SCHED_EP_FILTER, "DefaultPlugin1,DefaultPlugin2", "",
+     "CustomPlugin,DefaultPlugin2", "DefaultPlugin2", "DefaultPlugin1,CustomPlugin,DefaultPlugin2",
+     "DefaultPlugin2"},
+    {"InsertBeforeAllPlugins", KS_SCHED_EP_FILTER, "DefaultPlugin1,DefaultPlugin2", "",
+     "CustomPlugin,DefaultPlugin1,DefaultPlugin2", "*",
+     "CustomPlugin,DefaultPlugin1,DefaultPlugin2", "*"},
+    {"ReorderDefaultPlugins", KS_SCHED_EP_FILTER, "DefaultPlugin1,DefaultPlugin2", "",
+     "DefaultPlugin2,DefaultPlugin1", "*", "DefaultPlugin2,DefaultPlugin1", "*"},
+    {"ApplyNilCustomPlugin", KS_SCHED_EP_FILTER, "DefaultPlugin1,DefaultPlugin2", "", "", "",
+     "DefaultPlugin1,DefaultPlugin2", ""},
+    {"CustomPluginOverrideDefaultPlugin", KS_SCHED_EP_FILTER, "Plugin1,Plugin2,Plugin3", "",
+     "Plugin1:2,Plugin3:3", "", "Plugin1:2,Plugin2,Plugin3:3", ""},
+    {"OrderPreserveAfterOverride", KS_SCHED_EP_FILTER, "Plugin1,Plugin2,Plugin3", "",
+     "Plugin2:2,Plugin1:1", "", "Plugin1:1,Plugin2:2,Plugin3", ""},
+    {"RepeatedCustomPlugin", KS_SCHED_EP_FILTER, "Plugin1,Plugin2,Plugin3", "",
+     "Plugin1,Plugin2:2,Plugin3,Plugin2:4", "", "Plugin1,Plugin2:4,Plugin3,Plugin2:2", ""},
+    {"Append custom MultiPoint plugin", KS_SCHED_CONFIG_MULTI_POINT,
+     "DefaultPlugin1,DefaultPlugin2", "", "CustomPlugin", "",
+     "DefaultPlugin1,DefaultPlugin2,CustomPlugin", ""},
+    {"Append disabled Multipoint plugins (multiPoint)", KS_SCHED_CONFIG_MULTI_POINT,
+     "DefaultPlugin1,DefaultPlugin2", "", "CustomPlugin,CustomPlugin2", "DefaultPlugin2",
+     "DefaultPlugin1,CustomPlugin,CustomPlugin2", "DefaultPlugin2"},
+    {"Append disabled Multipoint plugins (score)", KS_SCHED_EP_SCORE, "", "", "", "CustomPlugin2",
+     "", "CustomPlugin2"},
+    {"override default MultiPoint plugins with custom value", KS_SCHED_CONFIG_MULTI_POINT,
+     "DefaultPlugin", "", "DefaultPlugin:5", "", "DefaultPlugin:5", ""},
+    {"disabled MultiPoint plugin in default set", KS_SCHED_CONFIG_MULTI_POINT, "DefaultPlugin",
+     "DefaultPlugin2", "CustomPlugin", "", "DefaultPlugin,CustomPlugin", "DefaultPlugin2"},
+    {"disabled MultiPoint plugin in default set for specific extension point (score)",
+     KS_SCHED_EP_SCORE, "", "DefaultPlugin2", "", "", "", "DefaultPlugin2"},
+    {"multipoint with only disabled gets merged", KS_SCHED_CONFIG_MULTI_POINT, "DefaultPlugin", "",
+     "", "DefaultPlugin", "", "DefaultPlugin"},
+};
+
+static void test_merge_plugins_table(void **state) {
+  for (guint i = 0; i < G_N_ELEMENTS(merge_cases); i++) {
+    const MergeCase *mc = &merge_cases[i];
+    KsSchedConfigPluginSet def, cus, out;
+    ks_sched_config_plugin_set_init(&def);
+    ks_sched_config_plugin_set_init(&cus);
+    fill(def.enabled, mc->def_en);
+    fill(def.disabled, mc->def_dis);
+    fill(cus.enabled, mc->cus_en);
+    fill(cus.disabled, mc->cus_dis);
+    ks_sched_config_merge_plugin_set(&def, &cus, &out);
+    char *en = unfill(out.enabled), *dis = unfill(out.disabled);
+    if (strcmp(en, mc->want_en) || strcmp(dis, mc->want_dis))
+      fail_msg("%s (%s): enabled [%s] disabled [%s], want [%s] [%s]", mc->name,
+               ks_sched_config_set_name(mc->set), en, dis, mc->want_en, mc->want_dis);
+    g_free(en);
+    g_free(dis);
+    ks_sched_config_plugin_set_clear(&def);
+    ks_sched_config_plugin_set_clear(&cus);
+    ks_sched_config_plugin_set_clear(&out);
+  }
+}
+
+/* ---- expansion order and framework errors (runtime/framework.go) ------------------ */
+
+static KsSchedulerConfigFile *load_str(const char *yaml, GError **err) {
+  GString *s = g_string_new("apiVersion: kubescheduler.config.k8s.io/v1\n"
+                            "kind: KubeSchedulerConfiguration\n");
+  g_string_append(s, yaml);
+  KsSchedulerConfigFile *c = ks_scheduler_config_load_string(s->str, s->len, "t.yaml", err);
+  g_string_free(s, TRUE);
+  return c;
+}
+
+static void assert_build_error(const char *yaml, const char *want) {
+  GError *err = NULL;
+  KsSchedulerConfigFile *c = load_str(yaml, &err);
+  if (!c)
+    fail_msg("load: %s", err->message);
+  KsSchedRegistry *r = registry();
+  assert_null(ks_scheduler_config_build_profile(c, 0, r, &err));
+  assert_non_null(err);
+  assert_string_equal(err->message, want);
+  g_error_free(err);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* The docs' MultiPoint precedence sample on real defaults: the custom queue
+ * sort replaces PrioritySort; custom plugins follow the defaults (mergePluginSet
+ * appends them); NodeResourcesFit is dropped from filter only; re-enabling a
+ * default at score moves it first there (an "override"). */
+static void test_expansion_order(void **state) {
+  GError *err = NULL;
+  KsSchedulerConfigFile *c = load_str("profiles:\n"
+                                      "- plugins:\n"
+                                      "    multiPoint:\n"
+                                      "      enabled:\n"
+                                      "      - name: CustomQueueSort\n"
+                                      "      - name: CustomPlugin1\n"
+                                      "        weight: 3\n"
+                                      "      - name: CustomPlugin2\n"
+                                      "      disabled:\n"
+                                      "      - name: PrioritySort\n"
+                                      "    filter:\n"
+                                      "      disabled:\n"
+                                      "      - name: NodeResourcesFit\n"
+                                      "    score:\n"
+                                      "      enabled:\n"
+                                      "      - name: NodeResourcesFit\n",
+                                      &err);
+  assert_non_null(c);
+  KsSchedRegistry *r = registry();
+  KsSchedFramework *fw = build_ok(c, 0, r);
+  char *qs = point(fw, KS_SCHED_EP_QUEUE_SORT);
+  assert_string_equal(qs, "CustomQueueSort");
+  g_free(qs);
+  guint nf = fw->n_ep[KS_SCHED_EP_FILTER], ns = fw->n_ep[KS_SCHED_EP_SCORE];
+  assert_false(point_has(fw, KS_SCHED_EP_FILTER, "NodeResourcesFit"));
+  assert_true(point_has(fw, KS_SCHED_EP_PRE_FILTER, "NodeResourcesFit"));
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_FILTER][nf - 2]].desc->name, "CustomPlugin1");
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_FILTER][nf - 1]].desc->name, "CustomPlugin2");
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_SCORE][0]].desc->name, "NodeResourcesFit");
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_SCORE][ns - 2]].desc->name, "CustomPlugin1");
+  assert_int_equal(ks_sched_framework_plugin(fw, "CustomPlugin1")->weight, 3);
+  assert_int_equal(ks_sched_framework_plugin(fw, "CustomPlugin2")->weight, 1);
+  assert_null(ks_sched_framework_plugin(fw, "PrioritySort"));
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+/* A plugin enabled at one point and disabled there is not an override: it
+ * runs after the MultiPoint plugins (third part of expandMultiPointPlugins). */
+static void test_enabled_and_disabled_at_point(void **state) {
+  GError *err = NULL;
+  KsSchedulerConfigFile *c = load_str("profiles:\n"
+                                      "- plugins:\n"
+                                      "    multiPoint:\n"
+                                      "      enabled:\n"
+                                      "      - name: CustomPlugin1\n"
+                                      "    filter:\n"
+                                      "      enabled:\n"
+                                      "      - name: NodeResourcesFit\n"
+                                      "      disabled:\n"
+                                      "      - name: NodeResourcesFit\n",
+                                      &err);
+  assert_non_null(c);
+  KsSchedRegistry *r = registry();
+  KsSchedFramework *fw = build_ok(c, 0, r);
+  guint nf = fw->n_ep[KS_SCHED_EP_FILTER];
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_FILTER][nf - 2]].desc->name, "CustomPlugin1");
+  assert_string_equal(fw->plugins[fw->ep[KS_SCHED_EP_FILTER][nf - 1]].desc->name,
+                      "NodeResourcesFit");
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(r);
+  ks_scheduler_config_free(c);
+}
+
+static void test_framework_errors(void **state) {
+  /* updatePluginList */
+  assert_build_error("profiles:\n- plugins:\n    filter:\n      enabled:\n      - name: PrioritySort\n",
+                     "t.yaml:7:9: profiles[0].plugins.filter.enabled[0]: plugin \"PrioritySort\" "
+                     "does not extend FilterPlugin plugin");
+  assert_build_error("profiles:\n- plugins:\n    filter:\n      enabled:\n      - name: CustomPlugin1\n"
+                     "      - name: CustomPlugin1\n",
+                     "t.yaml:8:9: profiles[0].plugins.filter.enabled[1]: plugin \"CustomPlugin1\" "
+                     "already registered as \"FilterPlugin\"");
+  /* expandMultiPointPlugins: RepeatedCustomPlugin in multiPoint. */
+  assert_build_error("profiles:\n- plugins:\n    multiPoint:\n      enabled:\n      - name: CustomPlugin1\n"
+                     "      - name: CustomPlugin1\n",
+                     "t.yaml:8:9: profiles[0].plugins.multiPoint.enabled[1]: plugin "
+                     "\"CustomPlugin1\" already registered as \"FilterPlugin\"");
+  assert_build_error("profiles:\n- plugins:\n    multiPoint:\n      enabled:\n      - name: Nope\n",
+                     "t.yaml:7:9: profiles[0].plugins.multiPoint.enabled[0]: PreFilterPlugin "
+                     "\"Nope\" does not exist");
+  assert_build_error("profiles:\n- plugins:\n    multiPoint:\n      enabled:\n"
+                     "      - name: CustomQueueSort\n",
+                     "t.yaml: profiles[0]: only one queue sort plugin required for profile with "
+                     "scheduler name \"default-scheduler\", but got 2");
+  assert_build_error("profiles:\n- plugins:\n    bind:\n      disabled:\n      - name: '*'\n",
+                     "t.yaml: profiles[0]: at least one bind plugin is needed for profile with "
+                     "scheduler name \"default-scheduler\"");
+}
+
+/* ---- broken files -------------------------------------------------------------------- */
+
+static const struct {
+  const char *file, *message;
+} bad[] = {
+    {"args-wrong-kind.yaml", "7:13: profiles[0].pluginConfig[0].args.kind: args for plugin "
+                             "NodeResourcesFit were not of type "
+                             "NodeResourcesFitArgs.kubescheduler.config.k8s.io, got "
+                             "NodeResourcesBalancedAllocationArgs.kubescheduler.config.k8s.io"},
+    {"backoff-initial-zero.yaml",
+     "3:27: podInitialBackoffSeconds: Invalid value: 0: must be greater than 0"},
+    {"backoff-max-below-initial.yaml", "4:23: podMaxBackoffSeconds: Invalid value: 4: must be "
+                                       "greater than or equal to PodInitialBackoffSeconds"},
+    {"duplicate-field.yaml", "4:1: duplicate key \"parallelism\" (first at line 3)"},
+    {"duplicate-plugin-config.yaml",
+     "6:5: profiles[0].pluginConfig[1]: Duplicate value: \"NodeResourcesFit\""},
+    {"duplicate-scheduler-name.yaml", "6:18: profiles[2].schedulerName: Duplicate value: \"a\""},
+    {"empty.yaml", NULL},
+    {"extenders.yaml", "4:1: extenders: scheduler extenders are not supported by ksim (they are "
+                       "HTTP services outside the scheduler)"},
+    {"fit-unknown-arg.yaml", "9:7: profiles[0].pluginConfig[0].args.ignoredResource: unknown "
+                             "field \"profiles[0].pluginConfig[0].args.ignoredResource\""},
+    {"fit-unsupported-type.yaml",
+     "8:15: profiles[0].pluginConfig[0].args.scoringStrategy.type: Unsupported value: "
+     "\"LeastRequested\": supported values: \"LeastAllocated\", \"MostAllocated\", "
+     "\"RequestedToCapacityRatio\""},
+    {"fit-weight-101.yaml", "11:19: profiles[0].pluginConfig[0].args.scoringStrategy.resources[0]"
+                            ".weight: Invalid value: 101: resource weight of cpu not in valid "
+                            "range (0, 100]"},
+    {"ignored-group-slash.yaml", "7:31: profiles[0].pluginConfig[0].args.ignoredResourceGroups[0]"
+                                 ": Invalid value: \"example.com/gpu\": resource group name "
+                                 "can't contain '/'"},
+    {"ignored-resource-invalid.yaml",
+     "7:26: profiles[0].pluginConfig[0].args.ignoredResources[0]: Invalid value: \"-bad-\": name "
+     "part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
+     "an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+     "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"},
+    {"missing-scheduler-name.yaml", "5:3: profiles[1].schedulerName: Required value"},
+    {"parallelism-zero.yaml",
+     "3:14: parallelism: Invalid value: 0: should be an integer value greater than zero"},
+    {"percentage-101.yaml",
+     "3:27: percentageOfNodesToScore: Invalid value: 101: not in valid range [0-100]"},
+    {"plugin-without-name.yaml",
+     "7:9: profiles[0].plugins.filter.enabled[0].name: required field is missing"},
+    {"profile-percentage-negative.yaml", "5:29: profiles[0].percentageOfNodesToScore: Invalid "
+                                         "value: -1: not in valid range [0-100]"},
+    {"queue-sort-differs.yaml",
+     "8:7: profiles[1].plugins.queueSort: Invalid value: must be the same for all profiles"},
+    {"removed-plugin.yaml", "7:9: profiles[0].plugins.filter.enabled[0]: Invalid value: "
+                            "\"EBSLimits\": was invalid in version \"kubescheduler.config.k8s.io/"
+                            "v1\" (KubeSchedulerConfiguration is version "
+                            "\"kubescheduler.config.k8s.io/v1\")"},
+    {"rtcr-missing.yaml", "8:9: profiles[0].pluginConfig[0].args.scoringStrategy."
+                          "requestedToCapacityRatio: Required value: must be specified when type "
+                          "is RequestedToCapacityRatio"},
+    {"rtcr-score-11.yaml", "11:37: profiles[0].pluginConfig[0].args.scoringStrategy."
+                           "requestedToCapacityRatio.shape[0].score: Invalid value: 11: not in "
+                           "valid range [0, 10]"},
+    {"rtcr-unsorted.yaml", "12:27: profiles[0].pluginConfig[0].args.scoringStrategy."
+                           "requestedToCapacityRatio.shape[1].utilization: Invalid value: 20: "
+                           "values must be sorted in increasing order"},
+    {"shape-without-rtcr.yaml", "10:11: profiles[0].pluginConfig[0].args.scoringStrategy."
+                                "requestedToCapacityRatio: Forbidden: must be nil when type is "
+                                "not RequestedToCapacityRatio"},
+    {"unknown-field.yaml", "3:1: profile: unknown field \"profile\""},
+    {"unknown-plugin-set.yaml",
+     "5:5: profiles[0].plugins.scores: unknown field \"profiles[0].plugins.scores\""},
+    {"v1beta3.yaml", "1:13: apiVersion: no kind \"KubeSchedulerConfiguration\" is registered for "
+                     "version \"kubescheduler.config.k8s.io/v1beta3\": that version is no longer "
+                     "served; kube-scheduler v1.31 reads kubescheduler.config.k8s.io/v1 only"},
+    {"weight-quoted.yaml",
+     "8:17: profiles[0].plugins.score.enabled[0].weight: expected an integer, got the string \"2\""},
+    {"wrong-kind.yaml",
+     "2:7: kind: no kind \"KubeSchedulerConfig\" is registered for version "
+     "\"kubescheduler.config.k8s.io/v1\""},
+};
+
+static void test_broken_files(void **state) {
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    char *path = g_strconcat(DATA "bad/", bad[i].file, NULL);
+    char *want = bad[i].message
+                     ? g_strconcat(path, ":", bad[i].message, NULL)
+                     : g_strconcat(path, ": expected exactly one KubeSchedulerConfiguration "
+                                         "document, found 0", NULL);
+    GError *err = NULL;
+    KsSchedulerConfigFile *c = ks_scheduler_config_load_file(path, &err);
+    if (c)
+      fail_msg("%s loaded", bad[i].file);
+    assert_int_equal(err->domain, KS_YAML_ERROR);
+    assert_string_equal(err->message, want);
+    g_error_free(err);
+    g_free(want);
+    g_free(path);
+  }
+}
+
+/* Every file of bad/ is in the table (a new broken file needs its message). */
+static void test_broken_files_listed(void **state) {
+  GDir *dir = g_dir_open(DATA "bad", 0, NULL);
+  assert_non_null(dir);
+  guint n = 0;
+  for (const char *f; (f = g_dir_read_name(dir));) {
+    gboolean found = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
+      found |= strcmp(bad[i].file, f) == 0;
+    if (!found)
+      fail_msg("bad/%s has no expected message", f);
+    n++;
+  }
+  g_dir_close(dir);
+  assert_int_equal(n, G_N_ELEMENTS(bad));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_minimal),
+      cmocka_unit_test(test_disable_score),
+      cmocka_unit_test(test_multiple_profiles),
+      cmocka_unit_test(test_multipoint),
+      cmocka_unit_test(test_most_allocated),
+      cmocka_unit_test(test_rtcr),
+      cmocka_unit_test(test_two_profiles),
+      cmocka_unit_test(test_merge_plugins_table),
+      cmocka_unit_test(test_expansion_order),
+      cmocka_unit_test(test_enabled_and_disabled_at_point),
+      cmocka_unit_test(test_framework_errors),
+      cmocka_unit_test(test_broken_files),
+      cmocka_unit_test(test_broken_files_listed),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
