@@ -15,10 +15,16 @@
  * config-level check never matches): the messages are the same, the error
  * simply comes earlier.
  *
+ * Decoded: NodeResourcesFit, InterPodAffinity, NodeResourcesBalancedAllocation.
+ * Not yet decoded (raw kept, values unchecked): PodTopologySpread,
+ * NodeAffinity, DefaultPreemption, VolumeBinding.
+ *
  * The args structs hold borrowed pointers (names, arrays); one allocation
  * per args (a box) owns everything they point to.
  */
 #include "workloads/scheduler_config.h"
+#include "sched/plugins/balanced_allocation.h"
+#include "sched/plugins/inter_pod_affinity.h"
 #include "sched/plugins/node_resources_fit.h"
 
 #include <string.h>
@@ -312,6 +318,99 @@ static gboolean decode_fit(KsDec *d, const KsYamlNode *args, KsSchedConfigPlugin
   return fit_strategy(d, args, b);
 }
 
+/* ---- InterPodAffinityArgs ------------------------------------------------------------ */
+
+static gboolean decode_inter_pod_affinity(KsDec *d, const KsYamlNode *args,
+                                          KsSchedConfigPluginArgs *out) {
+  static const char *const known[] = {"apiVersion", "kind", "hardPodAffinityWeight",
+                                      "ignorePreferredTermsOfExistingPods", NULL};
+  KsSchedInterPodAffinityArgs *a = g_new0(KsSchedInterPodAffinityArgs, 1);
+  out->args = a;
+  out->args_free = g_free;
+  a->hard_pod_affinity_weight = KS_SCHED_DEFAULT_HARD_POD_AFFINITY_WEIGHT;
+  if (!args)
+    return TRUE;
+  if (!ks_sched_config_check_fields(d, args, known) ||
+      !check_args_type(d, args, "InterPodAffinity") ||
+      !ks_dec_int32(d, args, "hardPodAffinityWeight", &a->hard_pod_affinity_weight, NULL) ||
+      !ks_dec_bool(d, args, "ignorePreferredTermsOfExistingPods",
+                   &a->ignore_preferred_terms_of_existing_pods))
+    return FALSE;
+  if (a->hard_pod_affinity_weight < 0 || a->hard_pod_affinity_weight > 100)
+    return fail_key(d, args, "hardPodAffinityWeight", "Invalid value: %d: not in valid range [0, 100]",
+                    a->hard_pod_affinity_weight);
+  return TRUE;
+}
+
+/* ---- NodeResourcesBalancedAllocationArgs ------------------------------------------------- */
+
+typedef struct {
+  KsSchedBalancedAllocationArgs a; /* first: the pointer handed to the plugin */
+  KsSchedResourceSpec *res;
+  char **names;
+} BalancedBox;
+
+static void balanced_box_free(gpointer p) {
+  BalancedBox *b = p;
+  g_strfreev(b->names);
+  g_free(b->res);
+  g_free(b);
+}
+
+static gboolean balanced_resource(KsDec *d, const KsYamlNode *n, BalancedBox *b, guint i) {
+  static const char *const known[] = {"name", "weight", NULL};
+  if (!ks_dec_expect_mapping(d, n) || ks_dec_is_absent(n))
+    return ks_dec_is_absent(n) ? ks_dec_fail(d, n, "expected a mapping, got null") : FALSE;
+  gint64 w = 0;
+  if (!ks_sched_config_check_fields(d, n, known) || !ks_dec_string(d, n, "name", &b->names[i]) ||
+      !ks_dec_int64(d, n, "weight", &w, NULL))
+    return FALSE;
+  if (!b->names[i])
+    b->names[i] = g_strdup("");
+  for (guint j = 0; j < i; j++)
+    if (strcmp(b->names[j], b->names[i]) == 0)
+      return fail_key(d, n, "name", "Duplicate value: \"%s\"", b->names[i]);
+  if (w == 0)
+    w = 1; /* SetDefaults_NodeResourcesBalancedAllocationArgs */
+  if (w != 1)
+    return fail_key(d, n, "weight", "Invalid value: %" G_GINT64_FORMAT ": must be 1", w);
+  b->res[i] = (KsSchedResourceSpec){b->names[i], w};
+  return TRUE;
+}
+
+static gboolean decode_balanced(KsDec *d, const KsYamlNode *args, KsSchedConfigPluginArgs *out) {
+  static const char *const known[] = {"apiVersion", "kind", "resources", NULL};
+  BalancedBox *b = g_new0(BalancedBox, 1);
+  out->args = b;
+  out->args_free = balanced_box_free;
+  if (args && (!ks_sched_config_check_fields(d, args, known) ||
+               !check_args_type(d, args, "NodeResourcesBalancedAllocation")))
+    return FALSE;
+  const KsYamlNode *seq = args ? ks_yaml_get(args, "resources") : NULL;
+  gsize m = ks_dec_push_field(d, "resources");
+  gboolean ok = ks_dec_expect_sequence(d, seq);
+  guint n = ok && !ks_dec_is_absent(seq) ? ks_yaml_len(seq) : 0;
+  if (ok && n == 0) { /* defaults: cpu:1, memory:1 */
+    b->names = g_strsplit("cpu memory", " ", -1);
+    n = 2;
+    b->res = g_new0(KsSchedResourceSpec, n);
+    for (guint i = 0; i < n; i++)
+      b->res[i] = (KsSchedResourceSpec){b->names[i], 1};
+  } else if (ok) {
+    b->names = g_new0(char *, n + 1);
+    b->res = g_new0(KsSchedResourceSpec, n);
+    for (guint i = 0; ok && i < n; i++) {
+      gsize im = ks_dec_push_index(d, i);
+      ok = balanced_resource(d, ks_yaml_item(seq, i), b, i);
+      ks_dec_pop(d, im);
+    }
+  }
+  ks_dec_pop(d, m);
+  b->a.resources = b->res;
+  b->a.n_resources = n;
+  return ok;
+}
+
 /* ---- dispatch ---------------------------------------------------------------------- */
 
 typedef gboolean (*ArgsDecoder)(KsDec *d, const KsYamlNode *args, KsSchedConfigPluginArgs *out);
@@ -321,6 +420,8 @@ static const struct {
   ArgsDecoder decode;
 } decoders[] = {
     {"NodeResourcesFit", decode_fit},
+    {"InterPodAffinity", decode_inter_pod_affinity},
+    {"NodeResourcesBalancedAllocation", decode_balanced},
 };
 
 gboolean ks_sched_config_decode_args(KsDec *d, const KsYamlNode *args,

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "sched/plugins/balanced_allocation.h"
+#include "sched/plugins/inter_pod_affinity.h"
 #include "sched/plugins/node_resources_fit.h"
 #include "workloads/scheduler_config.h"
 
@@ -299,6 +301,29 @@ static void test_two_profiles(void **state) {
   ks_scheduler_config_free(c);
 }
 
+/* InterPodAffinity and BalancedAllocation args, defaults applied
+ * (SetDefaults_InterPodAffinityArgs, SetDefaults_...BalancedAllocationArgs);
+ * PodTopologySpread args are kept raw (not decoded yet). */
+static void test_plugin_args(void **state) {
+  KsSchedulerConfigFile *c = load_ok("plugin-args.yaml");
+  const KsSchedConfigProfile *p = &c->profiles[0];
+  const KsSchedInterPodAffinityArgs *ipa = ks_sched_config_profile_args(p, "InterPodAffinity")->args;
+  assert_int_equal(ipa->hard_pod_affinity_weight, 1);
+  assert_true(ipa->ignore_preferred_terms_of_existing_pods);
+  const KsSchedBalancedAllocationArgs *ba =
+      ks_sched_config_profile_args(p, "NodeResourcesBalancedAllocation")->args;
+  assert_int_equal(ba->n_resources, 3);
+  assert_string_equal(ba->resources[2].name, "example.com/gpu");
+  assert_int_equal(ba->resources[0].weight, 1);
+  assert_ptr_equal(plugin(p, "NodeResourcesBalancedAllocation")->args, ba);
+  const KsSchedConfigPluginArgs *pts = ks_sched_config_profile_args(p, "PodTopologySpread");
+  assert_false(pts->decoded);
+  assert_null(pts->args);
+  assert_string_equal(ks_yaml_get(pts->raw, "defaultingType")->scalar, "List");
+  assert_null(plugin(p, "PodTopologySpread")->args);
+  ks_scheduler_config_free(c);
+}
+
 /* ---- mergePluginSet: upstream TestMergePlugins (v1/default_plugins_test.go) ------ */
 
 /* "A,B:2,C" -> enabled/disabled lists. */
@@ -524,6 +549,12 @@ static const struct {
                              "NodeResourcesFit were not of type "
                              "NodeResourcesFitArgs.kubescheduler.config.k8s.io, got "
                              "NodeResourcesBalancedAllocationArgs.kubescheduler.config.k8s.io"},
+    {"balanced-duplicate.yaml", "9:15: profiles[0].pluginConfig[0].args.resources[1].name: "
+                                "Duplicate value: \"cpu\""},
+    {"balanced-weight-2.yaml", "9:17: profiles[0].pluginConfig[0].args.resources[0].weight: "
+                               "Invalid value: 2: must be 1"},
+    {"ipa-weight-101.yaml", "7:30: profiles[0].pluginConfig[0].args.hardPodAffinityWeight: "
+                            "Invalid value: 101: not in valid range [0, 100]"},
     {"backoff-initial-zero.yaml",
      "3:27: podInitialBackoffSeconds: Invalid value: 0: must be greater than 0"},
     {"backoff-max-below-initial.yaml", "4:23: podMaxBackoffSeconds: Invalid value: 4: must be "
@@ -637,6 +668,7 @@ int main(void) {
       cmocka_unit_test(test_most_allocated),
       cmocka_unit_test(test_rtcr),
       cmocka_unit_test(test_two_profiles),
+      cmocka_unit_test(test_plugin_args),
       cmocka_unit_test(test_merge_plugins_table),
       cmocka_unit_test(test_expansion_order),
       cmocka_unit_test(test_enabled_and_disabled_at_point),
