@@ -86,6 +86,8 @@ static const KsSchedPluginDesc *const builtins[] = {
     &ks_sched_plugin_image_locality,
     &ks_sched_plugin_balanced_allocation,
     &ks_sched_plugin_pod_topology_spread,
+    &ks_sched_plugin_inter_pod_affinity,
+    &ks_sched_plugin_default_preemption,
     &ks_sched_plugin_random,
     &ks_sched_plugin_first_fit,
     &ks_sched_plugin_best_fit,

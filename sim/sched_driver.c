@@ -72,6 +72,45 @@ static gboolean bind_pod(KsSchedDriver *d, const KsPod *pod, const char *node) {
   return TRUE;
 }
 
+/* Records status.nominatedNodeName ("" clears it) as the scheduler's
+ * status update does; the scheduler already holds the nomination. */
+static void record_nomination(KsSchedDriver *d, const KsPod *pod, const char *node) {
+  const KsStoreObject *obj = ks_store_get(d->store, KS_STORE_POD, pod->namespace, pod->name);
+  if (!obj)
+    return;
+  const KsPod *current = obj->data;
+  if (!g_strcmp0(current->nominated_node_name ? current->nominated_node_name : "", node))
+    return;
+  KsPod *copy = ks_pod_copy(current);
+  g_free(copy->nominated_node_name);
+  copy->nominated_node_name = *node ? g_strdup(node) : NULL;
+  GError *error = NULL;
+  if (!ks_store_update(d->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+                       (GDestroyNotify)ks_pod_unref, obj->resource_version, &error)) {
+    g_warning("nominating %s/%s: %s", pod->namespace, pod->name, error->message);
+    g_error_free(error);
+  }
+}
+
+/* PostFilter's outcome: delete the victims (their DELETED events tell the
+ * scheduler they are gone) and record the nominations. */
+static void apply_preemption(KsSchedDriver *d, const KsSchedResult *r) {
+  for (guint i = 0; i < r->n_victims; i++) {
+    const KsPod *v = r->victims[i];
+    GError *error = NULL;
+    if (ks_store_delete(d->store, KS_STORE_POD, v->namespace, v->name, 0, &error))
+      d->stats.preempted++;
+    else {
+      g_warning("preempting %s/%s: %s", v->namespace, v->name, error->message);
+      g_error_free(error);
+    }
+  }
+  if (r->nominated_node)
+    record_nomination(d, r->pod, r->nominated_node);
+  for (guint i = 0; i < r->n_cleared_nominations; i++)
+    record_nomination(d, r->cleared_nominations[i], "");
+}
+
 static void run_cycle(KsEngine *e, gpointer data) {
   KsSchedDriver *d = data;
   d->cycle_event = KS_ENGINE_NO_EVENT;
@@ -91,6 +130,7 @@ static void run_cycle(KsEngine *e, gpointer data) {
       d->stats.scheduled++;
   } else if (result.kind == KS_SCHED_RESULT_UNSCHEDULABLE) {
     d->stats.unschedulable++;
+    apply_preemption(d, &result);
   }
   kick(d);
 }

@@ -4,8 +4,9 @@
  * nodes and pods and tells the scheduler about them, runs one scheduling
  * cycle per engine event while the active queue has pods (cycles take no sim
  * time), binds a placed pod by writing spec.nodeName to the store (the
- * binding subresource), and keeps one timer event at the scheduler's next
- * wakeup (backoff expiry, the unschedulable flush).
+ * binding subresource), carries out preemption (deletes the victims,
+ * records status.nominatedNodeName), and keeps one timer event at the
+ * scheduler's next wakeup (backoff expiry, the unschedulable flush).
  */
 #pragma once
 #include <glib.h>
@@ -20,6 +21,7 @@ typedef struct {
   guint64 cycles;          /* scheduling cycles run */
   guint64 scheduled;       /* pods bound */
   guint64 unschedulable;   /* cycles that found no node */
+  guint64 preempted;       /* victims deleted by preemption */
   guint64 nodes_examined;  /* over all cycles */
 } KsSchedDriverStats;
 

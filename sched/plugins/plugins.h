@@ -16,6 +16,8 @@ extern const KsSchedPluginDesc ks_sched_plugin_node_affinity;
 extern const KsSchedPluginDesc ks_sched_plugin_image_locality;
 extern const KsSchedPluginDesc ks_sched_plugin_balanced_allocation;
 extern const KsSchedPluginDesc ks_sched_plugin_pod_topology_spread;
+extern const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity;
+extern const KsSchedPluginDesc ks_sched_plugin_default_preemption;
 /* Research policies (docs/policies.md): registered, never in the default profile. */
 extern const KsSchedPluginDesc ks_sched_plugin_random;
 extern const KsSchedPluginDesc ks_sched_plugin_first_fit;

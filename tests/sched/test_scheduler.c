@@ -107,7 +107,12 @@ static void test_unschedulable_message(void **state) {
   KsSchedResult r;
   ks_sched_schedule_one(s, 0, &r);
   assert_int_equal(r.kind, KS_SCHED_RESULT_UNSCHEDULABLE);
-  assert_string_equal(r.message, "0/3 nodes are available: 3 Insufficient cpu.");
+  /* The default profile has DefaultPreemption: with no pods to preempt, its
+   * verdict is appended as upstream's FitError does. */
+  assert_string_equal(r.message, "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 "
+                                 "nodes are available: 3 No preemption victims found for incoming "
+                                 "pod.");
+  assert_int_equal(r.n_victims, 0);
   assert_int_equal(r.feasible_nodes, 0);
   assert_int_equal(r.nodes_examined, 3);
   assert_int_equal(r.attempts, 1);
@@ -118,7 +123,9 @@ static void test_unschedulable_message(void **state) {
   ks_sched_schedule_one(s, 0, &r);
   assert_int_equal(r.kind, KS_SCHED_RESULT_UNSCHEDULABLE);
   assert_string_equal(r.message,
-                      "0/3 nodes are available: 2 Insufficient cpu, 3 Insufficient memory.");
+                      "0/3 nodes are available: 2 Insufficient cpu, 3 Insufficient memory. "
+                      "preemption: 0/3 nodes are available: 3 No preemption victims found for "
+                      "incoming pod.");
   assert_int_equal(ks_sched_pending_len(s), 2);
   ks_pod_unref(big);
   ks_pod_unref(both);
