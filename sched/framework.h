@@ -196,6 +196,14 @@ struct KsSchedPluginDesc {
   /* Node-event pre-check (gate-OFF preCheckForNode): could the pod pass
    * this plugin's admission on node `slot`? NULL = no opinion. */
   gboolean (*admit)(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c, guint slot);
+  /* PreFilterExtensions (upstream AddPod / RemovePod): update this plugin's
+   * PreFilter state in cs as if `other` were added to / removed from node
+   * `slot`, for preemption's dry runs and nominated-pod filtering. NULL =
+   * the plugin's PreFilter state does not depend on other pods. */
+  void (*add_pod)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod, const KsPod *other,
+                  const KsSchedCache *c, guint slot, KsSchedStatus *st);
+  void (*remove_pod)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                     const KsPod *other, const KsSchedCache *c, guint slot, KsSchedStatus *st);
 };
 
 /* A plugin instance inside a profile. */
@@ -241,6 +249,15 @@ typedef enum {
   KS_SCHED_EP_COUNT,
 } KsSchedExtensionPoint;
 
+/* How the host is chosen among the nodes with the highest total. */
+typedef enum {
+  /* v1.27+: uniformly at random (seeded reservoir sampling, docs/scheduler.md) */
+  KS_SCHED_SELECT_HOST_RANDOM = 0,
+  /* v1.7 (legacy profile): the max-score nodes sorted by name descending,
+   * the (lastNodeIndex++ mod count)-th chosen: round robin, no randomness */
+  KS_SCHED_SELECT_HOST_ROUND_ROBIN,
+} KsSchedSelectHost;
+
 typedef struct {
   char *name; /* schedulerName served */
   KsSchedPlugin plugins[KS_SCHED_MAX_PLUGINS];
@@ -248,7 +265,18 @@ typedef struct {
   guint8 ep[KS_SCHED_EP_COUNT][KS_SCHED_MAX_PLUGINS]; /* plugin indexes per point, in order */
   guint n_ep[KS_SCHED_EP_COUNT];
   gint32 percentage_of_nodes_to_score; /* -1 = use the scheduler's global value */
+  KsSchedSelectHost select_host;
 } KsSchedFramework;
+
+/* A profile whose extension points list their plugins explicitly, as a
+ * KubeSchedulerConfiguration's per-point enabled lists do after merging:
+ * points[e][0..n_points[e]) are indexes into plugins[], in run order. A
+ * plugin listed at a point must implement it. transfer full */
+KsSchedFramework *ks_sched_framework_new_points(const KsSchedRegistry *r, const char *profile_name,
+                                                const KsSchedPluginConfig *plugins, guint n,
+                                                const guint8 *const points[KS_SCHED_EP_COUNT],
+                                                const guint n_points[KS_SCHED_EP_COUNT],
+                                                GError **error);
 
 /* A profile with the given plugins, in order (MultiPoint semantics: each
  * plugin joins every extension point it implements). transfer full */
