@@ -112,6 +112,34 @@ static void test_tiny_exact_outcome(void **state) {
   g_free(out);
 }
 
+/* Preemption through the whole simulator: the high-priority pod preempts the
+ * low one (deleted at 10 s), waits out its 1 s backoff and runs. */
+static void test_preemption_scenario(void **state) {
+  char *out = run_scenario("tests/data/scenarios/preemption.yaml", FALSE, 0, "preemption");
+  KsResults *r = ks_results_read(out, NULL);
+  assert_non_null(r);
+  const KsPodRow *batch = pod(r, "batch"), *urgent = pod(r, "urgent");
+  assert_int_equal(batch->priority, 100);
+  assert_int_equal(batch->scheduled_us, 0);
+  assert_int_equal(batch->finished_us, S(10));
+  assert_int_equal(batch->outcome, KS_OUTCOME_DELETED);
+  assert_int_equal(urgent->priority, 1000);
+  assert_int_equal(urgent->created_us, S(10));
+  assert_int_equal(urgent->scheduled_us, S(11));
+  assert_int_equal(urgent->started_us, S(12));
+  assert_int_equal(urgent->finished_us, S(42));
+  assert_int_equal(urgent->attempts, 2);
+  assert_string_equal(node_of(r, urgent), "solo-0");
+  assert_int_equal(urgent->outcome, KS_OUTCOME_SUCCEEDED);
+  /* At 10 s the victim is gone and the preemptor not yet bound. */
+  assert_int_equal(r->samples[10].running, 0);
+  assert_int_equal(r->samples[10].pending, 1);
+  assert_int_equal(r->samples[11].running, 1);
+  ks_results_free(r);
+  g_unlink(out);
+  g_free(out);
+}
+
 static gboolean files_equal(const char *a, const char *b) {
   gchar *da = NULL, *db = NULL;
   gsize la = 0, lb = 0;
@@ -176,6 +204,7 @@ static void test_failed_run_leaves_no_file(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tiny_exact_outcome),
+    cmocka_unit_test(test_preemption_scenario),
     cmocka_unit_test(test_same_seed_identical_results),
     cmocka_unit_test(test_failed_run_leaves_no_file),
   };
