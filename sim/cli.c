@@ -71,11 +71,14 @@ static int read_exit_code_for(const GError *error) {
 }
 
 static int cmd_run(int argc, char **argv) {
-  char *output = NULL;
+  char *output = NULL, *config = NULL;
+  char **plugins = NULL;
   gint64 seed = -1;
   gboolean quiet = FALSE, no_progress = FALSE;
   char *format = NULL;
   GOptionEntry entries[] = {
+    {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (overrides the scenario's spec.schedulerConfig)", "FILE"},
+    {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable; docs/plugins.md)", "PATH.so"},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Results file (default: the scenario's spec.output)", "FILE.h5"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's spec.seed)", "N"},
     {"summary-output", 0, 0, G_OPTION_ARG_STRING, &format, "Summary format: table (default) or json", "FORMAT"},
@@ -112,7 +115,8 @@ static int cmd_run(int argc, char **argv) {
   for (guint i = 0; i < scenario->warnings->len; i++)
     fprintf(stderr, "ksim: warning: %s\n", (const char *)scenario->warnings->pdata[i]);
   KsRunOptions opts = {.output = output, .has_seed = seed >= 0, .seed = (guint64)seed,
-                       .progress = !no_progress && !quiet};
+                       .progress = !no_progress && !quiet, .scheduler_config = config,
+                       .plugins = (const char *const *)plugins};
   if (!ks_simulation_run(scenario, &opts, &report, &error)) {
     code = exit_code_for(error);
     goto fail;

@@ -17,6 +17,7 @@
 #include "sim/recorder.h"
 #include "sim/results.h"
 #include "sim/sched_driver.h"
+#include "sim/scheduler_setup.h"
 #include "sim/store.h"
 #include "sim/workload_feed.h"
 #include "workloads/annotations.h"
@@ -51,6 +52,12 @@ gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
     if (!check_pod(spec->template, s->file, spec->line, spec->column, error))
       return FALSE;
   }
+  if (s->scheduler_config) {
+    KsSchedulerConfigFile *config = ks_scheduler_config_load_file(s->scheduler_config, error);
+    if (!config)
+      return FALSE;
+    ks_scheduler_config_free(config);
+  }
   return TRUE;
 }
 
@@ -58,18 +65,21 @@ gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
 typedef struct {
   KsEngine *engine;
   KsStore *store;
-  KsScheduler *sched;
+  KsSchedSetup *sched;
   KsRecorder *recorder;
   KsNodeAgent *agent;
   KsSchedDriver *driver;
   KsWorkloadFeed *feed;
 } World;
 
-static gboolean world_init(World *w, const KsScenario *scenario, guint64 seed, GError **error) {
-  KsSchedConfig config;
-  ks_sched_config_init_defaults(&config);
-  config.seed = seed;
-  w->sched = ks_sched_new(&config, error);
+static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOptions *opts,
+                           guint64 seed, GError **error) {
+  KsSchedSetupOptions setup = {
+    .config_path = opts->scheduler_config ? opts->scheduler_config : scenario->scheduler_config,
+    .plugin_paths = opts->plugins,
+    .seed = seed,
+  };
+  w->sched = ks_sched_setup_new(&setup, error);
   if (!w->sched)
     return FALSE;
   w->engine = ks_engine_new();
@@ -77,7 +87,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, guint64 seed, G
   /* Watch registration order is delivery order for each change: the
    * recorder first, so it sees a change before the components react. */
   w->recorder = ks_recorder_new(w->store);
-  w->driver = ks_sched_driver_new(w->store, w->sched, w->recorder);
+  w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new(w->store);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
   return TRUE;
@@ -92,14 +102,18 @@ static void world_free(World *w) {
   ks_store_free(w->store);
   ks_engine_free(w->engine);
   ks_workload_feed_free(w->feed);
-  if (w->sched)
-    ks_sched_free(w->sched);
+  ks_sched_setup_free(w->sched);
 }
 
-static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, guint64 seed) {
+static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, const World *w,
+                         guint64 seed) {
   ks_results_writer_set_attr_string(out, "scenario", scenario->name);
   ks_results_writer_set_attr_string(out, "scenario_file", scenario->file);
-  ks_results_writer_set_attr_string(out, "profile", KS_DEFAULT_SCHEDULER_NAME);
+  GString *profiles = g_string_new(NULL);
+  ks_results_writer_set_attr_string(out, "profile", ks_sched_setup_profile_names(w->sched, profiles));
+  g_string_free(profiles, TRUE);
+  if (w->sched->config)
+    ks_results_writer_set_attr_string(out, "scheduler_config", w->sched->config->file);
   ks_results_writer_set_attr_string(out, "kubernetes_semantics", "v1.31");
   ks_results_writer_set_attr_int(out, "seed", (gint64)seed);
   ks_results_writer_set_attr_int(out, "duration_us", scenario->duration_us);
@@ -135,11 +149,11 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
 
   World w = {0};
   KsResultsWriter *out = NULL;
-  gboolean ok = world_init(&w, scenario, seed, error);
+  gboolean ok = world_init(&w, scenario, opts, seed, error);
   if (ok)
     ok = (out = ks_results_writer_open(output, error)) != NULL;
   if (ok) {
-    set_metadata(out, scenario, seed);
+    set_metadata(out, scenario, &w, seed);
     ok = run_and_sample(&w, scenario, out, opts->progress, error) &&
          ks_recorder_write_rows(w.recorder, out, error);
   }

@@ -15,6 +15,9 @@ typedef struct {
   gboolean has_seed;
   guint64 seed;            /* overrides spec.seed when has_seed */
   gboolean progress;       /* draw a progress bar on stderr (when it is a TTY) */
+  const char *scheduler_config; /* KubeSchedulerConfiguration; NULL: the scenario's
+                                   spec.schedulerConfig, else the default profile */
+  const char *const *plugins;   /* shared objects with user plugins, NULL-terminated or NULL */
 } KsRunOptions;
 
 typedef struct {

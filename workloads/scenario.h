@@ -66,6 +66,8 @@ typedef struct {
   gint64 duration_us;      /* required, > 0 */
   gint64 sample_interval_us; /* default 10s */
   char *output;            /* default "results/<name>.h5", relative to the working directory */
+  char *scheduler_config;  /* spec.schedulerConfig: a KubeSchedulerConfiguration file, resolved
+                              against base_dir; NULL = the v1.31 default profile */
   GPtrArray *node_pools;   /* KsNodePool*, in file order */
   GPtrArray *batches;      /* KsScenarioBatch*, sorted by at_us, ties in file order */
   GPtrArray *generators;   /* KsGeneratorSpec*, in file order */

@@ -193,6 +193,28 @@ static void test_bad_inputs_exit_2(void **state) {
   result_clear(&r);
 }
 
+static void test_run_with_scheduler_config_and_plugins(void **state) {
+  char *out = g_strdup_printf("%s/ksim-cli-%d-cfg.h5", g_get_tmp_dir(), (int)getpid());
+  Result r = ksim("run", "workloads/examples/tiny.yaml", "-o", out, "--config",
+                  "tests/data/schedconfig/most-allocated.yaml", NULL);
+  assert_int_equal(r.status, 0);
+  assert_contains(r.out, "scheduler_config     tests/data/schedconfig/most-allocated.yaml");
+  result_clear(&r);
+  g_unlink(out);
+  r = ksim("run", "workloads/examples/tiny.yaml", "-o", out, "--config",
+           "tests/data/schedconfig/bad/no-such.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tests/data/schedconfig/bad/no-such.yaml");
+  assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+  result_clear(&r);
+  r = ksim("run", "workloads/examples/tiny.yaml", "-o", out, "--plugin", "/nonexistent/p.so", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "/nonexistent/p.so");
+  assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+  result_clear(&r);
+  g_free(out);
+}
+
 static void test_unwritable_output_exits_1(void **state) {
   Result r = ksim("run", "workloads/examples/tiny.yaml", "-o", "/proc/ksim/none.h5", NULL);
   assert_int_equal(r.status, 1);
@@ -206,6 +228,7 @@ int main(void) {
     cmocka_unit_test(test_validate),            cmocka_unit_test(test_validate_every_bad_file),
     cmocka_unit_test(test_run_summary_plot),
     cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
+    cmocka_unit_test(test_run_with_scheduler_config_and_plugins),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

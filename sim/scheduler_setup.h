@@ -1,0 +1,32 @@
+/* Building the scheduler a command runs: the registry of built-in plugins,
+ * user plugins loaded from shared objects (--plugin), and the profiles of a
+ * KubeSchedulerConfiguration file (--config), or the v1.31 default profile.
+ * `ksim run`, `ksim explain` and `ksim bench sched` all build it here, so a
+ * configuration means the same thing everywhere.
+ */
+#pragma once
+#include <glib.h>
+
+#include "sched/plugin_loader.h"
+#include "sched/scheduler.h"
+#include "workloads/scheduler_config.h"
+
+typedef struct {
+  const char *config_path;          /* KubeSchedulerConfiguration, NULL: defaults */
+  const char *const *plugin_paths;  /* NULL-terminated, may be NULL */
+  guint64 seed;                     /* tie-break and policy streams */
+} KsSchedSetupOptions;
+
+typedef struct {
+  KsSchedRegistry *registry;
+  KsSchedPluginLoader *loader;
+  KsSchedulerConfigFile *config;    /* NULL without --config */
+  KsScheduler *sched;
+} KsSchedSetup;
+
+/* transfer full. Errors name the file (config: file:line:column). */
+KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error);
+/* Frees in the safe order: scheduler, registry, loaded modules, config. */
+void ks_sched_setup_free(KsSchedSetup *s);
+/* The schedulerName of profile i, for messages and results metadata. */
+const char *ks_sched_setup_profile_names(const KsSchedSetup *s, GString *out);
