@@ -148,6 +148,8 @@ out:
     ks_scenario_free(scenario);
   g_free(output);
   g_free(format);
+  g_free(config);
+  g_strfreev(plugins);
   g_option_context_free(ctx);
   return code;
 }
