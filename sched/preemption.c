@@ -13,9 +13,19 @@
  *   per candidate node, the same order as upstream's NodeInfo copy.
  * - Scalar resources stay in the node's requested list at 0 after a
  *   removal (resources.c never drops a key), so key order survives too.
+ * - PreFilterExtensions: upstream clones the CycleState per candidate node
+ *   and lets AddPod/RemovePod edit the clone. KsSchedCycleState has no
+ *   clone hook (framework.h is frozen), so dry runs edit the one state and
+ *   undo every RemovePod with an AddPod of the same pod on the same node
+ *   before leaving the node (default_preemption.c). The built-in hooks
+ *   keep exact integer counts, and PodTopologySpread resets its critical
+ *   paths once its counts are back to PreFilter's, so the undo restores the
+ *   state exactly. A plugin whose AddPod does not invert its RemovePod would
+ *   leak its dry-run edits into the next node's evaluation.
  */
 #include "sched/preemption.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static gint cmp_str(gconstpointer a, gconstpointer b) {
@@ -97,4 +107,62 @@ void ks_sched_node_restore(KsSchedNodeSave *sv, KsSchedCache *c) {
     else
       ks_sched_cache_add_pod(c, p, node);
   }
+}
+
+/* ---- PreFilterExtensions ---------------------------------------------------------------- */
+
+static gboolean run_extension(const KsSchedFramework *fw, KsSchedCycleState *cs, const KsPod *pod,
+                              const KsPod *other, const KsSchedCache *c, guint slot,
+                              gboolean add, KsSchedStatus *st) {
+  for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_PRE_FILTER]; k++) {
+    const KsSchedPlugin *p = &fw->plugins[fw->ep[KS_SCHED_EP_PRE_FILTER][k]];
+    if (cs->skip_filter & (G_GUINT64_CONSTANT(1) << p->index))
+      continue;
+    void (*hook)(KsSchedPlugin *, KsSchedCycleState *, const KsPod *, const KsPod *,
+                 const KsSchedCache *, guint, KsSchedStatus *) =
+        add ? p->desc->add_pod : p->desc->remove_pod;
+    if (!hook)
+      continue;
+    ks_sched_status_reset(st);
+    hook((KsSchedPlugin *)p, cs, pod, other, c, slot, st);
+    if (!ks_sched_status_ok(st)) {
+      st->plugin = p->desc->name;
+      st->plugin_index = (gint)p->index;
+      return FALSE;
+    }
+  }
+  ks_sched_status_reset(st);
+  return TRUE;
+}
+
+gboolean ks_sched_run_add_pod_status(const KsSchedFramework *fw, KsSchedCycleState *cs,
+                                     const KsPod *pod, const KsPod *other,
+                                     const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  return run_extension(fw, cs, pod, other, c, slot, TRUE, st);
+}
+
+gboolean ks_sched_run_remove_pod_status(const KsSchedFramework *fw, KsSchedCycleState *cs,
+                                        const KsPod *pod, const KsPod *other,
+                                        const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  return run_extension(fw, cs, pod, other, c, slot, FALSE, st);
+}
+
+void ks_sched_run_add_pod(const KsSchedFramework *fw, KsSchedCycleState *cs, const KsPod *pod,
+                          const KsPod *other, const KsSchedCache *c, guint slot) {
+  KsSchedStatus st;
+  run_extension(fw, cs, pod, other, c, slot, TRUE, &st);
+}
+
+void ks_sched_run_remove_pod(const KsSchedFramework *fw, KsSchedCycleState *cs, const KsPod *pod,
+                             const KsPod *other, const KsSchedCache *c, guint slot) {
+  KsSchedStatus st;
+  run_extension(fw, cs, pod, other, c, slot, FALSE, &st);
+}
+
+/* container_of: plugins[] is an array member of KsSchedFramework and p is
+ * its element p->index. */
+const KsSchedFramework *ks_sched_plugin_framework(const KsSchedPlugin *p) {
+  const KsSchedPlugin *first = p - p->index;
+  return (const KsSchedFramework *)(const void *)((const char *)first -
+                                                  offsetof(KsSchedFramework, plugins));
 }

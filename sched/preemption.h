@@ -61,3 +61,33 @@ void ks_sched_node_save_clear(KsSchedNodeSave *sv);
 void ks_sched_node_save(KsSchedNodeSave *sv, const KsSchedCache *c, guint slot);
 /* Puts the node back as saved, whatever was added or removed since. */
 void ks_sched_node_restore(KsSchedNodeSave *sv, KsSchedCache *c);
+
+/* ---- PreFilterExtensions (upstream RunPreFilterExtensionAddPod / RemovePod) ----
+ * Every PreFilter plugin of fw that implements add_pod / remove_pod and did
+ * not return Skip at PreFilter (cs->skip_filter) updates its PreFilter state
+ * in cs as if `other` joined / left node `slot`, in profile order; the first
+ * failure stops the run. The cache is not touched: callers add or remove
+ * `other` in the cache themselves (either order works: the built-in hooks
+ * read only the node's labels). `other` must stay alive until the cycle
+ * ends (plugins may borrow its term strings).
+ *
+ * Where the scheduler calls them (RunFilterPluginsWithNominatedPods): after
+ * assuming each nominated pod np onto the node, ks_sched_run_add_pod(fw, cs,
+ * pod, np, cache, slot); after the filters ran, before forgetting them, the
+ * same pods through ks_sched_run_remove_pod, which restores cs exactly.
+ * Upstream's AddPod/RemovePod statuses are returned by the _status forms
+ * (FALSE and *st set, with st->plugin naming the plugin). */
+gboolean ks_sched_run_add_pod_status(const KsSchedFramework *fw, KsSchedCycleState *cs,
+                                     const KsPod *pod, const KsPod *other,
+                                     const KsSchedCache *c, guint slot, KsSchedStatus *st);
+gboolean ks_sched_run_remove_pod_status(const KsSchedFramework *fw, KsSchedCycleState *cs,
+                                        const KsPod *pod, const KsPod *other,
+                                        const KsSchedCache *c, guint slot, KsSchedStatus *st);
+/* The same, failures dropped (they mean PreFilter did not run for `pod`). */
+void ks_sched_run_add_pod(const KsSchedFramework *fw, KsSchedCycleState *cs, const KsPod *pod,
+                          const KsPod *other, const KsSchedCache *c, guint slot);
+void ks_sched_run_remove_pod(const KsSchedFramework *fw, KsSchedCycleState *cs, const KsPod *pod,
+                             const KsPod *other, const KsSchedCache *c, guint slot);
+/* The profile a plugin instance belongs to (every KsSchedPlugin lives in
+ * its framework's plugins[] array at p->index). */
+const KsSchedFramework *ks_sched_plugin_framework(const KsSchedPlugin *p);

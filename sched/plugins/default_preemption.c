@@ -25,9 +25,14 @@
  *   deterministically: victims of equal priority and start time keep the
  *   node's pod order (stable sort), and among equally good nodes the first
  *   in dry-run order wins.
- * - Plugins' PreFilter extensions (AddPod/RemovePod) are not in ksim's
- *   plugin interface: filters that read the cache see removed victims and
- *   added nominated pods, state precomputed at PreFilter does not.
+ * - PreFilterExtensions: each pod the dry run removes from or re-adds to
+ *   the node goes through the profile's RemovePod/AddPod hooks
+ *   (ks_sched_run_remove_pod/add_pod), as upstream's SelectVictimsOnNode.
+ *   Upstream does this on a per-node clone of the CycleState; we edit the
+ *   cycle's state and, before leaving the node, AddPod every pod still
+ *   removed, which restores it exactly (preemption.c). The profile is found
+ *   from the plugin instance (ks_sched_plugin_framework), so the scheduler
+ *   need not pass it.
  * - Per-call buffers (statuses, candidate lists, node save) live in the
  *   plugin instance and are reused; only the preemption path allocates
  *   (messages, cache entries re-added during dry runs).
@@ -60,6 +65,8 @@ typedef struct {
   GPtrArray *cand_pods;      /* victims of all candidates (refs) */
   GPtrArray *work;           /* potential victims on one node (borrowed) */
   GPtrArray *victims;        /* victims on one node (borrowed) */
+  GPtrArray *out;            /* pods RemovePod took out of the PreFilter state (borrowed) */
+  const KsSchedFramework *fw; /* the profile holding this instance */
   const KsPod *preemptor;    /* for the sort comparator */
 } Self;
 
@@ -100,6 +107,7 @@ static gpointer dp_create(gconstpointer args, GError **error) {
   s->cand_pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
   s->work = g_ptr_array_new();
   s->victims = g_ptr_array_new();
+  s->out = g_ptr_array_new();
   return s;
 }
 
@@ -115,6 +123,7 @@ static void dp_destroy(gpointer self) {
   g_ptr_array_free(s->cand_pods, TRUE);
   g_ptr_array_free(s->work, TRUE);
   g_ptr_array_free(s->victims, TRUE);
+  g_ptr_array_free(s->out, TRUE);
   g_free(s);
 }
 
@@ -213,15 +222,80 @@ static gint more_important_first(gconstpointer a, gconstpointer b, gpointer data
   return tx < ty ? -1 : tx > ty ? 1 : 0;
 }
 
-/* Fills s->victims (most important first). The node is restored before
- * returning whatever the outcome. */
+/* The pods in s->out have been removed from the PreFilter state (through
+ * RemovePod); ext_remove / ext_add move one pod out of / back into it. */
+static gboolean ext_remove(Self *s, KsSchedCycleState *cs, const KsPod *pod, KsPod *v,
+                           guint slot, KsSchedStatus *st) {
+  if (!ks_sched_run_remove_pod_status(s->fw, cs, pod, v, s->host->cache, slot, st))
+    return FALSE;
+  g_ptr_array_add(s->out, v);
+  return TRUE;
+}
+
+static gboolean ext_add(Self *s, KsSchedCycleState *cs, const KsPod *pod, KsPod *v, guint slot,
+                        KsSchedStatus *st) {
+  if (!ks_sched_run_add_pod_status(s->fw, cs, pod, v, s->host->cache, slot, st))
+    return FALSE;
+  g_ptr_array_remove_fast(s->out, v);
+  return TRUE;
+}
+
+/* Leaves the node as it was: every pod still out of the PreFilter state is
+ * added back (undoing upstream's per-node CycleState clone, see
+ * preemption.c), then the cache's node is restored. */
+static void restore_node(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot) {
+  KsSchedStatus ignored;
+  for (guint i = 0; i < s->out->len; i++)
+    ks_sched_run_add_pod_status(s->fw, cs, pod, g_ptr_array_index(s->out, i), s->host->cache,
+                                slot, &ignored);
+  g_ptr_array_set_size(s->out, 0);
+  ks_sched_node_restore(&s->save, s->host->cache);
+}
+
+/* Removes every potential victim (cache and PreFilter state). */
+static gboolean remove_all(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
+                           KsSchedStatus *st) {
+  for (guint i = 0; i < s->work->len; i++) {
+    KsPod *v = g_ptr_array_index(s->work, i);
+    ks_sched_cache_remove_pod(s->host->cache, v);
+    if (!ext_remove(s, cs, pod, v, slot, st))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Reprieves the potential victims, most important first (all are
+ * PDB-non-violating); those that do not fit back become victims. */
+static gboolean reprieve(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
+                         KsSchedStatus *st) {
+  KsSchedCache *c = s->host->cache;
+  const char *node = c->nodes[slot]->name;
+  KsSchedStatus probe;
+  g_ptr_array_sort_with_data(s->work, more_important_first, s);
+  for (guint i = 0; i < s->work->len; i++) {
+    KsPod *p = g_ptr_array_index(s->work, i);
+    ks_sched_cache_add_pod(c, p, node);
+    if (!ext_add(s, cs, pod, p, slot, st))
+      return FALSE;
+    if (!s->host->run_filters(s->host, cs, pod, slot, &probe)) {
+      ks_sched_cache_remove_pod(c, p);
+      if (!ext_remove(s, cs, pod, p, slot, st))
+        return FALSE;
+      g_ptr_array_add(s->victims, p);
+    }
+  }
+  return TRUE;
+}
+
+/* SelectVictimsOnNode: fills s->victims (most important first). The node and
+ * the PreFilter state are restored before returning whatever the outcome. */
 static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
                            KsSchedStatus *st) {
   KsSchedCache *c = s->host->cache;
-  const char *node = c->nodes[slot]->name;
   ks_sched_status_reset(st);
   g_ptr_array_set_size(s->work, 0);
   g_ptr_array_set_size(s->victims, 0);
+  g_ptr_array_set_size(s->out, 0);
   ks_sched_node_save(&s->save, c, slot); /* holds refs: the pointers below stay valid */
   for (guint i = 0; i < s->save.pods->len; i++) {
     KsPod *p = g_ptr_array_index(s->save.pods, i);
@@ -232,25 +306,12 @@ static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, gui
     ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, NO_VICTIMS);
     return;
   }
-  for (guint i = 0; i < s->work->len; i++)
-    ks_sched_cache_remove_pod(c, g_ptr_array_index(s->work, i));
-  if (!s->host->run_filters(s->host, cs, pod, slot, st)) {
-    ks_sched_node_restore(&s->save, c);
-    return;
-  }
-  /* reprieve, most important first (all victims are PDB-non-violating) */
-  g_ptr_array_sort_with_data(s->work, more_important_first, s);
-  KsSchedStatus probe;
-  for (guint i = 0; i < s->work->len; i++) {
-    KsPod *p = g_ptr_array_index(s->work, i);
-    ks_sched_cache_add_pod(c, p, node);
-    if (!s->host->run_filters(s->host, cs, pod, slot, &probe)) {
-      ks_sched_cache_remove_pod(c, p);
-      g_ptr_array_add(s->victims, p);
-    }
-  }
-  ks_sched_node_restore(&s->save, c);
-  ks_sched_status_reset(st);
+  gboolean ok = remove_all(s, cs, pod, slot, st) && s->host->run_filters(s->host, cs, pod, slot, st);
+  if (ok && reprieve(s, cs, pod, slot, st))
+    ks_sched_status_reset(st);
+  else if (st->code == KS_SCHED_SUCCESS)
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "preemption: dry run failed");
+  restore_node(s, cs, pod, slot);
 }
 
 /* ---- DryRunPreemption ------------------------------------------------------------------- */
@@ -380,6 +441,7 @@ static void dp_post_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
                            const KsSchedCache *cache, const KsSchedDiagnosis *d, gint *nominated,
                            KsSchedStatus *st) {
   Self *s = p->self;
+  s->fw = ks_sched_plugin_framework(p);
   g_array_set_size(s->cands, 0);
   g_ptr_array_set_size(s->cand_pods, 0);
   if (!s->host || s->host->cache != cache) {

@@ -35,9 +35,16 @@
  * against the incoming pod's namespace labels (empty when unknown), as
  * upstream's GetNamespaceLabelsSnapshot.
  *
- * Departures: no AddPod/RemovePod (PreFilterExtensions) yet, as no
- * preemption plugin exists; selectors are validated when pods are loaded, so
- * upstream's "parsing pod" PreFilter errors cannot occur here.
+ * PreFilterExtensions (AddPod/RemovePod) update the three PreFilter maps for
+ * one pod joining or leaving a node, as upstream's updateWithPod; counts
+ * are exact integers, so a RemovePod undone by an AddPod restores the
+ * state exactly (preemption relies on that: see sched/preemption.c). Keys
+ * of pairs created by AddPod are borrowed from the added pod's terms, which
+ * the caller keeps alive for the cycle (a nominated pod or a victim held by
+ * the preemption save).
+ *
+ * Departures: selectors are validated when pods are loaded, so upstream's
+ * "parsing pod" PreFilter errors cannot occur here.
  */
 #include "sched/plugins/inter_pod_affinity.h"
 
@@ -62,6 +69,8 @@ typedef struct {
   TpEntry *e;
   guint cap;        /* 0 or a power of two */
   guint n;          /* entries in use */
+  guint n_live;     /* entries whose count is not 0 (upstream's map length
+                     * after update() deletes pairs that reach zero) */
   GPtrArray *keys;  /* distinct topology keys in use (borrowed), for Score */
 } TpMap;
 
@@ -79,6 +88,7 @@ static void tp_reset(TpMap *m) {
   if (m->n > 0)
     memset(m->e, 0, m->cap * sizeof *m->e);
   m->n = 0;
+  m->n_live = 0;
   g_ptr_array_set_size(m->keys, 0);
 }
 
@@ -133,7 +143,9 @@ static void tp_add(TpMap *m, const char *key, const char *value, gint64 delta) {
     m->n++;
     tp_note_key(m, key);
   }
+  gboolean was_live = e->count != 0;
   e->count += delta;
+  m->n_live += (e->count != 0) - was_live;
 }
 
 /* ---- plugin, args and cycle state ------------------------------------------------- */
@@ -343,7 +355,7 @@ static gboolean satisfies_affinity(const IpaCycle *cy, const KsPod *pod, const K
     if (tp_get(&cy->affinity, key, v) <= 0)
       pods_exist = FALSE;
   }
-  return pods_exist || (cy->affinity.n == 0 && cy->self_match);
+  return pods_exist || (cy->affinity.n_live == 0 && cy->self_match);
 }
 
 static gboolean satisfies_anti_affinity(const IpaCycle *cy, const KsPod *pod, const KsLabels *nl) {
@@ -358,7 +370,7 @@ static gboolean satisfies_anti_affinity(const IpaCycle *cy, const KsPod *pod, co
 }
 
 static gboolean satisfies_existing_anti(const IpaCycle *cy, const KsLabels *nl) {
-  if (cy->existing_anti.n == 0)
+  if (cy->existing_anti.n_live == 0)
     return TRUE;
   for (guint i = 0; i < nl->n; i++)
     if (tp_get(&cy->existing_anti, nl->items[i].key, nl->items[i].value) > 0)
@@ -519,6 +531,74 @@ static void ipa_normalize_score(KsSchedPlugin *p, KsSchedCycleState *cs, const K
   }
 }
 
+/* ---- PreFilterExtensions (AddPod / RemovePod) ------------------------------------------ */
+
+/* upstream preFilterState.updateWithPod: `other` joins (delta +1) or leaves
+ * (delta -1) node `slot`. Its required anti-affinity terms that select the
+ * incoming pod move existingAntiAffinityCounts; if it matches all the
+ * incoming pod's required affinity terms, every affinity term's pair moves;
+ * each incoming anti-affinity term selecting it moves its pair. A pair whose
+ * count returns to 0 stops counting (n_live), as upstream deletes it. Only the
+ * pair's node label is read, so a ghost or label-less node changes nothing. */
+static void update_with_pod(IpaCycle *cy, const KsPod *pod, const KsPod *other,
+                            const KsSchedCache *c, guint slot, gint64 delta) {
+  const KsNode *node = slot < c->cap ? c->nodes[slot] : NULL;
+  if (!node)
+    return;
+  const KsLabels *nl = &node->labels;
+  const KsLabels *pod_ns = ks_sched_cache_namespace_labels(c, pod->namespace);
+  const GArray *ex_anti = required(pod_anti(other));
+  for (guint k = 0; ex_anti && k < ex_anti->len; k++) {
+    const KsPodAffinityTerm *t = TERM(ex_anti, k);
+    const char *v = ks_labels_get(nl, topo_key(t));
+    if (v && existing_term_matches(t, other, pod, pod_ns))
+      tp_add(&cy->existing_anti, topo_key(t), v, delta);
+  }
+  const GArray *aff = required(pod_aff(pod)), *anti = required(pod_anti(pod));
+  if (!aff && !anti)
+    return;
+  const KsLabels *other_ns = ks_sched_cache_namespace_labels(c, other->namespace);
+  if (matches_all(aff, pod, other, other_ns)) {
+    for (guint k = 0; k < aff->len; k++) {
+      const char *v = ks_labels_get(nl, topo_key(TERM(aff, k)));
+      if (v)
+        tp_add(&cy->affinity, topo_key(TERM(aff, k)), v, delta);
+    }
+  }
+  for (guint k = 0; anti && k < anti->len; k++) {
+    const KsPodAffinityTerm *t = TERM(anti, k);
+    const char *v = ks_labels_get(nl, topo_key(t));
+    if (v && incoming_term_matches(t, pod, other, other_ns))
+      tp_add(&cy->anti, topo_key(t), v, delta);
+  }
+}
+
+static IpaCycle *prefilter_state(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                 KsSchedStatus *st) {
+  IpaCycle *cy = cs->data[p->index];
+  if (!cy || cy->filter_pod != pod) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                        "error reading \"PreFilterInterPodAffinity\" from cycleState: not found");
+    return NULL;
+  }
+  return cy;
+}
+
+static void ipa_add_pod(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                        const KsPod *other, const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  IpaCycle *cy = prefilter_state(p, cs, pod, st);
+  if (cy)
+    update_with_pod(cy, pod, other, c, slot, 1);
+}
+
+static void ipa_remove_pod(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsPod *other, const KsSchedCache *c, guint slot,
+                           KsSchedStatus *st) {
+  IpaCycle *cy = prefilter_state(p, cs, pod, st);
+  if (cy)
+    update_with_pod(cy, pod, other, c, slot, -1);
+}
+
 /* ---- descriptor ------------------------------------------------------------------------------ */
 
 /* v1.31 EventsToRegister (queueing hints off): an assigned pod added,
@@ -547,4 +627,6 @@ const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity = {
     .pre_score = ipa_pre_score,
     .score = ipa_score,
     .normalize_score = ipa_normalize_score,
+    .add_pod = ipa_add_pod,
+    .remove_pod = ipa_remove_pod,
 };

@@ -44,8 +44,11 @@
  *   applies (the plugin then skips). List defaulting works the same way.
  * - Terminating pods (deletionTimestamp set) are not modelled: KsPod has no
  *   deletion timestamp and the host removes deleted pods from the cache.
- * - PreFilterExtensions AddPod/RemovePod (used by preemption) are not
- *   implemented yet.
+ *
+ * PreFilterExtensions (AddPod/RemovePod) follow v1.31's updateWithPod (see
+ * update_with_pod); the number of domains Filter compares with minDomains
+ * is PreFilter's, as upstream's TpKeyToDomainsNum, even when AddPod creates
+ * a pair.
  */
 #include "sched/plugins/pod_topology_spread.h"
 #include "sched/cache.h"
@@ -81,6 +84,13 @@ typedef struct {
   GHashTable *index;   /* value (borrowed) -> domain index + 1 */
   GArray *count;       /* gint64 per domain */
   CriticalPath paths[2];
+  /* PreFilter's result, for PreFilterExtensions: the counts and paths as
+   * PreFilter left them, the number of domains (upstream TpKeyToDomainsNum,
+   * which AddPod never changes) and how many domains differ from count0. */
+  GArray *count0;      /* gint64 per domain (domains AddPod creates: 0) */
+  CriticalPath paths0[2];
+  guint domains_num;
+  guint n_dirty;
   gint64 node_count;   /* PreFilter scratch: this node's count for the key */
   gboolean node_set;
 } KeyTable;
@@ -194,6 +204,7 @@ static void key_table_free(gpointer data) {
   KeyTable *t = data;
   g_hash_table_unref(t->index);
   g_array_unref(t->count);
+  g_array_unref(t->count0);
   g_free(t);
 }
 
@@ -253,13 +264,17 @@ static guint key_id_for(Spread *s, const char *key) {
     KeyTable *t = g_new0(KeyTable, 1);
     t->index = g_hash_table_new(g_str_hash, g_str_equal);
     t->count = g_array_new(FALSE, TRUE, sizeof(gint64));
+    t->count0 = g_array_new(FALSE, TRUE, sizeof(gint64));
     g_ptr_array_add(s->keys, t);
   }
   KeyTable *t = key_at(s, s->n_keys);
   t->key = key;
   g_hash_table_remove_all(t->index);
   g_array_set_size(t->count, 0);
+  g_array_set_size(t->count0, 0);
   t->paths[0] = t->paths[1] = (CriticalPath){NULL, G_MAXINT32};
+  t->domains_num = 0;
+  t->n_dirty = 0;
   return s->n_keys++;
 }
 
@@ -488,6 +503,13 @@ static void pts_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
     g_hash_table_iter_init(&it, t->index);
     while (g_hash_table_iter_next(&it, &value, &idx))
       paths_update(t->paths, value, g_array_index(t->count, gint64, GPOINTER_TO_INT(idx) - 1));
+    t->domains_num = t->count->len;
+    g_array_set_size(t->count0, t->count->len);
+    if (t->count->len)
+      memcpy(t->count0->data, t->count->data, t->count->len * sizeof(gint64));
+    t->paths0[0] = t->paths[0];
+    t->paths0[1] = t->paths[1];
+    t->n_dirty = 0;
   }
   pc->prefilter_done = TRUE;
 }
@@ -510,7 +532,7 @@ static void pts_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod
       return;
     }
     const KeyTable *t = key_at(s, con->key_id);
-    guint domains = t->count->len;
+    guint domains = t->domains_num;
     if (domains == 0)
       continue; /* v1.31: no domain count for the key is an internal error, skipped */
     gint64 min_match = domains < (guint)con->min_domains ? 0 : t->paths[0].num;
@@ -522,6 +544,80 @@ static void pts_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod
       return;
     }
   }
+}
+
+/* ---- PreFilterExtensions (AddPod / RemovePod) ----------------------------------------- */
+
+/* Count delta for domain d of t, keeping n_dirty (domains whose count
+ * differs from PreFilter's). */
+static gint64 domain_move(KeyTable *t, guint d, gint64 delta) {
+  if (t->count0->len <= d) {
+    guint old = t->count0->len;
+    g_array_set_size(t->count0, d + 1);
+    memset(&g_array_index(t->count0, gint64, old), 0, (d + 1 - old) * sizeof(gint64));
+  }
+  gint64 *n = &g_array_index(t->count, gint64, d);
+  gint64 base = g_array_index(t->count0, gint64, d);
+  gboolean was = *n != base;
+  *n += delta;
+  t->n_dirty += (guint)(*n != base) - (guint)was;
+  return *n;
+}
+
+/* upstream v1.31 updateWithPod: `other` joins (delta +1) or leaves (-1)
+ * node `slot`. Same namespace, node with every key; per constraint whose
+ * selector (with matchLabelKeys) matches the pod and whose inclusion
+ * policies admit the node, the pair (key, node's value) moves by delta (a
+ * Go map += creates it), then the key's critical paths are updated. Two
+ * constraints on one key both move the shared pair, as in v1.31.
+ * When every count is back to PreFilter's, the paths are reset to
+ * PreFilter's: upstream clones the state per candidate node, ksim undoes its
+ * updates instead (sched/preemption.c), and the reset makes that undo exact.
+ * It cannot change a Filter outcome: updates within one dry run touch one
+ * node, hence one value per key, and then paths[0] (all Filter reads) is the
+ * true minimum either way. */
+static void update_with_pod(Spread *s, const KsPod *pod, const KsPod *other,
+                            const KsSchedCache *c, guint slot, gint64 delta) {
+  const KsNode *node = slot < c->cap ? c->nodes[slot] : NULL;
+  if (!node || strcmp(other->namespace, pod->namespace) != 0 || !has_all_keys(s, node))
+    return;
+  int aff = -1;
+  for (guint i = 0; i < s->cons->len; i++) {
+    const Constraint *con = con_at(s, i);
+    if (!constraint_matches(s, con, &other->labels) || !node_included(con, pod, node, &aff))
+      continue;
+    KeyTable *t = key_at(s, con->key_id);
+    const char *v = ks_labels_get(&node->labels, con->key);
+    gint64 n = domain_move(t, domain_add(t, v), delta);
+    paths_update(t->paths, v, n);
+    if (t->n_dirty == 0) {
+      t->paths[0] = t->paths0[0];
+      t->paths[1] = t->paths0[1];
+    }
+  }
+}
+
+static void pts_update(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                       const KsPod *other, const KsSchedCache *c, guint slot, gint64 delta,
+                       KsSchedStatus *st) {
+  PtsCycle *pc = cs->data[p->index];
+  if (!pc || !pc->prefilter_done) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                        "reading \"PreFilterPodTopologySpread\" from cycleState: not found");
+    return;
+  }
+  update_with_pod(&pc->filter, pod, other, c, slot, delta);
+}
+
+static void pts_add_pod(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                        const KsPod *other, const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  pts_update(p, cs, pod, other, c, slot, 1, st);
+}
+
+static void pts_remove_pod(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsPod *other, const KsSchedCache *c, guint slot,
+                           KsSchedStatus *st) {
+  pts_update(p, cs, pod, other, c, slot, -1, st);
 }
 
 /* ---- PreScore / Score / NormalizeScore ------------------------------------------------- */
@@ -689,4 +785,6 @@ const KsSchedPluginDesc ks_sched_plugin_pod_topology_spread = {
     .pre_score = pts_pre_score,
     .score = pts_score,
     .normalize_score = pts_normalize,
+    .add_pod = pts_add_pod,
+    .remove_pod = pts_remove_pod,
 };
