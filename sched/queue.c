@@ -28,7 +28,9 @@
 enum { Q_NONE = 0, Q_ACTIVE, Q_BACKOFF, Q_UNSCHED, Q_IN_FLIGHT };
 
 struct KsSchedQueue {
-  const KsSchedFramework *fw;
+  const KsSchedFramework *fw;   /* the first profile: QueueSort */
+  const KsSchedFramework *const *fws; /* every profile (borrowed); NULL = fw only */
+  guint n_fws;
   KsSchedPlugin *sort; /* QueueSort plugin; NULL = priority/timestamp built in */
   gint64 initial_backoff, max_backoff, max_in_unsched;
   GPtrArray *active, *backoff, *unsched;
@@ -274,9 +276,24 @@ static void to_unsched(KsSchedQueue *q, KsSchedQueuedPod *qp) {
   g_ptr_array_add(q->unsched, qp);
 }
 
+void ks_sched_queue_set_profiles(KsSchedQueue *q, const KsSchedFramework *const *fws, guint n) {
+  q->fws = fws;
+  q->n_fws = n;
+}
+
+/* The profile serving the pod (its spec.schedulerName); the first profile
+ * when there is only one or none matches (the scheduler admits only pods
+ * it serves, so the fallback is for single-profile hosts and tests). */
+static const KsSchedFramework *pod_fw(const KsSchedQueue *q, const KsPod *pod) {
+  for (guint i = 0; q->n_fws > 1 && i < q->n_fws; i++)
+    if (g_strcmp0(q->fws[i]->name, pod->scheduler_name) == 0)
+      return q->fws[i];
+  return q->fw;
+}
+
 /* PreEnqueue plugins in order; TRUE when all pass. */
 static gboolean pre_enqueue(KsSchedQueue *q, KsSchedQueuedPod *qp) {
-  const KsSchedFramework *fw = q->fw;
+  const KsSchedFramework *fw = pod_fw(q, qp->pod);
   for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_PRE_ENQUEUE]; k++) {
     KsSchedPlugin *p = (KsSchedPlugin *)&fw->plugins[fw->ep[KS_SCHED_EP_PRE_ENQUEUE][k]];
     KsSchedStatus st;
@@ -422,7 +439,7 @@ void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
     KsSchedQueuedPod *qp = g_ptr_array_index(q->unsched, i);
     if (qp->gated)
       continue; /* only an update of the pod itself can un-gate it */
-    if (!ks_sched_framework_event_moves(q->fw, qp->rejectors, ev))
+    if (!ks_sched_framework_event_moves(pod_fw(q, qp->pod), qp->rejectors, ev))
       continue;
     if (pre_check && !pre_check(qp->pod, user_data))
       continue;

@@ -20,6 +20,11 @@ typedef gboolean (*KsSchedQueuePreCheck)(const KsPod *pod, gpointer user_data);
 KsSchedQueue *ks_sched_queue_new(const KsSchedFramework *fw, gint64 initial_backoff_us,
                                  gint64 max_backoff_us, gint64 max_in_unschedulable_us);
 void ks_sched_queue_free(KsSchedQueue *q);
+/* Several profiles sharing this queue (fws borrowed, must outlive it; the
+ * first is the one given to ks_sched_queue_new, whose QueueSort orders
+ * every pod): PreEnqueue and event moves use the profile named by each
+ * pod's spec.schedulerName, since rejector bits index that profile. */
+void ks_sched_queue_set_profiles(KsSchedQueue *q, const KsSchedFramework *const *fws, guint n);
 
 /* A new pending pod: PreEnqueue, then activeQ or (gated) unschedulablePods. */
 void ks_sched_queue_add(KsSchedQueue *q, KsPod *pod, gint64 now);

@@ -52,6 +52,8 @@
 #include "sched/queue.h"
 #include "sched/rng.h"
 #include "sched/preemption.h"
+#include "sched/trace.h"
+#include "sched/filter_pool.h"
 #include "sched/plugins/default_preemption.h"
 
 #include <string.h>
@@ -62,17 +64,27 @@
 
 struct KsScheduler {
   KsSchedConfig cfg;
-  KsSchedFramework *fw;
+  KsSchedFramework **fws;   /* every profile (owned), fws[0] sorts the queue */
+  KsSchedCycleState *css;   /* one cycle state per profile */
+  guint n_fws;
+  gboolean serve_all;       /* built with one profile by ks_sched_new_with_profile */
+  KsSchedFramework *fw;     /* the current cycle's profile */
+  KsSchedCycleState *cs;    /* its cycle state */
   KsSchedCache *cache;
   KsSchedQueue *queue;
   KsRng rng;
-  KsSchedCycleState cs;
+  guint64 last_node_index;  /* v1.7 round-robin selectHost */
+  KsSchedTrace *trace;      /* armed for the next cycle; NULL = off */
+  guint *trace_pos;         /* slot -> index in trace->nodes (tracing only) */
+  KsSchedFilterPool *pool;  /* parallel Filter (NULL = serial) */
   guint next_start; /* nextStartNodeIndex */
   gint64 next_backoff_flush, next_unsched_flush;
   /* per-cycle buffers, sized by buf_cap >= cache->cap */
   guint buf_cap;
   KsSchedStatus *node_status;
   guint *failed, *feasible, *candidates;
+  guint8 *fit;    /* parallel Filter: per candidate position, 1 = feasible */
+  const char **rr_names; /* round-robin selectHost: names, then sort scratch (2 x cap) */
   gint64 *scores; /* [score plugin][feasible index] */
   gint64 *total;
   guint n_failed;
@@ -94,6 +106,7 @@ void ks_sched_config_init_defaults(KsSchedConfig *c) {
   c->pod_initial_backoff_us = G_GINT64_CONSTANT(1000000);
   c->pod_max_backoff_us = G_GINT64_CONSTANT(10000000);
   c->pod_max_in_unschedulable_us = G_GINT64_CONSTANT(300000000);
+  c->parallelism = 1;
 }
 
 gint32 ks_sched_num_feasible_nodes_to_find(gint32 percentage, gint32 n) {
@@ -123,6 +136,12 @@ static gboolean check_config(const KsSchedConfig *c, GError **error) {
                 "podInitialBackoffSeconds must be > 0 and podMaxBackoffSeconds >= it");
     return FALSE;
   }
+  if (c->parallelism < 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "parallelism: Invalid value: %d: should be an integer value greater than zero",
+                c->parallelism);
+    return FALSE;
+  }
   if (c->pod_max_in_unschedulable_us <= 0) {
     g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
                 "podMaxInUnschedulablePodsDuration must be > 0");
@@ -139,7 +158,7 @@ static gboolean run_filters_with_nominated(KsScheduler *s, const KsPod *pod, gui
 static gboolean host_run_filters(KsSchedPreemptionHost *h, KsSchedCycleState *cs,
                                  const KsPod *pod, guint slot, KsSchedStatus *st) {
   KsScheduler *s = h->data;
-  g_return_val_if_fail(cs == &s->cs, FALSE);
+  g_return_val_if_fail(cs == s->cs, FALSE);
   return run_filters_with_nominated(s, pod, slot, st);
 }
 
@@ -177,31 +196,104 @@ static void preemption_init(KsScheduler *s) {
       .data = s,
       .victims = s->victims,
   };
-  for (guint i = 0; i < s->fw->n_plugins; i++)
-    if (s->fw->plugins[i].desc == &ks_sched_plugin_default_preemption)
-      ks_sched_default_preemption_attach(&s->fw->plugins[i], &s->host);
+  for (guint f = 0; f < s->n_fws; f++)
+    for (guint i = 0; i < s->fws[f]->n_plugins; i++)
+      if (s->fws[f]->plugins[i].desc == &ks_sched_plugin_default_preemption)
+        ks_sched_default_preemption_attach(&s->fws[f]->plugins[i], &s->host);
 }
 
-KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config, KsSchedFramework *fw,
-                                       GError **error) {
+static void free_profiles(KsSchedFramework **fws, guint n) {
+  for (guint i = 0; i < n; i++)
+    ks_sched_framework_free(fws[i]);
+}
+
+static const KsSchedPlugin *queue_sort_of(const KsSchedFramework *fw) {
+  return fw->n_ep[KS_SCHED_EP_QUEUE_SORT] ? &fw->plugins[fw->ep[KS_SCHED_EP_QUEUE_SORT][0]] : NULL;
+}
+
+/* profile.NewMap's validation (v1.31 pkg/scheduler/profile): names present
+ * and unique, one QueueSort plugin for all since the profiles share one
+ * queue. Plugin args are opaque here, so "same args" is not checked. */
+static gboolean check_profiles(KsSchedFramework **fws, guint n, GError **error) {
+  if (n == 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS, "no profiles");
+    return FALSE;
+  }
+  const KsSchedPlugin *first = queue_sort_of(fws[0]);
+  for (guint i = 0; i < n; i++) {
+    if (!fws[i]->name || !*fws[i]->name) {
+      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS, "scheduler name is needed");
+      return FALSE;
+    }
+    for (guint j = 0; j < i; j++)
+      if (strcmp(fws[j]->name, fws[i]->name) == 0) {
+        g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                    "duplicate profile with scheduler name \"%s\"", fws[i]->name);
+        return FALSE;
+      }
+    const KsSchedPlugin *qs = queue_sort_of(fws[i]);
+    if ((qs ? qs->desc : NULL) != (first ? first->desc : NULL)) {
+      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                  "different queue sort plugins for profile \"%s\": \"%s\", first: \"%s\"",
+                  fws[i]->name, qs ? qs->desc->name : "", first ? first->desc->name : "");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Makes the profile `i` (and its cycle state) the current one. */
+static void use_profile_index(KsScheduler *s, guint i) {
+  s->fw = s->fws[i];
+  s->cs = &s->css[i];
+}
+
+/* The profile serving the pod's schedulerName: FALSE when none does. */
+static gboolean use_profile(KsScheduler *s, const KsPod *pod) {
+  for (guint i = 0; i < s->n_fws; i++)
+    if (g_strcmp0(s->fws[i]->name, pod->scheduler_name) == 0) {
+      use_profile_index(s, i);
+      return TRUE;
+    }
+  use_profile_index(s, 0);
+  return s->serve_all;
+}
+
+KsScheduler *ks_sched_new_with_profiles(const KsSchedConfig *config, KsSchedFramework **profiles,
+                                        guint n, GError **error) {
   KsSchedConfig defaults;
   if (!config) {
     ks_sched_config_init_defaults(&defaults);
     config = &defaults;
   }
-  if (!check_config(config, error)) {
-    ks_sched_framework_free(fw);
+  if (!check_config(config, error) || !check_profiles(profiles, n, error)) {
+    free_profiles(profiles, n);
     return NULL;
   }
   KsScheduler *s = g_new0(KsScheduler, 1);
   s->cfg = *config;
-  s->fw = fw;
+  s->n_fws = n;
+  s->fws = g_memdup2(profiles, n * sizeof *profiles);
+  s->css = g_new0(KsSchedCycleState, n);
+  for (guint i = 0; i < n; i++)
+    ks_sched_cycle_state_init(&s->css[i]);
+  use_profile_index(s, 0);
   s->cache = ks_sched_cache_new();
-  s->queue = ks_sched_queue_new(fw, config->pod_initial_backoff_us, config->pod_max_backoff_us,
-                                config->pod_max_in_unschedulable_us);
+  s->queue = ks_sched_queue_new(s->fws[0], config->pod_initial_backoff_us,
+                                config->pod_max_backoff_us, config->pod_max_in_unschedulable_us);
+  ks_sched_queue_set_profiles(s->queue, (const KsSchedFramework *const *)s->fws, n);
   ks_rng_init(&s->rng, config->seed, "sched/tie");
-  ks_sched_cycle_state_init(&s->cs);
+  if (config->parallelism > 1)
+    s->pool = ks_sched_filter_pool_new((guint)config->parallelism);
   preemption_init(s);
+  return s;
+}
+
+KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config, KsSchedFramework *fw,
+                                       GError **error) {
+  KsScheduler *s = ks_sched_new_with_profiles(config, &fw, 1, error);
+  if (s)
+    s->serve_all = TRUE;
   return s;
 }
 
@@ -215,16 +307,23 @@ KsScheduler *ks_sched_new(const KsSchedConfig *config, GError **error) {
 void ks_sched_free(KsScheduler *s) {
   if (!s)
     return;
-  ks_sched_cycle_state_clear(&s->cs, s->fw);
+  ks_sched_filter_pool_free(s->pool);
+  for (guint i = 0; i < s->n_fws; i++)
+    ks_sched_cycle_state_clear(&s->css[i], s->fws[i]);
   ks_sched_queue_free(s->queue);
   ks_sched_cache_free(s->cache);
-  ks_sched_framework_free(s->fw);
+  free_profiles(s->fws, s->n_fws);
+  g_free(s->fws);
+  g_free(s->css);
   g_free(s->node_status);
   g_free(s->failed);
   g_free(s->feasible);
   g_free(s->candidates);
+  g_free(s->fit);
+  g_free(s->rr_names);
   g_free(s->scores);
   g_free(s->total);
+  g_free(s->trace_pos);
   g_free(s->message);
   g_hash_table_destroy(s->start_times);
   g_hash_table_destroy(s->preempting);
@@ -237,13 +336,18 @@ static void ensure_buffers(KsScheduler *s) {
   guint cap = s->cache->cap;
   if (s->buf_cap >= cap)
     return;
-  guint n_score = MAX(1u, s->fw->n_ep[KS_SCHED_EP_SCORE]);
+  guint n_score = 1;
+  for (guint i = 0; i < s->n_fws; i++)
+    n_score = MAX(n_score, s->fws[i]->n_ep[KS_SCHED_EP_SCORE]);
   s->node_status = g_renew(KsSchedStatus, s->node_status, cap);
   s->failed = g_renew(guint, s->failed, cap);
   s->feasible = g_renew(guint, s->feasible, cap);
   s->candidates = g_renew(guint, s->candidates, cap);
   s->scores = g_renew(gint64, s->scores, (gsize)cap * n_score);
   s->total = g_renew(gint64, s->total, cap);
+  s->trace_pos = g_renew(guint, s->trace_pos, cap);
+  s->fit = g_renew(guint8, s->fit, cap);
+  s->rr_names = g_renew(const char *, s->rr_names, 2 * (gsize)cap);
   s->buf_cap = cap;
 }
 
@@ -276,9 +380,9 @@ static const guint *run_pre_filter(KsScheduler *s, const KsPod *pod, guint *n_ca
     KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_PRE_FILTER, k);
     GHashTable *names = NULL;
     ks_sched_status_reset(st);
-    p->desc->pre_filter(p, &s->cs, pod, s->cache, &names, st);
+    p->desc->pre_filter(p, s->cs, pod, s->cache, &names, st);
     if (st->code == KS_SCHED_SKIP) {
-      s->cs.skip_filter |= G_GUINT64_CONSTANT(1) << p->index;
+      s->cs->skip_filter |= G_GUINT64_CONSTANT(1) << p->index;
       ks_sched_status_reset(st);
       continue;
     }
@@ -312,10 +416,10 @@ static const guint *run_pre_filter(KsScheduler *s, const KsPod *pod, guint *n_ca
 static gboolean run_filters(KsScheduler *s, const KsPod *pod, guint slot, KsSchedStatus *st) {
   for (guint k = 0; k < s->fw->n_ep[KS_SCHED_EP_FILTER]; k++) {
     KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_FILTER, k);
-    if (s->cs.skip_filter & (G_GUINT64_CONSTANT(1) << p->index))
+    if (s->cs->skip_filter & (G_GUINT64_CONSTANT(1) << p->index))
       continue;
     ks_sched_status_reset(st);
-    p->desc->filter(p, &s->cs, pod, s->cache, slot, st);
+    p->desc->filter(p, s->cs, pod, s->cache, slot, st);
     if (!ks_sched_status_ok(st)) {
       mark_plugin(st, p);
       return FALSE;
@@ -363,82 +467,176 @@ static gboolean run_filters_with_nominated(KsScheduler *s, const KsPod *pod, gui
   return run_filters(s, pod, slot, st);
 }
 
-/* Returns the number of feasible nodes (in s->feasible), -1 on a filter error. */
-static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
-                          guint *processed) {
+/* How many feasible nodes the search looks for. */
+static guint feasible_to_find(const KsScheduler *s, guint n_cand) {
   gint32 pct = s->fw->percentage_of_nodes_to_score >= 0 ? s->fw->percentage_of_nodes_to_score
                                                         : s->cfg.percentage_of_nodes_to_score;
   guint k = (guint)ks_sched_num_feasible_nodes_to_find(pct, (gint32)n_cand);
-  if (s->fw->n_ep[KS_SCHED_EP_SCORE] == 0)
-    k = 1;
+  return s->fw->n_ep[KS_SCHED_EP_SCORE] == 0 ? 1 : k;
+}
+
+/* Books one examined node, as the serial search does. Returns 1 when it
+ * was feasible, 0 when it failed, -1 on a filter error (the slot is left
+ * at failed[n_failed] for the error report). */
+static gint book_node(KsScheduler *s, guint slot, gboolean ok, guint *nf) {
+  const KsSchedStatus *st = &s->node_status[slot];
+  if (ok) {
+    s->feasible[(*nf)++] = slot;
+    return 1;
+  }
+  s->failed[s->n_failed] = slot;
+  if (st->code == KS_SCHED_ERROR_CODE)
+    return -1;
+  s->n_failed++;
+  s->rejectors |= G_GUINT64_CONSTANT(1) << st->plugin_index;
+  return 0;
+}
+
+static gint find_feasible_serial(KsScheduler *s, const KsPod *pod, const guint *cand,
+                                 guint n_cand, guint k, guint *processed) {
   guint nf = 0, i = 0;
   for (; i < n_cand && nf < k; i++) {
     guint slot = cand[(s->next_start + i) % n_cand];
-    KsSchedStatus *st = &s->node_status[slot];
-    if (run_filters_with_nominated(s, pod, slot, st)) {
-      s->feasible[nf++] = slot;
-      continue;
-    }
-    if (st->code == KS_SCHED_ERROR_CODE) {
-      s->failed[s->n_failed] = slot; /* not counted: read by the error report */
+    gboolean ok = run_filters_with_nominated(s, pod, slot, &s->node_status[slot]);
+    if (book_node(s, slot, ok, &nf) < 0)
       return -1;
-    }
-    s->failed[s->n_failed++] = slot;
-    s->rejectors |= G_GUINT64_CONSTANT(1) << st->plugin_index;
   }
   *processed = i;
   return (gint)nf;
 }
 
-/* PreScore, Score, NormalizeScore and the weighted sum into s->total. */
-static gboolean prioritize(KsScheduler *s, const KsPod *pod, guint nf, KsSchedStatus *st) {
+typedef struct {
+  KsScheduler *s;
+  const KsPod *pod;
+  const guint *cand;
+  guint n_cand, base;
+} FilterBatch;
+
+/* A worker's share: Filter reads the cache and the cycle state only, and
+ * each node's status has its own cell, so chunks never share a write. */
+static void filter_range(gpointer data, guint lo, guint hi) {
+  FilterBatch *b = data;
+  KsScheduler *s = b->s;
+  for (guint i = lo; i < hi; i++) {
+    guint pos = b->base + i;
+    guint slot = b->cand[(s->next_start + pos) % b->n_cand];
+    s->fit[pos] = (guint8)run_filters(s, b->pod, slot, &s->node_status[slot]);
+  }
+}
+
+/* The serial search's outcome, computed in batches: every node of a batch
+ * is filtered in parallel, then the batch is booked in search order and
+ * booking stops exactly where the serial loop would (the k-th feasible
+ * node or the first error). Nodes filtered past that point are discarded:
+ * their statuses are never read since they are in neither list. */
+static gint find_feasible_parallel(KsScheduler *s, const KsPod *pod, const guint *cand,
+                                   guint n_cand, guint k, guint *processed) {
+  guint threads = ks_sched_filter_pool_threads(s->pool);
+  guint nf = 0, pos = 0;
+  while (pos < n_cand && nf < k) {
+    guint want = k - nf;
+    guint w = MIN(n_cand - pos, MAX(want + want / 4, 32 * threads));
+    FilterBatch b = {s, pod, cand, n_cand, pos};
+    ks_sched_filter_pool_run(s->pool, w, filter_range, &b);
+    for (guint end = pos + w; pos < end && nf < k; pos++) {
+      guint slot = cand[(s->next_start + pos) % n_cand];
+      if (book_node(s, slot, s->fit[pos], &nf) < 0)
+        return -1;
+    }
+  }
+  *processed = pos;
+  return (gint)nf;
+}
+
+/* Returns the number of feasible nodes (in s->feasible), -1 on a filter
+ * error. Parallel only when no pod is nominated anywhere: filtering with
+ * nominated pods assumes them into the shared cache for the duration. */
+static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
+                          guint *processed) {
+  guint k = feasible_to_find(s, n_cand);
+  if (s->pool && ks_sched_queue_nominated_len(s->queue) == 0 && n_cand > 1)
+    return find_feasible_parallel(s, pod, cand, n_cand, k, processed);
+  return find_feasible_serial(s, pod, cand, n_cand, k, processed);
+}
+
+/* ---- tracing (ksim explain) --------------------------------------------------------- */
+
+static KsSchedTraceNode *trace_node(KsScheduler *s, guint slot) {
+  return &g_array_index(s->trace->nodes, KsSchedTraceNode, s->trace_pos[slot]);
+}
+
+/* Score plugin `p` produced `sc` for nodes list[0..n): record raw scores
+ * (before NormalizeScore) or the normalized and weighted ones (after). */
+static void trace_scores(KsScheduler *s, const KsSchedPlugin *p, const guint *list,
+                         const gint64 *sc, guint n, gboolean normalized) {
+  for (guint i = 0; i < n; i++) {
+    KsSchedTraceNode *tn = trace_node(s, list[i]);
+    if (!normalized) {
+      tn->scored = TRUE;
+      tn->scores[tn->n_scores++] = (KsSchedTraceScore){p->desc->name, sc[i], 0, p->weight, 0};
+      continue;
+    }
+    KsSchedTraceScore *ts = &tn->scores[tn->n_scores - 1];
+    ts->normalized = sc[i];
+    ts->weighted = sc[i] * p->weight;
+    tn->total += ts->weighted;
+  }
+}
+
+/* PreScore, Score, NormalizeScore and the weighted sum into s->total, over
+ * the nodes s->feasible[0..n). */
+static gboolean prioritize(KsScheduler *s, const KsPod *pod, guint n, KsSchedStatus *st) {
   const KsSchedFramework *fw = s->fw;
   for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_PRE_SCORE]; k++) {
     KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_PRE_SCORE, k);
     ks_sched_status_reset(st);
-    p->desc->pre_score(p, &s->cs, pod, s->cache, s->feasible, nf, st);
+    p->desc->pre_score(p, s->cs, pod, s->cache, s->feasible, n, st);
     if (st->code == KS_SCHED_SKIP)
-      s->cs.skip_score |= G_GUINT64_CONSTANT(1) << p->index;
+      s->cs->skip_score |= G_GUINT64_CONSTANT(1) << p->index;
     else if (!ks_sched_status_ok(st))
       return mark_plugin(st, p), FALSE;
   }
-  memset(s->total, 0, nf * sizeof *s->total);
+  memset(s->total, 0, n * sizeof *s->total);
   if (fw->n_ep[KS_SCHED_EP_SCORE] == 0) {
-    for (guint i = 0; i < nf; i++)
+    for (guint i = 0; i < n; i++)
       s->total[i] = 1;
     return TRUE;
   }
   for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_SCORE]; k++) {
     KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_SCORE, k);
-    if (s->cs.skip_score & (G_GUINT64_CONSTANT(1) << p->index))
+    if (s->cs->skip_score & (G_GUINT64_CONSTANT(1) << p->index))
       continue;
     gint64 *sc = &s->scores[(gsize)k * s->buf_cap];
-    for (guint i = 0; i < nf; i++) {
+    for (guint i = 0; i < n; i++) {
       ks_sched_status_reset(st);
       sc[i] = 0;
-      p->desc->score(p, &s->cs, pod, s->cache, s->feasible[i], &sc[i], st);
+      p->desc->score(p, s->cs, pod, s->cache, s->feasible[i], &sc[i], st);
       if (!ks_sched_status_ok(st))
         return mark_plugin(st, p), FALSE;
     }
+    if (s->trace)
+      trace_scores(s, p, s->feasible, sc, n, FALSE);
     if (p->desc->normalize_score) {
       ks_sched_status_reset(st);
-      p->desc->normalize_score(p, &s->cs, pod, sc, nf, st);
+      p->desc->normalize_score(p, s->cs, pod, sc, n, st);
       if (!ks_sched_status_ok(st))
         return mark_plugin(st, p), FALSE;
     }
-    for (guint i = 0; i < nf; i++) {
+    for (guint i = 0; i < n; i++) {
       if (sc[i] < KS_SCHED_MIN_NODE_SCORE || sc[i] > KS_SCHED_MAX_NODE_SCORE) {
         ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "plugin returned an invalid score");
         return mark_plugin(st, p), FALSE;
       }
       s->total[i] += sc[i] * p->weight;
     }
+    if (s->trace)
+      trace_scores(s, p, s->feasible, sc, n, TRUE);
   }
   return TRUE;
 }
 
 /* selectHost: uniform among the max-score nodes by seeded reservoir sampling. */
-static guint select_host(KsScheduler *s, guint nf) {
+static guint select_host_random(KsScheduler *s, guint nf) {
   guint best = 0, count = 1;
   for (guint i = 1; i < nf; i++) {
     if (s->total[i] > s->total[best]) {
@@ -453,6 +651,46 @@ static guint select_host(KsScheduler *s, guint nf) {
   return s->feasible[best];
 }
 
+static int name_desc(const void *a, const void *b) {
+  return strcmp(*(const char *const *)b, *(const char *const *)a);
+}
+
+guint ks_sched_select_host_round_robin(const char *const *names, const gint64 *totals, guint n,
+                                       guint64 *last_node_index, const char **scratch) {
+  g_return_val_if_fail(n > 0, 0);
+  /* v1.7 sorts the whole list by (score, name) descending; only the
+   * max-score prefix matters, so sort just those names, descending. */
+  gint64 max = totals[0];
+  for (guint i = 1; i < n; i++)
+    max = MAX(max, totals[i]);
+  guint count = 0;
+  for (guint i = 0; i < n; i++)
+    if (totals[i] == max)
+      scratch[count++] = names[i];
+  qsort(scratch, count, sizeof *scratch, name_desc);
+  const char *chosen = scratch[*last_node_index % count];
+  (*last_node_index)++;
+  for (guint i = 0; i < n; i++)
+    if (totals[i] == max && strcmp(names[i], chosen) == 0)
+      return i;
+  g_return_val_if_reached(0);
+}
+
+/* v1.7 round robin over the cache's node names. */
+static guint select_host_round_robin(KsScheduler *s, guint nf) {
+  for (guint i = 0; i < nf; i++)
+    s->rr_names[i] = s->cache->nodes[s->feasible[i]]->name;
+  guint best = ks_sched_select_host_round_robin(s->rr_names, s->total, nf, &s->last_node_index,
+                                                s->rr_names + nf);
+  return s->feasible[best];
+}
+
+static guint select_host(KsScheduler *s, guint nf) {
+  if (s->fw->select_host == KS_SCHED_SELECT_HOST_ROUND_ROBIN)
+    return select_host_round_robin(s, nf);
+  return select_host_random(s, nf);
+}
+
 /* Runs a per-node-name extension point (Reserve, Permit, PreBind, Bind). */
 static gboolean run_node_point(KsScheduler *s, KsSchedExtensionPoint ep, const KsPod *pod,
                                const char *node, KsSchedStatus *st) {
@@ -460,11 +698,11 @@ static gboolean run_node_point(KsScheduler *s, KsSchedExtensionPoint ep, const K
     KsSchedPlugin *p = plugin_at(s, ep, k);
     ks_sched_status_reset(st);
     switch (ep) {
-    case KS_SCHED_EP_RESERVE: p->desc->reserve(p, &s->cs, pod, node, st); break;
-    case KS_SCHED_EP_PERMIT: p->desc->permit(p, &s->cs, pod, node, st); break;
-    case KS_SCHED_EP_PRE_BIND: p->desc->pre_bind(p, &s->cs, pod, node, st); break;
+    case KS_SCHED_EP_RESERVE: p->desc->reserve(p, s->cs, pod, node, st); break;
+    case KS_SCHED_EP_PERMIT: p->desc->permit(p, s->cs, pod, node, st); break;
+    case KS_SCHED_EP_PRE_BIND: p->desc->pre_bind(p, s->cs, pod, node, st); break;
     case KS_SCHED_EP_BIND:
-      p->desc->bind(p, &s->cs, pod, node, st);
+      p->desc->bind(p, s->cs, pod, node, st);
       if (st->code == KS_SCHED_SKIP)
         continue;
       if (ks_sched_status_ok(st))
@@ -486,7 +724,7 @@ static void run_unreserve(KsScheduler *s, const KsPod *pod, const char *node) {
   for (guint k = s->fw->n_ep[KS_SCHED_EP_RESERVE]; k-- > 0;) {
     KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_RESERVE, k);
     if (p->desc->unreserve)
-      p->desc->unreserve(p, &s->cs, pod, node);
+      p->desc->unreserve(p, s->cs, pod, node);
   }
 }
 
@@ -591,7 +829,7 @@ static gint run_post_filter(KsScheduler *s, const KsPod *pod, const KsSchedStatu
     KsSchedStatus one;
     gint nom = KS_SCHED_NOMINATE_NOOP;
     ks_sched_status_reset(&one);
-    p->desc->post_filter(p, &s->cs, pod, s->cache, &d, &nom, &one);
+    p->desc->post_filter(p, s->cs, pod, s->cache, &d, &nom, &one);
     if (ks_sched_status_ok(&one) || one.code == KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE) {
       *st = one;
       mark_plugin(st, p);
@@ -668,10 +906,72 @@ static void unschedulable(KsScheduler *s, KsSchedQueuedPod *qp, const KsSchedSta
   fail(s, qp, out, KS_SCHED_RESULT_UNSCHEDULABLE, rejectors, msg, now);
 }
 
+/* The trace's per-node rows, in node-tree order, and slot -> row. */
+static void trace_begin(KsScheduler *s, const KsPod *pod) {
+  KsSchedTrace *t = s->trace;
+  t->pod = g_strdup_printf("%s/%s", pod->namespace, pod->name);
+  g_array_set_size(t->nodes, s->cache->n_order);
+  memset(t->nodes->data, 0, s->cache->n_order * sizeof(KsSchedTraceNode));
+  for (guint i = 0; i < s->cache->n_order; i++) {
+    guint slot = s->cache->order[i];
+    KsSchedTraceNode *tn = &g_array_index(t->nodes, KsSchedTraceNode, i);
+    tn->name = s->cache->nodes[slot]->name;
+    ks_sched_status_reset(&tn->status);
+    s->trace_pos[slot] = i;
+  }
+}
+
+/* Filter outcomes: feasible[0..nf), failed[0..n_failed), and the node
+ * whose filter errored (failed[n_failed]) when `errored`. */
+static void trace_filtered(KsScheduler *s, guint nf, gboolean errored) {
+  for (guint i = 0; i < nf; i++) {
+    KsSchedTraceNode *tn = trace_node(s, s->feasible[i]);
+    tn->examined = tn->feasible = TRUE;
+  }
+  for (guint i = 0; i < s->n_failed + (errored ? 1u : 0u); i++) {
+    KsSchedTraceNode *tn = trace_node(s, s->failed[i]);
+    tn->examined = TRUE;
+    tn->status = s->node_status[s->failed[i]];
+  }
+}
+
+static void trace_finish(KsScheduler *s, const KsSchedResult *out) {
+  KsSchedTrace *t = s->trace;
+  if (out->kind == KS_SCHED_RESULT_SCHEDULED)
+    t->selected = g_strdup(out->node);
+  if (out->message)
+    t->message = g_strdup(out->message);
+  if (out->nominated_node && *out->nominated_node)
+    t->nominated = g_strdup(out->nominated_node);
+  for (guint i = 0; i < out->n_victims; i++)
+    g_ptr_array_add(t->victims,
+                    g_strdup_printf("%s/%s", out->victims[i]->namespace, out->victims[i]->name));
+}
+
+/* Scores the feasible nodes, or with a score_all trace every examined node
+ * (feasible first, so selection still sees only feasible[0..nf)). Returns
+ * FALSE on a score error (in *st). */
+static gboolean score_nodes(KsScheduler *s, const KsPod *pod, guint nf, KsSchedStatus *st) {
+  if (s->trace && s->trace->score_all) {
+    memcpy(s->feasible + nf, s->failed, s->n_failed * sizeof *s->failed);
+    guint n = nf + s->n_failed;
+    return n == 0 || prioritize(s, pod, n, st);
+  }
+  return nf <= 1 || prioritize(s, pod, nf, st);
+}
+
+static guint choose(KsScheduler *s, guint nf) {
+  if (nf > 1)
+    return select_host(s, nf);
+  if (s->fw->select_host == KS_SCHED_SELECT_HOST_ROUND_ROBIN)
+    s->last_node_index++; /* v1.7 ran selectHost for a single node too */
+  return s->feasible[0];
+}
+
 static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSchedResult *out) {
   KsPod *pod = qp->pod;
   guint n_all = s->cache->n_order;
-  s->cs.skip_filter = s->cs.skip_score = 0;
+  s->cs->skip_filter = s->cs->skip_score = 0;
   s->n_failed = 0;
   s->rejectors = 0;
   if (n_all == 0) {
@@ -679,11 +979,15 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
     return;
   }
   ensure_buffers(s);
+  if (s->trace)
+    trace_begin(s, pod);
   KsSchedStatus st, none;
   ks_sched_status_reset(&none);
   guint n_cand = 0;
   const guint *cand = run_pre_filter(s, pod, &n_cand, &st);
   if (!cand || n_cand == 0) {
+    if (s->trace)
+      s->trace->pre_filter = st;
     if (st.code == KS_SCHED_ERROR_CODE) {
       error_status(s, qp, out, &st, now);
       return;
@@ -708,24 +1012,24 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
     s->next_start = (s->next_start + processed) % n_all;
     out->nodes_examined = (gint32)processed;
     if (nf < 0) {
+      if (s->trace)
+        trace_filtered(s, 0, TRUE);
       error_status(s, qp, out, &s->node_status[s->failed[s->n_failed]], now);
       return;
     }
   }
+  if (s->trace)
+    trace_filtered(s, (guint)nf, FALSE);
   out->feasible_nodes = nf;
+  if (!score_nodes(s, pod, (guint)nf, &st)) {
+    error_status(s, qp, out, &st, now);
+    return;
+  }
   if (nf == 0) {
     unschedulable(s, qp, &none, s->rejectors, n_all, now, out);
     return;
   }
-  guint chosen = s->feasible[0];
-  if (nf > 1) {
-    if (!prioritize(s, pod, (guint)nf, &st)) {
-      error_status(s, qp, out, &st, now);
-      return;
-    }
-    chosen = select_host(s, (guint)nf);
-  }
-  commit(s, qp, chosen, out, now);
+  commit(s, qp, choose(s, (guint)nf), out, now);
 }
 
 void ks_sched_schedule_one(KsScheduler *s, gint64 now, KsSchedResult *out) {
@@ -737,7 +1041,7 @@ void ks_sched_schedule_one(KsScheduler *s, gint64 now, KsSchedResult *out) {
     KsSchedQueuedPod *qp = ks_sched_queue_pop(s->queue);
     if (!qp) {
       out->kind = KS_SCHED_RESULT_NONE;
-      return;
+      break;
     }
     if (ks_sched_cache_pod(s->cache, qp->pod)) {
       /* skipPodSchedule: already assumed or bound */
@@ -748,9 +1052,25 @@ void ks_sched_schedule_one(KsScheduler *s, gint64 now, KsSchedResult *out) {
       qp->initial_attempt = now;
     out->pod = qp->pod;
     out->attempts = qp->attempts;
+    use_profile(s, qp->pod);
     schedule_pod(s, qp, now, out);
-    return;
+    break;
   }
+  if (s->trace) {
+    if (out->pod)
+      trace_finish(s, out);
+    s->trace = NULL; /* one cycle */
+  }
+}
+
+void ks_sched_trace_next_cycle(KsScheduler *s, KsSchedTrace *t) {
+  if (t) {
+    KsSchedTrace fresh;
+    ks_sched_trace_init(&fresh, t->score_all);
+    ks_sched_trace_clear(t);
+    *t = fresh;
+  }
+  s->trace = t;
 }
 
 void ks_sched_bind_done(KsScheduler *s, KsPod *pod, gboolean ok, gint64 now) {
@@ -763,6 +1083,7 @@ void ks_sched_bind_done(KsScheduler *s, KsPod *pod, gboolean ok, gint64 now) {
     return;
   }
   if (e && e->assumed) {
+    use_profile(s, pod);
     const char *node = s->cache->nodes[e->slot] ? s->cache->nodes[e->slot]->name : "";
     run_unreserve(s, pod, node);
     ks_sched_cache_forget_pod(s->cache, pod);
@@ -783,9 +1104,10 @@ typedef struct {
 /* preCheckForNode: every plugin with an admission check must admit the pod. */
 static gboolean pre_check_node(const KsPod *pod, gpointer user_data) {
   PreCheck *pc = user_data;
-  const KsSchedFramework *fw = pc->s->fw;
+  use_profile(pc->s, pod);
+  KsSchedFramework *fw = pc->s->fw;
   for (guint i = 0; i < fw->n_plugins; i++) {
-    KsSchedPlugin *p = &pc->s->fw->plugins[i];
+    KsSchedPlugin *p = &fw->plugins[i];
     if (p->desc->admit && !p->desc->admit(p, pod, pc->s->cache, pc->slot))
       return FALSE;
   }
@@ -860,13 +1182,33 @@ void ks_sched_remove_node(KsScheduler *s, const char *name, gint64 now) {
   ks_sched_cache_remove_node(s->cache, name);
 }
 
-void ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {
+gboolean ks_sched_serves(const KsScheduler *s, const char *scheduler_name) {
+  if (s->serve_all)
+    return TRUE;
+  for (guint i = 0; i < s->n_fws; i++)
+    if (g_strcmp0(s->fws[i]->name, scheduler_name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {
+  if (!ks_sched_serves(s, pod->scheduler_name))
+    return FALSE; /* another scheduler's pod */
   ks_sched_queue_add(s->queue, pod, now);
+  return TRUE;
+}
+
+void ks_sched_set_namespace(KsScheduler *s, const char *name, const KsLabels *labels) {
+  ks_sched_cache_set_namespace(s->cache, name, labels);
+}
+
+void ks_sched_remove_namespace(KsScheduler *s, const char *name) {
+  ks_sched_cache_remove_namespace(s->cache, name);
 }
 
 void ks_sched_update_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {
   if (!ks_sched_queue_update(s->queue, pod, now))
-    ks_sched_queue_add(s->queue, pod, now);
+    ks_sched_add_pending_pod(s, pod, now);
 }
 
 void ks_sched_add_assigned_pod(KsScheduler *s, KsPod *pod, const char *node, gint64 now) {
@@ -939,5 +1281,11 @@ guint ks_sched_pending_len(const KsScheduler *s) {
 }
 
 guint ks_sched_next_start_node_index(const KsScheduler *s) { return s->next_start; }
-KsSchedFramework *ks_sched_framework(KsScheduler *s) { return s->fw; }
+KsSchedFramework *ks_sched_framework(KsScheduler *s) { return s->fws[0]; }
+KsSchedFramework *ks_sched_profile(KsScheduler *s, const char *name) {
+  for (guint i = 0; i < s->n_fws; i++)
+    if (g_strcmp0(s->fws[i]->name, name) == 0)
+      return s->fws[i];
+  return NULL;
+}
 KsSchedCache *ks_sched_cache(KsScheduler *s) { return s->cache; }

@@ -8,6 +8,8 @@
 #include <glib.h>
 #include "sched/objects.h"
 #include "sched/framework.h"
+#include "sched/labels.h"
+#include "sched/trace.h"
 
 typedef struct KsScheduler KsScheduler;
 
@@ -17,6 +19,10 @@ typedef struct {
   gint64 pod_initial_backoff_us;    /* default 1 s */
   gint64 pod_max_backoff_us;        /* default 10 s */
   gint64 pod_max_in_unschedulable_us; /* default 5 min */
+  /* Threads that run Filter (KubeSchedulerConfiguration parallelism);
+   * 1 = serial (the default here; upstream's is 16), 0 is taken as 1.
+   * Decisions do not depend on it (docs/scheduler.md). */
+  gint32 parallelism;
 } KsSchedConfig;
 
 void ks_sched_config_init_defaults(KsSchedConfig *c);
@@ -65,7 +71,9 @@ void ks_sched_remove_node(KsScheduler *s, const char *name, gint64 now);
 
 /* A pod the scheduler should place (spec.nodeName unset, its schedulerName
  * served by this scheduler). Takes a ref. */
-void ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now);
+gboolean ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now);
+/* Returns FALSE (and ignores the pod) when no profile serves its
+ * spec.schedulerName. */
 /* A pod bound to a node (by this scheduler, confirmed by the host, or created
  * with spec.nodeName): its resources count on the node. Takes a ref. */
 void ks_sched_add_assigned_pod(KsScheduler *s, KsPod *pod, const char *node, gint64 now);
@@ -99,7 +107,8 @@ gint64 ks_sched_next_wakeup(const KsScheduler *s, gint64 now);
 
 /* Like ks_sched_new with an explicit profile (built with
  * ks_sched_framework_new). framework is taken over and freed with the
- * scheduler, also on error. transfer full */
+ * scheduler, also on error. Such a single-profile scheduler serves every
+ * schedulerName (the host filters), as before profiles existed. transfer full */
 KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config,
                                        KsSchedFramework *framework, GError **error);
 /* The pending pod changed (e.g. its scheduling gates were removed). */
@@ -111,3 +120,32 @@ guint ks_sched_next_start_node_index(const KsScheduler *s);
 /* The scheduler's profile and cache, borrowed (tests, diagnostics). */
 KsSchedFramework *ks_sched_framework(KsScheduler *s);
 KsSchedCache *ks_sched_cache(KsScheduler *s);
+
+/* Several profiles (upstream's profile map) sharing ONE cache and ONE queue:
+ * each pod is scheduled by the profile whose name is its
+ * spec.schedulerName; pods naming no profile are not this scheduler's.
+ * Names must be present and unique and every profile must use the same
+ * QueueSort plugin (upstream's profile.NewMap validation). The profiles are
+ * taken over (also on error); the array itself stays the caller's.
+ * transfer full */
+KsScheduler *ks_sched_new_with_profiles(const KsSchedConfig *config, KsSchedFramework **profiles,
+                                        guint n, GError **error);
+/* TRUE when a profile serves scheduler_name. */
+gboolean ks_sched_serves(const KsScheduler *s, const char *scheduler_name);
+/* The profile called `name`, or NULL (borrowed). */
+KsSchedFramework *ks_sched_profile(KsScheduler *s, const char *name);
+
+/* Namespaces and their labels (namespaceSelector of pod affinity terms). */
+void ks_sched_set_namespace(KsScheduler *s, const char *name, const KsLabels *labels);
+void ks_sched_remove_namespace(KsScheduler *s, const char *name);
+
+/* Arms `t` (sched/trace.h; initialized by the caller) for the next
+ * ks_sched_schedule_one: its previous output is cleared and the cycle
+ * fills it. The trace is used for that one cycle only; NULL disarms. */
+void ks_sched_trace_next_cycle(KsScheduler *s, KsSchedTrace *t);
+
+/* v1.7 selectHost (round robin): the index in names/totals[0..n) of the
+ * (*last_node_index % count)-th of the `count` max-total nodes ordered by
+ * name descending; increments *last_node_index. scratch holds n pointers. */
+guint ks_sched_select_host_round_robin(const char *const *names, const gint64 *totals, guint n,
+                                       guint64 *last_node_index, const char **scratch);
