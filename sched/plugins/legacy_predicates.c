@@ -1,0 +1,472 @@
+/* The v1.7 fit predicates (Kubernetes v1.6/v1.7,
+ * plugin/pkg/scheduler/algorithm/predicates/predicates.go) as Filter
+ * plugins registered under their old names, for the legacy-v1.7 profile.
+ *
+ * Each predicate keeps v1.7's rule and failure reason, not v1.31's:
+ *  - PodFitsResources: "Insufficient pods|cpu|memory|<scalar>", every failing
+ *    resource listed (v1.7 collected all of them); requests are the pod's
+ *    effective requests (max(sum of containers, each init container)).
+ *  - PodFitsHostPorts: a host port number used by any pod on the node
+ *    conflicts, whatever its protocol or host IP (v1.7's UsedPorts was a
+ *    map[int]bool over app containers).
+ *  - HostName: spec.nodeName, when set, must be the node's name.
+ *  - PodToleratesNodeTaints: every NoSchedule/NoExecute taint tolerated.
+ *  - MatchNodeSelector: nodeSelector plus required node affinity.
+ *  - NoDiskConflict: same GCE PD (unless all read-only), same EBS volume
+ *    ID, same ISCSI IQN / RBD image (unless all read-only). ksim's KsVolume
+ *    keeps one identifier per volume (pdName, volumeID, iqn, rbd image), so
+ *    RBD images are compared by image name alone (v1.7 also compared
+ *    monitors and pool): two RBD volumes of the same image name in different
+ *    pools conflict here, not in v1.7.
+ *  - MaxEBSVolumeCount / MaxGCEPDVolumeCount: distinct inline volumes of
+ *    the node's pods plus the pod's new ones must not exceed the limit. PVC
+ *    volumes need the PV model (not in ksim yet): they are not counted.
+ *  - NoVolumeZoneConflict: only PVC-backed volumes can conflict; without PVs
+ *    it always passes.
+ *  - CheckNodeMemoryPressure: a BestEffort pod (no cpu/memory request or
+ *    limit in its app containers, v1.7's qos.GetPodQOS) fails on a node whose
+ *    MemoryPressure condition is True.
+ *  - CheckNodeDiskPressure: every pod fails on a node with DiskPressure True.
+ *
+ * v1.7 had no Unschedulable/UnschedulableAndUnresolvable split (preemption
+ * came in v1.8): every failure is Unschedulable. v1.7 retried unschedulable
+ * pods on a timer, not on events, so each predicate registers every event:
+ * any cluster change moves a pod it rejected.
+ *
+ * Per-cycle data: PodFitsResources keeps the pod's request and the volume
+ * counters the pod's volume ids in their cycle slots (computed once at
+ * PreFilter, reused across cycles); Filter only reads them, so it is safe
+ * to run on several nodes at once.
+ * Reasons are string literals, or g_intern_string() for scalar resources.
+ */
+#include "sched/plugins/legacy_predicates.h"
+#include "sched/cache.h"
+#include "sched/pod.h"
+
+static const KsSchedClusterEvent legacy_events[] = {
+    {KS_SCHED_EV_ANY_RESOURCE, KS_SCHED_ACT_ALL, "*"},
+};
+
+#define LEGACY_EVENTS .events = legacy_events, .n_events = G_N_ELEMENTS(legacy_events)
+
+/* ---- PodFitsResources ------------------------------------------------------- */
+
+typedef struct {
+  KsResourceList req;
+} FitsState;
+
+static void fits_state_free(gpointer d) {
+  FitsState *s = d;
+  ks_resource_list_clear(&s->req);
+  g_free(s);
+}
+
+static void fits_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                            const KsSchedCache *c, GHashTable **names, KsSchedStatus *st) {
+  FitsState *s = cs->data[p->index];
+  if (!s) {
+    s = g_new0(FitsState, 1);
+    ks_resource_list_init(&s->req);
+    cs->data[p->index] = s;
+  }
+  ks_resource_list_clear(&s->req);
+  ks_pod_compute_requests(pod, &s->req);
+}
+
+static void fits_scalars(const KsResourceList *req, const KsSchedCache *c, guint slot,
+                         KsSchedStatus *st) {
+  if (!req->scalars)
+    return;
+  for (guint i = 0; i < req->scalars->len; i++) {
+    const KsScalarResource *r = &g_array_index(req->scalars, KsScalarResource, i);
+    const char *name = g_quark_to_string(r->name);
+    gint64 alloc = ks_resource_list_get(&c->nodes[slot]->allocatable, name);
+    gint64 used = ks_resource_list_get(&c->requested[slot], name);
+    if (r->value > 0 && alloc < r->value + used) {
+      char buf[256];
+      g_snprintf(buf, sizeof buf, "Insufficient %s", name);
+      ks_sched_status_add_reason(st, g_intern_string(buf));
+    }
+  }
+}
+
+static void fits_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                        const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  const FitsState *s = cs->data[p->index];
+  g_return_if_fail(s != NULL);
+  const KsResourceList *req = &s->req;
+  if (c->pod_count[slot] + 1 > c->alloc_pods[slot])
+    ks_sched_status_add_reason(st, "Insufficient pods");
+  gboolean zero = req->milli_cpu == 0 && req->memory == 0 &&
+                  (!req->scalars || req->scalars->len == 0);
+  if (!zero) {
+    if (c->alloc_cpu[slot] < req->milli_cpu + c->req_cpu[slot])
+      ks_sched_status_add_reason(st, "Insufficient cpu");
+    if (c->alloc_mem[slot] < req->memory + c->req_mem[slot])
+      ks_sched_status_add_reason(st, "Insufficient memory");
+    fits_scalars(req, c, slot, st);
+  }
+  if (st->n_reasons)
+    st->code = KS_SCHED_UNSCHEDULABLE;
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_pod_fits_resources = {
+    .name = "PodFitsResources",
+    .cycle_data_free = fits_state_free,
+    LEGACY_EVENTS,
+    .pre_filter = fits_pre_filter,
+    .filter = fits_filter,
+};
+
+/* ---- PodFitsHostPorts --------------------------------------------------------- */
+
+static gboolean pod_uses_host_port(const KsPod *pod, gint32 port) {
+  for (guint i = 0; pod->containers && i < pod->containers->len; i++) {
+    const KsContainer *ct = &g_array_index(pod->containers, KsContainer, i);
+    for (guint j = 0; ct->ports && j < ct->ports->len; j++)
+      if (g_array_index(ct->ports, KsContainerPort, j).host_port == port)
+        return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean node_uses_host_port(const KsSchedCache *c, guint slot, gint32 port) {
+  const GPtrArray *pods = c->pods[slot];
+  for (guint i = 0; pods && i < pods->len; i++)
+    if (pod_uses_host_port(((const KsSchedPodEntry *)pods->pdata[i])->pod, port))
+      return TRUE;
+  return FALSE;
+}
+
+static void host_ports_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                              const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  for (guint i = 0; pod->containers && i < pod->containers->len; i++) {
+    const KsContainer *ct = &g_array_index(pod->containers, KsContainer, i);
+    for (guint j = 0; ct->ports && j < ct->ports->len; j++) {
+      gint32 port = g_array_index(ct->ports, KsContainerPort, j).host_port;
+      if (port != 0 && node_uses_host_port(c, slot, port)) {
+        ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_HOST_PORTS);
+        return;
+      }
+    }
+  }
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_pod_fits_host_ports = {
+    .name = "PodFitsHostPorts",
+    LEGACY_EVENTS,
+    .filter = host_ports_filter,
+};
+
+/* ---- HostName ------------------------------------------------------------------------ */
+
+static void host_name_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                             const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  if (pod->node_name && *pod->node_name && strcmp(pod->node_name, c->nodes[slot]->name) != 0)
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_HOST_NAME);
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_host_name = {
+    .name = "HostName",
+    LEGACY_EVENTS,
+    .filter = host_name_filter,
+};
+
+/* ---- PodToleratesNodeTaints -------------------------------------------------------------- */
+
+/* Only NoSchedule and NoExecute taints must be tolerated (v1.7). */
+static void tolerates_taints_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                    const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  const GArray *taints = c->nodes[slot]->taints;
+  const KsToleration *tols = pod->tolerations ? (const KsToleration *)pod->tolerations->data : NULL;
+  guint n_tols = pod->tolerations ? pod->tolerations->len : 0;
+  for (guint i = 0; taints && i < taints->len; i++) {
+    const KsTaint *t = &g_array_index(taints, KsTaint, i);
+    if (t->effect != KS_TAINT_EFFECT_NO_SCHEDULE && t->effect != KS_TAINT_EFFECT_NO_EXECUTE)
+      continue;
+    if (!ks_tolerations_tolerate(tols, n_tols, t)) {
+      ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_TAINTS);
+      return;
+    }
+  }
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_pod_tolerates_node_taints = {
+    .name = "PodToleratesNodeTaints",
+    LEGACY_EVENTS,
+    .filter = tolerates_taints_filter,
+};
+
+/* ---- MatchNodeSelector ---------------------------------------------------------- */
+
+static gboolean pod_matches_node_labels(const KsPod *pod, const KsNode *node) {
+  for (guint i = 0; i < pod->node_selector.n; i++) {
+    const KsLabel *l = &pod->node_selector.items[i];
+    const char *v = ks_labels_get(&node->labels, l->key);
+    if (!v || strcmp(v, l->value) != 0)
+      return FALSE;
+  }
+  const KsNodeSelector *req =
+      pod->affinity && pod->affinity->node_affinity ? pod->affinity->node_affinity->required
+                                                    : NULL;
+  return !req || ks_node_selector_matches(req, &node->labels, node->name);
+}
+
+static void node_selector_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                 const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  if (!pod_matches_node_labels(pod, c->nodes[slot]))
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_NODE_SELECTOR);
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_match_node_selector = {
+    .name = "MatchNodeSelector",
+    LEGACY_EVENTS,
+    .filter = node_selector_filter,
+};
+
+/* ---- NoDiskConflict ---------------------------------------------------------------- */
+
+static gboolean volumes_conflict(const KsVolume *v, const KsVolume *e) {
+  if (v->source != e->source || !v->ref || !e->ref || strcmp(v->ref, e->ref) != 0)
+    return FALSE;
+  switch (v->source) {
+  case KS_VOLUME_AWS_EBS:
+    return TRUE; /* EBS cannot be attached twice, read-only or not */
+  case KS_VOLUME_GCE_PD:
+  case KS_VOLUME_ISCSI:
+  case KS_VOLUME_RBD:
+    return !(v->read_only && e->read_only);
+  default:
+    return FALSE;
+  }
+}
+
+static gboolean volume_conflicts_with_pod(const KsVolume *v, const KsPod *other) {
+  for (guint i = 0; other->volumes && i < other->volumes->len; i++)
+    if (volumes_conflict(v, &g_array_index(other->volumes, KsVolume, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean is_conflict_target(const KsVolume *v) {
+  return v->source == KS_VOLUME_GCE_PD || v->source == KS_VOLUME_AWS_EBS ||
+         v->source == KS_VOLUME_RBD || v->source == KS_VOLUME_ISCSI;
+}
+
+static void disk_conflict_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                 const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  const GPtrArray *pods = c->pods[slot];
+  for (guint i = 0; pod->volumes && i < pod->volumes->len; i++) {
+    const KsVolume *v = &g_array_index(pod->volumes, KsVolume, i);
+    if (!is_conflict_target(v))
+      continue;
+    for (guint j = 0; pods && j < pods->len; j++) {
+      if (volume_conflicts_with_pod(v, ((const KsSchedPodEntry *)pods->pdata[j])->pod)) {
+        ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_DISK_CONFLICT);
+        return;
+      }
+    }
+  }
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_no_disk_conflict = {
+    .name = "NoDiskConflict",
+    LEGACY_EVENTS,
+    .filter = disk_conflict_filter,
+};
+
+/* ---- NoVolumeZoneConflict ------------------------------------------------------------- */
+
+/* v1.7 checked only PVC-bound PVs' zone labels against the node's; inline
+ * volumes never conflict. ksim has no PVs yet, so nothing can conflict: the
+ * plugin is here so the profile lists the predicate, and always passes. */
+static void volume_zone_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                               const KsSchedCache *c, guint slot, KsSchedStatus *st) {}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_no_volume_zone_conflict = {
+    .name = "NoVolumeZoneConflict",
+    LEGACY_EVENTS,
+    .filter = volume_zone_filter,
+};
+
+/* ---- MaxEBSVolumeCount / MaxGCEPDVolumeCount ------------------------------------------------ */
+
+typedef struct {
+  KsVolumeSource source;
+  gint32 max_volumes;
+} MaxVolumes;
+
+/* The pod's distinct volume ids of the counted kind, computed at PreFilter
+ * (borrowed from its spec; the array is reused across cycles). Filter only
+ * reads it, so Filter may run on several nodes at once. */
+typedef struct {
+  GPtrArray *ids;
+} PodVolumes;
+
+static void pod_volumes_free(gpointer d) {
+  PodVolumes *s = d;
+  g_ptr_array_unref(s->ids);
+  g_free(s);
+}
+
+static gpointer max_volumes_create(KsVolumeSource source, gint32 def, gconstpointer args,
+                                   GError **error) {
+  const KsSchedLegacyMaxVolumeCountArgs *a = args;
+  if (a && a->max_volumes < 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "maxVolumes must be positive, got %d", a->max_volumes);
+    return NULL;
+  }
+  MaxVolumes *m = g_new0(MaxVolumes, 1);
+  m->source = source;
+  m->max_volumes = a && a->max_volumes > 0 ? a->max_volumes : def;
+  return m;
+}
+
+static gpointer max_ebs_create(gconstpointer args, GError **error) {
+  return max_volumes_create(KS_VOLUME_AWS_EBS, KS_LEGACY_DEFAULT_MAX_EBS_VOLUMES, args, error);
+}
+
+static gpointer max_gce_create(gconstpointer args, GError **error) {
+  return max_volumes_create(KS_VOLUME_GCE_PD, KS_LEGACY_DEFAULT_MAX_GCE_PD_VOLUMES, args, error);
+}
+
+static gboolean ids_contain(const GPtrArray *ids, const char *id) {
+  for (guint i = 0; i < ids->len; i++)
+    if (strcmp(ids->pdata[i], id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void max_volumes_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                   const KsSchedCache *c, GHashTable **names, KsSchedStatus *st) {
+  const MaxVolumes *m = p->self;
+  PodVolumes *s = cs->data[p->index];
+  if (!s) {
+    s = g_new0(PodVolumes, 1);
+    s->ids = g_ptr_array_new();
+    cs->data[p->index] = s;
+  }
+  g_ptr_array_set_size(s->ids, 0);
+  for (guint i = 0; pod->volumes && i < pod->volumes->len; i++) {
+    const KsVolume *v = &g_array_index(pod->volumes, KsVolume, i);
+    if (v->source == m->source && v->ref && !ids_contain(s->ids, v->ref))
+      g_ptr_array_add(s->ids, v->ref);
+  }
+}
+
+/* Does some pod of the node before (pod i, volume j) use volume id `id`? */
+static gboolean seen_before(const GPtrArray *pods, guint pi, guint vj, KsVolumeSource source,
+                            const char *id) {
+  for (guint i = 0; i <= pi; i++) {
+    const KsPod *o = ((const KsSchedPodEntry *)pods->pdata[i])->pod;
+    guint end = i == pi ? vj : (o->volumes ? o->volumes->len : 0);
+    for (guint j = 0; j < end; j++) {
+      const KsVolume *v = &g_array_index(o->volumes, KsVolume, j);
+      if (v->source == source && v->ref && strcmp(v->ref, id) == 0)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Distinct volume ids of the kind on the node's pods; `fresh` counts the
+ * pod's ids the node does not have yet. Quadratic in the node's volumes,
+ * which the limit keeps to a few dozen, and allocation-free. */
+static guint node_volumes(const KsSchedCache *c, guint slot, KsVolumeSource source,
+                          const GPtrArray *pod_ids, guint *fresh) {
+  const GPtrArray *pods = c->pods[slot];
+  guint existing = 0;
+  *fresh = pod_ids->len;
+  for (guint i = 0; pods && i < pods->len; i++) {
+    const KsPod *o = ((const KsSchedPodEntry *)pods->pdata[i])->pod;
+    for (guint j = 0; o->volumes && j < o->volumes->len; j++) {
+      const KsVolume *v = &g_array_index(o->volumes, KsVolume, j);
+      if (v->source != source || !v->ref || seen_before(pods, i, j, source, v->ref))
+        continue;
+      existing++;
+      if (ids_contain(pod_ids, v->ref))
+        (*fresh)--; /* already attached: not counted twice */
+    }
+  }
+  return existing;
+}
+
+static void max_volumes_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                               const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  const MaxVolumes *m = p->self;
+  const PodVolumes *s = cs->data[p->index];
+  g_return_if_fail(s != NULL);
+  if (s->ids->len == 0)
+    return;
+  guint fresh;
+  guint existing = node_volumes(c, slot, m->source, s->ids, &fresh);
+  if ((gint64)existing + fresh > m->max_volumes)
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_MAX_VOLUME_COUNT);
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_max_ebs_volume_count = {
+    .name = "MaxEBSVolumeCount",
+    .create = max_ebs_create,
+    .destroy = g_free,
+    .cycle_data_free = pod_volumes_free,
+    LEGACY_EVENTS,
+    .pre_filter = max_volumes_pre_filter,
+    .filter = max_volumes_filter,
+};
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_max_gce_pd_volume_count = {
+    .name = "MaxGCEPDVolumeCount",
+    .create = max_gce_create,
+    .destroy = g_free,
+    .cycle_data_free = pod_volumes_free,
+    LEGACY_EVENTS,
+    .pre_filter = max_volumes_pre_filter,
+    .filter = max_volumes_filter,
+};
+
+/* ---- CheckNodeMemoryPressure / CheckNodeDiskPressure ------------------------------------------ */
+
+static gboolean has_cpu_or_memory(const KsResourceList *l) {
+  return l->milli_cpu > 0 || l->memory > 0;
+}
+
+/* v1.7 qos.GetPodQOS == BestEffort: no app container has a positive cpu or
+ * memory request or limit (init containers were not considered then). */
+static gboolean pod_is_best_effort(const KsPod *pod) {
+  for (guint i = 0; pod->containers && i < pod->containers->len; i++) {
+    const KsContainer *ct = &g_array_index(pod->containers, KsContainer, i);
+    if (has_cpu_or_memory(&ct->requests) || has_cpu_or_memory(&ct->limits))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean condition_true(const KsNode *n, const char *type) {
+  const char *s = ks_node_condition_status(n, type);
+  return s && strcmp(s, "True") == 0;
+}
+
+static void memory_pressure_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                   const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  if (pod_is_best_effort(pod) && condition_true(c->nodes[slot], "MemoryPressure"))
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_MEMORY_PRESSURE);
+}
+
+static void disk_pressure_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                 const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  if (condition_true(c->nodes[slot], "DiskPressure"))
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_DISK_PRESSURE);
+}
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_check_node_memory_pressure = {
+    .name = "CheckNodeMemoryPressure",
+    LEGACY_EVENTS,
+    .filter = memory_pressure_filter,
+};
+
+const KsSchedPluginDesc ks_sched_plugin_legacy_check_node_disk_pressure = {
+    .name = "CheckNodeDiskPressure",
+    LEGACY_EVENTS,
+    .filter = disk_pressure_filter,
+};
