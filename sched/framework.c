@@ -12,6 +12,12 @@
  * `builtins` below) and nothing else. Explicit profiles, by contrast, fail on
  * an unknown name: a user's configuration must never be silently trimmed.
  *
+ * ks_sched_framework_new joins each plugin to every point it implements
+ * (MultiPoint); ks_sched_framework_new_points takes the per-point lists a
+ * KubeSchedulerConfiguration resolves to. Both instantiate the plugins with
+ * the same code and differ only in how fw->ep is filled, so the lists are
+ * never rewritten behind the framework's back.
+ *
  * No global mutable state: a registry and a framework are values the caller
  * owns; several schedulers can live in one process.
  */
@@ -147,8 +153,7 @@ const char *const *ks_sched_default_profile_names(const gint32 **weights) {
   return default_names;
 }
 
-static void join_extension_points(KsSchedFramework *fw, guint i) {
-  const KsSchedPluginDesc *d = fw->plugins[i].desc;
+static gboolean implements_point(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
   const gboolean has[KS_SCHED_EP_COUNT] = {
       [KS_SCHED_EP_QUEUE_SORT] = d->less != NULL,
       [KS_SCHED_EP_PRE_ENQUEUE] = d->pre_enqueue != NULL,
@@ -163,13 +168,19 @@ static void join_extension_points(KsSchedFramework *fw, guint i) {
       [KS_SCHED_EP_BIND] = d->bind != NULL,
       [KS_SCHED_EP_POST_BIND] = d->post_bind != NULL,
   };
+  return (guint)e < KS_SCHED_EP_COUNT && has[e];
+}
+
+static void join_extension_points(KsSchedFramework *fw, guint i) {
   for (guint e = 0; e < KS_SCHED_EP_COUNT; e++)
-    if (has[e])
+    if (implements_point(fw->plugins[i].desc, (KsSchedExtensionPoint)e))
       fw->ep[e][fw->n_ep[e]++] = (guint8)i;
 }
 
+/* Instantiates plugin `pc` at the end of fw->plugins; with `join`, it also
+ * joins every point it implements (MultiPoint). */
 static gboolean add_plugin(KsSchedFramework *fw, const KsSchedPluginDesc *d,
-                           const KsSchedPluginConfig *pc, GError **error) {
+                           const KsSchedPluginConfig *pc, gboolean join, GError **error) {
   if (fw->n_plugins >= KS_SCHED_MAX_PLUGINS) {
     g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_TOO_MANY_PLUGINS,
                 "profile %s: more than %d plugins", fw->name, KS_SCHED_MAX_PLUGINS);
@@ -201,7 +212,8 @@ static gboolean add_plugin(KsSchedFramework *fw, const KsSchedPluginDesc *d,
     }
   }
   fw->n_plugins++;
-  join_extension_points(fw, p->index);
+  if (join)
+    join_extension_points(fw, p->index);
   return TRUE;
 }
 
@@ -212,9 +224,11 @@ static KsSchedFramework *framework_alloc(const char *profile_name) {
   return fw;
 }
 
-KsSchedFramework *ks_sched_framework_new(const KsSchedRegistry *r, const char *profile_name,
-                                         const KsSchedPluginConfig *plugins, guint n,
-                                         GError **error) {
+/* Instantiates plugins[0..n) in order; shared by both explicit constructors
+ * so that lookup, duplicate and args errors read the same. */
+static KsSchedFramework *instantiate(const KsSchedRegistry *r, const char *profile_name,
+                                     const KsSchedPluginConfig *plugins, guint n, gboolean join,
+                                     GError **error) {
   KsSchedFramework *fw = framework_alloc(profile_name);
   for (guint i = 0; i < n; i++) {
     const KsSchedPluginDesc *d = ks_sched_registry_lookup(r, plugins[i].name);
@@ -224,12 +238,77 @@ KsSchedFramework *ks_sched_framework_new(const KsSchedRegistry *r, const char *p
       ks_sched_framework_free(fw);
       return NULL;
     }
-    if (!add_plugin(fw, d, &plugins[i], error)) {
+    if (!add_plugin(fw, d, &plugins[i], join, error)) {
       ks_sched_framework_free(fw);
       return NULL;
     }
   }
   return fw;
+}
+
+KsSchedFramework *ks_sched_framework_new(const KsSchedRegistry *r, const char *profile_name,
+                                         const KsSchedPluginConfig *plugins, guint n,
+                                         GError **error) {
+  return instantiate(r, profile_name, plugins, n, TRUE, error); /* transfer full */
+}
+
+static const char *const point_names[KS_SCHED_EP_COUNT] = {
+    [KS_SCHED_EP_QUEUE_SORT] = "QueueSort", [KS_SCHED_EP_PRE_ENQUEUE] = "PreEnqueue",
+    [KS_SCHED_EP_PRE_FILTER] = "PreFilter", [KS_SCHED_EP_FILTER] = "Filter",
+    [KS_SCHED_EP_POST_FILTER] = "PostFilter", [KS_SCHED_EP_PRE_SCORE] = "PreScore",
+    [KS_SCHED_EP_SCORE] = "Score",          [KS_SCHED_EP_RESERVE] = "Reserve",
+    [KS_SCHED_EP_PERMIT] = "Permit",        [KS_SCHED_EP_PRE_BIND] = "PreBind",
+    [KS_SCHED_EP_BIND] = "Bind",            [KS_SCHED_EP_POST_BIND] = "PostBind",
+};
+
+/* Copies point e's list into fw after checking every index: in range,
+ * implementing the point, listed once (upstream updatePluginList's checks). */
+static gboolean set_point(KsSchedFramework *fw, KsSchedExtensionPoint e, const guint8 *idx,
+                          guint n, GError **error) {
+  guint64 seen = 0;
+  if (n > KS_SCHED_MAX_PLUGINS || (n > 0 && !idx)) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "profile %s: %s: %u entries given%s", fw->name, point_names[e], n,
+                idx ? " (more than a profile's plugins can be)" : " without a list");
+    return FALSE;
+  }
+  for (guint k = 0; k < n; k++) {
+    if (idx[k] >= fw->n_plugins) {
+      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                  "profile %s: %s entry %u: plugin index %u out of range (%u plugins)", fw->name,
+                  point_names[e], k, idx[k], fw->n_plugins);
+      return FALSE;
+    }
+    const KsSchedPluginDesc *d = fw->plugins[idx[k]].desc;
+    if (!implements_point(d, e)) {
+      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                  "profile %s: plugin \"%s\" does not extend %s plugin", fw->name, d->name,
+                  point_names[e]);
+      return FALSE;
+    }
+    if (seen & (G_GUINT64_CONSTANT(1) << idx[k])) {
+      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_DUPLICATE_PLUGIN,
+                  "profile %s: plugin \"%s\" listed twice at %s", fw->name, d->name,
+                  point_names[e]);
+      return FALSE;
+    }
+    seen |= G_GUINT64_CONSTANT(1) << idx[k];
+    fw->ep[e][k] = idx[k];
+  }
+  fw->n_ep[e] = n;
+  return TRUE;
+}
+
+KsSchedFramework *ks_sched_framework_new_points(const KsSchedRegistry *r, const char *profile_name,
+                                                const KsSchedPluginConfig *plugins, guint n,
+                                                const guint8 *const points[KS_SCHED_EP_COUNT],
+                                                const guint n_points[KS_SCHED_EP_COUNT],
+                                                GError **error) {
+  KsSchedFramework *fw = instantiate(r, profile_name, plugins, n, FALSE, error);
+  for (guint e = 0; fw && e < KS_SCHED_EP_COUNT; e++)
+    if (!set_point(fw, (KsSchedExtensionPoint)e, points[e], n_points[e], error))
+      g_clear_pointer(&fw, ks_sched_framework_free);
+  return fw; /* transfer full */
 }
 
 KsSchedFramework *ks_sched_framework_new_default(const KsSchedRegistry *r, GError **error) {
@@ -239,7 +318,7 @@ KsSchedFramework *ks_sched_framework_new_default(const KsSchedRegistry *r, GErro
     if (!d)
       continue; /* not built yet: see docs/scheduler.md */
     KsSchedPluginConfig pc = {default_names[i], default_weights[i], NULL};
-    if (!add_plugin(fw, d, &pc, error)) {
+    if (!add_plugin(fw, d, &pc, TRUE, error)) {
       ks_sched_framework_free(fw);
       return NULL;
     }

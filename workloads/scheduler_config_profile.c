@@ -12,13 +12,11 @@
  * Both passes are replayed here in upstream's extension-point order, so the
  * first error is the one upstream reports.
  *
- * ksim's framework constructor joins every plugin to every point it
- * implements (pure MultiPoint). A per-point subset or order needs more, so
- * the framework is built with the profile's plugins and its public per-point
- * index lists (fw->ep / fw->n_ep) are then rewritten with the lists computed
- * here. This touches only fields framework.h declares public; a constructor
- * taking per-point lists in framework.c would be the cleaner home (reported
- * to the integrator).
+ * The lists computed here, as indexes into the profile's plugin list, are
+ * handed to ks_sched_framework_new_points, which instantiates the plugins
+ * with their args and weights and checks each list again (index in range,
+ * point implemented, no repeats), so a framework never holds a list its
+ * plugins cannot serve.
  */
 #include "workloads/scheduler_config.h"
 
@@ -174,9 +172,9 @@ static gboolean point_lists(Build *b) {
   return TRUE;
 }
 
-static gint fw_index(const KsSchedFramework *fw, const char *name) {
-  for (guint i = 0; i < fw->n_plugins; i++)
-    if (strcmp(fw->plugins[i].desc->name, name) == 0)
+static gint pc_index(const KsSchedPluginConfig *pcs, guint n, const char *name) {
+  for (guint i = 0; i < n; i++)
+    if (strcmp(pcs[i].name, name) == 0)
       return (gint)i;
   return -1;
 }
@@ -193,18 +191,25 @@ static KsSchedFramework *instantiate(Build *b) {
       continue;
     pcs[n++] = b->p->plugin_configs[i];
   }
+  guint8 idx[KS_SCHED_EP_COUNT][KS_SCHED_MAX_PLUGINS];
+  const guint8 *points[KS_SCHED_EP_COUNT];
+  guint n_points[KS_SCHED_EP_COUNT];
+  for (guint e = 0; e < KS_SCHED_EP_COUNT; e++) {
+    /* Every listed name passed the registry, so it is in pcs; a list longer
+     * than the profile's plugin limit is left for the framework to refuse. */
+    n_points[e] = MIN(b->lists[e]->len, KS_SCHED_MAX_PLUGINS);
+    for (guint i = 0; i < n_points[e]; i++)
+      idx[e][i] = (guint8)pc_index(pcs, n, b->lists[e]->pdata[i]);
+    points[e] = idx[e];
+  }
   GError *local = NULL;
-  KsSchedFramework *fw = ks_sched_framework_new(b->r, b->p->scheduler_name, pcs, n, &local);
+  KsSchedFramework *fw = ks_sched_framework_new_points(b->r, b->p->scheduler_name, pcs, n, points,
+                                                       n_points, &local);
   g_free(pcs);
   if (!fw) {
     ks_yaml_set_error(b->error, b->c->file, NULL, NULL, "%s", local->message);
     g_error_free(local);
     return NULL;
-  }
-  for (guint e = 0; e < KS_SCHED_EP_COUNT; e++) {
-    fw->n_ep[e] = 0;
-    for (guint i = 0; i < b->lists[e]->len; i++)
-      fw->ep[e][fw->n_ep[e]++] = (guint8)fw_index(fw, b->lists[e]->pdata[i]);
   }
   fw->percentage_of_nodes_to_score = b->p->percentage_of_nodes_to_score;
   return fw;
