@@ -1,0 +1,144 @@
+/* The legacy-v1.7 profile (see legacy_profile.h).
+ *
+ * v1.7's DefaultProvider: predicates NoVolumeZoneConflict, MaxEBSVolumeCount,
+ * MaxGCEPDVolumeCount, MatchInterPodAffinity, NoDiskConflict,
+ * GeneralPredicates (PodFitsResources, HostName, PodFitsHostPorts,
+ * MatchNodeSelector), PodToleratesNodeTaints, CheckNodeMemoryPressure,
+ * CheckNodeDiskPressure; priorities SelectorSpreadPriority 1,
+ * InterPodAffinityPriority 1, LeastRequestedPriority 1,
+ * BalancedResourceAllocation 1, NodePreferAvoidPodsPriority 10000,
+ * NodeAffinityPriority 1, TaintTolerationPriority 1.
+ *
+ * Built here from the legacy plugins, with two substitutions and two
+ * omissions, all stated in docs/legacy-scheduler.md:
+ *  - MatchInterPodAffinity is v1.31's InterPodAffinity restricted to
+ *    PreFilter/Filter (its score is on the 0-100 scale, so it does not
+ *    score here), included only when the registry has it;
+ *  - InterPodAffinityPriority and NodePreferAvoidPodsPriority are left out
+ *    (no 0-10 port yet; ksim pods carry no controller owner references).
+ * v1.7 ran predicates in map order and evaluated all of them; the
+ * framework stops at the first failing filter, so the order below (v1.7's
+ * GeneralPredicates order first, then v1.8's predicatesOrdering) decides
+ * which reason a node reports.
+ *
+ * The profile is built with explicit per-point lists
+ * (ks_sched_framework_new_points) so that a v1.31 plugin joins only the
+ * points its v1.7 counterpart had.
+ */
+#include "sched/legacy_profile.h"
+
+typedef struct {
+  const char *name;
+  gint32 weight;
+  gboolean optional;
+  guint32 only_points; /* 0 = every point the plugin implements; else KS_SCHED_EP_* bits */
+} LegacyEntry;
+
+#define EP_BIT(e) (1u << (e))
+
+static const LegacyEntry legacy_entries[] = {
+    {"PrioritySort", 0, FALSE, 0},
+    {"PodFitsResources", 0, FALSE, 0},
+    {"HostName", 0, FALSE, 0},
+    {"PodFitsHostPorts", 0, FALSE, 0},
+    {"MatchNodeSelector", 0, FALSE, 0},
+    {"NoDiskConflict", 0, FALSE, 0},
+    {"PodToleratesNodeTaints", 0, FALSE, 0},
+    {"CheckNodeMemoryPressure", 0, FALSE, 0},
+    {"CheckNodeDiskPressure", 0, FALSE, 0},
+    {"MaxEBSVolumeCount", 0, FALSE, 0},
+    {"MaxGCEPDVolumeCount", 0, FALSE, 0},
+    {"NoVolumeZoneConflict", 0, FALSE, 0},
+    {"InterPodAffinity", 0, TRUE, EP_BIT(KS_SCHED_EP_PRE_FILTER) | EP_BIT(KS_SCHED_EP_FILTER)},
+    {"SelectorSpreadPriority", 1, FALSE, 0},
+    {"LeastRequestedPriority", 1, FALSE, 0},
+    {"BalancedResourceAllocation", 1, FALSE, 0},
+    {"NodeAffinityPriority", 1, FALSE, 0},
+    {"TaintTolerationPriority", 1, FALSE, 0},
+    {"DefaultBinder", 0, FALSE, 0},
+};
+
+#define N_LEGACY G_N_ELEMENTS(legacy_entries)
+
+static const char *const legacy_names[N_LEGACY + 1] = {
+    "PrioritySort", "PodFitsResources", "HostName", "PodFitsHostPorts", "MatchNodeSelector",
+    "NoDiskConflict", "PodToleratesNodeTaints", "CheckNodeMemoryPressure",
+    "CheckNodeDiskPressure", "MaxEBSVolumeCount", "MaxGCEPDVolumeCount", "NoVolumeZoneConflict",
+    "InterPodAffinity", "SelectorSpreadPriority", "LeastRequestedPriority",
+    "BalancedResourceAllocation", "NodeAffinityPriority", "TaintTolerationPriority",
+    "DefaultBinder", NULL};
+static const gint32 legacy_weights[N_LEGACY] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                0, 0, 0, 1, 1, 1, 1, 1, 0};
+static const gboolean legacy_optional[N_LEGACY] = {FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
+                                                   FALSE, FALSE, FALSE, FALSE, FALSE, TRUE,  FALSE,
+                                                   FALSE, FALSE, FALSE, FALSE, FALSE};
+
+const char *const *ks_sched_legacy_profile_names(const gint32 **weights,
+                                                 const gboolean **optional) {
+  if (weights)
+    *weights = legacy_weights;
+  if (optional)
+    *optional = legacy_optional;
+  return legacy_names;
+}
+
+static gboolean implements(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
+  switch (e) {
+  case KS_SCHED_EP_QUEUE_SORT: return d->less != NULL;
+  case KS_SCHED_EP_PRE_ENQUEUE: return d->pre_enqueue != NULL;
+  case KS_SCHED_EP_PRE_FILTER: return d->pre_filter != NULL;
+  case KS_SCHED_EP_FILTER: return d->filter != NULL;
+  case KS_SCHED_EP_POST_FILTER: return d->post_filter != NULL;
+  case KS_SCHED_EP_PRE_SCORE: return d->pre_score != NULL;
+  case KS_SCHED_EP_SCORE: return d->score != NULL;
+  case KS_SCHED_EP_RESERVE: return d->reserve != NULL;
+  case KS_SCHED_EP_PERMIT: return d->permit != NULL;
+  case KS_SCHED_EP_PRE_BIND: return d->pre_bind != NULL;
+  case KS_SCHED_EP_BIND: return d->bind != NULL;
+  case KS_SCHED_EP_POST_BIND: return d->post_bind != NULL;
+  default: return FALSE;
+  }
+}
+
+/* Adds plugin number `i` (of the profile being built) to its points. */
+static void add_to_points(const KsSchedPluginDesc *d, guint32 only, guint8 i,
+                          guint8 pts[KS_SCHED_EP_COUNT][KS_SCHED_MAX_PLUGINS],
+                          guint n_pts[KS_SCHED_EP_COUNT]) {
+  for (guint e = 0; e < KS_SCHED_EP_COUNT; e++) {
+    if (only && !(only & EP_BIT(e)))
+      continue;
+    if (implements(d, (KsSchedExtensionPoint)e))
+      pts[e][n_pts[e]++] = i;
+  }
+}
+
+KsSchedFramework *ks_sched_framework_new_legacy(const KsSchedRegistry *r, GError **error) {
+  KsSchedPluginConfig cfg[N_LEGACY];
+  guint8 pts[KS_SCHED_EP_COUNT][KS_SCHED_MAX_PLUGINS];
+  guint n_pts[KS_SCHED_EP_COUNT] = {0};
+  guint n = 0;
+  for (guint k = 0; k < N_LEGACY; k++) {
+    const LegacyEntry *le = &legacy_entries[k];
+    const KsSchedPluginDesc *d = ks_sched_registry_lookup(r, le->name);
+    if (!d && le->optional)
+      continue;
+    if (!d) {
+      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_UNKNOWN_PLUGIN,
+                  "legacy-v1.7 profile: plugin %s is not in the registry", le->name);
+      return NULL;
+    }
+    cfg[n] = (KsSchedPluginConfig){le->name, le->weight, NULL};
+    add_to_points(d, le->only_points, (guint8)n, pts, n_pts);
+    n++;
+  }
+  const guint8 *points[KS_SCHED_EP_COUNT];
+  for (guint e = 0; e < KS_SCHED_EP_COUNT; e++)
+    points[e] = pts[e];
+  KsSchedFramework *fw = ks_sched_framework_new_points(r, KS_SCHED_LEGACY_PROFILE_NAME, cfg, n,
+                                                       points, n_pts, error);
+  if (!fw)
+    return NULL;
+  fw->percentage_of_nodes_to_score = 100; /* v1.7 examined every node */
+  fw->select_host = KS_SCHED_SELECT_HOST_ROUND_ROBIN;
+  return fw; /* transfer full */
+}
