@@ -75,7 +75,10 @@ typedef struct {
   const KsYamlNode *raw; /* the args node, borrowed from the file's tree (NULL if absent) */
   gpointer args;         /* the plugin's own args struct, defaults applied; owned */
   GDestroyNotify args_free;
-  gboolean decoded;      /* FALSE: ksim has no args struct for this plugin (raw kept) */
+  gboolean decoded;      /* FALSE: no args, or ksim has no args struct for this
+                            built-in plugin (raw kept, args NULL) */
+  gboolean string_map;   /* a plugin that is not built in (a loaded one): args, when
+                            given, is a KsLabels of its scalar values (sched/ksim_plugin.h) */
   guint line, column;
 } KsSchedConfigPluginArgs;
 
@@ -148,6 +151,8 @@ KsSchedFramework *ks_scheduler_config_build_profile(const KsSchedulerConfigFile 
  * out->args for the plugins ksim has args structs for. */
 gboolean ks_sched_config_decode_args(KsDec *d, const KsYamlNode *args,
                                      KsSchedConfigPluginArgs *out);
+/* Upstream v1.31's in-tree plugins and ksim's research policies. */
+gboolean ks_sched_config_plugin_is_builtin(const char *name);
 /* Strict decoding: every key of mapping m must be in `known` (NULL-terminated)
  * and appear once. */
 gboolean ks_sched_config_check_fields(KsDec *d, const KsYamlNode *m, const char *const *known);

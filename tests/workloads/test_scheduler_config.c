@@ -12,8 +12,13 @@
 #include <cmocka.h>
 
 #include "sched/plugins/balanced_allocation.h"
+#include "sched/plugins/best_fit.h"
+#include "sched/plugins/default_preemption.h"
 #include "sched/plugins/inter_pod_affinity.h"
+#include "sched/plugins/node_affinity.h"
 #include "sched/plugins/node_resources_fit.h"
+#include "sched/plugins/pod_topology_spread.h"
+#include "sched/plugins/random.h"
 #include "workloads/scheduler_config.h"
 
 #define DATA KSIM_TEST_DATA "/schedconfig/"
@@ -280,11 +285,18 @@ static void test_two_profiles(void **state) {
   assert_null(f->ignored_resources[1]);
   assert_string_equal(f->ignored_resource_groups[0], "example.org");
   const KsSchedConfigPluginArgs *oot = ks_sched_config_profile_args(p1, "MyOutOfTreePlugin");
-  assert_false(oot->decoded);
-  assert_null(oot->args);
+  /* Not built in: its args become the string map a loaded plugin's
+   * create() receives (sched/ksim_plugin.h), values as written. */
+  assert_true(oot->string_map);
+  assert_true(oot->decoded);
   assert_non_null(oot->raw);
   assert_int_equal(oot->raw->line, 44); /* "anything:" */
-  assert_int_equal(ks_yaml_len(ks_yaml_get(oot->raw, "anything")), 2);
+  const KsLabels *om = oot->args;
+  assert_string_equal(ks_labels_get(om, "anything"), "1,2");
+  assert_string_equal(ks_labels_get(om, "threshold"), "0.5");
+  assert_string_equal(ks_labels_get(om, "enabled"), "true");
+  assert_string_equal(ks_labels_get(om, "empty"), "");
+  assert_null(ks_labels_get(om, "missing"));
   KsSchedRegistry *r = ks_sched_registry_new();
   KsSchedFramework *fw0 = build_ok(c, 0, r), *fw1 = build_ok(c, 1, r);
   assert_int_equal(fw0->percentage_of_nodes_to_score, 100);
@@ -303,7 +315,7 @@ static void test_two_profiles(void **state) {
 
 /* InterPodAffinity and BalancedAllocation args, defaults applied
  * (SetDefaults_InterPodAffinityArgs, SetDefaults_...BalancedAllocationArgs);
- * PodTopologySpread args are kept raw (not decoded yet). */
+ * PodTopologySpread's defaultingType List with no constraints. */
 static void test_plugin_args(void **state) {
   KsSchedulerConfigFile *c = load_ok("plugin-args.yaml");
   const KsSchedConfigProfile *p = &c->profiles[0];
@@ -317,10 +329,164 @@ static void test_plugin_args(void **state) {
   assert_int_equal(ba->resources[0].weight, 1);
   assert_ptr_equal(plugin(p, "NodeResourcesBalancedAllocation")->args, ba);
   const KsSchedConfigPluginArgs *pts = ks_sched_config_profile_args(p, "PodTopologySpread");
-  assert_false(pts->decoded);
-  assert_null(pts->args);
-  assert_string_equal(ks_yaml_get(pts->raw, "defaultingType")->scalar, "List");
-  assert_null(plugin(p, "PodTopologySpread")->args);
+  assert_true(pts->decoded);
+  const KsSchedPodTopologySpreadArgs *pa = pts->args;
+  assert_int_equal(pa->defaulting_type, KS_SCHED_PTS_DEFAULTING_LIST);
+  assert_int_equal(pa->n_default_constraints, 0);
+  assert_ptr_equal(plugin(p, "PodTopologySpread")->args, pa);
+  ks_scheduler_config_free(c);
+}
+
+/* ---- every args type (plugin-args-all.yaml) ------------------------------------------ */
+
+/* A plugin that is not built in, as a loaded one would be: create() gets
+ * the pluginConfig args as a string map (sched/ksim_plugin.h). */
+typedef struct {
+  char *label;
+  gint64 scale;
+} Probe;
+
+static gpointer probe_create(gconstpointer args, GError **error) {
+  const KsLabels *l = args;
+  Probe *p = g_new0(Probe, 1);
+  p->label = g_strdup(l ? ks_labels_get(l, "label") : NULL);
+  p->scale = l && ks_labels_get(l, "scale") ? g_ascii_strtoll(ks_labels_get(l, "scale"), NULL, 10)
+                                             : -1;
+  return p;
+}
+
+static void probe_destroy(gpointer self) {
+  Probe *p = self;
+  g_free(p->label);
+  g_free(p);
+}
+
+static const KsSchedPluginDesc args_probe = {.name = "ArgsProbe", .create = probe_create,
+                                             .destroy = probe_destroy, .score = fake_score};
+
+static gconstpointer args_of(const KsSchedConfigProfile *p, const char *name) {
+  const KsSchedConfigPluginArgs *a = ks_sched_config_profile_args(p, name);
+  assert_non_null(a);
+  assert_true(a->decoded);
+  return a->args;
+}
+
+/* Profile "explicit": one valid upstream case per args type, decoded into
+ * the plugins' own structs and handed to create() by build_profile. */
+static void test_all_args_explicit(void **state) {
+  KsSchedulerConfigFile *c = load_ok("plugin-args-all.yaml");
+  const KsSchedConfigProfile *p = &c->profiles[0];
+  const KsSchedDefaultPreemptionArgs *dp = args_of(p, "DefaultPreemption");
+  assert_int_equal(dp->min_candidate_nodes_percentage, 10);
+  assert_int_equal(dp->min_candidate_nodes_absolute, 100);
+  const KsSchedPodTopologySpreadArgs *pts = args_of(p, "PodTopologySpread");
+  assert_int_equal(pts->defaulting_type, KS_SCHED_PTS_DEFAULTING_LIST);
+  assert_int_equal(pts->n_default_constraints, 2);
+  assert_int_equal(pts->default_constraints[0].max_skew, 1);
+  assert_string_equal(pts->default_constraints[0].topology_key, "node");
+  assert_int_equal(pts->default_constraints[0].when_unsatisfiable,
+                   KS_UNSATISFIABLE_DO_NOT_SCHEDULE);
+  assert_int_equal(pts->default_constraints[1].max_skew, 2);
+  assert_string_equal(pts->default_constraints[1].topology_key, "zone");
+  assert_int_equal(pts->default_constraints[1].when_unsatisfiable,
+                   KS_UNSATISFIABLE_SCHEDULE_ANYWAY);
+  assert_null(pts->default_constraints[1].label_selector);
+  const KsSchedNodeAffinityArgs *na = args_of(p, "NodeAffinity");
+  const KsNodeAffinity *added = na->added_affinity;
+  assert_int_equal(added->required->terms->len, 1);
+  const KsNodeSelectorTerm *t = &g_array_index(added->required->terms, KsNodeSelectorTerm, 0);
+  const KsSelectorRequirement *r = &g_array_index(t->match_expressions, KsSelectorRequirement, 0);
+  assert_string_equal(r->key, "label-1");
+  assert_int_equal(r->op, KS_SELECTOR_OP_IN);
+  assert_string_equal(r->values[0], "label-1-val");
+  assert_null(t->match_fields);
+  assert_int_equal(added->preferred->len, 1);
+  const KsPreferredSchedulingTerm *pt = &g_array_index(added->preferred, KsPreferredSchedulingTerm, 0);
+  assert_int_equal(pt->weight, 1);
+  r = &g_array_index(pt->preference.match_fields, KsSelectorRequirement, 0);
+  assert_string_equal(r->key, "metadata.name");
+  assert_string_equal(r->values[0], "node-1");
+  KsLabels labels;
+  ks_labels_init(&labels);
+  ks_labels_set(&labels, "label-1", "label-1-val");
+  assert_true(ks_node_selector_term_matches(t, &labels, "n"));
+  ks_labels_set(&labels, "label-1", "other");
+  assert_false(ks_node_selector_term_matches(t, &labels, "n"));
+  assert_true(ks_node_selector_term_matches(&pt->preference, &labels, "node-1"));
+  assert_false(ks_node_selector_term_matches(&pt->preference, &labels, "node-2"));
+  ks_labels_clear(&labels);
+  const KsSchedRandomArgs *ra = args_of(p, "Random");
+  assert_int_equal(ra->seed, 42);
+  const KsSchedBestFitArgs *bf = args_of(p, "BestFit");
+  assert_int_equal(bf->cpu_weight, 2);
+  assert_int_equal(bf->memory_weight, 1);
+  const KsSchedConfigPluginArgs *probe = ks_sched_config_profile_args(p, "ArgsProbe");
+  assert_true(probe->string_map);
+  /* Every plugin is created with its args: upstream's validation passed,
+   * so the plugins' own create() checks pass too. */
+  KsSchedRegistry *reg = ks_sched_registry_new();
+  assert_true(ks_sched_registry_add(reg, &args_probe, NULL));
+  KsSchedFramework *fw = build_ok(c, 0, reg);
+  assert_string_equal(fw->name, "explicit");
+  const Probe *pr = ks_sched_framework_plugin(fw, "ArgsProbe")->self;
+  assert_string_equal(pr->label, "example.com/efficiency");
+  assert_int_equal(pr->scale, 3);
+  assert_int_equal(ks_sched_framework_plugin(fw, "BestFit")->weight, 2);
+  assert_true(point_has(fw, KS_SCHED_EP_SCORE, "Random"));
+  assert_ptr_equal(plugin(p, "NodeAffinity")->args, na);
+  assert_ptr_equal(plugin(p, "Random")->args, ra);
+  ks_sched_framework_free(fw);
+  ks_sched_registry_free(reg);
+  ks_scheduler_config_free(c);
+}
+
+/* Profiles "defaults" and "edges": defaulting (unset fields only) and the
+ * boundaries validation accepts. */
+static void test_all_args_defaults_and_edges(void **state) {
+  KsSchedulerConfigFile *c = load_ok("plugin-args-all.yaml");
+  const KsSchedConfigProfile *p = &c->profiles[1];
+  const KsSchedDefaultPreemptionArgs *dp = args_of(p, "DefaultPreemption");
+  assert_int_equal(dp->min_candidate_nodes_percentage, KS_SCHED_DEFAULT_MIN_CANDIDATE_NODES_PERCENTAGE);
+  assert_int_equal(dp->min_candidate_nodes_absolute, KS_SCHED_DEFAULT_MIN_CANDIDATE_NODES_ABSOLUTE);
+  const KsSchedPodTopologySpreadArgs *pts = args_of(p, "PodTopologySpread");
+  assert_int_equal(pts->defaulting_type, KS_SCHED_PTS_DEFAULTING_LIST);
+  assert_int_equal(pts->n_default_constraints, 0);
+  const KsSchedNodeAffinityArgs *na = args_of(p, "NodeAffinity");
+  assert_null(na->added_affinity);
+  const KsSchedConfigPluginArgs *ra = ks_sched_config_profile_args(p, "Random");
+  assert_non_null(ra->args); /* no args: the defaults, decoded */
+  assert_int_equal(((const KsSchedRandomArgs *)ra->args)->seed, 0);
+  const KsSchedBestFitArgs *bf = args_of(p, "BestFit");
+  assert_int_equal(bf->cpu_weight, 3);
+  assert_int_equal(bf->memory_weight, 0);
+
+  p = &c->profiles[2];
+  dp = args_of(p, "DefaultPreemption");
+  assert_int_equal(dp->min_candidate_nodes_percentage, 0);
+  assert_int_equal(dp->min_candidate_nodes_absolute, 5);
+  pts = args_of(p, "PodTopologySpread");
+  assert_int_equal(pts->defaulting_type, KS_SCHED_PTS_DEFAULTING_SYSTEM);
+  na = args_of(p, "NodeAffinity");
+  const KsNodeSelectorTerm *t = &g_array_index(na->added_affinity->required->terms,
+                                               KsNodeSelectorTerm, 0);
+  assert_int_equal(t->match_expressions->len, 2);
+  assert_int_equal(g_array_index(t->match_expressions, KsSelectorRequirement, 0).op,
+                   KS_SELECTOR_OP_EXISTS);
+  assert_int_equal(g_array_index(t->match_expressions, KsSelectorRequirement, 1).op,
+                   KS_SELECTOR_OP_GT);
+  assert_null(na->added_affinity->preferred);
+  assert_true(((const KsSchedRandomArgs *)args_of(p, "Random"))->seed == G_GUINT64_CONSTANT(9223372036854775807));
+  bf = args_of(p, "BestFit");
+  assert_int_equal(bf->cpu_weight, 0);
+  assert_int_equal(bf->memory_weight, 100);
+  /* Both build against the real registry (PTS System, DP 0%/5). */
+  KsSchedRegistry *reg = ks_sched_registry_new();
+  for (guint i = 1; i < 3; i++) {
+    KsSchedFramework *fw = build_ok(c, i, reg);
+    assert_non_null(ks_sched_framework_plugin(fw, "DefaultPreemption"));
+    ks_sched_framework_free(fw);
+  }
+  ks_sched_registry_free(reg);
   ks_scheduler_config_free(c);
 }
 
@@ -618,6 +784,105 @@ static const struct {
                      "served; kube-scheduler v1.31 reads kubescheduler.config.k8s.io/v1 only"},
     {"weight-quoted.yaml",
      "8:17: profiles[0].plugins.score.enabled[0].weight: expected an integer, got the string \"2\""},
+    /* TestValidateDefaultPreemptionArgs "negative minCandidateNodesPercentage" */
+    {"dp-percentage-negative.yaml",
+     "7:36: profiles[0].pluginConfig[0].args.minCandidateNodesPercentage: Invalid value: -1: not in valid range [0, 100]"},
+    /* TestValidateDefaultPreemptionArgs "minCandidateNodesPercentage over 100" */
+    {"dp-percentage-900.yaml",
+     "7:36: profiles[0].pluginConfig[0].args.minCandidateNodesPercentage: Invalid value: 900: not in valid range [0, 100]"},
+    /* TestValidateDefaultPreemptionArgs "negative minCandidateNodesAbsolute" */
+    {"dp-absolute-negative.yaml",
+     "8:34: profiles[0].pluginConfig[0].args.minCandidateNodesAbsolute: Invalid value: -1: not in valid range [0, inf)"},
+    /* TestValidateDefaultPreemptionArgs "all zero" (first of its two errors) */
+    {"dp-all-zero.yaml",
+     "7:36: profiles[0].pluginConfig[0].args.minCandidateNodesPercentage: Invalid value: 0: cannot be zero at the same time as minCandidateNodesAbsolute"},
+    /* TestValidateDefaultPreemptionArgs "both negative" (first of its two errors) */
+    {"dp-both-negative.yaml",
+     "7:36: profiles[0].pluginConfig[0].args.minCandidateNodesPercentage: Invalid value: -1: not in valid range [0, 100]"},
+    /* TestValidatePodTopologySpreadArgs "maxSkew less than zero" */
+    {"pts-max-skew-negative.yaml",
+     "9:18: profiles[0].pluginConfig[0].args.defaultConstraints[0].maxSkew: Invalid value: -1: not in valid range (0, inf)"},
+    /* TestValidatePodTopologySpreadArgs "empty topology key" */
+    {"pts-empty-topology-key.yaml",
+     "10:22: profiles[0].pluginConfig[0].args.defaultConstraints[0].topologyKey: Required value: can not be empty"},
+    /* validateTopologyKey: ValidateLabelName */
+    {"pts-invalid-topology-key.yaml",
+     "10:22: profiles[0].pluginConfig[0].args.defaultConstraints[0].topologyKey: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"},
+    /* TestValidatePodTopologySpreadArgs "whenUnsatisfiable is empty" */
+    {"pts-when-empty.yaml",
+     "11:28: profiles[0].pluginConfig[0].args.defaultConstraints[0].whenUnsatisfiable: Required value: can not be empty"},
+    /* TestValidatePodTopologySpreadArgs "whenUnsatisfiable contains unsupported action" */
+    {"pts-when-unsupported.yaml",
+     "11:28: profiles[0].pluginConfig[0].args.defaultConstraints[0].whenUnsatisfiable: Unsupported value: \"unknown action\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\""},
+    /* TestValidatePodTopologySpreadArgs "duplicated constraints" */
+    {"pts-duplicated.yaml",
+     "12:9: profiles[0].pluginConfig[0].args.defaultConstraints[1]: Duplicate value: \"{node, DoNotSchedule}\""},
+    /* TestValidatePodTopologySpreadArgs "label selector present" */
+    {"pts-label-selector.yaml",
+     "13:11: profiles[0].pluginConfig[0].args.defaultConstraints[0].labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod"},
+    /* TestValidatePodTopologySpreadArgs "wrong constraints" */
+    {"pts-wrong-defaulting.yaml",
+     "7:23: profiles[0].pluginConfig[0].args.defaultingType: Unsupported value: \"unknown\": supported values: \"System\", \"List\""},
+    /* TestValidatePodTopologySpreadArgs "system default constraints, but has constraints" */
+    {"pts-system-with-constraints.yaml",
+     "7:23: profiles[0].pluginConfig[0].args.defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"},
+    /* SetDefaults_PodTopologySpreadArgs: unset defaultingType is System */
+    {"pts-defaulted-system-with-constraints.yaml",
+     "7:7: profiles[0].pluginConfig[0].args.defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"},
+    /* TestValidateNodeAffinityArgs "invalid added affinity" (its first error) */
+    {"na-invalid-key.yaml",
+     "11:20: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key: Invalid value: \"invalid/label/key\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"},
+    /* TestValidateNodeAffinityArgs "invalid added affinity" (its second error, alone) */
+    {"na-match-fields-two-values.yaml",
+     "14:23: profiles[0].pluginConfig[0].args.addedAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].matchFields[0].values: Invalid value: []string{\"node-1\", \"node-2\"}: must have one element"},
+    /* nodeSelectorRequirementsAsSelector: unknown operator */
+    {"na-unsupported-operator.yaml",
+     "12:25: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: Unsupported value: \"Equals\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\""},
+    /* labels.NewRequirement: In without values */
+    {"na-in-without-values.yaml",
+     "11:15: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"},
+    /* labels.NewRequirement: Exists with values */
+    {"na-exists-with-values.yaml",
+     "13:23: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Invalid value: []string{\"yes\"}: values set must be empty for exists and does not exist"},
+    /* labels.NewRequirement: Gt value not an integer */
+    {"na-gt-not-integer.yaml",
+     "14:24: profiles[0].pluginConfig[0].args.addedAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].matchExpressions[0].values[0]: Invalid value: \"four\": for 'Gt', 'Lt' operators, the value must be an integer"},
+    /* strict decoding of NodeAffinityArgs */
+    {"na-unknown-field.yaml",
+     "8:9: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingRequiredDuringExecution: unknown field \"profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingRequiredDuringExecution\""},
+    /* ksim RandomArgs */
+    {"random-seed-negative.yaml",
+     "7:13: profiles[0].pluginConfig[0].args.seed: Invalid value: -7: must be non-negative"},
+    /* ksim RandomArgs */
+    {"random-seed-string.yaml",
+     "7:13: profiles[0].pluginConfig[0].args.seed: expected an integer, got the string \"42\""},
+    /* ksim RandomArgs */
+    {"random-unknown-field.yaml",
+     "7:7: profiles[0].pluginConfig[0].args.sead: unknown field \"profiles[0].pluginConfig[0].args.sead\""},
+    /* ksim BestFitArgs */
+    {"bestfit-cpu-101.yaml",
+     "7:18: profiles[0].pluginConfig[0].args.cpuWeight: Invalid value: 101: not in valid range [0, 100]"},
+    /* ksim BestFitArgs */
+    {"bestfit-memory-negative.yaml",
+     "8:21: profiles[0].pluginConfig[0].args.memoryWeight: Invalid value: -1: not in valid range [0, 100]"},
+    /* ksim BestFitArgs */
+    {"bestfit-both-zero.yaml",
+     "7:18: profiles[0].pluginConfig[0].args.cpuWeight: Invalid value: 0: cannot be zero at the same time as memoryWeight"},
+    /* ksim BestFitArgs */
+    {"bestfit-wrong-kind.yaml",
+     "7:13: profiles[0].pluginConfig[0].args.kind: args for plugin BestFit were not of type BestFitArgs.kubescheduler.config.k8s.io, got RandomArgs.kubescheduler.config.k8s.io"},
+    /* a plugin that is not built in: flat string map */
+    {"loaded-nested-mapping.yaml",
+     "9:9: profiles[0].pluginConfig[0].args.weights: nested values are not supported: a loaded plugin's args are a flat map of scalars (got a mapping)"},
+    /* a plugin that is not built in: flat string map */
+    {"loaded-nested-sequence.yaml",
+     "8:7: profiles[0].pluginConfig[0].args.labels: nested values are not supported: a loaded plugin's args are a flat map of scalars (got a sequence)"},
+    /* a plugin that is not built in: flat string map */
+    {"loaded-args-scalar.yaml",
+     "6:11: profiles[0].pluginConfig[0].args: expected a mapping, got a scalar"},
+    /* a plugin that is not built in: flat string map */
+    {"loaded-duplicate-key.yaml",
+     "8:7: duplicate key \"label\" (first at line 7)"},
     {"wrong-kind.yaml",
      "2:7: kind: no kind \"KubeSchedulerConfig\" is registered for version "
      "\"kubescheduler.config.k8s.io/v1\""},
@@ -669,6 +934,8 @@ int main(void) {
       cmocka_unit_test(test_rtcr),
       cmocka_unit_test(test_two_profiles),
       cmocka_unit_test(test_plugin_args),
+      cmocka_unit_test(test_all_args_explicit),
+      cmocka_unit_test(test_all_args_defaults_and_edges),
       cmocka_unit_test(test_merge_plugins_table),
       cmocka_unit_test(test_expansion_order),
       cmocka_unit_test(test_enabled_and_disabled_at_point),
