@@ -15,7 +15,7 @@ struct KsSchedDriver {
   KsScheduler *sched;
   KsRecorder *recorder;
   GHashTable *known;      /* "ns/name" -> KsPod* (a ref) the scheduler knows */
-  guint pod_watch, node_watch;
+  guint pod_watch, node_watch, namespace_watch;
   guint64 cycle_event;    /* pending cycle event, or KS_ENGINE_NO_EVENT */
   guint64 wakeup_event;   /* pending timer event */
   gint64 wakeup_at;
@@ -139,19 +139,13 @@ static gboolean is_terminal(const KsPod *p) {
   return p->phase == KS_POD_SUCCEEDED || p->phase == KS_POD_FAILED;
 }
 
-static gboolean served(const KsPod *p) {
-  return !p->scheduler_name || !g_strcmp0(p->scheduler_name, KS_DEFAULT_SCHEDULER_NAME);
-}
-
 static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
   if (is_terminal(pod))
     return;
   if (pod->node_name)
     ks_sched_add_assigned_pod(d->sched, pod, pod->node_name, now);
-  else if (served(pod))
-    ks_sched_add_pending_pod(d->sched, pod, now);
-  else
-    return;
+  else if (!ks_sched_add_pending_pod(d->sched, pod, now))
+    return; /* another scheduler's pod (spec.schedulerName no profile serves) */
   g_hash_table_insert(d->known, pod_key(pod), ks_pod_ref(pod));
 }
 
@@ -191,6 +185,18 @@ static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *o
   kick(d);
 }
 
+/* Namespace labels feed namespaceSelector in pod (anti-)affinity terms. */
+static void namespace_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                            const KsStoreObject *new_obj, gpointer user_data) {
+  KsSchedDriver *d = user_data;
+  if (type == KS_WATCH_DELETED) {
+    ks_sched_remove_namespace(d->sched, ((const KsNamespace *)old_obj->data)->name);
+    return;
+  }
+  const KsNamespace *ns = new_obj->data;
+  ks_sched_set_namespace(d->sched, ns->name, &ns->labels);
+}
+
 KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorder *recorder) {
   KsSchedDriver *d = g_new0(KsSchedDriver, 1);
   d->store = store;
@@ -198,6 +204,7 @@ KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorde
   d->sched = sched;
   d->recorder = recorder;
   d->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ks_pod_unref);
+  d->namespace_watch = ks_store_watch(store, KS_STORE_NAMESPACE, namespace_watch, d);
   d->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, d);
   d->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, d);
   return d;
@@ -208,6 +215,7 @@ void ks_sched_driver_free(KsSchedDriver *d) {
     return;
   ks_store_unwatch(d->store, d->pod_watch);
   ks_store_unwatch(d->store, d->node_watch);
+  ks_store_unwatch(d->store, d->namespace_watch);
   if (d->cycle_event != KS_ENGINE_NO_EVENT)
     ks_engine_cancel(d->engine, d->cycle_event);
   if (d->wakeup_event != KS_ENGINE_NO_EVENT)

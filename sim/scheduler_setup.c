@@ -9,19 +9,26 @@ static gboolean load_plugins(KsSchedSetup *s, const char *const *paths, GError *
   return TRUE;
 }
 
+/* Every profile of the file, sharing one queue and cache (upstream). */
 static KsScheduler *from_config(KsSchedSetup *s, guint64 seed, GError **error) {
   KsSchedConfig config = s->config->config;
   config.seed = seed;
-  if (s->config->n_profiles != 1) {
-    /* Several profiles share one queue and cache (upstream semantics); the
-     * scheduler core does not take several yet. */
-    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
-                "%s: %u profiles: ksim runs one profile per configuration for now",
-                s->config->file, s->config->n_profiles);
-    return NULL;
+  /* Decisions never depend on it; more threads than cores only cost. */
+  config.parallelism = MIN(s->config->parallelism, (gint32)g_get_num_processors());
+  guint n = s->config->n_profiles;
+  KsSchedFramework **profiles = g_new0(KsSchedFramework *, n);
+  for (guint i = 0; i < n; i++) {
+    profiles[i] = ks_scheduler_config_build_profile(s->config, i, s->registry, error);
+    if (!profiles[i]) {
+      for (guint j = 0; j < i; j++)
+        ks_sched_framework_free(profiles[j]);
+      g_free(profiles);
+      return NULL;
+    }
   }
-  KsSchedFramework *fw = ks_scheduler_config_build_profile(s->config, 0, s->registry, error);
-  return fw ? ks_sched_new_with_profile(&config, fw, error) : NULL;
+  KsScheduler *sched = ks_sched_new_with_profiles(&config, profiles, n, error);
+  g_free(profiles);
+  return sched;
 }
 
 KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error) {
