@@ -47,6 +47,7 @@
  * "parsing pod" PreFilter errors cannot occur here.
  */
 #include "sched/plugins/inter_pod_affinity.h"
+#include "sched/plugins/prefilter_state.h"
 
 #include <string.h>
 
@@ -630,3 +631,27 @@ const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity = {
     .add_pod = ipa_add_pod,
     .remove_pod = ipa_remove_pod,
 };
+
+/* ---- state views for tests (sched/plugins/prefilter_state.h) ----------------------------- */
+
+static const TpMap *state_map(const KsSchedPlugin *p, const KsSchedCycleState *cs,
+                              KsSchedIpaMap m) {
+  const IpaCycle *cy = cs->data[p->index];
+  if (!cy || !cy->filter_pod)
+    return NULL;
+  return m == KS_SCHED_IPA_EXISTING_ANTI ? &cy->existing_anti
+         : m == KS_SCHED_IPA_AFFINITY    ? &cy->affinity
+                                         : &cy->anti;
+}
+
+gint64 ks_sched_ipa_state_count(const KsSchedPlugin *p, const KsSchedCycleState *cs,
+                                KsSchedIpaMap m, const char *key, const char *value) {
+  const TpMap *t = state_map(p, cs, m);
+  return t ? tp_get(t, key, value) : 0;
+}
+
+guint ks_sched_ipa_state_len(const KsSchedPlugin *p, const KsSchedCycleState *cs,
+                             KsSchedIpaMap m) {
+  const TpMap *t = state_map(p, cs, m);
+  return t ? t->n_live : 0;
+}

@@ -51,6 +51,7 @@
  * a pair.
  */
 #include "sched/plugins/pod_topology_spread.h"
+#include "sched/plugins/prefilter_state.h"
 #include "sched/cache.h"
 
 #include <math.h>
@@ -788,3 +789,38 @@ const KsSchedPluginDesc ks_sched_plugin_pod_topology_spread = {
     .add_pod = pts_add_pod,
     .remove_pod = pts_remove_pod,
 };
+
+/* ---- state views for tests (sched/plugins/prefilter_state.h) ----------------------------- */
+
+static const KeyTable *state_key(const KsSchedPlugin *p, const KsSchedCycleState *cs,
+                                 const char *key) {
+  const PtsCycle *pc = cs->data[p->index];
+  if (!pc || !pc->prefilter_done)
+    return NULL;
+  for (guint k = 0; k < pc->filter.n_keys; k++)
+    if (strcmp(key_at(&pc->filter, k)->key, key) == 0)
+      return key_at(&pc->filter, k);
+  return NULL;
+}
+
+gboolean ks_sched_pts_state_count(const KsSchedPlugin *p, const KsSchedCycleState *cs,
+                                  const char *key, const char *value, gint64 *count) {
+  const KeyTable *t = state_key(p, cs, key);
+  gint d = t ? domain_lookup(t, value) : -1;
+  if (d < 0)
+    return FALSE;
+  *count = g_array_index(t->count, gint64, d);
+  return TRUE;
+}
+
+gboolean ks_sched_pts_state_paths(const KsSchedPlugin *p, const KsSchedCycleState *cs,
+                                  const char *key, guint *domains, const char **v0, gint64 *n0,
+                                  const char **v1, gint64 *n1) {
+  const KeyTable *t = state_key(p, cs, key);
+  if (!t)
+    return FALSE;
+  *domains = t->domains_num;
+  *v0 = t->paths[0].value, *n0 = t->paths[0].num;
+  *v1 = t->paths[1].value, *n1 = t->paths[1].num;
+  return TRUE;
+}
