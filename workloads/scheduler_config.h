@@ -109,8 +109,16 @@ typedef struct {
 
 typedef struct {
   char *file;              /* display name used in messages */
-  KsSchedConfig config;    /* percentage, backoffs; seed left at its default */
-  gint32 parallelism;      /* validated, kept; ksim filters sequentially */
+  /* percentage, backoffs; seed and parallelism left at their defaults
+   * (the host sets the seed per run, and config.parallelism from the field
+   * below) */
+  KsSchedConfig config;
+  /* The file's parallelism (default 16), validated. Not copied into
+   * config.parallelism here: it is a thread count, and decisions never
+   * depend on it, so the host clamps it to the machine
+   * (config.parallelism = MIN(parallelism, processors), as
+   * sim/scheduler_setup.c does). */
+  gint32 parallelism;
   gboolean delay_cache_until_active;
   KsSchedConfigProfile *profiles;
   guint n_profiles;

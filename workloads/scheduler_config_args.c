@@ -15,9 +15,36 @@
  * config-level check never matches): the messages are the same, the error
  * simply comes earlier.
  *
- * Decoded: NodeResourcesFit, InterPodAffinity, NodeResourcesBalancedAllocation.
- * Not yet decoded (raw kept, values unchecked): PodTopologySpread,
- * NodeAffinity, DefaultPreemption, VolumeBinding.
+ * Decoded: NodeResourcesFit, InterPodAffinity, NodeResourcesBalancedAllocation,
+ * PodTopologySpread, NodeAffinity, DefaultPreemption, and the research
+ * policies Random (seed) and BestFit (cpuWeight, memoryWeight;
+ * docs/policies.md). Other built-in names (VolumeBinding and the plugins
+ * ksim lacks) keep their raw node and get NULL args.
+ *
+ * Upstream aggregates every validation error of an args object; we stop at
+ * the first, in upstream's order, so a message always has one position.
+ * Decoding and validation are separate passes where upstream's order
+ * needs it (PodTopologySpread checks defaultingType before the
+ * constraints, whose type errors come first since they are decode errors).
+ *
+ * NodeAffinity: addedAffinity is decoded here with upstream's messages
+ * (nodeaffinity.NewNodeSelector / NewPreferredSchedulingTerms and
+ * labels.NewRequirement), not with the manifest decoder, whose messages are
+ * the API server's; like upstream, a preferred term's errors name the
+ * term, not ".preference". Departures: matchFields keys other than
+ * metadata.name are refused (upstream accepts them; they never match), and
+ * preferred weights are checked by the plugin's create() (range 1..100),
+ * not at load.
+ *
+ * PodTopologySpread: a file cannot give default_selector (the function that
+ * derives a pod's selector from the Services and controllers selecting it),
+ * so it is NULL and, as the plugin documents, default constraints then
+ * select no pods. A host that models those objects must set it in the
+ * decoded struct before building the profile.
+ *
+ * Plugins that are not built in (ks_sched_config_plugin_is_builtin): their
+ * args become the flat string map a loaded plugin's create() receives
+ * (sched/ksim_plugin.h); nested values are an error naming the field.
  *
  * The args structs hold borrowed pointers (names, arrays); one allocation
  * per args (a box) owns everything they point to.
