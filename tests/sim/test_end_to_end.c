@@ -140,6 +140,25 @@ static void test_preemption_scenario(void **state) {
   g_free(out);
 }
 
+/* Two profiles of one KubeSchedulerConfiguration place pods differently in
+ * one cluster; a pod for an unknown scheduler is left pending. */
+static void test_profiles_scenario(void **state) {
+  char *out = run_scenario("tests/data/scenarios/profiles.yaml", FALSE, 0, "profiles");
+  KsResults *r = ks_results_read(out, NULL);
+  assert_non_null(r);
+  assert_string_equal(node_of(r, pod(r, "spread")), "big-0");
+  assert_string_equal(node_of(r, pod(r, "first")), "small-0");
+  const KsPodRow *orphan = pod(r, "orphan");
+  assert_int_equal(orphan->scheduled_us, -1);
+  assert_int_equal(orphan->attempts, 0);
+  assert_int_equal(orphan->outcome, KS_OUTCOME_PENDING);
+  const KsResultsAttr *profile = ks_results_attr(r, "profile");
+  assert_string_equal(profile->str, "default-scheduler,no-scoring-scheduler");
+  ks_results_free(r);
+  g_unlink(out);
+  g_free(out);
+}
+
 static gboolean files_equal(const char *a, const char *b) {
   gchar *da = NULL, *db = NULL;
   gsize la = 0, lb = 0;
@@ -205,6 +224,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tiny_exact_outcome),
     cmocka_unit_test(test_preemption_scenario),
+    cmocka_unit_test(test_profiles_scenario),
     cmocka_unit_test(test_same_seed_identical_results),
     cmocka_unit_test(test_failed_run_leaves_no_file),
   };
