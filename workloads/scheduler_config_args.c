@@ -937,10 +937,12 @@ static gboolean decode_best_fit(KsDec *d, const KsYamlNode *args, KsSchedConfigP
     if (w[i] < 0 || w[i] > 100)
       return fail_key(d, args, keys[i],
                       "Invalid value: %" G_GINT64_FORMAT ": not in valid range [0, 100]", w[i]);
-  /* The plugin reads 0:0 as its 1:1 default; written out, it is a mistake. */
-  if (has_cpu && has_mem && w[0] == 0 && w[1] == 0)
-    return fail_key(d, args, "cpuWeight",
-                    "Invalid value: 0: cannot be zero at the same time as memoryWeight");
+  /* The plugin reads 0:0 as its 1:1 default; reached by what the user
+   * wrote (both 0, or only one weight given as 0), it is a mistake. */
+  if ((has_cpu || has_mem) && w[0] == 0 && w[1] == 0)
+    return fail_key(d, args, has_cpu ? "cpuWeight" : "memoryWeight",
+                    "Invalid value: 0: cannot be zero at the same time as %s",
+                    has_cpu ? "memoryWeight" : "cpuWeight");
   return TRUE;
 }
 

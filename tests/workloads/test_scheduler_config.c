@@ -868,6 +868,9 @@ static const struct {
     /* ksim BestFitArgs */
     {"bestfit-both-zero.yaml",
      "7:18: profiles[0].pluginConfig[0].args.cpuWeight: Invalid value: 0: cannot be zero at the same time as memoryWeight"},
+    /* ksim BestFitArgs: one weight written as 0, the other unset (0) */
+    {"bestfit-memory-zero-alone.yaml",
+     "7:21: profiles[0].pluginConfig[0].args.memoryWeight: Invalid value: 0: cannot be zero at the same time as cpuWeight"},
     /* ksim BestFitArgs */
     {"bestfit-wrong-kind.yaml",
      "7:13: profiles[0].pluginConfig[0].args.kind: args for plugin BestFit were not of type BestFitArgs.kubescheduler.config.k8s.io, got RandomArgs.kubescheduler.config.k8s.io"},
