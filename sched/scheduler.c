@@ -55,6 +55,15 @@
 #include "sched/trace.h"
 #include "sched/filter_pool.h"
 #include "sched/plugins/default_preemption.h"
+#include "sched/plugins/inter_pod_affinity.h"
+#include "sched/plugins/node_affinity.h"
+#include "sched/plugins/node_name.h"
+#include "sched/plugins/node_ports.h"
+#include "sched/plugins/node_resources_fit.h"
+#include "sched/plugins/node_unschedulable.h"
+#include "sched/plugins/plugins.h"
+#include "sched/plugins/pod_topology_spread.h"
+#include "sched/plugins/taint_toleration.h"
 
 #include <string.h>
 
@@ -69,6 +78,7 @@ struct KsScheduler {
   guint n_fws;
   gboolean serve_all;       /* built with one profile by ks_sched_new_with_profile */
   KsSchedFramework *fw;     /* the current cycle's profile */
+  guint profile;            /* its index */
   KsSchedCycleState *cs;    /* its cycle state */
   KsSchedCache *cache;
   KsSchedQueue *queue;
@@ -77,6 +87,7 @@ struct KsScheduler {
   KsSchedTrace *trace;      /* armed for the next cycle; NULL = off */
   guint *trace_pos;         /* slot -> index in trace->nodes (tracing only) */
   KsSchedFilterPool *pool;  /* parallel Filter (NULL = serial) */
+  gboolean *parallel_ok;    /* per profile: every Filter is known to be read-only */
   guint next_start; /* nextStartNodeIndex */
   gint64 next_backoff_flush, next_unsched_flush;
   /* per-cycle buffers, sized by buf_cap >= cache->cap */
@@ -242,10 +253,37 @@ static gboolean check_profiles(KsSchedFramework **fws, guint n, GError **error) 
   return TRUE;
 }
 
+/* Filter functions audited to only read the cache, the pod, their args
+ * and the cycle state PreFilter wrote (statuses go to per-node cells;
+ * reasons are literals or g_intern_string, which locks). Compared by
+ * function, so a renamed copy of a descriptor (a filter-only variant)
+ * qualifies too. Any other Filter, out-of-tree ones included, keeps its
+ * profile serial: we cannot know what it writes. */
+static gboolean filter_thread_safe(const KsSchedPluginDesc *d) {
+  const KsSchedPluginDesc *audited[] = {
+      &ks_sched_plugin_inter_pod_affinity, &ks_sched_plugin_node_affinity,
+      &ks_sched_plugin_node_name,          &ks_sched_plugin_node_ports,
+      &ks_sched_plugin_node_resources_fit, &ks_sched_plugin_node_unschedulable,
+      &ks_sched_plugin_pod_topology_spread, &ks_sched_plugin_taint_toleration,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(audited); i++)
+    if (d->filter == audited[i]->filter)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean filters_thread_safe(const KsSchedFramework *fw) {
+  for (guint k = 0; k < fw->n_ep[KS_SCHED_EP_FILTER]; k++)
+    if (!filter_thread_safe(fw->plugins[fw->ep[KS_SCHED_EP_FILTER][k]].desc))
+      return FALSE;
+  return TRUE;
+}
+
 /* Makes the profile `i` (and its cycle state) the current one. */
 static void use_profile_index(KsScheduler *s, guint i) {
   s->fw = s->fws[i];
   s->cs = &s->css[i];
+  s->profile = i;
 }
 
 /* The profile serving the pod's schedulerName: FALSE when none does. */
@@ -285,6 +323,9 @@ KsScheduler *ks_sched_new_with_profiles(const KsSchedConfig *config, KsSchedFram
   ks_rng_init(&s->rng, config->seed, "sched/tie");
   if (config->parallelism > 1)
     s->pool = ks_sched_filter_pool_new((guint)config->parallelism);
+  s->parallel_ok = g_new0(gboolean, n);
+  for (guint i = 0; i < n; i++)
+    s->parallel_ok[i] = filters_thread_safe(s->fws[i]);
   preemption_init(s);
   return s;
 }
@@ -315,6 +356,7 @@ void ks_sched_free(KsScheduler *s) {
   free_profiles(s->fws, s->n_fws);
   g_free(s->fws);
   g_free(s->css);
+  g_free(s->parallel_ok);
   g_free(s->node_status);
   g_free(s->failed);
   g_free(s->feasible);
@@ -554,7 +596,8 @@ static gint find_feasible_parallel(KsScheduler *s, const KsPod *pod, const guint
 static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
                           guint *processed) {
   guint k = feasible_to_find(s, n_cand);
-  if (s->pool && ks_sched_queue_nominated_len(s->queue) == 0 && n_cand > 1)
+  if (s->pool && s->parallel_ok[s->profile] && ks_sched_queue_nominated_len(s->queue) == 0 &&
+      n_cand > 1)
     return find_feasible_parallel(s, pod, cand, n_cand, k, processed);
   return find_feasible_serial(s, pod, cand, n_cand, k, processed);
 }
@@ -657,7 +700,8 @@ static int name_desc(const void *a, const void *b) {
 
 guint ks_sched_select_host_round_robin(const char *const *names, const gint64 *totals, guint n,
                                        guint64 *last_node_index, const char **scratch) {
-  g_return_val_if_fail(n > 0, 0);
+  if (n == 0)
+    return G_MAXUINT; /* v1.7: "empty priorityList" */
   /* v1.7 sorts the whole list by (score, name) descending; only the
    * max-score prefix matters, so sort just those names, descending. */
   gint64 max = totals[0];

@@ -146,6 +146,7 @@ void ks_sched_trace_next_cycle(KsScheduler *s, KsSchedTrace *t);
 
 /* v1.7 selectHost (round robin): the index in names/totals[0..n) of the
  * (*last_node_index % count)-th of the `count` max-total nodes ordered by
- * name descending; increments *last_node_index. scratch holds n pointers. */
+ * name descending; increments *last_node_index. scratch holds n pointers.
+ * G_MAXUINT for n == 0 (v1.7's "empty priorityList" error). */
 guint ks_sched_select_host_round_robin(const char *const *names, const gint64 *totals, guint n,
                                        guint64 *last_node_index, const char **scratch);
