@@ -7,6 +7,7 @@
 
 #include "ks_version.h"
 #include "sim/bench_sched.h"
+#include "sim/explain.h"
 #include "sim/plot.h"
 #include "sim/simulation.h"
 #include "sim/summary.h"
@@ -24,12 +25,14 @@ static int cmd_validate(int argc, char **argv);
 static int cmd_summary(int argc, char **argv);
 static int cmd_plot(int argc, char **argv);
 static int cmd_bench(int argc, char **argv);
+static int cmd_explain(int argc, char **argv);
 
 static const KsCommand commands[] = {
   {"run", "run a scenario and write its results file (HDF5)", cmd_run},
   {"summary", "print the headline figures of a results file", cmd_summary},
   {"plot", "render a results file's plots (PNG) with gnuplot", cmd_plot},
   {"validate", "check manifests and scenarios without running them", cmd_validate},
+  {"explain", "show why a pod goes where it goes: filters and scores per node", cmd_explain},
   {"bench", "benchmarks that print figures (bench sched: scheduler pods/s)", cmd_bench},
   {NULL, NULL, NULL},
 };
@@ -385,6 +388,61 @@ static int cmd_bench(int argc, char **argv) {
   }
 out:
   g_free(constraints);
+  g_option_context_free(ctx);
+  return code;
+}
+
+static int cmd_explain(int argc, char **argv) {
+  char **files = NULL, **plugins = NULL;
+  char *config = NULL, *format = NULL;
+  gboolean score_all = FALSE;
+  gint64 seed = 1;
+  GOptionEntry entries[] = {
+    {"filename", 'f', 0, G_OPTION_ARG_FILENAME_ARRAY, &files, "Manifests: Nodes, bound Pods, Namespaces, PriorityClasses and the one Pod to place (repeatable; files may also follow the options)", "FILE"},
+    {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (default: the v1.31 default profile)", "FILE"},
+    {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable)", "PATH.so"},
+    {"output", 'o', 0, G_OPTION_ARG_STRING, &format, "table (default) or json", "FORMAT"},
+    {"score-all", 0, 0, G_OPTION_ARG_NONE, &score_all, "Also score nodes that failed a filter (never selected), as upstream's score-plugin tests do", NULL},
+    {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the tie-break among equal top scores (default 1)", "N"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionContext *ctx = new_context("[FILE...]", "Run one scheduling cycle for the one Pod without spec.nodeName and print, per node, the filter\nverdict (plugin and reason) and every score plugin's raw, normalized and weighted score.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int code = KS_EXIT_OK;
+  GPtrArray *all = g_ptr_array_new();
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  for (char **f = files; f && *f; f++)
+    g_ptr_array_add(all, *f);
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add(all, argv[i]);
+  g_ptr_array_add(all, NULL);
+  if (all->len == 1 || seed < 0 || (format && strcmp(format, "table") && strcmp(format, "json"))) {
+    fprintf(stderr, "ksim explain: %s\n", all->len == 1 ? "expected manifests (-f FILE)"
+                                          : seed < 0 ? "--seed must not be negative"
+                                                     : "--output must be table or json");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  KsExplainOptions opts = {
+    .files = (const char *const *)all->pdata,
+    .config = config,
+    .plugins = (const char *const *)plugins,
+    .score_all = score_all,
+    .format = format && !strcmp(format, "json") ? KS_EXPLAIN_JSON : KS_EXPLAIN_TABLE,
+    .seed = (guint64)seed,
+  };
+  GError *error = NULL;
+  if (!ks_explain(&opts, stdout, &error)) {
+    fprintf(stderr, "ksim explain: %s\n", error->message);
+    code = exit_code_for(error);
+    g_error_free(error);
+  }
+out:
+  g_ptr_array_free(all, TRUE);
+  g_strfreev(files);
+  g_strfreev(plugins);
+  g_free(config);
+  g_free(format);
   g_option_context_free(ctx);
   return code;
 }
