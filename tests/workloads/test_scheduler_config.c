@@ -2,7 +2,10 @@
  * unchanged, two profiles with custom weights resolve as upstream does,
  * mergePluginSet follows upstream's TestMergePlugins table, the MultiPoint
  * expansion order and framework errors follow NewFramework, and broken
- * files fail with exact file:line:column messages. */
+ * files fail with exact file:line:column messages. Every args type has its
+ * upstream validation_pluginargs_test.go cases (valid ones in
+ * plugin-args-all.yaml, invalid ones in bad/), and upstream's
+ * TestNewFrameworkMultiPointExpansion table is replayed through the loader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -706,6 +709,166 @@ static void test_framework_errors(void **state) {
                      "scheduler name \"default-scheduler\"");
 }
 
+/* ---- upstream TestNewFrameworkMultiPointExpansion (runtime/framework_test.go) ----------- */
+
+static void fake_post_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                             const KsSchedCache *c, const KsSchedDiagnosis *d, gint *nominated,
+                             KsSchedStatus *st) {}
+static void fake_node_op(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                         const char *node, KsSchedStatus *st) {}
+static void fake_post_bind(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const char *node) {}
+
+/* upstream's testPlugin implements every point but PreEnqueue; its
+ * TestScorePlugin (scorePlugin1/2) PreScore and Score; the normalize one
+ * Score only (ksim's NormalizeScore is not a separate point). */
+static const KsSchedPluginDesc up_test = {
+    .name = "test-plugin", .less = fake_less, .pre_filter = fake_pre_filter,
+    .filter = fake_filter, .post_filter = fake_post_filter, .pre_score = fake_pre_score,
+    .score = fake_score, .reserve = fake_node_op, .permit = fake_node_op,
+    .pre_bind = fake_node_op, .bind = fake_node_op, .post_bind = fake_post_bind};
+static const KsSchedPluginDesc up_score1 = {.name = "score-plugin-1", .pre_score = fake_pre_score,
+                                            .score = fake_score};
+static const KsSchedPluginDesc up_score2 = {.name = "score-plugin-2", .pre_score = fake_pre_score,
+                                            .score = fake_score};
+static const KsSchedPluginDesc up_norm1 = {.name = "score-with-normalize-plugin-1",
+                                           .score = fake_score};
+static const KsSchedPluginDesc up_queue_sort = {.name = "no-op-queue-sort-plugin",
+                                                .less = fake_less};
+static const KsSchedPluginDesc up_bind = {.name = "bind-plugin", .bind = fake_node_op};
+
+typedef struct {
+  const char *name;    /* upstream case name */
+  const char *plugins; /* the profile's `plugins:` body */
+  /* want lists: queueSort, preFilter, filter, postFilter, preScore, score,
+   * reserve, permit, preBind, bind, postBind (NULL = empty) */
+  const char *qs, *pf, *f, *pof, *ps, *sc, *res, *per, *pb, *b, *pob;
+  const char *weights; /* "name:w,..." of the score plugins */
+} ExpandCase;
+
+#define T "test-plugin"
+#define S1 "score-plugin-1"
+#define S2 "score-plugin-2"
+#define N1 "score-with-normalize-plugin-1"
+#define ALL_T T, T, T, T
+/* Upstream's cases give NewFramework the sets as written: disabling "*" at
+ * multiPoint drops the v1 default set that our loader merges in first
+ * (mergePluginSet) without affecting the expansion (upstream ignores
+ * multiPoint.disabled there, as its last two cases show). */
+#define MP(x) "    multiPoint:\n      disabled: [{name: \"*\"}]\n      enabled: [" x "]\n"
+static const ExpandCase expand_cases[] = {
+    {"plugin expansion", MP("{name: " T ", weight: 5}"), ALL_T, T, T, T, T, T, T, T, T ":5"},
+    {"disable MultiPoint plugin at some extension points",
+     MP("{name: " T "}") "    preScore: {disabled: [{name: " T "}]}\n"
+                         "    score: {disabled: [{name: " T "}]}\n",
+     ALL_T, NULL, NULL, T, T, T, T, T, ""},
+    {"Multiple MultiPoint plugins", MP("{name: " T "}, {name: " S1 "}"), ALL_T, T "," S1,
+     T "," S1, T, T, T, T, T, T ":1," S1 ":1"},
+    {"disable MultiPoint extension",
+     MP("{name: " T "}, {name: " S1 "}") "    preScore: {disabled: [{name: \"*\"}]}\n", ALL_T,
+     NULL, T "," S1, T, T, T, T, T, T ":1," S1 ":1"},
+    {"Reorder MultiPoint plugins (specified extension takes precedence)",
+     MP("{name: " N1 "}, {name: " T "}, {name: " S1 "}") "    score: {enabled: [{name: " S1
+                                                          "}, {name: " T "}]}\n",
+     ALL_T, T "," S1, S1 "," T "," N1, T, T, T, T, T, S1 ":1," T ":1," N1 ":1"},
+    {"Reorder MultiPoint plugins (specified extension only takes precedence when it exists in "
+     "MultiPoint)",
+     MP("{name: " T "}, {name: " S1 "}") "    score: {enabled: [{name: " N1 "}, {name: " S1
+                                          "}, {name: " T "}]}\n",
+     ALL_T, T "," S1, S1 "," T "," N1, T, T, T, T, T, S1 ":1," T ":1," N1 ":1"},
+    {"Override MultiPoint plugins weights",
+     MP("{name: " T "}, {name: " S1 "}") "    score: {enabled: [{name: " S1 ", weight: 5}, {name: " T
+                                          ", weight: 3}]}\n",
+     ALL_T, T "," S1, S1 "," T, T, T, T, T, T, S1 ":5," T ":3"},
+    {"disable and enable MultiPoint plugins with '*'",
+     MP("{name: no-op-queue-sort-plugin}, {name: bind-plugin}, {name: " S1 "}"),
+     "no-op-queue-sort-plugin", NULL, NULL, NULL, S1, S1, NULL, NULL, NULL, "bind-plugin", NULL,
+     S1 ":1"},
+    {"disable and enable MultiPoint plugin by name",
+     "    multiPoint:\n      disabled: [{name: \"*\"}, {name: " S1 "}]\n"
+     "      enabled: [{name: bind-plugin}, {name: no-op-queue-sort-plugin}, {name: " S1 "}]\n",
+     "no-op-queue-sort-plugin", NULL, NULL, NULL, S1, S1, NULL, NULL, NULL, "bind-plugin", NULL,
+     S1 ":1"},
+    {"Override MultiPoint plugins weights and avoid a plugin being loaded multiple times",
+     MP("{name: " T "}, {name: " S1 "}") "    score: {enabled: [{name: " S1 ", weight: 5}, {name: " S2
+                                          ", weight: 5}, {name: " T ", weight: 3}]}\n",
+     ALL_T, T "," S1, S1 "," T "," S2, T, T, T, T, T, S1 ":5," T ":3," S2 ":5"},
+};
+
+static void check_point(const KsSchedFramework *fw, KsSchedExtensionPoint e, const char *want,
+                        const char *name) {
+  char *got = point(fw, e);
+  if (strcmp(got, want ? want : "") != 0)
+    fail_msg("%s: point %d: got \"%s\", want \"%s\"", name, e, got, want ? want : "");
+  g_free(got);
+}
+
+static void test_multi_point_expansion_table(void **state) {
+  KsSchedRegistry *r = ks_sched_registry_new();
+  const KsSchedPluginDesc *ds[] = {&up_test, &up_score1, &up_score2, &up_norm1, &up_queue_sort,
+                                   &up_bind};
+  for (guint i = 0; i < G_N_ELEMENTS(ds); i++)
+    assert_true(ks_sched_registry_add(r, ds[i], NULL));
+  for (guint i = 0; i < G_N_ELEMENTS(expand_cases); i++) {
+    const ExpandCase *tc = &expand_cases[i];
+    char *yaml = g_strconcat("profiles:\n- plugins:\n", tc->plugins, NULL);
+    GError *err = NULL;
+    KsSchedulerConfigFile *c = load_str(yaml, &err);
+    if (!c)
+      fail_msg("%s: %s", tc->name, err->message);
+    KsSchedFramework *fw = ks_scheduler_config_build_profile(c, 0, r, &err);
+    if (!fw)
+      fail_msg("%s: %s", tc->name, err->message);
+    const struct {
+      KsSchedExtensionPoint e;
+      const char *want;
+    } pts[] = {{KS_SCHED_EP_QUEUE_SORT, tc->qs}, {KS_SCHED_EP_PRE_ENQUEUE, NULL},
+               {KS_SCHED_EP_PRE_FILTER, tc->pf}, {KS_SCHED_EP_FILTER, tc->f},
+               {KS_SCHED_EP_POST_FILTER, tc->pof}, {KS_SCHED_EP_PRE_SCORE, tc->ps},
+               {KS_SCHED_EP_SCORE, tc->sc},      {KS_SCHED_EP_RESERVE, tc->res},
+               {KS_SCHED_EP_PERMIT, tc->per},    {KS_SCHED_EP_PRE_BIND, tc->pb},
+               {KS_SCHED_EP_BIND, tc->b},        {KS_SCHED_EP_POST_BIND, tc->pob}};
+    for (guint k = 0; k < G_N_ELEMENTS(pts); k++)
+      check_point(fw, pts[k].e, pts[k].want, tc->name);
+    char **ws = g_strsplit(tc->weights, ",", -1);
+    for (guint k = 0; ws[k] && *ws[k]; k++) {
+      char **nw = g_strsplit(ws[k], ":", 2);
+      KsSchedPlugin *pl = ks_sched_framework_plugin(fw, nw[0]);
+      if (!pl || pl->weight != atoi(nw[1]))
+        fail_msg("%s: weight of %s: %d, want %s", tc->name, nw[0], pl ? pl->weight : -1, nw[1]);
+      g_strfreev(nw);
+    }
+    g_strfreev(ws);
+    ks_sched_framework_free(fw);
+    ks_scheduler_config_free(c);
+    g_free(yaml);
+  }
+  ks_sched_registry_free(r);
+}
+
+/* TestNewFrameworkMultiPointExpansion "Expect 'already registered' error". */
+static void test_multi_point_already_registered(void **state) {
+  KsSchedRegistry *r = ks_sched_registry_new();
+  assert_true(ks_sched_registry_add(r, &up_test, NULL));
+  GError *err = NULL;
+  KsSchedulerConfigFile *c = load_str("profiles:\n- plugins:\n" MP("{name: " T "}, {name: " T "}"),
+                                      &err);
+  assert_non_null(c);
+  assert_null(ks_scheduler_config_build_profile(c, 0, r, &err));
+  assert_string_equal(err->message, "t.yaml:7:38: profiles[0].plugins.multiPoint.enabled[1]: "
+                                    "plugin \"test-plugin\" already registered as "
+                                    "\"PreFilterPlugin\"");
+  g_error_free(err);
+  ks_scheduler_config_free(c);
+  ks_sched_registry_free(r);
+}
+#undef T
+#undef S1
+#undef S2
+#undef N1
+#undef ALL_T
+#undef MP
+
 /* ---- broken files -------------------------------------------------------------------- */
 
 static const struct {
@@ -943,6 +1106,8 @@ int main(void) {
       cmocka_unit_test(test_expansion_order),
       cmocka_unit_test(test_enabled_and_disabled_at_point),
       cmocka_unit_test(test_framework_errors),
+      cmocka_unit_test(test_multi_point_expansion_table),
+      cmocka_unit_test(test_multi_point_already_registered),
       cmocka_unit_test(test_broken_files),
       cmocka_unit_test(test_broken_files_listed),
   };
