@@ -287,8 +287,12 @@ static gint64 count_matching_pods(const KsSchedCache *c, guint slot, const char 
 
 /* ---- SelectorSpreadPriority ------------------------------------------------------------------- */
 
-/* v1.7 zoneWeighting: zone spreading counts twice as much as node spreading. */
+/* v1.7 zoneWeighting: zone spreading counts twice as much as node spreading.
+ * Go folds the untyped constant 1.0 - 2.0/3.0 exactly before rounding it to
+ * float64, so the node weight is the double nearest 1/3, not 1.0 minus the
+ * double nearest 2/3 (they differ in the last bit, which moves int() cuts). */
 #define LEGACY_ZONE_WEIGHTING (2.0 / 3.0)
+#define LEGACY_NODE_WEIGHTING (1.0 / 3.0)
 
 static gpointer selector_spread_create(gconstpointer args, GError **error) {
   KsSchedLegacySelectorSpreadArgs *a = g_new0(KsSchedLegacySelectorSpreadArgs, 1);
@@ -374,7 +378,7 @@ static void selector_spread_normalize(KsSchedPlugin *p, KsSchedCycleState *cs, c
       gint64 zc = g_array_index(s->domains, Domain, idx).count;
       if (max_zone > 0)
         zs = KS_LEGACY_MAX_PRIORITY * ((double)(max_zone - zc) / (double)max_zone);
-      f = f * (1.0 - LEGACY_ZONE_WEIGHTING) + LEGACY_ZONE_WEIGHTING * zs;
+      f = f * LEGACY_NODE_WEIGHTING + LEGACY_ZONE_WEIGHTING * zs;
     }
     scores[k] = (gint64)f;
   }
