@@ -195,8 +195,10 @@ static KsSchedFramework *instantiate(Build *b) {
   const guint8 *points[KS_SCHED_EP_COUNT];
   guint n_points[KS_SCHED_EP_COUNT];
   for (guint e = 0; e < KS_SCHED_EP_COUNT; e++) {
-    /* Every listed name passed the registry, so it is in pcs; a list longer
-     * than the profile's plugin limit is left for the framework to refuse. */
+    /* Every listed name passed the registry, so it is in pcs (else 255:
+     * out of range, refused by the framework). A point lists each plugin
+     * once, so a list longer than the limit means more plugins than a
+     * profile holds, which the framework refuses before it reads lists. */
     n_points[e] = MIN(b->lists[e]->len, KS_SCHED_MAX_PLUGINS);
     for (guint i = 0; i < n_points[e]; i++)
       idx[e][i] = (guint8)pc_index(pcs, n, b->lists[e]->pdata[i]);
