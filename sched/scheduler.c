@@ -2,10 +2,33 @@
  * queue, plus the informer-style entry points the host calls.
  *
  * Design and trade-offs.
- * - One cycle is sequential. Upstream filters with 16 goroutines and may
- *   examine a few nodes past the k-th feasible one; we stop exactly at the
- *   k-th, which is what upstream's bookkeeping (processed = feasible +
- *   failed) describes, and is deterministic.
+ * - Filter stops exactly at the k-th feasible node. Upstream filters with
+ *   16 goroutines and may examine a few nodes past it; we keep what its
+ *   bookkeeping (processed = feasible + failed) describes, deterministic.
+ *   With parallelism > 1 (filter_pool.c) nodes are filtered in batches on
+ *   worker threads and booked in search order afterwards, so the feasible
+ *   set, the statuses, the processed count and nextStartNodeIndex are the
+ *   serial ones whatever the interleaving. Only Filter functions audited
+ *   to be read-only run on workers (filter_thread_safe); a profile with any
+ *   other Filter stays serial. Nodes with nominated pods are filtered by
+ *   the calling thread during booking (that assumes pods into the cache).
+ *   PreFilter, Score and everything else stay on the calling thread.
+ * - Profiles: several KsSchedFramework share one cache, one queue (sorted
+ *   by the first profile's QueueSort, which all must share) and one
+ *   nominator; each has its own cycle state. A cycle switches s->fw/s->cs
+ *   to the profile named by the pod's schedulerName (use_profile).
+ * - Tracing (sched/trace.h): s->trace is NULL except for the one cycle a
+ *   host armed it for; every hook is behind that test, and the trace only
+ *   copies values the cycle computed anyway (raw scores are recorded
+ *   before NormalizeScore overwrites them). With score_all the infeasible
+ *   examined nodes are appended after the feasible ones for PreScore,
+ *   Score and NormalizeScore; selection still reads only the feasible
+ *   prefix, but normalization then spans them too, as upstream's plugin
+ *   tests do, so score_all may change the choice (explain only).
+ * - selectHost ROUND_ROBIN is v1.7's: max-score names sorted descending,
+ *   the (lastNodeIndex % count)-th taken, lastNodeIndex per scheduler
+ *   incremented on every placement, a single feasible node included
+ *   (v1.7 had no single-node shortcut).
  * - The snapshot is the cache (see cache.c); the candidate list is the
  *   cache's node-tree order, searched from nextStartNodeIndex round robin.
  * - Every per-cycle buffer (per-node statuses, feasible list, score matrix,
@@ -88,6 +111,7 @@ struct KsScheduler {
   guint *trace_pos;         /* slot -> index in trace->nodes (tracing only) */
   KsSchedFilterPool *pool;  /* parallel Filter (NULL = serial) */
   gboolean *parallel_ok;    /* per profile: every Filter is known to be read-only */
+  guint64 parallel_batches; /* diagnostics: batches filtered by the pool */
   guint next_start; /* nextStartNodeIndex */
   gint64 next_backoff_flush, next_unsched_flush;
   /* per-cycle buffers, sized by buf_cap >= cache->cap */
@@ -552,37 +576,52 @@ typedef struct {
   const KsPod *pod;
   const guint *cand;
   guint n_cand, base;
+  gboolean nominations; /* some pod is nominated somewhere */
 } FilterBatch;
 
+enum { FIT_NO = 0, FIT_YES = 1, FIT_DEFER = 2 };
+
 /* A worker's share: Filter reads the cache and the cycle state only, and
- * each node's status has its own cell, so chunks never share a write. */
+ * each node's status has its own cell, so chunks never share a write.
+ * Nodes with nominated pods are deferred: filtering them assumes those
+ * pods into the shared cache, which only the caller may do, alone. */
 static void filter_range(gpointer data, guint lo, guint hi) {
   FilterBatch *b = data;
   KsScheduler *s = b->s;
   for (guint i = lo; i < hi; i++) {
     guint pos = b->base + i;
     guint slot = b->cand[(s->next_start + pos) % b->n_cand];
-    s->fit[pos] = (guint8)run_filters(s, b->pod, slot, &s->node_status[slot]);
+    if (b->nominations && ks_sched_queue_nominated_pods(s->queue, s->cache->nodes[slot]->name)) {
+      s->fit[pos] = FIT_DEFER;
+      continue;
+    }
+    s->fit[pos] = run_filters(s, b->pod, slot, &s->node_status[slot]) ? FIT_YES : FIT_NO;
   }
 }
 
 /* The serial search's outcome, computed in batches: every node of a batch
- * is filtered in parallel, then the batch is booked in search order and
- * booking stops exactly where the serial loop would (the k-th feasible
- * node or the first error). Nodes filtered past that point are discarded:
- * their statuses are never read since they are in neither list. */
+ * is filtered in parallel, then the batch is booked in search order (the
+ * deferred nodes filtered then, by the caller alone) and booking stops
+ * exactly where the serial loop would: at the k-th feasible node or the
+ * first error. Nodes filtered past that point are discarded: their
+ * statuses are never read since they are in neither list. */
 static gint find_feasible_parallel(KsScheduler *s, const KsPod *pod, const guint *cand,
                                    guint n_cand, guint k, guint *processed) {
   guint threads = ks_sched_filter_pool_threads(s->pool);
+  gboolean nominations = ks_sched_queue_nominated_len(s->queue) > 0;
   guint nf = 0, pos = 0;
   while (pos < n_cand && nf < k) {
     guint want = k - nf;
     guint w = MIN(n_cand - pos, MAX(want + want / 4, 32 * threads));
-    FilterBatch b = {s, pod, cand, n_cand, pos};
+    FilterBatch b = {s, pod, cand, n_cand, pos, nominations};
     ks_sched_filter_pool_run(s->pool, w, filter_range, &b);
+    s->parallel_batches++;
     for (guint end = pos + w; pos < end && nf < k; pos++) {
       guint slot = cand[(s->next_start + pos) % n_cand];
-      if (book_node(s, slot, s->fit[pos], &nf) < 0)
+      gboolean ok = s->fit[pos] == FIT_DEFER
+                        ? run_filters_with_nominated(s, pod, slot, &s->node_status[slot])
+                        : s->fit[pos] == FIT_YES;
+      if (book_node(s, slot, ok, &nf) < 0)
         return -1;
     }
   }
@@ -591,13 +630,11 @@ static gint find_feasible_parallel(KsScheduler *s, const KsPod *pod, const guint
 }
 
 /* Returns the number of feasible nodes (in s->feasible), -1 on a filter
- * error. Parallel only when no pod is nominated anywhere: filtering with
- * nominated pods assumes them into the shared cache for the duration. */
+ * error. */
 static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
                           guint *processed) {
   guint k = feasible_to_find(s, n_cand);
-  if (s->pool && s->parallel_ok[s->profile] && ks_sched_queue_nominated_len(s->queue) == 0 &&
-      n_cand > 1)
+  if (s->pool && s->parallel_ok[s->profile] && n_cand > 1)
     return find_feasible_parallel(s, pod, cand, n_cand, k, processed);
   return find_feasible_serial(s, pod, cand, n_cand, k, processed);
 }
@@ -1333,3 +1370,4 @@ KsSchedFramework *ks_sched_profile(KsScheduler *s, const char *name) {
   return NULL;
 }
 KsSchedCache *ks_sched_cache(KsScheduler *s) { return s->cache; }
+guint64 ks_sched_parallel_batches(const KsScheduler *s) { return s->parallel_batches; }

@@ -150,3 +150,8 @@ void ks_sched_trace_next_cycle(KsScheduler *s, KsSchedTrace *t);
  * G_MAXUINT for n == 0 (v1.7's "empty priorityList" error). */
 guint ks_sched_select_host_round_robin(const char *const *names, const gint64 *totals, guint n,
                                        guint64 *last_node_index, const char **scratch);
+
+/* Diagnostics: how many node batches the parallel Filter ran (0 when
+ * serial: parallelism 1, or a profile with a Filter not known to be
+ * thread-safe). */
+guint64 ks_sched_parallel_batches(const KsScheduler *s);
