@@ -77,6 +77,11 @@ KsSchedCache *ks_sched_cache_new(void) {
   c->zones = g_ptr_array_new_with_free_func(zone_free);
   c->image_states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c->namespaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, labels_free);
+  c->label_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)g_hash_table_unref);
+  c->term_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)g_hash_table_unref);
+  c->terms_general = g_array_new(FALSE, FALSE, sizeof(KsSchedTermRef));
   return c;
 }
 
@@ -84,6 +89,9 @@ void ks_sched_cache_free(KsSchedCache *c) {
   if (!c)
     return;
   g_hash_table_destroy(c->entries);
+  g_hash_table_destroy(c->label_index);
+  g_hash_table_destroy(c->term_index);
+  g_array_free(c->terms_general, TRUE);
   for (guint i = 0; i < c->cap; i++) {
     if (c->nodes[i])
       ks_node_unref(c->nodes[i]);
@@ -519,6 +527,141 @@ static void entry_list_remove(GPtrArray *a, gint pos, gboolean anti) {
   g_ptr_array_set_size(a, a->len - 1);
 }
 
+/* ---- label and term indexes (see cache.h) -------------------------------------------
+ * Two-level tables key -> value -> bucket so that a lookup needs no joined
+ * string. Label keys (few) are copied; values are borrowed from an element
+ * of their bucket: a removal re-keys the bucket by a remaining element's
+ * string, and drops it once empty, so no value key outlives its string.
+ * Removal scans the bucket (the pods of one label value: a small share of
+ * the cluster). */
+
+static gpointer index_bucket(GHashTable *top, const char *key, const char *value,
+                             GDestroyNotify free_bucket, gboolean create, gboolean terms) {
+  GHashTable *inner = g_hash_table_lookup(top, key);
+  if (!inner) {
+    if (!create)
+      return NULL;
+    inner = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_bucket);
+    g_hash_table_insert(top, g_strdup(key), inner);
+  }
+  gpointer b = g_hash_table_lookup(inner, value);
+  if (!b && create) {
+    b = terms ? (gpointer)g_array_new(FALSE, FALSE, sizeof(KsSchedTermRef))
+              : (gpointer)g_ptr_array_new();
+    g_hash_table_insert(inner, (gpointer)value, b);
+  }
+  return b;
+}
+
+/* After a removal from bucket b (keyed key/value): drop it when empty (and
+ * the key's table with its last bucket), else re-key it by `keep`, a value
+ * string of one of its remaining elements. */
+static void index_after_remove(GHashTable *top, const char *key, const char *value, guint len,
+                               const char *keep) {
+  GHashTable *inner = g_hash_table_lookup(top, key);
+  if (len > 0) {
+    gpointer b = g_hash_table_lookup(inner, value);
+    g_hash_table_steal(inner, value);
+    g_hash_table_insert(inner, (gpointer)keep, b);
+    return;
+  }
+  g_hash_table_remove(inner, value);
+  if (g_hash_table_size(inner) == 0)
+    g_hash_table_remove(top, key);
+}
+
+static void free_ptr_bucket(gpointer b) { g_ptr_array_free(b, TRUE); }
+static void free_term_bucket(gpointer b) { g_array_free(b, TRUE); }
+
+
+static void label_index_update(KsSchedCache *c, KsSchedPodEntry *e, gboolean add) {
+  const KsLabels *l = &e->pod->labels;
+  for (guint i = 0; i < l->n; i++) {
+    const char *k = l->items[i].key, *v = l->items[i].value;
+    GPtrArray *b = index_bucket(c->label_index, k, v, free_ptr_bucket, add, FALSE);
+    if (add) {
+      g_ptr_array_add(b, e);
+      continue;
+    }
+    g_ptr_array_remove_fast(b, e);
+    const char *keep =
+        b->len ? ks_labels_get(&((const KsSchedPodEntry *)g_ptr_array_index(b, 0))->pod->labels, k)
+               : NULL;
+    index_after_remove(c->label_index, k, v, b->len, keep);
+  }
+}
+
+static const KsLabel *first_match_label(const KsPodAffinityTerm *t) {
+  const KsLabelSelector *s = t->label_selector;
+  return s->match_labels.n > 0 ? &s->match_labels.items[0] : NULL;
+}
+
+/* Indexes or unindexes one term (see cache.h for which terms). */
+static void term_index_update(KsSchedCache *c, const KsSchedPodEntry *e,
+                              const KsPodAffinityTerm *t, gint32 weight, KsSchedTermKind kind,
+                              gboolean add) {
+  if (!t->label_selector || !ks_label_selector_is_valid(t->label_selector))
+    return;
+  const KsLabel *ml = first_match_label(t);
+  GArray *b = ml ? index_bucket(c->term_index, ml->key, ml->value, free_term_bucket, add, TRUE)
+                 : c->terms_general;
+  if (add) {
+    KsSchedTermRef r = {e, t, weight, kind};
+    g_array_append_val(b, r);
+    return;
+  }
+  for (guint i = 0; i < b->len; i++) {
+    if (g_array_index(b, KsSchedTermRef, i).term == t) {
+      g_array_remove_index_fast(b, i);
+      break;
+    }
+  }
+  if (ml)
+    index_after_remove(c->term_index, ml->key, ml->value, b->len,
+                       b->len ? first_match_label(g_array_index(b, KsSchedTermRef, 0).term)->value
+                              : NULL);
+}
+
+static void terms_update(KsSchedCache *c, const KsSchedPodEntry *e, const KsPodAffinity *pa,
+                         gboolean anti, gboolean add) {
+  if (!pa)
+    return;
+  for (guint i = 0; pa->required && i < pa->required->len; i++)
+    term_index_update(c, e, &g_array_index(pa->required, KsPodAffinityTerm, i), 0,
+                      anti ? KS_SCHED_TERM_REQUIRED_ANTI_AFFINITY
+                           : KS_SCHED_TERM_REQUIRED_AFFINITY,
+                      add);
+  for (guint i = 0; pa->preferred && i < pa->preferred->len; i++) {
+    const KsWeightedPodAffinityTerm *w =
+        &g_array_index(pa->preferred, KsWeightedPodAffinityTerm, i);
+    term_index_update(c, e, &w->term, w->weight,
+                      anti ? KS_SCHED_TERM_PREFERRED_ANTI_AFFINITY
+                           : KS_SCHED_TERM_PREFERRED_AFFINITY,
+                      add);
+  }
+}
+
+static void index_update(KsSchedCache *c, KsSchedPodEntry *e, gboolean add) {
+  label_index_update(c, e, add);
+  const KsAffinity *a = e->pod->affinity;
+  if (a) {
+    terms_update(c, e, a->pod_affinity, FALSE, add);
+    terms_update(c, e, a->pod_anti_affinity, TRUE, add);
+  }
+}
+
+const GPtrArray *ks_sched_cache_pods_with_label(const KsSchedCache *c, const char *key,
+                                                const char *value) {
+  return index_bucket(c->label_index, key, value, NULL, FALSE, FALSE);
+}
+
+const GArray *ks_sched_cache_terms_with_label(const KsSchedCache *c, const char *key,
+                                              const char *value) {
+  return index_bucket(c->term_index, key, value, NULL, FALSE, TRUE);
+}
+
+const GArray *ks_sched_cache_terms_general(const KsSchedCache *c) { return c->terms_general; }
+
 static void attach(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
   e->slot = slot;
   e->pos = c->pods[slot]->len;
@@ -532,6 +675,7 @@ static void attach(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
     e->anti_pos = (gint)c->pods_with_required_anti_affinity[slot]->len;
     g_ptr_array_add(c->pods_with_required_anti_affinity[slot], e);
   }
+  index_update(c, e, TRUE);
   have_update(c, slot);
 }
 
@@ -550,6 +694,7 @@ static void detach(KsSchedCache *c, KsSchedPodEntry *e) {
     entry_list_remove(c->pods_with_required_anti_affinity[e->slot], e->anti_pos, TRUE);
     e->anti_pos = -1;
   }
+  index_update(c, e, FALSE);
   have_update(c, e->slot);
 }
 

@@ -63,6 +63,9 @@ struct KsSchedCache {
   GHashTable **node_images;  /* per slot: normalized name (owned) -> gint64* size; NULL if none */
   GHashTable *image_states;  /* normalized name (owned) -> KsSchedImageState* (owned) */
   GHashTable *namespaces;    /* name (owned) -> KsLabels* (owned) */
+  GHashTable *label_index;   /* label key (borrowed) -> value (borrowed) -> GPtrArray of entries */
+  GHashTable *term_index;    /* label key -> value -> GArray of KsSchedTermRef */
+  GArray *terms_general;     /* KsSchedTermRef whose selector has no matchLabels */
 };
 typedef struct KsSchedCache KsSchedCache;
 
@@ -140,3 +143,39 @@ const KsLabels *ks_sched_cache_namespace_labels(const KsSchedCache *c, const cha
 gboolean ks_sched_pod_has_affinity(const KsPod *pod);
 /* upstream podWithRequiredAntiAffinity: at least one required anti-affinity term. */
 gboolean ks_sched_pod_has_required_anti_affinity(const KsPod *pod);
+
+/* ---- additions: label and term indexes (speed of InterPodAffinity) ---------
+ * Two indexes over every pod the cache holds (live and ghost slots; callers
+ * skip ghost slots, nodes[slot] == NULL), kept in step with pod add, remove,
+ * assume and forget. Both are candidate filters only: callers still match
+ * each candidate fully, so no decision depends on them.
+ *  - pods by label: the entries of pods having label key=value;
+ *  - pod (anti-)affinity terms by selector: every term (required and
+ *    preferred, affinity and anti-affinity) of a pod with a non-nil, valid
+ *    label selector is listed under its selector's FIRST matchLabels pair
+ *    (a pod it selects must carry that label), or in the general list when
+ *    the selector has no matchLabels (empty, or expressions only). Terms
+ *    with a nil or invalid selector select nothing and are not listed.
+ * Lists are in unspecified order; sums over them must not depend on it. */
+typedef enum {
+  KS_SCHED_TERM_REQUIRED_AFFINITY,
+  KS_SCHED_TERM_REQUIRED_ANTI_AFFINITY,
+  KS_SCHED_TERM_PREFERRED_AFFINITY,
+  KS_SCHED_TERM_PREFERRED_ANTI_AFFINITY,
+} KsSchedTermKind;
+
+typedef struct {
+  const KsSchedPodEntry *entry;  /* the pod owning the term */
+  const KsPodAffinityTerm *term; /* borrowed from entry->pod */
+  gint32 weight;                 /* preferred terms' weight; 0 for required ones */
+  KsSchedTermKind kind;
+} KsSchedTermRef;
+
+/* Entries of pods with label key=value (borrowed), or NULL when none. */
+const GPtrArray *ks_sched_cache_pods_with_label(const KsSchedCache *c, const char *key,
+                                                const char *value);
+/* Terms whose selector's first matchLabels pair is key=value, or NULL. */
+const GArray *ks_sched_cache_terms_with_label(const KsSchedCache *c, const char *key,
+                                              const char *value);
+/* Terms whose selector has no matchLabels (never NULL). */
+const GArray *ks_sched_cache_terms_general(const KsSchedCache *c);

@@ -154,6 +154,7 @@ static void tp_add(TpMap *m, const char *key, const char *value, gint64 delta) {
 typedef struct {
   gint32 hard_weight;
   gboolean ignore_preferred_of_existing;
+  gboolean scan;  /* TRUE: PreScore scans every pod (the reference path, for tests) */
 } Ipa;
 
 typedef struct {
@@ -470,6 +471,87 @@ static void build_topology_score(const Ipa *self, IpaCycle *cy, const KsPod *pod
   }
 }
 
+/* ---- PreScore through the cache's indexes ----------------------------------------------
+ * The same sums as build_topology_score, visiting only candidates: for an
+ * incoming term whose selector has matchLabels, the pods carrying its first
+ * pair (a pod without it cannot match); for the existing pods' terms, those
+ * listed under one of the incoming pod's labels or in the general list
+ * (cache.h). Every candidate is matched in full, as before, and the score
+ * is a sum, so the visiting order changes nothing; pods on ghost slots and
+ * on nodes without labels are skipped as the scan skips them. */
+
+static void score_incoming_entry(TpMap *m, const KsPodAffinityTerm *t, gint64 weight,
+                                 const KsPod *pod, const KsSchedPodEntry *e,
+                                 const KsSchedCache *c) {
+  const KsNode *node = c->nodes[e->slot];
+  if (!node || node->labels.n == 0)
+    return;
+  const KsLabels *e_ns =
+      t->namespace_selector ? ks_sched_cache_namespace_labels(c, e->pod->namespace) : NULL;
+  score_term(m, t, weight, incoming_term_matches(t, pod, e->pod, e_ns), &node->labels);
+}
+
+static void score_incoming_indexed(TpMap *m, const GArray *terms, gint64 sign, const KsPod *pod,
+                                   const KsSchedCache *c) {
+  for (guint i = 0; terms && i < terms->len; i++) {
+    const KsWeightedPodAffinityTerm *w = WTERM(terms, i);
+    const KsLabelSelector *sel = w->term.label_selector;
+    gint64 weight = sign * w->weight;
+    if (!sel || !ks_label_selector_is_valid(sel))
+      continue; /* selects no pod */
+    if (sel->match_labels.n > 0) {
+      const GPtrArray *b = ks_sched_cache_pods_with_label(c, sel->match_labels.items[0].key,
+                                                          sel->match_labels.items[0].value);
+      for (guint k = 0; b && k < b->len; k++)
+        score_incoming_entry(m, &w->term, weight, pod, g_ptr_array_index(b, k), c);
+      continue;
+    }
+    for (guint o = 0; o < c->n_order; o++) {
+      const GPtrArray *pods = c->pods[c->order[o]];
+      for (guint k = 0; k < pods->len; k++)
+        score_incoming_entry(m, &w->term, weight, pod, g_ptr_array_index(pods, k), c);
+    }
+  }
+}
+
+static void score_existing_refs(const Ipa *self, TpMap *m, const GArray *refs, const KsPod *pod,
+                                const KsLabels *pod_ns_labels, const KsSchedCache *c) {
+  for (guint i = 0; refs && i < refs->len; i++) {
+    const KsSchedTermRef *r = &g_array_index(refs, KsSchedTermRef, i);
+    const KsNode *node = c->nodes[r->entry->slot];
+    if (!node || node->labels.n == 0)
+      continue;
+    gint64 weight;
+    switch (r->kind) {
+    case KS_SCHED_TERM_REQUIRED_AFFINITY:
+      if (self->hard_weight <= 0)
+        continue;
+      weight = self->hard_weight;
+      break;
+    case KS_SCHED_TERM_PREFERRED_AFFINITY: weight = r->weight; break;
+    case KS_SCHED_TERM_PREFERRED_ANTI_AFFINITY: weight = -(gint64)r->weight; break;
+    default: continue; /* required anti-affinity does not score */
+    }
+    score_term(m, r->term, weight, existing_term_matches(r->term, r->entry->pod, pod, pod_ns_labels),
+               &node->labels);
+  }
+}
+
+static void build_topology_score_indexed(const Ipa *self, IpaCycle *cy, const KsPod *pod,
+                                         gboolean has_constraints, const KsSchedCache *c) {
+  const KsLabels *pod_ns_labels = ks_sched_cache_namespace_labels(c, pod->namespace);
+  if (has_constraints) {
+    score_incoming_indexed(&cy->score, preferred(pod_aff(pod)), 1, pod, c);
+    score_incoming_indexed(&cy->score, preferred(pod_anti(pod)), -1, pod, c);
+  }
+  for (guint i = 0; i < pod->labels.n; i++)
+    score_existing_refs(self, &cy->score,
+                        ks_sched_cache_terms_with_label(c, pod->labels.items[i].key,
+                                                        pod->labels.items[i].value),
+                        pod, pod_ns_labels, c);
+  score_existing_refs(self, &cy->score, ks_sched_cache_terms_general(c), pod, pod_ns_labels, c);
+}
+
 static void ipa_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                           const KsSchedCache *c, const guint *slots, guint n, KsSchedStatus *st) {
   (void)slots;
@@ -482,7 +564,10 @@ static void ipa_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
     return;
   }
-  build_topology_score(self, cy, pod, has_constraints, c);
+  if (self->scan)
+    build_topology_score(self, cy, pod, has_constraints, c);
+  else
+    build_topology_score_indexed(self, cy, pod, has_constraints, c);
   if (cy->score.n == 0) {
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
     return;
@@ -654,4 +739,8 @@ guint ks_sched_ipa_state_len(const KsSchedPlugin *p, const KsSchedCycleState *cs
                              KsSchedIpaMap m) {
   const TpMap *t = state_map(p, cs, m);
   return t ? t->n_live : 0;
+}
+
+void ks_sched_ipa_set_scan(KsSchedPlugin *p, gboolean scan) {
+  ((Ipa *)p->self)->scan = scan;
 }

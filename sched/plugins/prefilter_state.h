@@ -27,3 +27,8 @@ typedef enum {
 gint64 ks_sched_ipa_state_count(const KsSchedPlugin *p, const KsSchedCycleState *cs,
                                 KsSchedIpaMap m, const char *key, const char *value);
 guint ks_sched_ipa_state_len(const KsSchedPlugin *p, const KsSchedCycleState *cs, KsSchedIpaMap m);
+
+/* InterPodAffinity's PreScore visits every pod (scan TRUE: the
+ * straightforward reference path) or only the candidates the cache's
+ * indexes give (FALSE, the default). Both must give the same scores. */
+void ks_sched_ipa_set_scan(KsSchedPlugin *p, gboolean scan);

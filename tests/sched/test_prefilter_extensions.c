@@ -1015,6 +1015,169 @@ static void test_random_agrees_with_prefilter(void **state) {
   }
 }
 
+/* ---- InterPodAffinity PreScore: cache indexes vs the full scan ------------------------------ */
+
+static const char *const KEYS[] = {"app", "tier", "env"};
+
+/* A random term: matchLabels (0-2 pairs) and/or an expression, maybe a nil
+ * selector, other namespaces or a namespaceSelector. */
+static void random_term(KsRng *r, KsPodAffinityTerm *t) {
+  static const char *const topo[] = {"hostname", "zone", "rack"};
+  t->topology_key = g_strdup(topo[ks_rng_below(r, 3)]);
+  if (ks_rng_below(r, 10) == 0)
+    return; /* nil selector: selects nothing */
+  t->label_selector = ks_label_selector_new();
+  guint n_ml = (guint)ks_rng_below(r, 3);
+  for (guint i = 0; i < n_ml; i++)
+    ks_labels_set(&t->label_selector->match_labels, KEYS[ks_rng_below(r, 3)],
+                  LABEL_VALUES[ks_rng_below(r, 3)]);
+  if (ks_rng_below(r, 3) == 0) {
+    const char *v[] = {LABEL_VALUES[ks_rng_below(r, 3)], NULL};
+    KsSelectorOp ops[] = {KS_SELECTOR_OP_IN, KS_SELECTOR_OP_NOT_IN, KS_SELECTOR_OP_EXISTS,
+                          KS_SELECTOR_OP_DOES_NOT_EXIST};
+    KsSelectorOp op = ops[ks_rng_below(r, 4)];
+    gboolean with_values = op == KS_SELECTOR_OP_IN || op == KS_SELECTOR_OP_NOT_IN;
+    if (ks_rng_below(r, 15) == 0)
+      with_values = !with_values; /* an invalid requirement: selects nothing */
+    ks_label_selector_add_expression(t->label_selector, KEYS[ks_rng_below(r, 3)], op,
+                                     with_values ? v : NULL);
+  }
+  guint ns = (guint)ks_rng_below(r, 6);
+  if (ns == 0) {
+    t->namespaces = g_new0(char *, 2);
+    t->namespaces[0] = g_strdup("other");
+  } else if (ns == 1) {
+    t->namespace_selector = ks_label_selector_new();
+    if (ks_rng_below(r, 2))
+      ks_labels_set(&t->namespace_selector->match_labels, "team", "a");
+  }
+}
+
+static void random_terms(KsRng *r, KsPod *p, gboolean anti, gboolean preferred, guint n) {
+  if (n == 0)
+    return;
+  if (!p->affinity)
+    p->affinity = ks_affinity_new();
+  KsPodAffinity **pa = anti ? &p->affinity->pod_anti_affinity : &p->affinity->pod_affinity;
+  if (!*pa)
+    *pa = ks_pod_affinity_new();
+  for (guint i = 0; i < n; i++) {
+    if (preferred) {
+      if (!(*pa)->preferred)
+        (*pa)->preferred = ks_weighted_pod_affinity_term_array_new();
+      KsWeightedPodAffinityTerm w = {.weight = 1 + (gint32)ks_rng_below(r, 100)};
+      random_term(r, &w.term);
+      g_array_append_val((*pa)->preferred, w);
+    } else {
+      if (!(*pa)->required)
+        (*pa)->required = ks_pod_affinity_term_array_new();
+      KsPodAffinityTerm t = {0};
+      random_term(r, &t);
+      g_array_append_val((*pa)->required, t);
+    }
+  }
+}
+
+static KsPod *random_affinity_pod(KsRng *r, const char *name) {
+  static const char *const ns[] = {"default", "default", "other", "unknown"};
+  KsPod *p = mkpod(ns[ks_rng_below(r, 4)], name, NULL, 0);
+  for (guint k = 0; k < 3; k++)
+    if (ks_rng_below(r, 3))
+      ks_labels_set(&p->labels, KEYS[k], LABEL_VALUES[ks_rng_below(r, 3)]);
+  if (ks_rng_below(r, 2)) {
+    random_terms(r, p, FALSE, FALSE, (guint)ks_rng_below(r, 2));
+    random_terms(r, p, TRUE, FALSE, (guint)ks_rng_below(r, 2));
+    random_terms(r, p, FALSE, TRUE, (guint)ks_rng_below(r, 3));
+    random_terms(r, p, TRUE, TRUE, (guint)ks_rng_below(r, 3));
+  }
+  return p;
+}
+
+/* PreScore code and raw Score of every live node. */
+static KsSchedCode raw_scores(KsTestEnv *e, const KsPod *pod, gint64 *out, guint *n_out) {
+  guint slots[64], n = 0;
+  for (guint i = 0; i < e->n_nodes; i++)
+    if (e->cache->nodes[e->slots[i]])
+      slots[n++] = e->slots[i];
+  KsSchedStatus st;
+  ks_sched_status_reset(&st);
+  e->plugin->desc->pre_score(e->plugin, &e->cs, pod, e->cache, slots, n, &st);
+  *n_out = n;
+  if (st.code != KS_SCHED_SUCCESS)
+    return st.code;
+  for (guint k = 0; k < n; k++) {
+    e->plugin->desc->score(e->plugin, &e->cs, pod, e->cache, slots[k], &out[k], &st);
+    assert_int_equal(st.code, KS_SCHED_SUCCESS);
+  }
+  return KS_SCHED_SUCCESS;
+}
+
+static void index_round(guint64 seed, const KsSchedInterPodAffinityArgs *args) {
+  KsRng r;
+  ks_rng_init(&r, seed, "test/ipa-index");
+  KsTestEnv e;
+  ks_test_env_init(&e, &ks_sched_plugin_inter_pod_affinity, args);
+  KsLabels team = {NULL, 0};
+  ks_labels_set(&team, "team", "a");
+  ks_sched_cache_set_namespace(e.cache, "other", &team);
+  ks_sched_cache_set_namespace(e.cache, "default", NULL);
+  ks_labels_clear(&team);
+  guint n_nodes = 2 + (guint)ks_rng_below(&r, 10);
+  char name[32], labels[96];
+  for (guint i = 0; i < n_nodes; i++) {
+    g_snprintf(name, sizeof name, "n%u", i);
+    if (ks_rng_below(&r, 8) == 0)
+      labels[0] = '\0'; /* a node without labels */
+    else
+      g_snprintf(labels, sizeof labels, "hostname=n%u,zone=z%u%s", i,
+                 (guint)ks_rng_below(&r, 3), ks_rng_below(&r, 2) ? ",rack=r1" : "");
+    add_node(&e, name, labels);
+  }
+  GPtrArray *pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  guint n_pods = (guint)ks_rng_below(&r, 40);
+  for (guint i = 0; i < n_pods; i++) {
+    g_snprintf(name, sizeof name, "p%u", i);
+    KsPod *p = random_affinity_pod(&r, name);
+    g_snprintf(name, sizeof name, "n%u", (guint)ks_rng_below(&r, n_nodes));
+    bind(&e, p, name);
+    g_ptr_array_add(pods, p);
+  }
+  /* churn: remove some pods, and maybe a node (its pods stay on a ghost slot) */
+  for (guint i = 0; i < pods->len; i++)
+    if (ks_rng_below(&r, 5) == 0)
+      assert_true(ks_sched_cache_remove_pod(e.cache, g_ptr_array_index(pods, i)));
+  if (ks_rng_below(&r, 3) == 0) {
+    g_snprintf(name, sizeof name, "n%u", (guint)ks_rng_below(&r, n_nodes));
+    ks_sched_cache_remove_node(e.cache, name);
+  }
+  for (guint q = 0; q < 5; q++) {
+    KsPod *in = random_affinity_pod(&r, "incoming");
+    gint64 a[64], b[64];
+    guint na, nb;
+    ks_sched_ipa_set_scan(e.plugin, TRUE);
+    KsSchedCode ca = raw_scores(&e, in, a, &na);
+    ks_sched_ipa_set_scan(e.plugin, FALSE);
+    KsSchedCode cb = raw_scores(&e, in, b, &nb);
+    if (ca != cb)
+      fail_msg("seed %" G_GUINT64_FORMAT ": PreScore %d (scan) vs %d (index)", seed, ca, cb);
+    for (guint k = 0; ca == KS_SCHED_SUCCESS && k < na; k++)
+      if (a[k] != b[k])
+        fail_msg("seed %" G_GUINT64_FORMAT " node %u: %" G_GINT64_FORMAT " (scan) vs %"
+                 G_GINT64_FORMAT " (index)", seed, k, a[k], b[k]);
+    ks_pod_unref(in);
+  }
+  g_ptr_array_free(pods, TRUE);
+  ks_test_env_clear(&e);
+}
+
+static void test_ipa_index_agrees_with_scan(void **state) {
+  KsSchedInterPodAffinityArgs zero = {.hard_pod_affinity_weight = 0};
+  KsSchedInterPodAffinityArgs ignore = {.hard_pod_affinity_weight = 5,
+                                        .ignore_preferred_terms_of_existing_pods = TRUE};
+  for (guint64 seed = 0; seed < 400; seed++)
+    index_round(seed, seed % 5 == 3 ? &zero : seed % 5 == 4 ? &ignore : NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pts_add_both_impact),
@@ -1029,6 +1192,7 @@ int main(void) {
       cmocka_unit_test(test_dry_run_anti_affinity),
       cmocka_unit_test(test_dry_run_topology_spread),
       cmocka_unit_test(test_random_agrees_with_prefilter),
+      cmocka_unit_test(test_ipa_index_agrees_with_scan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
