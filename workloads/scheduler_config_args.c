@@ -537,7 +537,7 @@ static gboolean pts_decode_constraint(KsDec *d, const KsYamlNode *n, KsTopologyS
   static const char *const known[] = {"maxSkew", "topologyKey", "whenUnsatisfiable",
                                       "labelSelector", "minDomains", "nodeAffinityPolicy",
                                       "nodeTaintsPolicy", "matchLabelKeys", NULL};
-  /* Upstream spells them in this order; the index is the sorted list's. */
+  /* sets.List order, as upstream's NotSupported prints them. */
   static const char *const actions[] = {"DoNotSchedule", "ScheduleAnyway", NULL};
   static const char *const policies[] = {"Honor", "Ignore", NULL};
   if (ks_dec_is_absent(n) || n->kind != KS_YAML_MAPPING)
@@ -547,12 +547,16 @@ static gboolean pts_decode_constraint(KsDec *d, const KsYamlNode *n, KsTopologyS
   gboolean ok = ks_sched_config_check_fields(d, n, known) &&
                 ks_dec_int32(d, n, "maxSkew", &c->max_skew, &raw->has_skew) &&
                 ks_dec_string(d, n, "topologyKey", &c->topology_key) &&
-                decode_choice(d, n, "whenUnsatisfiable", actions, &when, &raw->when) &&
+                ks_dec_string(d, n, "whenUnsatisfiable", &raw->when) &&
                 ks_dec_label_selector(d, n, "labelSelector", &c->label_selector) &&
                 ks_dec_int32(d, n, "minDomains", &c->min_domains, NULL) &&
                 decode_choice(d, n, "nodeAffinityPolicy", policies, &na, NULL) &&
                 decode_choice(d, n, "nodeTaintsPolicy", policies, &nt, NULL) &&
                 ks_dec_string_list(d, n, "matchLabelKeys", &c->match_label_keys);
+  /* Any string decodes (a typed string upstream); validation checks it. */
+  for (gint i = 0; raw->when && actions[i]; i++)
+    if (strcmp(raw->when, actions[i]) == 0)
+      when = i;
   c->when_unsatisfiable = when == 1 ? KS_UNSATISFIABLE_SCHEDULE_ANYWAY
                                     : KS_UNSATISFIABLE_DO_NOT_SCHEDULE;
   c->node_affinity_policy = na < 0 ? KS_INCLUSION_POLICY_UNSET
@@ -576,6 +580,11 @@ static gboolean pts_validate_constraint(KsDec *d, const KsYamlNode *n, const Pts
     return fail_key(d, n, "topologyKey", "Invalid value: \"%s\": %s", c->topology_key, qn);
   if (!*when)
     return fail_key(d, n, "whenUnsatisfiable", "Required value: can not be empty");
+  if (strcmp(when, "DoNotSchedule") != 0 && strcmp(when, "ScheduleAnyway") != 0)
+    return fail_key(d, n, "whenUnsatisfiable",
+                    "Unsupported value: \"%s\": supported values: \"DoNotSchedule\", "
+                    "\"ScheduleAnyway\"",
+                    when);
   if (c->label_selector)
     return fail_key(d, n, "labelSelector",
                     "Forbidden: constraint must not define a selector, as they deduced for each pod");

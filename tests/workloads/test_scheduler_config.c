@@ -992,6 +992,10 @@ static const struct {
     /* SetDefaults_PodTopologySpreadArgs: unset defaultingType is System */
     {"pts-defaulted-system-with-constraints.yaml",
      "7:7: profiles[0].pluginConfig[0].args.defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"},
+    /* ValidatePodTopologySpreadArgs checks defaultingType (defaulted to System)
+     * before the constraints: a bad whenUnsatisfiable is not the first error */
+    {"pts-defaulting-checked-first.yaml",
+     "7:7: profiles[0].pluginConfig[0].args.defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"},
     /* TestValidateNodeAffinityArgs "invalid added affinity" (its first error) */
     {"na-invalid-key.yaml",
      "11:20: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key: Invalid value: \"invalid/label/key\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"},
