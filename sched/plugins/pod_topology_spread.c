@@ -72,6 +72,7 @@ typedef struct {
   gboolean honor_taints;       /* nodeTaintsPolicy Honor (default Ignore) */
   gboolean is_hostname;
   guint key_id;                /* index of its topology key's table */
+  gboolean indexed;            /* per-slot counts precomputed in Spread.slot_count */
 } Constraint;
 
 typedef struct {
@@ -102,6 +103,8 @@ typedef struct {
   GArray *extra;    /* const char *: key, value, key, value ... */
   GPtrArray *keys;  /* KeyTable*; the first n_keys are in use */
   guint n_keys;
+  GArray *slot_count; /* gint64 [constraint * cap + slot] for indexed constraints */
+  guint count_cap;    /* the cache capacity slot_count was laid out for */
 } Spread;
 
 typedef struct {
@@ -119,6 +122,7 @@ typedef struct {
   gboolean system_defaulted;
   KsSchedPtsDefaultSelectorFunc default_selector;
   gpointer default_selector_data;
+  gboolean scan; /* TRUE: count by scanning every node's pods (reference path, tests) */
 } Pts;
 
 /* ---- args ----------------------------------------------------------------------- */
@@ -213,12 +217,14 @@ static void spread_init(Spread *s) {
   s->cons = g_array_new(FALSE, TRUE, sizeof(Constraint));
   s->extra = g_array_new(FALSE, FALSE, sizeof(const char *));
   s->keys = g_ptr_array_new_with_free_func(key_table_free);
+  s->slot_count = g_array_new(FALSE, TRUE, sizeof(gint64));
 }
 
 static void spread_clear(Spread *s) {
   g_array_unref(s->cons);
   g_array_unref(s->extra);
   g_ptr_array_unref(s->keys);
+  g_array_unref(s->slot_count);
 }
 
 static void pts_cycle_free(gpointer data) {
@@ -370,6 +376,43 @@ static gint64 count_matching(const Spread *s, const Constraint *c, const GPtrArr
   return n;
 }
 
+/* Per-slot counts through the cache's label index: a constraint whose
+ * selector has matchLabels can only count pods carrying its first pair, so
+ * only those pods are matched (in full, as count_matching does) and
+ * counted per slot; the per-node loops then read the count instead of
+ * scanning the node's pods. Other constraints keep the scan. Valid for the
+ * cycle (the cache does not change during one). */
+static void index_counts(Spread *s, const KsPod *pod, const KsSchedCache *c, gboolean scan) {
+  guint nc = s->cons->len;
+  s->count_cap = c->cap;
+  g_array_set_size(s->slot_count, 0);
+  g_array_set_size(s->slot_count, (gsize)nc * c->cap); /* zero-filled */
+  for (guint i = 0; i < nc; i++) {
+    Constraint *con = &g_array_index(s->cons, Constraint, i);
+    con->indexed = !scan && con->sel && con->sel->match_labels.n > 0;
+    if (!con->indexed)
+      continue;
+    const KsLabel *first = &con->sel->match_labels.items[0];
+    const GPtrArray *b = ks_sched_cache_pods_with_label(c, first->key, first->value);
+    gint64 *cnt = &g_array_index(s->slot_count, gint64, (gsize)i * c->cap);
+    for (guint k = 0; b && k < b->len; k++) {
+      const KsSchedPodEntry *e = g_ptr_array_index(b, k);
+      if (strcmp(e->pod->namespace, pod->namespace) == 0 &&
+          constraint_matches(s, con, &e->pod->labels))
+        cnt[e->slot]++;
+    }
+  }
+}
+
+/* count_matching for constraint i on node `slot`. */
+static gint64 node_matching(const Spread *s, guint i, const KsSchedCache *c, guint slot,
+                            const char *ns) {
+  const Constraint *con = &g_array_index(s->cons, Constraint, i);
+  if (con->indexed && slot < s->count_cap)
+    return g_array_index(s->slot_count, gint64, (gsize)i * s->count_cap + slot);
+  return count_matching(s, con, c->pods[slot], ns);
+}
+
 /* ---- node eligibility ----------------------------------------------------------------- */
 
 static gboolean has_all_keys(const Spread *s, const KsNode *node) {
@@ -470,7 +513,7 @@ static void prefilter_node(Spread *s, const KsPod *pod, const KsSchedCache *c, g
     if (!node_included(con, pod, node, &aff))
       continue;
     KeyTable *t = key_at(s, con->key_id);
-    t->node_count = count_matching(s, con, c->pods[slot], pod->namespace);
+    t->node_count = node_matching(s, i, c, slot, pod->namespace);
     t->node_set = TRUE;
   }
   for (guint k = 0; k < s->n_keys; k++) {
@@ -494,6 +537,7 @@ static void pts_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
     return;
   }
+  index_counts(s, pod, c, ((const Pts *)p->self)->scan);
   for (guint i = 0; i < c->n_order; i++)
     prefilter_node(s, pod, c, c->order[i]);
   for (guint k = 0; k < s->n_keys; k++) {
@@ -679,7 +723,7 @@ static void prescore_count(Spread *s, const KsPod *pod, const KsSchedCache *c,
       gint d = domain_lookup(t, v ? v : "");
       if (d < 0)
         continue;
-      g_array_index(t->count, gint64, d) += count_matching(s, con, c->pods[slot], pod->namespace);
+      g_array_index(t->count, gint64, d) += node_matching(s, i, c, slot, pod->namespace);
     }
   }
 }
@@ -706,6 +750,7 @@ static void pts_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *
   const GArray *own = pod->topology_spread_constraints;
   gboolean require_all = (own && own->len > 0) || !self->system_defaulted;
   prescore_init(pc, c, slots, n, require_all);
+  index_counts(s, pod, c, self->scan);
   prescore_count(s, pod, c, require_all);
 }
 
@@ -726,7 +771,7 @@ static void pts_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
       continue;
     gint64 cnt = 0;
     if (con->is_hostname) {
-      cnt = count_matching(s, con, c->pods[slot], pod->namespace);
+      cnt = node_matching(s, i, c, slot, pod->namespace);
     } else {
       const KeyTable *t = key_at(s, con->key_id);
       gint d = domain_lookup(t, v);
@@ -823,4 +868,8 @@ gboolean ks_sched_pts_state_paths(const KsSchedPlugin *p, const KsSchedCycleStat
   *v0 = t->paths[0].value, *n0 = t->paths[0].num;
   *v1 = t->paths[1].value, *n1 = t->paths[1].num;
   return TRUE;
+}
+
+void ks_sched_pts_set_scan(KsSchedPlugin *p, gboolean scan) {
+  ((Pts *)p->self)->scan = scan;
 }

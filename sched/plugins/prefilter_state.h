@@ -32,3 +32,7 @@ guint ks_sched_ipa_state_len(const KsSchedPlugin *p, const KsSchedCycleState *cs
  * straightforward reference path) or only the candidates the cache's
  * indexes give (FALSE, the default). Both must give the same scores. */
 void ks_sched_ipa_set_scan(KsSchedPlugin *p, gboolean scan);
+/* PodTopologySpread counts matching pods by scanning every node's pods
+ * (scan TRUE: the reference path) or through the cache's label index
+ * (FALSE, the default). Both must give the same states and scores. */
+void ks_sched_pts_set_scan(KsSchedPlugin *p, gboolean scan);

@@ -1178,6 +1178,99 @@ static void test_ipa_index_agrees_with_scan(void **state) {
     index_round(seed, seed % 5 == 3 ? &zero : seed % 5 == 4 ? &ignore : NULL);
 }
 
+/* ---- PodTopologySpread: label-index counts vs the full scan ---------------------------------- */
+
+static void random_spread(KsRng *r, KsPod *p) {
+  static const char *const topo[] = {"hostname", "zone", "rack"};
+  guint n = 1 + (guint)ks_rng_below(r, 3);
+  p->topology_spread_constraints = ks_topology_spread_constraint_array_new();
+  for (guint i = 0; i < n; i++) {
+    KsTopologySpreadConstraint c = {
+        .max_skew = 1 + (gint32)ks_rng_below(r, 2),
+        .topology_key = g_strdup(topo[ks_rng_below(r, 3)]),
+        .when_unsatisfiable = ks_rng_below(r, 2) ? KS_UNSATISFIABLE_DO_NOT_SCHEDULE
+                                                 : KS_UNSATISFIABLE_SCHEDULE_ANYWAY,
+        .min_domains = ks_rng_below(r, 4) == 0 ? 3 : 0,
+    };
+    if (ks_rng_below(r, 8)) {
+      c.label_selector = ks_label_selector_new();
+      guint n_ml = (guint)ks_rng_below(r, 3);
+      for (guint k = 0; k < n_ml; k++)
+        ks_labels_set(&c.label_selector->match_labels, KEYS[ks_rng_below(r, 3)],
+                      LABEL_VALUES[ks_rng_below(r, 3)]);
+      if (ks_rng_below(r, 3) == 0)
+        ks_label_selector_add_expression(c.label_selector, KEYS[ks_rng_below(r, 3)],
+                                         KS_SELECTOR_OP_EXISTS, NULL);
+    }
+    if (ks_rng_below(r, 4) == 0) {
+      c.match_label_keys = g_new0(char *, 2);
+      c.match_label_keys[0] = g_strdup(KEYS[ks_rng_below(r, 3)]);
+    }
+    g_array_append_val(p->topology_spread_constraints, c);
+  }
+}
+
+static void spread_round(guint64 seed) {
+  KsRng r;
+  ks_rng_init(&r, seed, "test/pts-index");
+  KsTestEnv e;
+  ks_test_env_init(&e, &ks_sched_plugin_pod_topology_spread, &list_args);
+  guint n_nodes = 2 + (guint)ks_rng_below(&r, 10);
+  char name[32], labels[96];
+  for (guint i = 0; i < n_nodes; i++) {
+    g_snprintf(name, sizeof name, "n%u", i);
+    g_snprintf(labels, sizeof labels, "hostname=n%u,zone=z%u%s", i, (guint)ks_rng_below(&r, 3),
+               ks_rng_below(&r, 3) ? ",rack=r1" : "");
+    add_node(&e, name, labels);
+  }
+  GPtrArray *pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  guint n_pods = (guint)ks_rng_below(&r, 50);
+  for (guint i = 0; i < n_pods; i++) {
+    g_snprintf(name, sizeof name, "p%u", i);
+    KsPod *p = mkpod(ks_rng_below(&r, 4) ? "default" : "other", name, NULL, 0);
+    for (guint k = 0; k < 3; k++)
+      if (ks_rng_below(&r, 3))
+        ks_labels_set(&p->labels, KEYS[k], LABEL_VALUES[ks_rng_below(&r, 3)]);
+    g_snprintf(name, sizeof name, "n%u", (guint)ks_rng_below(&r, n_nodes));
+    bind(&e, p, name);
+    g_ptr_array_add(pods, p);
+  }
+  for (guint i = 0; i < pods->len; i++)
+    if (ks_rng_below(&r, 5) == 0)
+      assert_true(ks_sched_cache_remove_pod(e.cache, g_ptr_array_index(pods, i)));
+  for (guint q = 0; q < 5; q++) {
+    KsPod *in = mkpod("default", "incoming", NULL, 0);
+    for (guint k = 0; k < 3; k++)
+      if (ks_rng_below(&r, 2))
+        ks_labels_set(&in->labels, KEYS[k], LABEL_VALUES[ks_rng_below(&r, 3)]);
+    random_spread(&r, in);
+    KsSchedStatus fa[16], fb[16];
+    gint64 sa[16], sb[16];
+    ks_sched_pts_set_scan(e.plugin, TRUE);
+    KsSchedCode pa = ks_test_env_filter(&e, in, fa, NULL);
+    KsSchedCode qa = ks_test_env_score(&e, in, NULL, 0, sa);
+    ks_sched_pts_set_scan(e.plugin, FALSE);
+    KsSchedCode pb = ks_test_env_filter(&e, in, fb, NULL);
+    KsSchedCode qb = ks_test_env_score(&e, in, NULL, 0, sb);
+    assert_int_equal(pa, pb);
+    assert_int_equal(qa, qb);
+    for (guint k = 0; k < n_nodes; k++) {
+      if (fa[k].code != fb[k].code || sa[k] != sb[k])
+        fail_msg("seed %" G_GUINT64_FORMAT " node %u: filter %d/%d score %" G_GINT64_FORMAT
+                 "/%" G_GINT64_FORMAT " (scan/index)",
+                 seed, k, fa[k].code, fb[k].code, sa[k], sb[k]);
+    }
+    ks_pod_unref(in);
+  }
+  g_ptr_array_free(pods, TRUE);
+  ks_test_env_clear(&e);
+}
+
+static void test_pts_index_agrees_with_scan(void **state) {
+  for (guint64 seed = 0; seed < 400; seed++)
+    spread_round(seed);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pts_add_both_impact),
@@ -1193,6 +1286,7 @@ int main(void) {
       cmocka_unit_test(test_dry_run_topology_spread),
       cmocka_unit_test(test_random_agrees_with_prefilter),
       cmocka_unit_test(test_ipa_index_agrees_with_scan),
+      cmocka_unit_test(test_pts_index_agrees_with_scan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
