@@ -473,6 +473,33 @@ static void test_selector_spread_zones(void **state) {
   run_spread_case(&ks_sched_plugin_legacy_selector_spread, &tc, nodes, zl, 4, &args, &sels);
 }
 
+/* Go folds v1.7's 1.0 - zoneWeighting (an untyped constant) exactly, so the
+ * node weight is the double nearest 1/3. Nodes A (zone z1, 10 service
+ * pods), X (z2, 0) and Y (z2, 3): maxNode 10, zones z1 10, z2 3.
+ *   X: node 10, zone 10*(7/10) = 7 -> 10/3 + 14/3 = 7.999... -> 7
+ *   Y: node 7, zone 7 -> 6.999... -> 6    (1.0 - 2.0/3.0 in C would give 8, 7) */
+static void test_selector_spread_zone_rounding(void **state) {
+  KsLabelSelector *sel = selector_of(LABELS1);
+  Selectors sels = {{sel, NULL}, 1};
+  KsSchedLegacySelectorSpreadArgs args = {selectors_cb, &sels};
+  KsTestEnv e;
+  ks_test_env_init(&e, &ks_sched_plugin_legacy_selector_spread, &args);
+  ks_test_env_add_node(&e, labeled_node("A", V("topology.kubernetes.io/zone", "z1")));
+  ks_test_env_add_node(&e, labeled_node("X", V("topology.kubernetes.io/zone", "z2")));
+  ks_test_env_add_node(&e, labeled_node("Y", V("topology.kubernetes.io/zone", "z2")));
+  for (int i = 0; i < 13; i++)
+    ks_test_env_add_pod(&e, spread_pod(1, "default", 100 + i), i < 10 ? "A" : "Y");
+  KsPod *pod = spread_pod(1, "default", 0);
+  gint64 got[3];
+  ks_test_env_score(&e, pod, NULL, 0, got);
+  assert_int_equal(got[0], 0);
+  assert_int_equal(got[1], 7);
+  assert_int_equal(got[2], 6);
+  ks_pod_unref(pod);
+  ks_test_env_clear(&e);
+  ks_label_selector_free(sel);
+}
+
 /* selector_spreading_test.go TestZoneSpreadPriority (ServiceAntiAffinity
  * with label "zone"): machine01/02 unlabeled, machine11/12 zone1,
  * machine21/22 zone2. Pods on machine01, machine11, machine21. */
@@ -532,6 +559,7 @@ int main(void) {
       cmocka_unit_test(test_selector_spread),
       cmocka_unit_test(test_selector_spread_no_callback),
       cmocka_unit_test(test_selector_spread_zones),
+      cmocka_unit_test(test_selector_spread_zone_rounding),
       cmocka_unit_test(test_service_anti_affinity),
       cmocka_unit_test(test_service_anti_affinity_requires_label),
   };
