@@ -215,6 +215,28 @@ static void test_run_with_scheduler_config_and_plugins(void **state) {
   g_free(out);
 }
 
+/* The example out-of-tree plugin, loaded with --plugin and enabled by the
+ * configuration, decides the placement (ksim explain shows its scores). */
+static void test_user_plugin_through_the_command(void **state) {
+  char *bin_dir = g_path_get_dirname(KSIM_BINARY);
+  char *so = g_build_filename(bin_dir, "plugins", "node_label_score.so", NULL);
+  Result r = ksim("explain", "-f", "tests/data/explain/labelled.yaml", "--config",
+                  "tests/data/schedconfig/node-label-score.yaml", "--plugin", so, "-o", "json", NULL);
+  assert_int_equal(r.status, 0);
+  assert_contains(r.out, "\"selected\": \"node-2\"");
+  assert_contains(r.out, "\"NodeLabelScore\": {\n          \"raw\": 40,\n          \"normalized\": 100,\n"
+                         "          \"weighted\": 500\n        }");
+  result_clear(&r);
+  /* Without the module the configuration names a plugin nobody registered. */
+  r = ksim("explain", "-f", "tests/data/explain/labelled.yaml", "--config",
+           "tests/data/schedconfig/node-label-score.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "NodeLabelScore");
+  result_clear(&r);
+  g_free(so);
+  g_free(bin_dir);
+}
+
 static void test_unwritable_output_exits_1(void **state) {
   Result r = ksim("run", "workloads/examples/tiny.yaml", "-o", "/proc/ksim/none.h5", NULL);
   assert_int_equal(r.status, 1);
@@ -229,6 +251,7 @@ int main(void) {
     cmocka_unit_test(test_run_summary_plot),
     cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
     cmocka_unit_test(test_run_with_scheduler_config_and_plugins),
+    cmocka_unit_test(test_user_plugin_through_the_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
