@@ -27,16 +27,9 @@
  */
 #include "sched/legacy_profile.h"
 
-typedef struct {
-  const char *name;
-  gint32 weight;
-  gboolean optional;
-  guint32 only_points; /* 0 = every point the plugin implements; else KS_SCHED_EP_* bits */
-} LegacyEntry;
-
 #define EP_BIT(e) (1u << (e))
 
-static const LegacyEntry legacy_entries[] = {
+static const KsSchedLegacyEntry legacy_entries[] = {
     {"PrioritySort", 0, FALSE, 0},
     {"PodFitsResources", 0, FALSE, 0},
     {"HostName", 0, FALSE, 0},
@@ -60,26 +53,9 @@ static const LegacyEntry legacy_entries[] = {
 
 #define N_LEGACY G_N_ELEMENTS(legacy_entries)
 
-static const char *const legacy_names[N_LEGACY + 1] = {
-    "PrioritySort", "PodFitsResources", "HostName", "PodFitsHostPorts", "MatchNodeSelector",
-    "NoDiskConflict", "PodToleratesNodeTaints", "CheckNodeMemoryPressure",
-    "CheckNodeDiskPressure", "MaxEBSVolumeCount", "MaxGCEPDVolumeCount", "NoVolumeZoneConflict",
-    "InterPodAffinity", "SelectorSpreadPriority", "LeastRequestedPriority",
-    "BalancedResourceAllocation", "NodeAffinityPriority", "TaintTolerationPriority",
-    "DefaultBinder", NULL};
-static const gint32 legacy_weights[N_LEGACY] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                0, 0, 0, 1, 1, 1, 1, 1, 0};
-static const gboolean legacy_optional[N_LEGACY] = {FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
-                                                   FALSE, FALSE, FALSE, FALSE, FALSE, TRUE,  FALSE,
-                                                   FALSE, FALSE, FALSE, FALSE, FALSE};
-
-const char *const *ks_sched_legacy_profile_names(const gint32 **weights,
-                                                 const gboolean **optional) {
-  if (weights)
-    *weights = legacy_weights;
-  if (optional)
-    *optional = legacy_optional;
-  return legacy_names;
+const KsSchedLegacyEntry *ks_sched_legacy_profile_entries(guint *n) {
+  *n = N_LEGACY;
+  return legacy_entries;
 }
 
 static gboolean implements(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
@@ -118,7 +94,7 @@ KsSchedFramework *ks_sched_framework_new_legacy(const KsSchedRegistry *r, GError
   guint n_pts[KS_SCHED_EP_COUNT] = {0};
   guint n = 0;
   for (guint k = 0; k < N_LEGACY; k++) {
-    const LegacyEntry *le = &legacy_entries[k];
+    const KsSchedLegacyEntry *le = &legacy_entries[k];
     const KsSchedPluginDesc *d = ks_sched_registry_lookup(r, le->name);
     if (!d && le->optional)
       continue;

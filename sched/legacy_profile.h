@@ -9,11 +9,17 @@
 
 #define KS_SCHED_LEGACY_PROFILE_NAME "legacy-v1.7"
 
-/* The profile's plugins in order, with their weights (0 for non-score
- * plugins), NULL-terminated; *optional receives a parallel array, TRUE for
- * plugins left out when the registry lacks them. */
-const char *const *ks_sched_legacy_profile_names(const gint32 **weights,
-                                                 const gboolean **optional);
+/* One plugin of the profile. */
+typedef struct {
+  const char *name;
+  gint32 weight;       /* v1.7 priority weight; 0 for non-score plugins */
+  gboolean optional;   /* left out when the registry lacks it */
+  guint32 only_points; /* 0: every point the plugin implements; else
+                        * (1u << KsSchedExtensionPoint) bits it joins */
+} KsSchedLegacyEntry;
+
+/* The profile's plugins, in order (borrowed, static). */
+const KsSchedLegacyEntry *ks_sched_legacy_profile_entries(guint *n);
 
 /* The legacy-v1.7 profile over registry `r`, which must hold the legacy
  * descriptors (KS_SCHED_ERROR_UNKNOWN_PLUGIN otherwise), PrioritySort and

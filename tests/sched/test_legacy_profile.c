@@ -64,17 +64,17 @@ static void test_profile_contents(void **state) {
   assert_string_equal(fw->name, "legacy-v1.7");
   assert_int_equal(fw->percentage_of_nodes_to_score, 100);
   assert_int_equal(fw->select_host, KS_SCHED_SELECT_HOST_ROUND_ROBIN);
-  const gint32 *w;
-  const gboolean *opt;
-  const char *const *names = ks_sched_legacy_profile_names(&w, &opt);
+  guint n;
+  const KsSchedLegacyEntry *entries = ks_sched_legacy_profile_entries(&n);
+  assert_int_equal(n, 19);
   guint k = 0;
-  for (guint i = 0; names[i]; i++) {
-    if (opt[i] && !ks_sched_framework_plugin(fw, names[i]))
+  for (guint i = 0; i < n; i++) {
+    if (entries[i].optional && !ks_sched_framework_plugin(fw, entries[i].name))
       continue;
     assert_true(k < fw->n_plugins);
-    assert_string_equal(fw->plugins[k].desc->name, names[i]);
-    if (w[i])
-      assert_int_equal(fw->plugins[k].weight, w[i]);
+    assert_string_equal(fw->plugins[k].desc->name, entries[i].name);
+    if (entries[i].weight)
+      assert_int_equal(fw->plugins[k].weight, entries[i].weight);
     k++;
   }
   assert_int_equal(k, fw->n_plugins);
