@@ -174,8 +174,7 @@ static void expect_node(KsScheduler *s, KsPod *p, const char *want) {
  * Scores (SelectorSpread 10 and TaintToleration 10 everywhere, NodeAffinity 0):
  *  p1: big  LR (7+7)/2=7, BRA 10 -> 37;  small LR (5+7)/2=6, BRA 10-2.5 -> 7 -> 33
  *  p2: big  LR (5+5)/2=5, BRA 10 -> 35;  small 33
- *  p3: big  LR (2+2)/2=2, BRA 10 -> 32;  small 33 -> small
- * (v1.31's default profile would put p3 on big too: see test_scheduler.c.) */
+ *  p3: big  LR (2+2)/2=2, BRA 10 -> 32;  small 33 -> small */
 static void test_placements(void **state) {
   KsScheduler *s = legacy_sched();
   add_node(s, "big", "4", "4Gi");
