@@ -103,6 +103,7 @@ gboolean ks_bench_sched_run(const KsBenchSchedOptions *opts, KsBenchSchedResult 
   ks_sched_config_init_defaults(&config);
   config.seed = opts->seed;
   config.percentage_of_nodes_to_score = opts->percentage_of_nodes_to_score;
+  config.parallelism = opts->parallelism;
   KsScheduler *s = ks_sched_new(&config, error);
   if (!s)
     goto fail;

@@ -26,6 +26,7 @@ typedef struct {
   KsBenchConstraints constraints;
   gint32 percentage_of_nodes_to_score; /* 0 = adaptive */
   guint64 seed;
+  gint32 parallelism;  /* Filter threads (KsSchedConfig.parallelism); 0 or 1 = serial */
 } KsBenchSchedOptions;
 
 typedef struct {

@@ -349,7 +349,7 @@ static gboolean parse_constraints(const char *s, KsBenchConstraints *out) {
 }
 
 static int cmd_bench(int argc, char **argv) {
-  gint nodes = 5000, pods = 10000, per_node = 30, percentage = 0;
+  gint nodes = 5000, pods = 10000, per_node = 30, percentage = 0, parallelism = 1;
   gint64 seed = 1;
   char *constraints = NULL;
   GOptionEntry entries[] = {
@@ -359,6 +359,7 @@ static int cmd_bench(int argc, char **argv) {
     {"constraints", 0, 0, G_OPTION_ARG_STRING, &constraints, "none (default), affinity or spread", "KIND"},
     {"percentage-of-nodes-to-score", 0, 0, G_OPTION_ARG_INT, &percentage, "0 = adaptive (default), 100 = score all nodes", "P"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the synthetic cluster and the tie-break (default 1)", "N"},
+    {"parallelism", 0, 0, G_OPTION_ARG_INT, &parallelism, "Threads that run Filter (default 1: serial)", "N"},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionContext *ctx = new_context("sched", "Benchmark the scheduler on a synthetic cluster: prints pods/s and ns per node examined;\nthe last line is pods_per_s=<number>.");
   g_option_context_add_main_entries(ctx, entries, NULL);
@@ -372,14 +373,16 @@ static int cmd_bench(int argc, char **argv) {
     goto out;
   }
   if (nodes < 1 || pods < 0 || per_node < 0 || per_node > 110 || percentage < 0 ||
-      percentage > 100 || seed < 0 || (constraints && !parse_constraints(constraints, &kind))) {
+      percentage > 100 || seed < 0 || parallelism < 1 ||
+      (constraints && !parse_constraints(constraints, &kind))) {
     fprintf(stderr, "ksim bench sched: --nodes >= 1, --pods >= 0, 0 <= --pods-per-node <= 110, "
-                    "0 <= --percentage-of-nodes-to-score <= 100, --constraints none|affinity|spread\n");
+                    "0 <= --percentage-of-nodes-to-score <= 100, --constraints none|affinity|spread, "
+                    "--parallelism >= 1\n");
     code = KS_EXIT_USAGE;
     goto out;
   }
   KsBenchSchedOptions opts = {(guint)nodes, (guint)pods, (guint)per_node, kind, percentage,
-                              (guint64)seed};
+                              (guint64)seed, parallelism};
   GError *error = NULL;
   if (!ks_bench_sched_print(&opts, stdout, &error)) {
     fprintf(stderr, "ksim bench sched: %s\n", error->message);
