@@ -40,6 +40,7 @@ static KsScheduler *cluster(guint64 seed, gint32 parallelism) {
       ks_labels_set(&n->labels, "disk", "ssd");
     if (ks_rng_below(&rng, 20) == 0) {
       n->taints = g_array_new(FALSE, TRUE, sizeof(KsTaint));
+      g_array_set_clear_func(n->taints, (GDestroyNotify)ks_taint_clear);
       KsTaint t = {g_strdup("dedicated"), g_strdup("gpu"), KS_TAINT_EFFECT_NO_SCHEDULE, 0};
       g_array_append_val(n->taints, t);
     }

@@ -31,6 +31,7 @@ static KsScheduler *small_sched(void) {
   KsNode *n1 = ks_test_node("n1", "4", "4Gi"), *n2 = ks_test_node("n2", "2", "4Gi"),
          *n3 = ks_test_node("n3", "1", "4Gi");
   n2->taints = g_array_new(FALSE, TRUE, sizeof(KsTaint));
+  g_array_set_clear_func(n2->taints, (GDestroyNotify)ks_taint_clear);
   KsTaint t = {.key = g_strdup("k"), .value = g_strdup("v"), .effect = KS_TAINT_EFFECT_PREFER_NO_SCHEDULE};
   g_array_append_val(n2->taints, t);
   ks_sched_add_node(s, n1, 0);
