@@ -325,6 +325,121 @@ static void count_incoming(IpaCycle *cy, const KsPod *pod, const GArray *aff, co
   }
 }
 
+/* ---- PreFilter through the cache's indexes -------------------------------------------
+ * Same counts as count_existing_anti / count_incoming, visiting candidates
+ * only (see the indexed PreScore below): counts are sums, so the order in
+ * which candidates come does not matter. */
+
+/* Candidate pods for a selector: those carrying its first matchLabels pair,
+ * or every pod of every live node when it has none. Ghost slots skipped. */
+typedef struct {
+  const KsSchedCache *c;
+  const GPtrArray *bucket; /* NULL: every pod */
+  guint o, k;
+} Cand;
+
+static void cand_init(Cand *it, const KsLabelSelector *sel, const KsSchedCache *c) {
+  *it = (Cand){c, NULL, 0, 0};
+  if (sel->match_labels.n > 0) {
+    it->bucket = ks_sched_cache_pods_with_label(c, sel->match_labels.items[0].key,
+                                                sel->match_labels.items[0].value);
+    if (!it->bucket)
+      it->o = G_MAXUINT; /* no candidate */
+  }
+}
+
+static const KsSchedPodEntry *cand_next(Cand *it) {
+  if (it->o == G_MAXUINT)
+    return NULL;
+  if (it->bucket) {
+    while (it->k < it->bucket->len) {
+      const KsSchedPodEntry *e = g_ptr_array_index(it->bucket, it->k++);
+      if (it->c->nodes[e->slot])
+        return e;
+    }
+    return NULL;
+  }
+  while (it->o < it->c->n_order) {
+    const GPtrArray *pods = it->c->pods[it->c->order[it->o]];
+    if (it->k < pods->len)
+      return g_ptr_array_index(pods, it->k++);
+    it->o++, it->k = 0;
+  }
+  return NULL;
+}
+
+static gboolean selects_something(const KsPodAffinityTerm *t) {
+  return t->label_selector && ks_label_selector_is_valid(t->label_selector);
+}
+
+static void count_existing_anti_refs(IpaCycle *cy, const GArray *refs, const KsPod *pod,
+                                     const KsLabels *ns_labels, const KsSchedCache *c) {
+  for (guint i = 0; refs && i < refs->len; i++) {
+    const KsSchedTermRef *r = &g_array_index(refs, KsSchedTermRef, i);
+    const KsNode *node = c->nodes[r->entry->slot];
+    if (r->kind != KS_SCHED_TERM_REQUIRED_ANTI_AFFINITY || !node)
+      continue;
+    const char *v = ks_labels_get(&node->labels, topo_key(r->term));
+    if (v && existing_term_matches(r->term, r->entry->pod, pod, ns_labels))
+      tp_add(&cy->existing_anti, topo_key(r->term), v, 1);
+  }
+}
+
+static void count_existing_anti_indexed(IpaCycle *cy, const KsPod *pod, const KsLabels *ns_labels,
+                                        const KsSchedCache *c) {
+  for (guint i = 0; i < pod->labels.n; i++)
+    count_existing_anti_refs(cy,
+                             ks_sched_cache_terms_with_label(c, pod->labels.items[i].key,
+                                                             pod->labels.items[i].value),
+                             pod, ns_labels, c);
+  count_existing_anti_refs(cy, ks_sched_cache_terms_general(c), pod, ns_labels, c);
+}
+
+/* Pods matching ALL affinity terms: candidates of one term with matchLabels
+ * (or all pods); none when some term selects nothing. */
+static void count_affinity_indexed(IpaCycle *cy, const KsPod *pod, const GArray *aff,
+                                   gboolean need_ns, const KsSchedCache *c) {
+  const KsLabelSelector *pick = NULL;
+  for (guint k = 0; k < aff->len; k++) {
+    if (!selects_something(TERM(aff, k)))
+      return;
+    const KsLabelSelector *sel = TERM(aff, k)->label_selector;
+    if (!pick || (pick->match_labels.n == 0 && sel->match_labels.n > 0))
+      pick = sel;
+  }
+  Cand it;
+  cand_init(&it, pick, c);
+  for (const KsSchedPodEntry *e; (e = cand_next(&it));) {
+    const KsLabels *ns = need_ns ? ks_sched_cache_namespace_labels(c, e->pod->namespace) : NULL;
+    if (!matches_all(aff, pod, e->pod, ns))
+      continue;
+    const KsLabels *nl = &c->nodes[e->slot]->labels;
+    for (guint k = 0; k < aff->len; k++) {
+      const char *v = ks_labels_get(nl, topo_key(TERM(aff, k)));
+      if (v)
+        tp_add(&cy->affinity, topo_key(TERM(aff, k)), v, 1);
+    }
+  }
+}
+
+static void count_anti_indexed(IpaCycle *cy, const KsPod *pod, const GArray *anti,
+                               const KsSchedCache *c) {
+  for (guint k = 0; anti && k < anti->len; k++) {
+    const KsPodAffinityTerm *t = TERM(anti, k);
+    if (!selects_something(t))
+      continue;
+    Cand it;
+    cand_init(&it, t->label_selector, c);
+    for (const KsSchedPodEntry *e; (e = cand_next(&it));) {
+      const char *v = ks_labels_get(&c->nodes[e->slot]->labels, topo_key(t));
+      const KsLabels *ns =
+          t->namespace_selector ? ks_sched_cache_namespace_labels(c, e->pod->namespace) : NULL;
+      if (v && incoming_term_matches(t, pod, e->pod, ns))
+        tp_add(&cy->anti, topo_key(t), v, 1);
+    }
+  }
+}
+
 static void ipa_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                            const KsSchedCache *c, GHashTable **node_names, KsSchedStatus *st) {
   (void)node_names;
@@ -335,9 +450,17 @@ static void ipa_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
   tp_reset(&cy->anti);
   const KsLabels *ns_labels = ks_sched_cache_namespace_labels(c, pod->namespace);
   const GArray *aff = required(pod_aff(pod)), *anti = required(pod_anti(pod));
-  count_existing_anti(cy, pod, ns_labels, c);
-  if (aff || anti)
-    count_incoming(cy, pod, aff, anti, c);
+  const Ipa *self = p->self;
+  if (self->scan) {
+    count_existing_anti(cy, pod, ns_labels, c);
+    if (aff || anti)
+      count_incoming(cy, pod, aff, anti, c);
+  } else {
+    count_existing_anti_indexed(cy, pod, ns_labels, c);
+    if (aff)
+      count_affinity_indexed(cy, pod, aff, uses_ns_selector(aff, FALSE), c);
+    count_anti_indexed(cy, pod, anti, c);
+  }
   cy->self_match = matches_all(aff, pod, pod, ns_labels);
   if (cy->existing_anti.n == 0 && !aff && !anti)
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);

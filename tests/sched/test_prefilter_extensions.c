@@ -1164,6 +1164,28 @@ static void index_round(guint64 seed, const KsSchedInterPodAffinityArgs *args) {
       if (a[k] != b[k])
         fail_msg("seed %" G_GUINT64_FORMAT " node %u: %" G_GINT64_FORMAT " (scan) vs %"
                  G_GINT64_FORMAT " (index)", seed, k, a[k], b[k]);
+    /* PreFilter + Filter on every live node, both paths */
+    KsSchedStatus fa[64], fb[64];
+    KsSchedCode pa = KS_SCHED_SUCCESS, pb = KS_SCHED_SUCCESS;
+    for (guint pass = 0; pass < 2; pass++) {
+      ks_sched_ipa_set_scan(e.plugin, pass == 0);
+      KsSchedStatus *f = pass == 0 ? fa : fb;
+      KsSchedStatus pst;
+      ks_sched_status_reset(&pst);
+      GHashTable *names = NULL;
+      e.plugin->desc->pre_filter(e.plugin, &e.cs, in, e.cache, &names, &pst);
+      *(pass == 0 ? &pa : &pb) = pst.code;
+      for (guint k = 0; k < e.n_nodes; k++) {
+        ks_sched_status_reset(&f[k]);
+        if (pst.code == KS_SCHED_SUCCESS && e.cache->nodes[e.slots[k]])
+          e.plugin->desc->filter(e.plugin, &e.cs, in, e.cache, e.slots[k], &f[k]);
+      }
+    }
+    assert_int_equal(pa, pb);
+    for (guint k = 0; k < e.n_nodes; k++)
+      if (fa[k].code != fb[k].code || g_strcmp0(ks_test_reason(&fa[k]), ks_test_reason(&fb[k])))
+        fail_msg("seed %" G_GUINT64_FORMAT " node %u: filter %d (scan) vs %d (index)", seed, k,
+                 fa[k].code, fb[k].code);
     ks_pod_unref(in);
   }
   g_ptr_array_free(pods, TRUE);
