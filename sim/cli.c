@@ -74,7 +74,7 @@ static int read_exit_code_for(const GError *error) {
 }
 
 static int cmd_run(int argc, char **argv) {
-  char *output = NULL, *config = NULL;
+  char *output = NULL, *config = NULL, *profile = NULL;
   char **plugins = NULL;
   gint64 seed = -1;
   gboolean quiet = FALSE, no_progress = FALSE;
@@ -82,6 +82,7 @@ static int cmd_run(int argc, char **argv) {
   GOptionEntry entries[] = {
     {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (overrides the scenario's spec.schedulerConfig)", "FILE"},
     {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable; docs/plugins.md)", "PATH.so"},
+    {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "Built-in profile when no configuration is given: default (v1.31) or legacy-v1.7 (the 2017 scheduler)", "NAME"},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Results file (default: the scenario's spec.output)", "FILE.h5"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's spec.seed)", "N"},
     {"summary-output", 0, 0, G_OPTION_ARG_STRING, &format, "Summary format: table (default) or json", "FORMAT"},
@@ -119,7 +120,7 @@ static int cmd_run(int argc, char **argv) {
     fprintf(stderr, "ksim: warning: %s\n", (const char *)scenario->warnings->pdata[i]);
   KsRunOptions opts = {.output = output, .has_seed = seed >= 0, .seed = (guint64)seed,
                        .progress = !no_progress && !quiet, .scheduler_config = config,
-                       .plugins = (const char *const *)plugins};
+                       .plugins = (const char *const *)plugins, .builtin_profile = profile};
   if (!ks_simulation_run(scenario, &opts, &report, &error)) {
     code = exit_code_for(error);
     goto fail;
@@ -152,6 +153,7 @@ out:
   g_free(output);
   g_free(format);
   g_free(config);
+  g_free(profile);
   g_strfreev(plugins);
   g_option_context_free(ctx);
   return code;
@@ -397,12 +399,13 @@ out:
 
 static int cmd_explain(int argc, char **argv) {
   char **files = NULL, **plugins = NULL;
-  char *config = NULL, *format = NULL;
+  char *config = NULL, *format = NULL, *profile = NULL;
   gboolean score_all = FALSE;
   gint64 seed = 1;
   GOptionEntry entries[] = {
     {"filename", 'f', 0, G_OPTION_ARG_FILENAME_ARRAY, &files, "Manifests: Nodes, bound Pods, Namespaces, PriorityClasses and the one Pod to place (repeatable; files may also follow the options)", "FILE"},
     {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (default: the v1.31 default profile)", "FILE"},
+    {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "Built-in profile when no configuration is given: default or legacy-v1.7", "NAME"},
     {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable)", "PATH.so"},
     {"output", 'o', 0, G_OPTION_ARG_STRING, &format, "table (default) or json", "FORMAT"},
     {"score-all", 0, 0, G_OPTION_ARG_NONE, &score_all, "Also score nodes that failed a filter (never selected), as upstream's score-plugin tests do", NULL},
@@ -429,6 +432,7 @@ static int cmd_explain(int argc, char **argv) {
   KsExplainOptions opts = {
     .files = (const char *const *)all->pdata,
     .config = config,
+    .builtin_profile = profile,
     .plugins = (const char *const *)plugins,
     .score_all = score_all,
     .format = format && !strcmp(format, "json") ? KS_EXPLAIN_JSON : KS_EXPLAIN_TABLE,
@@ -445,6 +449,7 @@ out:
   g_strfreev(files);
   g_strfreev(plugins);
   g_free(config);
+  g_free(profile);
   g_free(format);
   g_option_context_free(ctx);
   return code;

@@ -100,7 +100,10 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
 /* The scheduler with the cluster of the manifests in it and the pod queued. */
 static KsSchedSetup *build_scheduler(const KsExplainOptions *opts, const Inputs *in,
                                      GError **error) {
-  KsSchedSetupOptions setup_opts = {opts->config, opts->plugins, opts->seed};
+  KsSchedSetupOptions setup_opts = {.config_path = opts->config,
+                                    .builtin_profile = opts->builtin_profile,
+                                    .plugin_paths = opts->plugins,
+                                    .seed = opts->seed};
   KsSchedSetup *setup = ks_sched_setup_new(&setup_opts, error);
   if (!setup)
     return NULL;

@@ -22,6 +22,7 @@ typedef struct {
   const char *const *files;  /* manifests, NULL-terminated */
   const char *config;        /* KubeSchedulerConfiguration file, or NULL for the default profile */
   const char *const *plugins;/* shared objects with user plugins, NULL-terminated or NULL */
+  const char *builtin_profile; /* without config: "default" or "legacy-v1.7" */
   gboolean score_all;        /* score nodes that failed a filter too */
   KsExplainFormat format;
   guint64 seed;              /* tie-break stream */

@@ -1,6 +1,10 @@
 /* See scheduler_setup.h. */
 #include "sim/scheduler_setup.h"
 
+#include <string.h>
+
+#include "sched/legacy_profile.h"
+
 
 static gboolean load_plugins(KsSchedSetup *s, const char *const *paths, GError **error) {
   for (const char *const *p = paths; p && *p; p++)
@@ -31,6 +35,32 @@ static KsScheduler *from_config(KsSchedSetup *s, guint64 seed, GError **error) {
   return sched;
 }
 
+/* A built-in profile serving default-scheduler pods, so the same workload
+ * can be run under either scheduler. */
+static KsScheduler *from_builtin(KsSchedSetup *s, const char *name, guint64 seed,
+                                 GError **error) {
+  KsSchedConfig config;
+  ks_sched_config_init_defaults(&config);
+  config.seed = seed;
+  KsSchedFramework *fw = NULL;
+  if (!name || !strcmp(name, "default")) {
+    s->profile_label = g_strdup(KS_DEFAULT_SCHEDULER_NAME);
+    fw = ks_sched_framework_new_default(s->registry, error);
+  } else if (!strcmp(name, KS_SCHED_LEGACY_PROFILE_NAME)) {
+    s->profile_label = g_strdup(KS_SCHED_LEGACY_PROFILE_NAME);
+    fw = ks_sched_framework_new_legacy(s->registry, error);
+    if (fw) {
+      g_free(fw->name);
+      fw->name = g_strdup(KS_DEFAULT_SCHEDULER_NAME);
+    }
+  } else {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "unknown built-in profile \"%s\" (use default or %s)", name,
+                KS_SCHED_LEGACY_PROFILE_NAME);
+  }
+  return fw ? ks_sched_new_with_profile(&config, fw, error) : NULL;
+}
+
 KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error) {
   KsSchedSetup *s = g_new0(KsSchedSetup, 1);
   s->registry = ks_sched_registry_new();
@@ -40,13 +70,13 @@ KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error
   if (opts->config_path) {
     if (!(s->config = ks_scheduler_config_load_file(opts->config_path, error)))
       goto fail;
+    GString *names = g_string_new(NULL);
+    for (guint i = 0; i < s->config->n_profiles; i++)
+      g_string_append_printf(names, "%s%s", i ? "," : "", s->config->profiles[i].scheduler_name);
+    s->profile_label = g_string_free(names, FALSE);
     s->sched = from_config(s, opts->seed, error);
   } else {
-    KsSchedConfig config;
-    ks_sched_config_init_defaults(&config);
-    config.seed = opts->seed;
-    KsSchedFramework *fw = ks_sched_framework_new_default(s->registry, error);
-    s->sched = fw ? ks_sched_new_with_profile(&config, fw, error) : NULL;
+    s->sched = from_builtin(s, opts->builtin_profile, opts->seed, error);
   }
   if (s->sched)
     return s;
@@ -65,16 +95,6 @@ void ks_sched_setup_free(KsSchedSetup *s) {
   ks_sched_plugin_loader_free(s->loader);
   if (s->config)
     ks_scheduler_config_free(s->config);
+  g_free(s->profile_label);
   g_free(s);
-}
-
-const char *ks_sched_setup_profile_names(const KsSchedSetup *s, GString *out) {
-  g_string_truncate(out, 0);
-  if (!s->config) {
-    g_string_append(out, KS_DEFAULT_SCHEDULER_NAME);
-    return out->str;
-  }
-  for (guint i = 0; i < s->config->n_profiles; i++)
-    g_string_append_printf(out, "%s%s", i ? "," : "", s->config->profiles[i].scheduler_name);
-  return out->str;
 }

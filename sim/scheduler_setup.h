@@ -13,6 +13,8 @@
 
 typedef struct {
   const char *config_path;          /* KubeSchedulerConfiguration, NULL: defaults */
+  const char *builtin_profile;      /* without a config: "default" (v1.31, also NULL) or
+                                       "legacy-v1.7" (the 2017 scheduler) */
   const char *const *plugin_paths;  /* NULL-terminated, may be NULL */
   guint64 seed;                     /* tie-break and policy streams */
 } KsSchedSetupOptions;
@@ -22,11 +24,11 @@ typedef struct {
   KsSchedPluginLoader *loader;
   KsSchedulerConfigFile *config;    /* NULL without --config */
   KsScheduler *sched;
+  char *profile_label;              /* what ran: the built-in profile's name, or the
+                                       config's schedulerNames joined by ',' */
 } KsSchedSetup;
 
 /* transfer full. Errors name the file (config: file:line:column). */
 KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error);
 /* Frees in the safe order: scheduler, registry, loaded modules, config. */
 void ks_sched_setup_free(KsSchedSetup *s);
-/* The schedulerName of profile i, for messages and results metadata. */
-const char *ks_sched_setup_profile_names(const KsSchedSetup *s, GString *out);

@@ -76,6 +76,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
                            guint64 seed, GError **error) {
   KsSchedSetupOptions setup = {
     .config_path = opts->scheduler_config ? opts->scheduler_config : scenario->scheduler_config,
+    .builtin_profile = opts->builtin_profile,
     .plugin_paths = opts->plugins,
     .seed = seed,
   };
@@ -109,9 +110,7 @@ static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, const
                          guint64 seed) {
   ks_results_writer_set_attr_string(out, "scenario", scenario->name);
   ks_results_writer_set_attr_string(out, "scenario_file", scenario->file);
-  GString *profiles = g_string_new(NULL);
-  ks_results_writer_set_attr_string(out, "profile", ks_sched_setup_profile_names(w->sched, profiles));
-  g_string_free(profiles, TRUE);
+  ks_results_writer_set_attr_string(out, "profile", w->sched->profile_label);
   if (w->sched->config)
     ks_results_writer_set_attr_string(out, "scheduler_config", w->sched->config->file);
   ks_results_writer_set_attr_string(out, "kubernetes_semantics", "v1.31");

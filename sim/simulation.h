@@ -18,6 +18,7 @@ typedef struct {
   const char *scheduler_config; /* KubeSchedulerConfiguration; NULL: the scenario's
                                    spec.schedulerConfig, else the default profile */
   const char *const *plugins;   /* shared objects with user plugins, NULL-terminated or NULL */
+  const char *builtin_profile;  /* without a configuration: "default" or "legacy-v1.7" */
 } KsRunOptions;
 
 typedef struct {

@@ -23,3 +23,23 @@ extern const KsSchedPluginDesc ks_sched_plugin_random;
 extern const KsSchedPluginDesc ks_sched_plugin_first_fit;
 extern const KsSchedPluginDesc ks_sched_plugin_best_fit;
 extern const KsSchedPluginDesc ks_sched_plugin_dot_product;
+/* The v1.7 predicates and priorities under their old names (legacy profile,
+ * docs/legacy-scheduler.md). */
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_pod_fits_resources;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_pod_fits_host_ports;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_host_name;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_pod_tolerates_node_taints;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_match_node_selector;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_no_disk_conflict;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_no_volume_zone_conflict;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_max_ebs_volume_count;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_max_gce_pd_volume_count;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_check_node_memory_pressure;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_check_node_disk_pressure;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_least_requested;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_balanced_resource_allocation;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_selector_spread;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_service_anti_affinity;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_image_locality;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_taint_toleration;
+extern const KsSchedPluginDesc ks_sched_plugin_legacy_node_affinity;

@@ -80,6 +80,36 @@ static void test_preemption(void **state) {
   g_free(out);
 }
 
+/* The 2017 scheduler on the same cluster: v1.7 priorities on the 0-10 scale.
+ * node-a: LeastRequested (cpu 500*10/4000 = 1, memory 5*10/8 = 6) / 2 = 3;
+ * BalancedResourceAllocation 10 - |0.875 - 0.375| * 10 = 5; SelectorSpread
+ * and TaintToleration 10 (nothing to spread, no PreferNoSchedule taints). */
+static void test_legacy_profile(void **state) {
+  char *path = data_path("explain/three-nodes.yaml");
+  const char *files[] = {path, NULL};
+  KsExplainOptions opts = {.files = files, .format = KS_EXPLAIN_TABLE, .seed = 1,
+                           .builtin_profile = "legacy-v1.7"};
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  assert_true(ks_explain(&opts, out, NULL));
+  fclose(out);
+  assert_contains(buf, "pod default/web: scheduled to node-b");
+  assert_contains(buf, "node-a                   feasible   total 28: SelectorSpreadPriority 0 -> 10, "
+                       "LeastRequestedPriority 3 -> 3, BalancedResourceAllocation 5 -> 5");
+  assert_contains(buf, "node-c                   filtered   PodToleratesNodeTaints");
+  free(buf);
+  opts.builtin_profile = "v1.0";
+  GError *error = NULL;
+  out = open_memstream(&buf, &len);
+  assert_false(ks_explain(&opts, out, &error));
+  fclose(out);
+  free(buf);
+  assert_string_equal(error->message, "unknown built-in profile \"v1.0\" (use default or legacy-v1.7)");
+  g_error_free(error);
+  g_free(path);
+}
+
 static void test_input_errors(void **state) {
   GError *error = NULL;
   assert_null(explain("manifests/nodelist.yaml", KS_EXPLAIN_JSON, FALSE, &error));
@@ -96,6 +126,7 @@ int main(void) {
     cmocka_unit_test(test_scores_and_filters_json),
     cmocka_unit_test(test_score_all_scores_infeasible_nodes),
     cmocka_unit_test(test_preemption),
+    cmocka_unit_test(test_legacy_profile),
     cmocka_unit_test(test_input_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
