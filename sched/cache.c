@@ -36,6 +36,11 @@
  *   count over them, so order does not change any outcome.
  * - Namespaces: a name -> labels map, so namespaceSelector can be evaluated
  *   without the host in the loop.
+ *
+ * Label and term indexes (cache.h) are updated in attach/detach, the two
+ * places every pod enters and leaves a slot, so assume, forget, bind,
+ * remove and node moves all keep them exact. Their cost is a few hash
+ * operations per pod add or remove.
  */
 #include "sched/cache.h"
 

@@ -18,6 +18,16 @@
  *   hardPodAffinityWeight) and preferred terms; Score sums the node's pairs;
  *   NormalizeScore maps [min, max] onto [0, 100] in float64, truncated.
  *
+ * Speed: the counts and scores are sums over (existing pod, term) pairs, so
+ * instead of matching every term against every pod (upstream's loops, kept
+ * as the reference path `scan`), PreFilter and PreScore visit candidates
+ * from the cache's indexes (cache.h): for a term of the incoming pod, the
+ * pods carrying its selector's first matchLabels pair; for existing pods'
+ * terms, those listed under one of the incoming pod's labels or having no
+ * matchLabels. Each candidate is still matched in full, so decisions are
+ * unchanged (randomized test against `scan` in test_prefilter_extensions);
+ * only selectors without matchLabels fall back to visiting every pod.
+ *
  * The pair maps are small open-addressing hash tables whose strings are
  * BORROWED: topology keys from the terms (owned by the incoming pod or by
  * pods the cache holds) and values from the cache's nodes' labels. That is

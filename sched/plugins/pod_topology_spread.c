@@ -24,6 +24,12 @@
  * v1.31 behaviour on purpose. A table per key maps a value (borrowed from
  * a node's labels, valid for the cycle) to a domain index and count.
  *
+ * Counting matching pods per node (countPodsMatchSelector) goes through the
+ * cache's label index when the selector has matchLabels: only pods carrying
+ * its first pair are matched (in full) and counted per slot, once per
+ * cycle, instead of matching every pod of every node (index_counts; the
+ * scan stays as the reference path, compared in a randomized test).
+ *
  * Filter is O(constraints): one label lookup and one hash lookup each. The
  * global minimum is the first critical path (the two smallest domains are
  * tracked exactly as upstream's criticalPaths.update), or 0 when the key has

@@ -285,12 +285,68 @@ static void test_affinity_lists(void **state) {
   ks_sched_cache_free(c);
 }
 
+/* Label and term indexes follow add, assume, forget, remove and node moves;
+ * buckets emptied by removals disappear (their keys borrowed pod strings). */
+static void test_label_term_indexes(void **state) {
+  (void)state;
+  KsSchedCache *c = ks_sched_cache_new();
+  KsNode *n1 = ks_node_new("n1"), *n2 = ks_node_new("n2");
+  ks_sched_cache_set_node(c, n1);
+  guint s2 = ks_sched_cache_set_node(c, n2);
+  KsPod *a = ks_pod_new("default", "a"), *b = ks_pod_new("default", "b");
+  ks_labels_set(&a->labels, "app", "web");
+  ks_labels_set(&b->labels, "app", "web");
+  ks_labels_set(&b->labels, "tier", "fe");
+  b->affinity = ks_affinity_new();
+  b->affinity->pod_anti_affinity = ks_pod_affinity_new();
+  b->affinity->pod_anti_affinity->required = ks_pod_affinity_term_array_new();
+  KsPodAffinityTerm t1 = {.label_selector = ks_label_selector_new(), .topology_key = g_strdup("h")};
+  ks_labels_set(&t1.label_selector->match_labels, "app", "web");
+  KsPodAffinityTerm t2 = {.label_selector = ks_label_selector_new(), .topology_key = g_strdup("h")};
+  ks_label_selector_add_expression(t2.label_selector, "app", KS_SELECTOR_OP_EXISTS, NULL);
+  KsPodAffinityTerm t3 = {.label_selector = NULL, .topology_key = g_strdup("h")};
+  g_array_append_val(b->affinity->pod_anti_affinity->required, t1);
+  g_array_append_val(b->affinity->pod_anti_affinity->required, t2);
+  g_array_append_val(b->affinity->pod_anti_affinity->required, t3);
+
+  ks_sched_cache_add_pod(c, a, "n1");
+  ks_sched_cache_assume_pod(c, b, s2);
+  assert_int_equal(ks_sched_cache_pods_with_label(c, "app", "web")->len, 2);
+  assert_int_equal(ks_sched_cache_pods_with_label(c, "tier", "fe")->len, 1);
+  assert_null(ks_sched_cache_pods_with_label(c, "app", "db"));
+  const GArray *tw = ks_sched_cache_terms_with_label(c, "app", "web");
+  assert_int_equal(tw->len, 1); /* t1; t2 is general; t3 (nil) selects nothing */
+  assert_int_equal(g_array_index(tw, KsSchedTermRef, 0).kind,
+                   KS_SCHED_TERM_REQUIRED_ANTI_AFFINITY);
+  assert_int_equal(ks_sched_cache_terms_general(c)->len, 1);
+
+  ks_sched_cache_forget_pod(c, b);
+  assert_int_equal(ks_sched_cache_pods_with_label(c, "app", "web")->len, 1);
+  assert_null(ks_sched_cache_pods_with_label(c, "tier", "fe"));
+  assert_null(ks_sched_cache_terms_with_label(c, "app", "web"));
+  assert_int_equal(ks_sched_cache_terms_general(c)->len, 0);
+
+  /* the bucket's key must not point into a removed pod: remove the pod that
+   * created the bucket while another stays */
+  ks_sched_cache_add_pod(c, b, "n2");
+  assert_true(ks_sched_cache_remove_pod(c, a));
+  ks_pod_unref(a);
+  assert_int_equal(ks_sched_cache_pods_with_label(c, "app", "web")->len, 1);
+  assert_true(ks_sched_cache_remove_pod(c, b));
+  assert_null(ks_sched_cache_pods_with_label(c, "app", "web"));
+  ks_pod_unref(b);
+  ks_node_unref(n1);
+  ks_node_unref(n2);
+  ks_sched_cache_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_normalize),
       cmocka_unit_test(test_image_states),
       cmocka_unit_test(test_namespaces),
       cmocka_unit_test(test_affinity_lists),
+      cmocka_unit_test(test_label_term_indexes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
