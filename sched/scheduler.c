@@ -99,7 +99,7 @@ struct KsScheduler {
   KsSchedFramework **fws;   /* every profile (owned), fws[0] sorts the queue */
   KsSchedCycleState *css;   /* one cycle state per profile */
   guint n_fws;
-  gboolean serve_all;       /* built with one profile by ks_sched_new_with_profile */
+  gboolean serve_all;       /* ks_sched_new_with_profile: default-scheduler pods too */
   KsSchedFramework *fw;     /* the current cycle's profile */
   guint profile;            /* its index */
   KsSchedCycleState *cs;    /* its cycle state */
@@ -1264,8 +1264,6 @@ void ks_sched_remove_node(KsScheduler *s, const char *name, gint64 now) {
 }
 
 gboolean ks_sched_serves(const KsScheduler *s, const char *scheduler_name) {
-  if (s->serve_all)
-    return TRUE;
   for (guint i = 0; i < s->n_fws; i++)
     if (g_strcmp0(s->fws[i]->name, scheduler_name) == 0)
       return TRUE;
@@ -1273,7 +1271,8 @@ gboolean ks_sched_serves(const KsScheduler *s, const char *scheduler_name) {
 }
 
 gboolean ks_sched_add_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {
-  if (!ks_sched_serves(s, pod->scheduler_name))
+  gboolean legacy = s->serve_all && g_strcmp0(pod->scheduler_name, KS_DEFAULT_SCHEDULER_NAME) == 0;
+  if (!legacy && !ks_sched_serves(s, pod->scheduler_name))
     return FALSE; /* another scheduler's pod */
   ks_sched_queue_add(s->queue, pod, now);
   return TRUE;

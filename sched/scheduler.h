@@ -107,8 +107,10 @@ gint64 ks_sched_next_wakeup(const KsScheduler *s, gint64 now);
 
 /* Like ks_sched_new with an explicit profile (built with
  * ks_sched_framework_new). framework is taken over and freed with the
- * scheduler, also on error. Such a single-profile scheduler serves every
- * schedulerName (the host filters), as before profiles existed. transfer full */
+ * scheduler, also on error. Such a single-profile scheduler takes the pods
+ * of its profile's name and, whatever that name, those of
+ * "default-scheduler" (the default of spec.schedulerName), as before
+ * profiles existed; pods naming another scheduler are refused. transfer full */
 KsScheduler *ks_sched_new_with_profile(const KsSchedConfig *config,
                                        KsSchedFramework *framework, GError **error);
 /* The pending pod changed (e.g. its scheduling gates were removed). */
@@ -130,7 +132,7 @@ KsSchedCache *ks_sched_cache(KsScheduler *s);
  * transfer full */
 KsScheduler *ks_sched_new_with_profiles(const KsSchedConfig *config, KsSchedFramework **profiles,
                                         guint n, GError **error);
-/* TRUE when a profile serves scheduler_name. */
+/* TRUE when a profile is named scheduler_name. */
 gboolean ks_sched_serves(const KsScheduler *s, const char *scheduler_name);
 /* The profile called `name`, or NULL (borrowed). */
 KsSchedFramework *ks_sched_profile(KsScheduler *s, const char *name);

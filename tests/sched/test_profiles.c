@@ -105,18 +105,25 @@ static void test_unknown_scheduler_name(void **state) {
   ks_sched_free(s);
 }
 
-/* The single-profile constructor keeps serving every pod it is given (the
- * host filters by schedulerName), as before profiles existed. */
+/* The single-profile constructor also takes default-scheduler pods whatever
+ * its profile's name (as before profiles existed), and refuses pods naming
+ * another scheduler. */
 static void test_single_profile_serves_all(void **state) {
   (void)state;
   KsSchedRegistry *r = ks_sched_registry_new();
   KsScheduler *s = ks_sched_new_with_profile(NULL, bin_packer(r, "research"), NULL);
   ks_sched_registry_free(r);
-  assert_true(ks_sched_serves(s, "default-scheduler"));
+  assert_false(ks_sched_serves(s, "default-scheduler"));
+  assert_true(ks_sched_serves(s, "research"));
   KsNode *n = ks_test_node("n1", "4", "4Gi");
   ks_sched_add_node(s, n, 0);
   ks_node_unref(n);
   assert_string_equal(place(s, pod("a", "default-scheduler")), "n1");
+  assert_string_equal(place(s, pod("b", "research")), "n1");
+  KsPod *other = pod("c", "volcano");
+  assert_false(ks_sched_add_pending_pod(s, other, 0));
+  assert_int_equal(ks_sched_pending_len(s), 0);
+  ks_pod_unref(other);
   ks_sched_free(s);
 }
 
