@@ -17,8 +17,11 @@ static gboolean load_plugins(KsSchedSetup *s, const char *const *paths, GError *
 static KsScheduler *from_config(KsSchedSetup *s, guint64 seed, GError **error) {
   KsSchedConfig config = s->config->config;
   config.seed = seed;
-  /* Decisions never depend on it; more threads than cores only cost. */
-  config.parallelism = MIN(s->config->parallelism, (gint32)g_get_num_processors());
+  /* The file's parallelism (default 16) is validated but not applied:
+   * decisions never depend on it, and filtering in threads pays only when
+   * every node is scored on many cores (docs/scheduler.md), so simulations
+   * filter serially. */
+  config.parallelism = 1;
   guint n = s->config->n_profiles;
   KsSchedFramework **profiles = g_new0(KsSchedFramework *, n);
   for (guint i = 0; i < n; i++) {
