@@ -505,6 +505,8 @@ static guint add_nominated(KsScheduler *s, const KsPod *pod, guint slot) {
         ks_sched_cache_pod(s->cache, np))
       continue;
     ks_sched_cache_assume_pod(s->cache, np, slot);
+    /* PreFilter state (affinity, spread counts) sees it too: AddPod. */
+    ks_sched_run_add_pod(s->fw, s->cs, pod, np, s->cache, slot);
     added++;
   }
   return added;
@@ -512,10 +514,11 @@ static guint add_nominated(KsScheduler *s, const KsPod *pod, guint slot) {
 
 /* Forgets the `added` pods assumed last on `slot`, last first: each is the
  * last entry of the node's list, so the list returns to its prior order. */
-static void drop_nominated(KsScheduler *s, guint slot, guint added) {
+static void drop_nominated(KsScheduler *s, const KsPod *pod, guint slot, guint added) {
   GPtrArray *on = s->cache->pods[slot];
   for (; added > 0; added--) {
     const KsSchedPodEntry *e = g_ptr_array_index(on, on->len - 1);
+    ks_sched_run_remove_pod(s->fw, s->cs, pod, e->pod, s->cache, slot);
     ks_sched_cache_forget_pod(s->cache, e->pod);
   }
 }
@@ -527,7 +530,7 @@ static gboolean run_filters_with_nominated(KsScheduler *s, const KsPod *pod, gui
     return run_filters(s, pod, slot, st);
   guint added = add_nominated(s, pod, slot);
   gboolean ok = run_filters(s, pod, slot, st);
-  drop_nominated(s, slot, added);
+  drop_nominated(s, pod, slot, added);
   if (!ok || added == 0)
     return ok;
   return run_filters(s, pod, slot, st);
