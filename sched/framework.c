@@ -171,7 +171,7 @@ const char *const *ks_sched_default_profile_names(const gint32 **weights) {
   return default_names;
 }
 
-static gboolean implements_point(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
+gboolean ks_sched_plugin_implements(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
   const gboolean has[KS_SCHED_EP_COUNT] = {
       [KS_SCHED_EP_QUEUE_SORT] = d->less != NULL,
       [KS_SCHED_EP_PRE_ENQUEUE] = d->pre_enqueue != NULL,
@@ -191,7 +191,7 @@ static gboolean implements_point(const KsSchedPluginDesc *d, KsSchedExtensionPoi
 
 static void join_extension_points(KsSchedFramework *fw, guint i) {
   for (guint e = 0; e < KS_SCHED_EP_COUNT; e++)
-    if (implements_point(fw->plugins[i].desc, (KsSchedExtensionPoint)e))
+    if (ks_sched_plugin_implements(fw->plugins[i].desc, (KsSchedExtensionPoint)e))
       fw->ep[e][fw->n_ep[e]++] = (guint8)i;
 }
 
@@ -298,7 +298,7 @@ static gboolean set_point(KsSchedFramework *fw, KsSchedExtensionPoint e, const g
       return FALSE;
     }
     const KsSchedPluginDesc *d = fw->plugins[idx[k]].desc;
-    if (!implements_point(d, e)) {
+    if (!ks_sched_plugin_implements(d, e)) {
       g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
                   "profile %s: plugin \"%s\" does not extend %s plugin", fw->name, d->name,
                   point_names[e]);

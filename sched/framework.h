@@ -268,6 +268,9 @@ typedef struct {
   KsSchedSelectHost select_host;
 } KsSchedFramework;
 
+/* Does the plugin implement extension point e? */
+gboolean ks_sched_plugin_implements(const KsSchedPluginDesc *d, KsSchedExtensionPoint e);
+
 /* A profile whose extension points list their plugins explicitly, as a
  * KubeSchedulerConfiguration's per-point enabled lists do after merging:
  * points[e][0..n_points[e]) are indexes into plugins[], in run order. A

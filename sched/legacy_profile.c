@@ -58,24 +58,6 @@ const KsSchedLegacyEntry *ks_sched_legacy_profile_entries(guint *n) {
   return legacy_entries;
 }
 
-static gboolean implements(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
-  switch (e) {
-  case KS_SCHED_EP_QUEUE_SORT: return d->less != NULL;
-  case KS_SCHED_EP_PRE_ENQUEUE: return d->pre_enqueue != NULL;
-  case KS_SCHED_EP_PRE_FILTER: return d->pre_filter != NULL;
-  case KS_SCHED_EP_FILTER: return d->filter != NULL;
-  case KS_SCHED_EP_POST_FILTER: return d->post_filter != NULL;
-  case KS_SCHED_EP_PRE_SCORE: return d->pre_score != NULL;
-  case KS_SCHED_EP_SCORE: return d->score != NULL;
-  case KS_SCHED_EP_RESERVE: return d->reserve != NULL;
-  case KS_SCHED_EP_PERMIT: return d->permit != NULL;
-  case KS_SCHED_EP_PRE_BIND: return d->pre_bind != NULL;
-  case KS_SCHED_EP_BIND: return d->bind != NULL;
-  case KS_SCHED_EP_POST_BIND: return d->post_bind != NULL;
-  default: return FALSE;
-  }
-}
-
 /* Adds plugin number `i` (of the profile being built) to its points. */
 static void add_to_points(const KsSchedPluginDesc *d, guint32 only, guint8 i,
                           guint8 pts[KS_SCHED_EP_COUNT][KS_SCHED_MAX_PLUGINS],
@@ -83,7 +65,7 @@ static void add_to_points(const KsSchedPluginDesc *d, guint32 only, guint8 i,
   for (guint e = 0; e < KS_SCHED_EP_COUNT; e++) {
     if (only && !(only & EP_BIT(e)))
       continue;
-    if (implements(d, (KsSchedExtensionPoint)e))
+    if (ks_sched_plugin_implements(d, (KsSchedExtensionPoint)e))
       pts[e][n_pts[e]++] = i;
   }
 }

@@ -38,24 +38,6 @@ static const char *const type_names[KS_SCHED_EP_COUNT] = {
     [KS_SCHED_EP_BIND] = "BindPlugin",            [KS_SCHED_EP_POST_BIND] = "PostBindPlugin",
 };
 
-static gboolean implements(const KsSchedPluginDesc *d, KsSchedExtensionPoint e) {
-  switch (e) {
-  case KS_SCHED_EP_QUEUE_SORT: return d->less != NULL;
-  case KS_SCHED_EP_PRE_ENQUEUE: return d->pre_enqueue != NULL;
-  case KS_SCHED_EP_PRE_FILTER: return d->pre_filter != NULL;
-  case KS_SCHED_EP_FILTER: return d->filter != NULL;
-  case KS_SCHED_EP_POST_FILTER: return d->post_filter != NULL;
-  case KS_SCHED_EP_PRE_SCORE: return d->pre_score != NULL;
-  case KS_SCHED_EP_SCORE: return d->score != NULL;
-  case KS_SCHED_EP_RESERVE: return d->reserve != NULL;
-  case KS_SCHED_EP_PERMIT: return d->permit != NULL;
-  case KS_SCHED_EP_PRE_BIND: return d->pre_bind != NULL;
-  case KS_SCHED_EP_BIND: return d->bind != NULL;
-  case KS_SCHED_EP_POST_BIND: return d->post_bind != NULL;
-  default: return FALSE;
-  }
-}
-
 typedef struct {
   const KsSchedulerConfigFile *c;
   const KsSchedConfigProfile *p;
@@ -104,7 +86,7 @@ static gboolean explicit_list(Build *b, KsSchedExtensionPoint e) {
     const KsSchedPluginDesc *d = ks_sched_registry_lookup(b->r, ref->name);
     if (!d)
       return fail(b, ref, "%s \"%s\" does not exist", type_names[e], ref->name);
-    if (!implements(d, e))
+    if (!ks_sched_plugin_implements(d, e))
       return fail(b, ref, "plugin \"%s\" does not extend %s plugin", ref->name, type_names[e]);
     if (has_name(b->lists[e], ref->name))
       return fail(b, ref, "plugin \"%s\" already registered as \"%s\"", ref->name, type_names[e]);
@@ -127,7 +109,7 @@ static gboolean expand(Build *b, KsSchedExtensionPoint e) {
       continue; /* a default plugin this build does not have */
     if (!d)
       ok = fail(b, ref, "%s \"%s\" does not exist", type_names[e], ref->name);
-    else if (!implements(d, e) || (pl->disabled_points & (1u << e)))
+    else if (!ks_sched_plugin_implements(d, e) || (pl->disabled_points & (1u << e)))
       continue;
     else if (has_name(explicit, ref->name))
       g_ptr_array_add(overrides, ref->name);
