@@ -94,6 +94,7 @@ static const KsSchedPluginDesc *const builtins[] = {
     &ks_sched_plugin_pod_topology_spread,
     &ks_sched_plugin_inter_pod_affinity,
     &ks_sched_plugin_default_preemption,
+    &ks_sched_plugin_volume_restrictions,
     &ks_sched_plugin_random,
     &ks_sched_plugin_first_fit,
     &ks_sched_plugin_best_fit,

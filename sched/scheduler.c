@@ -87,6 +87,7 @@
 #include "sched/plugins/plugins.h"
 #include "sched/plugins/pod_topology_spread.h"
 #include "sched/plugins/taint_toleration.h"
+#include "sched/plugins/volume_restrictions.h"
 
 #include <string.h>
 
@@ -289,6 +290,7 @@ static gboolean filter_thread_safe(const KsSchedPluginDesc *d) {
       &ks_sched_plugin_node_name,          &ks_sched_plugin_node_ports,
       &ks_sched_plugin_node_resources_fit, &ks_sched_plugin_node_unschedulable,
       &ks_sched_plugin_pod_topology_spread, &ks_sched_plugin_taint_toleration,
+      &ks_sched_plugin_volume_restrictions,
   };
   for (guint i = 0; i < G_N_ELEMENTS(audited); i++)
     if (d->filter == audited[i]->filter)

@@ -18,6 +18,7 @@ extern const KsSchedPluginDesc ks_sched_plugin_balanced_allocation;
 extern const KsSchedPluginDesc ks_sched_plugin_pod_topology_spread;
 extern const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity;
 extern const KsSchedPluginDesc ks_sched_plugin_default_preemption;
+extern const KsSchedPluginDesc ks_sched_plugin_volume_restrictions;
 /* Research policies (docs/policies.md): registered, never in the default profile. */
 extern const KsSchedPluginDesc ks_sched_plugin_random;
 extern const KsSchedPluginDesc ks_sched_plugin_first_fit;
