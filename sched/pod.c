@@ -355,3 +355,170 @@ gboolean ks_pod_key_equal(gconstpointer a, gconstpointer b) {
   const KsPod *x = a, *y = b;
   return g_strcmp0(x->namespace, y->namespace) == 0 && g_strcmp0(x->name, y->name) == 0;
 }
+
+/* ---- comparison (upstream isPodUpdated) ------------------------------------------
+ * Field by field over everything KsPod holds except its status (phase,
+ * nominatedNodeName): metadata (identity, labels, annotations, creation
+ * time) and the whole spec. Upstream compares with reflect.DeepEqual after
+ * stripping status, resourceVersion, generation, managedFields and
+ * finalizers, none of which KsPod has apart from the status. An absent
+ * array or string vector equals an empty one, and a NULL string equals ""
+ * (the API's zero values, which ksim's loaders may leave NULL). */
+
+static gboolean str_eq(const char *a, const char *b) {
+  return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static gboolean strv_eq(char *const *a, char *const *b) {
+  guint na = a ? g_strv_length((char **)a) : 0, nb = b ? g_strv_length((char **)b) : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (!str_eq(a[i], b[i]))
+      return FALSE;
+  return TRUE;
+}
+
+typedef gboolean (*ElemEq)(gconstpointer a, gconstpointer b);
+
+static gboolean array_eq(const GArray *a, const GArray *b, ElemEq eq) {
+  guint na = a ? a->len : 0, nb = b ? b->len : 0;
+  if (na != nb)
+    return FALSE;
+  if (na == 0)
+    return TRUE;
+  guint size = g_array_get_element_size((GArray *)a);
+  for (guint i = 0; i < na; i++)
+    if (!eq(a->data + (gsize)i * size, b->data + (gsize)i * size))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean requirement_eq(gconstpointer pa, gconstpointer pb) {
+  const KsSelectorRequirement *a = pa, *b = pb;
+  return str_eq(a->key, b->key) && a->op == b->op && strv_eq(a->values, b->values);
+}
+
+static gboolean label_selector_eq(const KsLabelSelector *a, const KsLabelSelector *b) {
+  if (!a || !b)
+    return a == b; /* nil matches nothing, empty matches everything: not the same */
+  return ks_labels_equal(&a->match_labels, &b->match_labels) &&
+         array_eq(a->match_expressions, b->match_expressions, requirement_eq);
+}
+
+static gboolean node_selector_term_eq(gconstpointer pa, gconstpointer pb) {
+  const KsNodeSelectorTerm *a = pa, *b = pb;
+  return array_eq(a->match_expressions, b->match_expressions, requirement_eq) &&
+         array_eq(a->match_fields, b->match_fields, requirement_eq);
+}
+
+static gboolean preferred_scheduling_term_eq(gconstpointer pa, gconstpointer pb) {
+  const KsPreferredSchedulingTerm *a = pa, *b = pb;
+  return a->weight == b->weight && node_selector_term_eq(&a->preference, &b->preference);
+}
+
+static gboolean node_affinity_eq(const KsNodeAffinity *a, const KsNodeAffinity *b) {
+  if (!a || !b)
+    return a == b;
+  if (!a->required != !b->required)
+    return FALSE;
+  if (a->required && !array_eq(a->required->terms, b->required->terms, node_selector_term_eq))
+    return FALSE;
+  return array_eq(a->preferred, b->preferred, preferred_scheduling_term_eq);
+}
+
+static gboolean pod_affinity_term_eq(gconstpointer pa, gconstpointer pb) {
+  const KsPodAffinityTerm *a = pa, *b = pb;
+  return label_selector_eq(a->label_selector, b->label_selector) &&
+         strv_eq(a->namespaces, b->namespaces) &&
+         label_selector_eq(a->namespace_selector, b->namespace_selector) &&
+         str_eq(a->topology_key, b->topology_key) &&
+         strv_eq(a->match_label_keys, b->match_label_keys) &&
+         strv_eq(a->mismatch_label_keys, b->mismatch_label_keys);
+}
+
+static gboolean weighted_pod_affinity_term_eq(gconstpointer pa, gconstpointer pb) {
+  const KsWeightedPodAffinityTerm *a = pa, *b = pb;
+  return a->weight == b->weight && pod_affinity_term_eq(&a->term, &b->term);
+}
+
+static gboolean pod_affinity_eq(const KsPodAffinity *a, const KsPodAffinity *b) {
+  if (!a || !b)
+    return a == b;
+  return array_eq(a->required, b->required, pod_affinity_term_eq) &&
+         array_eq(a->preferred, b->preferred, weighted_pod_affinity_term_eq);
+}
+
+static gboolean affinity_eq(const KsAffinity *a, const KsAffinity *b) {
+  if (!a || !b)
+    return a == b;
+  return node_affinity_eq(a->node_affinity, b->node_affinity) &&
+         pod_affinity_eq(a->pod_affinity, b->pod_affinity) &&
+         pod_affinity_eq(a->pod_anti_affinity, b->pod_anti_affinity);
+}
+
+static gboolean spread_constraint_eq(gconstpointer pa, gconstpointer pb) {
+  const KsTopologySpreadConstraint *a = pa, *b = pb;
+  return a->max_skew == b->max_skew && str_eq(a->topology_key, b->topology_key) &&
+         a->when_unsatisfiable == b->when_unsatisfiable &&
+         label_selector_eq(a->label_selector, b->label_selector) &&
+         a->min_domains == b->min_domains && a->node_affinity_policy == b->node_affinity_policy &&
+         a->node_taints_policy == b->node_taints_policy &&
+         strv_eq(a->match_label_keys, b->match_label_keys);
+}
+
+static gboolean toleration_eq(gconstpointer pa, gconstpointer pb) {
+  const KsToleration *a = pa, *b = pb;
+  return str_eq(a->key, b->key) && a->op == b->op && str_eq(a->value, b->value) &&
+         a->effect == b->effect && a->has_toleration_seconds == b->has_toleration_seconds &&
+         (!a->has_toleration_seconds || a->toleration_seconds == b->toleration_seconds);
+}
+
+static gboolean port_eq(gconstpointer pa, gconstpointer pb) {
+  const KsContainerPort *a = pa, *b = pb;
+  return str_eq(a->name, b->name) && a->container_port == b->container_port &&
+         a->host_port == b->host_port && a->protocol == b->protocol &&
+         str_eq(a->host_ip, b->host_ip);
+}
+
+static gboolean container_eq(gconstpointer pa, gconstpointer pb) {
+  const KsContainer *a = pa, *b = pb;
+  return str_eq(a->name, b->name) && str_eq(a->image, b->image) &&
+         ks_resource_list_equal(&a->requests, &b->requests) &&
+         ks_resource_list_equal(&a->limits, &b->limits) && array_eq(a->ports, b->ports, port_eq) &&
+         a->restart_always == b->restart_always;
+}
+
+static gboolean volume_eq(gconstpointer pa, gconstpointer pb) {
+  const KsVolume *a = pa, *b = pb;
+  return str_eq(a->name, b->name) && a->source == b->source && str_eq(a->ref, b->ref) &&
+         a->read_only == b->read_only && a->size_limit == b->size_limit;
+}
+
+gboolean ks_pod_equal_except_status(const KsPod *a, const KsPod *b) {
+  if (a == b)
+    return TRUE;
+  /* metadata */
+  if (!str_eq(a->name, b->name) || !str_eq(a->namespace, b->namespace) ||
+      !str_eq(a->uid, b->uid) || !ks_labels_equal(&a->labels, &b->labels) ||
+      !ks_labels_equal(&a->annotations, &b->annotations) ||
+      a->creation_timestamp_us != b->creation_timestamp_us)
+    return FALSE;
+  /* spec */
+  return array_eq(a->containers, b->containers, container_eq) &&
+         array_eq(a->init_containers, b->init_containers, container_eq) &&
+         ks_resource_list_equal(&a->overhead, &b->overhead) && str_eq(a->node_name, b->node_name) &&
+         ks_labels_equal(&a->node_selector, &b->node_selector) &&
+         str_eq(a->scheduler_name, b->scheduler_name) && a->has_priority == b->has_priority &&
+         a->priority == b->priority && str_eq(a->priority_class_name, b->priority_class_name) &&
+         a->preemption_policy == b->preemption_policy &&
+         array_eq(a->tolerations, b->tolerations, toleration_eq) &&
+         affinity_eq(a->affinity, b->affinity) &&
+         array_eq(a->topology_spread_constraints, b->topology_spread_constraints,
+                  spread_constraint_eq) &&
+         array_eq(a->volumes, b->volumes, volume_eq) &&
+         strv_eq(a->scheduling_gates, b->scheduling_gates) &&
+         a->restart_policy == b->restart_policy &&
+         a->termination_grace_period_seconds == b->termination_grace_period_seconds &&
+         a->host_network == b->host_network;
+}

@@ -145,6 +145,13 @@ void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);
  * an entry count 100m / 200Mi. */
 void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory);
 
+/* Upstream isPodUpdated, negated: TRUE when a and b agree on everything but
+ * the status (phase, nominatedNodeName), i.e. on metadata (namespace, name,
+ * uid, labels, annotations, creation time) and the whole spec. An absent
+ * array equals an empty one and a NULL string equals "". The queue keeps an
+ * updated unschedulable pod where it is when this holds. */
+gboolean ks_pod_equal_except_status(const KsPod *a, const KsPod *b);
+
 /* schedutil.DefaultMilliCPURequest / DefaultMemoryRequest (200 MiB). */
 #define KS_DEFAULT_MILLI_CPU_REQUEST 100
 #define KS_DEFAULT_MEMORY_REQUEST (200 * 1024 * 1024)

@@ -12,9 +12,16 @@
  *   the same input pop in the same order. Upstream leaves such ties to its
  *   heap's internals; this is our documented tie-break.
  * - A hash table (namespace/name) finds a pending pod for update/delete.
- * - Event moves implement the gate-OFF rule generically: a pod moves when any
- *   of its rejecting plugins registered an event matching the one that
- *   happened (ks_sched_framework_event_moves), or it had no rejector.
+ * - Event moves implement the gate-OFF rule: a pod moves when any of its
+ *   rejecting plugins registered an event matching the one that happened
+ *   (ks_sched_framework_event_moves), or it had no rejector. Assigned-pod
+ *   add/update events first narrow the candidates as upstream's
+ *   getUnschedulablePodsWithCrossTopologyTerm does (PodTopologySpread
+ *   rejections in the same namespace, required pod affinity terms that
+ *   select the assigned pod); a request scale-down considers every pod.
+ * - An update of an unschedulable pod moves it only when more than its
+ *   status changed (isPodUpdated, ks_pod_equal_except_status); otherwise
+ *   the new object replaces the old one where it waits.
  * - The nominator (upstream PodNominator) lives here too, as upstream's
  *   PriorityQueue embeds it: pod -> nominated node, and per node the pods
  *   nominated to it in nomination order (what Filter adds "as if running").
@@ -358,10 +365,15 @@ gboolean ks_sched_queue_update(KsSchedQueue *q, KsPod *pod, gint64 now) {
     replace_pod(q, qp, pod);
     return TRUE;
   }
+  if (where == Q_UNSCHED && ks_pod_equal_except_status(qp->pod, pod)) {
+    /* isPodUpdated is false: only the status changed, the pod stays */
+    replace_pod(q, qp, pod);
+    return TRUE;
+  }
   detach(q, qp);
   replace_pod(q, qp, pod);
   if (where == Q_UNSCHED) {
-    /* upstream moves an updated unschedulable pod (its spec may now fit) */
+    /* the spec or metadata changed: it may now fit (or its gates are gone) */
     if (is_backing_off(q, qp, now))
       to_backoff(q, qp);
     else
@@ -431,8 +443,15 @@ static void move_one(KsSchedQueue *q, KsSchedQueuedPod *qp, gint64 now) {
     admit_to_active(q, qp);
 }
 
-void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
-                             KsSchedQueuePreCheck pre_check, gpointer user_data, gint64 now) {
+/* Which unschedulable pods an event considers (upstream's podInfoList). */
+typedef gboolean (*Candidate)(KsSchedQueue *q, const KsSchedQueuedPod *qp, gpointer data);
+
+/* movePodsToActiveOrBackoffQueue over the candidates, in unschedulablePods
+ * order: gated pods stay, the others move when a rejector registered the
+ * event (or they have no rejector); the move request is recorded even when
+ * nothing moves. */
+static void move_pods(KsSchedQueue *q, const KsSchedClusterEvent *ev, Candidate candidate,
+                      gpointer data, gint64 now) {
   /* collect first: moving edits q->unsched */
   GPtrArray *moving = g_ptr_array_new();
   for (guint i = 0; i < q->unsched->len; i++) {
@@ -441,7 +460,7 @@ void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
       continue; /* only an update of the pod itself can un-gate it */
     if (!ks_sched_framework_event_moves(pod_fw(q, qp->pod), qp->rejectors, ev))
       continue;
-    if (pre_check && !pre_check(qp->pod, user_data))
+    if (candidate && !candidate(q, qp, data))
       continue;
     g_ptr_array_add(moving, qp);
   }
@@ -449,6 +468,98 @@ void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
     move_one(q, g_ptr_array_index(moving, i), now);
   g_ptr_array_free(moving, TRUE);
   q->move_request_cycle = q->cycle;
+}
+
+typedef struct {
+  KsSchedQueuePreCheck fn;
+  gpointer user_data;
+} PreCheckCall;
+
+static gboolean passes_pre_check(KsSchedQueue *q, const KsSchedQueuedPod *qp, gpointer data) {
+  const PreCheckCall *pc = data;
+  return pc->fn(qp->pod, pc->user_data);
+}
+
+void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
+                             KsSchedQueuePreCheck pre_check, gpointer user_data, gint64 now) {
+  PreCheckCall pc = {pre_check, user_data};
+  move_pods(q, ev, pre_check ? passes_pre_check : NULL, &pc, now);
+}
+
+/* ---- assigned-pod events (AssignedPodAdded / AssignedPodUpdated) ---------------- */
+
+static const KsSchedClusterEvent ASSIGNED_POD_ADD = {KS_SCHED_EV_POD, KS_SCHED_ACT_ADD,
+                                                     "AssignedPodAdd"};
+static const KsSchedClusterEvent ASSIGNED_POD_UPDATE = {KS_SCHED_EV_POD, KS_SCHED_ACT_UPDATE_POD,
+                                                        "AssignedPodUpdate"};
+
+typedef struct {
+  const KsPod *pod;          /* the assigned pod */
+  const KsLabels *ns_labels; /* its namespace's labels, NULL if unknown */
+} CrossTopology;
+
+static gboolean rejected_by(const KsSchedQueue *q, const KsSchedQueuedPod *qp, const char *name) {
+  const KsSchedFramework *fw = pod_fw(q, qp->pod);
+  for (guint i = 0; i < fw->n_plugins; i++)
+    if (g_strcmp0(fw->plugins[i].desc->name, name) == 0)
+      return (qp->rejectors >> fw->plugins[i].index) & 1;
+  return FALSE;
+}
+
+/* getUnschedulablePodsWithCrossTopologyTerm: rejected by PodTopologySpread
+ * in the assigned pod's namespace, or a required pod *affinity* term (not
+ * anti-affinity: a new pod cannot lift an anti-affinity rejection) selects
+ * the assigned pod. */
+static gboolean cross_topology(KsSchedQueue *q, const KsSchedQueuedPod *qp, gpointer data) {
+  const CrossTopology *ct = data;
+  const KsPod *p = qp->pod;
+  if (g_strcmp0(p->namespace, ct->pod->namespace) == 0 &&
+      rejected_by(q, qp, "PodTopologySpread"))
+    return TRUE;
+  const GArray *terms =
+      p->affinity && p->affinity->pod_affinity ? p->affinity->pod_affinity->required : NULL;
+  for (guint i = 0; terms && i < terms->len; i++)
+    if (ks_pod_affinity_term_matches(&g_array_index(terms, KsPodAffinityTerm, i), p->namespace,
+                                     ct->pod->namespace, &ct->pod->labels, ct->ns_labels))
+      return TRUE;
+  return FALSE;
+}
+
+void ks_sched_queue_assigned_pod_added(KsSchedQueue *q, const KsPod *pod,
+                                       const KsLabels *ns_labels, gint64 now) {
+  CrossTopology ct = {pod, ns_labels};
+  move_pods(q, &ASSIGNED_POD_ADD, cross_topology, &ct, now);
+}
+
+static void scale_down_entry(const char *name, gint64 value, gpointer data) {
+  gpointer *d = data; /* {new requests, gboolean *found} */
+  const KsResourceList *n = d[0];
+  if (!ks_resource_list_has(n, name) || ks_resource_list_get(n, name) < value)
+    *(gboolean *)d[1] = TRUE;
+}
+
+/* extractPodScaleDown: some request of the old pod is gone or smaller. */
+static gboolean scaled_down(const KsPod *old, const KsPod *pod) {
+  KsResourceList o, n;
+  ks_pod_compute_requests(old, &o);
+  ks_pod_compute_requests(pod, &n);
+  gboolean found = FALSE;
+  gpointer d[2] = {&n, &found};
+  ks_resource_list_foreach(&o, scale_down_entry, d);
+  ks_resource_list_clear(&o);
+  ks_resource_list_clear(&n);
+  return found;
+}
+
+void ks_sched_queue_assigned_pod_updated(KsSchedQueue *q, const KsPod *old, const KsPod *pod,
+                                         const KsLabels *ns_labels, gint64 now) {
+  if (scaled_down(old, pod)) {
+    /* freed resources may help pods any plugin rejected: no pre-filtering */
+    move_pods(q, &ASSIGNED_POD_UPDATE, NULL, NULL, now);
+    return;
+  }
+  CrossTopology ct = {pod, ns_labels};
+  move_pods(q, &ASSIGNED_POD_UPDATE, cross_topology, &ct, now);
 }
 
 void ks_sched_queue_flush_backoff(KsSchedQueue *q, gint64 now) {

@@ -28,9 +28,11 @@ void ks_sched_queue_set_profiles(KsSchedQueue *q, const KsSchedFramework *const 
 
 /* A new pending pod: PreEnqueue, then activeQ or (gated) unschedulablePods. */
 void ks_sched_queue_add(KsSchedQueue *q, KsPod *pod, gint64 now);
-/* The pending pod changed (same namespace/name): replaces the object; a gated
- * pod is re-checked by PreEnqueue, an unschedulable pod moves to
- * backoffQ/activeQ. FALSE when the pod is not queued. */
+/* The pending pod changed (same namespace/name): replaces the object. An
+ * unschedulable (or gated) pod whose metadata or spec changed (upstream
+ * isPodUpdated: anything but the status) moves to backoffQ, or through
+ * PreEnqueue to activeQ; a status-only update leaves it where it is. FALSE
+ * when the pod is not queued. */
 gboolean ks_sched_queue_update(KsSchedQueue *q, KsPod *pod, gint64 now);
 /* Drops a pending pod from every structure. FALSE when not queued. */
 gboolean ks_sched_queue_delete(KsSchedQueue *q, const KsPod *pod);
@@ -49,6 +51,18 @@ void ks_sched_queue_requeue(KsSchedQueue *q, KsSchedQueuedPod *qp, guint64 rejec
 /* MoveAllToActiveOrBackoffQueue for a cluster event. pre_check may be NULL. */
 void ks_sched_queue_move_all(KsSchedQueue *q, const KsSchedClusterEvent *ev,
                              KsSchedQueuePreCheck pre_check, gpointer user_data, gint64 now);
+/* AssignedPodAdded (v1.31, queueing hints off): an assigned pod appeared.
+ * Only unschedulable pods that PodTopologySpread rejected and that share
+ * the pod's namespace, or whose required pod affinity terms select it
+ * (ns_labels: the labels of its namespace, NULL if unknown), are candidates;
+ * they move as for ks_sched_queue_move_all with event Pod/Add. */
+void ks_sched_queue_assigned_pod_added(KsSchedQueue *q, const KsPod *pod,
+                                       const KsLabels *ns_labels, gint64 now);
+/* AssignedPodUpdated: the same with event Pod/Update for the new object;
+ * when a request of the pod shrank (or vanished) every unschedulable pod is
+ * a candidate (upstream's UpdatePodScaleDown case). */
+void ks_sched_queue_assigned_pod_updated(KsSchedQueue *q, const KsPod *old, const KsPod *pod,
+                                         const KsLabels *ns_labels, gint64 now);
 /* flushBackoffQCompleted: backoff-expired pods to activeQ. */
 void ks_sched_queue_flush_backoff(KsSchedQueue *q, gint64 now);
 /* flushUnschedulablePodsLeftover: pods unschedulable for longer than the limit. */

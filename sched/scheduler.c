@@ -1300,15 +1300,28 @@ void ks_sched_add_assigned_pod(KsScheduler *s, KsPod *pod, const char *node, gin
   KsSchedQueuedPod *qp = ks_sched_queue_in_flight(s->queue, pod);
   if (!qp)
     ks_sched_queue_delete(s->queue, pod); /* bound by someone else while pending */
+  /* The assigned-pod informer: its first sight of the pod is an Add (also
+   * when it confirms a pod this scheduler assumed or bound), later ones are
+   * updates (cache.UpdatePod: the new object replaces the old). The same
+   * object again carries no change and raises nothing. */
+  gboolean seen = g_hash_table_contains(s->start_times, pod);
+  const KsSchedPodEntry *e = ks_sched_cache_pod(s->cache, pod);
+  KsPod *old = seen && e && e->pod != pod ? ks_pod_ref(e->pod) : NULL;
+  if (old)
+    ks_sched_cache_remove_pod(s->cache, old);
   ks_sched_cache_add_pod(s->cache, pod, node);
-  if (!g_hash_table_contains(s->start_times, pod)) {
+  if (!seen) {
     gint64 *t = g_new(gint64, 1);
     *t = now;
     g_hash_table_insert(s->start_times, ks_pod_ref(pod), t);
   }
-  /* AssignedPodAdd: generic matching; see docs/scheduler.md */
-  static const KsSchedClusterEvent ev = {KS_SCHED_EV_POD, KS_SCHED_ACT_ADD, "AssignedPodAdd"};
-  ks_sched_queue_move_all(s->queue, &ev, NULL, NULL, now);
+  const KsLabels *ns_labels = ks_sched_cache_namespace_labels(s->cache, pod->namespace);
+  if (!seen || !e)
+    ks_sched_queue_assigned_pod_added(s->queue, pod, ns_labels, now);
+  else if (old)
+    ks_sched_queue_assigned_pod_updated(s->queue, old, pod, ns_labels, now);
+  if (old)
+    ks_pod_unref(old);
 }
 
 void ks_sched_remove_pod(KsScheduler *s, KsPod *pod, gint64 now) {

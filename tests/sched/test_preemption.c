@@ -535,11 +535,14 @@ static void test_terminating_victims(void **state) {
   assert_string_equal(v, "p1"); /* p2 (200m) is reprieved: 300+200 = 500 */
   g_free(v);
   KsPod *victim = ks_pod_ref(r.victims[0]);
-  /* retry before the host deleted the victim */
+  /* retry before the host deleted the victim: an update that changes more
+   * than the status (isPodUpdated) moves the unschedulable pod */
   ks_sched_tick(s, NOW + 20000000);
-  ks_sched_update_pending_pod(s, p, NOW + 20000000);
+  KsPod *p2 = ks_pod_copy(p);
+  ks_labels_set(&p2->labels, "retry", "1");
+  ks_sched_update_pending_pod(s, p2, NOW + 20000000);
   ks_sched_schedule_one(s, NOW + 20000000, &r);
-  assert_ptr_equal(r.pod, p);
+  assert_ptr_equal(r.pod, p2);
   assert_int_equal(r.kind, KS_SCHED_RESULT_UNSCHEDULABLE);
   assert_int_equal(r.n_victims, 0);
   assert_string_equal(strstr(r.message, "preemption:"),
@@ -552,6 +555,7 @@ static void test_terminating_victims(void **state) {
   assert_string_equal(r.node, "node1");
   assert_int_equal(r.nodes_examined, 1); /* nominated node tried first */
   ks_pod_unref(victim);
+  ks_pod_unref(p2);
   ks_pod_unref(p);
   ks_sched_free(s);
 }
