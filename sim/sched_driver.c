@@ -149,6 +149,17 @@ static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
   g_hash_table_insert(d->known, pod_key(pod), ks_pod_ref(pod));
 }
 
+/* The assigned-pod informer: a binding (nodeName newly set) confirms the
+ * pod in the cache (AssignedPodAdded), any later update of a bound pod is
+ * AssignedPodUpdated; both may move unschedulable pods, as upstream. */
+static void assigned_pod_changed(KsSchedDriver *d, KsPod *pod, gint64 now) {
+  char *key = pod_key(pod);
+  if (!g_hash_table_contains(d->known, key))
+    g_hash_table_insert(d->known, g_strdup(key), ks_pod_ref(pod));
+  g_free(key);
+  ks_sched_add_assigned_pod(d->sched, pod, pod->node_name, now);
+}
+
 static void pod_gone(KsSchedDriver *d, const KsPod *pod, gint64 now) {
   char *key = pod_key(pod);
   KsPod *known = g_hash_table_lookup(d->known, key);
@@ -169,6 +180,8 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     pod_gone(d, old_obj->data, now);
   else if (is_terminal(new_obj->data) && !is_terminal(old_obj->data))
     pod_gone(d, new_obj->data, now);
+  else if (((const KsPod *)new_obj->data)->node_name)
+    assigned_pod_changed(d, new_obj->data, now);
   kick(d);
 }
 
