@@ -207,7 +207,7 @@ static gboolean validate_manifests(const char *path, GError **error) {
     ks_manifest_set_free(set);
     return FALSE;
   }
-  guint counts[KS_KIND_PRIORITY_CLASS + 1] = {0};
+  guint counts[KS_KIND_POD_DISRUPTION_BUDGET + 1] = {0};
   for (guint i = 0; i < set->objects->len; i++)
     counts[((KsManifestObject *)set->objects->pdata[i])->kind]++;
   for (guint i = 0; i < set->warnings->len; i++)

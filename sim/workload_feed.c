@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "sched/objects.h"
+#include "sched/pdb.h"
 #include "sim/admission.h"
 
 typedef struct {
@@ -83,6 +84,12 @@ static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
     pc->description = g_strdup(src->description);
     ok = ks_store_create(f->store, KS_STORE_PRIORITY_CLASS, NULL, pc->name, pc,
                          (GDestroyNotify)ks_priority_class_free, &error);
+    break;
+  }
+  case KS_KIND_POD_DISRUPTION_BUDGET: {
+    KsPodDisruptionBudget *b = ks_pdb_copy(o->u.pdb);
+    ok = ks_store_create(f->store, KS_STORE_POD_DISRUPTION_BUDGET, b->namespace, b->name, b,
+                         (GDestroyNotify)ks_pdb_free, &error);
     break;
   }
   }

@@ -4,7 +4,7 @@
  * List` (and the typed lists the API server returns, PodList and friends,
  * whose items carry no kind of their own), collects warnings for kinds ksim
  * does not model, and hands each object node to its decoder in
- * manifest_pod.c or manifest_node.c. The result is all-or-nothing: the first
+ * manifest_pod.c, manifest_node.c or manifest_pdb.c. The result is all-or-nothing: the first
  * error frees everything decoded so far.
  */
 #include "workloads/manifest.h"
@@ -25,10 +25,12 @@ static const KindInfo kinds[] = {
     {"Node", "v1", KS_KIND_NODE, FALSE},
     {"Namespace", "v1", KS_KIND_NAMESPACE, FALSE},
     {"PriorityClass", "scheduling.k8s.io/v1", KS_KIND_PRIORITY_CLASS, FALSE},
+    {"PodDisruptionBudget", "policy/v1", KS_KIND_POD_DISRUPTION_BUDGET, FALSE},
     {"PodList", "v1", KS_KIND_POD, TRUE},
     {"NodeList", "v1", KS_KIND_NODE, TRUE},
     {"NamespaceList", "v1", KS_KIND_NAMESPACE, TRUE},
     {"PriorityClassList", "scheduling.k8s.io/v1", KS_KIND_PRIORITY_CLASS, TRUE},
+    {"PodDisruptionBudgetList", "policy/v1", KS_KIND_POD_DISRUPTION_BUDGET, TRUE},
 };
 
 const char *ks_kind_to_string(KsKind k) {
@@ -55,6 +57,9 @@ void ks_manifest_object_free(KsManifestObject *o) {
     break;
   case KS_KIND_PRIORITY_CLASS:
     ks_priority_class_free(o->u.priority_class);
+    break;
+  case KS_KIND_POD_DISRUPTION_BUDGET:
+    ks_pdb_free(o->u.pdb);
     break;
   }
   g_free(o->file);
@@ -95,6 +100,9 @@ static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsMa
     break;
   case KS_KIND_PRIORITY_CLASS:
     ok = (o->u.priority_class = ks_dec_priority_class(d, obj)) != NULL;
+    break;
+  case KS_KIND_POD_DISRUPTION_BUDGET:
+    ok = (o->u.pdb = ks_dec_pdb(d, obj)) != NULL;
     break;
   }
   if (!ok) {

@@ -9,6 +9,7 @@
 #pragma once
 #include <glib.h>
 #include "sched/objects.h"
+#include "sched/pdb.h"
 #include "workloads/yaml_doc.h"
 
 typedef enum {
@@ -16,6 +17,7 @@ typedef enum {
   KS_KIND_NODE,
   KS_KIND_NAMESPACE,
   KS_KIND_PRIORITY_CLASS,
+  KS_KIND_POD_DISRUPTION_BUDGET, /* policy/v1 */
 } KsKind;
 
 const char *ks_kind_to_string(KsKind k);
@@ -29,6 +31,7 @@ typedef struct {
     KsNode *node;
     KsNamespace *ns;
     KsPriorityClass *priority_class;
+    KsPodDisruptionBudget *pdb;
   } u; /* owned */
 } KsManifestObject;
 

@@ -14,6 +14,7 @@
 #pragma once
 #include <glib.h>
 #include "sched/objects.h"
+#include "sched/pdb.h"
 #include "workloads/yaml_doc.h"
 
 typedef struct {
@@ -75,3 +76,5 @@ KsPod *ks_dec_pod(KsDec *d, const KsYamlNode *obj);
 KsNode *ks_dec_node(KsDec *d, const KsYamlNode *obj);
 KsNamespace *ks_dec_namespace(KsDec *d, const KsYamlNode *obj);
 KsPriorityClass *ks_dec_priority_class(KsDec *d, const KsYamlNode *obj);
+/* manifest_pdb.c. transfer full; NULL on error. */
+KsPodDisruptionBudget *ks_dec_pdb(KsDec *d, const KsYamlNode *obj);
