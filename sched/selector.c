@@ -114,6 +114,27 @@ static guint nvalues(const KsSelectorRequirement *r) {
   return r->values != NULL ? g_strv_length(r->values) : 0;
 }
 
+gboolean ks_label_value_is_valid(const char *v) {
+  /* upstream validation.IsValidLabelValue: empty, or at most 63 characters
+   * of [-A-Za-z0-9_.] beginning and ending with an alphanumeric. */
+  gsize n = strlen(v);
+  if (n == 0)
+    return TRUE;
+  if (n > KS_LABEL_VALUE_MAX_LENGTH || !g_ascii_isalnum(v[0]) || !g_ascii_isalnum(v[n - 1]))
+    return FALSE;
+  for (gsize i = 1; i + 1 < n; i++)
+    if (!g_ascii_isalnum(v[i]) && v[i] != '-' && v[i] != '_' && v[i] != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean values_are_label_values(const KsSelectorRequirement *r) {
+  for (char **p = r->values; p && *p; p++)
+    if (!ks_label_value_is_valid(*p))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean ks_selector_requirement_is_valid(const KsSelectorRequirement *r) {
   gint64 ignored;
   if (r->key == NULL)
@@ -121,7 +142,8 @@ gboolean ks_selector_requirement_is_valid(const KsSelectorRequirement *r) {
   switch (r->op) {
   case KS_SELECTOR_OP_IN:
   case KS_SELECTOR_OP_NOT_IN:
-    return nvalues(r) > 0;
+    /* labels.NewRequirement rejects values that are not label values. */
+    return nvalues(r) > 0 && values_are_label_values(r);
   case KS_SELECTOR_OP_EXISTS:
   case KS_SELECTOR_OP_DOES_NOT_EXIST:
     return nvalues(r) == 0;

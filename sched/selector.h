@@ -20,6 +20,10 @@ typedef enum {
 
 /* "In", "NotIn", ... ; FALSE for anything else. */
 gboolean ks_selector_op_from_string(const char *s, KsSelectorOp *out);
+
+#define KS_LABEL_VALUE_MAX_LENGTH 63
+/* upstream IsValidLabelValue: "" or <= 63 of [-A-Za-z0-9_.], alphanumeric at both ends. */
+gboolean ks_label_value_is_valid(const char *value);
 const char *ks_selector_op_to_string(KsSelectorOp op);
 
 typedef struct {

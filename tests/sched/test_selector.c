@@ -363,11 +363,42 @@ static void test_op_strings(void **state) {
   assert_false(ks_selector_op_from_string(NULL, &op));
 }
 
+/* upstream validation.IsValidLabelValue cases (validation_test.go
+ * TestIsValidLabelValue): good and bad values. */
+static void test_label_value_syntax(void **state) {
+  static const char *const good[] = {"simple", "now-with-dashes", "1-starts-with-num",
+                                     "end-with-num-1", "1234", "", "a",
+                                     "underscores_are_ok", "dots.are.ok", "A.B_C-D",
+                                     "012345678901234567890123456789012345678901234567890123456789012"};
+  static const char *const bad[] = {"nospecialchars%^=@", "Tama-nui-te-rā.is.Māori.sun",
+                                    "\\backslashes\\are\\bad", "-starts-with-dash",
+                                    "ends-with-dash-", ".starts.with.dot", "ends.with.dot.",
+                                    "invalid value: ___@#$%^",
+                                    "0123456789012345678901234567890123456789012345678901234567890123"};
+  for (gsize i = 0; i < G_N_ELEMENTS(good); i++)
+    if (!ks_label_value_is_valid(good[i]))
+      fail_msg("\"%s\" should be a valid label value", good[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
+    if (ks_label_value_is_valid(bad[i]))
+      fail_msg("\"%s\" should not be a valid label value", bad[i]);
+  /* An In requirement with a bad value is invalid and matches nothing. */
+  KsLabelSelector *sel = ks_label_selector_new();
+  const char *vals[] = {"invalid value: ___@#$%^", NULL};
+  ks_label_selector_add_expression(sel, "foo", KS_SELECTOR_OP_NOT_IN, vals);
+  KsLabels l;
+  ks_labels_init(&l);
+  assert_false(ks_label_selector_is_valid(sel));
+  assert_false(ks_label_selector_matches(sel, &l));
+  ks_labels_clear(&l);
+  ks_label_selector_free(sel);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_label_selector_table),
       cmocka_unit_test(test_label_selector_is_empty),
       cmocka_unit_test(test_requirement_validity),
+      cmocka_unit_test(test_label_value_syntax),
       cmocka_unit_test(test_parse_int64),
       cmocka_unit_test(test_node_selector_table),
       cmocka_unit_test(test_node_selector_null),
