@@ -4,6 +4,7 @@
 
 #include "sched/rng.h"
 #include "sched/scheduler.h"
+#include "sim/scheduler_setup.h"
 #include "workloads/manifest.h"
 
 #define KS_BENCH_ZONES 10
@@ -99,14 +100,16 @@ gboolean ks_bench_sched_run(const KsBenchSchedOptions *opts, KsBenchSchedResult 
   for (guint a = 0; a < KS_BENCH_APPS; a++)
     if (!(templates[a] = template_pod(opts->constraints, a, error)))
       goto fail;
-  KsSchedConfig config;
-  ks_sched_config_init_defaults(&config);
-  config.seed = opts->seed;
-  config.percentage_of_nodes_to_score = opts->percentage_of_nodes_to_score;
-  config.parallelism = opts->parallelism;
-  KsScheduler *s = ks_sched_new(&config, error);
-  if (!s)
+  KsSchedSetupOptions setup_opts = {
+    .config_path = opts->config,
+    .seed = opts->seed,
+    .percentage_of_nodes_to_score = opts->percentage_of_nodes_to_score,
+    .parallelism = opts->parallelism,
+  };
+  KsSchedSetup *setup = ks_sched_setup_new(&setup_opts, error);
+  if (!setup)
     goto fail;
+  KsScheduler *s = setup->sched;
   KsRng rng;
   ks_rng_init(&rng, opts->seed, "bench/pods");
   for (guint i = 0; i < opts->nodes; i++) {
@@ -140,7 +143,7 @@ gboolean ks_bench_sched_run(const KsBenchSchedOptions *opts, KsBenchSchedResult 
     }
   }
   out->seconds = (double)(g_get_monotonic_time() - start) / 1e6;
-  ks_sched_free(s);
+  ks_sched_setup_free(setup);
   for (guint a = 0; a < KS_BENCH_APPS; a++)
     ks_pod_unref(templates[a]);
   double secs = MAX(out->seconds, 1e-9);
@@ -164,9 +167,10 @@ gboolean ks_bench_sched_print(const KsBenchSchedOptions *opts, FILE *out, GError
   if (!ks_bench_sched_run(opts, &r, error))
     return FALSE;
   guint64 cycles = r.scheduled + r.unschedulable;
-  fprintf(out, "nodes=%u pods_per_node=%u pods=%u constraints=%s percentage_of_nodes_to_score=%d\n",
+  fprintf(out, "nodes=%u pods_per_node=%u pods=%u constraints=%s percentage_of_nodes_to_score=%d "
+               "config=%s\n",
           opts->nodes, opts->pods_per_node, opts->pods, constraints_name(opts->constraints),
-          opts->percentage_of_nodes_to_score);
+          opts->percentage_of_nodes_to_score, opts->config ? opts->config : "(default profile)");
   fprintf(out, "scheduled=%" G_GUINT64_FORMAT " unschedulable=%" G_GUINT64_FORMAT
                " seconds=%.3f\n", r.scheduled, r.unschedulable, r.seconds);
   fprintf(out, "nodes_examined_per_pod=%.1f ns_per_node_examined=%.1f\n",

@@ -24,9 +24,10 @@ typedef struct {
   guint pods;          /* pods to schedule */
   guint pods_per_node; /* already bound before timing starts */
   KsBenchConstraints constraints;
-  gint32 percentage_of_nodes_to_score; /* 0 = adaptive */
+  gint32 percentage_of_nodes_to_score; /* 0 = adaptive, -1 = the configuration's (else 0) */
   guint64 seed;
   gint32 parallelism;  /* Filter threads (KsSchedConfig.parallelism); 0 or 1 = serial */
+  const char *config;  /* KubeSchedulerConfiguration (its default-scheduler profile), or NULL */
 } KsBenchSchedOptions;
 
 typedef struct {

@@ -351,15 +351,16 @@ static gboolean parse_constraints(const char *s, KsBenchConstraints *out) {
 }
 
 static int cmd_bench(int argc, char **argv) {
-  gint nodes = 5000, pods = 10000, per_node = 30, percentage = 0, parallelism = 1;
+  gint nodes = 5000, pods = 10000, per_node = 30, percentage = -1, parallelism = 1;
   gint64 seed = 1;
-  char *constraints = NULL;
+  char *constraints = NULL, *config = NULL;
   GOptionEntry entries[] = {
     {"nodes", 0, 0, G_OPTION_ARG_INT, &nodes, "Nodes in the cluster (default 5000)", "N"},
     {"pods", 0, 0, G_OPTION_ARG_INT, &pods, "Pods to schedule (default 10000)", "M"},
     {"pods-per-node", 0, 0, G_OPTION_ARG_INT, &per_node, "Pods already bound to each node (default 30)", "K"},
     {"constraints", 0, 0, G_OPTION_ARG_STRING, &constraints, "none (default), affinity or spread", "KIND"},
-    {"percentage-of-nodes-to-score", 0, 0, G_OPTION_ARG_INT, &percentage, "0 = adaptive (default), 100 = score all nodes", "P"},
+    {"percentage-of-nodes-to-score", 0, 0, G_OPTION_ARG_INT, &percentage, "0 = adaptive (the default, or the configuration's), 100 = score all nodes", "P"},
+    {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration whose default-scheduler profile runs (default: the v1.31 default profile)", "FILE"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the synthetic cluster and the tie-break (default 1)", "N"},
     {"parallelism", 0, 0, G_OPTION_ARG_INT, &parallelism, "Threads that run Filter (default 1: serial)", "N"},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
@@ -374,7 +375,7 @@ static int cmd_bench(int argc, char **argv) {
     code = KS_EXIT_USAGE;
     goto out;
   }
-  if (nodes < 1 || pods < 0 || per_node < 0 || per_node > 110 || percentage < 0 ||
+  if (nodes < 1 || pods < 0 || per_node < 0 || per_node > 110 || percentage < -1 ||
       percentage > 100 || seed < 0 || parallelism < 1 ||
       (constraints && !parse_constraints(constraints, &kind))) {
     fprintf(stderr, "ksim bench sched: --nodes >= 1, --pods >= 0, 0 <= --pods-per-node <= 110, "
@@ -384,15 +385,16 @@ static int cmd_bench(int argc, char **argv) {
     goto out;
   }
   KsBenchSchedOptions opts = {(guint)nodes, (guint)pods, (guint)per_node, kind, percentage,
-                              (guint64)seed, parallelism};
+                              (guint64)seed, parallelism, config};
   GError *error = NULL;
   if (!ks_bench_sched_print(&opts, stdout, &error)) {
     fprintf(stderr, "ksim bench sched: %s\n", error->message);
     g_error_free(error);
-    code = KS_EXIT_FAILURE;
+    code = exit_code_for(error);
   }
 out:
   g_free(constraints);
+  g_free(config);
   g_option_context_free(ctx);
   return code;
 }

@@ -103,7 +103,8 @@ static KsSchedSetup *build_scheduler(const KsExplainOptions *opts, const Inputs 
   KsSchedSetupOptions setup_opts = {.config_path = opts->config,
                                     .builtin_profile = opts->builtin_profile,
                                     .plugin_paths = opts->plugins,
-                                    .seed = opts->seed};
+                                    .seed = opts->seed,
+                                    .percentage_of_nodes_to_score = -1};
   KsSchedSetup *setup = ks_sched_setup_new(&setup_opts, error);
   if (!setup)
     return NULL;

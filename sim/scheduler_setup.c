@@ -14,14 +14,21 @@ static gboolean load_plugins(KsSchedSetup *s, const char *const *paths, GError *
 }
 
 /* Every profile of the file, sharing one queue and cache (upstream). */
-static KsScheduler *from_config(KsSchedSetup *s, guint64 seed, GError **error) {
+static void apply_overrides(KsSchedConfig *config, const KsSchedSetupOptions *opts) {
+  config->seed = opts->seed;
+  if (opts->percentage_of_nodes_to_score >= 0)
+    config->percentage_of_nodes_to_score = opts->percentage_of_nodes_to_score;
+  config->parallelism = MAX(opts->parallelism, 1);
+}
+
+static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts,
+                                GError **error) {
   KsSchedConfig config = s->config->config;
-  config.seed = seed;
   /* The file's parallelism (default 16) is validated but not applied:
    * decisions never depend on it, and filtering in threads pays only when
-   * every node is scored on many cores (docs/scheduler.md), so simulations
-   * filter serially. */
-  config.parallelism = 1;
+   * every node is scored on many cores (docs/scheduler.md), so commands
+   * filter serially unless asked (opts->parallelism). */
+  apply_overrides(&config, opts);
   guint n = s->config->n_profiles;
   KsSchedFramework **profiles = g_new0(KsSchedFramework *, n);
   for (guint i = 0; i < n; i++) {
@@ -40,11 +47,12 @@ static KsScheduler *from_config(KsSchedSetup *s, guint64 seed, GError **error) {
 
 /* A built-in profile serving default-scheduler pods, so the same workload
  * can be run under either scheduler. */
-static KsScheduler *from_builtin(KsSchedSetup *s, const char *name, guint64 seed,
+static KsScheduler *from_builtin(KsSchedSetup *s, const KsSchedSetupOptions *opts,
                                  GError **error) {
+  const char *name = opts->builtin_profile;
   KsSchedConfig config;
   ks_sched_config_init_defaults(&config);
-  config.seed = seed;
+  apply_overrides(&config, opts);
   KsSchedFramework *fw = NULL;
   if (!name || !strcmp(name, "default")) {
     s->profile_label = g_strdup(KS_DEFAULT_SCHEDULER_NAME);
@@ -77,9 +85,9 @@ KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error
     for (guint i = 0; i < s->config->n_profiles; i++)
       g_string_append_printf(names, "%s%s", i ? "," : "", s->config->profiles[i].scheduler_name);
     s->profile_label = g_string_free(names, FALSE);
-    s->sched = from_config(s, opts->seed, error);
+    s->sched = from_config(s, opts, error);
   } else {
-    s->sched = from_builtin(s, opts->builtin_profile, opts->seed, error);
+    s->sched = from_builtin(s, opts, error);
   }
   if (s->sched)
     return s;

@@ -17,6 +17,8 @@ typedef struct {
                                        "legacy-v1.7" (the 2017 scheduler) */
   const char *const *plugin_paths;  /* NULL-terminated, may be NULL */
   guint64 seed;                     /* tie-break and policy streams */
+  gint32 percentage_of_nodes_to_score; /* >= 0 overrides the configuration's; -1 keeps it */
+  gint32 parallelism;               /* Filter threads; 0 = serial (decisions are the same) */
 } KsSchedSetupOptions;
 
 typedef struct {
