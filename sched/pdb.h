@@ -29,7 +29,8 @@ gboolean ks_int_or_percent_parse_percent(const char *s, KsIntOrPercent *out);
  * value*total/100 rounded up (round_up) or down. */
 gint32 ks_int_or_percent_scaled(const KsIntOrPercent *v, gint32 total, gboolean round_up);
 
-typedef struct {
+typedef struct KsPodDisruptionBudget KsPodDisruptionBudget;
+struct KsPodDisruptionBudget {
   char *namespace;               /* "default" when absent */
   char *name;
   KsLabelSelector *selector;     /* spec.selector; NULL = nil */
@@ -37,7 +38,7 @@ typedef struct {
   KsIntOrPercent max_unavailable;/* spec.maxUnavailable */
   gint32 disruptions_allowed;    /* status.disruptionsAllowed */
   char **disrupted_pods;         /* status.disruptedPods keys (pod names); NULL-terminated, may be NULL */
-} KsPodDisruptionBudget;
+};
 
 KsPodDisruptionBudget *ks_pdb_new(const char *ns, const char *name); /* transfer full */
 void ks_pdb_free(KsPodDisruptionBudget *b);

@@ -35,6 +35,9 @@ struct KsSchedPreemptionHost {
   /* The pod's start time (upstream GetPodStartTime: now when unknown). */
   gint64 (*start_time)(KsSchedPreemptionHost *h, const KsPod *pod);
   KsRng *rng;          /* stream "sched/preemption": the dry-run offset */
+  /* The PodDisruptionBudgets (KsPodDisruptionBudget*, sched/pdb.h) the
+   * scheduler knows (upstream getPodDisruptionBudgets: the PDB lister). */
+  const GPtrArray *pdbs;
   gpointer data;       /* the scheduler */
   /* Output of a successful PostFilter: the victims (refs), most important
    * first. The scheduler empties it before each PostFilter. */

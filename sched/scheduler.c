@@ -75,6 +75,7 @@
 #include "sched/queue.h"
 #include "sched/rng.h"
 #include "sched/preemption.h"
+#include "sched/pdb.h"
 #include "sched/trace.h"
 #include "sched/filter_pool.h"
 #include "sched/plugins/default_preemption.h"
@@ -134,6 +135,7 @@ struct KsScheduler {
   GHashTable *preempting;   /* KsPod* (a ref): victims not yet removed by the host */
   GPtrArray *victims;       /* of the latest cycle (refs) */
   GPtrArray *cleared;       /* nominations cleared by the latest cycle (refs) */
+  GPtrArray *pdbs;          /* KsPodDisruptionBudget* (owned copies), in order of arrival */
 };
 
 void ks_sched_config_init_defaults(KsSchedConfig *c) {
@@ -222,6 +224,7 @@ static void preemption_init(KsScheduler *s) {
                                         (GDestroyNotify)ks_pod_unref, NULL);
   s->victims = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
   s->cleared = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  s->pdbs = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pdb_free);
   s->host = (KsSchedPreemptionHost){
       .cache = s->cache,
       .run_filters = host_run_filters,
@@ -229,6 +232,7 @@ static void preemption_init(KsScheduler *s) {
       .terminating = host_terminating,
       .start_time = host_start_time,
       .rng = &s->pre_rng,
+      .pdbs = s->pdbs,
       .data = s,
       .victims = s->victims,
   };
@@ -397,6 +401,8 @@ void ks_sched_free(KsScheduler *s) {
   g_hash_table_destroy(s->preempting);
   g_ptr_array_free(s->victims, TRUE);
   g_ptr_array_free(s->cleared, TRUE);
+  if (s->pdbs)
+    g_ptr_array_free(s->pdbs, TRUE);
   g_free(s);
 }
 
@@ -1289,6 +1295,34 @@ void ks_sched_set_namespace(KsScheduler *s, const char *name, const KsLabels *la
 
 void ks_sched_remove_namespace(KsScheduler *s, const char *name) {
   ks_sched_cache_remove_namespace(s->cache, name);
+}
+
+static gint pdb_index(const KsScheduler *s, const char *ns, const char *name) {
+  for (guint i = 0; i < s->pdbs->len; i++) {
+    const KsPodDisruptionBudget *b = g_ptr_array_index(s->pdbs, i);
+    if (!strcmp(b->namespace, ns) && !strcmp(b->name, name))
+      return (gint)i;
+  }
+  return -1;
+}
+
+/* Linear in the number of PDBs: updates are rare next to cycles, and
+ * preemption walks them all anyway (upstream lists every PDB). */
+void ks_sched_set_pdb(KsScheduler *s, const KsPodDisruptionBudget *b) {
+  KsPodDisruptionBudget *copy = ks_pdb_copy(b);
+  gint i = pdb_index(s, copy->namespace, copy->name);
+  if (i < 0) {
+    g_ptr_array_add(s->pdbs, copy);
+  } else {
+    ks_pdb_free(g_ptr_array_index(s->pdbs, i));
+    g_ptr_array_index(s->pdbs, i) = copy;
+  }
+}
+
+void ks_sched_remove_pdb(KsScheduler *s, const char *namespace, const char *name) {
+  gint i = pdb_index(s, namespace && *namespace ? namespace : "default", name);
+  if (i >= 0)
+    g_ptr_array_remove_index(s->pdbs, (guint)i);
 }
 
 void ks_sched_update_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {

@@ -141,6 +141,14 @@ KsSchedFramework *ks_sched_profile(KsScheduler *s, const char *name);
 void ks_sched_set_namespace(KsScheduler *s, const char *name, const KsLabels *labels);
 void ks_sched_remove_namespace(KsScheduler *s, const char *name);
 
+/* PodDisruptionBudgets (the PDB informer): preemption counts a victim as
+ * violating when a PDB covering it has no disruptionsAllowed left
+ * (docs/scheduler.md). set copies b and replaces the PDB of the same
+ * namespace/name; remove forgets it (no-op when unknown). */
+typedef struct KsPodDisruptionBudget KsPodDisruptionBudget;
+void ks_sched_set_pdb(KsScheduler *s, const KsPodDisruptionBudget *b);
+void ks_sched_remove_pdb(KsScheduler *s, const char *namespace, const char *name);
+
 /* Arms `t` (sched/trace.h; initialized by the caller) for the next
  * ks_sched_schedule_one: its previous output is cleared and the cycle
  * fills it. The trace is used for that one cycle only; NULL disarms. */

@@ -18,9 +18,17 @@
  * - Sequential dry run from a random offset (ks_rng_below(#potential)),
  *   stopping as soon as a non-violating candidate exists and the candidate
  *   count reaches numCandidates, as upstream with parallelism 1.
- * - PodDisruptionBudgets are not modelled yet: every victim is
- *   non-violating, numPDBViolations is 0, and the first pickOneNode
- *   criterion never separates nodes.
+ * - PodDisruptionBudgets come from the host (host->pdbs, the scheduler's
+ *   ks_sched_set_pdb). As upstream filterPodsWithPDBViolation: potential
+ *   victims, most important first, spend a copy of each covering PDB's
+ *   disruptionsAllowed (pods in its status.disruptedPods spend nothing); a
+ *   pod that drives some PDB below zero is violating. Violating pods are
+ *   reprieved first, and those that stay victims are the candidate's
+ *   numPDBViolations, pickOneNode's first criterion. Candidates are listed
+ *   non-violating first, then violating, each in dry-run order, and the
+ *   dry run stops only once a non-violating candidate exists. As
+ *   upstream's candidateList, each of the two lists holds at most
+ *   numCandidates: later violating candidates are dropped.
  * - Ties upstream leaves to Go's unstable sort and map order are broken
  *   deterministically: victims of equal priority and start time keep the
  *   node's pod order (stable sort), and among equally good nodes the first
@@ -40,6 +48,7 @@
 #include "sched/plugins/default_preemption.h"
 
 #include "sched/cache.h"
+#include "sched/pdb.h"
 
 #include <string.h>
 
@@ -49,7 +58,7 @@
 typedef struct {
   guint slot;
   guint first, n;         /* victims: cand_pods[first .. first+n) */
-  gint64 pdb_violations;  /* always 0: PDBs are not modelled */
+  gint64 pdb_violations;  /* victims that violate a PDB (numPDBViolations) */
 } Candidate;
 
 typedef struct {
@@ -65,6 +74,10 @@ typedef struct {
   GPtrArray *cand_pods;      /* victims of all candidates (refs) */
   GPtrArray *work;           /* potential victims on one node (borrowed) */
   GPtrArray *victims;        /* victims on one node (borrowed) */
+  GPtrArray *violating;      /* potential victims that violate a PDB (borrowed) */
+  GArray *allowed;           /* gint32 per PDB: disruptionsAllowed left in one node's split */
+  GArray *cand_tmp;          /* of Candidate: reordering scratch */
+  guint n_violations;        /* of the node just evaluated */
   GPtrArray *out;            /* pods RemovePod took out of the PreFilter state (borrowed) */
   const KsSchedFramework *fw; /* the profile holding this instance */
   const KsPod *preemptor;    /* for the sort comparator */
@@ -108,6 +121,9 @@ static gpointer dp_create(gconstpointer args, GError **error) {
   s->work = g_ptr_array_new();
   s->victims = g_ptr_array_new();
   s->out = g_ptr_array_new();
+  s->violating = g_ptr_array_new();
+  s->allowed = g_array_new(FALSE, FALSE, sizeof(gint32));
+  s->cand_tmp = g_array_new(FALSE, FALSE, sizeof(Candidate));
   return s;
 }
 
@@ -124,6 +140,9 @@ static void dp_destroy(gpointer self) {
   g_ptr_array_free(s->work, TRUE);
   g_ptr_array_free(s->victims, TRUE);
   g_ptr_array_free(s->out, TRUE);
+  g_ptr_array_free(s->violating, TRUE);
+  g_array_free(s->allowed, TRUE);
+  g_array_free(s->cand_tmp, TRUE);
   g_free(s);
 }
 
@@ -153,6 +172,12 @@ const char *ks_sched_default_preemption_candidate(const KsSchedPlugin *p, guint 
   if (n_victims)
     *n_victims = c->n;
   return s->host->cache->nodes[c->slot]->name;
+}
+
+gint64 ks_sched_default_preemption_candidate_pdb_violations(const KsSchedPlugin *p, guint i) {
+  const Self *s = p->self;
+  g_return_val_if_fail(i < s->cands->len, 0);
+  return g_array_index(s->cands, Candidate, i).pdb_violations;
 }
 
 static void ensure_buffers(Self *s, guint cap) {
@@ -264,26 +289,75 @@ static gboolean remove_all(Self *s, KsSchedCycleState *cs, const KsPod *pod, gui
   return TRUE;
 }
 
-/* Reprieves the potential victims, most important first (all are
- * PDB-non-violating); those that do not fit back become victims. */
+/* filterPodsWithPDBViolation: splits s->work (most important first) into
+ * s->violating and the non-violating rest, kept in s->work, both in order. */
+static void split_pdb_violation(Self *s) {
+  const GPtrArray *pdbs = s->host->pdbs;
+  guint n_pdb = pdbs ? pdbs->len : 0;
+  g_ptr_array_set_size(s->violating, 0);
+  if (n_pdb == 0)
+    return;
+  g_array_set_size(s->allowed, n_pdb);
+  for (guint i = 0; i < n_pdb; i++)
+    g_array_index(s->allowed, gint32, i) =
+        ((const KsPodDisruptionBudget *)g_ptr_array_index(pdbs, i))->disruptions_allowed;
+  guint kept = 0;
+  for (guint k = 0; k < s->work->len; k++) {
+    KsPod *p = g_ptr_array_index(s->work, k);
+    gboolean violated = FALSE;
+    for (guint i = 0; i < n_pdb; i++) {
+      const KsPodDisruptionBudget *b = g_ptr_array_index(pdbs, i);
+      if (!ks_pdb_covers(b, p) || ks_pdb_is_disrupted(b, p->name))
+        continue; /* a pod whose eviction the API server processed spends nothing */
+      if (--g_array_index(s->allowed, gint32, i) < 0)
+        violated = TRUE;
+    }
+    if (violated)
+      g_ptr_array_add(s->violating, p);
+    else
+      g_ptr_array_index(s->work, kept++) = p;
+  }
+  g_ptr_array_set_size(s->work, kept);
+}
+
+/* reprievePod: puts p back; when the pod no longer fits, p is a victim.
+ * *victim tells which. */
+static gboolean reprieve_one(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
+                             KsPod *p, gboolean *victim, KsSchedStatus *st) {
+  KsSchedCache *c = s->host->cache;
+  KsSchedStatus probe;
+  ks_sched_cache_add_pod(c, p, c->nodes[slot]->name);
+  if (!ext_add(s, cs, pod, p, slot, st))
+    return FALSE;
+  *victim = !s->host->run_filters(s->host, cs, pod, slot, &probe);
+  if (*victim) {
+    ks_sched_cache_remove_pod(c, p);
+    if (!ext_remove(s, cs, pod, p, slot, st))
+      return FALSE;
+    g_ptr_array_add(s->victims, p);
+  }
+  return TRUE;
+}
+
+/* Reprieves the potential victims, most important first: PDB-violating
+ * ones before the others; those that do not fit back become victims and
+ * the violating ones among them are counted in s->n_violations. */
 static gboolean reprieve(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
                          KsSchedStatus *st) {
-  KsSchedCache *c = s->host->cache;
-  const char *node = c->nodes[slot]->name;
-  KsSchedStatus probe;
+  gboolean victim = FALSE;
   g_ptr_array_sort_with_data(s->work, more_important_first, s);
-  for (guint i = 0; i < s->work->len; i++) {
-    KsPod *p = g_ptr_array_index(s->work, i);
-    ks_sched_cache_add_pod(c, p, node);
-    if (!ext_add(s, cs, pod, p, slot, st))
+  split_pdb_violation(s);
+  for (guint i = 0; i < s->violating->len; i++) {
+    if (!reprieve_one(s, cs, pod, slot, g_ptr_array_index(s->violating, i), &victim, st))
       return FALSE;
-    if (!s->host->run_filters(s->host, cs, pod, slot, &probe)) {
-      ks_sched_cache_remove_pod(c, p);
-      if (!ext_remove(s, cs, pod, p, slot, st))
-        return FALSE;
-      g_ptr_array_add(s->victims, p);
-    }
+    s->n_violations += victim;
   }
+  for (guint i = 0; i < s->work->len; i++)
+    if (!reprieve_one(s, cs, pod, slot, g_ptr_array_index(s->work, i), &victim, st))
+      return FALSE;
+  /* keep victims most important first (a stable sort: equal pods keep their order) */
+  if (s->violating->len && s->work->len)
+    g_ptr_array_sort_with_data(s->victims, more_important_first, s);
   return TRUE;
 }
 
@@ -296,6 +370,7 @@ static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, gui
   g_ptr_array_set_size(s->work, 0);
   g_ptr_array_set_size(s->victims, 0);
   g_ptr_array_set_size(s->out, 0);
+  s->n_violations = 0;
   ks_sched_node_save(&s->save, c, slot); /* holds refs: the pointers below stay valid */
   for (guint i = 0; i < s->save.pods->len; i++) {
     KsPod *p = g_ptr_array_index(s->save.pods, i);
@@ -316,22 +391,42 @@ static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, gui
 
 /* ---- DryRunPreemption ------------------------------------------------------------------- */
 
+/* Upstream returns nonViolatingCandidates then violatingCandidates. */
+static void order_candidates(Self *s) {
+  g_array_set_size(s->cand_tmp, 0);
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < s->cands->len; i++) {
+      const Candidate *c = &g_array_index(s->cands, Candidate, i);
+      if ((c->pdb_violations == 0) == (pass == 0))
+        g_array_append_val(s->cand_tmp, *c);
+    }
+  GArray *t = s->cands;
+  s->cands = s->cand_tmp;
+  s->cand_tmp = t;
+}
+
 /* Returns TRUE when a dry-run error occurred (its status is listed). */
 static gboolean dry_run(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint n_pot,
                         guint offset, gint32 n_cand) {
   KsSchedCache *c = s->host->cache;
   gboolean error = FALSE;
+  guint n_non_violating = 0, n_violating = 0;
   KsSchedStatus st;
   for (guint i = 0; i < n_pot; i++) {
     guint slot = s->potential[(offset + i) % n_pot];
     select_victims(s, cs, pod, slot, &st);
     if (ks_sched_status_ok(&st) && s->victims->len > 0) {
-      Candidate cand = {slot, s->cand_pods->len, s->victims->len, 0};
-      for (guint k = 0; k < s->victims->len; k++)
-        g_ptr_array_add(s->cand_pods, ks_pod_ref(g_ptr_array_index(s->victims, k)));
-      g_array_append_val(s->cands, cand);
-      /* every candidate is non-violating while PDBs are not modelled */
-      if ((gint32)s->cands->len >= n_cand)
+      /* upstream's two candidateLists hold numCandidates each: a violating
+       * candidate past that is dropped (and the node gets no status) */
+      guint *n_list = s->n_violations ? &n_violating : &n_non_violating;
+      if ((gint32)*n_list < n_cand) {
+        Candidate cand = {slot, s->cand_pods->len, s->victims->len, s->n_violations};
+        for (guint k = 0; k < s->victims->len; k++)
+          g_ptr_array_add(s->cand_pods, ks_pod_ref(g_ptr_array_index(s->victims, k)));
+        g_array_append_val(s->cands, cand);
+        (*n_list)++;
+      }
+      if (n_non_violating > 0 && (gint32)(n_non_violating + n_violating) >= n_cand)
         break;
       continue;
     }
@@ -345,6 +440,7 @@ static gboolean dry_run(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint 
       error = TRUE;
     list_status(s, slot, &st);
   }
+  order_candidates(s);
   return error;
 }
 

@@ -21,8 +21,11 @@ typedef struct {
 void ks_sched_default_preemption_attach(KsSchedPlugin *p, KsSchedPreemptionHost *host);
 /* calculateNumCandidates for `n` potential nodes. */
 gint32 ks_sched_default_preemption_num_candidates(const KsSchedPlugin *p, gint32 n);
-/* The candidates of the latest PostFilter call, in dry-run order
- * (diagnostics and tests; borrowed until the next call). */
+/* The candidates of the latest PostFilter call, non-violating ones first,
+ * each group in dry-run order (diagnostics and tests; borrowed until the
+ * next call). */
 guint ks_sched_default_preemption_n_candidates(const KsSchedPlugin *p);
 const char *ks_sched_default_preemption_candidate(const KsSchedPlugin *p, guint i,
                                                   KsPod *const **victims, guint *n_victims);
+/* Candidate i's numPDBViolations: its victims that violate a PDB. */
+gint64 ks_sched_default_preemption_candidate_pdb_violations(const KsSchedPlugin *p, guint i);
