@@ -4,10 +4,23 @@
  * KsPod. The scheduler, however, identifies a pod by the object it was given,
  * so the driver keeps, per pod key, the object it handed over and passes
  * that same object back when the pod is bound or leaves.
+ *
+ * PodDisruptionBudgets: ksim has no disruption controller yet, so the
+ * driver stands in for it. Per PDB it keeps the pods the controller would
+ * select (same namespace, selector matches; an empty selector selects all,
+ * a missing one none; terminal pods left out), updated on every pod event
+ * (O(#PDBs) per event), and marks the PDB dirty. Before each cycle it
+ * recomputes status.disruptionsAllowed of the dirty PDBs as the controller
+ * does (ks_pdb_disruptions_allowed: currentHealthy = bound Running members,
+ * expected = the members; O(members)) and hands the PDB to the scheduler,
+ * which preempts by it. The status in the manifest is overridden.
  */
 #include "sim/sched_driver.h"
 
+#include <string.h>
+
 #include "sched/objects.h"
+#include "sched/pdb.h"
 
 struct KsSchedDriver {
   KsStore *store;
@@ -15,7 +28,9 @@ struct KsSchedDriver {
   KsScheduler *sched;
   KsRecorder *recorder;
   GHashTable *known;      /* "ns/name" -> KsPod* (a ref) the scheduler knows */
-  guint pod_watch, node_watch, namespace_watch;
+  guint pod_watch, node_watch, namespace_watch, pdb_watch;
+  GHashTable *pdbs;       /* "ns/name" -> PdbState* */
+  gboolean pdbs_dirty;    /* some PdbState is dirty */
   guint64 cycle_event;    /* pending cycle event, or KS_ENGINE_NO_EVENT */
   guint64 wakeup_event;   /* pending timer event */
   gint64 wakeup_at;
@@ -23,6 +38,108 @@ struct KsSchedDriver {
 };
 
 static char *pod_key(const KsPod *p) { return g_strconcat(p->namespace, "/", p->name, NULL); }
+
+/* ---- the disruption controller's stand-in ----------------------------------------------- */
+
+typedef struct {
+  KsStoreObject *obj;   /* a ref: the PDB as stored (data: KsPodDisruptionBudget*) */
+  GHashTable *members;  /* pod name -> KsPod* (a ref, the store's current object) */
+  gboolean dirty;
+} PdbState;
+
+static void pdb_state_free(gpointer p) {
+  PdbState *st = p;
+  ks_store_object_unref(st->obj);
+  g_hash_table_destroy(st->members);
+  g_free(st);
+}
+
+static gboolean is_terminal(const KsPod *p);
+
+/* Brings st's membership of `name` up to date with the pod as now stored
+ * (NULL: gone). */
+static void pdb_track(KsSchedDriver *d, PdbState *st, const char *name, const KsPod *now) {
+  const KsPodDisruptionBudget *b = st->obj->data;
+  if (now && !is_terminal(now) && ks_pdb_selects(b, now))
+    g_hash_table_replace(st->members, g_strdup(name), ks_pod_ref((KsPod *)now));
+  else if (!g_hash_table_remove(st->members, name))
+    return;
+  st->dirty = d->pdbs_dirty = TRUE;
+}
+
+static void pdb_pod_changed(KsSchedDriver *d, const KsPod *pod) {
+  if (g_hash_table_size(d->pdbs) == 0)
+    return;
+  const KsStoreObject *o = ks_store_get(d->store, KS_STORE_POD, pod->namespace, pod->name);
+  const KsPod *now = o ? o->data : NULL;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, d->pdbs);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    PdbState *st = v;
+    if (!strcmp(((const KsPodDisruptionBudget *)st->obj->data)->namespace, pod->namespace))
+      pdb_track(d, st, pod->name, now);
+  }
+}
+
+static gboolean add_member(const KsStoreObject *obj, gpointer user_data) {
+  gpointer *ctx = user_data;
+  pdb_track(ctx[0], ctx[1], ((const KsPod *)obj->data)->name, obj->data);
+  return TRUE;
+}
+
+static void pdb_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  KsSchedDriver *d = user_data;
+  const KsPodDisruptionBudget *b = (new_obj ? new_obj : old_obj)->data;
+  char *key = g_strconcat(b->namespace, "/", b->name, NULL);
+  if (type == KS_WATCH_DELETED) {
+    g_hash_table_remove(d->pdbs, key);
+    ks_sched_remove_pdb(d->sched, b->namespace, b->name);
+    g_free(key);
+    return;
+  }
+  PdbState *st = g_new0(PdbState, 1);
+  st->obj = ks_store_object_ref(new_obj);
+  st->members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)ks_pod_unref);
+  g_hash_table_replace(d->pdbs, key, st);
+  /* the pods as they are now; later pod events keep the set current */
+  GPtrArray *pods = ks_store_list(d->store, KS_STORE_POD, b->namespace);
+  gpointer ctx[2] = {d, st};
+  for (guint i = 0; i < pods->len; i++)
+    add_member(pods->pdata[i], ctx);
+  g_ptr_array_unref(pods);
+  st->dirty = d->pdbs_dirty = TRUE;
+}
+
+/* Before a cycle: disruptionsAllowed of every dirty PDB, to the scheduler. */
+static void pdb_flush(KsSchedDriver *d) {
+  if (!d->pdbs_dirty)
+    return;
+  d->pdbs_dirty = FALSE;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, d->pdbs);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    PdbState *st = v;
+    if (!st->dirty)
+      continue;
+    st->dirty = FALSE;
+    gint32 expected = (gint32)g_hash_table_size(st->members), healthy = 0;
+    GHashTableIter mi;
+    gpointer m;
+    g_hash_table_iter_init(&mi, st->members);
+    while (g_hash_table_iter_next(&mi, NULL, &m)) {
+      const KsPod *p = m;
+      healthy += p->node_name != NULL && p->phase == KS_POD_RUNNING;
+    }
+    KsPodDisruptionBudget *b = ks_pdb_copy(st->obj->data);
+    b->disruptions_allowed = ks_pdb_disruptions_allowed(b, expected, healthy);
+    ks_sched_set_pdb(d->sched, b);
+    ks_pdb_free(b);
+  }
+}
 
 static void run_cycle(KsEngine *e, gpointer data);
 static void on_wakeup(KsEngine *e, gpointer data);
@@ -115,6 +232,7 @@ static void run_cycle(KsEngine *e, gpointer data) {
   KsSchedDriver *d = data;
   d->cycle_event = KS_ENGINE_NO_EVENT;
   gint64 now = ks_engine_now(e);
+  pdb_flush(d);
   KsSchedResult result;
   ks_sched_schedule_one(d->sched, now, &result);
   if (result.kind != KS_SCHED_RESULT_NONE) {
@@ -182,6 +300,7 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     pod_gone(d, new_obj->data, now);
   else if (((const KsPod *)new_obj->data)->node_name)
     assigned_pod_changed(d, new_obj->data, now);
+  pdb_pod_changed(d, (new_obj ? new_obj : old_obj)->data);
   kick(d);
 }
 
@@ -220,6 +339,8 @@ KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorde
   d->namespace_watch = ks_store_watch(store, KS_STORE_NAMESPACE, namespace_watch, d);
   d->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, d);
   d->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, d);
+  d->pdbs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pdb_state_free);
+  d->pdb_watch = ks_store_watch(store, KS_STORE_POD_DISRUPTION_BUDGET, pdb_watch, d);
   return d;
 }
 
@@ -229,11 +350,13 @@ void ks_sched_driver_free(KsSchedDriver *d) {
   ks_store_unwatch(d->store, d->pod_watch);
   ks_store_unwatch(d->store, d->node_watch);
   ks_store_unwatch(d->store, d->namespace_watch);
+  ks_store_unwatch(d->store, d->pdb_watch);
   if (d->cycle_event != KS_ENGINE_NO_EVENT)
     ks_engine_cancel(d->engine, d->cycle_event);
   if (d->wakeup_event != KS_ENGINE_NO_EVENT)
     ks_engine_cancel(d->engine, d->wakeup_event);
   g_hash_table_destroy(d->known);
+  g_hash_table_destroy(d->pdbs);
   g_free(d);
 }
 
