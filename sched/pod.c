@@ -144,6 +144,7 @@ static GArray *containers_copy(const GArray *src) {
 void ks_volume_clear(KsVolume *v) {
   g_clear_pointer(&v->name, g_free);
   g_clear_pointer(&v->ref, g_free);
+  g_clear_pointer(&v->monitors, g_strfreev);
 }
 
 static void volume_clear_func(gpointer p) { ks_volume_clear(p); }
@@ -162,6 +163,7 @@ static GArray *volumes_copy(const GArray *src) {
     KsVolume v = g_array_index(src, KsVolume, i);
     v.name = g_strdup(v.name);
     v.ref = g_strdup(v.ref);
+    v.monitors = g_strdupv(v.monitors);
     g_array_append_val(a, v);
   }
   return a;
@@ -492,7 +494,8 @@ static gboolean container_eq(gconstpointer pa, gconstpointer pb) {
 static gboolean volume_eq(gconstpointer pa, gconstpointer pb) {
   const KsVolume *a = pa, *b = pb;
   return str_eq(a->name, b->name) && a->source == b->source && str_eq(a->ref, b->ref) &&
-         a->read_only == b->read_only && a->size_limit == b->size_limit;
+         a->read_only == b->read_only && a->size_limit == b->size_limit &&
+         strv_eq(a->monitors, b->monitors);
 }
 
 gboolean ks_pod_equal_except_status(const KsPod *a, const KsPod *b) {

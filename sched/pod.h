@@ -62,6 +62,8 @@ typedef struct {
   char *ref;         /* claimName, configMap/secret name, hostPath path, pdName, volumeID, CSI driver */
   gboolean read_only;
   gint64 size_limit; /* emptyDir.sizeLimit in bytes; 0 when unset */
+  char **monitors;   /* rbd.monitors (NULL-terminated; NULL when none); for RBD `ref` is
+                        "<pool>/<image>" with pool defaulted to "rbd" as upstream */
 } KsVolume;
 
 void ks_volume_clear(KsVolume *v);

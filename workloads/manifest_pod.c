@@ -193,6 +193,19 @@ static gboolean decode_volume_source(KsDec *d, const KsYamlNode *src, const Volu
     }
     g_free(server);
   }
+  if (ok && k->source == KS_VOLUME_RBD) {
+    /* Upstream's RBD identity: monitors overlap, same pool (default "rbd"),
+     * same image; the pool goes into ref as "<pool>/<image>". */
+    char *pool = NULL;
+    ok = ks_dec_string(d, src, "pool", &pool) &&
+         ks_dec_string_list(d, src, "monitors", &v->monitors);
+    if (ok) {
+      char *both = g_strdup_printf("%s/%s", pool ? pool : "rbd", v->ref ? v->ref : "");
+      g_free(v->ref);
+      v->ref = both;
+    }
+    g_free(pool);
+  }
   ks_dec_pop(d, mark);
   return ok;
 }

@@ -13,11 +13,9 @@
  *  - PodToleratesNodeTaints: every NoSchedule/NoExecute taint tolerated.
  *  - MatchNodeSelector: nodeSelector plus required node affinity.
  *  - NoDiskConflict: same GCE PD (unless all read-only), same EBS volume
- *    ID, same ISCSI IQN / RBD image (unless all read-only). ksim's KsVolume
- *    keeps one identifier per volume (pdName, volumeID, iqn, rbd image), so
- *    RBD images are compared by image name alone (v1.7 also compared
- *    monitors and pool): two RBD volumes of the same image name in different
- *    pools conflict here, not in v1.7.
+ *    ID, same ISCSI IQN, same RBD pool and image behind a common monitor
+ *    (unless all read-only): v1.7's isVolumeConflict, which v1.31's
+ *    VolumeRestrictions kept, so both use volume_restrictions.c's.
  *  - MaxEBSVolumeCount / MaxGCEPDVolumeCount: distinct inline volumes of
  *    the node's pods plus the pod's new ones must not exceed the limit. PVC
  *    volumes need the PV model (not in ksim yet): they are not counted.
@@ -40,6 +38,7 @@
  * Reasons are string literals, or g_intern_string() for scalar resources.
  */
 #include "sched/plugins/legacy_predicates.h"
+#include "sched/plugins/volume_restrictions.h"
 #include "sched/cache.h"
 #include "sched/pod.h"
 
@@ -226,42 +225,16 @@ const KsSchedPluginDesc ks_sched_plugin_legacy_match_node_selector = {
 
 /* ---- NoDiskConflict ---------------------------------------------------------------- */
 
-static gboolean volumes_conflict(const KsVolume *v, const KsVolume *e) {
-  if (v->source != e->source || !v->ref || !e->ref || strcmp(v->ref, e->ref) != 0)
-    return FALSE;
-  switch (v->source) {
-  case KS_VOLUME_AWS_EBS:
-    return TRUE; /* EBS cannot be attached twice, read-only or not */
-  case KS_VOLUME_GCE_PD:
-  case KS_VOLUME_ISCSI:
-  case KS_VOLUME_RBD:
-    return !(v->read_only && e->read_only);
-  default:
-    return FALSE;
-  }
-}
-
-static gboolean volume_conflicts_with_pod(const KsVolume *v, const KsPod *other) {
-  for (guint i = 0; other->volumes && i < other->volumes->len; i++)
-    if (volumes_conflict(v, &g_array_index(other->volumes, KsVolume, i)))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean is_conflict_target(const KsVolume *v) {
-  return v->source == KS_VOLUME_GCE_PD || v->source == KS_VOLUME_AWS_EBS ||
-         v->source == KS_VOLUME_RBD || v->source == KS_VOLUME_ISCSI;
-}
 
 static void disk_conflict_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                                  const KsSchedCache *c, guint slot, KsSchedStatus *st) {
   const GPtrArray *pods = c->pods[slot];
   for (guint i = 0; pod->volumes && i < pod->volumes->len; i++) {
     const KsVolume *v = &g_array_index(pod->volumes, KsVolume, i);
-    if (!is_conflict_target(v))
+    if (!ks_sched_volume_needs_restrictions_check(v))
       continue;
     for (guint j = 0; pods && j < pods->len; j++) {
-      if (volume_conflicts_with_pod(v, ((const KsSchedPodEntry *)pods->pdata[j])->pod)) {
+      if (ks_sched_volume_conflicts_with_pod(v, ((const KsSchedPodEntry *)pods->pdata[j])->pod)) {
         ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_DISK_CONFLICT);
         return;
       }

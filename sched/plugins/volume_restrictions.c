@@ -14,13 +14,9 @@
  *    Failure: Unschedulable "node(s) had no available disk".
  *    What ksim compares is KsVolume.ref, which the manifest decoder
  *    (workloads/manifest_pod.c) fills with pdName / volumeID / iqn exactly
- *    as upstream compares them. For RBD it stores only `image`: monitors
- *    and pool are dropped, so ksim compares the image name alone and
- *    reports a conflict wherever upstream does and also where the images
- *    share a name but live in another pool or behind disjoint monitors
- *    (upstream TestRBDDiskConflicts "different state" fits upstream and
- *    conflicts here). A NULL ref (a source with its key field missing)
- *    compares as "", as Go's zero-valued string does.
+ *    as upstream compares them, and for RBD with "<pool>/<image>" (pool
+ *    defaulted to "rbd") plus KsVolume.monitors. A NULL ref (a source with
+ *    its key field missing) compares as "", as Go's zero-valued string does.
  *
  * 2. ReadWriteOncePod PVCs: PreFilter looks up each PVC the pod names,
  *    keeps those with accessMode ReadWriteOncePod and counts the ones some
@@ -72,6 +68,15 @@ gboolean ks_sched_volume_needs_restrictions_check(const KsVolume *v) {
   }
 }
 
+/* upstream haveOverlap: some Ceph monitor in common (none: no overlap). */
+static gboolean monitors_overlap(char *const *a, char *const *b) {
+  for (char *const *x = a; x && *x; x++)
+    for (char *const *y = b; y && *y; y++)
+      if (strcmp(*x, *y) == 0)
+        return TRUE;
+  return FALSE;
+}
+
 /* One pair of volumes: same source kind and same identity (see the top). */
 static gboolean volumes_conflict(const KsVolume *v, const KsVolume *e) {
   if (v->source != e->source || strcmp(ref_or_empty(v), ref_or_empty(e)) != 0)
@@ -79,9 +84,10 @@ static gboolean volumes_conflict(const KsVolume *v, const KsVolume *e) {
   switch (v->source) {
   case KS_VOLUME_AWS_EBS:
     return TRUE;
+  case KS_VOLUME_RBD: /* ref is "<pool>/<image>" */
+    return monitors_overlap(v->monitors, e->monitors) && !(v->read_only && e->read_only);
   case KS_VOLUME_GCE_PD:
   case KS_VOLUME_ISCSI:
-  case KS_VOLUME_RBD: /* image only: monitors and pool are not decoded */
     return !(v->read_only && e->read_only);
   default:
     return FALSE;

@@ -338,11 +338,16 @@ static void test_pod_tolerates_node_taints(void **state) {
 
 /* ---- NoDiskConflict ------------------------------------------------------------------------------------ */
 
+/* An RBD ref is "<pool>/<image>@<monitor>,<monitor>" here: the decoder
+ * keeps "<pool>/<image>" in ref and the monitors beside it. */
 static KsPod *vol_pod(const char *name, KsVolumeSource src, const char *ref, gboolean ro) {
   KsPod *p = ks_pod_new("default", name);
   if (ref) {
     KsVolume *v = ks_pod_add_volume(p, "v", src);
-    v->ref = g_strdup(ref);
+    const char *at = src == KS_VOLUME_RBD ? strchr(ref, '@') : NULL;
+    v->ref = at ? g_strndup(ref, at - ref) : g_strdup(ref);
+    if (src == KS_VOLUME_RBD)
+      v->monitors = g_strsplit(at ? at + 1 : "m1", ",", -1);
     v->read_only = ro;
   }
   return p;
@@ -350,9 +355,8 @@ static KsPod *vol_pod(const char *name, KsVolumeSource src, const char *ref, gbo
 
 /* TestGCEDiskConflicts, TestAWSDiskConflicts, TestRBDDiskConflicts and
  * TestISCSIDiskConflicts share one table: nothing; one state; same state;
- * different state. The RBD table's "different state" differs upstream in
- * the Ceph monitors (same pool and image); ksim keeps only the image name,
- * so here the images differ instead (see legacy_predicates.c). */
+ * different state. The RBD table's "different state" differs in the Ceph
+ * monitors only (same pool and image), which makes it fit. */
 static void test_no_disk_conflict(void **state) {
   const struct {
     KsVolumeSource src;
@@ -360,7 +364,7 @@ static void test_no_disk_conflict(void **state) {
   } kinds[] = {
       {KS_VOLUME_GCE_PD, "foo", "bar"},
       {KS_VOLUME_AWS_EBS, "foo", "bar"},
-      {KS_VOLUME_RBD, "bar", "baz"},
+      {KS_VOLUME_RBD, "foo/bar@a,b", "foo/bar@c,d"},
       {KS_VOLUME_ISCSI, "iqn.2016-12.server:storage.target01", "iqn.2016-12.server:storage.target02"},
   };
   for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {

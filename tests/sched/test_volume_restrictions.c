@@ -22,6 +22,8 @@ static KsPod *vol_pod(const char *name, KsVolumeSource src, const char *ref, gbo
     KsVolume *v = ks_pod_add_volume(p, "v", src);
     v->ref = g_strdup(ref);
     v->read_only = ro;
+    if (src == KS_VOLUME_RBD) /* RBD disks are the same only behind a common monitor */
+      v->monitors = g_strsplit("m1", ",", -1);
   }
   return p;
 }
@@ -106,17 +108,51 @@ static void test_aws_disk_conflicts(void **state) {
   run_shared_cases(KS_VOLUME_AWS_EBS, "TestAWSDiskConflicts", "foo", "bar", FALSE);
 }
 
+/* An RBD volume as the decoder stores it: ref "<pool>/<image>", monitors. */
+static KsPod *rbd_pod(const char *name, const char *ref, const char *monitors) {
+  KsPod *p = vol_pod(name, KS_VOLUME_RBD, ref, FALSE);
+  if (ref) {
+    KsVolume *v = &g_array_index(p->volumes, KsVolume, 0);
+    g_strfreev(v->monitors);
+    v->monitors = g_strsplit(monitors, ",", -1);
+  }
+  return p;
+}
+
 /* TestRBDDiskConflicts: volState is monitors {a, b}, pool foo, image bar;
- * volState2 is monitors {c, d}, the same pool and image. Upstream the
- * monitors do not overlap, so "different state" fits. ksim's decoder keeps
- * the image only (KsVolume.ref = "bar" for both), so here the two are the
- * same disk and "different state" CONFLICTS: the approximation documented
- * in volume_restrictions.c. Images that differ fit, as upstream. */
+ * volState2 is monitors {c, d}, the same pool and image: no monitor in
+ * common, so "different state" fits. Plus: one monitor in common conflicts,
+ * another pool fits. */
 static void test_rbd_disk_conflicts(void **state) {
-  run_shared_cases(KS_VOLUME_RBD, "TestRBDDiskConflicts", "bar", "bar",
-                   TRUE /* upstream: nil (disjoint monitors) */);
-  const Case other_image = {"different image", "baz", "bar", 0, FALSE};
-  run_case(KS_VOLUME_RBD, "RBD", &other_image);
+  const struct {
+    const char *name;
+    const char *pod, *pod_mon, *existing, *existing_mon;
+    KsSchedCode want_pre_filter;
+    gboolean conflict;
+  } cases[] = {
+      {"nothing", NULL, NULL, NULL, NULL, KS_SCHED_SKIP, FALSE},
+      {"one state", NULL, NULL, "foo/bar", "a,b", KS_SCHED_SKIP, FALSE},
+      {"same state", "foo/bar", "a,b", "foo/bar", "a,b", 0, TRUE},
+      {"different state", "foo/bar", "c,d", "foo/bar", "a,b", 0, FALSE},
+      {"one monitor in common", "foo/bar", "b,x", "foo/bar", "a,b", 0, TRUE},
+      {"another pool", "baz/bar", "a,b", "foo/bar", "a,b", 0, FALSE},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    KsTestEnv e;
+    ks_test_env_init(&e, &ks_sched_plugin_volume_restrictions, NULL);
+    ks_test_env_add_node(&e, ks_test_node("m", "1", "1Gi"));
+    if (cases[i].existing)
+      ks_test_env_add_pod(&e, rbd_pod("existing", cases[i].existing, cases[i].existing_mon), "m");
+    KsPod *pod = rbd_pod("p", cases[i].pod, cases[i].pod_mon);
+    KsSchedStatus st[1];
+    assert_int_equal(ks_test_env_filter(&e, pod, st, NULL), cases[i].want_pre_filter);
+    if (cases[i].conflict)
+      check_status(cases[i].name, &st[0], KS_SCHED_UNSCHEDULABLE, DISK_CONFLICT);
+    else
+      check_status(cases[i].name, &st[0], KS_SCHED_SUCCESS, NULL);
+    ks_pod_unref(pod);
+    ks_test_env_clear(&e);
+  }
 }
 
 /* TestISCSIDiskConflicts: IQN iqn.2016-12.server:storage.target01 /
@@ -232,10 +268,8 @@ static void test_kinds_nodes_and_pods(void **state) {
   ks_test_env_clear(&e);
 }
 
-/* Pods decoded from manifests carry what upstream compares for GCE PD
- * (pdName), AWS EBS (volumeID) and iSCSI (iqn); for RBD only the image, so
- * upstream's RBD "different state" (same pool and image, disjoint monitors)
- * conflicts in ksim. */
+/* Pods decoded from manifests carry what upstream compares: GCE PD
+ * (pdName), AWS EBS (volumeID), iSCSI (iqn), RBD (monitors, pool, image). */
 static const char manifests[] =
     "apiVersion: v1\nkind: Pod\nmetadata: {name: existing}\nspec:\n"
     "  containers: [{name: c, image: i}]\n"
@@ -284,7 +318,7 @@ static void test_decoded_manifests(void **state) {
       {"gce-rw", TRUE},             /* one read-write */
       {"ebs-other", FALSE},         /* another volumeID */
       {"iscsi-other-portal", TRUE}, /* IQN alone decides (upstream) */
-      {"rbd-other-monitors", TRUE}, /* upstream: fits (no monitor in common) */
+      {"rbd-other-monitors", FALSE}, /* no monitor in common */
   };
   KsSchedStatus st[1];
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {

@@ -200,7 +200,7 @@ static void test_kubectl_pod_volumes(void **state) {
       {"az", KS_VOLUME_AZURE_DISK, "web-az"},
       {"csi", KS_VOLUME_CSI, "ebs.csi.aws.com"},
       {"iscsi", KS_VOLUME_ISCSI, "iqn.2001-04.com.example:storage"},
-      {"rbd", KS_VOLUME_RBD, "foo"},
+      {"rbd", KS_VOLUME_RBD, "rbd/foo"} /* pool defaults to rbd */,
       {"nfs", KS_VOLUME_NFS, "nfs.example.com:/exports"},
       {"down", KS_VOLUME_DOWNWARD_API, NULL},
       {"scratch", KS_VOLUME_EMPTY_DIR, NULL},
@@ -215,6 +215,16 @@ static void test_kubectl_pod_volumes(void **state) {
       assert_string_equal(vol->ref, want[i].ref);
     else
       assert_null(vol->ref);
+  }
+  for (guint i = 0; i < v->len; i++) {
+    const KsVolume *vol = &g_array_index(v, KsVolume, i);
+    if (vol->source == KS_VOLUME_RBD) {
+      assert_non_null(vol->monitors);
+      assert_string_equal(vol->monitors[0], "10.0.0.1:6789");
+      assert_null(vol->monitors[1]);
+    } else {
+      assert_null(vol->monitors);
+    }
   }
   assert_int_equal(g_array_index(v, KsVolume, 1).size_limit, 1024 * 1024 * 1024);
   assert_int_equal(g_array_index(v, KsVolume, 14).size_limit, 0);
