@@ -207,14 +207,19 @@ static gboolean validate_manifests(const char *path, GError **error) {
     ks_manifest_set_free(set);
     return FALSE;
   }
-  guint counts[KS_KIND_POD_DISRUPTION_BUDGET + 1] = {0};
+  guint counts[KS_KIND_COUNT] = {0};
   for (guint i = 0; i < set->objects->len; i++)
     counts[((KsManifestObject *)set->objects->pdata[i])->kind]++;
   for (guint i = 0; i < set->warnings->len; i++)
     printf("warning: %s\n", (const char *)set->warnings->pdata[i]);
-  printf("%s: ok: %u objects (%u Pod, %u Node, %u Namespace, %u PriorityClass)\n", path,
-         set->objects->len, counts[KS_KIND_POD], counts[KS_KIND_NODE], counts[KS_KIND_NAMESPACE],
-         counts[KS_KIND_PRIORITY_CLASS]);
+  /* "3 objects (1 Pod, 2 Node)": every kind present, in kind order. */
+  GString *kinds = g_string_new(NULL);
+  for (guint k = 0; k < KS_KIND_COUNT; k++)
+    if (counts[k])
+      g_string_append_printf(kinds, "%s%u %s", kinds->len ? ", " : "", counts[k],
+                             ks_kind_to_string((KsKind)k));
+  printf("%s: ok: %u objects (%s)\n", path, set->objects->len, kinds->str);
+  g_string_free(kinds, TRUE);
   ks_manifest_set_free(set);
   return TRUE;
 }

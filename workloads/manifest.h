@@ -19,6 +19,8 @@ typedef enum {
   KS_KIND_PRIORITY_CLASS,
   KS_KIND_POD_DISRUPTION_BUDGET, /* policy/v1 */
 } KsKind;
+/* Number of kinds: keep in step with the last one above. */
+#define KS_KIND_COUNT (KS_KIND_POD_DISRUPTION_BUDGET + 1)
 
 const char *ks_kind_to_string(KsKind k);
 
