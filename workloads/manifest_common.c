@@ -343,7 +343,7 @@ static gboolean decode_preferred_term(KsDec *d, const KsYamlNode *n, gpointer el
 
 static gboolean decode_node_affinity(KsDec *d, const KsYamlNode *n, gpointer outp) {
   KsNodeAffinity **out = outp;
-  KsNodeAffinity *na = g_new0(KsNodeAffinity, 1);
+  KsNodeAffinity *na = ks_node_affinity_new();
   const KsYamlNode *req = ks_yaml_get(n, "requiredDuringSchedulingIgnoredDuringExecution");
   gboolean ok = TRUE;
   if (!ks_dec_is_absent(req)) {
@@ -372,11 +372,7 @@ static gboolean decode_node_affinity(KsDec *d, const KsYamlNode *n, gpointer out
     *out = na;
     return TRUE;
   }
-  if (na->required)
-    ks_node_selector_free(na->required);
-  if (na->preferred)
-    g_array_unref(na->preferred);
-  g_free(na);
+  ks_node_affinity_free(na);
   return FALSE;
 }
 
@@ -416,7 +412,7 @@ static gboolean decode_weighted_term(KsDec *d, const KsYamlNode *n, gpointer ele
 
 static gboolean decode_pod_affinity(KsDec *d, const KsYamlNode *n, gpointer outp) {
   KsPodAffinity **out = outp;
-  KsPodAffinity *pa = g_new0(KsPodAffinity, 1);
+  KsPodAffinity *pa = ks_pod_affinity_new();
   gboolean ok =
       decode_array(d, n, "requiredDuringSchedulingIgnoredDuringExecution",
                    sizeof(KsPodAffinityTerm), pod_term_clear_func, decode_pod_term,
@@ -428,11 +424,7 @@ static gboolean decode_pod_affinity(KsDec *d, const KsYamlNode *n, gpointer outp
     *out = pa;
     return TRUE;
   }
-  if (pa->required)
-    g_array_unref(pa->required);
-  if (pa->preferred)
-    g_array_unref(pa->preferred);
-  g_free(pa);
+  ks_pod_affinity_free(pa);
   return FALSE;
 }
 
