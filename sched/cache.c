@@ -731,6 +731,7 @@ static KsSchedPodEntry *entry_new(KsPod *pod) {
   KsSchedPodEntry *e = g_new0(KsSchedPodEntry, 1);
   e->pod = ks_pod_ref(pod);
   e->aff_pos = e->anti_pos = -1;
+  e->ns = g_intern_string(pod->namespace);
   ks_pod_compute_requests(pod, &e->req);
   ks_pod_compute_nonzero_requests(pod, &e->nz_cpu, &e->nz_mem);
   return e;

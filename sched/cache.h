@@ -23,6 +23,7 @@ typedef struct {
   gint64 nz_cpu, nz_mem;
   gint aff_pos;        /* index in pods_with_affinity[slot], -1 if not there */
   gint anti_pos;       /* index in pods_with_required_anti_affinity[slot], -1 if not there */
+  const char *ns;      /* g_intern_string(pod->namespace): compare namespaces by pointer */
 } KsSchedPodEntry;
 
 struct KsSchedCache {

@@ -277,15 +277,6 @@ gboolean ks_label_selector_is_empty(const KsLabelSelector *s) {
   return s != NULL && s->match_labels.n == 0 && array_len(s->match_expressions) == 0;
 }
 
-static gboolean match_labels_hold(const KsLabels *want, const KsLabels *labels) {
-  for (guint i = 0; i < want->n; i++) {
-    const char *v = ks_labels_get(labels, want->items[i].key);
-    if (v == NULL || strcmp(v, want->items[i].value) != 0)
-      return FALSE;
-  }
-  return TRUE;
-}
-
 gboolean ks_label_selector_is_valid(const KsLabelSelector *s) {
   if (s == NULL)
     return TRUE;
@@ -298,15 +289,24 @@ gboolean ks_label_selector_is_valid(const KsLabelSelector *s) {
   return TRUE;
 }
 
-gboolean ks_label_selector_matches(const KsLabelSelector *s, const KsLabels *labels) {
-  if (s == NULL || !ks_label_selector_is_valid(s))
-    return FALSE;
-  if (!match_labels_hold(&s->match_labels, labels))
-    return FALSE;
+gboolean ks_label_selector_matches_valid(const KsLabelSelector *s, const KsLabels *labels,
+                                         guint skip) {
+  const KsLabels *want = &s->match_labels;
+  for (guint i = skip; i < want->n; i++) {
+    const char *v = ks_labels_get(labels, want->items[i].key);
+    if (v == NULL || strcmp(v, want->items[i].value) != 0)
+      return FALSE;
+  }
   for (guint i = 0; i < array_len(s->match_expressions); i++)
     if (!requirement_matches_valid(req_at(s->match_expressions, i), labels))
       return FALSE;
   return TRUE;
+}
+
+gboolean ks_label_selector_matches(const KsLabelSelector *s, const KsLabels *labels) {
+  if (s == NULL || !ks_label_selector_is_valid(s))
+    return FALSE;
+  return ks_label_selector_matches_valid(s, labels, 0);
 }
 
 /* ---- node selector terms ------------------------------------------------- */

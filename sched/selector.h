@@ -89,6 +89,12 @@ void ks_label_selector_add_expression(KsLabelSelector *s, const char *key, KsSel
                                       const char *const *values);
 /* FALSE if an expression is invalid or uses Gt/Lt (not LabelSelector operators). */
 gboolean ks_label_selector_is_valid(const KsLabelSelector *s);
+/* ks_label_selector_matches for a selector the caller already knows to be
+ * non-NULL and valid (ks_label_selector_is_valid), whose first `skip`
+ * matchLabels pairs the caller knows `labels` to carry (e.g. a candidate
+ * found under that pair in an index): the same answer, less work. */
+gboolean ks_label_selector_matches_valid(const KsLabelSelector *s, const KsLabels *labels,
+                                         guint skip);
 
 void ks_node_selector_term_add_expression(KsNodeSelectorTerm *t, const char *key, KsSelectorOp op,
                                           const char *const *values);

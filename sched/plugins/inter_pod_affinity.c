@@ -103,8 +103,12 @@ static void tp_reset(TpMap *m) {
   g_ptr_array_set_size(m->keys, 0);
 }
 
+static guint tp_hash_kh(guint key_hash, const char *value) {
+  return key_hash * 31u + g_str_hash(value);
+}
+
 static guint tp_hash(const char *key, const char *value) {
-  return g_str_hash(key) * 31u + g_str_hash(value);
+  return tp_hash_kh(g_str_hash(key), value);
 }
 
 /* The entry of (key, value), or the free entry where it would go. */
@@ -113,7 +117,8 @@ static TpEntry *tp_slot(const TpMap *m, const char *key, const char *value, guin
   for (guint i = h & mask;; i = (i + 1) & mask) {
     TpEntry *e = &m->e[i];
     if (e->key == NULL ||
-        (e->hash == h && strcmp(e->key, key) == 0 && strcmp(e->value, value) == 0))
+        (e->hash == h && (e->key == key || strcmp(e->key, key) == 0) &&
+         (e->value == value || strcmp(e->value, value) == 0)))
       return e;
   }
 }
@@ -143,11 +148,13 @@ static void tp_note_key(TpMap *m, const char *key) {
   g_ptr_array_add(m->keys, (gpointer)key);
 }
 
-/* Adds delta at (key, value), creating the entry (as a Go map's += does). */
-static void tp_add(TpMap *m, const char *key, const char *value, gint64 delta) {
+/* Adds delta at (key, value), creating the entry (as a Go map's += does);
+ * key_hash is g_str_hash(key), for callers that add under one key often. */
+static void tp_add_kh(TpMap *m, const char *key, guint key_hash, const char *value,
+                      gint64 delta) {
   if ((m->n + 1) * 2 > m->cap)
     tp_grow(m);
-  guint h = tp_hash(key, value);
+  guint h = tp_hash_kh(key_hash, value);
   TpEntry *e = tp_slot(m, key, value, h);
   if (e->key == NULL) {
     *e = (TpEntry){key, value, h, 0};
@@ -157,6 +164,10 @@ static void tp_add(TpMap *m, const char *key, const char *value, gint64 delta) {
   gboolean was_live = e->count != 0;
   e->count += delta;
   m->n_live += (e->count != 0) - was_live;
+}
+
+static void tp_add(TpMap *m, const char *key, const char *value, gint64 delta) {
+  tp_add_kh(m, key, g_str_hash(key), value, delta);
 }
 
 /* ---- plugin, args and cycle state ------------------------------------------------- */
@@ -283,6 +294,40 @@ static gboolean uses_ns_selector(const GArray *terms, gboolean weighted) {
   return FALSE;
 }
 
+/* ---- fast matching of indexed candidates ------------------------------------------
+ * The indexed paths below match (term, pod) pairs whose selector they know
+ * to be non-NULL and valid, often for a pod found under the selector's first
+ * matchLabels pair (`skip` = 1: that pair holds). A term with neither
+ * namespaces nor namespaceSelector selects exactly its owner's namespace
+ * (ks_pod_affinity_term_selects_namespace): then namespaces, interned
+ * (KsSchedPodEntry.ns, g_intern_string), compare by pointer; other terms go
+ * through the general matchers above. Same answers, less work. */
+
+static gboolean owner_ns_only(const KsPodAffinityTerm *t) {
+  return (t->namespaces == NULL || t->namespaces[0] == NULL) && t->namespace_selector == NULL;
+}
+
+/* incoming_term_matches(t, owner, e->pod, e_ns_labels); owner_ns interned. */
+static gboolean incoming_entry_matches(const KsPodAffinityTerm *t, const KsPod *owner,
+                                       const char *owner_ns, const KsSchedPodEntry *e,
+                                       const KsLabels *e_ns_labels, guint skip) {
+  if (owner_ns_only(t))
+    return owner_ns == e->ns &&
+           ks_label_selector_matches_valid(t->label_selector, &e->pod->labels, skip);
+  return incoming_term_matches(t, owner, e->pod, e_ns_labels);
+}
+
+/* existing_term_matches(r->term, r->entry->pod, pod, pod_ns_labels); pod_ns
+ * interned. Indexed terms all have a valid selector (cache.h). */
+static gboolean existing_ref_matches(const KsSchedTermRef *r, const KsPod *pod,
+                                     const char *pod_ns, const KsLabels *pod_ns_labels,
+                                     guint skip) {
+  if (owner_ns_only(r->term))
+    return r->entry->ns == pod_ns &&
+           ks_label_selector_matches_valid(r->term->label_selector, &pod->labels, skip);
+  return existing_term_matches(r->term, r->entry->pod, pod, pod_ns_labels);
+}
+
 /* ---- PreFilter ------------------------------------------------------------------------ */
 
 /* upstream getExistingAntiAffinityCounts: nodes with pods with required
@@ -382,7 +427,8 @@ static gboolean selects_something(const KsPodAffinityTerm *t) {
   return t->label_selector && ks_label_selector_is_valid(t->label_selector);
 }
 
-static void count_existing_anti_refs(IpaCycle *cy, const GArray *refs, const KsPod *pod,
+static void count_existing_anti_refs(IpaCycle *cy, const GArray *refs, guint skip,
+                                     const KsPod *pod, const char *pod_ns,
                                      const KsLabels *ns_labels, const KsSchedCache *c) {
   for (guint i = 0; refs && i < refs->len; i++) {
     const KsSchedTermRef *r = &g_array_index(refs, KsSchedTermRef, i);
@@ -390,19 +436,21 @@ static void count_existing_anti_refs(IpaCycle *cy, const GArray *refs, const KsP
     if (r->kind != KS_SCHED_TERM_REQUIRED_ANTI_AFFINITY || !node)
       continue;
     const char *v = ks_labels_get(&node->labels, topo_key(r->term));
-    if (v && existing_term_matches(r->term, r->entry->pod, pod, ns_labels))
+    if (v && existing_ref_matches(r, pod, pod_ns, ns_labels, skip))
       tp_add(&cy->existing_anti, topo_key(r->term), v, 1);
   }
 }
 
 static void count_existing_anti_indexed(IpaCycle *cy, const KsPod *pod, const KsLabels *ns_labels,
                                         const KsSchedCache *c) {
+  const char *pod_ns = g_intern_string(pod->namespace);
+  /* listed under one of pod's labels = under the selector's first pair */
   for (guint i = 0; i < pod->labels.n; i++)
     count_existing_anti_refs(cy,
                              ks_sched_cache_terms_with_label(c, pod->labels.items[i].key,
                                                              pod->labels.items[i].value),
-                             pod, ns_labels, c);
-  count_existing_anti_refs(cy, ks_sched_cache_terms_general(c), pod, ns_labels, c);
+                             1, pod, pod_ns, ns_labels, c);
+  count_existing_anti_refs(cy, ks_sched_cache_terms_general(c), 0, pod, pod_ns, ns_labels, c);
 }
 
 /* Pods matching ALL affinity terms: candidates of one term with matchLabels
@@ -434,18 +482,24 @@ static void count_affinity_indexed(IpaCycle *cy, const KsPod *pod, const GArray 
 
 static void count_anti_indexed(IpaCycle *cy, const KsPod *pod, const GArray *anti,
                                const KsSchedCache *c) {
+  const char *pod_ns = anti ? g_intern_string(pod->namespace) : NULL;
   for (guint k = 0; anti && k < anti->len; k++) {
     const KsPodAffinityTerm *t = TERM(anti, k);
     if (!selects_something(t))
       continue;
+    const char *key = topo_key(t);
+    guint kh = g_str_hash(key);
     Cand it;
     cand_init(&it, t->label_selector, c);
+    guint skip = it.bucket ? 1 : 0;
     for (const KsSchedPodEntry *e; (e = cand_next(&it));) {
-      const char *v = ks_labels_get(&c->nodes[e->slot]->labels, topo_key(t));
+      const char *v = ks_labels_get(&c->nodes[e->slot]->labels, key);
+      if (!v)
+        continue;
       const KsLabels *ns =
           t->namespace_selector ? ks_sched_cache_namespace_labels(c, e->pod->namespace) : NULL;
-      if (v && incoming_term_matches(t, pod, e->pod, ns))
-        tp_add(&cy->anti, topo_key(t), v, 1);
+      if (incoming_entry_matches(t, pod, pod_ns, e, ns, skip))
+        tp_add_kh(&cy->anti, key, kh, v, 1);
     }
   }
 }
@@ -613,41 +667,60 @@ static void build_topology_score(const Ipa *self, IpaCycle *cy, const KsPod *pod
  * is a sum, so the visiting order changes nothing; pods on ghost slots and
  * on nodes without labels are skipped as the scan skips them. */
 
-static void score_incoming_entry(TpMap *m, const KsPodAffinityTerm *t, gint64 weight,
-                                 const KsPod *pod, const KsSchedPodEntry *e,
+/* One incoming term's per-cycle constants. */
+typedef struct {
+  const KsPodAffinityTerm *t;
+  const char *key; /* topo_key(t) */
+  guint key_hash;  /* g_str_hash(key) */
+  gint64 weight;
+  const KsPod *pod;
+  const char *pod_ns; /* interned */
+  guint skip;         /* matchLabels pairs the candidates are known to carry */
+} IncomingTerm;
+
+static void score_incoming_entry(TpMap *m, const IncomingTerm *it, const KsSchedPodEntry *e,
                                  const KsSchedCache *c) {
   const KsNode *node = c->nodes[e->slot];
   if (!node || node->labels.n == 0)
     return;
+  const KsPodAffinityTerm *t = it->t;
   const KsLabels *e_ns =
       t->namespace_selector ? ks_sched_cache_namespace_labels(c, e->pod->namespace) : NULL;
-  score_term(m, t, weight, incoming_term_matches(t, pod, e->pod, e_ns), &node->labels);
+  if (!incoming_entry_matches(t, it->pod, it->pod_ns, e, e_ns, it->skip))
+    return;
+  const char *v = ks_labels_get(&node->labels, it->key);
+  if (v)
+    tp_add_kh(m, it->key, it->key_hash, v, it->weight);
 }
 
 static void score_incoming_indexed(TpMap *m, const GArray *terms, gint64 sign, const KsPod *pod,
                                    const KsSchedCache *c) {
+  const char *pod_ns = terms ? g_intern_string(pod->namespace) : NULL;
   for (guint i = 0; terms && i < terms->len; i++) {
     const KsWeightedPodAffinityTerm *w = WTERM(terms, i);
     const KsLabelSelector *sel = w->term.label_selector;
-    gint64 weight = sign * w->weight;
     if (!sel || !ks_label_selector_is_valid(sel))
       continue; /* selects no pod */
+    IncomingTerm it = {&w->term, topo_key(&w->term), g_str_hash(topo_key(&w->term)),
+                       sign * w->weight, pod, pod_ns, 0};
     if (sel->match_labels.n > 0) {
       const GPtrArray *b = ks_sched_cache_pods_with_label(c, sel->match_labels.items[0].key,
                                                           sel->match_labels.items[0].value);
+      it.skip = 1;
       for (guint k = 0; b && k < b->len; k++)
-        score_incoming_entry(m, &w->term, weight, pod, g_ptr_array_index(b, k), c);
+        score_incoming_entry(m, &it, g_ptr_array_index(b, k), c);
       continue;
     }
     for (guint o = 0; o < c->n_order; o++) {
       const GPtrArray *pods = c->pods[c->order[o]];
       for (guint k = 0; k < pods->len; k++)
-        score_incoming_entry(m, &w->term, weight, pod, g_ptr_array_index(pods, k), c);
+        score_incoming_entry(m, &it, g_ptr_array_index(pods, k), c);
     }
   }
 }
 
-static void score_existing_refs(const Ipa *self, TpMap *m, const GArray *refs, const KsPod *pod,
+static void score_existing_refs(const Ipa *self, TpMap *m, const GArray *refs, guint skip,
+                                const KsPod *pod, const char *pod_ns,
                                 const KsLabels *pod_ns_labels, const KsSchedCache *c) {
   for (guint i = 0; refs && i < refs->len; i++) {
     const KsSchedTermRef *r = &g_array_index(refs, KsSchedTermRef, i);
@@ -665,7 +738,7 @@ static void score_existing_refs(const Ipa *self, TpMap *m, const GArray *refs, c
     case KS_SCHED_TERM_PREFERRED_ANTI_AFFINITY: weight = -(gint64)r->weight; break;
     default: continue; /* required anti-affinity does not score */
     }
-    score_term(m, r->term, weight, existing_term_matches(r->term, r->entry->pod, pod, pod_ns_labels),
+    score_term(m, r->term, weight, existing_ref_matches(r, pod, pod_ns, pod_ns_labels, skip),
                &node->labels);
   }
 }
@@ -677,12 +750,15 @@ static void build_topology_score_indexed(const Ipa *self, IpaCycle *cy, const Ks
     score_incoming_indexed(&cy->score, preferred(pod_aff(pod)), 1, pod, c);
     score_incoming_indexed(&cy->score, preferred(pod_anti(pod)), -1, pod, c);
   }
+  const char *pod_ns = g_intern_string(pod->namespace);
+  /* listed under one of pod's labels = under the selector's first pair */
   for (guint i = 0; i < pod->labels.n; i++)
     score_existing_refs(self, &cy->score,
                         ks_sched_cache_terms_with_label(c, pod->labels.items[i].key,
                                                         pod->labels.items[i].value),
-                        pod, pod_ns_labels, c);
-  score_existing_refs(self, &cy->score, ks_sched_cache_terms_general(c), pod, pod_ns_labels, c);
+                        1, pod, pod_ns, pod_ns_labels, c);
+  score_existing_refs(self, &cy->score, ks_sched_cache_terms_general(c), 0, pod, pod_ns,
+                      pod_ns_labels, c);
 }
 
 static void ipa_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
