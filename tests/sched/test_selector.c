@@ -147,6 +147,32 @@ static void test_label_selector_is_empty(void **state) {
   assert_null(ks_label_selector_copy(NULL));
 }
 
+/* ks_label_selector_matches_valid: skip = 0 answers as ks_label_selector_matches
+ * for valid selectors; skip = 1 ignores the first matchLabels pair only. */
+static void test_label_selector_matches_valid(void **state) {
+  KsLabelSelector *s = ks_label_selector_new();
+  ks_labels_set(&s->match_labels, "app", "web");
+  ks_labels_set(&s->match_labels, "tier", "fe");
+  ks_label_selector_add_expression(s, "env", EXISTS, NULL);
+  KsLabels l;
+  ks_labels_init(&l);
+  ks_labels_set(&l, "app", "web");
+  ks_labels_set(&l, "tier", "fe");
+  assert_false(ks_label_selector_matches(s, &l));
+  assert_false(ks_label_selector_matches_valid(s, &l, 0));
+  ks_labels_set(&l, "env", "prod");
+  assert_true(ks_label_selector_matches(s, &l));
+  assert_true(ks_label_selector_matches_valid(s, &l, 0));
+  assert_true(ks_label_selector_matches_valid(s, &l, 1));
+  ks_labels_set(&l, "app", "db"); /* the first pair fails: only skip = 1 ignores it */
+  assert_false(ks_label_selector_matches_valid(s, &l, 0));
+  assert_true(ks_label_selector_matches_valid(s, &l, 1));
+  ks_labels_set(&l, "tier", "be"); /* the second pair is always checked */
+  assert_false(ks_label_selector_matches_valid(s, &l, 1));
+  ks_labels_clear(&l);
+  ks_label_selector_free(s);
+}
+
 /* ---- requirements: constructor validity (upstream TestRequirementConstructor) */
 
 typedef struct {
@@ -397,6 +423,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_label_selector_table),
       cmocka_unit_test(test_label_selector_is_empty),
+      cmocka_unit_test(test_label_selector_matches_valid),
       cmocka_unit_test(test_requirement_validity),
       cmocka_unit_test(test_label_value_syntax),
       cmocka_unit_test(test_parse_int64),
