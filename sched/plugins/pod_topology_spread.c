@@ -390,6 +390,7 @@ static gint64 count_matching(const Spread *s, const Constraint *c, const GPtrArr
  * cycle (the cache does not change during one). */
 static void index_counts(Spread *s, const KsPod *pod, const KsSchedCache *c, gboolean scan) {
   guint nc = s->cons->len;
+  const char *ns = g_intern_string(pod->namespace);
   s->count_cap = c->cap;
   g_array_set_size(s->slot_count, 0);
   g_array_set_size(s->slot_count, (gsize)nc * c->cap); /* zero-filled */
@@ -398,13 +399,24 @@ static void index_counts(Spread *s, const KsPod *pod, const KsSchedCache *c, gbo
     con->indexed = !scan && con->sel && con->sel->match_labels.n > 0;
     if (!con->indexed)
       continue;
+    if (!ks_label_selector_is_valid(con->sel))
+      continue; /* matches no pod: counts stay 0 */
     const KsLabel *first = &con->sel->match_labels.items[0];
     const GPtrArray *b = ks_sched_cache_pods_with_label(c, first->key, first->value);
     gint64 *cnt = &g_array_index(s->slot_count, gint64, (gsize)i * c->cap);
+    /* constraint_matches with the selector validated once, the first pair
+     * known to hold (the bucket's), namespaces compared interned */
+    const char **extra = &g_array_index(s->extra, const char *, con->extra_off);
     for (guint k = 0; b && k < b->len; k++) {
       const KsSchedPodEntry *e = g_ptr_array_index(b, k);
-      if (strcmp(e->pod->namespace, pod->namespace) == 0 &&
-          constraint_matches(s, con, &e->pod->labels))
+      if (e->ns != ns || !ks_label_selector_matches_valid(con->sel, &e->pod->labels, 1))
+        continue;
+      gboolean ok = TRUE;
+      for (guint x = 0; ok && x < con->n_extra; x++) {
+        const char *v = ks_labels_get(&e->pod->labels, extra[2 * x]);
+        ok = v && strcmp(v, extra[2 * x + 1]) == 0;
+      }
+      if (ok)
         cnt[e->slot]++;
     }
   }
