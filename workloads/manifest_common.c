@@ -260,12 +260,8 @@ static gboolean decode_taint(KsDec *d, const KsYamlNode *n, gpointer elem) {
          ks_dec_timestamp(d, n, "timeAdded", &t->time_added_us);
 }
 
-/* A sequence of fixed-size structs, each decoded by `one` into a zeroed
- * element; on failure the element is cleared by the array's clear func. */
-typedef gboolean (*DecodeOne)(KsDec *d, const KsYamlNode *n, gpointer elem);
-
-static gboolean decode_array(KsDec *d, const KsYamlNode *m, const char *key, guint elem_size,
-                             GDestroyNotify clear, DecodeOne one, GArray **out) {
+gboolean ks_dec_array(KsDec *d, const KsYamlNode *m, const char *key, guint elem_size,
+                      GDestroyNotify clear, KsDecElemFn one, GArray **out) {
   const KsYamlNode *seq = ks_yaml_get(m, key);
   if (ks_dec_is_absent(seq))
     return TRUE;
@@ -291,12 +287,12 @@ static gboolean decode_array(KsDec *d, const KsYamlNode *m, const char *key, gui
 }
 
 gboolean ks_dec_tolerations(KsDec *d, const KsYamlNode *m, const char *key, GArray **out) {
-  return decode_array(d, m, key, sizeof(KsToleration), toleration_clear_func,
+  return ks_dec_array(d, m, key, sizeof(KsToleration), toleration_clear_func,
                       decode_toleration, out);
 }
 
 gboolean ks_dec_taints(KsDec *d, const KsYamlNode *m, const char *key, GArray **out) {
-  return decode_array(d, m, key, sizeof(KsTaint), taint_clear_func, decode_taint, out);
+  return ks_dec_array(d, m, key, sizeof(KsTaint), taint_clear_func, decode_taint, out);
 }
 
 /* ---- affinity ------------------------------------------------------------ */
@@ -350,7 +346,7 @@ static gboolean decode_node_affinity(KsDec *d, const KsYamlNode *n, gpointer out
     gsize mark = ks_dec_push_field(d, "requiredDuringSchedulingIgnoredDuringExecution");
     GArray *terms = NULL;
     ok = ks_dec_expect_mapping(d, req) &&
-         decode_array(d, req, "nodeSelectorTerms", sizeof(KsNodeSelectorTerm),
+         ks_dec_array(d, req, "nodeSelectorTerms", sizeof(KsNodeSelectorTerm),
                       node_term_clear_func, decode_node_term, &terms);
     if (ok) {
       na->required = ks_node_selector_new();
@@ -365,7 +361,7 @@ static gboolean decode_node_affinity(KsDec *d, const KsYamlNode *n, gpointer out
       g_array_unref(terms);
     ks_dec_pop(d, mark);
   }
-  ok = ok && decode_array(d, n, "preferredDuringSchedulingIgnoredDuringExecution",
+  ok = ok && ks_dec_array(d, n, "preferredDuringSchedulingIgnoredDuringExecution",
                           sizeof(KsPreferredSchedulingTerm), preferred_term_clear_func,
                           decode_preferred_term, &na->preferred);
   if (ok) {
@@ -414,10 +410,10 @@ static gboolean decode_pod_affinity(KsDec *d, const KsYamlNode *n, gpointer outp
   KsPodAffinity **out = outp;
   KsPodAffinity *pa = ks_pod_affinity_new();
   gboolean ok =
-      decode_array(d, n, "requiredDuringSchedulingIgnoredDuringExecution",
+      ks_dec_array(d, n, "requiredDuringSchedulingIgnoredDuringExecution",
                    sizeof(KsPodAffinityTerm), pod_term_clear_func, decode_pod_term,
                    &pa->required) &&
-      decode_array(d, n, "preferredDuringSchedulingIgnoredDuringExecution",
+      ks_dec_array(d, n, "preferredDuringSchedulingIgnoredDuringExecution",
                    sizeof(KsWeightedPodAffinityTerm), weighted_term_clear_func,
                    decode_weighted_term, &pa->preferred);
   if (ok) {
@@ -429,7 +425,7 @@ static gboolean decode_pod_affinity(KsDec *d, const KsYamlNode *n, gpointer outp
 }
 
 /* Runs `fn` on m[key] when it is a mapping, with the path pushed. */
-static gboolean with_mapping(KsDec *d, const KsYamlNode *m, const char *key, DecodeOne fn,
+static gboolean with_mapping(KsDec *d, const KsYamlNode *m, const char *key, KsDecElemFn fn,
                              gpointer out) {
   const KsYamlNode *n = ks_yaml_get(m, key);
   if (ks_dec_is_absent(n))
@@ -522,6 +518,6 @@ static gboolean decode_tsc(KsDec *d, const KsYamlNode *n, gpointer elem) {
 }
 
 gboolean ks_dec_topology_spread(KsDec *d, const KsYamlNode *m, const char *key, GArray **out) {
-  return decode_array(d, m, key, sizeof(KsTopologySpreadConstraint), tsc_clear_func,
+  return ks_dec_array(d, m, key, sizeof(KsTopologySpreadConstraint), tsc_clear_func,
                       decode_tsc, out);
 }

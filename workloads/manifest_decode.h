@@ -66,6 +66,14 @@ gboolean ks_dec_metadata(KsDec *d, const KsYamlNode *obj, KsDecMeta *out);
 gboolean ks_dec_label_selector(KsDec *d, const KsYamlNode *m, const char *key,
                                KsLabelSelector **out);
 gboolean ks_dec_node_selector_term(KsDec *d, const KsYamlNode *n, KsNodeSelectorTerm *out);
+/* A sequence m[key] of fixed-size structs, each decoded by `one` into a
+ * zeroed element (path "[i]" pushed); absent: TRUE and *out untouched. On
+ * failure the whole array, the failed element included, is cleared with
+ * `clear` and nothing is stored. */
+typedef gboolean (*KsDecElemFn)(KsDec *d, const KsYamlNode *n, gpointer elem);
+gboolean ks_dec_array(KsDec *d, const KsYamlNode *m, const char *key, guint elem_size,
+                      GDestroyNotify clear, KsDecElemFn one, GArray **out);
+
 gboolean ks_dec_tolerations(KsDec *d, const KsYamlNode *m, const char *key, GArray **out);
 gboolean ks_dec_taints(KsDec *d, const KsYamlNode *m, const char *key, GArray **out);
 gboolean ks_dec_affinity(KsDec *d, const KsYamlNode *m, const char *key, KsAffinity **out);

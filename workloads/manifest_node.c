@@ -46,37 +46,16 @@ static void image_clear_func(gpointer p) {
   image_clear(p);
 }
 
-static gboolean decode_image(KsDec *d, const KsYamlNode *n, KsContainerImage *im) {
+static gboolean decode_image(KsDec *d, const KsYamlNode *n, gpointer elem) {
+  KsContainerImage *im = elem;
   return (!ks_dec_is_absent(n) || ks_dec_fail(d, n, "expected a mapping, got null")) &&
          ks_dec_expect_mapping(d, n) && ks_dec_string_list(d, n, "names", &im->names) &&
          ks_dec_int64(d, n, "sizeBytes", &im->size_bytes, NULL);
 }
 
 static gboolean decode_images(KsDec *d, const KsYamlNode *st, KsNode *node) {
-  const KsYamlNode *seq = ks_yaml_get(st, "images");
-  if (ks_dec_is_absent(seq))
-    return TRUE;
-  gsize mark = ks_dec_push_field(d, "images");
-  gboolean ok = ks_dec_expect_sequence(d, seq);
-  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsContainerImage));
-  g_array_set_clear_func(a, image_clear_func);
-  for (guint i = 0; ok && i < ks_yaml_len(seq); i++) {
-    KsContainerImage im = {0};
-    gsize m = ks_dec_push_index(d, i);
-    ok = decode_image(d, ks_yaml_item(seq, i), &im);
-    ks_dec_pop(d, m);
-    if (ok)
-      g_array_append_val(a, im);
-    else
-      image_clear(&im);
-  }
-  ks_dec_pop(d, mark);
-  if (!ok) {
-    g_array_unref(a);
-    return FALSE;
-  }
-  node->images = a;
-  return TRUE;
+  return ks_dec_array(d, st, "images", sizeof(KsContainerImage), image_clear_func, decode_image,
+                      &node->images);
 }
 
 static gboolean decode_node_status(KsDec *d, const KsYamlNode *obj, KsNode *node) {

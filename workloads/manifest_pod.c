@@ -14,7 +14,8 @@
 
 #define DEFAULT_TERMINATION_GRACE_SECONDS 30
 
-static gboolean decode_port(KsDec *d, const KsYamlNode *n, KsContainerPort *p) {
+static gboolean decode_port(KsDec *d, const KsYamlNode *n, gpointer elem) {
+  KsContainerPort *p = elem; /* zeroed: protocol TCP */
   char *proto = NULL;
   gboolean has_port = FALSE;
   if (ks_dec_is_absent(n))
@@ -45,31 +46,7 @@ static void port_clear_func(gpointer p) {
 }
 
 static gboolean decode_ports(KsDec *d, const KsYamlNode *c, GArray **out) {
-  const KsYamlNode *seq = ks_yaml_get(c, "ports");
-  if (ks_dec_is_absent(seq))
-    return TRUE;
-  gsize mark = ks_dec_push_field(d, "ports");
-  gboolean ok = ks_dec_expect_sequence(d, seq);
-  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsContainerPort));
-  g_array_set_clear_func(a, port_clear_func);
-  for (guint i = 0; ok && i < ks_yaml_len(seq); i++) {
-    KsContainerPort p = {0};
-    p.protocol = KS_PROTOCOL_TCP;
-    gsize im = ks_dec_push_index(d, i);
-    ok = decode_port(d, ks_yaml_item(seq, i), &p);
-    ks_dec_pop(d, im);
-    if (ok)
-      g_array_append_val(a, p);
-    else
-      port_clear(&p);
-  }
-  ks_dec_pop(d, mark);
-  if (!ok) {
-    g_array_unref(a);
-    return FALSE;
-  }
-  *out = a;
-  return TRUE;
+  return ks_dec_array(d, c, "ports", sizeof(KsContainerPort), port_clear_func, decode_port, out);
 }
 
 /* API defaulting: for every resource with a limit and no request, the
@@ -210,7 +187,8 @@ static gboolean decode_volume_source(KsDec *d, const KsYamlNode *src, const Volu
   return ok;
 }
 
-static gboolean decode_volume(KsDec *d, const KsYamlNode *n, KsVolume *v) {
+static gboolean decode_volume(KsDec *d, const KsYamlNode *n, gpointer elem) {
+  KsVolume *v = elem;
   if (ks_dec_is_absent(n))
     return ks_dec_fail(d, n, "expected a mapping, got null");
   if (!ks_dec_expect_mapping(d, n) || !ks_dec_required_string(d, n, "name", &v->name))
@@ -234,26 +212,7 @@ static void volume_clear_func(gpointer p) {
 }
 
 static gboolean decode_volumes(KsDec *d, const KsYamlNode *spec, GArray **out) {
-  const KsYamlNode *seq = ks_yaml_get(spec, "volumes");
-  if (ks_dec_is_absent(seq))
-    return TRUE;
-  gsize mark = ks_dec_push_field(d, "volumes");
-  gboolean ok = ks_dec_expect_sequence(d, seq);
-  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsVolume));
-  g_array_set_clear_func(a, volume_clear_func);
-  for (guint i = 0; ok && i < ks_yaml_len(seq); i++) {
-    gsize im = ks_dec_push_index(d, i);
-    g_array_set_size(a, i + 1);
-    ok = decode_volume(d, ks_yaml_item(seq, i), &g_array_index(a, KsVolume, i));
-    ks_dec_pop(d, im);
-  }
-  ks_dec_pop(d, mark);
-  if (!ok) {
-    g_array_unref(a);
-    return FALSE;
-  }
-  *out = a;
-  return TRUE;
+  return ks_dec_array(d, spec, "volumes", sizeof(KsVolume), volume_clear_func, decode_volume, out);
 }
 
 /* ---- the rest of the spec ------------------------------------------------- */
