@@ -80,7 +80,8 @@ static void mark_bound(KsRecorder *r, KsPodRow *rec, const char *node, gint64 no
   r->memory_requested += rec->memory_request;
 }
 
-static void mark_finished(KsRecorder *r, KsPodRow *rec, KsPodPhase phase, gint64 now) {
+/* The pod leaves the pending or running count (finished or deleted). */
+static void leave(KsRecorder *r, KsPodRow *rec, gint64 now) {
   rec->finished_us = now;
   if (rec->scheduled_us >= 0) {
     r->running--;
@@ -89,6 +90,10 @@ static void mark_finished(KsRecorder *r, KsPodRow *rec, KsPodPhase phase, gint64
   } else {
     r->pending--;
   }
+}
+
+static void mark_finished(KsRecorder *r, KsPodRow *rec, KsPodPhase phase, gint64 now) {
+  leave(r, rec, now);
   if (phase == KS_POD_SUCCEEDED) {
     rec->outcome = KS_OUTCOME_SUCCEEDED;
     r->succeeded++;
@@ -115,14 +120,7 @@ static void on_pod_deleted(KsRecorder *r, const KsPod *old, gint64 now) {
   KsPodRow *rec = find_pod(r, old->namespace, old->name);
   if (!rec || phase_is_terminal(old->phase))
     return;
-  if (rec->scheduled_us >= 0) {
-    r->running--;
-    r->cpu_requested -= rec->cpu_request_milli;
-    r->memory_requested -= rec->memory_request;
-  } else {
-    r->pending--;
-  }
-  rec->finished_us = now;
+  leave(r, rec, now);
   rec->outcome = KS_OUTCOME_DELETED;
 }
 
