@@ -37,6 +37,18 @@
  * - Namespaces: a name -> labels map, so namespaceSelector can be evaluated
  *   without the host in the loop.
  *
+ * - GPUs (sched/gpu.h): per slot a count, a model and an array of used
+ *   milli per GPU (allocated to the node's GPU count, NULL without GPUs).
+ *   Each entry keeps the GPUs it holds, so detach subtracts exactly what
+ *   attach added. The assignment is the pod's gpu-index annotation when it
+ *   has one (bound pods, pinned pending pods); otherwise the cache chooses
+ *   when the pod enters a slot: at assume with the policy hook
+ *   (ks_gpu_set_chooser) or best fit, for a bound pod without annotation by
+ *   best fit (such choices are redone if the pod moves or the node's GPU
+ *   count changes). Choosing at assume, which precedes Reserve, means every
+ *   path that assumes (the cycle, nominated pods during Filter, preemption
+ *   restore) accounts GPUs the same way.
+ *
  * Label and term indexes (cache.h) are updated in attach/detach, the two
  * places every pod enters and leaves a slot, so assume, forget, bind,
  * remove and node moves all keep them exact. Their cost is a few hash
@@ -87,6 +99,7 @@ KsSchedCache *ks_sched_cache_new(void) {
   c->term_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)g_hash_table_unref);
   c->terms_general = g_array_new(FALSE, FALSE, sizeof(KsSchedTermRef));
+  c->gpu_hook = g_new0(KsSchedGpuHook, 1);
   return c;
 }
 
@@ -106,7 +119,12 @@ void ks_sched_cache_free(KsSchedCache *c) {
     g_ptr_array_free(c->pods_with_required_anti_affinity[i], TRUE);
     if (c->node_images[i])
       g_hash_table_destroy(c->node_images[i]);
+    g_free(c->gpu_used[i]);
   }
+  g_free(c->gpu_count);
+  g_free(c->gpu_model);
+  g_free(c->gpu_used);
+  g_free(c->gpu_hook);
   g_hash_table_destroy(c->image_states);
   g_hash_table_destroy(c->namespaces);
   g_free(c->pods_with_affinity);
@@ -165,11 +183,17 @@ static void grow(KsSchedCache *c) {
   GROW(c->have_aff_pos, n);
   GROW(c->have_anti_pos, n);
   GROW(c->node_images, n);
+  GROW(c->gpu_count, n);
+  GROW(c->gpu_model, n);
+  GROW(c->gpu_used, n);
   for (guint i = c->cap; i < n; i++) {
     c->pods_with_affinity[i] = g_ptr_array_new();
     c->pods_with_required_anti_affinity[i] = g_ptr_array_new();
     c->have_aff_pos[i] = c->have_anti_pos[i] = -1;
     c->node_images[i] = NULL;
+    c->gpu_count[i] = 0;
+    c->gpu_model[i] = 0;
+    c->gpu_used[i] = NULL;
     c->nodes[i] = NULL;
     c->alloc_cpu[i] = c->alloc_mem[i] = c->alloc_eph[i] = c->alloc_pods[i] = 0;
     c->req_cpu[i] = c->req_mem[i] = c->req_eph[i] = c->nz_cpu[i] = c->nz_mem[i] = 0;
@@ -449,6 +473,113 @@ const KsLabels *ks_sched_cache_namespace_labels(const KsSchedCache *c, const cha
   return g_hash_table_lookup(c->namespaces, name);
 }
 
+/* ---- GPUs ----------------------------------------------------------------------------- */
+
+/* The request a cache entry places: count and milli (models were checked by
+ * Filter; a bound pod is where it is). */
+static KsGpuRequest gpu_entry_request(const KsSchedPodEntry *e) {
+  KsGpuRequest r;
+  memset(&r, 0, sizeof r);
+  r.count = e->gpu_count;
+  r.milli = e->gpu.milli;
+  return r;
+}
+
+static void gpu_entry_init(KsSchedPodEntry *e, const KsPod *pod) {
+  KsGpuRequest r;
+  if (!ks_gpu_request_from_pod(pod, &r, NULL) || r.count == 0)
+    return; /* no GPU (a malformed request is refused by GpuShare's PreFilter) */
+  e->gpu_count = r.count;
+  e->gpu.milli = r.milli;
+  e->gpu.mask = r.pinned;
+}
+
+/* Chooses GPUs for an entry without an assignment on its slot, as the slot is now. */
+static void gpu_place(KsSchedCache *c, KsSchedPodEntry *e, const KsGpuRequest *r,
+                      KsGpuChooseFunc choose, gpointer data) {
+  KsGpuNodeView v = ks_sched_cache_gpu_view(c, e->slot);
+  KsGpuAssignment a;
+  if (v.count > 0 && ks_gpu_choose(r, &v, choose, data, &a)) {
+    e->gpu = a;
+    e->gpu_chosen = TRUE;
+  }
+}
+
+static void gpu_attach(KsSchedCache *c, KsSchedPodEntry *e, KsGpuChooseFunc choose,
+                       gpointer data) {
+  if (e->gpu_count == 0)
+    return;
+  if (e->gpu.mask == 0) {
+    KsGpuRequest r = gpu_entry_request(e);
+    gpu_place(c, e, &r, choose, data);
+  }
+  if (c->gpu_used[e->slot])
+    ks_gpu_used_add(c->gpu_used[e->slot], c->gpu_count[e->slot], &e->gpu);
+}
+
+static void gpu_detach(KsSchedCache *c, KsSchedPodEntry *e) {
+  if (e->gpu_count > 0 && c->gpu_used[e->slot])
+    ks_gpu_used_sub(c->gpu_used[e->slot], c->gpu_count[e->slot], &e->gpu);
+}
+
+/* At assume: the policy hook's choice when it was set for this pod (the
+ * hook is consumed), else attach's best fit. A pinned pod keeps its GPUs. */
+static void gpu_choose_for_assume(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
+  KsSchedGpuHook *h = c->gpu_hook;
+  gboolean mine = h->pod && h->pod == e->pod; /* by pointer: the hook may outlive its pod */
+  KsGpuChooseFunc choose = mine ? h->choose : NULL;
+  gpointer data = mine ? h->data : NULL;
+  if (mine)
+    h->pod = NULL;
+  if (e->gpu_count == 0 || e->gpu.mask || !choose)
+    return;
+  KsGpuRequest r;
+  if (!ks_gpu_request_from_pod(e->pod, &r, NULL))
+    return;
+  e->slot = slot;
+  gpu_place(c, e, &r, choose, data);
+}
+
+static void gpu_clear_slot(KsSchedCache *c, guint s) {
+  g_free(c->gpu_used[s]);
+  c->gpu_used[s] = NULL;
+  c->gpu_count[s] = 0;
+  c->gpu_model[s] = 0;
+}
+
+/* Recounts slot s's GPU use from its pods: annotated (and still valid)
+ * assignments first, then the cache's own choices again, in pod order. */
+static void gpu_rebuild(KsSchedCache *c, guint s) {
+  GPtrArray *pods = c->pods[s];
+  for (guint i = 0; i < pods->len; i++) {
+    KsSchedPodEntry *e = g_ptr_array_index(pods, i);
+    if (e->gpu_chosen) {
+      e->gpu.mask = 0;
+      e->gpu_chosen = FALSE;
+    }
+    if (e->gpu_count > 0 && e->gpu.mask && c->gpu_used[s])
+      ks_gpu_used_add(c->gpu_used[s], c->gpu_count[s], &e->gpu);
+  }
+  for (guint i = 0; i < pods->len; i++) {
+    KsSchedPodEntry *e = g_ptr_array_index(pods, i);
+    if (e->gpu_count > 0 && e->gpu.mask == 0)
+      gpu_attach(c, e, NULL, NULL);
+  }
+}
+
+static void gpu_set_node(KsSchedCache *c, guint s, const KsNode *node) {
+  KsGpuNodeSpec spec = {0, 0};
+  if (!ks_gpu_node_spec(node, &spec, NULL))
+    spec.count = 0;
+  c->gpu_model[s] = spec.model;
+  if (spec.count == c->gpu_count[s] && (spec.count == 0) == (c->gpu_used[s] == NULL))
+    return;
+  g_free(c->gpu_used[s]);
+  c->gpu_count[s] = spec.count;
+  c->gpu_used[s] = spec.count ? g_new0(gint32, spec.count) : NULL;
+  gpu_rebuild(c, s);
+}
+
 /* ---- nodes ---------------------------------------------------------------------- */
 
 static void set_allocatable(KsSchedCache *c, guint s, const KsNode *n) {
@@ -482,6 +613,7 @@ guint ks_sched_cache_set_node(KsSchedCache *c, KsNode *node) {
     tree_list(c);
   }
   set_allocatable(c, s, node);
+  gpu_set_node(c, s, node);
   images_add(c, s, node);
   have_update(c, s);
   c->generation++;
@@ -497,6 +629,7 @@ gboolean ks_sched_cache_remove_node(KsSchedCache *c, const char *name) {
   images_remove(c, (guint)s);
   ks_node_unref(c->nodes[s]);
   c->nodes[s] = NULL;
+  gpu_clear_slot(c, (guint)s);
   have_update(c, (guint)s);
   c->alloc_cpu[s] = c->alloc_mem[s] = c->alloc_eph[s] = c->alloc_pods[s] = 0;
   slot_release_if_empty_ghost(c, (guint)s, name);
@@ -672,6 +805,7 @@ static void attach(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
   e->pos = c->pods[slot]->len;
   g_ptr_array_add(c->pods[slot], e);
   account(c, e, +1);
+  gpu_attach(c, e, NULL, NULL);
   if (ks_sched_pod_has_affinity(e->pod)) {
     e->aff_pos = (gint)c->pods_with_affinity[slot]->len;
     g_ptr_array_add(c->pods_with_affinity[slot], e);
@@ -691,6 +825,7 @@ static void detach(KsSchedCache *c, KsSchedPodEntry *e) {
   last->pos = e->pos;
   g_ptr_array_set_size(a, a->len - 1);
   account(c, e, -1);
+  gpu_detach(c, e);
   if (e->aff_pos >= 0) {
     entry_list_remove(c->pods_with_affinity[e->slot], e->aff_pos, FALSE);
     e->aff_pos = -1;
@@ -734,6 +869,7 @@ static KsSchedPodEntry *entry_new(KsPod *pod) {
   e->ns = g_intern_string(pod->namespace);
   ks_pod_compute_requests(pod, &e->req);
   ks_pod_compute_nonzero_requests(pod, &e->nz_cpu, &e->nz_mem);
+  gpu_entry_init(e, pod);
   return e;
 }
 
@@ -743,9 +879,17 @@ void ks_sched_cache_add_pod(KsSchedCache *c, KsPod *pod, const char *node) {
   KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
   if (e) {
     e->assumed = FALSE;
-    if (e->slot != slot) {
+    KsGpuAssignment ann = ks_gpu_pod_assignment(pod);
+    gboolean gpu_moved = ann.mask && (ann.mask != e->gpu.mask || ann.milli != e->gpu.milli);
+    if (e->slot != slot || gpu_moved) {
       guint old = e->slot;
       detach(c, e);
+      if (gpu_moved) {
+        e->gpu = ann;
+        e->gpu_chosen = FALSE;
+      } else if (e->gpu_chosen) {
+        e->gpu.mask = 0; /* chosen for the old node: choose again */
+      }
       attach(c, e, slot);
       if (!c->nodes[old]) {
         char *name = g_strdup(slot_name(c, old));
@@ -776,6 +920,7 @@ void ks_sched_cache_assume_pod(KsSchedCache *c, KsPod *pod, guint slot) {
   KsSchedPodEntry *e = entry_new(pod);
   e->assumed = TRUE;
   g_hash_table_insert(c->entries, e->pod, e);
+  gpu_choose_for_assume(c, e, slot);
   attach(c, e, slot);
   c->generation++;
 }
@@ -794,4 +939,10 @@ void ks_sched_cache_finish_binding(KsSchedCache *c, const KsPod *pod) {
 
 const KsSchedPodEntry *ks_sched_cache_pod(const KsSchedCache *c, const KsPod *pod) {
   return g_hash_table_lookup(c->entries, pod);
+}
+
+KsGpuAssignment ks_sched_cache_pod_gpus(const KsSchedCache *c, const KsPod *pod) {
+  const KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
+  KsGpuAssignment none = {0, 0};
+  return e ? e->gpu : none;
 }

@@ -12,6 +12,7 @@
 #pragma once
 #include <glib.h>
 #include "sched/objects.h"
+#include "sched/gpu.h"
 
 /* A pod the cache accounts for. */
 typedef struct {
@@ -24,7 +25,23 @@ typedef struct {
   gint aff_pos;        /* index in pods_with_affinity[slot], -1 if not there */
   gint anti_pos;       /* index in pods_with_required_anti_affinity[slot], -1 if not there */
   const char *ns;      /* g_intern_string(pod->namespace): compare namespaces by pointer */
+  /* GPUs (sched/gpu.h): what the pod asked for, and the GPUs it holds on
+   * its slot. The assignment comes from the pod's gpu-index annotation
+   * when it has one, else it was chosen by the cache (gpu_chosen): at
+   * assume by the policy hook or best fit, at add for a bound pod without
+   * annotation by best fit. mask 0 with gpu_count > 0: nothing fitted
+   * (the node is unknown yet or full); it holds no GPU. */
+  guint gpu_count;
+  KsGpuAssignment gpu;
+  gboolean gpu_chosen;
 } KsSchedPodEntry;
+
+/* The GPU policy hook (ks_gpu_set_chooser): scratch for the next assume of `pod`. */
+typedef struct {
+  const KsPod *pod;       /* the pod the chooser is for; NULL = none */
+  KsGpuChooseFunc choose;
+  gpointer data;
+} KsSchedGpuHook;
 
 struct KsSchedCache {
   guint cap;             /* slots allocated */
@@ -38,6 +55,14 @@ struct KsSchedCache {
   guint *order;              /* node tree order: live slots */
   guint n_order;
   guint64 generation;        /* bumped by every change */
+  /* GPUs per slot (sched/gpu.h; live slots only, ghosts have 0): count,
+   * card model, and per GPU the milli used by the slot's pods
+   * (gpu_used[slot][0..gpu_count[slot]), NULL when the node has none).
+   * Read through ks_sched_cache_gpu_view. */
+  guint *gpu_count;
+  GQuark *gpu_model;
+  gint32 **gpu_used;
+  KsSchedGpuHook *gpu_hook;  /* written through const pointers by ks_gpu_set_chooser */
   /* Pod (anti-)affinity bookkeeping, as upstream NodeInfo.PodsWithAffinity /
    * PodsWithRequiredAntiAffinity and the snapshot's
    * HavePodsWithAffinityNodeInfoList / HavePodsWithRequiredAntiAffinityNodeInfoList.
@@ -180,3 +205,18 @@ const GArray *ks_sched_cache_terms_with_label(const KsSchedCache *c, const char 
                                               const char *value);
 /* Terms whose selector has no matchLabels (never NULL). */
 const GArray *ks_sched_cache_terms_general(const KsSchedCache *c);
+
+/* ---- additions: GPUs (sched/gpu.h, docs/gpu-sharing.md) ---------------------
+ * Per node slot the GPU count, model and per-GPU used milli, updated
+ * incrementally with the pods (attach/detach: O(GPUs of the node)). A node
+ * whose GPU declaration is malformed counts as having no GPU (the manifest
+ * loader and importers validate it first). */
+
+/* Node `slot`'s GPUs as they are now (count 0 for a node without GPUs or a
+ * ghost slot). O(1), no allocation. */
+static inline KsGpuNodeView ks_sched_cache_gpu_view(const KsSchedCache *c, guint slot) {
+  KsGpuNodeView v = {c->gpu_count[slot], c->gpu_model[slot], c->gpu_used[slot]};
+  return v;
+}
+/* The GPUs a known pod holds (mask 0 when none), or mask 0 for an unknown pod. */
+KsGpuAssignment ks_sched_cache_pod_gpus(const KsSchedCache *c, const KsPod *pod);

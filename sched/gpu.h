@@ -158,8 +158,10 @@ gboolean ks_gpu_choose(const KsGpuRequest *r, const KsGpuNodeView *v, KsGpuChoos
                        gpointer data, KsGpuAssignment *out);
 
 /* Adds / removes an assignment to / from a per-GPU used array of `count`
- * GPUs (bits beyond count are ignored; used stays within 0..1000 by
- * clamping, which only a corrupt annotation can trigger). */
+ * GPUs (bits beyond count are ignored). Exact, never clamped, so that a
+ * removal undoes its addition: used exceeds 1000 only when bound pods'
+ * gpu-index annotations overcommit a GPU (its free milli is then negative
+ * and nothing more fits there). */
 void ks_gpu_used_add(gint32 *used, guint count, const KsGpuAssignment *a);
 void ks_gpu_used_sub(gint32 *used, guint count, const KsGpuAssignment *a);
 
