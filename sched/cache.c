@@ -873,10 +873,43 @@ static KsSchedPodEntry *entry_new(KsPod *pod) {
   return e;
 }
 
+/* A GPU pod confirmed with a new object (the bound copy carrying its
+ * gpu-index): the entry takes the new object, in place on its slot, so that
+ * a later remove and re-add of e->pod (preemption's save/restore) reads the
+ * same GPUs back. The GPUs are the annotation's, else the entry's own when
+ * the request is unchanged. Other pods keep their first object (and their
+ * place in pods[slot]), as before. */
+static void entry_set_pod(KsSchedCache *c, KsSchedPodEntry *e, KsPod *pod) {
+  guint slot = e->slot, count = e->gpu_count;
+  KsGpuAssignment had = e->gpu;
+  gboolean chosen = e->gpu_chosen;
+  detach(c, e);
+  g_hash_table_steal(c->entries, e->pod);
+  ks_resource_list_clear(&e->req);
+  ks_pod_unref(e->pod);
+  e->pod = ks_pod_ref(pod);
+  e->ns = g_intern_string(pod->namespace);
+  ks_pod_compute_requests(pod, &e->req);
+  ks_pod_compute_nonzero_requests(pod, &e->nz_cpu, &e->nz_mem);
+  e->gpu_count = 0;
+  e->gpu = (KsGpuAssignment){0, 0};
+  e->gpu_chosen = FALSE;
+  gpu_entry_init(e, pod);
+  if (!e->gpu.mask && e->gpu_count == count && e->gpu.milli == had.milli) {
+    e->gpu = had;
+    e->gpu_chosen = chosen;
+  }
+  g_hash_table_insert(c->entries, e->pod, e);
+  attach(c, e, slot);
+}
+
 void ks_sched_cache_add_pod(KsSchedCache *c, KsPod *pod, const char *node) {
+  KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
+  if (e && e->pod != pod &&
+      (e->gpu_count > 0 || ks_labels_get(&pod->annotations, KS_GPU_KEY_INDEX)))
+    entry_set_pod(c, e, pod);
   gint s = slot_of(c, node);
   guint slot = s >= 0 ? (guint)s : slot_alloc(c, node);
-  KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
   if (e) {
     e->assumed = FALSE;
     KsGpuAssignment ann = ks_gpu_pod_assignment(pod);

@@ -1,8 +1,15 @@
 /* See node_agent.h. Each started pod has at most one pending engine event
  * (start, then finish) carrying the pod's key; the handler re-reads the pod
- * from the store, so a pod deleted in the meantime is simply skipped. */
+ * from the store, so a pod deleted in the meantime is simply skipped.
+ *
+ * GPU use: per node an array of used milli per GPU (sized by the node's GPU
+ * count when the first GPU pod lands there), per pod the node and GPUs it
+ * holds, so a pod leaving subtracts exactly what it added; a changed
+ * gpu-index (a pod bound before the scheduler recorded its GPUs) moves it.
+ * O(GPUs of the node) per GPU pod event, nothing for other pods. */
 #include "sim/node_agent.h"
 
+#include "sched/gpu.h"
 #include "sched/objects.h"
 #include "workloads/annotations.h"
 
@@ -10,7 +17,31 @@ struct KsNodeAgent {
   KsStore *store;
   KsEngine *engine;
   guint watch;
+  GHashTable *gpu_nodes; /* node name -> GpuNode* */
+  GHashTable *gpu_pods;  /* "ns/name" -> GpuHold* */
 };
+
+typedef struct {
+  guint count;
+  gint32 *used; /* [count] */
+} GpuNode;
+
+typedef struct {
+  char *node;
+  KsGpuAssignment gpu;
+} GpuHold;
+
+static void gpu_node_free(gpointer p) {
+  GpuNode *n = p;
+  g_free(n->used);
+  g_free(n);
+}
+
+static void gpu_hold_free(gpointer p) {
+  GpuHold *h = p;
+  g_free(h->node);
+  g_free(h);
+}
 
 typedef struct {
   KsNodeAgent *agent;
@@ -84,10 +115,100 @@ static void on_bound(KsNodeAgent *a, const KsPod *pod) {
   ks_engine_schedule_after(a->engine, timing.start_latency_us, start_pod, t, pod_task_free);
 }
 
+/* ---- GPU use ------------------------------------------------------------------- */
+
+static GpuNode *gpu_node(KsNodeAgent *a, const char *name) {
+  GpuNode *n = g_hash_table_lookup(a->gpu_nodes, name);
+  if (n)
+    return n;
+  const KsStoreObject *obj = ks_store_get(a->store, KS_STORE_NODE, NULL, name);
+  KsGpuNodeSpec spec = {0, 0};
+  if (obj && !ks_gpu_node_spec(obj->data, &spec, NULL))
+    spec.count = 0;
+  n = g_new0(GpuNode, 1);
+  n->count = spec.count;
+  n->used = g_new0(gint32, MAX(spec.count, 1));
+  g_hash_table_insert(a->gpu_nodes, g_strdup(name), n);
+  return n;
+}
+
+static void gpu_release(KsNodeAgent *a, const char *key) {
+  GpuHold *h = g_hash_table_lookup(a->gpu_pods, key);
+  if (!h)
+    return;
+  GpuNode *n = g_hash_table_lookup(a->gpu_nodes, h->node);
+  if (n)
+    ks_gpu_used_sub(n->used, n->count, &h->gpu);
+  g_hash_table_remove(a->gpu_pods, key);
+}
+
+/* Brings the GPUs the pod holds in line with its current object (NULL: gone). */
+static void gpu_track(KsNodeAgent *a, const KsPod *was, const KsPod *pod) {
+  const KsPod *any = pod ? pod : was;
+  char *key = g_strconcat(any->namespace, "/", any->name, NULL);
+  KsGpuAssignment g = {0, 0};
+  if (pod && pod->node_name && pod->phase != KS_POD_SUCCEEDED && pod->phase != KS_POD_FAILED)
+    g = ks_gpu_pod_assignment(pod);
+  GpuHold *h = g_hash_table_lookup(a->gpu_pods, key);
+  if (h && g.mask == h->gpu.mask && g.milli == h->gpu.milli && !g_strcmp0(h->node, pod->node_name)) {
+    g_free(key);
+    return; /* unchanged */
+  }
+  gpu_release(a, key);
+  if (g.mask) {
+    GpuNode *n = gpu_node(a, pod->node_name);
+    ks_gpu_used_add(n->used, n->count, &g);
+    h = g_new0(GpuHold, 1);
+    h->node = g_strdup(pod->node_name);
+    h->gpu = g;
+    g_hash_table_insert(a->gpu_pods, key, h);
+    return;
+  }
+  g_free(key);
+}
+
+const gint32 *ks_node_agent_gpu_used(const KsNodeAgent *a, const char *node, guint *n_gpus) {
+  const GpuNode *n = g_hash_table_lookup(a->gpu_nodes, node);
+  *n_gpus = n ? n->count : 0;
+  return n ? n->used : NULL;
+}
+
+gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a) {
+  GHashTableIter it;
+  gpointer v;
+  gint64 sum = 0;
+  g_hash_table_iter_init(&it, a->gpu_nodes);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    const GpuNode *n = v;
+    for (guint i = 0; i < n->count; i++)
+      sum += n->used[i];
+  }
+  return sum;
+}
+
+guint ks_node_agent_gpus_busy(const KsNodeAgent *a) {
+  GHashTableIter it;
+  gpointer v;
+  guint busy = 0;
+  g_hash_table_iter_init(&it, a->gpu_nodes);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    const GpuNode *n = v;
+    for (guint i = 0; i < n->count; i++)
+      busy += n->used[i] > 0;
+  }
+  return busy;
+}
+
+/* ---- the watch --------------------------------------------------------------------- */
+
 static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
                       const KsStoreObject *new_obj, gpointer user_data) {
   KsNodeAgent *a = user_data;
   const KsPod *pod = new_obj ? new_obj->data : NULL;
+  const KsPod *was = old_obj ? old_obj->data : NULL;
+  if ((pod && ks_labels_get(&pod->annotations, KS_GPU_KEY_INDEX)) ||
+      (was && ks_labels_get(&was->annotations, KS_GPU_KEY_INDEX)))
+    gpu_track(a, was, type == KS_WATCH_DELETED ? NULL : pod);
   if (!pod || !pod->node_name || pod->phase != KS_POD_PENDING)
     return;
   const KsPod *old = old_obj ? old_obj->data : NULL;
@@ -100,6 +221,8 @@ KsNodeAgent *ks_node_agent_new(KsStore *store) {
   a->store = store;
   a->engine = ks_store_get_engine(store);
   a->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, a);
+  a->gpu_nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_node_free);
+  a->gpu_pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_hold_free);
   return a;
 }
 
@@ -107,5 +230,7 @@ void ks_node_agent_free(KsNodeAgent *a) {
   if (!a)
     return;
   ks_store_unwatch(a->store, a->watch);
+  g_hash_table_destroy(a->gpu_nodes);
+  g_hash_table_destroy(a->gpu_pods);
   g_free(a);
 }

@@ -20,3 +20,18 @@ typedef struct KsNodeAgent KsNodeAgent;
 /* transfer full */
 KsNodeAgent *ks_node_agent_new(KsStore *store);
 void ks_node_agent_free(KsNodeAgent *a);
+
+/* ---- GPUs (sched/gpu.h, docs/gpu-sharing.md) -------------------------------
+ * The agent tracks, per node, the milli-GPU in use on each GPU: a pod holds
+ * the GPUs of its gpu-index annotation (written at binding) with its
+ * gpu-milli from the moment it is bound until it is deleted or terminal
+ * (Succeeded/Failed), as the device plugin allocates at admission. GPU
+ * indexes beyond the node's GPU count are ignored. */
+
+/* Per-GPU used milli of node `node` (borrowed; valid until the next store
+ * event the agent sees), *n_gpus its GPU count; NULL and 0 for a node the
+ * agent has never seen a GPU pod on. */
+const gint32 *ks_node_agent_gpu_used(const KsNodeAgent *a, const char *node, guint *n_gpus);
+/* Milli-GPU in use over all nodes; number of GPUs with some use (> 0). */
+gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a);
+guint ks_node_agent_gpus_busy(const KsNodeAgent *a);

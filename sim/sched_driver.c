@@ -14,11 +14,21 @@
  * does (ks_pdb_disruptions_allowed: currentHealthy = bound Running members,
  * expected = the members; O(members)) and hands the PDB to the scheduler,
  * which preempts by it. The status in the manifest is overridden.
+ *
+ * GPUs (sched/gpu.h): the scheduler cache chooses a GPU pod's GPU(s) when
+ * it assumes the pod; binding writes that choice into the bound pod's
+ * alibabacloud.com/gpu-index annotation (as the FGD simulator's binder
+ * does), so the stored pod, the node agent and the results all see the
+ * same GPUs, and the cache reads them back exactly after a preemption dry
+ * run. A pod that arrives already bound without that annotation gets the
+ * cache's best-fit choice written back the same way.
  */
 #include "sim/sched_driver.h"
 
 #include <string.h>
 
+#include "sched/cache.h"
+#include "sched/gpu.h"
 #include "sched/objects.h"
 #include "sched/pdb.h"
 
@@ -169,7 +179,43 @@ static void on_wakeup(KsEngine *e, gpointer data) {
   kick(d);
 }
 
-/* The binding subresource: store the pod with spec.nodeName set. */
+/* Sets the gpu-index annotation of `pod` (a private copy) to the GPUs the
+ * cache holds for `known`; FALSE when there is nothing to write. */
+static gboolean annotate_gpus(KsSchedDriver *d, const KsPod *known, KsPod *pod) {
+  KsGpuAssignment g = ks_sched_cache_pod_gpus(ks_sched_cache(d->sched), known);
+  if (!g.mask)
+    return FALSE;
+  char *idx = ks_gpu_index_format(g.mask);
+  gboolean changed = g_strcmp0(ks_labels_get(&pod->annotations, KS_GPU_KEY_INDEX), idx) != 0;
+  if (changed)
+    ks_labels_set(&pod->annotations, KS_GPU_KEY_INDEX, idx);
+  g_free(idx);
+  return changed;
+}
+
+/* A pod created bound, whose GPUs the cache just chose: record them. */
+static void record_gpus(KsSchedDriver *d, KsPod *known) {
+  if (ks_labels_get(&known->annotations, KS_GPU_KEY_INDEX) ||
+      !ks_sched_cache_pod_gpus(ks_sched_cache(d->sched), known).mask)
+    return;
+  const KsStoreObject *obj = ks_store_get(d->store, KS_STORE_POD, known->namespace, known->name);
+  if (!obj)
+    return;
+  KsPod *copy = ks_pod_copy(obj->data);
+  if (!annotate_gpus(d, known, copy)) {
+    ks_pod_unref(copy);
+    return;
+  }
+  GError *error = NULL;
+  if (!ks_store_update(d->store, KS_STORE_POD, known->namespace, known->name, copy,
+                       (GDestroyNotify)ks_pod_unref, obj->resource_version, &error)) {
+    g_warning("recording GPUs of %s/%s: %s", known->namespace, known->name, error->message);
+    g_error_free(error);
+  }
+}
+
+/* The binding subresource: store the pod with spec.nodeName set (and the
+ * GPUs the scheduler chose in its gpu-index annotation). */
 static gboolean bind_pod(KsSchedDriver *d, const KsPod *pod, const char *node) {
   const KsStoreObject *obj = ks_store_get(d->store, KS_STORE_POD, pod->namespace, pod->name);
   if (!obj)
@@ -179,6 +225,7 @@ static gboolean bind_pod(KsSchedDriver *d, const KsPod *pod, const char *node) {
     return FALSE;
   KsPod *bound = ks_pod_copy(current);
   bound->node_name = g_strdup(node);
+  annotate_gpus(d, pod, bound);
   GError *error = NULL;
   if (!ks_store_update(d->store, KS_STORE_POD, pod->namespace, pod->name, bound,
                        (GDestroyNotify)ks_pod_unref, obj->resource_version, &error)) {
@@ -265,6 +312,8 @@ static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
   else if (!ks_sched_add_pending_pod(d->sched, pod, now))
     return; /* another scheduler's pod (spec.schedulerName no profile serves) */
   g_hash_table_insert(d->known, pod_key(pod), ks_pod_ref(pod));
+  if (pod->node_name)
+    record_gpus(d, pod);
 }
 
 /* The assigned-pod informer: a binding (nodeName newly set) confirms the
