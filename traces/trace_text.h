@@ -1,0 +1,28 @@
+/* The lexical pieces of the native ksim trace format shared by its reader
+ * and writer (docs/trace-format.md, "Lexical rules"): times in seconds with
+ * up to six decimals, and percent escapes. Kept in one place so that what
+ * the writer escapes is exactly what the reader unescapes. */
+#pragma once
+#include <glib.h>
+
+/* Parses "-?digits[.digits]" (at most 6 decimals) into microseconds. */
+gboolean ks_trace_text_parse_time(const char *s, gint64 *us);
+/* Appends us as seconds in the shortest exact form ("12", "12.5", "0.000001"). */
+void ks_trace_text_append_time(GString *out, gint64 us);
+
+/* Bytes escaped everywhere: controls, space, DEL, '%'. */
+#define KS_TRACE_ESCAPE_VALUE 0
+/* Also '=' and ':' (keys, and the parts of taints and tolerations). */
+#define KS_TRACE_ESCAPE_KEY 1
+/* Also '/' (namespace and name in an identity). */
+#define KS_TRACE_ESCAPE_NAME 2
+/* Appends s with the bytes of the given class as %XX (upper-case hex). An
+ * empty string stays empty. */
+void ks_trace_text_append_escaped(GString *out, const char *s, int cls);
+/* Decodes %XX in place; FALSE on a malformed escape or an escaped NUL. */
+gboolean ks_trace_text_unescape(char *s);
+
+/* A resource name as an unprefixed token key: cpu, memory,
+ * ephemeral-storage, pods, hugepages-*, attachable-volumes-* and any name
+ * with a domain (nvidia.com/gpu). Other names only travel in JSON. */
+gboolean ks_trace_text_is_resource_key(const char *k);
