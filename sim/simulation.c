@@ -9,6 +9,7 @@
 #include "sim/simulation.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "ks_version.h"
 #include "sched/scheduler.h"
@@ -19,6 +20,7 @@
 #include "sim/sched_driver.h"
 #include "sim/scheduler_setup.h"
 #include "sim/store.h"
+#include "sim/trace_feed.h"
 #include "sim/workload_feed.h"
 #include "workloads/annotations.h"
 
@@ -70,10 +72,76 @@ typedef struct {
   KsNodeAgent *agent;
   KsSchedDriver *driver;
   KsWorkloadFeed *feed;
+  KsTraceFeed *trace;      /* NULL without a trace */
 } World;
 
+static gboolean trace_has_overrides(const KsRunOptions *o) {
+  return o->trace_path || o->trace_format || o->trace_params || o->trace_skip_bad_rows ||
+         o->replay;
+}
+
+static gboolean apply_replay_option(KsScenarioTrace *t, const char *kv, GError **error) {
+  const char *eq = strchr(kv, '=');
+  GError *inner = NULL;
+  char *key = eq ? g_strndup(kv, (gsize)(eq - kv)) : g_strdup(kv);
+  gboolean ok = eq && ks_scenario_trace_set(t, key, eq + 1, &inner);
+  if (!ok)
+    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_OPTION, "--replay %s: %s", kv,
+                inner ? inner->message : "expected key=value");
+  g_clear_error(&inner);
+  g_free(key);
+  return ok;
+}
+
+KsScenarioTrace *ks_simulation_trace_options(const KsScenario *scenario, const KsRunOptions *opts,
+                                             GError **error) {
+  if (!scenario->trace && !trace_has_overrides(opts))
+    return NULL;
+  KsScenarioTrace *t =
+      scenario->trace ? ks_scenario_trace_copy(scenario->trace) : ks_scenario_trace_new();
+  gboolean ok = TRUE;
+  if (opts->trace_path)
+    ks_scenario_trace_set(t, "path", opts->trace_path, NULL);
+  if (opts->trace_format)
+    ks_scenario_trace_set(t, "format", opts->trace_format, NULL);
+  if (opts->trace_skip_bad_rows)
+    t->skip_bad_rows = TRUE;
+  if (opts->trace_params) {
+    g_ptr_array_remove_index(t->params, t->params->len - 1); /* the NULL */
+    for (guint i = 0; opts->trace_params[i]; i++)
+      g_ptr_array_add(t->params, g_strdup(opts->trace_params[i]));
+    g_ptr_array_add(t->params, NULL);
+  }
+  for (guint i = 0; ok && opts->replay && opts->replay[i]; i++)
+    ok = apply_replay_option(t, opts->replay[i], error);
+  GError *inner = NULL;
+  if (ok && !ks_scenario_trace_check(t, &inner)) {
+    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_OPTION, "trace: %s", inner->message);
+    g_error_free(inner);
+    ok = FALSE;
+  }
+  if (!ok) {
+    ks_scenario_trace_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+static gboolean trace_init(World *w, const KsScenarioTrace *t, guint64 seed, GError **error) {
+  KsTraceOpenOptions open = {
+    .bad_rows = t->skip_bad_rows ? KS_TRACE_BAD_ROWS_SKIP : KS_TRACE_BAD_ROWS_FAIL,
+    .params = (const char *const *)t->params->pdata,
+  };
+  KsTraceSource *src = ks_trace_open(t->format, t->path, &open, error);
+  if (!src)
+    return FALSE;
+  KsTraceFeedOptions fo = {.spec = t, .seed = seed, .sched = w->sched->sched};
+  w->trace = ks_trace_feed_new(w->store, src, &fo);
+  return TRUE;
+}
+
 static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOptions *opts,
-                           guint64 seed, GError **error) {
+                           const KsScenarioTrace *trace, guint64 seed, GError **error) {
   KsSchedSetupOptions setup = {
     .config_path = opts->scheduler_config ? opts->scheduler_config : scenario->scheduler_config,
     .builtin_profile = opts->builtin_profile,
@@ -92,7 +160,9 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new(w->store);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
-  return TRUE;
+  /* After the workload feed: the scenario's node pools exist (time 0,
+   * queued first) when the trace's first event is applied. */
+  return !trace || trace_init(w, trace, seed, error);
 }
 
 static void world_free(World *w) {
@@ -104,6 +174,7 @@ static void world_free(World *w) {
   ks_store_free(w->store);
   ks_engine_free(w->engine);
   ks_workload_feed_free(w->feed);
+  ks_trace_feed_free(w->trace);
   ks_sched_setup_free(w->sched);
 }
 
@@ -121,6 +192,26 @@ static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, const
   ks_results_writer_set_attr_int(out, "sim_end_us", scenario->duration_us);
 }
 
+static void set_trace_metadata(KsResultsWriter *out, const KsScenarioTrace *t) {
+  ks_results_writer_set_attr_string(out, "trace_path", t->path);
+  ks_results_writer_set_attr_string(out, "trace_format", t->format ? t->format : "ksim");
+  ks_results_writer_set_attr_string(out, "replay_mode",
+                                    t->mode == KS_REPLAY_MODE_FILL ? "fill" : "replay");
+  ks_results_writer_set_attr_int(out, "replay_speed_ppm", t->speed_ppm);
+  ks_results_writer_set_attr_int(out, "replay_window_start_us", t->start_us);
+  if (t->end_us != G_MAXINT64)
+    ks_results_writer_set_attr_int(out, "replay_window_end_us", t->end_us);
+}
+
+/* A failed trace feed ends the run with its error. */
+static gboolean trace_ok(const World *w, GError **error) {
+  const GError *e = w->trace ? ks_trace_feed_error(w->trace) : NULL;
+  if (!e)
+    return TRUE;
+  g_set_error_literal(error, e->domain, e->code, e->message);
+  return FALSE;
+}
+
 static gboolean run_and_sample(World *w, const KsScenario *scenario, KsResultsWriter *out,
                                gboolean progress, GError **error) {
   KsProgress bar;
@@ -129,13 +220,29 @@ static gboolean run_and_sample(World *w, const KsScenario *scenario, KsResultsWr
   for (gint64 t = 0; ok; t += scenario->sample_interval_us) {
     gint64 at = MIN(t, scenario->duration_us);
     ks_engine_run_until(w->engine, at);
-    ok = ks_recorder_sample(w->recorder, out, error);
+    ok = trace_ok(w, error) && ks_recorder_sample(w->recorder, out, error);
     ks_progress_update(&bar, at, scenario->duration_us);
     if (at == scenario->duration_us)
       break;
   }
   ks_progress_finish(&bar);
   return ok;
+}
+
+static void report_trace(KsRunReport *report, const World *w, KsResultsWriter *out) {
+  KsTraceFeedStats st;
+  ks_trace_feed_get_stats(w->trace, &st);
+  report->traced = TRUE;
+  report->trace_events = st.events;
+  report->trace_skipped_rows = st.skipped_rows;
+  report->pods_given_up = st.pods_given_up;
+  report->pods_rejected += st.pods_rejected;
+  ks_results_writer_set_attr_int(out, "trace_events", (gint64)st.events);
+  ks_results_writer_set_attr_int(out, "trace_skipped_rows", (gint64)st.skipped_rows);
+  ks_results_writer_set_attr_int(out, "pods_given_up", (gint64)st.pods_given_up);
+  ks_results_writer_set_attr_int(out, "pods_resampled_in", (gint64)st.pods_resampled_in);
+  ks_results_writer_set_attr_int(out, "pods_resampled_out", (gint64)st.pods_resampled_out);
+  ks_results_writer_set_attr_int(out, "nodes_excluded", (gint64)st.nodes_excluded);
 }
 
 gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
@@ -149,11 +256,19 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
 
   World w = {0};
   KsResultsWriter *out = NULL;
-  gboolean ok = world_init(&w, scenario, opts, seed, error);
+  GError *trace_error = NULL;
+  KsScenarioTrace *trace = ks_simulation_trace_options(scenario, opts, &trace_error);
+  if (trace_error) {
+    g_propagate_error(error, trace_error);
+    return FALSE;
+  }
+  gboolean ok = world_init(&w, scenario, opts, trace, seed, error);
   if (ok)
     ok = (out = ks_results_writer_open(output, error)) != NULL;
   if (ok) {
     set_metadata(out, scenario, &w, seed);
+    if (trace)
+      set_trace_metadata(out, trace);
     ok = run_and_sample(&w, scenario, out, opts->progress, error) &&
          ks_recorder_write_rows(w.recorder, out, error);
   }
@@ -166,12 +281,15 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     report->pods_bound = ks_recorder_pods_bound(w.recorder);
     report->pods_finished = ks_recorder_pods_finished(w.recorder);
     report->pods_rejected = ks_workload_feed_rejected(w.feed);
+    if (w.trace)
+      report_trace(report, &w, out);
     ok = ks_results_writer_commit(out, error);
     out = NULL;
   }
   if (out)
     ks_results_writer_abort(out);
   world_free(&w);
+  ks_scenario_trace_free(trace);
   if (!ok)
     return FALSE;
   report->output = g_strdup(output);

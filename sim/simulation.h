@@ -19,6 +19,15 @@ typedef struct {
                                    spec.schedulerConfig, else the default profile */
   const char *const *plugins;   /* shared objects with user plugins, NULL-terminated or NULL */
   const char *builtin_profile;  /* without a configuration: "default" or "legacy-v1.7" */
+  /* Trace replay (docs/replay.md). Each overrides the scenario's spec.trace;
+   * a trace path alone makes a trace run of a scenario without one. */
+  const char *trace_path;          /* --trace FILE */
+  const char *trace_format;        /* --trace-format NAME (default: the native "ksim") */
+  const char *const *trace_params; /* -O key=value importer parameters, after spec.trace.params;
+                                      NULL-terminated or NULL */
+  gboolean trace_skip_bad_rows;    /* --skip-bad-rows */
+  const char *const *replay;       /* --replay key=value: spec.trace fields by their YAML names
+                                      (ks_scenario_trace_set); NULL-terminated or NULL */
 } KsRunOptions;
 
 typedef struct {
@@ -31,6 +40,10 @@ typedef struct {
   guint64 pods_finished;
   guint64 pods_rejected;   /* refused at admission */
   guint64 cycles;          /* scheduling cycles */
+  gboolean traced;         /* a trace was replayed; the trace_* figures below are set */
+  guint64 trace_events;    /* trace events read */
+  guint64 trace_skipped_rows; /* bad rows skipped (skipBadRows) */
+  guint64 pods_given_up;   /* fill mode: unschedulable at their first attempt */
   double wall_seconds;
 } KsRunReport;
 
@@ -39,6 +52,12 @@ void ks_run_report_clear(KsRunReport *r);
 /* Checks what the run will need before it starts (pod annotations of
  * batches and generator templates); errors name file:line:column. */
 gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error);
+
+/* The replay options of a run: the scenario's spec.trace with the run
+ * options' overrides applied and checked; NULL without error when the run
+ * replays no trace. Errors name the option ("--replay speed=x: ..."). transfer full */
+KsScenarioTrace *ks_simulation_trace_options(const KsScenario *scenario, const KsRunOptions *opts,
+                                             GError **error);
 
 /* Runs scenario to its duration and writes the results file. On error no
  * results file is left behind. */

@@ -25,6 +25,7 @@
 
 #include "workloads/annotations.h"
 #include "workloads/duration.h"
+#include "workloads/manifest_decode.h"
 
 typedef struct {
   const char *file;     /* display name for messages */
@@ -766,6 +767,332 @@ static gboolean load_workloads(Loader *L, const KsYamlNode *spec) {
   return TRUE;
 }
 
+
+/* ---- spec.trace ---------------------------------------------------------- */
+
+KsScenarioTrace *ks_scenario_trace_new(void) {
+  KsScenarioTrace *t = g_new0(KsScenarioTrace, 1);
+  t->params = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(t->params, NULL);
+  t->end_us = G_MAXINT64;
+  t->speed_ppm = KS_REPLAY_PPM;
+  t->arrival_interval_us = KS_REPLAY_DEFAULT_ARRIVAL_INTERVAL_US;
+  return t;
+}
+
+KsScenarioTrace *ks_scenario_trace_copy(const KsScenarioTrace *t) {
+  if (!t)
+    return NULL;
+  KsScenarioTrace *c = g_new0(KsScenarioTrace, 1);
+  *c = *t;
+  c->path = g_strdup(t->path);
+  c->format = g_strdup(t->format);
+  c->node_selector = ks_label_selector_copy(t->node_selector);
+  c->params = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i + 1 < t->params->len; i++)
+    g_ptr_array_add(c->params, g_strdup(t->params->pdata[i]));
+  g_ptr_array_add(c->params, NULL);
+  return c;
+}
+
+void ks_scenario_trace_free(KsScenarioTrace *t) {
+  if (!t)
+    return;
+  g_free(t->path);
+  g_free(t->format);
+  g_ptr_array_free(t->params, TRUE);
+  ks_label_selector_free(t->node_selector);
+  g_free(t);
+}
+
+static gboolean set_err(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean set_err(GError **error, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error_literal(error, KS_YAML_ERROR, KS_YAML_ERROR_FIELD, msg);
+  g_free(msg);
+  return FALSE;
+}
+
+gboolean ks_replay_parse_ppm(const char *s, gint64 *out, GError **error) {
+  gint64 whole = 0, frac = 0, scale = KS_REPLAY_PPM;
+  const char *p = s;
+  if (!g_ascii_isdigit(*p))
+    return set_err(error, "\"%s\" is not a decimal number", s);
+  for (; g_ascii_isdigit(*p); p++) {
+    if (whole > G_MAXINT64 / 10 / KS_REPLAY_PPM)
+      return set_err(error, "\"%s\" is too large", s);
+    whole = whole * 10 + (*p - '0');
+  }
+  if (*p == '.') {
+    for (p++; g_ascii_isdigit(*p); p++) {
+      if (scale == 1)
+        return set_err(error, "\"%s\" has more than 6 decimals", s);
+      scale /= 10;
+      frac += (*p - '0') * scale;
+    }
+  }
+  if (*p)
+    return set_err(error, "\"%s\" is not a decimal number", s);
+  *out = whole * KS_REPLAY_PPM + frac;
+  return TRUE;
+}
+
+static gboolean parse_bool(const char *v, gboolean *out, GError **error) {
+  if (!strcmp(v, "true") || !strcmp(v, "false")) {
+    *out = !strcmp(v, "true");
+    return TRUE;
+  }
+  return set_err(error, "must be true or false, not \"%s\"", v);
+}
+
+static gboolean parse_trace_duration(const char *v, gint64 *out, GError **error) {
+  GError *inner = NULL;
+  if (ks_duration_parse(v, out, &inner) && *out >= 0)
+    return TRUE;
+  if (inner) {
+    set_err(error, "%s", inner->message);
+    g_error_free(inner);
+    return FALSE;
+  }
+  return set_err(error, "must not be negative");
+}
+
+/* One requirement of "k=v", "k==v", "k!=v", "k", "!k" (kubectl -l style). */
+static gboolean parse_requirement(KsLabelSelector *sel, const char *req, GError **error) {
+  const char *ne = strstr(req, "!="), *eq = strchr(req, '=');
+  if (!*req)
+    return set_err(error, "empty requirement in node selector");
+  if (ne || eq) {
+    const char *op_at = ne ? ne : eq;
+    char *key = g_strndup(req, (gsize)(op_at - req));
+    const char *value = op_at + (ne ? 2 : (op_at[1] == '=' ? 2 : 1));
+    const char *values[] = {value, NULL};
+    ks_label_selector_add_expression(sel, key, ne ? KS_SELECTOR_OP_NOT_IN : KS_SELECTOR_OP_IN, values);
+    g_free(key);
+  } else if (req[0] == '!') {
+    ks_label_selector_add_expression(sel, req + 1, KS_SELECTOR_OP_DOES_NOT_EXIST, NULL);
+  } else {
+    ks_label_selector_add_expression(sel, req, KS_SELECTOR_OP_EXISTS, NULL);
+  }
+  return TRUE;
+}
+
+static gboolean parse_selector_text(const char *v, KsLabelSelector **out, GError **error) {
+  KsLabelSelector *sel = ks_label_selector_new();
+  char **reqs = g_strsplit(v, ",", -1);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && reqs[i]; i++)
+    ok = parse_requirement(sel, g_strstrip(reqs[i]), error);
+  g_strfreev(reqs);
+  if (ok && !ks_label_selector_is_valid(sel))
+    ok = set_err(error, "\"%s\" is not a valid label selector", v);
+  if (!ok) {
+    ks_label_selector_free(sel);
+    return FALSE;
+  }
+  ks_label_selector_free(*out);
+  *out = sel;
+  return TRUE;
+}
+
+static gboolean set_mode(KsScenarioTrace *t, const char *v, GError **error) {
+  if (!strcmp(v, "replay") || !strcmp(v, "fill")) {
+    t->mode = strcmp(v, "fill") ? KS_REPLAY_MODE_TIME : KS_REPLAY_MODE_FILL;
+    return TRUE;
+  }
+  return set_err(error, "must be replay or fill, not \"%s\"", v);
+}
+
+static gboolean set_nodes(KsScenarioTrace *t, const char *v, GError **error) {
+  if (!strcmp(v, "trace") || !strcmp(v, "none")) {
+    t->no_trace_nodes = !strcmp(v, "none");
+    return TRUE;
+  }
+  return set_err(error, "must be trace or none, not \"%s\"", v);
+}
+
+static gboolean set_positive_ppm(const char *v, gint64 max, gint64 *out, GError **error) {
+  gint64 x = 0;
+  if (!ks_replay_parse_ppm(v, &x, error))
+    return FALSE;
+  if (x <= 0)
+    return set_err(error, "must be greater than 0");
+  if (x > max)
+    return set_err(error, "must be at most %" G_GINT64_FORMAT, max / KS_REPLAY_PPM);
+  *out = x;
+  return TRUE;
+}
+
+static gboolean set_count(const char *v, guint64 *out, GError **error) {
+  guint64 x = 0;
+  if (!v[0] || strspn(v, "0123456789") != strlen(v) ||
+      !g_ascii_string_to_unsigned(v, 10, 1, G_MAXUINT32, &x, NULL))
+    return set_err(error, "must be a positive integer, not \"%s\"", v);
+  *out = x;
+  return TRUE;
+}
+
+gboolean ks_scenario_trace_set(KsScenarioTrace *t, const char *key, const char *v,
+                               GError **error) {
+  if (!strcmp(key, "path") || !strcmp(key, "format")) {
+    if (!*v)
+      return set_err(error, "must not be empty");
+    char **slot = !strcmp(key, "path") ? &t->path : &t->format;
+    g_free(*slot);
+    *slot = g_strdup(v);
+    return TRUE;
+  }
+  if (!strcmp(key, "mode"))
+    return set_mode(t, v, error);
+  if (!strcmp(key, "nodes"))
+    return set_nodes(t, v, error);
+  if (!strcmp(key, "speed"))
+    return set_positive_ppm(v, KS_REPLAY_MAX_SPEED_PPM, &t->speed_ppm, error);
+  if (!strcmp(key, "gpuShare"))
+    return set_positive_ppm(v, KS_REPLAY_MAX_GPU_SHARE_PPM, &t->gpu_share_ppm, error);
+  if (!strcmp(key, "nodeFraction")) {
+    if (!set_positive_ppm(v, KS_REPLAY_PPM, &t->node_fraction_ppm, error))
+      return FALSE;
+    return TRUE;
+  }
+  if (!strcmp(key, "nodeCount"))
+    return set_count(v, &t->node_count, error);
+  if (!strcmp(key, "start"))
+    return parse_trace_duration(v, &t->start_us, error);
+  if (!strcmp(key, "end"))
+    return parse_trace_duration(v, &t->end_us, error);
+  if (!strcmp(key, "arrivalInterval"))
+    return parse_trace_duration(v, &t->arrival_interval_us, error);
+  if (!strcmp(key, "shuffle"))
+    return parse_bool(v, &t->shuffle, error);
+  if (!strcmp(key, "skipBadRows"))
+    return parse_bool(v, &t->skip_bad_rows, error);
+  if (!strcmp(key, "nodeSelector"))
+    return parse_selector_text(v, &t->node_selector, error);
+  return set_err(error, "unknown replay option \"%s\" (known: path, format, mode, speed, start, "
+                        "end, nodes, nodeSelector, nodeCount, nodeFraction, shuffle, gpuShare, "
+                        "arrivalInterval, skipBadRows)", key);
+}
+
+gboolean ks_scenario_trace_check(const KsScenarioTrace *t, GError **error) {
+  if (!t->path)
+    return set_err(error, "path: required field is missing");
+  if (t->end_us <= t->start_us)
+    return set_err(error, "window: end must be after start");
+  if (t->mode != KS_REPLAY_MODE_FILL && (t->shuffle || t->gpu_share_ppm))
+    return set_err(error, "%s: needs mode: fill (a reordered workload has no trace times)",
+                   t->shuffle ? "shuffle" : "gpuShare");
+  if (t->node_count && t->node_fraction_ppm)
+    return set_err(error, "nodeSubset: give count or fraction, not both");
+  return TRUE;
+}
+
+/* A scalar field of the trace block through ks_scenario_trace_set, so the
+ * YAML and `--replay key=value` share one parser. `as` is the setter's key. */
+static gboolean trace_scalar(Loader *L, KsScenarioTrace *t, const KsYamlNode *m,
+                             const char *path, const char *key, const char *as) {
+  const KsYamlNode *v = get(m, key);
+  if (!v)
+    return TRUE;
+  char *p = field_path(path, key);
+  const char *text = NULL;
+  GError *inner = NULL;
+  gboolean ok = scalar_text(L, v, p, &text);
+  if (ok && !ks_scenario_trace_set(t, as, text, &inner))
+    ok = fail(L, v, p, "%s", inner->message);
+  g_clear_error(&inner);
+  g_free(p);
+  return ok;
+}
+
+static gboolean trace_params(Loader *L, KsScenarioTrace *t, const KsYamlNode *m) {
+  const KsYamlNode *seq;
+  if (!expect_sequence(L, m, "spec.trace", "params", KS_REPLAY_MAX_PARAMS, &seq))
+    return FALSE;
+  g_ptr_array_set_size(t->params, 0);
+  for (guint i = 0; seq && i < ks_yaml_len(seq); i++) {
+    char *p = item_path("spec.trace.params", i);
+    const char *text = NULL;
+    gboolean ok = scalar_text(L, ks_yaml_item(seq, i), p, &text);
+    if (ok && (!strchr(text, '=') || text[0] == '='))
+      ok = fail(L, ks_yaml_item(seq, i), p, "\"%s\" is not key=value", text);
+    g_free(p);
+    if (!ok)
+      return FALSE;
+    g_ptr_array_add(t->params, g_strdup(text));
+  }
+  g_ptr_array_add(t->params, NULL);
+  return TRUE;
+}
+
+static gboolean trace_window(Loader *L, KsScenarioTrace *t, const KsYamlNode *m) {
+  static const char *const known[] = {"start", "end", NULL};
+  const KsYamlNode *w = get(m, "window");
+  if (!w)
+    return TRUE;
+  return expect_mapping(L, w, "spec.trace.window") &&
+         check_fields(L, w, "spec.trace.window", known) &&
+         trace_scalar(L, t, w, "spec.trace.window", "start", "start") &&
+         trace_scalar(L, t, w, "spec.trace.window", "end", "end");
+}
+
+static gboolean trace_node_subset(Loader *L, KsScenarioTrace *t, const KsYamlNode *m) {
+  static const char *const known[] = {"selector", "count", "fraction", NULL};
+  const char *path = "spec.trace.nodeSubset";
+  const KsYamlNode *n = get(m, "nodeSubset");
+  if (!n)
+    return TRUE;
+  if (!expect_mapping(L, n, path) || !check_fields(L, n, path, known) ||
+      !trace_scalar(L, t, n, path, "count", "nodeCount") ||
+      !trace_scalar(L, t, n, path, "fraction", "nodeFraction"))
+    return FALSE;
+  KsDec d = {.file = L->file, .path = g_string_new(path), .error = L->error};
+  gboolean ok = ks_dec_label_selector(&d, n, "selector", &t->node_selector);
+  g_string_free(d.path, TRUE);
+  if (ok && t->node_selector && !ks_label_selector_is_valid(t->node_selector))
+    ok = fail(L, get(n, "selector"), "spec.trace.nodeSubset.selector", "not a valid label selector");
+  return ok;
+}
+
+static gboolean load_trace(Loader *L, const KsYamlNode *spec) {
+  static const char *const known[] = {"path",  "format",     "params",  "skipBadRows",
+                                      "window", "speed",     "mode",    "nodes",
+                                      "nodeSubset", "shuffle", "gpuShare", "arrivalInterval",
+                                      NULL};
+  static const char *const scalars[] = {"path", "format", "skipBadRows", "speed", "mode",
+                                        "nodes", "shuffle", "gpuShare", "arrivalInterval", NULL};
+  const KsYamlNode *m = get(spec, "trace");
+  const char *path = "spec.trace";
+  if (!m)
+    return TRUE;
+  if (!expect_mapping(L, m, path) || !check_fields(L, m, path, known))
+    return FALSE;
+  KsScenarioTrace *t = L->s->trace = ks_scenario_trace_new();
+  t->line = m->line;
+  t->column = m->column;
+  if (!get(m, "path"))
+    return missing(L, m, path, "path");
+  for (guint i = 0; scalars[i]; i++)
+    if (!trace_scalar(L, t, m, path, scalars[i], scalars[i]))
+      return FALSE;
+  if (!trace_params(L, t, m) || !trace_window(L, t, m) || !trace_node_subset(L, t, m))
+    return FALSE;
+  if (!g_path_is_absolute(t->path)) {
+    char *abs = g_build_filename(L->s->base_dir, t->path, NULL);
+    g_free(t->path);
+    t->path = abs;
+  }
+  GError *inner = NULL;
+  if (ks_scenario_trace_check(t, &inner))
+    return TRUE;
+  fail(L, m, path, "%s", inner->message);
+  g_error_free(inner);
+  return FALSE;
+}
+
 /* ---- the document -------------------------------------------------------- */
 
 static gboolean load_header(Loader *L, const KsYamlNode *root) {
@@ -825,12 +1152,13 @@ static gboolean load_run_options(Loader *L, const KsYamlNode *spec) {
 static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   static const char *const known[] = {"seed",      "duration",  "sampleInterval",
                                       "output",    "nodePools", "workloads",
-                                      "schedulerConfig", NULL};
+                                      "schedulerConfig", "trace", NULL};
   const KsYamlNode *spec = get(root, "spec");
   if (!spec)
     return missing(L, root, "", "spec");
   return expect_mapping(L, spec, "spec") && check_fields(L, spec, "spec", known) &&
-         load_run_options(L, spec) && load_pools(L, spec) && load_workloads(L, spec);
+         load_run_options(L, spec) && load_pools(L, spec) && load_workloads(L, spec) &&
+         load_trace(L, spec);
 }
 
 static KsScenario *scenario_new(const char *file, const char *base_dir) {
@@ -858,6 +1186,7 @@ void ks_scenario_free(KsScenario *s) {
   g_ptr_array_free(s->batches, TRUE);
   g_ptr_array_free(s->generators, TRUE);
   g_ptr_array_free(s->warnings, TRUE);
+  ks_scenario_trace_free(s->trace);
   g_free(s);
 }
 

@@ -58,6 +58,57 @@ typedef struct {
   guint line, column;
 } KsScenarioBatch;
 
+/* spec.trace: a trace replayed into the run (docs/replay.md). The trace
+ * itself is opened by the simulator (sim/trace_feed.c); this is only what
+ * the Scenario says about it, decoded strictly like the rest of the spec.
+ * Fractions and factors are kept as exact integers scaled by 1e6 (ppm), so
+ * a replay never depends on floating point. */
+typedef enum {
+  KS_REPLAY_MODE_TIME = 0, /* pods leave as the trace says (deletes, finishes, run times) */
+  KS_REPLAY_MODE_FILL,     /* pods never leave; a pod that fails its first attempt is dropped */
+} KsReplayMode;
+
+#define KS_REPLAY_PPM ((gint64)1000000)
+#define KS_REPLAY_MAX_PARAMS 64
+#define KS_REPLAY_MAX_SPEED_PPM ((gint64)1000000 * 1000000) /* speed at most 1e6 */
+#define KS_REPLAY_MAX_GPU_SHARE_PPM ((gint64)100 * 1000000)  /* gpuShare at most 100 */
+#define KS_REPLAY_DEFAULT_ARRIVAL_INTERVAL_US ((gint64)1000000)
+
+typedef struct {
+  char *path;                 /* resolved against the scenario's directory */
+  char *format;               /* NULL: the native "ksim" format */
+  GPtrArray *params;          /* char*, "key=value", NULL-terminated (importer parameters) */
+  gboolean skip_bad_rows;     /* skipBadRows */
+  gint64 start_us;            /* window.start, trace time; default 0 */
+  gint64 end_us;              /* window.end, trace time, exclusive; G_MAXINT64 = none */
+  gint64 speed_ppm;           /* speed x 1e6 (1000000 = real time): sim = (trace - start) / speed */
+  KsReplayMode mode;          /* mode: replay (default) or fill */
+  gboolean no_trace_nodes;    /* nodes: none (the cluster is the scenario's node pools) */
+  KsLabelSelector *node_selector; /* nodeSubset.selector; NULL = every node */
+  guint64 node_count;         /* nodeSubset.count; 0 = no count */
+  gint64 node_fraction_ppm;   /* nodeSubset.fraction x 1e6; 0 = no fraction */
+  gboolean shuffle;           /* shuffle the pods with the seed (fill mode) */
+  gint64 gpu_share_ppm;       /* gpuShare x 1e6: resample pods until their GPUs are this share
+                                 of the cluster's GPU capacity; 0 = off (fill mode) */
+  gint64 arrival_interval_us; /* between pods of a reordered (shuffled/resampled) workload */
+  guint line, column;         /* of spec.trace, for messages */
+} KsScenarioTrace;
+
+/* A trace block with the defaults (path NULL). transfer full */
+KsScenarioTrace *ks_scenario_trace_new(void);
+KsScenarioTrace *ks_scenario_trace_copy(const KsScenarioTrace *t); /* transfer full; NULL->NULL */
+void ks_scenario_trace_free(KsScenarioTrace *t);
+/* Sets one field from its text, with the YAML field names: mode, speed,
+ * start, end (window), nodes, nodeSelector ("k=v,k2!=v,k3,!k4"), nodeCount,
+ * nodeFraction, shuffle, gpuShare, arrivalInterval, skipBadRows, format,
+ * path. `ksim run --replay key=value` uses it; errors are the bare reason. */
+gboolean ks_scenario_trace_set(KsScenarioTrace *t, const char *key, const char *value,
+                               GError **error);
+/* Cross-field checks (fill-only options, window order); bare reason. */
+gboolean ks_scenario_trace_check(const KsScenarioTrace *t, GError **error);
+/* "0.25" -> 250000: a non-negative decimal with at most 6 decimals. */
+gboolean ks_replay_parse_ppm(const char *s, gint64 *out, GError **error);
+
 typedef struct {
   char *name;              /* metadata.name */
   char *file;              /* the display name errors used */
@@ -71,6 +122,7 @@ typedef struct {
   GPtrArray *node_pools;   /* KsNodePool*, in file order */
   GPtrArray *batches;      /* KsScenarioBatch*, sorted by at_us, ties in file order */
   GPtrArray *generators;   /* KsGeneratorSpec*, in file order */
+  KsScenarioTrace *trace;  /* spec.trace; NULL when absent */
   GPtrArray *warnings;     /* char*: manifest warnings (skipped kinds), "file:line:column: ..." */
 } KsScenario;
 

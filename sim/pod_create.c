@@ -1,0 +1,74 @@
+/* See pod_create.h. The code is the workload feed's original create path,
+ * moved here so the trace replay does not grow a second copy of admission
+ * and object creation. */
+#include "sim/pod_create.h"
+
+#include "sched/objects.h"
+#include "sched/pdb.h"
+#include "sim/admission.h"
+
+const KsPriorityClass *ks_sim_store_priority_class(const char *name, gpointer user_data) {
+  KsStore *store = user_data;
+  if (name) {
+    const KsStoreObject *obj = ks_store_get(store, KS_STORE_PRIORITY_CLASS, NULL, name);
+    return obj ? obj->data : NULL;
+  }
+  const KsPriorityClass *found = NULL;
+  GPtrArray *all = ks_store_list(store, KS_STORE_PRIORITY_CLASS, NULL);
+  for (guint i = 0; i < all->len && !found; i++) {
+    const KsPriorityClass *pc = ((const KsStoreObject *)all->pdata[i])->data;
+    if (pc->global_default)
+      found = pc;
+  }
+  g_ptr_array_unref(all); /* classes stay alive: the store holds them */
+  return found;
+}
+
+gboolean ks_sim_create_pod(KsStore *store, KsPod *pod, GError **error) {
+  if (!ks_admit_pod(pod, ks_sim_store_priority_class, store, error)) {
+    ks_pod_unref(pod);
+    return FALSE;
+  }
+  if (pod->creation_timestamp_us == 0)
+    pod->creation_timestamp_us = ks_engine_now(ks_store_get_engine(store));
+  return ks_store_create(store, KS_STORE_POD, pod->namespace, pod->name, pod,
+                         (GDestroyNotify)ks_pod_unref, error) != 0;
+}
+
+static gboolean create_namespace(KsStore *store, const KsNamespace *src, GError **error) {
+  KsNamespace *ns = ks_namespace_new(src->name);
+  ks_labels_clear(&ns->labels);
+  ks_labels_copy(&ns->labels, &src->labels);
+  return ks_store_create(store, KS_STORE_NAMESPACE, NULL, ns->name, ns,
+                         (GDestroyNotify)ks_namespace_free, error) != 0;
+}
+
+static gboolean create_priority_class(KsStore *store, const KsPriorityClass *src,
+                                      GError **error) {
+  KsPriorityClass *pc = ks_priority_class_new(src->name, src->value);
+  pc->global_default = src->global_default;
+  pc->preemption_policy = src->preemption_policy;
+  pc->description = g_strdup(src->description);
+  return ks_store_create(store, KS_STORE_PRIORITY_CLASS, NULL, pc->name, pc,
+                         (GDestroyNotify)ks_priority_class_free, error) != 0;
+}
+
+gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError **error) {
+  switch (o->kind) {
+  case KS_KIND_POD:
+    return ks_sim_create_pod(store, ks_pod_copy(o->u.pod), error);
+  case KS_KIND_NODE:
+    return ks_store_create(store, KS_STORE_NODE, NULL, o->u.node->name, ks_node_copy(o->u.node),
+                           (GDestroyNotify)ks_node_unref, error) != 0;
+  case KS_KIND_NAMESPACE:
+    return create_namespace(store, o->u.ns, error);
+  case KS_KIND_PRIORITY_CLASS:
+    return create_priority_class(store, o->u.priority_class, error);
+  case KS_KIND_POD_DISRUPTION_BUDGET: {
+    KsPodDisruptionBudget *b = ks_pdb_copy(o->u.pdb);
+    return ks_store_create(store, KS_STORE_POD_DISRUPTION_BUDGET, b->namespace, b->name, b,
+                           (GDestroyNotify)ks_pdb_free, error) != 0;
+  }
+  }
+  return TRUE;
+}
