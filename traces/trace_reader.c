@@ -53,8 +53,10 @@ static gboolean fail(LineCtx *c, const char *fmt, ...) {
   g_string_printf(m, "%s:%" G_GUINT64_FORMAT ": ", c->src->base.path, c->line);
   if (c->keyword && c->ns)
     g_string_append_printf(m, "%s %s/%s: ", c->keyword, c->ns, c->ident);
+  else if (c->keyword && c->ident)
+    g_string_append_printf(m, "%s %s: ", c->keyword, c->ident);
   else if (c->keyword)
-    g_string_append_printf(m, "%s %s: ", c->keyword, c->ident ? c->ident : "");
+    g_string_append_printf(m, "%s: ", c->keyword);
   g_string_append(m, reason);
   g_free(reason);
   g_free(c->msg);
@@ -231,7 +233,7 @@ static gboolean parse_toleration(LineCtx *c, char *tok, KsPod *p) {
       return FALSE;
   }
   KsToleration *tol = ks_pod_add_toleration(p);
-  tol->key = g_strdup(ts.key);
+  tol->key = *ts.key ? g_strdup(ts.key) : NULL; /* an empty key matches every key */
   tol->op = ts.value ? KS_TOLERATION_OP_EQUAL : KS_TOLERATION_OP_EXISTS;
   tol->value = g_strdup(ts.value);
   tol->effect = eff;
@@ -405,7 +407,7 @@ static KsManifestObject *decode_json(LineCtx *c, const char *json, gsize json_of
 
 static gboolean split_pod_ident(LineCtx *c, char *ident, char **ns, char **name) {
   char *slash = strchr(ident, '/');
-  if (!slash)
+  if (!slash || slash == ident || !slash[1])
     return fail(c, "expected namespace/name");
   *slash = '\0';
   *ns = ident;
