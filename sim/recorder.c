@@ -5,6 +5,7 @@
  * never depend on hashing. */
 #include "sim/recorder.h"
 
+#include "sched/gpu.h"
 #include "sched/objects.h"
 #include "workloads/annotations.h"
 
@@ -20,6 +21,7 @@ struct KsRecorder {
   /* running state for samples */
   gint32 nodes_now, pending, running, succeeded, failed;
   gint64 cpu_requested, cpu_allocatable, memory_requested, memory_allocatable, pods_allocatable;
+  gint64 gpu_requested, gpu_allocatable;
   guint64 created, bound, finished;
 };
 
@@ -60,6 +62,13 @@ static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
   rec.cpu_request_milli = req.milli_cpu;
   rec.memory_request = req.memory;
   ks_resource_list_clear(&req);
+  /* A malformed GPU request never reaches a node (GpuShare rejects it), so
+   * counting it as none is right for the results. */
+  KsGpuRequest gpu;
+  if (ks_gpu_request_from_pod(pod, &gpu, NULL)) {
+    rec.gpu_count = (gint32)gpu.count;
+    rec.gpu_request_milli = ks_gpu_request_total(&gpu);
+  }
   g_array_append_val(r->pods, rec);
   g_hash_table_insert(r->pod_index, pod_key(pod->namespace, pod->name),
                       GUINT_TO_POINTER(r->pods->len));
@@ -78,6 +87,7 @@ static void mark_bound(KsRecorder *r, KsPodRow *rec, const char *node, gint64 no
   r->bound++;
   r->cpu_requested += rec->cpu_request_milli;
   r->memory_requested += rec->memory_request;
+  r->gpu_requested += rec->gpu_request_milli;
 }
 
 /* The pod leaves the pending or running count (finished or deleted). */
@@ -87,6 +97,7 @@ static void leave(KsRecorder *r, KsPodRow *rec, gint64 now) {
     r->running--;
     r->cpu_requested -= rec->cpu_request_milli;
     r->memory_requested -= rec->memory_request;
+    r->gpu_requested -= rec->gpu_request_milli;
   } else {
     r->pending--;
   }
@@ -155,6 +166,13 @@ static void node_added(KsRecorder *r, const KsNode *node, gint64 now) {
     .added_us = now,
     .removed_us = -1,
   };
+  KsGpuNodeSpec gpus;
+  if (ks_gpu_node_spec(node, &gpus, NULL)) {
+    rec.gpus = (gint32)gpus.count;
+    rec.gpu_model = gpus.model ? g_quark_to_string(gpus.model) : "";
+  } else {
+    rec.gpu_model = "";
+  }
   const char *pool = ks_labels_get(&node->labels, KS_LABEL_NODE_POOL);
   rec.pool = g_string_chunk_insert_const(r->strings, pool ? pool : "");
   g_array_append_val(r->nodes, rec);
@@ -163,6 +181,7 @@ static void node_added(KsRecorder *r, const KsNode *node, gint64 now) {
   r->cpu_allocatable += rec.cpu_allocatable_milli;
   r->memory_allocatable += rec.memory_allocatable;
   r->pods_allocatable += rec.pods_allocatable;
+  r->gpu_allocatable += (gint64)rec.gpus * KS_GPU_MILLI;
 }
 
 static void node_removed(KsRecorder *r, const KsNode *node, gint64 now) {
@@ -175,6 +194,7 @@ static void node_removed(KsRecorder *r, const KsNode *node, gint64 now) {
   r->cpu_allocatable -= rec->cpu_allocatable_milli;
   r->memory_allocatable -= rec->memory_allocatable;
   r->pods_allocatable -= rec->pods_allocatable;
+  r->gpu_allocatable -= (gint64)rec->gpus * KS_GPU_MILLI;
 }
 
 static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
@@ -233,6 +253,8 @@ gboolean ks_recorder_sample(KsRecorder *r, KsResultsWriter *w, GError **error) {
     .memory_requested = r->memory_requested,
     .memory_allocatable = r->memory_allocatable,
     .pods_allocatable = r->pods_allocatable,
+    .gpu_requested_milli = r->gpu_requested,
+    .gpu_allocatable_milli = r->gpu_allocatable,
   };
   return ks_results_writer_append_sample(w, &row, error);
 }

@@ -302,6 +302,8 @@ gboolean ks_results_writer_append_pod(KsResultsWriter *w, const KsPodRow *row, G
   rec->priority = row->priority;
   rec->cpu_request_milli = row->cpu_request_milli;
   rec->memory_request = row->memory_request;
+  rec->gpu_count = row->gpu_count;
+  rec->gpu_request_milli = row->gpu_request_milli;
   rec->created_us = row->created_us;
   rec->scheduled_us = row->scheduled_us;
   rec->started_us = row->started_us;
@@ -320,13 +322,16 @@ gboolean ks_results_writer_append_node(KsResultsWriter *w, const KsNodeRow *row,
   if (!rec)
     return FALSE;
   if (!copy_string(rec->name, KS_H5_NAME_LEN, row->name, "node name", w, error) ||
-      !copy_string(rec->pool, KS_H5_SHORT_LEN, row->pool, "node pool", w, error)) {
+      !copy_string(rec->pool, KS_H5_SHORT_LEN, row->pool, "node pool", w, error) ||
+      !copy_string(rec->gpu_model, KS_H5_SHORT_LEN, row->gpu_model ? row->gpu_model : "",
+                   "GPU model", w, error)) {
     memset(rec, 0, sizeof *rec);
     return FALSE;
   }
   rec->cpu_allocatable_milli = row->cpu_allocatable_milli;
   rec->memory_allocatable = row->memory_allocatable;
   rec->pods_allocatable = row->pods_allocatable;
+  rec->gpus = row->gpus;
   rec->added_us = row->added_us;
   rec->removed_us = row->removed_us;
   rec->pods_bound = row->pods_bound;

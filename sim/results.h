@@ -13,7 +13,7 @@
 GQuark ks_results_error_quark(void);
 typedef enum { KS_RESULTS_ERROR_IO, KS_RESULTS_ERROR_FORMAT } KsResultsError;
 
-#define KS_RESULTS_SCHEMA_VERSION 1
+#define KS_RESULTS_SCHEMA_VERSION 2
 
 typedef struct {
   gint64 time_us;
@@ -27,6 +27,8 @@ typedef struct {
   gint64 memory_requested;      /* bytes */
   gint64 memory_allocatable;    /* bytes */
   gint64 pods_allocatable;      /* sum of allocatable pods over nodes */
+  gint64 gpu_requested_milli;   /* GPU milli held by bound, unfinished pods (sched/gpu.h) */
+  gint64 gpu_allocatable_milli; /* 1000 x GPUs over nodes */
 } KsSampleRow;
 
 typedef enum {
@@ -44,6 +46,8 @@ typedef struct {
   gint32 priority;
   gint64 cpu_request_milli;
   gint64 memory_request;
+  gint32 gpu_count;       /* GPUs asked for (sched/gpu.h); 0: none */
+  gint64 gpu_request_milli; /* gpu_count x milli per GPU */
   gint64 created_us;      /* -1 when the event never happened */
   gint64 scheduled_us;    /* bound to a node */
   gint64 started_us;      /* containers running */
@@ -59,6 +63,8 @@ typedef struct {
   gint64 cpu_allocatable_milli;
   gint64 memory_allocatable;
   gint64 pods_allocatable;
+  gint32 gpus;            /* GPUs on the node (sched/gpu.h) */
+  const char *gpu_model;  /* card model, "" when none; borrowed while appending */
   gint64 added_us;
   gint64 removed_us;      /* -1 when still present at the end */
   gint32 pods_bound;      /* pods ever bound to it */

@@ -40,6 +40,8 @@ static const Member sample_members[] = {
   {S(memory_requested), M_I64},
   {S(memory_allocatable), M_I64},
   {S(pods_allocatable), M_I64},
+  {S(gpu_requested_milli), M_I64},
+  {S(gpu_allocatable_milli), M_I64},
   {NULL, 0, 0},
 };
 #undef S
@@ -51,6 +53,8 @@ static const Member pod_members[] = {
   {P(priority), M_I32},
   {P(cpu_request_milli), M_I64},
   {P(memory_request), M_I64},
+  {P(gpu_count), M_I32},
+  {P(gpu_request_milli), M_I64},
   {P(created_us), M_I64},
   {P(scheduled_us), M_I64},
   {P(started_us), M_I64},
@@ -69,6 +73,8 @@ static const Member node_members[] = {
   {N(cpu_allocatable_milli), M_I64},
   {N(memory_allocatable), M_I64},
   {N(pods_allocatable), M_I64},
+  {N(gpus), M_I32},
+  {N(gpu_model), M_SHORT},
   {N(added_us), M_I64},
   {N(removed_us), M_I64},
   {N(pods_bound), M_I32},

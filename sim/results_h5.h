@@ -33,6 +33,8 @@ typedef struct {
   gint32 priority;
   gint64 cpu_request_milli;
   gint64 memory_request;
+  gint32 gpu_count;
+  gint64 gpu_request_milli;
   gint64 created_us;
   gint64 scheduled_us;
   gint64 started_us;
@@ -48,6 +50,8 @@ typedef struct {
   gint64 cpu_allocatable_milli;
   gint64 memory_allocatable;
   gint64 pods_allocatable;
+  gint32 gpus;
+  char gpu_model[KS_H5_SHORT_LEN];
   gint64 added_us;
   gint64 removed_us;
   gint32 pods_bound;

@@ -185,6 +185,8 @@ static void pods_block(KsResults *r, const guint8 *recs, gsize n) {
     p->priority = in->priority;
     p->cpu_request_milli = in->cpu_request_milli;
     p->memory_request = in->memory_request;
+    p->gpu_count = in->gpu_count;
+    p->gpu_request_milli = in->gpu_request_milli;
     p->created_us = in->created_us;
     p->scheduled_us = in->scheduled_us;
     p->started_us = in->started_us;
@@ -204,6 +206,8 @@ static void nodes_block(KsResults *r, const guint8 *recs, gsize n) {
     o->cpu_allocatable_milli = in->cpu_allocatable_milli;
     o->memory_allocatable = in->memory_allocatable;
     o->pods_allocatable = in->pods_allocatable;
+    o->gpus = in->gpus;
+    o->gpu_model = intern(r, in->gpu_model, KS_H5_SHORT_LEN, TRUE);
     o->added_us = in->added_us;
     o->removed_us = in->removed_us;
     o->pods_bound = in->pods_bound;

@@ -53,6 +53,8 @@ static KsSampleRow sample(int i) {
     .memory_requested = (gint64)i << 30,
     .memory_allocatable = (gint64)16 << 30,
     .pods_allocatable = 220,
+    .gpu_requested_milli = 250 * i,
+    .gpu_allocatable_milli = 16000,
   };
   return s;
 }
@@ -65,6 +67,8 @@ static KsPodRow pod(int i, char *name, gsize len) {
     .priority = i % 7 - 3,
     .cpu_request_milli = 100 + i,
     .memory_request = (gint64)i * 1048576,
+    .gpu_count = i % 3,
+    .gpu_request_milli = i % 3 == 1 ? 300 : (i % 3) * 1000,
     .created_us = i,
     .scheduled_us = i % 11 ? 2 * i : -1,
     .started_us = i % 11 ? 3 * i : -1,
@@ -83,6 +87,8 @@ static KsNodeRow node(int i) {
     .cpu_allocatable_milli = 4000,
     .memory_allocatable = (gint64)8 << 30,
     .pods_allocatable = 110,
+    .gpus = i ? 0 : 8,
+    .gpu_model = i ? "" : "V100M32",
     .added_us = i * 5,
     .removed_us = i ? 99 : -1,
     .pods_bound = 7 + i,
@@ -148,6 +154,8 @@ static void test_roundtrip(void **state) {
     assert_int_equal(got->memory_requested, want.memory_requested);
     assert_int_equal(got->memory_allocatable, want.memory_allocatable);
     assert_int_equal(got->pods_allocatable, want.pods_allocatable);
+    assert_int_equal(got->gpu_requested_milli, want.gpu_requested_milli);
+    assert_int_equal(got->gpu_allocatable_milli, want.gpu_allocatable_milli);
   }
   assert_int_equal(r->n_pods, N_PODS);
   for (int i = 0; i < N_PODS; i++) {
@@ -159,6 +167,8 @@ static void test_roundtrip(void **state) {
     assert_int_equal(got->priority, want.priority);
     assert_int_equal(got->cpu_request_milli, want.cpu_request_milli);
     assert_int_equal(got->memory_request, want.memory_request);
+    assert_int_equal(got->gpu_count, want.gpu_count);
+    assert_int_equal(got->gpu_request_milli, want.gpu_request_milli);
     assert_int_equal(got->created_us, want.created_us);
     assert_int_equal(got->scheduled_us, want.scheduled_us);
     assert_int_equal(got->started_us, want.started_us);
@@ -179,6 +189,8 @@ static void test_roundtrip(void **state) {
     assert_int_equal(got->added_us, want.added_us);
     assert_int_equal(got->removed_us, want.removed_us);
     assert_int_equal(got->pods_bound, want.pods_bound);
+    assert_int_equal(got->gpus, want.gpus);
+    assert_string_equal(got->gpu_model, want.gpu_model);
   }
   ks_results_free(r);
   rm_rf(dir);
@@ -304,20 +316,21 @@ static void test_read_errors(void **state) {
   g_autofree char *dir = tmpdir();
   g_autofree char *text = g_build_filename(dir, "notes.txt", NULL);
   g_autofree char *plain = g_build_filename(dir, "plain.h5", NULL);
-  g_autofree char *v2 = g_build_filename(dir, "v2.h5", NULL);
-  g_autofree char *v1 = g_build_filename(dir, "v1.h5", NULL);
+  g_autofree char *newer = g_build_filename(dir, "newer.h5", NULL);
+  g_autofree char *current = g_build_filename(dir, "current.h5", NULL);
   g_autofree char *missing = g_build_filename(dir, "missing.h5", NULL);
   assert_true(g_file_set_contents(text, "time,pods\n1,2\n", -1, NULL));
   write_plain_h5(plain, -1);
-  write_plain_h5(v2, 2);
-  write_plain_h5(v1, 1);
+  write_plain_h5(newer, KS_RESULTS_SCHEMA_VERSION + 1);
+  write_plain_h5(current, KS_RESULTS_SCHEMA_VERSION);
   expect_read_error(text, KS_RESULTS_ERROR_FORMAT, "not a ksim results file (not an HDF5 file)");
   expect_read_error(plain, KS_RESULTS_ERROR_FORMAT,
                     "not a ksim results file (no integer schema_version attribute)");
-  expect_read_error(v2, KS_RESULTS_ERROR_FORMAT,
-                    "results schema version 2, this ksim reads version 1; "
-                    "use the ksim that wrote it");
-  expect_read_error(v1, KS_RESULTS_ERROR_FORMAT, "no /timeseries dataset");
+  g_autofree char *newer_msg = g_strdup_printf(
+      "results schema version %d, this ksim reads version %d; use the ksim that wrote it",
+      KS_RESULTS_SCHEMA_VERSION + 1, KS_RESULTS_SCHEMA_VERSION);
+  expect_read_error(newer, KS_RESULTS_ERROR_FORMAT, newer_msg);
+  expect_read_error(current, KS_RESULTS_ERROR_FORMAT, "no /timeseries dataset");
   expect_read_error(missing, KS_RESULTS_ERROR_IO, "No such file or directory");
   rm_rf(dir);
 }
