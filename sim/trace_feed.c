@@ -362,11 +362,13 @@ static void open_window(KsTraceFeed *f) {
   if (f->window_open)
     return;
   f->window_open = TRUE;
-  choose_subset(f);
+  if (g_hash_table_size(f->early) > 0)
+    choose_subset(f); /* the nodes before the pods alive at the start */
   g_hash_table_remove_all(f->early);
   GPtrArray *alive = g_ptr_array_new();
   for (guint i = 0; i < f->queue->len; i++) {
     KsPod *pod = f->queue->pdata[i];
+    f->queue->pdata[i] = NULL;
     if (!pod)
       continue;
     gboolean gone = FALSE;
@@ -574,7 +576,7 @@ static void tune_down(KsTraceFeed *f, GPtrArray *pods, gint64 *total, __int128 t
                       KsRng *rng) {
   while ((__int128)*total * KS_REPLAY_PPM > target_x && pods->len > 0) {
     guint idx = (guint)ks_rng_below(rng, pods->len);
-    KsPod *p = g_ptr_array_remove_index(pods, idx);
+    KsPod *p = g_ptr_array_steal_index(pods, idx);
     *total -= pod_gpu_milli(p, NULL);
     ks_pod_unref(p);
     f->stats.pods_resampled_out++;
@@ -844,8 +846,7 @@ KsTraceFeed *ks_trace_feed_new(KsStore *store, KsTraceSource *src, const KsTrace
 void ks_trace_feed_free(KsTraceFeed *f) {
   if (!f)
     return;
-  if (f->pod_watch)
-    ks_store_unwatch(f->store, f->pod_watch);
+  /* No unwatch: the store is gone by now (see trace_feed.h). */
   ks_trace_event_clear(&f->ev);
   ks_trace_source_free(f->src);
   ks_scenario_trace_free(f->spec);

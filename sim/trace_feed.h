@@ -60,8 +60,8 @@ typedef struct {
 /* src: transfer full. Queues the first event at sim time 0, after anything
  * already queued at 0 (the scenario's node pools). transfer full */
 KsTraceFeed *ks_trace_feed_new(KsStore *store, KsTraceSource *src, const KsTraceFeedOptions *opts);
-/* Unwatches and frees. Free after the engine or once it runs no more events
- * of this feed (pending events point at it). NULL is a no-op. */
+/* Frees the feed. Free it after the store and the engine (its watch and
+ * pending events point at it), as the simulation does. NULL is a no-op. */
 void ks_trace_feed_free(KsTraceFeed *f);
 
 /* The error that stopped the feed (a bad row in fail mode, an unusable
