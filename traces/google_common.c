@@ -95,6 +95,7 @@ struct KsGoogleTable {
   GString *arena;  /* JSON: the current row's values, NUL-separated */
   GString *scratch;
   gboolean header_pending; /* CSV: the first row may be a header */
+  guint n_fields;          /* CSV: fields a row must have (positional or the header's) */
 };
 
 static gboolean part_is_json(const char *path) {
@@ -138,6 +139,7 @@ static gboolean open_part(KsGoogleTable *t, const char *path, GError **error) {
   ks_csv_set_columns(t->csv, names);
   g_free(names);
   map_positional(t);
+  t->n_fields = n;
   t->header_pending = t->allow_json; /* BigQuery exports may carry a header */
   return TRUE;
 }
@@ -225,6 +227,7 @@ static void map_header(KsGoogleTable *t) {
   }
   ks_csv_set_columns(t->csv, names);
   g_free(names);
+  t->n_fields = n;
 }
 
 /* ---- JSON lines ---------------------------------------------------------- */
@@ -505,6 +508,10 @@ static gboolean next_csv(KsGoogleTable *t, char **bad, GError **error, gboolean 
       }
     }
     *got = TRUE;
+    guint n = ks_csv_n_fields(t->csv);
+    if (n < t->n_fields)
+      *bad = g_strdup_printf("%s:%" G_GUINT64_FORMAT ": %u columns, expected %u",
+                             ks_csv_path(t->csv), ks_csv_line(t->csv), n, t->n_fields);
     return TRUE;
   }
 }

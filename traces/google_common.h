@@ -42,6 +42,7 @@ typedef struct {
   guint64 orphans;
   guint64 updates;
   guint64 live_peak; /* most tasks alive at once (the importer's table) */
+  guint64 alloc_dropped; /* 2019: instance rows left out by the alloc-sets parameter */
 } KsGoogleImportStats;
 
 /* ---- tables ------------------------------------------------------------- */

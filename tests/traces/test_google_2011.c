@@ -233,7 +233,8 @@ static void test_bad_rows(void **state) {
     const char *message; /* after "<path>:" */
     guint good;          /* pod-create / node events left in SKIP mode */
   } cases[] = {
-      {"t.csv", GOOD "6,,1,1\n", "2: column event type: missing value", 1},
+      {"t.csv", GOOD "6,,1,1\n", "2: 4 columns, expected 13", 1},
+      {"t.csv", GOOD "6,,1,1,,,u,0,0,0.1,0.1,,0\n", "2: column event type: missing value", 1},
       {"t.csv", GOOD "6,,1,1,,0,u,0,0,abc,0.1,,0\n", "2: column CPU request: \"abc\" is not a number", 1},
       {"t.csv", GOOD "6,,1x,1,,0,u,0,0,0.1,0.1,,0\n", "2: column job ID: \"1x\" is not an integer", 1},
       {"t.csv", "10,,1,0,,0,u,0,0,0.1,0.1,,0\n" "5,,1,1,,0,u,0,0,0.1,0.1,,0\n",
