@@ -8,9 +8,11 @@
 #include "ks_version.h"
 #include "sim/bench_sched.h"
 #include "sim/explain.h"
+#include "sim/gpu_curve.h"
 #include "sim/plot.h"
 #include "sim/simulation.h"
 #include "sim/summary.h"
+#include "sim/trace_cmd.h"
 #include "workloads/manifest.h"
 #include "workloads/scenario.h"
 
@@ -26,6 +28,7 @@ static int cmd_summary(int argc, char **argv);
 static int cmd_plot(int argc, char **argv);
 static int cmd_bench(int argc, char **argv);
 static int cmd_explain(int argc, char **argv);
+static int cmd_gpu_curve(int argc, char **argv);
 
 static const KsCommand commands[] = {
   {"run", "run a scenario and write its results file (HDF5)", cmd_run},
@@ -34,6 +37,8 @@ static const KsCommand commands[] = {
   {"validate", "check manifests and scenarios without running them", cmd_validate},
   {"explain", "show why a pod goes where it goes: filters and scores per node", cmd_explain},
   {"bench", "benchmarks that print figures (bench sched: scheduler pods/s)", cmd_bench},
+  {"trace", "inspect, convert and synthesise traces (ksim trace --help)", ks_cli_trace},
+  {"gpu-curve", "GPU allocation against arrived GPU workload of a fill run (docs/fgd.md)", cmd_gpu_curve},
   {NULL, NULL, NULL},
 };
 
@@ -246,6 +251,36 @@ static int cmd_validate(int argc, char **argv) {
       code = KS_EXIT_USAGE;
     }
   }
+out:
+  g_option_context_free(ctx);
+  return code;
+}
+
+static int cmd_gpu_curve(int argc, char **argv) {
+  GOptionContext *ctx = new_context(
+      "FILE.h5", "Print the GPU allocation curve of a fill run as CSV: allocated and unallocated "
+                 "GPU share (%) at each arrived GPU workload (% of the cluster's GPUs), binned "
+                 "as the FGD paper's analysis (docs/fgd.md, 4.5).");
+  int code = KS_EXIT_OK;
+  if (!parse_options(ctx, &argc, &argv, &code))
+    goto out;
+  if (argc != 2) {
+    fprintf(stderr, "ksim gpu-curve: expected exactly one FILE.h5\n");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  GError *error = NULL;
+  KsResults *r = ks_results_read(argv[1], &error);
+  KsGpuCurve curve;
+  if (r && ks_gpu_curve_compute(r, &curve, &error)) {
+    ks_gpu_curve_write_csv(&curve, stdout);
+  } else {
+    fprintf(stderr, "ksim gpu-curve: %s%s%s\n", r ? argv[1] : "", r ? ": " : "", error->message);
+    code = read_exit_code_for(error);
+    g_error_free(error);
+  }
+  if (r)
+    ks_results_free(r);
 out:
   g_option_context_free(ctx);
   return code;
