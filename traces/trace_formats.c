@@ -1,9 +1,15 @@
 /* The registry of trace formats: one line per format, in the order
  * `ksim trace --help` lists them. Each format exports its KsTraceFormat from
  * its own header. */
+#include "traces/google_2011.h"
+#include "traces/google_2019.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_source.h"
 
 static const KsTraceFormat *const formats[] = {
+    &ks_trace_format_ksim,
+    &ks_trace_format_google_2011,
+    &ks_trace_format_google_2019,
     NULL,
 };
 
