@@ -292,6 +292,8 @@ static gboolean write_tables(Synth *s, const char *dir, GError **error) {
 }
 
 gboolean ks_trace_google_2011_synth(const char *dir, guint64 seed, guint64 pods, GError **error) {
+  if (pods == 0)
+    pods = KS_GOOGLE_SYNTH_DEFAULT_PODS;
   Synth s = {0};
   ks_rng_init(&s.arrivals, seed, "google-2011/arrivals");
   ks_rng_init(&s.shape, seed, "google-2011/machine-shape");
@@ -303,7 +305,7 @@ gboolean ks_trace_google_2011_synth(const char *dir, guint64 seed, guint64 pods,
   /* About 10 tasks per machine were alive at once in the real cell. */
   s.n_machines = (guint)MAX(4, MIN(pods / 10, 100000));
   gen_machines(&s);
-  gen_jobs(&s, MAX(pods, 1));
+  gen_jobs(&s, pods);
   g_array_sort(s.rows, row_cmp);
   gboolean ok = write_tables(&s, dir, error);
   g_array_free(s.rows, TRUE);

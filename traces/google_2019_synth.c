@@ -257,6 +257,8 @@ static gboolean write_tables(Synth *s, const char *dir, GError **error) {
 }
 
 gboolean ks_trace_google_2019_synth(const char *dir, guint64 seed, guint64 pods, GError **error) {
+  if (pods == 0)
+    pods = KS_GOOGLE_SYNTH_DEFAULT_PODS;
   Synth s = {0};
   ks_rng_init(&s.arrivals, seed, "google-2019/arrivals");
   ks_rng_init(&s.shape, seed, "google-2019/machine-shape");
@@ -268,7 +270,7 @@ gboolean ks_trace_google_2019_synth(const char *dir, guint64 seed, guint64 pods,
   s.allocs = g_array_new(FALSE, FALSE, sizeof(gint64));
   s.n_machines = (guint)MAX(4, MIN(pods / 10, 100000));
   gen_machines(&s);
-  gen_collections(&s, MAX(pods, 1));
+  gen_collections(&s, pods);
   g_array_sort(s.rows, row_cmp);
   gboolean ok = write_tables(&s, dir, error);
   g_array_free(s.rows, TRUE);

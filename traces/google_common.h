@@ -176,6 +176,9 @@ KsManifestObject *ks_google_priority_class(const char *path, const char *name, g
 
 /* ---- synthetic output --------------------------------------------------- */
 
+/* Tasks a synth writes when asked for 0 (the committed samples' size). */
+#define KS_GOOGLE_SYNTH_DEFAULT_PODS 600
+
 typedef struct KsGoogleOut KsGoogleOut;
 /* A file written through gzip when gzip is TRUE (deterministic bytes: no
  * name, no time in the header). transfer full */
