@@ -24,6 +24,15 @@ extern const KsSchedPluginDesc ks_sched_plugin_random;
 extern const KsSchedPluginDesc ks_sched_plugin_first_fit;
 extern const KsSchedPluginDesc ks_sched_plugin_best_fit;
 extern const KsSchedPluginDesc ks_sched_plugin_dot_product;
+/* GPU sharing (docs/gpu-sharing.md) and the FGD paper's GPU policies
+ * (docs/fgd.md): registered, never in the default profile. */
+extern const KsSchedPluginDesc ks_sched_plugin_gpu_share;
+extern const KsSchedPluginDesc ks_sched_plugin_fgd;
+extern const KsSchedPluginDesc ks_sched_plugin_gpu_best_fit;
+extern const KsSchedPluginDesc ks_sched_plugin_gpu_packing;
+extern const KsSchedPluginDesc ks_sched_plugin_gpu_clustering;
+extern const KsSchedPluginDesc ks_sched_plugin_gpu_dot_product;
+extern const KsSchedPluginDesc ks_sched_plugin_gpu_random;
 /* The v1.7 predicates and priorities under their old names (legacy profile,
  * docs/legacy-scheduler.md). */
 extern const KsSchedPluginDesc ks_sched_plugin_legacy_pod_fits_resources;
