@@ -36,6 +36,7 @@ struct KsCsvReader {
   guint n_fields, cap_fields;
   GString *row;         /* a row spanning several lines, joined */
   guint64 line;         /* first line of the current row */
+  gboolean broken;      /* the line reader failed: nothing more can be read */
 };
 
 static void set_names(KsCsvReader *r, const char *const *names, guint n) {
@@ -152,10 +153,16 @@ static gboolean ends_quoted(const char *s, gsize len, gboolean quoted) {
 static gboolean read_row(KsCsvReader *r, char **out, GError **error) {
   gsize len = 0;
   char *line;
+  GError *local = NULL;
   do {
-    line = ks_line_reader_next(r->lines, &len, error);
-    if (!line)
+    line = ks_line_reader_next(r->lines, &len, &local);
+    if (!line) {
+      if (local) {
+        r->broken = TRUE;
+        g_propagate_error(error, local);
+      }
       return FALSE;
+    }
   } while (len == 0);
   r->line = ks_line_reader_line(r->lines);
   if (!ends_quoted(line, len, FALSE)) {
@@ -165,16 +172,17 @@ static gboolean read_row(KsCsvReader *r, char **out, GError **error) {
   g_string_assign(r->row, line);
   gboolean quoted = TRUE;
   while (quoted) {
-    GError *local = NULL;
     line = ks_line_reader_next(r->lines, &len, &local);
     if (!line) {
       if (local) {
+        r->broken = TRUE;
         g_propagate_error(error, local);
         return FALSE;
       }
       break; /* end of file inside quotes: split reports it */
     }
     if (r->row->len + len + 1 > KS_LINE_READER_MAX_LINE) {
+      r->broken = TRUE;
       g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_FORMAT,
                   "%s:%" G_GUINT64_FORMAT ": quoted field longer than %u MiB", ks_csv_path(r),
                   r->line, KS_LINE_READER_MAX_LINE >> 20);
@@ -228,6 +236,14 @@ gint ks_csv_column(const KsCsvReader *r, const char *name) {
 
 gboolean ks_csv_next(KsCsvReader *r, GError **error) {
   char *text = NULL;
+  /* A row error (quotes) leaves the reader after the row, so an importer in
+   * skip mode can go on; a line reader error (I/O, a line over the limit)
+   * does not, and must not be retried forever. */
+  if (r->broken) {
+    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot read on after an earlier error",
+                ks_csv_path(r));
+    return FALSE;
+  }
   if (!read_row(r, &text, error))
     return FALSE;
   return split(r, text, error);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "traces/csv.h"
+#include "traces/line_reader.h"
 #include "traces/trace_source.h"
 
 typedef struct {
@@ -288,6 +289,46 @@ static void test_bad_inputs(void **state) {
   }
 }
 
+/* A malformed row leaves the reader after it (an importer in skip mode goes
+ * on); a line over the line reader's limit stops the reader for good, so a
+ * retry can never loop. */
+static void test_recovery(void **state) {
+  Fixture *f = *state;
+  char *p = write_file(f, "r.csv", "a,b\n1,\"x\"y\n2,3\n", -1);
+  GError *error = NULL;
+  KsCsvReader *r = ks_csv_open(p, TRUE, &error);
+  assert_false(ks_csv_next(r, &error));
+  assert_int_equal(error->code, KS_TRACE_ERROR_FORMAT);
+  g_clear_error(&error);
+  expect_row(r, 3, 2, "2", "3");
+  expect_end(r);
+  ks_csv_free(r);
+  g_free(p);
+
+  gsize big = KS_LINE_READER_MAX_LINE + 16;
+  char *text = g_malloc(big + 8);
+  memcpy(text, "a\n", 2);
+  memset(text + 2, 'x', big);
+  memcpy(text + 2 + big, "\n1\n", 4);
+  p = write_file(f, "long.csv", text, (gssize)(big + 6));
+  g_free(text);
+  r = ks_csv_open(p, TRUE, &error);
+  assert_false(ks_csv_next(r, &error));
+  assert_int_equal(error->code, KS_TRACE_ERROR_FORMAT);
+  char *want = g_strdup_printf("%s:2: line longer than 16 MiB", p);
+  assert_string_equal(error->message, want);
+  g_free(want);
+  g_clear_error(&error);
+  assert_false(ks_csv_next(r, &error));
+  assert_int_equal(error->code, KS_TRACE_ERROR_IO);
+  want = g_strdup_printf("%s: cannot read on after an earlier error", p);
+  assert_string_equal(error->message, want);
+  g_free(want);
+  g_clear_error(&error);
+  ks_csv_free(r);
+  g_free(p);
+}
+
 static void test_missing_file(void **state) {
   Fixture *f = *state;
   char *p = g_build_filename(f->dir, "nope.csv", NULL);
@@ -309,6 +350,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_gzip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wide_and_long, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
       cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

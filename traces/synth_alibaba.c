@@ -1,0 +1,257 @@
+/* Synthetic samples of the Alibaba traces (openb / gpu-v2023, v2018,
+ * v2017): files with the real ones' columns, written from a seed, whose
+ * value distributions follow the real data sets.
+ *
+ * Why synthetic: the real traces may not be redistributed inside the
+ * project (research-use terms) and are large; tests, the README and users
+ * without the data need small files in the exact format.
+ *
+ * How: every distribution below is an empirical table measured on the real
+ * files in ../shared/traces (the awk command that measured it is next to
+ * it), sampled with one seeded RNG stream per format ("synth/<format>"), so
+ * the same seed gives the same bytes. Categorical values (request shapes,
+ * node types, QoS, GPU models) are weighted choices with the real counts as
+ * weights; continuous ones (inter-arrival times, durations) are inverse-CDF
+ * samples, linear between measured quantiles. Numbers only; no time of day,
+ * locale or hash order enters the output.
+ */
+#include "traces/synth_alibaba.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sched/rng.h"
+#include "traces/openb.h"
+#include "traces/trace_source.h"
+
+/* ---- shared helpers ------------------------------------------------------- */
+
+/* One point of an empirical CDF: P(X <= v) = p. */
+typedef struct {
+  double p;
+  double v;
+} Quantile;
+
+/* Inverse-CDF sample, linear between points; q sorted by p from 0 to 1. */
+static double sample_quantiles(KsRng *rng, const Quantile *q, gsize n) {
+  double u = ks_rng_uniform(rng);
+  for (gsize i = 1; i < n; i++) {
+    if (u <= q[i].p) {
+      double span = q[i].p - q[i - 1].p;
+      double f = span > 0 ? (u - q[i - 1].p) / span : 0;
+      return q[i - 1].v + f * (q[i].v - q[i - 1].v);
+    }
+  }
+  return q[n - 1].v;
+}
+
+/* Index drawn with probability weight[i] / sum. */
+static gsize pick_weighted(KsRng *rng, const guint *weight, gsize n) {
+  guint64 total = 0;
+  for (gsize i = 0; i < n; i++)
+    total += weight[i];
+  guint64 x = ks_rng_below(rng, total);
+  for (gsize i = 0; i < n; i++) {
+    if (x < weight[i])
+      return i;
+    x -= weight[i];
+  }
+  return n - 1;
+}
+
+struct KsSynthOut {
+  FILE *f;
+  char *path;
+};
+
+KsSynthOut *ks_synth_out_open(const char *path, GError **error) {
+  FILE *f = g_fopen(path, "wb");
+  if (!f) {
+    int err = errno;
+    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", path,
+                g_strerror(err));
+    return NULL;
+  }
+  KsSynthOut *o = g_new0(KsSynthOut, 1);
+  o->f = f;
+  o->path = g_strdup(path);
+  return o;
+}
+
+void ks_synth_out_printf(KsSynthOut *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(o->f, fmt, ap);
+  va_end(ap);
+}
+
+gboolean ks_synth_out_close(KsSynthOut *o, GError **error) {
+  gboolean ok = !ferror(o->f);
+  ok = fclose(o->f) == 0 && ok;
+  if (!ok)
+    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: write failed", o->path);
+  g_free(o->path);
+  g_free(o);
+  return ok;
+}
+
+/* ---- openb (cluster-trace-gpu-v2023) --------------------------------------- */
+
+/* Node types of openb_node_list_gpu_node.csv (1,213 nodes):
+ *   awk -F, 'NR>1{print $2","$3","$4","$5}' openb_node_list_gpu_node.csv | sort | uniq -c */
+typedef struct {
+  guint count;
+  gint64 cpu_milli, memory_mib;
+  guint gpu;
+  const char *model;
+} OpenbNodeType;
+
+static const OpenbNodeType openb_node_types[] = {
+    {549, 96000, 393216, 8, "G2"},      {387, 104000, 524288, 2, "T4"},
+    {107, 16000, 122880, 2, "P100"},    {39, 128000, 786432, 8, "G3"},
+    {28, 32000, 131072, 4, "V100M16"},  {22, 64000, 262144, 2, "P100"},
+    {21, 96000, 786432, 8, "V100M32"},  {19, 8000, 32768, 1, "V100M16"},
+    {17, 96000, 393216, 4, "T4"},       {9, 48000, 376832, 4, "V100M32"},
+    {7, 64000, 262144, 8, "V100M16"},   {3, 8000, 61440, 1, "P100"},
+    {2, 8000, 61440, 2, "P100"},        {2, 128000, 1048576, 1, "A10"},
+    {1, 82000, 344064, 8, "V100M16"},
+};
+
+/* Request shapes of openb_pod_list_default.csv: the 40 most frequent
+ * (cpu_milli, memory_mib, num_gpu, gpu_milli) of 151 (7,446 of 8,152 pods)
+ * and every multi-GPU shape:
+ *   awk -F, 'NR>1{print $2","$3","$4","$5}' openb_pod_list_default.csv | sort | uniq -c | sort -rn */
+typedef struct {
+  guint count;
+  gint64 cpu_milli, memory_mib;
+  guint num_gpu, gpu_milli;
+} OpenbShape;
+
+static const OpenbShape openb_shapes[] = {
+    {1047, 3152, 5600, 1, 810},    {857, 11300, 49152, 1, 1000},  {534, 11400, 48128, 1, 1000},
+    {470, 3152, 5600, 1, 1000},    {388, 11908, 47104, 1, 470},   {364, 12500, 57344, 0, 0},
+    {360, 8000, 30517, 1, 470},    {284, 32000, 49152, 0, 0},     {255, 18708, 64512, 1, 1000},
+    {237, 11908, 47104, 1, 650},   {195, 9810, 41560, 1, 1000},   {163, 8000, 30517, 0, 0},
+    {158, 15700, 58368, 1, 1000},  {158, 12000, 24576, 1, 1000},  {153, 11908, 47104, 1, 1000},
+    {120, 15400, 51200, 0, 0},     {111, 4000, 22888, 1, 320},    {108, 16000, 32768, 1, 1000},
+    {104, 8000, 16384, 1, 1000},   {104, 4000, 24576, 1, 1000},   {99, 12000, 16384, 1, 1000},
+    {95, 16500, 51200, 0, 0},      {93, 14200, 58368, 1, 1000},   {84, 4000, 30517, 1, 230},
+    {84, 24200, 93184, 1, 1000},   {78, 4000, 15258, 1, 320},     {75, 3152, 5600, 1, 590},
+    {72, 8000, 30517, 1, 320},     {72, 4152, 10600, 1, 550},     {65, 11400, 77824, 1, 1000},
+    {55, 8000, 32768, 1, 1000},    {53, 4000, 15258, 1, 160},     {51, 6000, 6144, 1, 460},
+    {51, 11900, 77824, 1, 1000},   {45, 4152, 10600, 1, 370},     {44, 12000, 15360, 1, 1000},
+    {43, 4000, 30517, 1, 320},     {41, 8200, 33792, 1, 1000},    {40, 4000, 31250, 1, 1000},
+    {36, 15200, 80896, 1, 1000},   {18, 88000, 327680, 8, 1000},  {18, 64200, 263168, 8, 1000},
+    {9, 32200, 132096, 4, 1000},   {7, 16200, 66560, 2, 1000},    {3, 64000, 262144, 8, 1000},
+    {3, 60200, 320512, 4, 1000},   {3, 6000, 65536, 2, 1000},     {3, 32000, 131072, 4, 1000},
+    {3, 30200, 160768, 2, 1000},   {3, 120000, 737280, 8, 1000},  {2, 17400, 43008, 2, 1000},
+    {2, 120200, 640000, 8, 1000},  {1, 14000, 60000, 2, 1000},
+};
+
+/* The most frequent gpu_spec values of openb_pod_list_gpuspec33.csv (the
+ * default list has none): awk -F, 'NR>1 && $6!=""{print $6}' ... | sort | uniq -c */
+static const char *const openb_specs[] = {"T4", "G2", "P100", "V100M16|V100M32",
+                                          "P100|V100M16|V100M32", "G3",
+                                          "G2|P100|T4|V100M16|V100M32"};
+static const guint openb_spec_counts[] = {1291, 331, 279, 141, 103, 86, 39};
+/* Share of GPU pods given a gpu_spec in the sample (gpuspec10's share). */
+#define OPENB_SPEC_PERCENT 10
+
+/* QoS and phase by class (CPU-only, GPU share, whole GPUs), default list:
+ *   awk -F, 'NR>1{c=($4==0)?"cpu":(($5<1000)?"share":"whole"); print c,$7,$8}' | sort | uniq -c
+ * Order: LS, BE, Burstable, Guaranteed. */
+static const char *const openb_qos[] = {"LS", "BE", "Burstable", "Guaranteed"};
+static const guint openb_qos_counts[3][4] = {{636, 450, 1, 1}, {759, 2319, 0, 0}, {2853, 629, 99, 6}};
+/* Phase of scheduled pods by class; order Running, Failed, Succeeded. Pods
+ * never scheduled are Pending: 36/1088, 505/3078, 356/3986 by class. */
+static const char *const openb_phases[] = {"Running", "Failed", "Succeeded"};
+static const guint openb_phase_counts[3][3] = {{1043, 2, 7}, {1412, 1161, 0}, {2737, 708, 185}};
+static const guint openb_pending_permille[3] = {33, 164, 89};
+
+/* Seconds between consecutive creation_time (deciles, then 95 %, 99 %,
+ * 99.9 %; the 0.1 % tail, up to 16 days, is cut):
+ *   awk -F, 'NR>2{print $9-p} NR>1{p=$9}' openb_pod_list_default.csv | sort -n */
+static const Quantile openb_iat[] = {{0, 0},      {0.1, 6},     {0.2, 32},     {0.3, 59},
+                                     {0.4, 103},  {0.5, 161},   {0.6, 238},    {0.7, 356},
+                                     {0.8, 544},  {0.9, 948},   {0.95, 1466},  {0.99, 3417},
+                                     {0.999, 388628}, {1, 388628}};
+/* deletion_time - scheduled_time of scheduled pods (same quantiles). */
+static const Quantile openb_duration[] = {{0, 4},        {0.1, 73},       {0.2, 146},
+                                          {0.3, 210},    {0.4, 355},      {0.5, 616},
+                                          {0.6, 998},    {0.7, 1661},     {0.8, 3203},
+                                          {0.9, 7763},   {0.95, 18022},   {0.99, 114035},
+                                          {0.999, 8772762}, {1, 8772762}};
+/* scheduled_time - creation_time (deciles, then 98 %, 100 %). */
+static const Quantile openb_delay[] = {{0, 0},    {0.3, 0},   {0.4, 1},   {0.5, 1},  {0.6, 2},
+                                       {0.7, 3},  {0.8, 33},  {0.9, 106}, {0.98, 490}, {1, 14330}};
+/* deletion_time - creation_time of pods never scheduled. */
+static const Quantile openb_pending_life[] = {{0, 0},    {0.1, 22},  {0.2, 41},  {0.3, 56},
+                                              {0.4, 75}, {0.5, 94},  {0.6, 114}, {0.7, 142},
+                                              {0.8, 196}, {0.9, 338}, {1, 11717}};
+
+static gboolean openb_write_nodes(const char *path, KsRng *rng, guint64 n, GError **error) {
+  KsSynthOut *o = ks_synth_out_open(path, error);
+  if (!o)
+    return FALSE;
+  guint weights[G_N_ELEMENTS(openb_node_types)];
+  for (gsize i = 0; i < G_N_ELEMENTS(openb_node_types); i++)
+    weights[i] = openb_node_types[i].count;
+  ks_synth_out_printf(o, "sn,cpu_milli,memory_mib,gpu,model\n");
+  for (guint64 i = 0; i < n; i++) {
+    const OpenbNodeType *t = &openb_node_types[pick_weighted(rng, weights, G_N_ELEMENTS(weights))];
+    ks_synth_out_printf(o, "openb-node-%04" G_GUINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%u,%s\n",
+                        i, t->cpu_milli, t->memory_mib, t->gpu, t->model);
+  }
+  return ks_synth_out_close(o, error);
+}
+
+static void openb_write_pod(KsSynthOut *o, KsRng *rng, guint64 i, gint64 created) {
+  guint weights[G_N_ELEMENTS(openb_shapes)];
+  for (gsize k = 0; k < G_N_ELEMENTS(openb_shapes); k++)
+    weights[k] = openb_shapes[k].count;
+  const OpenbShape *s = &openb_shapes[pick_weighted(rng, weights, G_N_ELEMENTS(weights))];
+  guint cls = s->num_gpu == 0 ? 0 : s->gpu_milli < 1000 ? 1 : 2;
+  const char *spec = "";
+  if (s->num_gpu > 0 && ks_rng_below(rng, 100) < OPENB_SPEC_PERCENT)
+    spec = openb_specs[pick_weighted(rng, openb_spec_counts, G_N_ELEMENTS(openb_spec_counts))];
+  const char *qos = openb_qos[pick_weighted(rng, openb_qos_counts[cls], 4)];
+  ks_synth_out_printf(o, "openb-pod-%04" G_GUINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%u,%u,%s,%s,",
+                      i, s->cpu_milli, s->memory_mib, s->num_gpu, s->gpu_milli, spec, qos);
+  if (ks_rng_below(rng, 1000) < openb_pending_permille[cls]) {
+    gint64 life = (gint64)sample_quantiles(rng, openb_pending_life, G_N_ELEMENTS(openb_pending_life));
+    ks_synth_out_printf(o, "Pending,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",\n", created, created + life);
+    return;
+  }
+  const char *phase = openb_phases[pick_weighted(rng, openb_phase_counts[cls], 3)];
+  gint64 sched = created + (gint64)sample_quantiles(rng, openb_delay, G_N_ELEMENTS(openb_delay));
+  gint64 dur = (gint64)sample_quantiles(rng, openb_duration, G_N_ELEMENTS(openb_duration));
+  ks_synth_out_printf(o, "%s,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", phase,
+                      created, sched + dur, sched);
+}
+
+gboolean ks_openb_synth(const char *path, guint64 seed, guint64 pods, GError **error) {
+  KsRng rng;
+  ks_rng_init(&rng, seed, "synth/openb");
+  /* As many nodes per pod as the real default trace: 1,213 GPU nodes for
+   * 8,152 pods; at least 4. */
+  guint64 nodes = MAX(4, (pods * 1213 + 4076) / 8152);
+  char *dir = g_path_get_dirname(path);
+  char *node_path = g_build_filename(dir, KS_OPENB_DEFAULT_NODE_FILE, NULL);
+  g_free(dir);
+  gboolean ok = openb_write_nodes(node_path, &rng, nodes, error);
+  g_free(node_path);
+  KsSynthOut *o = ok ? ks_synth_out_open(path, error) : NULL;
+  if (!o)
+    return FALSE;
+  ks_synth_out_printf(o, "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,"
+                         "creation_time,deletion_time,scheduled_time\n");
+  gint64 created = 0;
+  for (guint64 i = 0; i < pods; i++) {
+    if (i > 0)
+      created += (gint64)sample_quantiles(&rng, openb_iat, G_N_ELEMENTS(openb_iat));
+    openb_write_pod(o, &rng, i, created);
+  }
+  return ks_synth_out_close(o, error);
+}
