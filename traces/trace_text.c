@@ -40,17 +40,33 @@ gboolean ks_trace_text_parse_time(const char *s, gint64 *us) {
   return TRUE;
 }
 
+static void append_uint(GString *out, guint64 a) {
+  char buf[24];
+  int i = sizeof buf;
+  do {
+    buf[--i] = (char)('0' + a % 10);
+    a /= 10;
+  } while (a);
+  g_string_append_len(out, buf + i, (gssize)sizeof buf - i);
+}
+
+void ks_trace_text_append_int(GString *out, gint64 v) {
+  if (v < 0)
+    g_string_append_c(out, '-');
+  append_uint(out, v < 0 ? (guint64)0 - (guint64)v : (guint64)v);
+}
+
 void ks_trace_text_append_time(GString *out, gint64 us) {
   guint64 a = us < 0 ? (guint64)0 - (guint64)us : (guint64)us;
   if (us < 0)
     g_string_append_c(out, '-');
-  char buf[32];
-  int n = g_snprintf(buf, sizeof buf, "%" G_GUINT64_FORMAT, a / 1000000u);
-  g_string_append_len(out, buf, n);
+  append_uint(out, a / 1000000u);
   guint64 frac = a % 1000000u;
   if (frac) {
-    g_snprintf(buf, sizeof buf, ".%06" G_GUINT64_FORMAT, frac);
-    n = (int)strlen(buf);
+    char buf[8] = {'.'};
+    int n = 7;
+    for (int i = 6; i >= 1; i--, frac /= 10)
+      buf[i] = (char)('0' + frac % 10);
     while (buf[n - 1] == '0')
       n--;
     g_string_append_len(out, buf, n);

@@ -26,3 +26,6 @@ gboolean ks_trace_text_unescape(char *s);
  * ephemeral-storage, pods, hugepages-*, attachable-volumes-* and any name
  * with a domain (nvidia.com/gpu). Other names only travel in JSON. */
 gboolean ks_trace_text_is_resource_key(const char *k);
+
+/* Appends v in decimal (no locale, no printf: the writer's inner loop). */
+void ks_trace_text_append_int(GString *out, gint64 v);

@@ -121,10 +121,12 @@ KsTraceWriter *ks_trace_writer_open(const char *path, gboolean gzip, GError **er
  * largest binary suffix that divides them exactly ("128Gi"). */
 static void append_quantity(GString *o, const char *name, gint64 v) {
   if (strcmp(name, KS_RESOURCE_CPU) == 0) {
-    if (v % 1000 == 0)
-      g_string_append_printf(o, "%" G_GINT64_FORMAT, v / 1000);
-    else
-      g_string_append_printf(o, "%" G_GINT64_FORMAT "m", v);
+    if (v % 1000 == 0) {
+      ks_trace_text_append_int(o, v / 1000);
+    } else {
+      ks_trace_text_append_int(o, v);
+      g_string_append_c(o, 'm');
+    }
     return;
   }
   static const char *const suffix[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
@@ -133,7 +135,9 @@ static void append_quantity(GString *o, const char *name, gint64 v) {
     v /= 1024;
     s++;
   }
-  g_string_append_printf(o, "%" G_GINT64_FORMAT "%s", v, s >= 0 ? suffix[s] : "");
+  ks_trace_text_append_int(o, v);
+  if (s >= 0)
+    g_string_append(o, suffix[s]);
 }
 
 typedef struct {
@@ -266,8 +270,10 @@ static void pod_tokens(GString *o, const KsPod *p) {
   const KsContainer *c = &g_array_index(p->containers, KsContainer, 0);
   resource_tokens(o, NULL, &c->requests);
   resource_tokens(o, "lim", &c->limits);
-  if (p->has_priority)
-    g_string_append_printf(o, " priority=%d", p->priority);
+  if (p->has_priority) {
+    g_string_append(o, " priority=");
+    ks_trace_text_append_int(o, p->priority);
+  }
   gint64 run_us;
   gboolean run = run_seconds(p, &run_us);
   if (run) {

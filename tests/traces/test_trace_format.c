@@ -633,6 +633,62 @@ static void test_writer_files(void **state) {
   g_free(path);
 }
 
+/* ---- bad files in tests/traces/data/ksim -------------------------------- */
+
+static const struct {
+  const char *file;
+  int code;
+  const char *message; /* after the path; "*" matches any line number */
+} bad_files[] = {
+    {"truncated.ksim.gz", KS_TRACE_ERROR_IO,
+     ":*: gzip data is truncated (the file ends inside a compressed member)"},
+    {"order.ksim", KS_TRACE_ERROR_ORDER,
+     ":3: pod-create at 1.000000 s is before the previous event (2.000000 s): the trace must be "
+     "sorted by time"},
+    {"crlf-bad.ksim", KS_TRACE_ERROR_FORMAT,
+     ":2: pod-create default/p: field cpu: \"1x\" is not a quantity"},
+    {"not-a-trace.csv", KS_TRACE_ERROR_FORMAT,
+     ":1: not a ksim trace (the first line must be \"#ksim-trace 1\")"},
+};
+
+static void test_bad_files(void **state) {
+  const char *src_dir = g_getenv("KSIM_SOURCE_DIR");
+  if (!src_dir)
+    skip();
+  for (gsize i = 0; i < G_N_ELEMENTS(bad_files); i++) {
+    char *path = g_build_filename(src_dir, "tests", "traces", "data", "ksim", bad_files[i].file, NULL);
+    GError *error = NULL;
+    KsTraceSource *src = ks_trace_ksim_open(path, NULL, &error);
+    if (src) {
+      KsTraceEvent ev;
+      ks_trace_event_init(&ev);
+      while (ks_trace_source_next(src, &ev, &error))
+        ;
+      ks_trace_event_clear(&ev);
+      ks_trace_source_free(src);
+    }
+    if (!error)
+      fail_msg("%s: no error", bad_files[i].file);
+    assert_int_equal(error->code, bad_files[i].code);
+    const char *m = bad_files[i].message;
+    assert_true(g_str_has_prefix(error->message, path));
+    const char *rest = error->message + strlen(path);
+    if (m[1] == '*') {
+      /* ":<digits>" then the text after the star */
+      assert_int_equal(rest[0], ':');
+      const char *p = rest + 1;
+      while (g_ascii_isdigit(*p))
+        p++;
+      assert_true(p > rest + 1);
+      assert_string_equal(p, m + 2);
+    } else {
+      assert_string_equal(rest, m);
+    }
+    g_error_free(error);
+    g_free(path);
+  }
+}
+
 /* ---- memory stays flat ------------------------------------------------- */
 
 static glong max_rss_kib(void) {
@@ -682,6 +738,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_crlf, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
       cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
+      cmocka_unit_test(test_bad_files),
       cmocka_unit_test_setup_teardown(test_skip_mode, setup, teardown),
       cmocka_unit_test_setup_teardown(test_writer_files, setup, teardown),
       cmocka_unit_test_setup_teardown(test_memory_flat, setup, teardown),
