@@ -57,6 +57,7 @@
 #include "sched/plugins/node_affinity.h"
 #include "sched/plugins/node_resources_fit.h"
 #include "sched/plugins/pod_topology_spread.h"
+#include "sched/plugins/gpu_random.h"
 #include "sched/plugins/random.h"
 
 #include <string.h>
@@ -910,22 +911,35 @@ static gboolean decode_node_affinity_args(KsDec *d, const KsYamlNode *args,
 
 /* ---- research policies: RandomArgs, BestFitArgs (docs/policies.md) ------------------------ */
 
-static gboolean decode_random(KsDec *d, const KsYamlNode *args, KsSchedConfigPluginArgs *out) {
+/* RandomArgs and GpuRandomArgs: {seed}. */
+static gboolean decode_seed(KsDec *d, const KsYamlNode *args, const char *plugin, guint64 *out) {
   static const char *const known[] = {"apiVersion", "kind", "seed", NULL};
-  KsSchedRandomArgs *a = g_new0(KsSchedRandomArgs, 1);
-  out->args = a;
-  out->args_free = g_free;
   if (!args)
     return TRUE;
   gint64 seed = 0;
-  if (!ks_sched_config_check_fields(d, args, known) || !check_args_type(d, args, "Random") ||
+  if (!ks_sched_config_check_fields(d, args, known) || !check_args_type(d, args, plugin) ||
       !ks_dec_int64(d, args, "seed", &seed, NULL))
     return FALSE;
   if (seed < 0) /* YAML integers are signed; a seed is a 64-bit pattern, kept non-negative */
     return fail_key(d, args, "seed", "Invalid value: %" G_GINT64_FORMAT ": must be non-negative",
                     seed);
-  a->seed = (guint64)seed;
+  *out = (guint64)seed;
   return TRUE;
+}
+
+static gboolean decode_random(KsDec *d, const KsYamlNode *args, KsSchedConfigPluginArgs *out) {
+  KsSchedRandomArgs *a = g_new0(KsSchedRandomArgs, 1);
+  out->args = a;
+  out->args_free = g_free;
+  return decode_seed(d, args, "Random", &a->seed);
+}
+
+static gboolean decode_gpu_random(KsDec *d, const KsYamlNode *args,
+                                  KsSchedConfigPluginArgs *out) {
+  KsSchedGpuRandomArgs *a = g_new0(KsSchedGpuRandomArgs, 1);
+  out->args = a;
+  out->args_free = g_free;
+  return decode_seed(d, args, "GpuRandom", &a->seed);
 }
 
 static gboolean decode_best_fit(KsDec *d, const KsYamlNode *args, KsSchedConfigPluginArgs *out) {
@@ -1006,7 +1020,8 @@ static const char *const builtin_names[] = {
     "NodePorts", "NodeUnschedulable", "NodeAffinity", "TaintToleration", "NodeResourcesFit",
     "NodeResourcesBalancedAllocation", "ImageLocality", "InterPodAffinity", "PodTopologySpread",
     "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding", "VolumeZone", "DynamicResources",
-    "Random", "FirstFit", "BestFit", "DotProduct", NULL};
+    "Random", "FirstFit", "BestFit", "DotProduct", "GpuShare", "FGD", "GpuBestFit", "GpuPacking",
+    "GpuClustering", "GpuDotProduct", "GpuRandom", NULL};
 
 gboolean ks_sched_config_plugin_is_builtin(const char *name) {
   return g_strv_contains(builtin_names, name);
@@ -1027,6 +1042,7 @@ static const struct {
     {"PodTopologySpread", decode_pod_topology_spread},
     {"NodeAffinity", decode_node_affinity_args},
     {"Random", decode_random},
+    {"GpuRandom", decode_gpu_random},
     {"BestFit", decode_best_fit},
 };
 

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "sched/plugins/gpu_random.h"
+
 #include "sched/plugins/balanced_allocation.h"
 #include "sched/plugins/best_fit.h"
 #include "sched/plugins/default_preemption.h"
@@ -612,6 +614,32 @@ static void assert_build_error(const char *yaml, const char *want) {
   ks_scheduler_config_free(c);
 }
 
+/* GpuRandomArgs (docs/fgd.md 3.5): a seed, decoded like RandomArgs; the
+ * GPU plugins are built-ins, so FGD without args is not a string map. */
+static void test_gpu_plugin_args(void **state) {
+  GError *err = NULL;
+  KsSchedulerConfigFile *c = load_str("profiles:\n"
+                                      "- pluginConfig:\n"
+                                      "  - name: GpuRandom\n"
+                                      "    args: {seed: 7}\n"
+                                      "  - name: FGD\n",
+                                      &err);
+  assert_non_null(c);
+  const KsSchedConfigProfile *p = &c->profiles[0];
+  const KsSchedGpuRandomArgs *gr = args_of(p, "GpuRandom");
+  assert_int_equal(gr->seed, 7);
+  assert_false(ks_sched_config_profile_args(p, "FGD")->string_map);
+  ks_scheduler_config_free(c);
+  assert_null(load_str("profiles:\n"
+                       "- pluginConfig:\n"
+                       "  - name: GpuRandom\n"
+                       "    args: {seed: -1}\n",
+                       &err));
+  assert_string_equal(err->message, "t.yaml:6:18: profiles[0].pluginConfig[0].args.seed: "
+                                    "Invalid value: -1: must be non-negative");
+  g_clear_error(&err);
+}
+
 /* The docs' MultiPoint precedence sample on real defaults: the custom queue
  * sort replaces PrioritySort; custom plugins follow the defaults (mergePluginSet
  * appends them); NodeResourcesFit is dropped from filter only; re-enabling a
@@ -1114,6 +1142,7 @@ int main(void) {
       cmocka_unit_test(test_multi_point_already_registered),
       cmocka_unit_test(test_broken_files),
       cmocka_unit_test(test_broken_files_listed),
+      cmocka_unit_test(test_gpu_plugin_args),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
