@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sim/cli.h"
+#include "sched/gpu.h"
 #include "sim/json.h"
 #include "traces/trace_source.h"
 #include "traces/trace_writer.h"
@@ -73,6 +74,10 @@ typedef struct {
   gint64 peak_at_us;
   gint64 last_create_us;
   gboolean any_create;
+  /* the GPU model's view (sched/gpu.h): either way of declaring GPUs */
+  guint64 gpu_nodes, gpus, gpu_pods, gpu_share_pods;
+  gint64 gpu_milli_requested;
+  guint64 gpu_unreadable; /* objects whose GPU keys do not parse */
   Histogram cpu, mem, run, gap;
 } Inspect;
 
@@ -147,6 +152,14 @@ static void inspect_pod(Inspect *s, const KsPod *p, gint64 t) {
     hist_add(&s->gap, t - s->last_create_us);
   s->any_create = TRUE;
   s->last_create_us = t;
+  KsGpuRequest gpu;
+  if (!ks_gpu_request_from_pod(p, &gpu, NULL)) {
+    s->gpu_unreadable++;
+  } else if (gpu.count > 0) {
+    s->gpu_pods++;
+    s->gpu_share_pods += gpu.milli < KS_GPU_MILLI;
+    s->gpu_milli_requested += ks_gpu_request_total(&gpu);
+  }
   KsPodTiming timing;
   if (ks_pod_read_timing(p, &timing, NULL) && timing.run_time_us >= 0) {
     s->pods_with_run_time++;
@@ -173,9 +186,17 @@ static void inspect_event(Inspect *s, const KsTraceEvent *ev) {
     s->alive--;
   }
   switch (ev->type) {
-  case KS_TRACE_NODE_ADD:
+  case KS_TRACE_NODE_ADD: {
     ks_resource_list_add(&s->node_capacity, &ev->node->capacity);
+    KsGpuNodeSpec spec;
+    if (!ks_gpu_node_spec(ev->node, &spec, NULL)) {
+      s->gpu_unreadable++;
+    } else if (spec.count > 0) {
+      s->gpu_nodes++;
+      s->gpus += spec.count;
+    }
     break;
+  }
   case KS_TRACE_POD_CREATE:
     inspect_pod(s, ev->pod, t);
     break;
@@ -247,6 +268,12 @@ static void print_text(FILE *out, const char *path, const Inspect *s, guint64 sk
   ks_resource_list_foreach(&s->pod_requests, res_print, &rp);
   fprintf(out, "peak alive pods: %" G_GUINT64_FORMAT " at %.6f s\n", s->peak_alive,
           s->peak_at_us / 1e6);
+  fprintf(out,
+          "GPUs: %" G_GUINT64_FORMAT " on %" G_GUINT64_FORMAT " nodes; %" G_GUINT64_FORMAT
+          " pods ask for %.3f GPUs (%" G_GUINT64_FORMAT " of them a share of one GPU)\n",
+          s->gpus, s->gpu_nodes, s->gpu_pods, s->gpu_milli_requested / 1000.0, s->gpu_share_pods);
+  if (s->gpu_unreadable)
+    fprintf(out, "objects with unreadable GPU keys: %" G_GUINT64_FORMAT "\n", s->gpu_unreadable);
   guint64 pods = s->counts[KS_TRACE_POD_CREATE];
   print_hist_text(out, &s->cpu, pods);
   print_hist_text(out, &s->mem, pods);
@@ -289,6 +316,14 @@ static void print_json(FILE *out, const char *path, const Inspect *s, guint64 sk
   ks_json_int(&j, "peak_alive_pods", (gint64)s->peak_alive);
   ks_json_int(&j, "peak_alive_at_us", s->peak_at_us);
   ks_json_int(&j, "pods_without_run_time", (gint64)s->run.unknown);
+  ks_json_begin_object(&j, "gpu");
+  ks_json_int(&j, "nodes", (gint64)s->gpu_nodes);
+  ks_json_int(&j, "gpus", (gint64)s->gpus);
+  ks_json_int(&j, "pods", (gint64)s->gpu_pods);
+  ks_json_int(&j, "share_pods", (gint64)s->gpu_share_pods);
+  ks_json_int(&j, "milli_requested", s->gpu_milli_requested);
+  ks_json_int(&j, "unreadable", (gint64)s->gpu_unreadable);
+  ks_json_end_object(&j);
   ks_json_begin_object(&j, "histograms");
   print_hist_json(&j, "cpu_millicores", &s->cpu);
   print_hist_json(&j, "memory_bytes", &s->mem);

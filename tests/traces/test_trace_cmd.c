@@ -124,6 +124,28 @@ static void test_inspect_json(void **state) {
   g_free(path);
 }
 
+/* GPUs in both declarations the GPU model reads (sched/gpu.h): whole
+ * nvidia.com/gpu, and the FGD simulator's alibabacloud.com keys. */
+static void test_inspect_gpus(void **state) {
+  Fixture *f = *state;
+  char *path = put(f, "gpu.ksim",
+                   "#ksim-trace 1\n"
+                   "0 node-add n1 cpu=4 nvidia.com/gpu=2\n"
+                   "0 node-add n2 cpu=4 alibabacloud.com/gpu-count=4 l:alibabacloud.com/gpu-card-model=V100\n"
+                   "0 node-add n3 cpu=4\n"
+                   "1 pod-create default/share cpu=1 a:alibabacloud.com/gpu-milli=500\n"
+                   "2 pod-create default/whole cpu=1 a:alibabacloud.com/gpu-count=2\n"
+                   "3 pod-create default/nv cpu=1 nvidia.com/gpu=1\n"
+                   "4 pod-create default/none cpu=1\n");
+  char *out = NULL;
+  assert_int_equal(run(f, &out, "inspect", "-o", "json", path, NULL), 0);
+  /* 2 + 4 GPUs on 2 nodes; 0.5 + 2 + 1 GPUs asked by 3 pods, one a share */
+  assert_has(out, "\"gpu\": {\n    \"nodes\": 2,\n    \"gpus\": 6,\n    \"pods\": 3,\n"
+                  "    \"share_pods\": 1,\n    \"milli_requested\": 3500,\n    \"unreadable\": 0\n  }");
+  g_free(out);
+  g_free(path);
+}
+
 static void test_inspect_table(void **state) {
   Fixture *f = *state;
   char *path = put(f, "small.ksim", small);
@@ -206,6 +228,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_inspect_json, setup, teardown),
       cmocka_unit_test_setup_teardown(test_inspect_table, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_inspect_gpus, setup, teardown),
       cmocka_unit_test_setup_teardown(test_convert_and_exit_codes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_synth, setup, teardown),
   };
