@@ -121,7 +121,8 @@ static gboolean parse_models(const char *what, const char *s, KsGpuRequest *out,
       ok = FALSE;
       break;
     }
-    out->models[out->n_models++] = g_quark_from_string(m);
+    GQuark q = g_quark_try_string(m);
+    out->models[out->n_models++] = q ? q : KS_GPU_MODEL_UNKNOWN;
   }
   g_strfreev(parts);
   return ok;

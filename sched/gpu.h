@@ -41,6 +41,10 @@
 #define KS_GPU_MILLI 1000                 /* milli-GPU in one GPU */
 #define KS_GPU_MAX_PER_NODE 64            /* limit on a node's (and a pod's) GPU count */
 #define KS_GPU_MAX_MODELS 8               /* limit on a pod's allowed-model list */
+/* A pod's model that is not yet a quark matches no node: pods look models up
+ * (g_quark_try_string) instead of interning them, so that odd pod input
+ * never grows glib's process-wide quark table; nodes intern theirs. */
+#define KS_GPU_MODEL_UNKNOWN ((GQuark)G_MAXUINT32)
 
 #define KS_GPU_KEY_MILLI "alibabacloud.com/gpu-milli"      /* pod annotation; node resource */
 #define KS_GPU_KEY_COUNT "alibabacloud.com/gpu-count"      /* pod annotation; node resource */
@@ -78,7 +82,8 @@ typedef struct {
   guint count;   /* GPUs asked for; 0 = the pod uses no GPU (everything else is 0) */
   gint32 milli;  /* per GPU: 1..1000; < 1000 only when count == 1 (a share) */
   guint n_models;                    /* 0 = any model */
-  GQuark models[KS_GPU_MAX_MODELS];  /* allowed card models */
+  GQuark models[KS_GPU_MAX_MODELS];  /* allowed card models; KS_GPU_MODEL_UNKNOWN for a
+                                      * name no node has declared (yet) */
   guint64 pinned; /* GPU indexes preset by a gpu-index annotation (bit i = GPU i); 0 = free choice */
 } KsGpuRequest;
 

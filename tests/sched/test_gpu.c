@@ -189,6 +189,10 @@ static void test_pod_no_gpu(void **state) {
 }
 
 static void test_pod_models(void **state) {
+  /* models are interned by the nodes that declare them */
+  g_quark_from_string("V100M16");
+  g_quark_from_string("V100M32");
+  g_quark_from_string("A100");
   KsPod *p = ann_pod("p", KS_GPU_KEY_MILLI, "1000", KS_GPU_KEY_COUNT, "1", KS_GPU_KEY_MODEL,
                      "V100M16|V100M32", NULL);
   KsGpuRequest r = request_ok(p);
@@ -201,6 +205,15 @@ static void test_pod_models(void **state) {
   p = ann_pod("q", KS_GPU_KEY_COUNT, "1", KS_GPU_KEY_MODEL, "|A100|", NULL);
   r = request_ok(p);
   assert_int_equal(r.n_models, 1); /* empty entries skipped, as the FGD simulator */
+  ks_pod_unref(p);
+  /* a model no node has declared matches no node, not even one without a model */
+  p = ann_pod("u", KS_GPU_KEY_COUNT, "1", KS_GPU_KEY_MODEL, "No-Such-Card-7f3a", NULL);
+  r = request_ok(p);
+  assert_int_equal(r.n_models, 1);
+  assert_int_equal(r.models[0], KS_GPU_MODEL_UNKNOWN);
+  assert_false(ks_gpu_model_allowed(&r, 0));
+  assert_false(ks_gpu_model_allowed(&r, g_quark_from_string("A100")));
+  assert_int_equal(g_quark_try_string("No-Such-Card-7f3a"), 0); /* not interned */
   ks_pod_unref(p);
   p = ann_pod("any", KS_GPU_KEY_COUNT, "1", KS_GPU_KEY_MODEL, "", NULL);
   r = request_ok(p);
