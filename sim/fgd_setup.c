@@ -62,7 +62,8 @@ static gboolean learn_from_batches(KsGpuTypicalBuilder *b, const KsScenario *s, 
   return TRUE;
 }
 
-gboolean ks_sim_fgd_setup(KsSchedSetup *setup, const KsScenario *scenario, GError **error) {
+gboolean ks_sim_fgd_setup(KsSchedSetup *setup, const KsScenario *scenario,
+                          const KsScenarioTrace *trace, GError **error) {
   GPtrArray *fgd = fgd_instances(setup);
   if (fgd->len == 0) {
     g_ptr_array_free(fgd, TRUE);
@@ -71,8 +72,8 @@ gboolean ks_sim_fgd_setup(KsSchedSetup *setup, const KsScenario *scenario, GErro
   KsGpuTypicalBuilder *b = ks_gpu_typical_builder_new();
   guint64 pods = 0;
   gboolean ok;
-  if (scenario->trace) {
-    ok = learn_from_trace(b, scenario->trace, error);
+  if (trace) {
+    ok = learn_from_trace(b, trace, error);
     pods = 1; /* an empty trace still gives a (empty) set: nothing to place */
   } else {
     ok = learn_from_batches(b, scenario, &pods, error);

@@ -21,4 +21,7 @@
 /* Sets the typical pods on every FGD instance of setup's profiles. FALSE
  * with *error when the trace cannot be read, or when FGD runs on a
  * scenario that has no pods to learn them from. */
-gboolean ks_sim_fgd_setup(KsSchedSetup *setup, const KsScenario *scenario, GError **error);
+/* trace: the replayed trace (the scenario's spec.trace with any command-line
+ * overrides), NULL when the run has none. */
+gboolean ks_sim_fgd_setup(KsSchedSetup *setup, const KsScenario *scenario,
+                          const KsScenarioTrace *trace, GError **error);

@@ -13,6 +13,7 @@
 
 #include "ks_version.h"
 #include "sched/scheduler.h"
+#include "sim/fgd_setup.h"
 #include "sim/node_agent.h"
 #include "sim/progress.h"
 #include "sim/recorder.h"
@@ -150,7 +151,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
     .seed = seed,
   };
   w->sched = ks_sched_setup_new(&setup, error);
-  if (!w->sched)
+  if (!w->sched || !ks_sim_fgd_setup(w->sched, scenario, trace, error))
     return FALSE;
   w->engine = ks_engine_new();
   w->store = ks_store_new(w->engine);

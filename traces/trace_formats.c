@@ -3,11 +3,13 @@
  * its own header. */
 #include "traces/google_2011.h"
 #include "traces/google_2019.h"
+#include "traces/openb.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_source.h"
 
 static const KsTraceFormat *const formats[] = {
     &ks_trace_format_ksim,
+    &ks_trace_format_openb,
     &ks_trace_format_google_2011,
     &ks_trace_format_google_2019,
     NULL,
