@@ -208,9 +208,15 @@ static gboolean shape_allows(const KsGpuTypicalPod *s, GQuark model) {
   return FALSE;
 }
 
-static gint cmp_desc(gconstpointer a, gconstpointer b) {
-  gint32 x = *(const gint32 *)a, y = *(const gint32 *)b;
-  return (x < y) - (x > y);
+/* Insertion sort, descending: at most KS_GPU_MAX_PER_NODE (in practice 8) values. */
+static void sort_desc(gint32 *v, guint n) {
+  for (guint i = 1; i < n; i++) {
+    gint32 x = v[i];
+    guint j = i;
+    for (; j > 0 && v[j - 1] < x; j--)
+      v[j] = v[j - 1];
+    v[j] = x;
+  }
 }
 
 /* GPUs with >= m free and their free milli, from a list sorted descending. */
@@ -259,7 +265,7 @@ gint64 ks_gpu_frag_free_scaled(const KsGpuTypicalPods *tp, gint64 cpu_left, cons
     memset(cat, 0, KS_GPU_FRAG_N * sizeof cat[0]);
   if (!tp || idle == 0)
     return 0;
-  qsort(sorted, count, sizeof sorted[0], (int (*)(const void *, const void *))cmp_desc);
+  sort_desc(sorted, count);
   gint64 s = tp->cum * idle;
   for (guint j = 0; j < tp->n; j++) {
     const KsGpuTypicalPod *p = &tp->pods[j];

@@ -65,6 +65,13 @@ static gint64 frag_score(gint64 delta, gint64 cum) {
   return (gint64)(1.0 / (1.0 + exp(-x)) * KS_SCHED_MAX_NODE_SCORE);
 }
 
+static gboolean seen_before(const gint32 *free, guint i) {
+  for (guint j = 0; j < i; j++)
+    if (free[j] == free[i])
+      return TRUE;
+  return FALSE;
+}
+
 /* Share pod: the best GPU by score, first index on ties. */
 static gint64 score_share(const KsGpuTypicalPods *tp, gint64 cpu, const KsGpuRequest *r,
                           gint64 cpu_left, const gint32 *free, guint count, GQuark model,
@@ -74,8 +81,8 @@ static gint64 score_share(const KsGpuTypicalPods *tp, gint64 cpu, const KsGpuReq
   gint best_i = -1;
   memcpy(after, free, count * sizeof *free);
   for (guint i = 0; i < count; i++) {
-    if (free[i] < r->milli)
-      continue;
+    if (free[i] < r->milli || seen_before(free, i))
+      continue; /* an earlier GPU with the same free milli scores the same and wins the tie */
     after[i] = free[i] - r->milli;
     gint64 s = frag_score(before - ks_gpu_frag_free_scaled(tp, cpu_left - cpu, after, count, model,
                                                            NULL),
