@@ -2,8 +2,10 @@
  * pods (docs/trace-format.md, "Synthetic traces").
  *
  * Pods arrive as a Poisson process (exponential inter-arrival times) over
- * one week, with log-normal run times (median 10 min, sigma 1.5, capped at
- * the week) written as ksim.io/run-time, so no finish events are needed and
+ * one week: 20% services (run time log-normal, median 1 day), 72% batch
+ * jobs (median 10 min) and 8% GPU jobs (median 1 h), so the cluster fills
+ * up over the days to roughly two thirds of its cpu. Run times are written
+ * as ksim.io/run-time (capped at the week), so no finish events are needed and
  * generation streams: each pod is built, written and freed, in time order,
  * and a 2-million-pod trace needs the memory of one pod. Sizes, GPU share
  * and priorities are drawn from small fixed tables. Every draw comes from a
@@ -84,12 +86,46 @@ static KsNode *make_node(guint i, KsRng *r) {
   return n;
 }
 
+/* Pod classes: services (long-running, restart Always), batch jobs and GPU
+ * training jobs (both restart Never), with their log-normal run times. */
+typedef enum { POD_SERVICE, POD_BATCH, POD_GPU } PodClass;
+
+static const struct {
+  guint weight;      /* out of 100 */
+  double median_s;   /* of the run time */
+  double sigma;
+} classes[] = {
+    [POD_SERVICE] = {20, 86400.0, 1.0},
+    [POD_BATCH] = {72, 600.0, 1.5},
+    [POD_GPU] = {8, 3600.0, 1.0},
+};
+
+static const struct {
+  gint64 gpus;
+  guint weight;
+} gpu_sizes[] = {{1, 60}, {2, 25}, {4, 10}, {8, 5}};
+
+static void add_gpus(KsPod *p, KsContainer *c, KsRng *r) {
+  guint w[G_N_ELEMENTS(gpu_sizes)];
+  for (guint k = 0; k < G_N_ELEMENTS(gpu_sizes); k++)
+    w[k] = gpu_sizes[k].weight;
+  ks_resource_list_set(&c->requests, KS_SYNTH_GPU, gpu_sizes[pick(r, w, G_N_ELEMENTS(w))].gpus);
+  KsToleration *t = ks_pod_add_toleration(p);
+  t->key = g_strdup(KS_SYNTH_GPU);
+  t->op = KS_TOLERATION_OP_EXISTS;
+  t->effect = KS_TAINT_EFFECT_NO_SCHEDULE;
+}
+
 static KsPod *make_pod(guint64 i, gint64 now_us, KsRng *r) {
   char name[32];
   g_snprintf(name, sizeof name, "pod-%08" G_GUINT64_FORMAT, i);
   KsPod *p = ks_pod_new("default", name);
   p->creation_timestamp_us = now_us;
   KsContainer *c = ks_pod_add_container(p, "main", FALSE);
+  guint cw[G_N_ELEMENTS(classes)];
+  for (guint k = 0; k < G_N_ELEMENTS(classes); k++)
+    cw[k] = classes[k].weight;
+  PodClass cls = (PodClass)pick(r, cw, G_N_ELEMENTS(cw));
   guint w[G_N_ELEMENTS(cpu_sizes)];
   for (guint k = 0; k < G_N_ELEMENTS(cpu_sizes); k++)
     w[k] = cpu_sizes[k].weight;
@@ -97,13 +133,8 @@ static KsPod *make_pod(guint64 i, gint64 now_us, KsRng *r) {
   gint64 gib_per_core = (gint64)1 << ks_rng_below(r, 3); /* 1, 2 or 4 GiB per core */
   ks_resource_list_set(&c->requests, KS_RESOURCE_CPU, cpu);
   ks_resource_list_set(&c->requests, KS_RESOURCE_MEMORY, (cpu * gib_per_core << 30) / 1000);
-  if (ks_rng_below(r, 10) == 0) { /* 10% ask for 1, 2, 4 or 8 GPUs */
-    ks_resource_list_set(&c->requests, KS_SYNTH_GPU, (gint64)1 << ks_rng_below(r, 4));
-    KsToleration *t = ks_pod_add_toleration(p);
-    t->key = g_strdup(KS_SYNTH_GPU);
-    t->op = KS_TOLERATION_OP_EXISTS;
-    t->effect = KS_TAINT_EFFECT_NO_SCHEDULE;
-  }
+  if (cls == POD_GPU)
+    add_gpus(p, c, r);
   ks_resource_list_copy(&c->limits, &c->requests);
   guint pw[G_N_ELEMENTS(priorities)];
   for (guint k = 0; k < G_N_ELEMENTS(priorities); k++)
@@ -113,11 +144,11 @@ static KsPod *make_pod(guint64 i, gint64 now_us, KsRng *r) {
   char app[16];
   g_snprintf(app, sizeof app, "app-%02u", (guint)ks_rng_below(r, 50));
   ks_labels_set(&p->labels, "app", app);
-  /* median 600 s; whole microseconds; at most a week */
-  double run_s = ks_rng_lognormal(r, log(600.0), 1.5);
+  /* whole microseconds, at least 1 s, at most a week */
+  double run_s = ks_rng_lognormal(r, log(classes[cls].median_s), classes[cls].sigma);
   gint64 run_us = (gint64)MIN(run_s * 1e6, (double)KS_SYNTH_WEEK_US);
   ks_pod_set_run_time(p, MAX(run_us, 1000000));
-  p->restart_policy = KS_RESTART_NEVER;
+  p->restart_policy = cls == POD_SERVICE ? KS_RESTART_ALWAYS : KS_RESTART_NEVER;
   return p;
 }
 
