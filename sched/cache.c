@@ -100,6 +100,7 @@ KsSchedCache *ks_sched_cache_new(void) {
                                         (GDestroyNotify)g_hash_table_unref);
   c->terms_general = g_array_new(FALSE, FALSE, sizeof(KsSchedTermRef));
   c->gpu_hook = g_new0(KsSchedGpuHook, 1);
+  c->gpu_hook->placing = -1;
   return c;
 }
 
@@ -499,7 +500,10 @@ static void gpu_place(KsSchedCache *c, KsSchedPodEntry *e, const KsGpuRequest *r
                       KsGpuChooseFunc choose, gpointer data) {
   KsGpuNodeView v = ks_sched_cache_gpu_view(c, e->slot);
   KsGpuAssignment a;
-  if (v.count > 0 && ks_gpu_choose(r, &v, choose, data, &a)) {
+  c->gpu_hook->placing = (gint)e->slot;
+  gboolean ok = v.count > 0 && ks_gpu_choose(r, &v, choose, data, &a);
+  c->gpu_hook->placing = -1;
+  if (ok) {
     e->gpu = a;
     e->gpu_chosen = TRUE;
   }
@@ -978,4 +982,16 @@ KsGpuAssignment ks_sched_cache_pod_gpus(const KsSchedCache *c, const KsPod *pod)
   const KsSchedPodEntry *e = g_hash_table_lookup(c->entries, pod);
   KsGpuAssignment none = {0, 0};
   return e ? e->gpu : none;
+}
+
+gint ks_sched_cache_gpu_slot_of_view(const KsSchedCache *c, const KsGpuNodeView *v) {
+  gint p = c->gpu_hook->placing;
+  if (!v->used)
+    return -1;
+  if (p >= 0 && c->gpu_used[p] == v->used)
+    return p;
+  for (guint k = 0; k < c->n_order; k++)
+    if (c->gpu_used[c->order[k]] == v->used)
+      return (gint)c->order[k];
+  return -1;
 }

@@ -41,6 +41,7 @@ typedef struct {
   const KsPod *pod;       /* the pod the chooser is for; NULL = none */
   KsGpuChooseFunc choose;
   gpointer data;
+  gint placing;           /* during a chooser call: the slot it chooses on; else -1 */
 } KsSchedGpuHook;
 
 struct KsSchedCache {
@@ -218,5 +219,9 @@ static inline KsGpuNodeView ks_sched_cache_gpu_view(const KsSchedCache *c, guint
   KsGpuNodeView v = {c->gpu_count[slot], c->gpu_model[slot], c->gpu_used[slot]};
   return v;
 }
+/* The slot whose GPUs `v` views, or -1: O(1) for the view a chooser is
+ * given while the cache places a pod (the common use: a policy's chooser
+ * needs the node's other resources), else a scan of the live slots. */
+gint ks_sched_cache_gpu_slot_of_view(const KsSchedCache *c, const KsGpuNodeView *v);
 /* The GPUs a known pod holds (mask 0 when none), or mask 0 for an unknown pod. */
 KsGpuAssignment ks_sched_cache_pod_gpus(const KsSchedCache *c, const KsPod *pod);

@@ -610,6 +610,41 @@ static void test_cache_ghost_node(void **state) {
   ks_sched_cache_free(c);
 }
 
+/* A chooser that records which slot the cache says it is choosing on. */
+typedef struct {
+  const KsSchedCache *c;
+  gint slot;
+} SlotProbe;
+
+static gboolean choose_probe(const KsGpuRequest *r, const KsGpuNodeView *v, gpointer data,
+                             KsGpuAssignment *out) {
+  SlotProbe *p = data;
+  p->slot = ks_sched_cache_gpu_slot_of_view(p->c, v);
+  return ks_gpu_choose_best_fit(r, v, NULL, out);
+}
+
+static void test_cache_slot_of_view(void **state) {
+  KsSchedCache *c = ks_sched_cache_new();
+  KsNode *a = fgd_node("a", 2, NULL), *b = fgd_node("b", 2, NULL), *z = fgd_node("z", 0, NULL);
+  ks_sched_cache_set_node(c, z);
+  guint sa = ks_sched_cache_set_node(c, a), sb = ks_sched_cache_set_node(c, b);
+  ks_node_unref(a);
+  ks_node_unref(b);
+  ks_node_unref(z);
+  KsGpuNodeView v = ks_sched_cache_gpu_view(c, sb);
+  assert_int_equal(ks_sched_cache_gpu_slot_of_view(c, &v), (gint)sb); /* by scan */
+  KsGpuNodeView none = view_of(NULL, 0, NULL);
+  assert_int_equal(ks_sched_cache_gpu_slot_of_view(c, &none), -1);
+  KsPod *p = ann_pod("p", KS_GPU_KEY_COUNT, "1", KS_GPU_KEY_MILLI, "100", NULL);
+  SlotProbe probe = {c, -2};
+  ks_gpu_set_chooser(c, p, choose_probe, &probe);
+  ks_sched_cache_assume_pod(c, p, sa);
+  assert_int_equal(probe.slot, (gint)sa);
+  assert_int_equal(c->gpu_hook->placing, -1);
+  ks_pod_unref(p);
+  ks_sched_cache_free(c);
+}
+
 static void test_cache_policy_hook(void **state) {
   KsSchedCache *c = ks_sched_cache_new();
   KsPod *pods[3];
@@ -667,6 +702,7 @@ int main(void) {
       cmocka_unit_test(test_cache_bound_without_annotation),
       cmocka_unit_test(test_cache_ghost_node),
       cmocka_unit_test(test_cache_policy_hook),
+      cmocka_unit_test(test_cache_slot_of_view),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
