@@ -240,7 +240,9 @@ static void test_node_frag(void **state) {
     gint32 used[4];
     for (guint i = 0; i < nc->count; i++)
       used[i] = KS_GPU_MILLI - nc->free[i];
-    KsGpuNodeView v = {nc->count, nc->model ? g_quark_from_string(nc->model) : 0, used};
+    KsGpuNodeView v = {.count = nc->count,
+                      .model = nc->model ? g_quark_from_string(nc->model) : 0,
+                      .used = used};
     gint64 cat[KS_GPU_FRAG_N];
     gint64 s = ks_gpu_frag_node_scaled(tp, nc->cpu_left, &v, cat);
     if (s != nc->scaled)
@@ -390,7 +392,7 @@ static void test_openb_default(void **state) {
   assert_int_equal(tp->pods[34].count, 31);
   assert_int_equal(tp->cpu_count, 366 + 290 + 185 + 120 + 95);
   gint32 used_idle[8] = {0};
-  KsGpuNodeView v = {8, g_quark_from_string("V100M16"), used_idle};
+  KsGpuNodeView v = {.count = 8, .model = g_quark_from_string("V100M16"), .used = used_idle};
   assert_true(fabs(ks_gpu_frag_node(tp, 96000, &v) - 1087.8186968838527) < 1e-6);
   gint32 used[8] = {0, 810, 0, 500, 1000, 0, 0, 0};
   v.used = used;
