@@ -42,7 +42,10 @@ char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
     g_free(msg);
     return g_string_free(m, FALSE);
   }
-  GHashTable *hist = g_hash_table_new(g_str_hash, g_str_equal); /* reason -> count */
+  /* Reasons are static or interned strings, so counting by pointer is exact
+   * and cheap (this runs over every node for every unschedulable pod); the
+   * few distinct pointers are then merged by text. */
+  GHashTable *hist = g_hash_table_new(g_direct_hash, g_direct_equal); /* reason -> count */
   for (guint i = 0; i < n; i++) {
     const KsSchedStatus *st = &status[slots[i]];
     for (guint r = 0; r < st->n_reasons; r++) {
@@ -50,12 +53,19 @@ char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
       g_hash_table_insert(hist, (gpointer)st->reasons[r], GUINT_TO_POINTER(c + 1));
     }
   }
-  GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+  GHashTable *by_text = g_hash_table_new(g_str_hash, g_str_equal);
   GHashTableIter it;
   gpointer k, v;
   g_hash_table_iter_init(&it, hist);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    guint c = GPOINTER_TO_UINT(g_hash_table_lookup(by_text, k));
+    g_hash_table_insert(by_text, k, GUINT_TO_POINTER(c + GPOINTER_TO_UINT(v)));
+  }
+  GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+  g_hash_table_iter_init(&it, by_text);
   while (g_hash_table_iter_next(&it, &k, &v))
     g_ptr_array_add(lines, g_strdup_printf("%u %s", GPOINTER_TO_UINT(v), (const char *)k));
+  g_hash_table_destroy(by_text);
   g_ptr_array_sort(lines, cmp_str); /* upstream sorts the "count reason" strings */
   for (guint i = 0; i < lines->len; i++)
     g_string_append_printf(m, "%s%s", i ? ", " : " ", (const char *)g_ptr_array_index(lines, i));

@@ -363,6 +363,14 @@ static gboolean reprieve(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint
 
 /* SelectVictimsOnNode: fills s->victims (most important first). The node and
  * the PreFilter state are restored before returning whatever the outcome. */
+static gboolean has_lower_priority_pod(const KsSchedCache *c, guint slot, gint32 priority) {
+  const GPtrArray *on = c->pods[slot];
+  for (guint i = 0; i < on->len; i++)
+    if (prio(((const KsSchedPodEntry *)g_ptr_array_index(on, i))->pod) < priority)
+      return TRUE;
+  return FALSE;
+}
+
 static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint slot,
                            KsSchedStatus *st) {
   KsSchedCache *c = s->host->cache;
@@ -371,6 +379,12 @@ static void select_victims(Self *s, KsSchedCycleState *cs, const KsPod *pod, gui
   g_ptr_array_set_size(s->victims, 0);
   g_ptr_array_set_size(s->out, 0);
   s->n_violations = 0;
+  /* Most nodes of a cluster without priorities hold no lower-priority pod:
+   * answer those before paying for the node's snapshot. */
+  if (!has_lower_priority_pod(c, slot, prio(pod))) {
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, NO_VICTIMS);
+    return;
+  }
   ks_sched_node_save(&s->save, c, slot); /* holds refs: the pointers below stay valid */
   for (guint i = 0; i < s->save.pods->len; i++) {
     KsPod *p = g_ptr_array_index(s->save.pods, i);
