@@ -226,6 +226,8 @@ static gboolean parse_toleration(LineCtx *c, char *tok, KsPod *p) {
   KsTaintEffect eff;
   if (!split_taint(c, tok, "tol", &ts) || !parse_effect(c, "tol", &ts, &eff))
     return FALSE;
+  if (ts.value && !*ts.key)
+    return fail(c, "field tol:: a toleration without a key must be tol::effect (Exists)");
   gint64 secs = 0;
   if (ts.seconds) {
     Token t = {.sigil = "tol", .key = ts.key, .value = ts.seconds};
@@ -258,9 +260,29 @@ static gboolean set_label(LineCtx *c, const Token *t, KsLabels *l) {
   return TRUE;
 }
 
+/* Names (node, class, container, ...) are never empty: "" is refused as the
+ * API server refuses it, so every pod read from tokens can be written as
+ * tokens again. */
+static gboolean need_name(LineCtx *c, const Token *t) {
+  if (*t->value)
+    return TRUE;
+  return fail(c, FIELD_FMT ": empty value", FIELD_ARGS(t));
+}
+
+static gboolean is_name_attribute(const char *k) {
+  static const char *const names[] = {"class", "scheduler", "node", "uid", "container", "image"};
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+    if (strcmp(k, names[i]) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static gboolean pod_attribute(LineCtx *c, const Token *t, KsPod *p, KsContainer *ct) {
   const char *k = t->key, *v = t->value;
   gint64 n;
+  if (!*v && is_name_attribute(k))
+    return need_name(c, t);
   if (strcmp(k, "priority") == 0) {
     if (!parse_int(c, t, G_MININT32, G_MAXINT32, &n))
       return FALSE;
@@ -345,6 +367,8 @@ static gboolean node_token(LineCtx *c, char *tok, KsNode *n, gboolean *has_alloc
     if (strcmp(t.key, "unschedulable") == 0)
       return parse_bool(c, &t, &n->unschedulable);
     if (strcmp(t.key, "uid") == 0) {
+      if (!need_name(c, &t))
+        return FALSE;
       g_free(n->uid);
       n->uid = g_strdup(t.value);
       return TRUE;
@@ -613,6 +637,13 @@ static gboolean parse_line(LineCtx *c, char *line, KsTraceEvent *ev) {
   return FALSE;
 }
 
+/* A line of only spaces and tabs counts as blank. */
+static gboolean is_blank(const char *line) {
+  if (*line != ' ' && *line != '\t')
+    return FALSE;
+  return line[strspn(line, " \t")] == '\0';
+}
+
 static gboolean ksim_next(KsTraceSource *base, KsTraceEvent *ev, GError **error) {
   KsimSource *s = (KsimSource *)base;
   for (;;) {
@@ -620,7 +651,7 @@ static gboolean ksim_next(KsTraceSource *base, KsTraceEvent *ev, GError **error)
     char *line = ks_line_reader_next(s->lr, &len, error);
     if (!line)
       return FALSE;
-    if (len == 0 || line[0] == '#')
+    if (len == 0 || line[0] == '#' || is_blank(line))
       continue;
     LineCtx c = {.src = s, .line = ks_line_reader_line(s->lr)};
     ev->line = c.line;

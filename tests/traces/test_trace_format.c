@@ -93,6 +93,7 @@ static const char *const sample =
     "#ksim-trace 1 generated-by=hand\n"
     "# a comment, then a blank line\n"
     "\n"
+    " \t \n"
     "0 node-add n1 cpu=32 memory=128Gi nvidia.com/gpu=8 l:zone=a t:gpu=true:NoSchedule\n"
     "0.5 node-add n%202 cpu=4 alloc:cpu=3500m memory=1Gi unschedulable=true t:dedicated:NoExecute\n"
     "12.5 pod-create default/p1 cpu=500m memory=1Gi lim:cpu=1 priority=100 run=3600 l:app=web "
@@ -118,7 +119,7 @@ static void test_sample_fields(void **state) {
   KsTraceEvent *e = &g_array_index(evs, KsTraceEvent, 0);
   assert_int_equal(e->type, KS_TRACE_NODE_ADD);
   assert_int_equal(e->time_us, 0);
-  assert_int_equal(e->line, 4);
+  assert_int_equal(e->line, 5);
   assert_string_equal(e->node->name, "n1");
   assert_int_equal(e->node->capacity.milli_cpu, 32000);
   assert_int_equal(e->node->capacity.memory, (gint64)128 << 30);
@@ -456,6 +457,10 @@ static const struct {
      "pod-create default/p1: field tol:k: unknown effect \"Sometimes\" (use NoSchedule, "
      "PreferNoSchedule or NoExecute)"},
     {"1 pod-create default/p1 tol:k", "pod-create default/p1: field tol:k: expected tol:key[=value]:effect"},
+    {"1 pod-create default/p1 class=", "pod-create default/p1: field class: empty value"},
+    {"1 node-add n1 uid=", "node-add n1: field uid: empty value"},
+    {"1 pod-create default/p1 tol:=v:NoSchedule",
+     "pod-create default/p1: field tol:: a toleration without a key must be tol::effect (Exists)"},
     {"1 pod-create default/p1 hostNetwork=yes",
      "pod-create default/p1: field hostNetwork: \"yes\" is not true or false"},
     {"1 node-add n1 t:k=v:", "node-add n1: field t:k: a taint needs a key and an effect (t:key[=value]:effect)"},
