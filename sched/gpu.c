@@ -22,18 +22,19 @@ G_DEFINE_QUARK(ks-gpu-error-quark, ks_gpu_error)
 
 /* A non-negative integer quantity (as the FGD simulator reads gpu-milli
  * with resource.ParseQuantity(...).Value(); fractions are refused here). */
-static gboolean parse_count(const char *what, const char *key, const char *s, gint64 max,
+static gboolean parse_count(const KsPod *what, const char *key, const char *s, gint64 max,
                             gint64 *out, GError **error) {
   gint64 v = 0, m = 0;
   GError *e = NULL;
   if (!ks_quantity_parse(s, &v, &m, &e)) {
-    g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID, "%s: %s: %s", what, key, e->message);
+    g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID, "pod %s/%s: %s: %s", what->namespace, what->name, key, e->message);
     g_error_free(e);
     return FALSE;
   }
   if (m < 0 || m % 1000 != 0 || v > max) {
     g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID,
-                "%s: %s: \"%s\" must be a whole number from 0 to %" G_GINT64_FORMAT, what, key, s,
+                "pod %s/%s: %s: \"%s\" must be a whole number from 0 to %" G_GINT64_FORMAT,
+                what->namespace, what->name, key, s,
                 max);
     return FALSE;
   }
@@ -106,30 +107,41 @@ static gint64 nvidia_gpus(const KsPod *pod) {
   return n;
 }
 
-static gboolean parse_models(const char *what, const char *s, KsGpuRequest *out,
+static gboolean parse_models(const KsPod *what, const char *s, KsGpuRequest *out,
                              GError **error) {
-  char **parts = g_strsplit(s, "|", -1);
-  gboolean ok = TRUE;
-  for (guint i = 0; parts[i] && ok; i++) {
-    char *m = g_strstrip(parts[i]);
-    if (!*m)
-      continue; /* the FGD simulator skips empty entries */
-    if (out->n_models == KS_GPU_MAX_MODELS) {
-      g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID,
-                  "%s: %s: \"%s\" lists more than %d models", what, KS_GPU_KEY_MODEL, s,
-                  KS_GPU_MAX_MODELS);
-      ok = FALSE;
-      break;
+  char buf[256];
+  for (const char *p = s; *p;) {
+    const char *end = strchr(p, '|');
+    gsize len = end ? (gsize)(end - p) : strlen(p);
+    while (len && g_ascii_isspace(*p))
+      p++, len--;
+    while (len && g_ascii_isspace(p[len - 1]))
+      len--;
+    if (len) { /* the FGD simulator skips empty entries */
+      if (out->n_models == KS_GPU_MAX_MODELS) {
+        g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID,
+                    "pod %s/%s: %s: \"%s\" lists more than %d models", what->namespace,
+                    what->name, KS_GPU_KEY_MODEL, s, KS_GPU_MAX_MODELS);
+        return FALSE;
+      }
+      /* longer than a label value may be (63): no node has it */
+      GQuark q = 0;
+      if (len < sizeof buf) {
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        q = g_quark_try_string(buf);
+      }
+      out->models[out->n_models++] = q ? q : KS_GPU_MODEL_UNKNOWN;
     }
-    GQuark q = g_quark_try_string(m);
-    out->models[out->n_models++] = q ? q : KS_GPU_MODEL_UNKNOWN;
+    if (!end)
+      break;
+    p = end + 1;
   }
-  g_strfreev(parts);
-  return ok;
+  return TRUE;
 }
 
 /* The alibabacloud.com annotations; *found FALSE when neither count nor milli is there. */
-static gboolean request_from_annotations(const char *what, const KsPod *pod, KsGpuRequest *out,
+static gboolean request_from_annotations(const KsPod *what, const KsPod *pod, KsGpuRequest *out,
                                          gboolean *found, GError **error) {
   const char *cs = ks_labels_get(&pod->annotations, KS_GPU_KEY_COUNT);
   const char *ms = ks_labels_get(&pod->annotations, KS_GPU_KEY_MILLI);
@@ -145,9 +157,9 @@ static gboolean request_from_annotations(const char *what, const KsPod *pod, KsG
     return TRUE; /* no GPU, as the FGD simulator */
   if (count > 1 && milli < KS_GPU_MILLI) {
     g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID,
-                "%s: %s: %" G_GINT64_FORMAT " GPUs of %" G_GINT64_FORMAT
+                "pod %s/%s: %s: %" G_GINT64_FORMAT " GPUs of %" G_GINT64_FORMAT
                 " milli: a share (< 1000 milli) is of one GPU only",
-                what, KS_GPU_KEY_MILLI, count, milli);
+                what->namespace, what->name, KS_GPU_KEY_MILLI, count, milli);
     return FALSE;
   }
   out->count = (guint)count;
@@ -155,7 +167,7 @@ static gboolean request_from_annotations(const char *what, const KsPod *pod, KsG
   return TRUE;
 }
 
-static gboolean request_pinned(const char *what, const KsPod *pod, KsGpuRequest *out,
+static gboolean request_pinned(const KsPod *what, const KsPod *pod, KsGpuRequest *out,
                                GError **error) {
   const char *is = ks_labels_get(&pod->annotations, KS_GPU_KEY_INDEX);
   if (!is || !*is)
@@ -163,14 +175,15 @@ static gboolean request_pinned(const char *what, const KsPod *pod, KsGpuRequest 
   GError *e = NULL;
   guint64 mask = 0;
   if (!ks_gpu_index_parse(is, &mask, &e)) {
-    g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID, "%s: %s: %s", what, KS_GPU_KEY_INDEX,
+    g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID, "pod %s/%s: %s: %s", what->namespace, what->name, KS_GPU_KEY_INDEX,
                 e->message);
     g_error_free(e);
     return FALSE;
   }
   if ((guint)g_bit_storage(mask) && (guint)__builtin_popcountll(mask) != out->count) {
     g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID,
-                "%s: %s: \"%s\" names %d GPUs but the pod asks for %u", what, KS_GPU_KEY_INDEX,
+                "pod %s/%s: %s: \"%s\" names %d GPUs but the pod asks for %u",
+                what->namespace, what->name, KS_GPU_KEY_INDEX,
                 is, __builtin_popcountll(mask), out->count);
     return FALSE;
   }
@@ -180,8 +193,7 @@ static gboolean request_pinned(const char *what, const KsPod *pod, KsGpuRequest 
 
 gboolean ks_gpu_request_from_pod(const KsPod *pod, KsGpuRequest *out, GError **error) {
   memset(out, 0, sizeof *out);
-  char what[320];
-  g_snprintf(what, sizeof what, "pod %s/%s", pod->namespace, pod->name);
+  const KsPod *what = pod; /* errors name the pod; formatted only on error */
   gboolean found = FALSE;
   KsGpuRequest r = {0};
   if (!request_from_annotations(what, pod, &r, &found, error))
@@ -190,7 +202,8 @@ gboolean ks_gpu_request_from_pod(const KsPod *pod, KsGpuRequest *out, GError **e
     gint64 n = nvidia_gpus(pod);
     if (n > KS_GPU_MAX_PER_NODE) {
       g_set_error(error, KS_GPU_ERROR, KS_GPU_ERROR_INVALID,
-                  "%s: requests[%s]: %" G_GINT64_FORMAT " GPUs is more than %d", what,
+                  "pod %s/%s: requests[%s]: %" G_GINT64_FORMAT " GPUs is more than %d",
+                  what->namespace, what->name,
                   KS_GPU_RESOURCE_NVIDIA, n, KS_GPU_MAX_PER_NODE);
       return FALSE;
     }
