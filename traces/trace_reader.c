@@ -600,6 +600,8 @@ static gboolean parse_object(LineCtx *c, char *line, char **cur, KsTraceEvent *e
 static gboolean parse_line(LineCtx *c, char *line, KsTraceEvent *ev) {
   char *cur = line;
   char *time = next_token(&cur);
+  if (!time)
+    return fail(c, "a NUL byte in the line");
   if (!ks_trace_text_parse_time(time, &ev->time_us))
     return fail(c, "time \"%s\" is not seconds with up to 6 decimals", time);
   char *kw = next_token(&cur);
@@ -655,7 +657,9 @@ static gboolean ksim_next(KsTraceSource *base, KsTraceEvent *ev, GError **error)
       continue;
     LineCtx c = {.src = s, .line = ks_line_reader_line(s->lr)};
     ev->line = c.line;
-    if (parse_line(&c, line, ev))
+    if (memchr(line, '\0', len))
+      fail(&c, "a NUL byte in the line");
+    else if (parse_line(&c, line, ev))
       return TRUE;
     ks_trace_event_clear(ev);
     gboolean go_on = ks_trace_source_bad_row(base, error, c.msg);

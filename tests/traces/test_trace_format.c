@@ -652,6 +652,7 @@ static const struct {
      "sorted by time"},
     {"crlf-bad.ksim", KS_TRACE_ERROR_FORMAT,
      ":2: pod-create default/p: field cpu: \"1x\" is not a quantity"},
+    {"nul.ksim", KS_TRACE_ERROR_FORMAT, ":2: a NUL byte in the line"},
     {"not-a-trace.csv", KS_TRACE_ERROR_FORMAT,
      ":1: not a ksim trace (the first line must be \"#ksim-trace 1\")"},
 };
