@@ -82,8 +82,9 @@ static int cmd_run(int argc, char **argv) {
   char *output = NULL, *config = NULL, *profile = NULL;
   char **plugins = NULL;
   gint64 seed = -1;
-  gboolean quiet = FALSE, no_progress = FALSE;
-  char *format = NULL;
+  gboolean quiet = FALSE, no_progress = FALSE, skip_bad_rows = FALSE;
+  char *format = NULL, *trace = NULL, *trace_format = NULL;
+  char **trace_params = NULL, **replay = NULL;
   GOptionEntry entries[] = {
     {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (overrides the scenario's spec.schedulerConfig)", "FILE"},
     {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable; docs/plugins.md)", "PATH.so"},
@@ -93,8 +94,13 @@ static int cmd_run(int argc, char **argv) {
     {"summary-output", 0, 0, G_OPTION_ARG_STRING, &format, "Summary format: table (default) or json", "FORMAT"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, "Never draw a progress bar", NULL},
+    {"trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Replay this trace (overrides spec.trace.path; docs/replay.md)", "FILE"},
+    {"trace-format", 0, 0, G_OPTION_ARG_STRING, &trace_format, "Format of --trace: ksim (default), openb, alibaba-v2018, alibaba-v2017, google-2011, google-2019", "NAME"},
+    {"trace-param", 'O', 0, G_OPTION_ARG_STRING_ARRAY, &trace_params, "Importer parameter (repeatable; docs/traces/)", "KEY=VALUE"},
+    {"skip-bad-rows", 0, 0, G_OPTION_ARG_NONE, &skip_bad_rows, "Skip and count malformed trace rows instead of failing", NULL},
+    {"replay", 0, 0, G_OPTION_ARG_STRING_ARRAY, &replay, "Replay option by its spec.trace name: mode, speed, start, end, nodes, nodeSelector, nodeCount, nodeFraction, shuffle, gpuShare, arrivalInterval (repeatable)", "KEY=VALUE"},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  GOptionContext *ctx = new_context("SCENARIO.yaml", "Run a scenario and write one HDF5 results file.");
+  GOptionContext *ctx = new_context("SCENARIO.yaml", "Run a scenario and write one HDF5 results file. With --trace (or spec.trace), a trace is replayed into it.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int code = KS_EXIT_OK;
   KsScenario *scenario = NULL;
@@ -125,7 +131,10 @@ static int cmd_run(int argc, char **argv) {
     fprintf(stderr, "ksim: warning: %s\n", (const char *)scenario->warnings->pdata[i]);
   KsRunOptions opts = {.output = output, .has_seed = seed >= 0, .seed = (guint64)seed,
                        .progress = !no_progress && !quiet, .scheduler_config = config,
-                       .plugins = (const char *const *)plugins, .builtin_profile = profile};
+                       .plugins = (const char *const *)plugins, .builtin_profile = profile,
+                       .trace_path = trace, .trace_format = trace_format,
+                       .trace_params = (const char *const *)trace_params,
+                       .trace_skip_bad_rows = skip_bad_rows, .replay = (const char *const *)replay};
   if (!ks_simulation_run(scenario, &opts, &report, &error)) {
     code = exit_code_for(error);
     goto fail;
@@ -141,6 +150,11 @@ static int cmd_run(int argc, char **argv) {
     if (report.pods_rejected)
       fprintf(stderr, "ksim: %" G_GUINT64_FORMAT " pods were rejected at admission (see above)\n",
               report.pods_rejected);
+    if (report.traced)
+      fprintf(stderr,
+              "ksim: trace: %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
+              " bad rows skipped, %" G_GUINT64_FORMAT " pods given up (fill mode)\n",
+              report.trace_events, report.trace_skipped_rows, report.pods_given_up);
     fflush(stderr);
     if (!ks_summary_print(report.output, fmt, stdout, &error)) {
       code = KS_EXIT_FAILURE;
@@ -160,6 +174,10 @@ out:
   g_free(config);
   g_free(profile);
   g_strfreev(plugins);
+  g_free(trace);
+  g_free(trace_format);
+  g_strfreev(trace_params);
+  g_strfreev(replay);
   g_option_context_free(ctx);
   return code;
 }

@@ -4,8 +4,7 @@
 #include <stdio.h>
 
 #include "sched/objects.h"
-#include "sched/pdb.h"
-#include "sim/admission.h"
+#include "sim/pod_create.h"
 
 typedef struct {
   KsWorkloadFeed *feed;
@@ -21,79 +20,23 @@ struct KsWorkloadFeed {
   guint64 rejected;
 };
 
-/* PriorityClasses as the store holds them; NULL name: the globalDefault one. */
-static const KsPriorityClass *store_priority_class(const char *name, gpointer user_data) {
-  KsWorkloadFeed *f = user_data;
-  if (name) {
-    const KsStoreObject *obj = ks_store_get(f->store, KS_STORE_PRIORITY_CLASS, NULL, name);
-    return obj ? obj->data : NULL;
-  }
-  const KsPriorityClass *found = NULL;
-  GPtrArray *all = ks_store_list(f->store, KS_STORE_PRIORITY_CLASS, NULL);
-  for (guint i = 0; i < all->len && !found; i++) {
-    const KsPriorityClass *pc = ((const KsStoreObject *)all->pdata[i])->data;
-    if (pc->global_default)
-      found = pc;
-  }
-  g_ptr_array_unref(all); /* classes stay alive: the store holds them */
-  return found;
-}
-
-/* Admission then create. pod: transfer full. */
+/* Admission then create (sim/pod_create.h). pod: transfer full. */
 static void create_pod(KsWorkloadFeed *f, KsPod *pod) {
   GError *error = NULL;
-  if (!ks_admit_pod(pod, store_priority_class, f, &error)) {
-    ks_pod_unref(pod);
-    goto rejected;
-  }
-  if (pod->creation_timestamp_us == 0)
-    pod->creation_timestamp_us = ks_engine_now(f->engine);
-  if (ks_store_create(f->store, KS_STORE_POD, pod->namespace, pod->name, pod,
-                      (GDestroyNotify)ks_pod_unref, &error))
+  if (ks_sim_create_pod(f->store, pod, &error))
     return;
-rejected:
   f->rejected++;
   fprintf(stderr, "ksim: at %.3fs: %s\n", ks_engine_now(f->engine) / 1e6, error->message);
   g_error_free(error);
 }
 
 static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
-  GError *error = NULL;
-  guint64 ok = 1;
-  switch (o->kind) {
-  case KS_KIND_POD:
+  if (o->kind == KS_KIND_POD) {
     create_pod(f, ks_pod_copy(o->u.pod));
     return;
-  case KS_KIND_NODE:
-    ok = ks_store_create(f->store, KS_STORE_NODE, NULL, o->u.node->name, ks_node_copy(o->u.node),
-                         (GDestroyNotify)ks_node_unref, &error);
-    break;
-  case KS_KIND_NAMESPACE: {
-    KsNamespace *ns = ks_namespace_new(o->u.ns->name);
-    ks_labels_clear(&ns->labels);
-    ks_labels_copy(&ns->labels, &o->u.ns->labels);
-    ok = ks_store_create(f->store, KS_STORE_NAMESPACE, NULL, ns->name, ns,
-                         (GDestroyNotify)ks_namespace_free, &error);
-    break;
   }
-  case KS_KIND_PRIORITY_CLASS: {
-    const KsPriorityClass *src = o->u.priority_class;
-    KsPriorityClass *pc = ks_priority_class_new(src->name, src->value);
-    pc->global_default = src->global_default;
-    pc->preemption_policy = src->preemption_policy;
-    pc->description = g_strdup(src->description);
-    ok = ks_store_create(f->store, KS_STORE_PRIORITY_CLASS, NULL, pc->name, pc,
-                         (GDestroyNotify)ks_priority_class_free, &error);
-    break;
-  }
-  case KS_KIND_POD_DISRUPTION_BUDGET: {
-    KsPodDisruptionBudget *b = ks_pdb_copy(o->u.pdb);
-    ok = ks_store_create(f->store, KS_STORE_POD_DISRUPTION_BUDGET, b->namespace, b->name, b,
-                         (GDestroyNotify)ks_pdb_free, &error);
-    break;
-  }
-  }
-  if (!ok) {
+  GError *error = NULL;
+  if (!ks_sim_create_object(f->store, o, &error)) {
     fprintf(stderr, "ksim: %s:%u:%u: %s\n", o->file, o->line, o->column, error->message);
     g_error_free(error);
   }
