@@ -210,6 +210,52 @@ static void test_convert_and_exit_codes(void **state) {
   g_free(path);
 }
 
+/* The real openb default trace (../shared/traces, when present): inspect
+ * reads the same figures from the importer and from its conversion to a
+ * ksim trace (plain and gzip), the conversion converts to itself byte for
+ * byte, and the GPU totals are the data set's published ones (1,213 GPU
+ * nodes with 6,212 GPUs; 8,152 pods). */
+static void test_openb_real(void **state) {
+  Fixture *f = *state;
+  const char *src_dir = g_getenv("KSIM_SOURCE_DIR");
+  char *csv = src_dir ? g_build_filename(src_dir, "..", "shared", "traces", "alibaba-gpu-v2023",
+                                         "csv", "openb_pod_list_default.csv", NULL)
+                      : NULL;
+  if (!csv || !g_file_test(csv, G_FILE_TEST_EXISTS) || !ks_trace_format_lookup("openb")) {
+    g_free(csv);
+    skip();
+  }
+  char *plain = g_build_filename(f->dir, "openb.ksim", NULL);
+  char *gz = g_build_filename(f->dir, "openb.ksim.gz", NULL);
+  char *again = g_build_filename(f->dir, "again.ksim", NULL);
+  assert_int_equal(run(f, NULL, "convert", "-q", "--from", "openb", csv, "-o", plain, NULL), 0);
+  assert_int_equal(run(f, NULL, "convert", "-q", plain, "-o", gz, NULL), 0);
+  assert_int_equal(run(f, NULL, "convert", "-q", gz, "-o", again, NULL), 0);
+  char *a, *b;
+  gsize la, lb;
+  assert_true(g_file_get_contents(plain, &a, &la, NULL));
+  assert_true(g_file_get_contents(again, &b, &lb, NULL));
+  assert_int_equal(la, lb);
+  assert_memory_equal(a, b, la);
+  g_free(a);
+  g_free(b);
+  char *from_csv = NULL, *from_plain = NULL, *from_gz = NULL;
+  assert_int_equal(run(f, &from_csv, "inspect", "-o", "json", "--format", "openb", csv, NULL), 0);
+  assert_int_equal(run(f, &from_plain, "inspect", "-o", "json", plain, NULL), 0);
+  assert_int_equal(run(f, &from_gz, "inspect", "-o", "json", gz, NULL), 0);
+  assert_string_equal(strstr(from_csv, "\"events\""), strstr(from_plain, "\"events\""));
+  assert_string_equal(strstr(from_csv, "\"events\""), strstr(from_gz, "\"events\""));
+  assert_has(from_plain, "\"pod-create\": 8152");
+  assert_has(from_plain, "\"nodes\": 1213,\n    \"gpus\": 6212,");
+  g_free(from_csv);
+  g_free(from_plain);
+  g_free(from_gz);
+  g_free(again);
+  g_free(gz);
+  g_free(plain);
+  g_free(csv);
+}
+
 static void test_synth(void **state) {
   Fixture *f = *state;
   char *path = g_build_filename(f->dir, "s.ksim", NULL);
@@ -231,6 +277,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_inspect_gpus, setup, teardown),
       cmocka_unit_test_setup_teardown(test_convert_and_exit_codes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_synth, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_openb_real, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
