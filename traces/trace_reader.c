@@ -99,12 +99,21 @@ typedef struct {
 } Token;
 
 static gboolean split_token(LineCtx *c, char *tok, Token *t) {
-  char *eq = strchr(tok, '=');
-  char *colon = strchr(tok, ':');
+  /* One pass: the first ':' before any '=', the first '=', any '%'. */
+  char *colon = NULL, *eq = NULL;
+  gboolean escaped = FALSE;
+  for (char *p = tok; *p; p++) {
+    if (*p == '=' && !eq)
+      eq = p;
+    else if (*p == ':' && !colon && !eq)
+      colon = p;
+    else if (*p == '%')
+      escaped = TRUE;
+  }
   t->sigil = NULL;
   t->key = tok;
   t->value = NULL;
-  if (colon && (!eq || colon < eq)) {
+  if (colon) {
     *colon = '\0';
     t->sigil = tok;
     t->key = colon + 1;
@@ -113,8 +122,9 @@ static gboolean split_token(LineCtx *c, char *tok, Token *t) {
     *eq = '\0';
     t->value = eq + 1;
   }
-  t->field = tok; /* messages print sigil:key from the parts */
-  if (!ks_trace_text_unescape(t->key) || (t->value && !ks_trace_text_unescape(t->value)))
+  t->field = tok;
+  if (escaped &&
+      (!ks_trace_text_unescape(t->key) || (t->value && !ks_trace_text_unescape(t->value))))
     return fail(c, "field %s%s%s: malformed %%-escape", t->sigil ? t->sigil : "",
                 t->sigil ? ":" : "", t->key);
   return TRUE;
@@ -332,7 +342,7 @@ static gboolean pod_attribute(LineCtx *c, const Token *t, KsPod *p, KsContainer 
 }
 
 static gboolean pod_token(LineCtx *c, char *tok, KsPod *p, KsContainer *ct) {
-  if (g_str_has_prefix(tok, "tol:"))
+  if (tok[0] == 't' && tok[1] == 'o' && tok[2] == 'l' && tok[3] == ':')
     return parse_toleration(c, tok, p);
   Token t;
   if (!split_token(c, tok, &t))
@@ -354,7 +364,7 @@ static gboolean pod_token(LineCtx *c, char *tok, KsPod *p, KsContainer *ct) {
 }
 
 static gboolean node_token(LineCtx *c, char *tok, KsNode *n, gboolean *has_alloc) {
-  if (g_str_has_prefix(tok, "t:"))
+  if (tok[0] == 't' && tok[1] == ':')
     return parse_taint(c, tok, n);
   Token t;
   if (!split_token(c, tok, &t))
