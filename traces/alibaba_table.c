@@ -12,6 +12,7 @@
 typedef struct {
   gint64 time_us;
   guint64 seq;
+  guint64 repeat, next; /* repeat > 0: ev.pod is the template of `repeat` pods; next to emit */
   KsTraceEvent ev;
 } Item;
 
@@ -174,9 +175,24 @@ gboolean ks_ali_merge_next(KsAliTable *const *tables, guint n, KsTraceSource *sr
   }
   if (!best)
     return FALSE;
-  Item *it = heap_pop(best->heap);
-  best->emitted_us = it->time_us;
+  Item *top = best->heap->pdata[0];
+  best->emitted_us = top->time_us;
   ks_trace_event_clear(ev);
+  if (top->repeat > 0) {
+    /* One pod of a repeated template; the item stays on top (same key)
+     * until its last pod. */
+    ev->type = top->ev.type;
+    ev->time_us = top->ev.time_us;
+    ev->line = top->ev.line;
+    ev->pod = ks_pod_copy(top->ev.pod);
+    g_free(ev->pod->name);
+    ev->pod->name = g_strdup_printf("%s-%" G_GUINT64_FORMAT, top->ev.pod->name, top->next);
+    if (++top->next < top->repeat)
+      return TRUE;
+    item_free(heap_pop(best->heap));
+    return TRUE;
+  }
+  Item *it = heap_pop(best->heap);
   *ev = it->ev; /* moves ownership */
   g_free(it);
   return TRUE;
@@ -294,16 +310,19 @@ void ks_ali_pod_label_batch(KsPod *pod, const char *job, const char *task, gint6
     ks_pod_set_run_time(pod, run_us);
 }
 
-gboolean ks_ali_task_pods(KsAliTable *t, const char *job, const char *task, gint64 n, gint64 time_us,
-                          gint64 run_us, gint64 milli_cpu, gint64 memory, guint time_col, char **bad) {
-  for (gint64 i = 0; i < n; i++) {
-    KsTraceEvent *ev = ks_ali_table_push(t, KS_TRACE_POD_CREATE, time_us, time_col, bad);
-    if (!ev)
-      return FALSE;
-    char *name = g_strdup_printf("%s-%s-%" G_GINT64_FORMAT, job, task, i);
-    ev->pod = ks_ali_pod_new(name, time_us, milli_cpu, -1, memory);
-    g_free(name);
-    ks_ali_pod_label_batch(ev->pod, job, task, run_us);
-  }
-  return TRUE;
+KsPod *ks_ali_task_pods(KsAliTable *t, const char *job, const char *task, gint64 n, gint64 time_us,
+                        gint64 run_us, gint64 milli_cpu, gint64 memory, guint time_col, char **bad) {
+  if (n <= 0)
+    return NULL;
+  KsTraceEvent *ev = ks_ali_table_push(t, KS_TRACE_POD_CREATE, time_us, time_col, bad);
+  if (!ev)
+    return NULL;
+  char *name = g_strdup_printf("%s-%s", job, task);
+  ev->pod = ks_ali_pod_new(name, time_us, milli_cpu, -1, memory);
+  g_free(name);
+  ks_ali_pod_label_batch(ev->pod, job, task, run_us);
+  /* The pods are made one by one as they are emitted: a task of 64,000
+   * instances holds one template, not 64,000 pods. */
+  ((Item *)t->heap->pdata[t->heap->len - 1])->repeat = (guint64)n;
+  return ev->pod;
 }

@@ -74,6 +74,8 @@ char *ks_ali_find(const char *dir, const char *name);
 #define KS_ALIBABA_LABEL_FAILURE_DOMAIN_2 "ksim.io/failure-domain-2"
 #define KS_ALIBABA_ANNOTATION_TRACE_NODE "ksim.io/trace-node"
 #define KS_ALIBABA_ANNOTATION_MACHINE_STATUS "ksim.io/machine-status"
+#define KS_ALIBABA_ANNOTATION_TRACE_STATUS "ksim.io/trace-status"
+#define KS_ALIBABA_ANNOTATION_INSTANCES "ksim.io/instances"
 /* Defaults of the parameters max-pods, sort-window and max-instances. */
 #define KS_ALIBABA_DEFAULT_MAX_PODS 110
 #define KS_ALIBABA_DEFAULT_SORT_WINDOW 10000
@@ -86,6 +88,10 @@ KsPod *ks_ali_pod_new(const char *name, gint64 time_us, gint64 milli_cpu, gint64
                       gint64 memory);
 /* Labels job / task (when not empty) and the run time (when >= 0). */
 void ks_ali_pod_label_batch(KsPod *pod, const char *job, const char *task, gint64 run_us);
-/* Pushes the n pods "<job>-<task>-<i>" (i = 0..n-1) of a batch task. */
-gboolean ks_ali_task_pods(KsAliTable *t, const char *job, const char *task, gint64 n, gint64 time_us,
-                          gint64 run_us, gint64 milli_cpu, gint64 memory, guint time_col, char **bad);
+/* Pushes the n pods "<job>-<task>-<i>" (i = 0..n-1) of a batch task, all at
+ * time_us: one heap entry whose template pod (named "<job>-<task>") is
+ * copied as each pod is emitted. Returns the template (transfer none: the
+ * caller may add labels), NULL when n <= 0 (*bad unset: nothing to do) or
+ * the time is out of order (*bad set). */
+KsPod *ks_ali_task_pods(KsAliTable *t, const char *job, const char *task, gint64 n, gint64 time_us,
+                        gint64 run_us, gint64 milli_cpu, gint64 memory, guint time_col, char **bad);

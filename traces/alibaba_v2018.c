@@ -238,9 +238,10 @@ static gboolean task_row(KsAliTable *t, KsCsvReader *csv, gpointer data, char **
     return FALSE;
   if (start == 0)
     return TRUE;
-  return ks_ali_task_pods(t, job, task, n, start * G_USEC_PER_SEC, run_us,
-                              (gint64)llround(cpu * 10), ks_ali_scale(mem, s->machine_memory), 5,
-                              bad);
+  *bad = NULL;
+  ks_ali_task_pods(t, job, task, n, start * G_USEC_PER_SEC, run_us, (gint64)llround(cpu * 10),
+                   ks_ali_scale(mem, s->machine_memory), 5, bad);
+  return *bad == NULL;
 }
 
 /* ---- machine_usage ---------------------------------------------------------- */
