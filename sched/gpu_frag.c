@@ -165,7 +165,8 @@ KsGpuTypicalPods *ks_gpu_typical_builder_finish(const KsGpuTypicalBuilder *b, gu
   while (keep < all->len && cum * 100 < (gint64)threshold_pct * total)
     cum += g_array_index(all, KsGpuTypicalPod, keep++).count;
   KsGpuTypicalPods *tp = typical_alloc(keep);
-  memcpy(tp->pods, all->data, keep * sizeof(KsGpuTypicalPod));
+  if (keep) /* an empty GArray's data is NULL */
+    memcpy(tp->pods, all->data, keep * sizeof(KsGpuTypicalPod));
   tp->n = keep;
   tp->total = total;
   tp->n_shapes = all->len;
