@@ -417,7 +417,9 @@ static gboolean format_event(KsTraceWriter *w, const KsTraceEvent *ev, GString *
     }
     return TRUE;
   case KS_TRACE_USAGE:
-    if (!need(w, ev, ev->name && *ev->name && resources_compact(&ev->usage), "name", error))
+    if (!need(w, ev, ev->name && *ev->name, "name", error) ||
+        !need(w, ev, resources_compact(&ev->usage),
+              "usage with resource names the format takes (cpu, memory, ..., domain/name)", error))
       return FALSE;
     if (ev->namespace)
       pod_ident(o, ev->namespace, ev->name);

@@ -620,6 +620,28 @@ static void test_writer_files(void **state) {
   assert_false(ks_trace_writer_write(w, &ev, &error));
   assert_int_equal(error->code, KS_TRACE_ERROR_ORDER);
   g_clear_error(&error);
+  /* Events the format cannot say are refused, naming the event. */
+  KsTraceEvent odd;
+  ks_trace_event_init(&odd);
+  odd.type = KS_TRACE_USAGE;
+  odd.time_us = 9;
+  odd.name = g_strdup("n1");
+  ks_resource_list_set(&odd.usage, "foo", 1);
+  assert_false(ks_trace_writer_write(w, &odd, &error));
+  char *want = g_strdup_printf("%s: event 2 (usage): no usage with resource names the format "
+                               "takes (cpu, memory, ..., domain/name) to write",
+                               path);
+  assert_string_equal(error->message, want);
+  g_free(want);
+  g_clear_error(&error);
+  ks_trace_event_clear(&odd);
+  odd.type = KS_TRACE_POD_CREATE;
+  odd.time_us = 9;
+  assert_false(ks_trace_writer_write(w, &odd, &error));
+  want = g_strdup_printf("%s: event 2 (pod-create): no pod to write", path);
+  assert_string_equal(error->message, want);
+  g_free(want);
+  g_clear_error(&error);
   ks_trace_writer_abort(w);
   assert_false(g_file_test(partial, G_FILE_TEST_EXISTS));
   assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
