@@ -19,6 +19,8 @@ struct KsNodeAgent {
   guint watch;
   GHashTable *gpu_nodes; /* node name -> GpuNode* */
   GHashTable *gpu_pods;  /* "ns/name" -> GpuHold* */
+  gint64 gpu_used;       /* milli in use, all nodes */
+  guint gpus_busy;       /* GPUs with used > 0 */
 };
 
 typedef struct {
@@ -132,13 +134,26 @@ static GpuNode *gpu_node(KsNodeAgent *a, const char *name) {
   return n;
 }
 
+/* Adds (sign +1) or removes (-1) an assignment on node n, keeping the
+ * cluster totals in step: O(GPUs of the node). */
+static void gpu_apply(KsNodeAgent *a, GpuNode *n, const KsGpuAssignment *g, gint sign) {
+  for (guint i = 0; i < n->count; i++) {
+    if (!((g->mask >> i) & 1))
+      continue;
+    gboolean was = n->used[i] > 0;
+    n->used[i] += sign * g->milli;
+    a->gpu_used += sign * g->milli;
+    a->gpus_busy += (n->used[i] > 0) - was;
+  }
+}
+
 static void gpu_release(KsNodeAgent *a, const char *key) {
   GpuHold *h = g_hash_table_lookup(a->gpu_pods, key);
   if (!h)
     return;
   GpuNode *n = g_hash_table_lookup(a->gpu_nodes, h->node);
   if (n)
-    ks_gpu_used_sub(n->used, n->count, &h->gpu);
+    gpu_apply(a, n, &h->gpu, -1);
   g_hash_table_remove(a->gpu_pods, key);
 }
 
@@ -157,7 +172,7 @@ static void gpu_track(KsNodeAgent *a, const KsPod *was, const KsPod *pod) {
   gpu_release(a, key);
   if (g.mask) {
     GpuNode *n = gpu_node(a, pod->node_name);
-    ks_gpu_used_add(n->used, n->count, &g);
+    gpu_apply(a, n, &g, +1);
     h = g_new0(GpuHold, 1);
     h->node = g_strdup(pod->node_name);
     h->gpu = g;
@@ -173,31 +188,9 @@ const gint32 *ks_node_agent_gpu_used(const KsNodeAgent *a, const char *node, gui
   return n ? n->used : NULL;
 }
 
-gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a) {
-  GHashTableIter it;
-  gpointer v;
-  gint64 sum = 0;
-  g_hash_table_iter_init(&it, a->gpu_nodes);
-  while (g_hash_table_iter_next(&it, NULL, &v)) {
-    const GpuNode *n = v;
-    for (guint i = 0; i < n->count; i++)
-      sum += n->used[i];
-  }
-  return sum;
-}
+gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a) { return a->gpu_used; }
 
-guint ks_node_agent_gpus_busy(const KsNodeAgent *a) {
-  GHashTableIter it;
-  gpointer v;
-  guint busy = 0;
-  g_hash_table_iter_init(&it, a->gpu_nodes);
-  while (g_hash_table_iter_next(&it, NULL, &v)) {
-    const GpuNode *n = v;
-    for (guint i = 0; i < n->count; i++)
-      busy += n->used[i] > 0;
-  }
-  return busy;
-}
+guint ks_node_agent_gpus_busy(const KsNodeAgent *a) { return a->gpus_busy; }
 
 /* ---- the watch --------------------------------------------------------------------- */
 

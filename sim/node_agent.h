@@ -32,6 +32,7 @@ void ks_node_agent_free(KsNodeAgent *a);
  * event the agent sees), *n_gpus its GPU count; NULL and 0 for a node the
  * agent has never seen a GPU pod on. */
 const gint32 *ks_node_agent_gpu_used(const KsNodeAgent *a, const char *node, guint *n_gpus);
-/* Milli-GPU in use over all nodes; number of GPUs with some use (> 0). */
+/* Milli-GPU in use over all nodes; number of GPUs with some use (> 0).
+ * O(1): kept up to date with every change (for a per-sample recorder). */
 gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a);
 guint ks_node_agent_gpus_busy(const KsNodeAgent *a);

@@ -153,6 +153,8 @@ static void test_cluster_places_and_tracks(void **state) {
   assert_true(ks_store_delete(w.store, KS_STORE_POD, "pai-gpu", "whole-2", 0, NULL));
   ks_engine_run_until(w.engine, S(51));
   expect_agent(&w, "pai-node-00", (gint32[]){950, 0, 0, 0}, 4);
+  assert_int_equal(ks_node_agent_gpu_used_total(w.agent), 950 + 250 + 1000);
+  assert_int_equal(ks_node_agent_gpus_busy(w.agent), 3);
   world_clear(&w);
 }
 
