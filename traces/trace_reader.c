@@ -125,7 +125,7 @@ static gboolean split_token(LineCtx *c, char *tok, Token *t) {
   t->field = tok;
   if (escaped &&
       (!ks_trace_text_unescape(t->key) || (t->value && !ks_trace_text_unescape(t->value))))
-    return fail(c, "field %s%s%s: malformed %%-escape", t->sigil ? t->sigil : "",
+    return fail(c, "field %s%s%s: malformed %%-escape (or not UTF-8)", t->sigil ? t->sigil : "",
                 t->sigil ? ":" : "", t->key);
   return TRUE;
 }
@@ -148,6 +148,14 @@ static gboolean set_resource(LineCtx *c, const Token *t, KsResourceList *l) {
   fail(c, FIELD_FMT ": %s", FIELD_ARGS(t), e->message);
   g_error_free(e);
   return FALSE;
+}
+
+/* lim: and alloc: take the resource names unprefixed tokens take. */
+static gboolean resource_key(LineCtx *c, const Token *t) {
+  if (ks_trace_text_is_resource_key(t->key))
+    return TRUE;
+  return fail(c, FIELD_FMT ": not a resource name (cpu, memory, ..., or domain/name)",
+              FIELD_ARGS(t));
 }
 
 static gboolean parse_bool(LineCtx *c, const Token *t, gboolean *out) {
@@ -207,7 +215,7 @@ static gboolean split_taint(LineCtx *c, char *tok, const char *sigil, TaintSpec 
     ts->value = eq + 1;
   }
   if (!ks_trace_text_unescape(ts->key) || (ts->value && !ks_trace_text_unescape(ts->value)))
-    return fail(c, "field %s:%s: malformed %%-escape", sigil, ts->key);
+    return fail(c, "field %s:%s: malformed %%-escape (or not UTF-8)", sigil, ts->key);
   return TRUE;
 }
 
@@ -359,7 +367,7 @@ static gboolean pod_token(LineCtx *c, char *tok, KsPod *p, KsContainer *ct) {
   if (strcmp(t.sigil, "sel") == 0)
     return set_label(c, &t, &p->node_selector);
   if (strcmp(t.sigil, "lim") == 0)
-    return set_resource(c, &t, &ct->limits);
+    return resource_key(c, &t) && set_resource(c, &t, &ct->limits);
   return unknown_field(c, &t);
 }
 
@@ -391,7 +399,7 @@ static gboolean node_token(LineCtx *c, char *tok, KsNode *n, gboolean *has_alloc
     return set_label(c, &t, &n->annotations);
   if (strcmp(t.sigil, "alloc") == 0) {
     *has_alloc = TRUE;
-    return set_resource(c, &t, &n->allocatable);
+    return resource_key(c, &t) && set_resource(c, &t, &n->allocatable);
   }
   return unknown_field(c, &t);
 }
@@ -447,7 +455,7 @@ static gboolean split_pod_ident(LineCtx *c, char *ident, char **ns, char **name)
   *ns = ident;
   *name = slash + 1;
   if (!ks_trace_text_unescape(*ns) || !ks_trace_text_unescape(*name))
-    return fail(c, "malformed %%-escape in the identity");
+    return fail(c, "malformed %%-escape (or not UTF-8) in the identity");
   if (!**ns || !**name)
     return fail(c, "empty namespace or name");
   c->ns = *ns;
@@ -667,8 +675,9 @@ static gboolean ksim_next(KsTraceSource *base, KsTraceEvent *ev, GError **error)
       continue;
     LineCtx c = {.src = s, .line = ks_line_reader_line(s->lr)};
     ev->line = c.line;
-    if (memchr(line, '\0', len))
-      fail(&c, "a NUL byte in the line");
+    int check = ks_trace_text_check_line(line, len);
+    if (check)
+      fail(&c, check == 1 ? "a NUL byte in the line" : "the line is not UTF-8");
     else if (parse_line(&c, line, ev))
       return TRUE;
     ks_trace_event_clear(ev);

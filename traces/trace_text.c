@@ -113,7 +113,8 @@ gboolean ks_trace_text_unescape(char *s) {
     r += 3;
   }
   *w = '\0';
-  return TRUE;
+  /* Escapes may spell any byte; the text must stay UTF-8 (JSON carries it). */
+  return g_utf8_validate(s, -1, NULL);
 }
 
 gboolean ks_trace_text_is_resource_key(const char *k) {
@@ -132,3 +133,14 @@ gboolean ks_trace_text_is_resource_key(const char *k) {
   }
 }
 
+
+int ks_trace_text_check_line(const char *line, gsize len) {
+  gboolean high = FALSE;
+  for (gsize i = 0; i < len; i++) {
+    guchar c = (guchar)line[i];
+    if (c == 0)
+      return 1;
+    high |= c >= 0x80;
+  }
+  return high && !g_utf8_validate(line, (gssize)len, NULL) ? 2 : 0;
+}

@@ -19,7 +19,8 @@ void ks_trace_text_append_time(GString *out, gint64 us);
 /* Appends s with the bytes of the given class as %XX (upper-case hex). An
  * empty string stays empty. */
 void ks_trace_text_append_escaped(GString *out, const char *s, int cls);
-/* Decodes %XX in place; FALSE on a malformed escape or an escaped NUL. */
+/* Decodes %XX in place; FALSE on a malformed escape, an escaped NUL, or
+ * when the decoded text is not UTF-8. */
 gboolean ks_trace_text_unescape(char *s);
 
 /* A resource name as an unprefixed token key: cpu, memory,
@@ -29,3 +30,7 @@ gboolean ks_trace_text_is_resource_key(const char *k);
 
 /* Appends v in decimal (no locale, no printf: the writer's inner loop). */
 void ks_trace_text_append_int(GString *out, gint64 v);
+
+/* 0 when a line is usable text, 1 when it holds a NUL byte, 2 when it is
+ * not UTF-8. */
+int ks_trace_text_check_line(const char *line, gsize len);

@@ -448,7 +448,11 @@ static const struct {
     {"1 pod-create default/p1 run=-5",
      "pod-create default/p1: field run: \"-5\" is not a duration in seconds (up to 6 decimals)"},
     {"1 pod-create default/p1 l:app=a%2",
-     "pod-create default/p1: field l:app: malformed %-escape"},
+     "pod-create default/p1: field l:app: malformed %-escape (or not UTF-8)"},
+    {"1 pod-create default/p1 l:app=%FF", "pod-create default/p1: field l:app: malformed %-escape (or not UTF-8)"},
+    {"1 pod-create default/p1 l:app=\xff", "the line is not UTF-8"},
+    {"1 pod-create default/p1 lim:colour=1", "pod-create default/p1: field lim:colour: not a resource name (cpu, memory, ..., or domain/name)"},
+    {"1 node-add n1 alloc:gpu=1", "node-add n1: field alloc:gpu: not a resource name (cpu, memory, ..., or domain/name)"},
     {"1 pod-create default/p1 l:=x", "pod-create default/p1: field l:: empty key"},
     {"1 pod-create default/p1 restart=Sometimes",
      "pod-create default/p1: field restart: unknown policy \"Sometimes\" (use Always, OnFailure or "
