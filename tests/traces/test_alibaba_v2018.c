@@ -544,10 +544,23 @@ static gint64 rss_kib(void) {
  * event is within 16 MiB of what it was after the first 40,000 (the window
  * and the CSV buffer are all that is held; a reader that kept rows would
  * grow by hundreds of MB). */
+#if defined(__SANITIZE_ADDRESS__)
+#define KS_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KS_TEST_ASAN 1
+#endif
+#endif
+
 static void test_memory_flat(void **state) {
   (void)state;
   if (rss_kib() < 0)
     skip();
+#ifdef KS_TEST_ASAN
+  /* AddressSanitizer holds freed memory in quarantine: resident memory
+   * says nothing about what the reader keeps. */
+  skip();
+#endif
   const guint64 n = 400000;
   char *dir = g_dir_make_tmp("ksim-v2018-XXXXXX", NULL);
   write_file(dir, "machine_meta.csv", "m_1,0,1,1,96,100,USING\n");

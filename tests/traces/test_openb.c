@@ -226,12 +226,15 @@ static void test_hand_made(void **state) {
   assert_int_equal(ks_resource_list_get(&c->requests, KS_RESOURCE_CPU), 3152);
   assert_int_equal(ks_resource_list_get(&c->limits, KS_RESOURCE_MEMORY), 5600 * MIB);
   KsGpuRequest req;
+  /* Pods look models up among those nodes declared (gpu.h): declare them. */
+  GQuark v100m32 = g_quark_from_string("V100M32"), t4 = g_quark_from_string("T4");
+  g_quark_from_string("V100M16");
   assert_true(ks_gpu_request_from_pod(p, &req, NULL));
   assert_int_equal(req.count, 1);
   assert_int_equal(req.milli, 470);
   assert_int_equal(req.n_models, 2);
-  assert_true(ks_gpu_model_allowed(&req, g_quark_from_string("V100M32")));
-  assert_false(ks_gpu_model_allowed(&req, g_quark_from_string("T4")));
+  assert_true(ks_gpu_model_allowed(&req, v100m32));
+  assert_false(ks_gpu_model_allowed(&req, t4));
   KsPodTiming timing;
   assert_true(ks_pod_read_timing(p, &timing, NULL));
   assert_int_equal(timing.run_time_us, 20000000); /* deletion 50 - scheduled 30 */
