@@ -135,12 +135,24 @@ gboolean ks_trace_text_is_resource_key(const char *k) {
 
 
 int ks_trace_text_check_line(const char *line, gsize len) {
-  gboolean high = FALSE;
-  for (gsize i = 0; i < len; i++) {
-    guchar c = (guchar)line[i];
-    if (c == 0)
-      return 1;
-    high |= c >= 0x80;
+  /* Eight bytes at a time: any byte >= 0x80, any zero byte (the classic
+   * (w - 0x01..) & ~w & 0x80.. test), then a byte loop for the tail. */
+  const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT(0x8080808080808080);
+  guint64 high = 0, zero = 0;
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8) {
+    guint64 w;
+    memcpy(&w, line + i, 8);
+    high |= w & highs;
+    zero |= (w - ones) & ~w & highs;
   }
+  for (; i < len; i++) {
+    guchar c = (guchar)line[i];
+    zero |= c == 0;
+    high |= c & 0x80;
+  }
+  if (zero)
+    return 1;
   return high && !g_utf8_validate(line, (gssize)len, NULL) ? 2 : 0;
 }
