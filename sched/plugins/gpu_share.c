@@ -116,11 +116,13 @@ static gboolean gpu_share_admit(KsSchedPlugin *p, const KsPod *pod, const KsSche
   return ks_gpu_fits(&r, &v);
 }
 
-/* A deleted pod frees GPUs; a bound pod's gpu-index may change (an update);
- * a node may gain GPUs or change model (add, allocatable, label). */
+/* A deleted pod frees GPUs; a node may gain GPUs or change model (add,
+ * allocatable, label). Pod updates are not registered (as NodeResourcesFit
+ * here): every pod start is one, and retrying every GPU-rejected pod on each
+ * would cost much and free nothing (only a rewritten gpu-index of a pod
+ * created bound moves GPU use, and it moves it, it does not free it). */
 static const KsSchedClusterEvent gpu_share_events[] = {
-    {KS_SCHED_EV_POD, KS_SCHED_ACT_DELETE | KS_SCHED_ACT_UPDATE_POD,
-     "AssignedPodDelete|AssignedPodUpdate"},
+    {KS_SCHED_EV_POD, KS_SCHED_ACT_DELETE, "AssignedPodDelete"},
     {KS_SCHED_EV_NODE,
      KS_SCHED_ACT_ADD | KS_SCHED_ACT_UPDATE_NODE_ALLOCATABLE | KS_SCHED_ACT_UPDATE_NODE_LABEL,
      "NodeAdd|NodeAllocatableChange|NodeLabelChange"},
