@@ -41,6 +41,7 @@ typedef struct {
   const char *ns;      /* the pod's namespace once split off, else NULL */
   const char *ident;   /* the name (or the raw identity before it is split) */
   char *msg;           /* the full message once failed; owned */
+  guint fields;        /* tokens read so far */
 } LineCtx;
 
 G_GNUC_PRINTF(2, 3)
@@ -79,6 +80,17 @@ static char *next_token(char **cur) {
   if (*p)
     *p++ = '\0';
   *cur = p;
+  return t;
+}
+
+/* next_token, counting against KS_TRACE_MAX_FIELDS; NULL with c->msg set
+ * when over. */
+static char *next_field(LineCtx *c, char **cur) {
+  char *t = next_token(cur);
+  if (t && ++c->fields > KS_TRACE_MAX_FIELDS) {
+    fail(c, "more than %d fields (use the JSON form)", KS_TRACE_MAX_FIELDS);
+    return NULL;
+  }
   return t;
 }
 
@@ -499,10 +511,12 @@ static gboolean parse_pod_create(LineCtx *c, char *ident, char *line, char **cur
   p->creation_timestamp_us = ev->time_us;
   KsContainer *ct = ks_pod_add_container(p, KS_TRACE_DEFAULT_CONTAINER, FALSE);
   char *tok;
-  while ((tok = next_token(cur))) {
+  while ((tok = next_field(c, cur))) {
     if (!pod_token(c, tok, p, ct))
       return FALSE;
   }
+  if (c->msg)
+    return FALSE; /* over KS_TRACE_MAX_FIELDS */
   return TRUE;
 }
 
@@ -531,10 +545,12 @@ static gboolean parse_node(LineCtx *c, char *ident, char *line, char **cur, KsTr
   ev->node = n;
   gboolean has_alloc = FALSE;
   char *tok;
-  while ((tok = next_token(cur))) {
+  while ((tok = next_field(c, cur))) {
     if (!node_token(c, tok, n, &has_alloc))
       return FALSE;
   }
+  if (c->msg)
+    return FALSE; /* over KS_TRACE_MAX_FIELDS */
   if (!has_alloc) {
     ks_resource_list_clear(&n->allocatable);
     ks_resource_list_copy(&n->allocatable, &n->capacity);
@@ -563,7 +579,7 @@ static gboolean parse_finish(LineCtx *c, char *ident, char **cur, KsTraceEvent *
     return FALSE;
   ev->phase = KS_POD_SUCCEEDED;
   char *tok;
-  while ((tok = next_token(cur))) {
+  while ((tok = next_field(c, cur))) {
     Token t;
     if (!split_token(c, tok, &t) || !need_value(c, &t))
       return FALSE;
@@ -581,6 +597,8 @@ static gboolean parse_finish(LineCtx *c, char *ident, char **cur, KsTraceEvent *
       return unknown_field(c, &t);
     }
   }
+  if (c->msg)
+    return FALSE; /* over KS_TRACE_MAX_FIELDS */
   return TRUE;
 }
 
@@ -595,7 +613,7 @@ static gboolean parse_usage(LineCtx *c, char *ident, char **cur, KsTraceEvent *e
     c->ident = ident;
   }
   char *tok;
-  while ((tok = next_token(cur))) {
+  while ((tok = next_field(c, cur))) {
     Token t;
     if (!split_token(c, tok, &t))
       return FALSE;
@@ -604,6 +622,8 @@ static gboolean parse_usage(LineCtx *c, char *ident, char **cur, KsTraceEvent *e
     if (!set_resource(c, &t, &ev->usage))
       return FALSE;
   }
+  if (c->msg)
+    return FALSE; /* over KS_TRACE_MAX_FIELDS */
   return TRUE;
 }
 

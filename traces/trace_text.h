@@ -5,6 +5,12 @@
 #pragma once
 #include <glib.h>
 
+/* Tokens per event line: labels are kept sorted (insertion is linear), so
+ * a hostile 16 MiB line of tokens must not become quadratic work. The
+ * writer puts objects with more into the JSON form (under the manifest
+ * decoder's own limits). */
+#define KS_TRACE_MAX_FIELDS 4096
+
 /* Parses "-?digits[.digits]" (at most 6 decimals) into microseconds. */
 gboolean ks_trace_text_parse_time(const char *s, gint64 *us);
 /* Appends us as seconds in the shortest exact form ("12", "12.5", "0.000001"). */

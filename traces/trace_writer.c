@@ -231,6 +231,12 @@ static gboolean pod_compact(const KsPod *p) {
       !p->scheduler_name)
     return FALSE;
   const KsContainer *c = &g_array_index(p->containers, KsContainer, 0);
+  /* 16: the attributes (priority=, run=, class=, ...) */
+  guint64 fields = 16 + (guint64)ks_resource_list_count(&c->requests) +
+                   ks_resource_list_count(&c->limits) + p->labels.n + p->annotations.n +
+                   p->node_selector.n + (p->tolerations ? p->tolerations->len : 0);
+  if (fields > KS_TRACE_MAX_FIELDS)
+    return FALSE;
   if ((c->ports && c->ports->len) || c->restart_always || !c->name || !*c->name ||
       (c->image && !*c->image) || !resources_compact(&c->requests) ||
       !resources_compact(&c->limits))
@@ -306,6 +312,11 @@ static void pod_tokens(GString *o, const KsPod *p) {
 }
 
 static gboolean node_compact(const KsNode *n) {
+  guint64 fields = 2 + (guint64)ks_resource_list_count(&n->capacity) +
+                   ks_resource_list_count(&n->allocatable) + n->labels.n + n->annotations.n +
+                   (n->taints ? n->taints->len : 0);
+  if (fields > KS_TRACE_MAX_FIELDS)
+    return FALSE;
   if ((n->conditions && n->conditions->len) || (n->images && n->images->len) ||
       (n->uid && !*n->uid) || !resources_compact(&n->capacity) ||
       !resources_compact(&n->allocatable) || !labels_compact(&n->labels) ||

@@ -534,6 +534,58 @@ static void test_bad_lines(void **state) {
   }
 }
 
+/* A line of more tokens than KS_TRACE_MAX_FIELDS (4096) is refused, not
+ * turned into quadratic label insertion. */
+static void test_field_limit(void **state) {
+  Fixture *f = *state;
+  GString *t = g_string_new("#ksim-trace 1\n1 pod-create default/p");
+  for (guint i = 0; i < 4096; i++)
+    g_string_append_printf(t, " l:k%u=v", i);
+  g_string_append(t, "\n2 pod-create default/q");
+  for (guint i = 0; i < 4097; i++)
+    g_string_append_printf(t, " l:k%u=v", i);
+  g_string_append_c(t, '\n');
+  char *path = put(f, "many.ksim", t->str);
+  GError *error = NULL;
+  KsTraceSource *src = ks_trace_ksim_open(path, NULL, &error);
+  KsTraceEvent ev;
+  ks_trace_event_init(&ev);
+  assert_true(ks_trace_source_next(src, &ev, &error));
+  assert_int_equal(ev.pod->labels.n, 4096);
+  assert_false(ks_trace_source_next(src, &ev, &error));
+  char *want = g_strdup_printf("%s:3: pod-create default/q: more than 4096 fields (use the JSON "
+                               "form)",
+                               path);
+  assert_string_equal(error->message, want);
+  g_free(want);
+  g_error_free(error);
+  ks_trace_event_clear(&ev);
+  ks_trace_source_free(src);
+  /* The writer puts such a pod into the JSON form, which reads back. */
+  GArray *evs = g_array_new(FALSE, FALSE, sizeof(KsTraceEvent));
+  g_array_set_clear_func(evs, (GDestroyNotify)ks_trace_event_clear);
+  ks_trace_event_init(&ev);
+  ev.type = KS_TRACE_POD_CREATE;
+  ev.pod = ks_pod_new("default", "big");
+  ks_pod_add_container(ev.pod, "main", FALSE);
+  for (guint i = 0; i < 5000; i++) {
+    char k[16];
+    g_snprintf(k, sizeof k, "k%u", i);
+    ks_labels_set(&ev.pod->labels, k, "v");
+  }
+  g_array_append_val(evs, ev);
+  roundtrip(f, evs);
+  char *text;
+  char *rt = g_build_filename(f->dir, "rt.ksim", NULL);
+  assert_true(g_file_get_contents(rt, &text, NULL, NULL));
+  assert_non_null(strstr(text, "0 pod-create default/big {\"apiVersion\":\"v1\""));
+  g_free(text);
+  g_free(rt);
+  g_array_unref(evs);
+  g_string_free(t, TRUE);
+  g_free(path);
+}
+
 static void test_headers(void **state) {
   Fixture *f = *state;
   static const struct {
@@ -774,6 +826,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
       cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
       cmocka_unit_test(test_bad_files),
+      cmocka_unit_test_setup_teardown(test_field_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_skip_mode, setup, teardown),
       cmocka_unit_test_setup_teardown(test_writer_files, setup, teardown),
       cmocka_unit_test_setup_teardown(test_memory_flat, setup, teardown),
