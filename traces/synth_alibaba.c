@@ -29,6 +29,9 @@
 #include "traces/openb.h"
 #include "traces/trace_source.h"
 
+/* What --pods 0 asks for: the size of the committed samples. */
+#define SYNTH_DEFAULT_PODS 300
+
 /* ---- shared helpers ------------------------------------------------------- */
 
 /* One point of an empirical CDF: P(X <= v) = p. */
@@ -235,6 +238,8 @@ static void openb_write_pod(KsSynthOut *o, KsRng *rng, guint64 i, gint64 created
 }
 
 gboolean ks_openb_synth(const char *path, guint64 seed, guint64 pods, GError **error) {
+  if (pods == 0)
+    pods = SYNTH_DEFAULT_PODS;
   KsRng rng;
   ks_rng_init(&rng, seed, "synth/openb");
   /* As many nodes per pod as the real default trace: 1,213 GPU nodes for
@@ -416,6 +421,8 @@ static gboolean v2018_usage(const char *dir, KsRng *rng, guint64 machines, const
 }
 
 gboolean ks_alibaba_v2018_synth(const char *path, guint64 seed, guint64 pods, GError **error) {
+  if (pods == 0)
+    pods = SYNTH_DEFAULT_PODS;
   if (g_mkdir_with_parents(path, 0755) != 0) {
     int err = errno;
     g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", path, g_strerror(err));
@@ -499,6 +506,8 @@ static gboolean v2017_events(const char *dir, KsRng *rng, guint64 machines, GErr
 }
 
 gboolean ks_alibaba_v2017_synth(const char *path, guint64 seed, guint64 pods, GError **error) {
+  if (pods == 0)
+    pods = SYNTH_DEFAULT_PODS;
   if (g_mkdir_with_parents(path, 0755) != 0) {
     int err = errno;
     g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", path, g_strerror(err));
