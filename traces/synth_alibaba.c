@@ -247,6 +247,13 @@ gboolean ks_openb_synth(const char *path, guint64 seed, guint64 pods, GError **e
   guint64 nodes = MAX(4, (pods * 1213 + 4076) / 8152);
   char *dir = g_path_get_dirname(path);
   char *node_path = g_build_filename(dir, KS_OPENB_DEFAULT_NODE_FILE, NULL);
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    int err = errno;
+    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", dir, g_strerror(err));
+    g_free(dir);
+    g_free(node_path);
+    return FALSE;
+  }
   g_free(dir);
   gboolean ok = openb_write_nodes(node_path, &rng, nodes, error);
   g_free(node_path);
