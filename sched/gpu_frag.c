@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sched/cache.h"
+#include "sched/labels.h"
 #include "sched/pod.h"
 
 static const char *const category_names[KS_GPU_FRAG_N] = {
@@ -54,7 +55,8 @@ static char *shape_models(const KsGpuTypicalPod *s) {
   for (guint i = 0; i < s->n_models; i++) {
     if (i)
       g_string_append_c(g, '|');
-    g_string_append(g, g_quark_to_string(s->models[i]));
+    const char *name = g_quark_to_string(s->models[i]); /* NULL for KS_GPU_MODEL_UNKNOWN */
+    g_string_append(g, name ? name : "");
   }
   return g_string_free(g, FALSE);
 }
@@ -114,11 +116,34 @@ void ks_gpu_typical_builder_add(KsGpuTypicalBuilder *b, gint64 milli_cpu, const 
   s->count++;
 }
 
+/* The request's models by name, interned: ks_gpu_request_from_pod only
+ * looks names up (a model no node has yet becomes KS_GPU_MODEL_UNKNOWN), but
+ * the typical set may be built before the nodes are known and must keep
+ * "X" and "Y" apart and match a node of model "X" added later. The names
+ * come from the trace being replayed, so the quark table grows by its few
+ * distinct model names at most. Same splitting as the request: '|',
+ * trimmed, empty entries skipped (the request already checked the count). */
+static void intern_models(const KsPod *pod, KsGpuRequest *r) {
+  const char *s = ks_labels_get(&pod->annotations, KS_GPU_KEY_MODEL);
+  if (!s || r->n_models == 0)
+    return;
+  char **parts = g_strsplit(s, "|", -1);
+  guint n = 0;
+  for (guint i = 0; parts[i] && n < KS_GPU_MAX_MODELS; i++) {
+    char *m = g_strstrip(parts[i]);
+    if (*m)
+      r->models[n++] = g_quark_from_string(m);
+  }
+  r->n_models = n;
+  g_strfreev(parts);
+}
+
 gboolean ks_gpu_typical_builder_add_pod(KsGpuTypicalBuilder *b, const KsPod *pod,
                                         GError **error) {
   KsGpuRequest r;
   if (!ks_gpu_request_from_pod(pod, &r, error))
     return FALSE;
+  intern_models(pod, &r);
   gint64 cpu = 0, mem = 0;
   ks_pod_compute_nonzero_requests(pod, &cpu, &mem);
   ks_gpu_typical_builder_add(b, cpu, &r);

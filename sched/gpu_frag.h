@@ -67,8 +67,10 @@ void ks_gpu_typical_builder_free(KsGpuTypicalBuilder *b);
 /* Counts one pod of the given shape (milli_cpu: its non-zero CPU request;
  * r: its GPU request, NULL or count 0 = CPU-only). */
 void ks_gpu_typical_builder_add(KsGpuTypicalBuilder *b, gint64 milli_cpu, const KsGpuRequest *r);
-/* Counts a pod: non-zero CPU requests and ks_gpu_request_from_pod. FALSE
- * and *error (the request's error) when its GPU request is malformed. */
+/* Counts a pod: non-zero CPU requests and ks_gpu_request_from_pod, its
+ * card models interned by name (so a set built before the nodes are known
+ * still tells models apart and matches them later). FALSE and *error (the
+ * request's error) when its GPU request is malformed. */
 gboolean ks_gpu_typical_builder_add_pod(KsGpuTypicalBuilder *b, const KsPod *pod,
                                         GError **error);
 /* The typical set: shapes by decreasing count (ties: larger CPU, GPU milli,

@@ -159,6 +159,38 @@ static void test_typical_from_pods(void **state) {
   ks_gpu_typical_builder_free(b);
 }
 
+/* Models no node has yet: the builder keeps them apart (by name) and a node
+ * of one of them, known later, matches its shape. Shapes X (1 CPU, 1 x 500 m,
+ * model "FragTestModelX") and Y (same, "FragTestModelY"), one pod each.
+ * On an idle 1-GPU node of model X with 8 CPU: X fits (q3 1000), Y has no
+ * access (1000): cum x F = 1000, F = 500 milli. */
+static void test_typical_unknown_models(void **state) {
+  assert_int_equal(g_quark_try_string("FragTestModelX"), 0);
+  KsGpuTypicalBuilder *b = ks_gpu_typical_builder_new();
+  KsPod *px = cpu_pod("px", "1"), *py = cpu_pod("py", "1");
+  ks_gpu_pod_set(px, 1, 500, "FragTestModelX");
+  ks_gpu_pod_set(py, 1, 500, " FragTestModelY |");
+  assert_true(ks_gpu_typical_builder_add_pod(b, px, NULL));
+  assert_true(ks_gpu_typical_builder_add_pod(b, py, NULL));
+  KsGpuTypicalPods *tp = ks_gpu_typical_builder_finish(b, 100, TRUE);
+  assert_int_equal(tp->n, 2);
+  assert_int_equal(tp->pods[0].n_models, 1);
+  assert_int_equal(tp->pods[1].n_models, 1);
+  /* same count, CPU, milli and GPUs: "FragTestModelY" > "FragTestModelX" comes first */
+  assert_int_equal(tp->pods[0].models[0], g_quark_try_string("FragTestModelY"));
+  assert_int_equal(tp->pods[1].models[0], g_quark_try_string("FragTestModelX"));
+  gint32 used[1] = {0};
+  KsGpuNodeView v = {.count = 1, .model = g_quark_from_string("FragTestModelX"), .used = used};
+  gint64 cat[KS_GPU_FRAG_N];
+  assert_int_equal(ks_gpu_frag_node_scaled(tp, 8000, &v, cat), 1000);
+  assert_int_equal(cat[KS_GPU_FRAG_Q3_SATISFIED], 1000);
+  assert_int_equal(cat[KS_GPU_FRAG_NO_ACCESS], 1000);
+  ks_gpu_typical_pods_unref(tp);
+  ks_pod_unref(px);
+  ks_pod_unref(py);
+  ks_gpu_typical_builder_free(b);
+}
+
 /* Malformed GPU requests: the builder refuses the pod with the request's
  * error, which names the annotation. */
 static void test_typical_bad_pods(void **state) {
@@ -409,6 +441,7 @@ int main(void) {
       cmocka_unit_test(test_typical_order_and_cut),
       cmocka_unit_test(test_typical_tie_order),
       cmocka_unit_test(test_typical_from_pods),
+      cmocka_unit_test(test_typical_unknown_models),
       cmocka_unit_test(test_typical_bad_pods),
       cmocka_unit_test(test_node_frag),
       cmocka_unit_test(test_category_names),
