@@ -70,6 +70,12 @@ typedef struct {
   guint *listed;             /* slots with a status, in the order they got it */
   guint n_listed;
   guint *potential;
+  /* Per slot: the PostFilter call (stamp) whose cycle failed the node in
+   * Filter. Marking the failed slots once per call makes "the node's cycle
+   * status" O(1); a scan of failed_slots per node made PostFilter
+   * O(nodes x failed nodes), most of a fill run's time. */
+  guint32 *failed_stamp;
+  guint32 stamp;
   GArray *cands;             /* of Candidate, dry-run order */
   GPtrArray *cand_pods;      /* victims of all candidates (refs) */
   GPtrArray *work;           /* potential victims on one node (borrowed) */
@@ -135,6 +141,7 @@ static void dp_destroy(gpointer self) {
   g_free(s->status);
   g_free(s->listed);
   g_free(s->potential);
+  g_free(s->failed_stamp);
   g_array_free(s->cands, TRUE);
   g_ptr_array_free(s->cand_pods, TRUE);
   g_ptr_array_free(s->work, TRUE);
@@ -186,6 +193,8 @@ static void ensure_buffers(Self *s, guint cap) {
   s->status = g_renew(KsSchedStatus, s->status, cap);
   s->listed = g_renew(guint, s->listed, cap);
   s->potential = g_renew(guint, s->potential, cap);
+  s->failed_stamp = g_renew(guint32, s->failed_stamp, cap);
+  memset(s->failed_stamp + s->cap, 0, (cap - s->cap) * sizeof(guint32));
   s->cap = cap;
 }
 
@@ -194,13 +203,21 @@ static void ensure_buffers(Self *s, guint cap) {
 /* The Filter status the cycle recorded for `slot`, or NULL when the node has
  * none (upstream: absent from NodeToStatusMap). After a PreFilter rejection
  * every node carries that status, as upstream copies it to all nodes. */
-static const KsSchedStatus *cycle_status(const KsSchedDiagnosis *d, guint slot) {
+static const KsSchedStatus *cycle_status(const Self *s, const KsSchedDiagnosis *d, guint slot) {
   if (d->pre_filter.code != KS_SCHED_SUCCESS)
     return &d->pre_filter;
+  return slot < s->cap && s->failed_stamp[slot] == s->stamp ? &d->node_status[slot] : NULL;
+}
+
+/* Marks the cycle's failed slots with a new stamp (see Self.failed_stamp). */
+static void mark_failed(Self *s, const KsSchedDiagnosis *d) {
+  if (++s->stamp == 0) { /* wrapped: old marks could alias the new stamp */
+    memset(s->failed_stamp, 0, s->cap * sizeof(guint32));
+    s->stamp = 1;
+  }
   for (guint i = 0; i < d->n_failed; i++)
-    if (d->failed_slots[i] == slot)
-      return &d->node_status[slot];
-  return NULL;
+    if (d->failed_slots[i] < s->cap)
+      s->failed_stamp[d->failed_slots[i]] = s->stamp;
 }
 
 static void list_status(Self *s, guint slot, const KsSchedStatus *st) {
@@ -223,7 +240,7 @@ static const char *not_eligible(Self *s, const KsPod *pod, const KsSchedDiagnosi
   gint slot = ks_sched_cache_node_slot(c, nn);
   if (slot < 0)
     return NULL;
-  const KsSchedStatus *st = cycle_status(d, (guint)slot);
+  const KsSchedStatus *st = cycle_status(s, d, (guint)slot);
   if (st && st->code == KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE)
     return NULL; /* the nominated node cannot work: preempt again */
   GPtrArray *on = c->pods[slot];
@@ -538,7 +555,7 @@ static guint potential_nodes(Self *s, const KsSchedDiagnosis *d) {
   guint n = 0;
   for (guint i = 0; i < c->n_order; i++) {
     guint slot = c->order[i];
-    const KsSchedStatus *st = cycle_status(d, slot);
+    const KsSchedStatus *st = cycle_status(s, d, slot);
     if (st && st->code == KS_SCHED_UNSCHEDULABLE)
       s->potential[n++] = slot;
     else
@@ -558,12 +575,13 @@ static void dp_post_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
     ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "DefaultPreemption: no scheduler attached");
     return;
   }
+  ensure_buffers(s, cache->cap);
+  mark_failed(s, d);
   const char *why = not_eligible(s, pod, d);
   if (why) {
     set_prefixed(st, KS_SCHED_UNSCHEDULABLE, why);
     return;
   }
-  ensure_buffers(s, cache->cap);
   s->n_listed = 0;
   guint n_all = cache->n_order;
   guint n_pot = potential_nodes(s, d);
