@@ -256,6 +256,13 @@ typedef enum {
   /* v1.7 (legacy profile): the max-score nodes sorted by name descending,
    * the (lastNodeIndex++ mod count)-th chosen: round robin, no randomness */
   KS_SCHED_SELECT_HOST_ROUND_ROBIN,
+  /* ksim: the first max-score node in the order nodes were examined (no
+   * randomness; with percentageOfNodesToScore 100 that is the node order) */
+  KS_SCHED_SELECT_HOST_FIRST,
+  /* ksim: the max-score node whose seeded random rank (a draw from the
+   * stream named after the node) is lowest: "first in a per-seed random
+   * node order", the tie-break that reproduces the FGD paper (docs/fgd.md) */
+  KS_SCHED_SELECT_HOST_NODE_RANK,
 } KsSchedSelectHost;
 
 typedef struct {

@@ -122,6 +122,9 @@ struct KsScheduler {
   guint *failed, *feasible, *candidates;
   guint8 *fit;    /* parallel Filter: per candidate position, 1 = feasible */
   const char **rr_names; /* round-robin selectHost: names, then sort scratch (2 x cap) */
+  guint64 *node_rank;    /* node-rank selectHost: per slot, the rank of rank_name[slot] */
+  char **rank_name;      /* per slot: the node name node_rank was drawn for (owned) */
+  guint rank_cap;
   gint64 *scores; /* [score plugin][feasible index] */
   gint64 *total;
   guint n_failed;
@@ -393,6 +396,10 @@ void ks_sched_free(KsScheduler *s) {
   g_free(s->candidates);
   g_free(s->fit);
   g_free(s->rr_names);
+  for (guint i = 0; i < s->rank_cap; i++)
+    g_free(s->rank_name[i]);
+  g_free(s->rank_name);
+  g_free(s->node_rank);
   g_free(s->scores);
   g_free(s->total);
   g_free(s->trace_pos);
@@ -777,9 +784,66 @@ static guint select_host_round_robin(KsScheduler *s, guint nf) {
   return s->feasible[best];
 }
 
+/* The first max-score node in the order the nodes were examined. */
+static guint select_host_first(KsScheduler *s, guint nf) {
+  guint best = 0;
+  for (guint i = 1; i < nf; i++)
+    if (s->total[i] > s->total[best])
+      best = i;
+  return s->feasible[best];
+}
+
+/* A node's rank: a draw from the stream named after the node, so it depends
+ * only on the seed and the name (not on slots, order or earlier cycles). */
+static guint64 node_rank(KsScheduler *s, guint slot) {
+  if (slot >= s->rank_cap) {
+    guint cap = MAX(slot + 1, 2 * s->rank_cap);
+    s->node_rank = g_renew(guint64, s->node_rank, cap);
+    s->rank_name = g_renew(char *, s->rank_name, cap);
+    memset(s->rank_name + s->rank_cap, 0, (cap - s->rank_cap) * sizeof *s->rank_name);
+    s->rank_cap = cap;
+  }
+  const char *name = s->cache->nodes[slot]->name;
+  if (!s->rank_name[slot] || strcmp(s->rank_name[slot], name) != 0) {
+    KsRng r;
+    ks_rng_init(&r, s->cfg.seed, name);
+    s->node_rank[slot] = ks_rng_next(&r);
+    g_free(s->rank_name[slot]);
+    s->rank_name[slot] = g_strdup(name);
+  }
+  return s->node_rank[slot];
+}
+
+/* The max-score node of lowest rank: "first in a per-seed random node
+ * order" without reordering anything. Equal ranks (2^-64) fall to the name. */
+static guint select_host_node_rank(KsScheduler *s, guint nf) {
+  guint best = 0;
+  guint64 best_rank = node_rank(s, s->feasible[0]);
+  for (guint i = 1; i < nf; i++) {
+    if (s->total[i] < s->total[best])
+      continue;
+    guint64 r = node_rank(s, s->feasible[i]);
+    if (s->total[i] > s->total[best] || r < best_rank ||
+        (r == best_rank && strcmp(s->cache->nodes[s->feasible[i]]->name,
+                                  s->cache->nodes[s->feasible[best]]->name) < 0)) {
+      best = i;
+      best_rank = r;
+    }
+  }
+  return s->feasible[best];
+}
+
 static guint select_host(KsScheduler *s, guint nf) {
-  if (s->fw->select_host == KS_SCHED_SELECT_HOST_ROUND_ROBIN)
+  switch (s->fw->select_host) {
+  case KS_SCHED_SELECT_HOST_ROUND_ROBIN:
     return select_host_round_robin(s, nf);
+  case KS_SCHED_SELECT_HOST_FIRST:
+    return select_host_first(s, nf);
+  case KS_SCHED_SELECT_HOST_NODE_RANK:
+    return select_host_node_rank(s, nf);
+  case KS_SCHED_SELECT_HOST_RANDOM:
+    break;
+  }
   return select_host_random(s, nf);
 }
 

@@ -83,7 +83,7 @@ static int cmd_run(int argc, char **argv) {
   char **plugins = NULL;
   gint64 seed = -1;
   gboolean quiet = FALSE, no_progress = FALSE, skip_bad_rows = FALSE;
-  char *format = NULL, *trace = NULL, *trace_format = NULL;
+  char *format = NULL, *trace = NULL, *trace_format = NULL, *tie_break = NULL;
   char **trace_params = NULL, **replay = NULL;
   GOptionEntry entries[] = {
     {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (overrides the scenario's spec.schedulerConfig)", "FILE"},
@@ -94,6 +94,7 @@ static int cmd_run(int argc, char **argv) {
     {"summary-output", 0, 0, G_OPTION_ARG_STRING, &format, "Summary format: table (default) or json", "FORMAT"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, "Never draw a progress bar", NULL},
+    {"tie-break", 0, 0, G_OPTION_ARG_STRING, &tie_break, "Among nodes with equal top scores pick: random (default, upstream), first (in node order) or node-rank (lowest seeded random rank per node; docs/scheduler.md)", "MODE"},
     {"trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Replay this trace (overrides spec.trace.path; docs/replay.md)", "FILE"},
     {"trace-format", 0, 0, G_OPTION_ARG_STRING, &trace_format, "Format of --trace: ksim (default), openb, alibaba-v2018, alibaba-v2017, google-2011, google-2019", "NAME"},
     {"trace-param", 'O', 0, G_OPTION_ARG_STRING_ARRAY, &trace_params, "Importer parameter (repeatable; docs/traces/)", "KEY=VALUE"},
@@ -134,7 +135,8 @@ static int cmd_run(int argc, char **argv) {
                        .plugins = (const char *const *)plugins, .builtin_profile = profile,
                        .trace_path = trace, .trace_format = trace_format,
                        .trace_params = (const char *const *)trace_params,
-                       .trace_skip_bad_rows = skip_bad_rows, .replay = (const char *const *)replay};
+                       .trace_skip_bad_rows = skip_bad_rows, .replay = (const char *const *)replay,
+                       .tie_break = tie_break};
   if (!ks_simulation_run(scenario, &opts, &report, &error)) {
     code = exit_code_for(error);
     goto fail;
@@ -176,6 +178,7 @@ out:
   g_strfreev(plugins);
   g_free(trace);
   g_free(trace_format);
+  g_free(tie_break);
   g_strfreev(trace_params);
   g_strfreev(replay);
   g_option_context_free(ctx);

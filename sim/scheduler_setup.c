@@ -13,6 +13,23 @@ static gboolean load_plugins(KsSchedSetup *s, const char *const *paths, GError *
   return TRUE;
 }
 
+gboolean ks_sched_tie_break_from_string(const char *s, KsSchedSelectHost *out, GError **error) {
+  static const struct {
+    const char *name;
+    KsSchedSelectHost mode;
+  } modes[] = {{"random", KS_SCHED_SELECT_HOST_RANDOM},
+               {"first", KS_SCHED_SELECT_HOST_FIRST},
+               {"node-rank", KS_SCHED_SELECT_HOST_NODE_RANK}};
+  for (guint i = 0; i < G_N_ELEMENTS(modes); i++)
+    if (!strcmp(s, modes[i].name)) {
+      *out = modes[i].mode;
+      return TRUE;
+    }
+  g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+              "tie-break \"%s\": use random, first or node-rank", s);
+  return FALSE;
+}
+
 /* Every profile of the file, sharing one queue and cache (upstream). */
 static void apply_overrides(KsSchedConfig *config, const KsSchedSetupOptions *opts) {
   config->seed = opts->seed;
@@ -23,6 +40,9 @@ static void apply_overrides(KsSchedConfig *config, const KsSchedSetupOptions *op
 
 static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts,
                                 GError **error) {
+  KsSchedSelectHost tie = KS_SCHED_SELECT_HOST_RANDOM;
+  if (opts->tie_break && !ks_sched_tie_break_from_string(opts->tie_break, &tie, error))
+    return NULL;
   KsSchedConfig config = s->config->config;
   /* The file's parallelism (default 16) is validated but not applied:
    * decisions never depend on it, and filtering in threads pays only when
@@ -39,6 +59,8 @@ static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts
       g_free(profiles);
       return NULL;
     }
+    if (opts->tie_break)
+      profiles[i]->select_host = tie;
   }
   KsScheduler *sched = ks_sched_new_with_profiles(&config, profiles, n, error);
   g_free(profiles);
@@ -50,6 +72,9 @@ static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts
 static KsScheduler *from_builtin(KsSchedSetup *s, const KsSchedSetupOptions *opts,
                                  GError **error) {
   const char *name = opts->builtin_profile;
+  KsSchedSelectHost tie = KS_SCHED_SELECT_HOST_RANDOM;
+  if (opts->tie_break && !ks_sched_tie_break_from_string(opts->tie_break, &tie, error))
+    return NULL;
   KsSchedConfig config;
   ks_sched_config_init_defaults(&config);
   apply_overrides(&config, opts);
@@ -69,6 +94,8 @@ static KsScheduler *from_builtin(KsSchedSetup *s, const KsSchedSetupOptions *opt
                 "unknown built-in profile \"%s\" (use default or %s)", name,
                 KS_SCHED_LEGACY_PROFILE_NAME);
   }
+  if (fw && opts->tie_break)
+    fw->select_host = tie;
   return fw ? ks_sched_new_with_profile(&config, fw, error) : NULL;
 }
 

@@ -19,6 +19,9 @@ typedef struct {
   guint64 seed;                     /* tie-break and policy streams */
   gint32 percentage_of_nodes_to_score; /* >= 0 overrides the configuration's; -1 keeps it */
   gint32 parallelism;               /* Filter threads; 0 = serial (decisions are the same) */
+  const char *tie_break;            /* selectHost among equal top scores for every profile:
+                                       "random" (upstream), "first", "node-rank"
+                                       (docs/scheduler.md); NULL = each profile's own */
 } KsSchedSetupOptions;
 
 typedef struct {
@@ -31,6 +34,9 @@ typedef struct {
 } KsSchedSetup;
 
 /* transfer full. Errors name the file (config: file:line:column). */
+/* "random" | "first" | "node-rank" -> the selectHost mode; else an error. */
+gboolean ks_sched_tie_break_from_string(const char *s, KsSchedSelectHost *out, GError **error);
+
 KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error);
 /* Frees in the safe order: scheduler, registry, loaded modules, config. */
 void ks_sched_setup_free(KsSchedSetup *s);

@@ -146,6 +146,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   KsSchedSetupOptions setup = {
     .config_path = opts->scheduler_config ? opts->scheduler_config : scenario->scheduler_config,
     .builtin_profile = opts->builtin_profile,
+    .tie_break = opts->tie_break,
     .percentage_of_nodes_to_score = -1,
     .plugin_paths = opts->plugins,
     .seed = seed,

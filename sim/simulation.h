@@ -19,6 +19,8 @@ typedef struct {
                                    spec.schedulerConfig, else the default profile */
   const char *const *plugins;   /* shared objects with user plugins, NULL-terminated or NULL */
   const char *builtin_profile;  /* without a configuration: "default" or "legacy-v1.7" */
+  const char *tie_break;        /* selectHost among equal top scores: random (NULL, upstream),
+                                   first or node-rank (docs/scheduler.md) */
   /* Trace replay (docs/replay.md). Each overrides the scenario's spec.trace;
    * a trace path alone makes a trace run of a scenario without one. */
   const char *trace_path;          /* --trace FILE */
