@@ -138,6 +138,59 @@ static void test_validate_every_bad_file(void **state) {
   check_bad_dir("tests/data/scenarios/bad");
 }
 
+/* The bundled GPU example end to end: the openb sample (45 nodes, 234 GPUs:
+ * awk -F, 'NR>1{g+=$4} END{print g}' traces/samples/openb/openb_node_list_gpu_node.csv)
+ * resampled to 130% of the GPUs, so the arrived GPU milli is at most
+ * 1.3 x 234,000 = 304,200 and more than 304,200 - 1,000 (the stop rule adds
+ * at most one GPU's milli, docs/fgd.md 4.3); the curve has its 100% point;
+ * a rerun gives the same bytes. */
+static void test_gpu_fill_example(void **state) {
+  char *dir = g_dir_make_tmp("ksim-cli-XXXXXX", NULL);
+  char *a = g_build_filename(dir, "a.h5", NULL);
+  char *b = g_build_filename(dir, "b.h5", NULL);
+  Result r = ksim("run", "workloads/examples/gpu-fill.yaml", "-o", a, "-q", "--tie-break",
+                  "node-rank", NULL);
+  assert_int_equal(r.status, 0);
+  result_clear(&r);
+  r = ksim("run", "workloads/examples/gpu-fill.yaml", "-o", b, "-q", "--tie-break", "node-rank",
+           NULL);
+  assert_int_equal(r.status, 0);
+  result_clear(&r);
+  gchar *da = NULL, *db = NULL;
+  gsize la = 0, lb = 0;
+  assert_true(g_file_get_contents(a, &da, &la, NULL) && g_file_get_contents(b, &db, &lb, NULL));
+  assert_true(la == lb && memcmp(da, db, la) == 0);
+  g_free(da);
+  g_free(db);
+  r = ksim("gpu-curve", a, NULL);
+  assert_int_equal(r.status, 0);
+  gint64 gpus = 0, arrived = 0, allocated = 0, pods = 0;
+  assert_int_equal(sscanf(r.out, "# gpus=%" G_GINT64_FORMAT " arrived_milli=%" G_GINT64_FORMAT
+                                 " allocated_milli=%" G_GINT64_FORMAT " pods=%" G_GINT64_FORMAT,
+                          &gpus, &arrived, &allocated, &pods),
+                   4);
+  assert_int_equal(gpus, 234);
+  assert_true(arrived <= 304200 && arrived > 303200);
+  assert_true(allocated > 0 && allocated <= 234000 && allocated < arrived);
+  assert_true(pods > 300); /* resampled copies came after the 300 originals */
+  assert_contains(r.out, "\narrived_pct,alloc_pct,unalloc_pct\n0,");
+  assert_contains(r.out, "\n100,");
+  result_clear(&r);
+  r = ksim("run", "workloads/examples/gpu-fill.yaml", "-o", a, "--tie-break", "lowest", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tie-break \"lowest\": use random, first or node-rank");
+  result_clear(&r);
+  r = ksim("gpu-curve", "/nonexistent.h5", NULL);
+  assert_int_equal(r.status, 2);
+  result_clear(&r);
+  g_unlink(a);
+  g_unlink(b);
+  g_rmdir(dir);
+  g_free(a);
+  g_free(b);
+  g_free(dir);
+}
+
 static void test_run_summary_plot(void **state) {
   char *dir = g_dir_make_tmp("ksim-cli-XXXXXX", NULL);
   char *out = g_build_filename(dir, "tiny.h5", NULL);
@@ -251,6 +304,7 @@ int main(void) {
     cmocka_unit_test(test_run_summary_plot),
     cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
     cmocka_unit_test(test_run_with_scheduler_config_and_plugins),
+    cmocka_unit_test(test_gpu_fill_example),
     cmocka_unit_test(test_user_plugin_through_the_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
