@@ -15,6 +15,7 @@
 #include "sched/scheduler.h"
 #include "sim/fgd_setup.h"
 #include "sim/node_agent.h"
+#include "sim/pod_gc.h"
 #include "sim/progress.h"
 #include "sim/recorder.h"
 #include "sim/results.h"
@@ -74,6 +75,7 @@ typedef struct {
   KsSchedDriver *driver;
   KsWorkloadFeed *feed;
   KsTraceFeed *trace;      /* NULL without a trace */
+  KsPodGc *gc;
 } World;
 
 static gboolean trace_has_overrides(const KsRunOptions *o) {
@@ -164,12 +166,20 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
   /* After the workload feed: the scenario's node pools exist (time 0,
    * queued first) when the trace's first event is applied. */
-  return !trace || trace_init(w, trace, seed, error);
+  if (trace && !trace_init(w, trace, seed, error))
+    return FALSE;
+  /* The pod garbage collector watches last: it only deletes at its own
+   * checks, never in reaction to a change, so it must not come between a
+   * change and the components reacting to it. */
+  w->gc = ks_pod_gc_new(w->store, opts->has_pod_gc_threshold ? opts->pod_gc_threshold
+                                                             : KS_POD_GC_DEFAULT_THRESHOLD);
+  return TRUE;
 }
 
 static void world_free(World *w) {
   /* Components unwatch and cancel their events first; the engine then
    * drops what is left; the feed last, since queued arrivals point at it. */
+  ks_pod_gc_free(w->gc);
   ks_sched_driver_free(w->driver);
   ks_node_agent_free(w->agent);
   ks_recorder_free(w->recorder);
@@ -283,6 +293,7 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     report->pods_bound = ks_recorder_pods_bound(w.recorder);
     report->pods_finished = ks_recorder_pods_finished(w.recorder);
     report->pods_rejected = ks_workload_feed_rejected(w.feed);
+    report->pods_garbage_collected = ks_pod_gc_deleted(w.gc);
     if (w.trace)
       report_trace(report, &w, out);
     ok = ks_results_writer_commit(out, error);

@@ -30,6 +30,11 @@ typedef struct {
   gboolean trace_skip_bad_rows;    /* --skip-bad-rows */
   const char *const *replay;       /* --replay key=value: spec.trace fields by their YAML names
                                       (ks_scenario_trace_set); NULL-terminated or NULL */
+  /* The pod garbage collector (sim/pod_gc.h): kube-controller-manager's
+   * --terminated-pod-gc-threshold. Without has_pod_gc_threshold the
+   * upstream default, 12,500; 0 turns the collector off. */
+  gboolean has_pod_gc_threshold;
+  gint64 pod_gc_threshold;
 } KsRunOptions;
 
 typedef struct {
@@ -41,6 +46,7 @@ typedef struct {
   guint64 pods_bound;
   guint64 pods_finished;
   guint64 pods_rejected;   /* refused at admission */
+  guint64 pods_garbage_collected; /* terminated pods the pod garbage collector deleted */
   guint64 cycles;          /* scheduling cycles */
   gboolean traced;         /* a trace was replayed; the trace_* figures below are set */
   guint64 trace_events;    /* trace events read */
