@@ -2,8 +2,21 @@
  * their strings kept in one string chunk. Pods and nodes are found by their
  * "namespace/name" key in hash tables used for lookup only; output order
  * comes from the record arrays, which grow in creation order, so results
- * never depend on hashing. */
+ * never depend on hashing.
+ *
+ * Memory and speed (a replay creates millions of pods, each seen by several
+ * watch events):
+ * - a pod's "namespace/name" key is stored once, in the string chunk, and
+ *   its row's name points into it (the part after the '/'), so a pod costs
+ *   one string, not a key copy plus a name;
+ * - the index holds only pods that can still change their row: a pod
+ *   leaves it when it finishes or is deleted (later events of a terminal
+ *   pod change nothing, see on_pod_modified), so it stays as small as the
+ *   live pods however many have come and gone;
+ * - lookups build the key in a scratch buffer instead of allocating one. */
 #include "sim/recorder.h"
+
+#include <string.h>
 
 #include "sched/gpu.h"
 #include "sched/objects.h"
@@ -15,7 +28,8 @@ struct KsRecorder {
   GArray *pods;           /* KsPodRow, creation order */
   GArray *nodes;          /* KsNodeRow, creation order */
   GStringChunk *strings;  /* the rows' names */
-  GHashTable *pod_index;  /* "ns/name" -> index + 1 */
+  GHashTable *pod_index;  /* "ns/name" (borrowed from strings) -> index + 1; live pods */
+  GString *key;           /* scratch for lookups */
   GHashTable *node_index; /* name -> index + 1 */
   guint pod_watch, node_watch;
   /* running state for samples */
@@ -25,13 +39,22 @@ struct KsRecorder {
   guint64 created, bound, finished;
 };
 
-static char *pod_key(const char *ns, const char *name) { return g_strconcat(ns, "/", name, NULL); }
+/* "ns/name" in the scratch buffer (valid until the next call). */
+static const char *pod_key(KsRecorder *r, const char *ns, const char *name) {
+  g_string_assign(r->key, ns);
+  g_string_append_c(r->key, '/');
+  g_string_append(r->key, name);
+  return r->key->str;
+}
 
 static KsPodRow *find_pod(KsRecorder *r, const char *ns, const char *name) {
-  char *key = pod_key(ns, name);
-  guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(r->pod_index, key));
-  g_free(key);
+  guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(r->pod_index, pod_key(r, ns, name)));
   return idx ? &g_array_index(r->pods, KsPodRow, idx - 1) : NULL;
+}
+
+/* The pod's row will not change any more: forget its key. */
+static void unindex(KsRecorder *r, const KsPod *pod) {
+  g_hash_table_remove(r->pod_index, pod_key(r, pod->namespace, pod->name));
 }
 
 static gint32 node_index_of(KsRecorder *r, const char *name) {
@@ -46,8 +69,9 @@ static gboolean phase_is_terminal(KsPodPhase p) {
 }
 
 static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
+  const char *key = g_string_chunk_insert(r->strings, pod_key(r, pod->namespace, pod->name));
   KsPodRow rec = {
-    .name = g_string_chunk_insert_const(r->strings, pod->name),
+    .name = key + strlen(pod->namespace) + 1,
     .namespace = g_string_chunk_insert_const(r->strings, pod->namespace),
     .priority = pod->priority,
     .created_us = now,
@@ -70,8 +94,7 @@ static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
     rec.gpu_request_milli = ks_gpu_request_total(&gpu);
   }
   g_array_append_val(r->pods, rec);
-  g_hash_table_insert(r->pod_index, pod_key(pod->namespace, pod->name),
-                      GUINT_TO_POINTER(r->pods->len));
+  g_hash_table_insert(r->pod_index, (gpointer)key, GUINT_TO_POINTER(r->pods->len));
   r->created++;
   r->pending++;
 }
@@ -123,8 +146,10 @@ static void on_pod_modified(KsRecorder *r, const KsPod *old, const KsPod *pod, g
     mark_bound(r, rec, pod->node_name, now);
   if (old->phase != KS_POD_RUNNING && pod->phase == KS_POD_RUNNING)
     rec->started_us = now;
-  if (phase_is_terminal(pod->phase))
+  if (phase_is_terminal(pod->phase)) {
     mark_finished(r, rec, pod->phase, now);
+    unindex(r, pod);
+  }
 }
 
 static void on_pod_deleted(KsRecorder *r, const KsPod *old, gint64 now) {
@@ -133,6 +158,7 @@ static void on_pod_deleted(KsRecorder *r, const KsPod *old, gint64 now) {
     return;
   leave(r, rec, now);
   rec->outcome = KS_OUTCOME_DELETED;
+  unindex(r, old);
 }
 
 static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
@@ -214,7 +240,8 @@ KsRecorder *ks_recorder_new(KsStore *store) {
   r->pods = g_array_new(FALSE, FALSE, sizeof(KsPodRow));
   r->nodes = g_array_new(FALSE, FALSE, sizeof(KsNodeRow));
   r->strings = g_string_chunk_new(64 * 1024);
-  r->pod_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  r->pod_index = g_hash_table_new(g_str_hash, g_str_equal);
+  r->key = g_string_sized_new(64);
   r->node_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   r->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, r);
   r->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, r);
@@ -229,6 +256,7 @@ void ks_recorder_free(KsRecorder *r) {
   g_array_free(r->pods, TRUE);
   g_array_free(r->nodes, TRUE);
   g_hash_table_destroy(r->pod_index);
+  g_string_free(r->key, TRUE);
   g_hash_table_destroy(r->node_index);
   g_string_chunk_free(r->strings);
   g_free(r);

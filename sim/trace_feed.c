@@ -55,6 +55,7 @@ struct KsTraceFeed {
   GHashTable *started;      /* "ns/name" -> sim start time (gint64*) of running pods */
   GHashTable *finish_after; /* "ns/name" -> PendingFinish*: trace finished it before it ran */
   GHashTable *usage;        /* "ns/name" or node name -> KsResourceList* */
+  GString *key;             /* scratch "ns/name" for lookups (scratch_key) */
 };
 
 typedef struct {
@@ -68,6 +69,23 @@ static void step(KsEngine *e, gpointer data);
 
 static char *key_of(const char *ns, const char *name) {
   return g_strconcat(ns ? ns : "default", "/", name, NULL);
+}
+
+/* The "ns/name" key in the feed's scratch buffer (valid until the next
+ * call): the per-event lookups and removals of the time-mode tables then
+ * allocate nothing; only an insert copies it. */
+static const char *scratch_key(KsTraceFeed *f, const char *ns, const char *name) {
+  g_string_assign(f->key, ns ? ns : "default");
+  g_string_append_c(f->key, '/');
+  g_string_append(f->key, name);
+  return f->key->str;
+}
+
+/* Removal that skips hashing when the table is empty (usage and
+ * finish_after usually are). */
+static void remove_key(GHashTable *t, const char *key) {
+  if (g_hash_table_size(t) > 0)
+    g_hash_table_remove(t, key);
 }
 
 static gint64 mul_div(gint64 a, gint64 num, gint64 den) {
@@ -449,18 +467,17 @@ static void pod_finish(KsTraceFeed *f, const KsTraceEvent *ev) {
   }
   KsPodPhase phase = ev->phase == KS_POD_FAILED ? KS_POD_FAILED : KS_POD_SUCCEEDED;
   gint64 ran = ev->ran_us >= 0 ? ks_trace_feed_sim_duration(f->spec, ev->ran_us) : -1;
-  char *key = key_of(pod->namespace, pod->name);
+  const char *key = scratch_key(f, pod->namespace, pod->name);
   if (pod->phase == KS_POD_RUNNING) {
     const gint64 *start = g_hash_table_lookup(f->started, key);
     gint64 now = ks_engine_now(f->engine);
     gint64 at = ran >= 0 && start ? *start + ran : now;
     end_pod_at(f, pod->namespace, pod->name, phase, at);
-    g_free(key);
     return;
   }
   PendingFinish *pf = g_new(PendingFinish, 1);
   *pf = (PendingFinish){ran, phase};
-  g_hash_table_replace(f->finish_after, key, pf);
+  g_hash_table_replace(f->finish_after, g_strdup(key), pf);
 }
 
 static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
@@ -468,14 +485,17 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
   KsTraceFeed *f = user_data;
   const KsPod *pod = (new_obj ? new_obj : old_obj)->data;
   const KsPod *old = old_obj ? old_obj->data : NULL;
-  char *key = key_of(pod->namespace, pod->name);
   if (type == KS_WATCH_DELETED || pod->phase == KS_POD_SUCCEEDED || pod->phase == KS_POD_FAILED) {
-    g_hash_table_remove(f->started, key);
-    g_hash_table_remove(f->finish_after, key);
-    g_hash_table_remove(f->usage, key);
+    const char *key = scratch_key(f, pod->namespace, pod->name);
+    remove_key(f->started, key);
+    remove_key(f->finish_after, key);
+    remove_key(f->usage, key);
   } else if (pod->phase == KS_POD_RUNNING && (!old || old->phase != KS_POD_RUNNING)) {
     gint64 now = ks_engine_now(f->engine);
-    PendingFinish *pf = g_hash_table_lookup(f->finish_after, key);
+    char *key = key_of(pod->namespace, pod->name); /* kept by `started` */
+    PendingFinish *pf = g_hash_table_size(f->finish_after) > 0
+                            ? g_hash_table_lookup(f->finish_after, key)
+                            : NULL;
     if (pf) {
       end_pod_at(f, pod->namespace, pod->name, pf->phase, now + MAX(pf->ran_us, 0));
       g_hash_table_remove(f->finish_after, key);
@@ -483,9 +503,7 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     gint64 *start = g_new(gint64, 1);
     *start = now;
     g_hash_table_replace(f->started, key, start);
-    return;
   }
-  g_free(key);
 }
 
 static void on_usage(KsTraceFeed *f, const KsTraceEvent *ev) {
@@ -835,6 +853,7 @@ KsTraceFeed *ks_trace_feed_new(KsStore *store, KsTraceSource *src, const KsTrace
   f->started = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   f->finish_after = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   f->usage = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, resource_list_free);
+  f->key = g_string_sized_new(64);
   f->buffering_nodes = subset_by_number(f) && !f->spec->no_trace_nodes;
   ks_rng_init(&f->subset_rng, f->seed, "trace/nodeSubset");
   if (f->spec->mode == KS_REPLAY_MODE_TIME)
@@ -857,6 +876,7 @@ void ks_trace_feed_free(KsTraceFeed *f) {
   g_hash_table_destroy(f->started);
   g_hash_table_destroy(f->finish_after);
   g_hash_table_destroy(f->usage);
+  g_string_free(f->key, TRUE);
   g_free(f->check_ns);
   g_free(f->check_name);
   g_clear_error(&f->error);
@@ -872,6 +892,8 @@ void ks_trace_feed_get_stats(const KsTraceFeed *f, KsTraceFeedStats *out) {
 
 const KsResourceList *ks_trace_feed_usage(const KsTraceFeed *f, const char *namespace,
                                           const char *name) {
+  if (g_hash_table_size(f->usage) == 0)
+    return NULL;
   char *key = namespace ? key_of(namespace, name) : g_strdup(name);
   const KsResourceList *u = g_hash_table_lookup(f->usage, key);
   g_free(key);
