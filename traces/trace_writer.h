@@ -1,4 +1,4 @@
-/* The writer of the native ksim trace format (docs/formats.md, "ksim trace").
+/* The writer of the native ksim trace format (docs/trace-format.md).
  *
  * Writes to PATH.partial and renames on close, so an interrupted conversion
  * never leaves a file that looks complete. gzip when asked (or when the path
