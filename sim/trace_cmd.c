@@ -225,13 +225,21 @@ static void res_print(const char *name, gint64 v, gpointer data) {
     g_snprintf(buf, sizeof buf, "%.3f", v / 1000.0);
   else
     g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT, v);
-  if (p->json)
+  if (p->json) {
     ks_json_raw(p->json, name, buf);
-  else
-    fprintf(p->out, "  %-24s %s%s\n", name, buf,
-            strcmp(name, KS_RESOURCE_CPU) == 0     ? " cores"
-            : strcmp(name, KS_RESOURCE_MEMORY) == 0 ? " bytes"
-                                                   : "");
+    return;
+  }
+  if (strcmp(name, KS_RESOURCE_CPU) == 0) {
+    fprintf(p->out, "  %-24s %s cores\n", name, buf);
+  } else if (strcmp(name, KS_RESOURCE_MEMORY) == 0 ||
+             strcmp(name, KS_RESOURCE_EPHEMERAL_STORAGE) == 0) {
+    /* bytes, and the same in IEC units for people */
+    char *human = g_format_size_full((guint64)MAX(v, 0), G_FORMAT_SIZE_IEC_UNITS);
+    fprintf(p->out, "  %-24s %s bytes (%s)\n", name, buf, human);
+    g_free(human);
+  } else {
+    fprintf(p->out, "  %-24s %s\n", name, buf);
+  }
 }
 
 static void print_hist_text(FILE *out, const Histogram *h, guint64 total) {
