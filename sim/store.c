@@ -1,17 +1,21 @@
 /* The object store and its watches.
  *
- * Objects. One GTree per kind, ordered by (namespace, name) byte-wise, whose
- * keys and values are the stored objects themselves (the tree holds one
- * reference). A balanced tree rather than a hash table buys the ordered list
- * for free: list and foreach are in-order walks, and listing one namespace
- * is a lower-bound search plus a walk, with no sort. Lookups are O(log n)
- * string compares, cheap next to what the callers do with the object.
- * An object and its two strings are one allocation.
+ * Objects. Each key lives in an Entry that points at the key's current
+ * object (the Entry holds one reference). Per kind, a GTree orders the
+ * entries by (namespace, name) byte-wise, and a hash table indexes the same
+ * entries by (namespace, name). The tree buys the ordered list for free:
+ * list and foreach are in-order walks, and listing one namespace is a
+ * lower-bound search plus a walk, with no sort. The index makes get,
+ * update and delete O(1): with a replay's thousands of pods, O(log n)
+ * string compares per lookup were a visible share of a run, and gets and
+ * updates outnumber creates several times. Only create and delete touch the
+ * tree. An object and its two strings are one allocation.
  *
- * Copy on write. A stored object is never modified: update stores a new one
- * in the same tree node (g_tree_replace swaps key and value) and drops the
- * tree's reference to the old one. Whoever holds the old one keeps a
- * consistent snapshot, which is what lets watch events carry old and new.
+ * Copy on write. A stored object is never modified: update makes a new one
+ * and points the key's Entry at it (neither the tree nor the index moves:
+ * the key is the same), then drops the Entry's reference to the old one.
+ * Whoever holds the old one keeps a consistent snapshot, which is what lets
+ * watch events carry old and new.
  *
  * Revisions. One counter per store, bumped by every create, update and
  * delete, as etcd's revision. An object's resource_version is the revision of
@@ -110,10 +114,30 @@ void ks_store_object_unref(KsStoreObject *obj) {
   g_free(obj);
 }
 
-static int object_cmp(gconstpointer a, gconstpointer b, gpointer unused) {
-  const KsStoreObject *x = a, *y = b;
+/* A key's home in the tree and the index (see the top comment). */
+typedef struct {
+  KsStoreObject *obj; /* a reference: the key's current object */
+} Entry;
+
+static void entry_free(gpointer p) {
+  Entry *e = p;
+  ks_store_object_unref(e->obj);
+  g_free(e);
+}
+
+static int entry_cmp(gconstpointer a, gconstpointer b, gpointer unused) {
+  const KsStoreObject *x = ((const Entry *)a)->obj, *y = ((const Entry *)b)->obj;
   int c = strcmp(x->namespace, y->namespace);
   return c ? c : strcmp(x->name, y->name);
+}
+
+static guint entry_hash(gconstpointer p) {
+  const KsStoreObject *o = ((const Entry *)p)->obj;
+  return g_str_hash(o->namespace) * 31u + g_str_hash(o->name);
+}
+
+static gboolean entry_equal(gconstpointer a, gconstpointer b) {
+  return entry_cmp(a, b, NULL) == 0;
 }
 
 /* --- the store ---------------------------------------------------------- */
@@ -135,7 +159,8 @@ typedef struct {
 
 struct KsStore {
   KsEngine *engine;                          /* borrowed; NULL: no watches */
-  GTree *objects[KS_STORE_N_KINDS];
+  GTree *objects[KS_STORE_N_KINDS];          /* Entry (owned) -> itself, by key */
+  GHashTable *index[KS_STORE_N_KINDS];       /* Entry (borrowed from the tree), by key */
   GArray *watchers;                          /* Watcher; watch id = index + 1 */
   GArray *kind_watchers[KS_STORE_N_KINDS];   /* active watch ids, registration order */
   GArray *queue;                             /* Delivery FIFO; live from queue_head on */
@@ -147,8 +172,8 @@ KsStore *ks_store_new(KsEngine *engine) {
   KsStore *s = g_new0(KsStore, 1);
   s->engine = engine;
   for (int k = 0; k < KS_STORE_N_KINDS; k++) {
-    s->objects[k] = g_tree_new_full(object_cmp, NULL, NULL,
-                                    (GDestroyNotify)ks_store_object_unref);
+    s->objects[k] = g_tree_new_full(entry_cmp, NULL, entry_free, NULL);
+    s->index[k] = g_hash_table_new(entry_hash, entry_equal);
     s->kind_watchers[k] = g_array_new(FALSE, FALSE, sizeof(guint));
   }
   s->watchers = g_array_new(FALSE, FALSE, sizeof(Watcher));
@@ -175,6 +200,7 @@ void ks_store_free(KsStore *s) {
     ks_store_object_unref(d->new_obj);
   }
   for (int k = 0; k < KS_STORE_N_KINDS; k++) {
+    g_hash_table_destroy(s->index[k]);
     g_tree_unref(s->objects[k]);
     g_array_free(s->kind_watchers[k], TRUE);
   }
@@ -302,20 +328,28 @@ static gboolean validate_key(KsStoreKind kind, const char **ns, const char *name
   return TRUE;
 }
 
+static Entry *lookup_entry(const KsStore *s, KsStoreKind kind, const char *ns,
+                           const char *name) {
+  KsStoreObject key = {.namespace = ns, .name = name};
+  Entry probe = {&key};
+  return g_hash_table_lookup(s->index[kind], &probe);
+}
+
 static KsStoreObject *lookup(const KsStore *s, KsStoreKind kind, const char *ns,
                              const char *name) {
-  KsStoreObject key = {.namespace = ns, .name = name};
-  return g_tree_lookup(s->objects[kind], &key);
+  Entry *e = lookup_entry(s, kind, ns, name);
+  return e ? e->obj : NULL;
 }
 
 /* Finds the object a write or delete applies to, checking expected_rv. */
-static KsStoreObject *lookup_for_write(KsStore *s, KsStoreKind kind, const char *ns,
-                                       const char *name, guint64 expected_rv, GError **error) {
-  KsStoreObject *cur = lookup(s, kind, ns, name);
-  if (!cur) {
+static Entry *lookup_for_write(KsStore *s, KsStoreKind kind, const char *ns, const char *name,
+                               guint64 expected_rv, GError **error) {
+  Entry *e = lookup_entry(s, kind, ns, name);
+  if (!e) {
     set_key_error(error, KS_STORE_ERROR_NOT_FOUND, kind, ns, name, "not found");
     return NULL;
   }
+  const KsStoreObject *cur = e->obj;
   if (expected_rv && cur->resource_version != expected_rv) {
     g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_CONFLICT,
                 "Operation cannot be fulfilled on %s \"%s%s%s\": the object has been modified "
@@ -325,7 +359,7 @@ static KsStoreObject *lookup_for_write(KsStore *s, KsStoreKind kind, const char 
                 expected_rv);
     return NULL;
   }
-  return cur;
+  return e;
 }
 
 static guint64 reject(gpointer data, GDestroyNotify free_data) {
@@ -344,7 +378,10 @@ guint64 ks_store_create(KsStore *s, KsStoreKind kind, const char *namespace, con
     return reject(data, free_data);
   }
   KsStoreObject *obj = object_new(kind, namespace, name, ++s->revision, data, free_data);
-  g_tree_insert(s->objects[kind], obj, obj);
+  Entry *e = g_new(Entry, 1);
+  e->obj = obj;
+  g_tree_insert(s->objects[kind], e, e);
+  g_hash_table_add(s->index[kind], e);
   notify(s, kind, KS_WATCH_ADDED, NULL, obj);
   return obj->resource_version;
 }
@@ -355,16 +392,15 @@ guint64 ks_store_update(KsStore *s, KsStoreKind kind, const char *namespace, con
   g_return_val_if_fail(s != NULL, reject(data, free_data));
   if (!validate_key(kind, &namespace, name, error))
     return reject(data, free_data);
-  KsStoreObject *old = lookup_for_write(s, kind, namespace, name, expected_rv, error);
-  if (!old)
+  Entry *e = lookup_for_write(s, kind, namespace, name, expected_rv, error);
+  if (!e)
     return reject(data, free_data);
+  /* namespace and name may be old's strings: copied before old can go. */
   KsStoreObject *obj = object_new(kind, namespace, name, ++s->revision, data, free_data);
-  /* Our own reference: namespace and name may be old's strings, and the
-   * watchers need old after the tree lets go of it. */
-  ks_store_object_ref(old);
-  g_tree_replace(s->objects[kind], obj, obj); /* drops the tree's reference to old */
+  KsStoreObject *old = e->obj;
+  e->obj = obj; /* same key: the tree and the index stay as they are */
   notify(s, kind, KS_WATCH_MODIFIED, old, obj);
-  ks_store_object_unref(old);
+  ks_store_object_unref(old); /* the Entry's reference */
   return obj->resource_version;
 }
 
@@ -373,12 +409,14 @@ gboolean ks_store_delete(KsStore *s, KsStoreKind kind, const char *namespace, co
   g_return_val_if_fail(s != NULL, FALSE);
   if (!validate_key(kind, &namespace, name, error))
     return FALSE;
-  KsStoreObject *old = lookup_for_write(s, kind, namespace, name, expected_rv, error);
-  if (!old)
+  Entry *e = lookup_for_write(s, kind, namespace, name, expected_rv, error);
+  if (!e)
     return FALSE;
   s->revision++;
-  ks_store_object_ref(old);
-  g_tree_remove(s->objects[kind], old);
+  /* Our own reference: the watchers need old after the Entry is freed. */
+  KsStoreObject *old = ks_store_object_ref(e->obj);
+  g_hash_table_remove(s->index[kind], e);
+  g_tree_remove(s->objects[kind], e); /* frees the Entry and its reference */
   notify(s, kind, KS_WATCH_DELETED, old, NULL);
   ks_store_object_unref(old);
   return TRUE;
@@ -394,17 +432,20 @@ const KsStoreObject *ks_store_get(const KsStore *s, KsStoreKind kind, const char
   return lookup(s, kind, namespace ? namespace : "", name);
 }
 
+static KsStoreObject *node_object(GTreeNode *n) { return ((Entry *)g_tree_node_key(n))->obj; }
+
 /* First node of namespace ns (all namespaces when NULL), or NULL. */
 static GTreeNode *first_node(const KsStore *s, KsStoreKind kind, const char *ns) {
   if (!ns)
     return g_tree_node_first(s->objects[kind]);
   KsStoreObject key = {.namespace = ns, .name = ""};
-  GTreeNode *n = g_tree_lower_bound(s->objects[kind], &key);
-  return n && !strcmp(((KsStoreObject *)g_tree_node_key(n))->namespace, ns) ? n : NULL;
+  Entry probe = {&key};
+  GTreeNode *n = g_tree_lower_bound(s->objects[kind], &probe);
+  return n && !strcmp(node_object(n)->namespace, ns) ? n : NULL;
 }
 
 static gboolean in_namespace(GTreeNode *n, const char *ns) {
-  return !ns || !strcmp(((KsStoreObject *)g_tree_node_key(n))->namespace, ns);
+  return !ns || !strcmp(node_object(n)->namespace, ns);
 }
 
 GPtrArray *ks_store_list(const KsStore *s, KsStoreKind kind, const char *namespace) {
@@ -413,7 +454,7 @@ GPtrArray *ks_store_list(const KsStore *s, KsStoreKind kind, const char *namespa
   GPtrArray *out = g_ptr_array_new_full(n, (GDestroyNotify)ks_store_object_unref);
   for (GTreeNode *node = first_node(s, kind, namespace); node && in_namespace(node, namespace);
        node = g_tree_node_next(node))
-    g_ptr_array_add(out, ks_store_object_ref(g_tree_node_key(node)));
+    g_ptr_array_add(out, ks_store_object_ref(node_object(node)));
   return out;
 }
 
@@ -421,7 +462,7 @@ void ks_store_foreach(const KsStore *s, KsStoreKind kind, KsStoreForeachFn fn,
                       gpointer user_data) {
   g_return_if_fail(s != NULL && fn != NULL && (guint)kind < KS_STORE_N_KINDS);
   for (GTreeNode *node = g_tree_node_first(s->objects[kind]); node; node = g_tree_node_next(node))
-    if (!fn(g_tree_node_key(node), user_data))
+    if (!fn(node_object(node), user_data))
       return;
 }
 
