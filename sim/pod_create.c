@@ -7,21 +7,26 @@
 #include "sched/pdb.h"
 #include "sim/admission.h"
 
+/* ks_store_foreach callback: stops at the first globalDefault class. */
+static gboolean find_global_default(const KsStoreObject *obj, gpointer user_data) {
+  const KsPriorityClass *pc = obj->data;
+  if (!pc->global_default)
+    return TRUE;
+  *(const KsPriorityClass **)user_data = pc;
+  return FALSE;
+}
+
 const KsPriorityClass *ks_sim_store_priority_class(const char *name, gpointer user_data) {
   KsStore *store = user_data;
   if (name) {
     const KsStoreObject *obj = ks_store_get(store, KS_STORE_PRIORITY_CLASS, NULL, name);
     return obj ? obj->data : NULL;
   }
+  /* A walk without a list: this runs for every pod created without a
+   * priorityClassName (most of a trace's). */
   const KsPriorityClass *found = NULL;
-  GPtrArray *all = ks_store_list(store, KS_STORE_PRIORITY_CLASS, NULL);
-  for (guint i = 0; i < all->len && !found; i++) {
-    const KsPriorityClass *pc = ((const KsStoreObject *)all->pdata[i])->data;
-    if (pc->global_default)
-      found = pc;
-  }
-  g_ptr_array_unref(all); /* classes stay alive: the store holds them */
-  return found;
+  ks_store_foreach(store, KS_STORE_PRIORITY_CLASS, find_global_default, &found);
+  return found; /* the store holds it */
 }
 
 gboolean ks_sim_create_pod(KsStore *store, KsPod *pod, GError **error) {
