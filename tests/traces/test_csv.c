@@ -16,41 +16,21 @@
 #include "traces/csv.h"
 #include "traces/line_reader.h"
 #include "traces/trace_source.h"
+#include "trace_test_util.h"
 
-typedef struct {
-  char *dir;
-} Fixture;
+typedef TraceTestFixture Fixture;
 
 static int setup(void **state) {
-  Fixture *f = g_new0(Fixture, 1);
-  f->dir = g_dir_make_tmp("ksim-csv-XXXXXX", NULL);
-  assert_non_null(f->dir);
-  *state = f;
-  return 0;
+  return trace_test_fixture_setup(state, "ksim-csv-XXXXXX");
 }
 
 static int teardown(void **state) {
-  Fixture *f = *state;
-  GDir *d = g_dir_open(f->dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(f->dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(f->dir);
-  g_free(f->dir);
-  g_free(f);
-  return 0;
+  return trace_test_fixture_teardown(state);
 }
 
 /* Writes text to dir/name. transfer full: the path */
 static char *write_file(Fixture *f, const char *name, const char *text, gssize len) {
-  char *p = g_build_filename(f->dir, name, NULL);
-  assert_true(g_file_set_contents(p, text, len, NULL));
-  return p;
+  return trace_test_put(f->dir, name, text, len);
 }
 
 static void expect_row(KsCsvReader *r, guint64 line, guint n, ...) {
@@ -168,23 +148,9 @@ static void test_bom_and_numbers(void **state) {
   g_free(p);
 }
 
-/* gzip of text, one member. transfer full */
-static GBytes *gzip_bytes(const char *data, gsize len) {
-  GConverter *c = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
-  GByteArray *out = g_byte_array_new();
-  gsize cap = len + 1024, nread = 0, nwritten = 0;
-  g_byte_array_set_size(out, (guint)cap);
-  GConverterResult res = g_converter_convert(c, data, len, out->data, cap,
-                                             G_CONVERTER_INPUT_AT_END, &nread, &nwritten, NULL);
-  assert_int_equal(res, G_CONVERTER_FINISHED);
-  g_byte_array_set_size(out, (guint)nwritten);
-  g_object_unref(c);
-  return g_byte_array_free_to_bytes(out);
-}
-
 static void test_gzip(void **state) {
   const char *text = "h1,h2\n\"a\nb\",1\nc,2\n";
-  GBytes *gz = gzip_bytes(text, strlen(text));
+  GBytes *gz = trace_test_gzip_bytes(text, strlen(text));
   gsize len = 0;
   const char *data = g_bytes_get_data(gz, &len);
   char *p = write_file(*state, "t.csv.gz", data, (gssize)len);

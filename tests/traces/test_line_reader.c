@@ -14,55 +14,21 @@
 
 #include "traces/line_reader.h"
 #include "traces/trace_source.h"
+#include "trace_test_util.h"
 
-typedef struct {
-  char *dir;
-} Fixture;
+typedef TraceTestFixture Fixture;
 
 static int setup(void **state) {
-  Fixture *f = g_new0(Fixture, 1);
-  f->dir = g_dir_make_tmp("ksim-line-XXXXXX", NULL);
-  assert_non_null(f->dir);
-  *state = f;
-  return 0;
+  return trace_test_fixture_setup(state, "ksim-line-XXXXXX");
 }
 
 static int teardown(void **state) {
-  Fixture *f = *state;
-  GDir *d = g_dir_open(f->dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(f->dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(f->dir);
-  g_free(f->dir);
-  g_free(f);
-  return 0;
+  return trace_test_fixture_teardown(state);
 }
 
-/* gzip of data, one member. transfer full */
-static GBytes *gzip_bytes(const char *data, gsize len) {
-  GConverter *c = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
-  GByteArray *out = g_byte_array_new();
-  gsize cap = len + 1024, nread = 0, nwritten = 0;
-  g_byte_array_set_size(out, (guint)cap);
-  GConverterResult res = g_converter_convert(c, data, len, out->data, cap,
-                                             G_CONVERTER_INPUT_AT_END, &nread, &nwritten, NULL);
-  assert_int_equal(res, G_CONVERTER_FINISHED);
-  assert_int_equal(nread, len);
-  g_byte_array_set_size(out, (guint)nwritten);
-  g_object_unref(c);
-  return g_byte_array_free_to_bytes(out);
-}
-
+/* Writes len bytes of data to the fixture's folder. transfer full: the path */
 static char *write_file(Fixture *f, const char *name, const void *data, gsize len) {
-  char *p = g_build_filename(f->dir, name, NULL);
-  assert_true(g_file_set_contents(p, data, (gssize)len, NULL));
-  return p;
+  return trace_test_put(f->dir, name, data, (gssize)len);
 }
 
 /* All lines of path joined with '|'; asserts no error. transfer full */
@@ -112,7 +78,7 @@ static void test_split(void **state) {
     assert_false(gz);
     g_free(got);
     /* The same text compressed reads the same. */
-    GBytes *b = gzip_bytes(split_cases[i].text, strlen(split_cases[i].text));
+    GBytes *b = trace_test_gzip_bytes(split_cases[i].text, strlen(split_cases[i].text));
     char *pz = write_file(f, "plain.txt.gz", g_bytes_get_data(b, NULL), g_bytes_get_size(b));
     got = read_all(pz, &gz);
     assert_string_equal(got, split_cases[i].lines);
@@ -164,9 +130,9 @@ static void test_long_lines_and_members(void **state) {
   check_long(p, text);
   /* Three gzip members, split inside lines. */
   gsize cut1 = text->len / 3 + 17, cut2 = 2 * text->len / 3 + 5;
-  GBytes *m1 = gzip_bytes(text->str, cut1);
-  GBytes *m2 = gzip_bytes(text->str + cut1, cut2 - cut1);
-  GBytes *m3 = gzip_bytes(text->str + cut2, text->len - cut2);
+  GBytes *m1 = trace_test_gzip_bytes(text->str, cut1);
+  GBytes *m2 = trace_test_gzip_bytes(text->str + cut1, cut2 - cut1);
+  GBytes *m3 = trace_test_gzip_bytes(text->str + cut2, text->len - cut2);
   GByteArray *all = g_byte_array_new();
   GBytes *ms[] = {m1, m2, m3};
   for (int i = 0; i < 3; i++) {
@@ -220,7 +186,7 @@ static void test_errors(void **state) {
 
   /* Truncated: the gzip of three lines cut before its trailer. */
   const char *text = "one\ntwo\nthree\n";
-  GBytes *b = gzip_bytes(text, strlen(text));
+  GBytes *b = trace_test_gzip_bytes(text, strlen(text));
   gsize n;
   const guint8 *d = g_bytes_get_data(b, &n);
   char *p = write_file(f, "cut.gz", d, n - 6);

@@ -16,39 +16,20 @@
 
 #include "sim/trace_cmd.h"
 #include "traces/trace_source.h"
+#include "trace_test_util.h"
 
-typedef struct {
-  char *dir;
-} Fixture;
+typedef TraceTestFixture Fixture;
 
 static int setup(void **state) {
   if (!ks_trace_format_lookup("ksim")) {
     print_message("the ksim format is not in the registry (traces/trace_formats.c) yet\n");
     skip();
   }
-  Fixture *f = g_new0(Fixture, 1);
-  f->dir = g_dir_make_tmp("ksim-tracecmd-XXXXXX", NULL);
-  *state = f;
-  return 0;
+  return trace_test_fixture_setup(state, "ksim-tracecmd-XXXXXX");
 }
 
 static int teardown(void **state) {
-  Fixture *f = *state;
-  if (!f)
-    return 0;
-  GDir *d = g_dir_open(f->dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(f->dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(f->dir);
-  g_free(f->dir);
-  g_free(f);
-  return 0;
+  return trace_test_fixture_teardown(state);
 }
 
 /* Runs `ksim trace ARGS...` in-process; *out gets what it printed on stdout. */
@@ -90,10 +71,9 @@ static const char *const small =
     "50 pod-delete default/b\n"
     "120 pod-create default/d cpu=1 memory=512Mi run=3600\n";
 
+/* Writes text to the fixture's folder. transfer full: the path */
 static char *put(Fixture *f, const char *name, const char *text) {
-  char *p = g_build_filename(f->dir, name, NULL);
-  assert_true(g_file_set_contents(p, text, -1, NULL));
-  return p;
+  return trace_test_put(f->dir, name, text, -1);
 }
 
 static void assert_has(const char *text, const char *needle) {

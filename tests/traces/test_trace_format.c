@@ -17,42 +17,24 @@
 #include "traces/trace_json.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_source.h"
+#include "trace_test_util.h"
 #include "traces/trace_writer.h"
 #include "workloads/annotations.h"
 #include "workloads/manifest.h"
 
-typedef struct {
-  char *dir;
-} Fixture;
+typedef TraceTestFixture Fixture;
 
 static int setup(void **state) {
-  Fixture *f = g_new0(Fixture, 1);
-  f->dir = g_dir_make_tmp("ksim-trace-XXXXXX", NULL);
-  *state = f;
-  return 0;
+  return trace_test_fixture_setup(state, "ksim-trace-XXXXXX");
 }
 
 static int teardown(void **state) {
-  Fixture *f = *state;
-  GDir *d = g_dir_open(f->dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(f->dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(f->dir);
-  g_free(f->dir);
-  g_free(f);
-  return 0;
+  return trace_test_fixture_teardown(state);
 }
 
+/* Writes text to the fixture's folder. transfer full: the path */
 static char *put(Fixture *f, const char *name, const char *text) {
-  char *p = g_build_filename(f->dir, name, NULL);
-  assert_true(g_file_set_contents(p, text, -1, NULL));
-  return p;
+  return trace_test_put(f->dir, name, text, -1);
 }
 
 /* All events of a trace; fails the test on error. transfer full */
