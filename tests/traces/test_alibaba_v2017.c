@@ -16,6 +16,7 @@
 
 #include "traces/alibaba_v2017.h"
 #include "workloads/annotations.h"
+#include "trace_test_util.h"
 
 #define GIB ((gint64)1 << 30)
 
@@ -25,26 +26,8 @@ typedef struct {
   gboolean sorted;
 } Totals;
 
-static char *source_dir(void) {
-  const char *s = g_getenv("KSIM_SOURCE_DIR");
-  return g_strdup(s ? s : ".");
-}
-
-static void rm_tree(char *dir) {
-  GDir *d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(dir);
-  g_free(dir);
-}
-
-static void add_event(Totals *t, const KsTraceEvent *ev) {
+static void add_event(gpointer data, const KsTraceEvent *ev) {
+  Totals *t = data;
   if (ev->time_us < t->last_us)
     t->sorted = FALSE;
   t->last_us = ev->time_us;
@@ -80,25 +63,12 @@ static Totals read_all(const char *path, KsTraceBadRows mode, const char *const 
   KsTraceOpenOptions opts = {mode, params};
   GError *error = NULL;
   KsTraceSource *src = ks_alibaba_v2017_open(path, &opts, &error);
-  if (!src)
-    fail_msg("%s", error->message);
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  while (ks_trace_source_next(src, &ev, &error))
-    add_event(&t, &ev);
-  if (error)
+  if (!src || (error = trace_test_drain(src, add_event, &t)))
     fail_msg("%s", error->message);
   if (skipped)
     *skipped = src->skipped;
-  ks_trace_event_clear(&ev);
   ks_trace_source_free(src);
   return t;
-}
-
-static void write_file(const char *dir, const char *name, const char *text) {
-  char *p = g_build_filename(dir, name, NULL);
-  assert_true(g_file_set_contents(p, text, -1, NULL));
-  g_free(p);
 }
 
 /* ---- a hand-made trace --------------------------------------------------------- */
@@ -127,8 +97,8 @@ typedef struct {
 static void test_hand_made(void **state) {
   (void)state;
   char *dir = g_dir_make_tmp("ksim-v2017-XXXXXX", NULL);
-  write_file(dir, "server_event.csv", hand_events);
-  write_file(dir, "batch_task.csv", hand_tasks);
+  trace_test_write_file(dir, "server_event.csv", hand_events);
+  trace_test_write_file(dir, "batch_task.csv", hand_tasks);
   const char *const params[] = {"machine-memory=64Gi", NULL};
   KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, params};
   GError *error = NULL;
@@ -207,24 +177,24 @@ static void test_hand_made(void **state) {
   const char *const cluster[] = {"nodes=3", "node-cpu=8", NULL};
   t = read_all(file, KS_TRACE_BAD_ROWS_FAIL, cluster, NULL);
   g_free(file);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
   /* The file is the only table when it has no sibling server_event. */
   dir = g_dir_make_tmp("ksim-v2017-XXXXXX", NULL);
-  write_file(dir, "batch_task.csv", hand_tasks);
+  trace_test_write_file(dir, "batch_task.csv", hand_tasks);
   file = g_build_filename(dir, "batch_task.csv", NULL);
   t = read_all(file, KS_TRACE_BAD_ROWS_FAIL, cluster, NULL);
   assert_int_equal(t.adds, 3);
   assert_int_equal(t.node_cpu, 3 * 8000);
   assert_int_equal(t.pods, 4);
   g_free(file);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 /* ---- the sample ------------------------------------------------------------------ */
 
 static void test_sample(void **state) {
   (void)state;
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *dir = g_build_filename(src, "traces", "samples", "alibaba-v2017", NULL);
   Totals t = read_all(dir, KS_TRACE_BAD_ROWS_FAIL, NULL, NULL);
   /* Independently: instances and cpu of the tasks with a request. */
@@ -258,18 +228,8 @@ static void test_sample(void **state) {
   GError *error = NULL;
   assert_true(ks_trace_format_alibaba_v2017.synth(again, 1, 300, &error));
   const char *const tables[] = {"batch_task.csv", "server_event.csv"};
-  for (gsize i = 0; i < G_N_ELEMENTS(tables); i++) {
-    char *a = g_build_filename(dir, tables[i], NULL), *b = g_build_filename(again, tables[i], NULL);
-    char *ta = NULL, *tb = NULL;
-    assert_true(g_file_get_contents(a, &ta, NULL, NULL));
-    assert_true(g_file_get_contents(b, &tb, NULL, NULL));
-    assert_string_equal(ta, tb);
-    g_free(ta);
-    g_free(tb);
-    g_free(a);
-    g_free(b);
-  }
-  rm_tree(again);
+  trace_test_assert_same_files(dir, again, tables, G_N_ELEMENTS(tables));
+  trace_test_rm_tree(again);
   g_free(dir);
   g_free(src);
 }
@@ -278,7 +238,7 @@ static void test_sample(void **state) {
 
 static void test_real(void **state) {
   (void)state;
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *path = g_build_filename(src, "..", "shared", "traces", "alibaba-v2017", "batch_task.csv", NULL);
   g_free(src);
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
@@ -339,7 +299,7 @@ static const BadCase bad_cases[] = {
 
 static void test_bad_rows(void **state) {
   (void)state;
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   for (gsize k = 0; k < G_N_ELEMENTS(bad_cases); k++) {
     const BadCase *c = &bad_cases[k];
     char *dir = g_build_filename(src, "tests", "traces", "data", "alibaba", "v2017", c->dir, NULL);
@@ -387,7 +347,7 @@ static void test_open_errors(void **state) {
   assert_string_equal(error->message, "alibaba-v2017 parameter pods=job: expected instance or task");
   assert_int_equal(error->code, KS_TRACE_ERROR_OPTION);
   g_clear_error(&error);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 int main(void) {

@@ -19,6 +19,7 @@
 
 #include "traces/alibaba_v2018.h"
 #include "workloads/annotations.h"
+#include "trace_test_util.h"
 
 #define GIB ((gint64)1 << 30)
 
@@ -29,26 +30,8 @@ typedef struct {
   gint64 last_us;
 } Totals;
 
-static char *source_dir(void) {
-  const char *s = g_getenv("KSIM_SOURCE_DIR");
-  return g_strdup(s ? s : ".");
-}
-
-static void rm_tree(char *dir) {
-  GDir *d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(dir);
-  g_free(dir);
-}
-
-static void add_event(Totals *t, const KsTraceEvent *ev) {
+static void add_event(gpointer data, const KsTraceEvent *ev) {
+  Totals *t = data;
   if (ev->time_us < t->last_us)
     t->sorted = FALSE;
   t->last_us = ev->time_us;
@@ -92,39 +75,21 @@ static Totals read_all(const char *dir, KsTraceBadRows mode, const char *const *
   KsTraceOpenOptions opts = {mode, params};
   GError *error = NULL;
   KsTraceSource *src = ks_alibaba_v2018_open(dir, &opts, &error);
-  if (!src)
-    fail_msg("%s", error->message);
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  while (ks_trace_source_next(src, &ev, &error))
-    add_event(&t, &ev);
-  if (error)
+  if (!src || (error = trace_test_drain(src, add_event, &t)))
     fail_msg("%s", error->message);
   if (skipped)
     *skipped = src->skipped;
-  ks_trace_event_clear(&ev);
   ks_trace_source_free(src);
   return t;
 }
 
-static void write_file(const char *dir, const char *name, const char *text) {
-  char *p = g_build_filename(dir, name, NULL);
-  assert_true(g_file_set_contents(p, text, -1, NULL));
-  g_free(p);
-}
-
+/* Writes the gzip of text to dir/name. */
 static void write_gzip(const char *dir, const char *name, const char *text) {
-  GConverter *c = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
-  gsize len = strlen(text), cap = len + 1024, nread = 0, nwritten = 0;
-  char *out = g_malloc(cap);
-  assert_int_equal(g_converter_convert(c, text, len, out, cap, G_CONVERTER_INPUT_AT_END, &nread,
-                                       &nwritten, NULL),
-                   G_CONVERTER_FINISHED);
-  char *p = g_build_filename(dir, name, NULL);
-  assert_true(g_file_set_contents(p, out, (gssize)nwritten, NULL));
-  g_free(p);
-  g_free(out);
-  g_object_unref(c);
+  GBytes *gz = trace_test_gzip_bytes(text, strlen(text));
+  gsize len = 0;
+  const void *data = g_bytes_get_data(gz, &len);
+  g_free(trace_test_put(dir, name, data, (gssize)len));
+  g_bytes_unref(gz);
 }
 
 /* ---- a hand-made trace --------------------------------------------------------- */
@@ -158,10 +123,10 @@ static void test_hand_made(void **state) {
   (void)state;
   char *dir = g_dir_make_tmp("ksim-v2018-XXXXXX", NULL);
   write_gzip(dir, "machine_meta.csv.gz", hand_machines);
-  write_file(dir, "container_meta.csv", hand_containers);
-  write_file(dir, "batch_instance.csv", hand_instances);
-  write_file(dir, "batch_task.csv", hand_tasks);
-  write_file(dir, "machine_usage.csv", hand_usage);
+  trace_test_write_file(dir, "container_meta.csv", hand_containers);
+  trace_test_write_file(dir, "batch_instance.csv", hand_instances);
+  trace_test_write_file(dir, "batch_task.csv", hand_tasks);
+  trace_test_write_file(dir, "machine_usage.csv", hand_usage);
   const char *const params[] = {"machine-memory=100Gi", NULL};
   KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, params};
   GError *error = NULL;
@@ -249,7 +214,7 @@ static void test_hand_made(void **state) {
   t = read_all(dir, KS_TRACE_BAD_ROWS_FAIL, none, NULL);
   assert_int_equal(t.pods, 1);
   assert_int_equal(t.usages, 2);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 /* ---- the sample ------------------------------------------------------------------ */
@@ -281,7 +246,7 @@ static double sum_column(const char *dir, const char *name, guint col, gint min_
 
 static void test_sample(void **state) {
   (void)state;
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *dir = g_build_filename(src, "traces", "samples", "alibaba-v2018", NULL);
   Totals t = read_all(dir, KS_TRACE_BAD_ROWS_FAIL, NULL, NULL);
   guint64 rows = 0, containers = 0, instances = 0;
@@ -307,18 +272,8 @@ static void test_sample(void **state) {
   assert_true(ks_trace_format_alibaba_v2018.synth(again, 1, 300, &error));
   const char *const tables[] = {"machine_meta.csv", "container_meta.csv", "batch_task.csv",
                                 "batch_instance.csv", "machine_usage.csv"};
-  for (gsize i = 0; i < G_N_ELEMENTS(tables); i++) {
-    char *a = g_build_filename(dir, tables[i], NULL), *b = g_build_filename(again, tables[i], NULL);
-    char *ta = NULL, *tb = NULL;
-    assert_true(g_file_get_contents(a, &ta, NULL, NULL));
-    assert_true(g_file_get_contents(b, &tb, NULL, NULL));
-    assert_string_equal(ta, tb);
-    g_free(ta);
-    g_free(tb);
-    g_free(a);
-    g_free(b);
-  }
-  rm_tree(again);
+  trace_test_assert_same_files(dir, again, tables, G_N_ELEMENTS(tables));
+  trace_test_rm_tree(again);
   g_free(dir);
   g_free(src);
 }
@@ -326,7 +281,7 @@ static void test_sample(void **state) {
 /* ---- the real data ---------------------------------------------------------------- */
 
 static char *real_dir(void) {
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *p = g_build_filename(src, "..", "shared", "traces", "alibaba-v2018", NULL);
   g_free(src);
   char *mm = g_build_filename(p, "machine_meta.csv", NULL);
@@ -408,7 +363,7 @@ static void test_real(void **state) {
   g_free(usage);
   g_free(mm);
   g_free(link);
-  rm_tree(tmp);
+  trace_test_rm_tree(tmp);
   g_free(real);
 }
 
@@ -454,7 +409,7 @@ static const BadCase bad_cases[] = {
 
 static void test_bad_rows(void **state) {
   (void)state;
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   for (gsize k = 0; k < G_N_ELEMENTS(bad_cases); k++) {
     const BadCase *c = &bad_cases[k];
     char *dir = g_build_filename(src, "tests", "traces", "data", "alibaba", "v2018", c->dir, NULL);
@@ -506,7 +461,7 @@ static void test_open_errors(void **state) {
                                dir);
   expect_open_error(dir, NULL, KS_TRACE_ERROR_IO, want);
   g_free(want);
-  write_file(dir, "machine_meta.csv", "m_1,0,1,1,96,100,USING\n");
+  trace_test_write_file(dir, "machine_meta.csv", "m_1,0,1,1,96,100,USING\n");
   char *file = g_build_filename(dir, "machine_meta.csv", NULL);
   want = g_strdup_printf("%s: not a directory (an alibaba-v2018 trace is the directory of its CSV tables)",
                          file);
@@ -523,47 +478,27 @@ static void test_open_errors(void **state) {
   /* The default machine memory: 384 GiB for a normalised 100. */
   Totals t = read_all(dir, KS_TRACE_BAD_ROWS_FAIL, NULL, NULL);
   assert_int_equal(t.adds, 1);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 /* ---- memory on a large table ---------------------------------------------------------- */
-
-static gint64 rss_kib(void) {
-  char *status = NULL;
-  gint64 kib = -1;
-  if (g_file_get_contents("/proc/self/status", &status, NULL, NULL)) {
-    const char *p = strstr(status, "VmRSS:");
-    if (p)
-      kib = g_ascii_strtoll(p + 6, NULL, 10);
-  }
-  g_free(status);
-  return kib;
-}
 
 /* 400,000 batch instances (~40 MB): the resident memory after the last
  * event is within 16 MiB of what it was after the first 40,000 (the window
  * and the CSV buffer are all that is held; a reader that kept rows would
  * grow by hundreds of MB). */
-#if defined(__SANITIZE_ADDRESS__)
-#define KS_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KS_TEST_ASAN 1
-#endif
-#endif
-
 static void test_memory_flat(void **state) {
   (void)state;
-  if (rss_kib() < 0)
+  if (trace_test_rss_kib() < 0)
     skip();
-#ifdef KS_TEST_ASAN
+#ifdef TRACE_TEST_ASAN
   /* AddressSanitizer holds freed memory in quarantine: resident memory
    * says nothing about what the reader keeps. */
   skip();
 #endif
   const guint64 n = 400000;
   char *dir = g_dir_make_tmp("ksim-v2018-XXXXXX", NULL);
-  write_file(dir, "machine_meta.csv", "m_1,0,1,1,96,100,USING\n");
+  trace_test_write_file(dir, "machine_meta.csv", "m_1,0,1,1,96,100,USING\n");
   char *path = g_build_filename(dir, "batch_instance.csv", NULL);
   FILE *f = fopen(path, "w");
   for (guint64 i = 0; i < n; i++)
@@ -585,10 +520,10 @@ static void test_memory_flat(void **state) {
     cpu += ks_resource_list_get(&g_array_index(ev.pod->containers, KsContainer, 0).requests,
                                 KS_RESOURCE_CPU);
     if (++pods == n / 10)
-      early = rss_kib();
+      early = trace_test_rss_kib();
   }
   assert_null(error);
-  gint64 late = rss_kib();
+  gint64 late = trace_test_rss_kib();
   assert_int_equal(pods, n);
   assert_int_equal(cpu, (gint64)n * 553); /* cpu_max 55.25 -> 552.5 m, rounded half away */
   print_message("resident memory: %" G_GINT64_FORMAT " KiB after %" G_GUINT64_FORMAT
@@ -599,7 +534,7 @@ static void test_memory_flat(void **state) {
   ks_trace_event_clear(&ev);
   ks_trace_source_free(src);
   g_free(path);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 int main(void) {

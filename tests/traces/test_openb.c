@@ -17,6 +17,7 @@
 #include "sched/gpu.h"
 #include "traces/openb.h"
 #include "workloads/annotations.h"
+#include "trace_test_util.h"
 
 #define MIB ((gint64)1 << 20)
 
@@ -28,14 +29,9 @@ typedef struct {
   gboolean sorted;
 } Totals;
 
-static char *source_dir(void) {
-  const char *s = g_getenv("KSIM_SOURCE_DIR");
-  return g_strdup(s ? s : ".");
-}
-
 /* transfer full; NULL (and the test skipped) when the real data is absent */
 static char *real_file(const char *name) {
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *p = g_build_filename(src, "..", "shared", "traces", "alibaba-gpu-v2023", "csv", name, NULL);
   g_free(src);
   if (!g_file_test(p, G_FILE_TEST_EXISTS)) {
@@ -67,7 +63,8 @@ static void add_pod(Totals *t, const KsPod *pod, gint64 time_us) {
     t->first_pod_us = time_us;
 }
 
-static void add_event(Totals *t, const KsTraceEvent *ev) {
+static void add_event(gpointer data, const KsTraceEvent *ev) {
+  Totals *t = data;
   if (ev->time_us < t->last_us)
     t->sorted = FALSE;
   t->last_us = ev->time_us;
@@ -98,42 +95,15 @@ static Totals read_all(const char *path, KsTraceBadRows mode, const char *const 
   KsTraceOpenOptions opts = {mode, params};
   GError *error = NULL;
   KsTraceSource *src = ks_openb_open(path, &opts, &error);
-  if (!src)
-    fail_msg("%s", error->message);
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  while (ks_trace_source_next(src, &ev, &error))
-    add_event(&t, &ev);
-  if (error)
+  if (!src || (error = trace_test_drain(src, add_event, &t)))
     fail_msg("%s", error->message);
   if (skipped)
     *skipped = src->skipped;
-  ks_trace_event_clear(&ev);
   ks_trace_source_free(src);
   return t;
 }
 
 /* ---- a hand-made trace --------------------------------------------------- */
-
-static char *write_tmp(const char *dir, const char *name, const char *text) {
-  char *p = g_build_filename(dir, name, NULL);
-  assert_true(g_file_set_contents(p, text, -1, NULL));
-  return p;
-}
-
-static void rm_tree(char *dir) {
-  GDir *d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    char *p = g_build_filename(dir, name, NULL);
-    g_unlink(p);
-    g_free(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(dir);
-  g_free(dir);
-}
 
 static const char hand_nodes[] = "sn,cpu_milli,memory_mib,gpu,model\n"
                                  "node-a,96000,393216,8,G2\n"
@@ -177,8 +147,8 @@ static void expect_sequence(const char *path, const char *const *params, const E
 static void test_hand_made(void **state) {
   (void)state;
   char *dir = g_dir_make_tmp("ksim-openb-XXXXXX", NULL);
-  char *nodes = write_tmp(dir, KS_OPENB_DEFAULT_NODE_FILE, hand_nodes);
-  char *pods = write_tmp(dir, "openb_pod_list_hand.csv", hand_pods);
+  char *nodes = trace_test_put(dir, KS_OPENB_DEFAULT_NODE_FILE, hand_nodes, -1);
+  char *pods = trace_test_put(dir, "openb_pod_list_hand.csv", hand_pods, -1);
   const Expected want[] = {
       {KS_TRACE_NODE_ADD, 0, "node-a"},          {KS_TRACE_NODE_ADD, 0, "node-b"},
       {KS_TRACE_POD_CREATE, 20000000, "p-1"},    {KS_TRACE_POD_CREATE, 60000000, "p-2"},
@@ -273,7 +243,7 @@ static void test_hand_made(void **state) {
   assert_int_equal(t.pods, 4);
   g_free(nodes);
   g_free(pods);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 /* ---- the committed sample -------------------------------------------------- */
@@ -313,7 +283,7 @@ static gint64 sum_column(const char *path, guint col, gint filter_col, gboolean 
 
 static void test_sample(void **state) {
   (void)state;
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *pods = g_build_filename(src, "traces", "samples", "openb", "openb_pod_list_default.csv", NULL);
   char *nodes = g_build_filename(src, "traces", "samples", "openb", KS_OPENB_DEFAULT_NODE_FILE, NULL);
   Totals t = read_all(pods, KS_TRACE_BAD_ROWS_FAIL, NULL, NULL);
@@ -340,19 +310,11 @@ static void test_sample(void **state) {
   char *again = g_build_filename(dir, "openb_pod_list_default.csv", NULL);
   GError *error = NULL;
   assert_true(ks_trace_format_openb.synth(again, 1, 300, &error));
-  char *a = NULL, *b = NULL;
-  assert_true(g_file_get_contents(pods, &a, NULL, NULL));
-  assert_true(g_file_get_contents(again, &b, NULL, NULL));
-  assert_string_equal(a, b);
-  g_free(a);
-  g_free(b);
+  trace_test_assert_same_file(pods, again);
   char *again_nodes = g_build_filename(dir, KS_OPENB_DEFAULT_NODE_FILE, NULL);
-  assert_true(g_file_get_contents(nodes, &a, NULL, NULL));
-  assert_true(g_file_get_contents(again_nodes, &b, NULL, NULL));
-  assert_string_equal(a, b);
-  g_free(a);
-  g_free(b);
+  trace_test_assert_same_file(nodes, again_nodes);
   /* Another seed, other bytes. */
+  char *a = NULL, *b = NULL;
   assert_true(ks_trace_format_openb.synth(again, 2, 300, &error));
   assert_true(g_file_get_contents(again, &b, NULL, NULL));
   assert_true(g_file_get_contents(pods, &a, NULL, NULL));
@@ -361,7 +323,7 @@ static void test_sample(void **state) {
   g_free(b);
   g_free(again_nodes);
   g_free(again);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
   g_free(pods);
   g_free(nodes);
   g_free(src);
@@ -388,7 +350,7 @@ static void test_synth_statistics(void **state) {
   assert_true(t.deletes > 8152 * 8 / 100 && t.deletes < 8152 * 14 / 100);
   assert_true(t.sorted);
   g_free(path);
-  rm_tree(dir);
+  trace_test_rm_tree(dir);
 }
 
 /* ---- the real data set ------------------------------------------------------- */
@@ -539,7 +501,7 @@ static const BadCase bad_cases[] = {
 };
 
 static char *fixture(const char *name) {
-  char *src = source_dir();
+  char *src = trace_test_source_dir();
   char *p = g_build_filename(src, "tests", "traces", "data", "alibaba", "openb", name, NULL);
   g_free(src);
   return p;
