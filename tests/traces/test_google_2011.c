@@ -19,72 +19,14 @@
 
 #include "traces/google_2011.h"
 #include "traces/line_reader.h"
+#include "google_test_util.h"
 
 /* tests/traces/data/google/2011 (KSIM_TEST_DATA is tests/data). */
 #define FIXTURE KSIM_TEST_DATA "/../traces/data/google/2011"
-#define GI ((gint64)1 << 30)
-
-typedef struct {
-  guint n[KS_TRACE_EVENT_TYPE_COUNT];
-  gint64 cpu, memory;    /* summed requests of created pods */
-  gint64 node_cpu;       /* summed cpu capacity of node-add events */
-  gint64 first_us, last_us;
-  guint64 skipped;
-  KsGoogleImportStats stats;
-  GPtrArray *log;        /* "time type name [detail]" per event */
-} Tally;
-
-static void tally_event(Tally *t, const KsTraceEvent *ev) {
-  t->n[ev->type]++;
-  if (t->n[0] + t->n[1] + t->n[2] + t->n[3] + t->n[4] + t->n[5] + t->n[6] + t->n[7] == 1)
-    t->first_us = ev->time_us;
-  t->last_us = ev->time_us;
-  const char *name = ev->name;
-  char detail[96] = "";
-  if (ev->pod) {
-    KsResourceList req;
-    ks_pod_compute_requests(ev->pod, &req);
-    t->cpu += req.milli_cpu;
-    t->memory += req.memory;
-    name = ev->pod->name;
-    g_snprintf(detail, sizeof detail, " %s cpu=%" G_GINT64_FORMAT " mem=%" G_GINT64_FORMAT "%s",
-               ev->pod->priority_class_name, req.milli_cpu, req.memory,
-               ev->pod->affinity ? " anti" : "");
-    ks_resource_list_clear(&req);
-  }
-  if (ev->node) {
-    name = ev->node->name;
-    if (ev->type == KS_TRACE_NODE_ADD)
-      t->node_cpu += ev->node->capacity.milli_cpu;
-    g_snprintf(detail, sizeof detail, " cpu=%" G_GINT64_FORMAT " mem=%" G_GINT64_FORMAT,
-               ev->node->capacity.milli_cpu, ev->node->capacity.memory);
-  }
-  if (ev->object)
-    name = ev->object->u.priority_class->name;
-  if (ev->type == KS_TRACE_POD_FINISH)
-    g_snprintf(detail, sizeof detail, " %s ran=%" G_GINT64_FORMAT, ks_pod_phase_to_string(ev->phase),
-               ev->ran_us);
-  if (t->log)
-    g_ptr_array_add(t->log, g_strdup_printf("%" G_GINT64_FORMAT " %s %s%s", ev->time_us,
-                                            ks_trace_event_type_to_string(ev->type), name, detail));
-}
-
 /* Reads path to the end; returns the error (or NULL). */
 static GError *drain(const char *path, KsTraceBadRows mode, const char *const *params, Tally *t) {
-  KsTraceOpenOptions opts = {mode, params};
-  GError *error = NULL;
-  KsTraceSource *src = ks_trace_format_google_2011.open(path, &opts, &error);
-  if (!src)
-    return error;
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  while (ks_trace_source_next(src, &ev, &error))
-    tally_event(t, &ev);
-  ks_trace_event_clear(&ev);
-  t->skipped = src->skipped;
-  ks_trace_google_2011_stats(src, &t->stats);
-  ks_trace_source_free(src);
-  return error;
+  return google_tally_drain(&ks_trace_format_google_2011, ks_trace_google_2011_stats, path, mode, params,
+                            t);
 }
 
 static void test_fixture(void **state) {
@@ -213,15 +155,6 @@ static void test_params(void **state) {
   g_error_free(error);
 }
 
-static char *write_temp(const char *dir, const char *name, const char *text) {
-  char *path = g_build_filename(dir, name, NULL);
-  char *parent = g_path_get_dirname(path);
-  g_mkdir_with_parents(parent, 0700);
-  g_free(parent);
-  assert_true(g_file_set_contents(path, text, -1, NULL));
-  return path;
-}
-
 #define GOOD "5,,1,0,,0,u,0,0,0.1,0.1,,0\n"
 
 /* Malformed rows: the exact message in FAIL mode, the skip count in SKIP mode. */
@@ -260,7 +193,7 @@ static void test_bad_rows(void **state) {
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     char *dir = g_dir_make_tmp("ksim-google-XXXXXX", NULL);
-    char *path = write_temp(dir, cases[i].file, cases[i].text);
+    char *path = trace_test_put(dir, cases[i].file, cases[i].text, -1);
     const char *open_path = g_str_has_prefix(cases[i].file, "machine") ? dir : path;
     Tally t = {0};
     GError *error = drain(open_path, KS_TRACE_BAD_ROWS_FAIL, NULL, &t);
@@ -289,33 +222,12 @@ static char *sample_dir(void) {
   return g_build_filename(src ? src : KSIM_SOURCE_DIR, "traces", "samples", "google-2011", NULL);
 }
 
-static gint cmp_paths(gconstpointer a, gconstpointer b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every file under dir/sub, sorted. */
 static GPtrArray *files_of(const char *dir, const char *sub) {
   char *d = g_build_filename(dir, sub, NULL);
-  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-  GDir *gd = g_dir_open(d, 0, NULL);
-  assert_non_null(gd);
-  for (const char *n; (n = g_dir_read_name(gd));)
-    g_ptr_array_add(out, g_build_filename(d, n, NULL));
-  g_dir_close(gd);
-  g_ptr_array_sort(out, cmp_paths);
+  GPtrArray *out = trace_test_files_of(d);
   g_free(d);
   return out;
-}
-
-static void assert_same_file(const char *a, const char *b) {
-  char *x = NULL, *y = NULL;
-  gsize nx = 0, ny = 0;
-  assert_true(g_file_get_contents(a, &x, &nx, NULL));
-  assert_true(g_file_get_contents(b, &y, &ny, NULL));
-  if (nx != ny || memcmp(x, y, nx) != 0)
-    fail_msg("%s differs from %s", a, b);
-  g_free(x);
-  g_free(y);
 }
 
 /* The committed sample is what `synth` writes for seed 1, 600 tasks. */
@@ -326,21 +238,10 @@ static void test_sample_is_synth(void **state) {
   assert_true(ks_trace_format_google_2011.synth(dir, 1, 600, NULL));
   for (int k = 0; k < 2; k++) {
     const char *sub = k ? "task_events" : "machine_events";
-    GPtrArray *mine = files_of(dir, sub), *theirs = files_of(sample, sub);
-    g_ptr_array_sort(mine, cmp_paths);
-    g_ptr_array_sort(theirs, cmp_paths);
-    assert_int_equal(mine->len, theirs->len);
-    for (guint i = 0; i < mine->len; i++) {
-      assert_string_equal(strrchr(g_ptr_array_index(mine, i), '/'),
-                          strrchr(g_ptr_array_index(theirs, i), '/'));
-      assert_same_file(g_ptr_array_index(mine, i), g_ptr_array_index(theirs, i));
-      g_unlink(g_ptr_array_index(mine, i));
-    }
-    char *d = g_build_filename(dir, sub, NULL);
-    g_rmdir(d);
-    g_free(d);
-    g_ptr_array_free(mine, TRUE);
-    g_ptr_array_free(theirs, TRUE);
+    char *made = g_build_filename(dir, sub, NULL), *want = g_build_filename(sample, sub, NULL);
+    trace_test_assert_same_folder(made, want);
+    trace_test_rm_tree(made);
+    g_free(want);
   }
   g_rmdir(dir);
   g_free(dir);
@@ -419,25 +320,10 @@ static void test_sample(void **state) {
 
 /* ---- streaming memory ---------------------------------------------------- */
 
-static gint64 rss_kib(void) {
-  char *status = NULL;
-  gint64 kib = -1;
-  if (g_file_get_contents("/proc/self/status", &status, NULL, NULL)) {
-    const char *p = strstr(status, "VmRSS:");
-    if (p)
-      kib = g_ascii_strtoll(p + 6, NULL, 10);
-  }
-  g_free(status);
-  return kib;
-}
-
 /* A generated task_events table of `tasks` tasks with at most 1000 alive at
  * once (SUBMIT, SCHEDULE, then FINISH 1000 tasks later), gzip'd. */
 static void write_big(const char *path, guint tasks) {
-  GFile *f = g_file_new_for_path(path);
-  GOutputStream *fs = G_OUTPUT_STREAM(g_file_replace(f, NULL, FALSE, 0, NULL, NULL));
-  GZlibCompressor *z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
-  GOutputStream *out = g_converter_output_stream_new(fs, G_CONVERTER(z));
+  GOutputStream *out = trace_test_gzip_create(path);
   GString *buf = g_string_new(NULL);
   for (guint i = 0; i < tasks + 1000; i++) {
     gint64 t = 600000000 + (gint64)i * 1000;
@@ -447,29 +333,15 @@ static void write_big(const char *path, guint tasks) {
     if (i >= 1000)
       g_string_append_printf(buf, "%" G_GINT64_FORMAT ",,%u,0,77,4,u,1,4,0.01,0.02,,0\n", t,
                              i - 1000);
-    if (buf->len > 1 << 16) {
-      g_output_stream_write_all(out, buf->str, buf->len, NULL, NULL, NULL);
-      g_string_truncate(buf, 0);
-    }
+    trace_test_gzip_flush(out, buf, FALSE);
   }
-  g_output_stream_write_all(out, buf->str, buf->len, NULL, NULL, NULL);
-  g_output_stream_close(out, NULL, NULL);
-  g_string_free(buf, TRUE);
-  g_object_unref(out);
-  g_object_unref(z);
-  g_object_unref(fs);
-  g_object_unref(f);
+  trace_test_gzip_finish(out, buf);
 }
 
 static void test_streaming_memory(void **state) {
   (void)state;
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef TRACE_TEST_ASAN
   skip(); /* ASan's quarantine makes RSS meaningless */
-#endif
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  skip();
-#endif
 #endif
   const guint tasks = 400000;
   char *dir = g_dir_make_tmp("ksim-google-XXXXXX", NULL);
@@ -487,9 +359,9 @@ static void test_streaming_memory(void **state) {
     n++;
     creates += ev.type == KS_TRACE_POD_CREATE;
     if (n == 100000)
-      rss_early = rss_kib();
+      rss_early = trace_test_rss_kib();
     if (n % 50000 == 0)
-      rss_peak = MAX(rss_peak, rss_kib());
+      rss_peak = MAX(rss_peak, trace_test_rss_kib());
   }
   assert_null(error);
   assert_int_equal(creates, tasks);

@@ -189,6 +189,19 @@ static inline GPtrArray *trace_test_files_of(const char *dir) {
   return out;
 }
 
+/* Fails unless folder made holds the same file names, with the same bytes, as want. */
+static inline void trace_test_assert_same_folder(const char *made, const char *want) {
+  GPtrArray *mine = trace_test_files_of(made), *theirs = trace_test_files_of(want);
+  assert_int_equal(mine->len, theirs->len);
+  for (guint i = 0; i < mine->len; i++) {
+    assert_string_equal(strrchr(g_ptr_array_index(mine, i), '/'),
+                        strrchr(g_ptr_array_index(theirs, i), '/'));
+    trace_test_assert_same_file(g_ptr_array_index(mine, i), g_ptr_array_index(theirs, i));
+  }
+  g_ptr_array_free(mine, TRUE);
+  g_ptr_array_free(theirs, TRUE);
+}
+
 /* This process's resident set size in KiB (VmRSS), -1 when unknown. */
 static inline gint64 trace_test_rss_kib(void) {
   char *status = NULL;
