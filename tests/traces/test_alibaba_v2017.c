@@ -305,22 +305,8 @@ static void test_bad_rows(void **state) {
     char *dir = g_build_filename(src, "tests", "traces", "data", "alibaba", "v2017", c->dir, NULL);
     const char *const params[] = {"nodes=1", c->param, NULL};
     KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, params};
-    GError *error = NULL;
-    KsTraceSource *s = ks_alibaba_v2017_open(dir, &opts, &error);
-    assert_non_null(s);
-    KsTraceEvent ev;
-    ks_trace_event_init(&ev);
-    while (ks_trace_source_next(s, &ev, &error))
-      ;
-    if (!error)
-      fail_msg("case %s: no error", c->dir);
     char *want = g_strdup_printf("%s/%s", dir, c->message);
-    if (strcmp(error->message, want) != 0)
-      fail_msg("case %s:\n got  %s\n want %s", c->dir, error->message, want);
-    assert_int_equal(error->code, c->code);
-    g_clear_error(&error);
-    ks_trace_event_clear(&ev);
-    ks_trace_source_free(s);
+    trace_test_expect_read_error(ks_alibaba_v2017_open(dir, &opts, NULL), want, c->code, c->dir);
     guint64 skipped = 0;
     Totals t = read_all(dir, KS_TRACE_BAD_ROWS_SKIP, params, &skipped);
     assert_int_equal(skipped, c->skipped);

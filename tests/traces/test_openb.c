@@ -432,18 +432,14 @@ static void test_real_unsorted_and_gpuspec(void **state) {
    * mode, skipped rows in skip mode (every pod accounted for). */
   const char *const small[] = {"sort-window=10", NULL};
   KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, small};
-  GError *error = NULL;
-  KsTraceSource *src = ks_openb_open(pods, &opts, &error);
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  while (ks_trace_source_next(src, &ev, &error))
-    ;
+  KsTraceSource *src = ks_openb_open(pods, &opts, NULL);
+  assert_non_null(src);
+  GError *error = trace_test_drain(src, NULL, NULL);
   assert_non_null(error);
   assert_int_equal(error->code, KS_TRACE_ERROR_ORDER);
   assert_non_null(strstr(error->message, ": column creation_time: "));
   assert_non_null(strstr(error->message, "sort-window=10"));
   g_clear_error(&error);
-  ks_trace_event_clear(&ev);
   ks_trace_source_free(src);
   guint64 skipped = 0;
   t = read_all(pods, KS_TRACE_BAD_ROWS_SKIP, small, &skipped);
@@ -522,23 +518,9 @@ static void test_bad_rows(void **state) {
       params[1] = NULL;
     }
     KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, params};
-    GError *error = NULL;
-    KsTraceSource *src = ks_openb_open(path, &opts, &error);
-    assert_non_null(src);
-    KsTraceEvent ev;
-    ks_trace_event_init(&ev);
-    while (ks_trace_source_next(src, &ev, &error))
-      ;
-    if (!error)
-      fail_msg("case %s: no error", c->file);
     char *where = c->where ? fixture(c->where) : g_strdup(path);
     char *want = g_strdup_printf("%s:%s", where, c->message);
-    if (strcmp(error->message, want) != 0)
-      fail_msg("case %s:\n got  %s\n want %s", c->file, error->message, want);
-    assert_int_equal(error->code, c->code);
-    g_clear_error(&error);
-    ks_trace_event_clear(&ev);
-    ks_trace_source_free(src);
+    trace_test_expect_read_error(ks_openb_open(path, &opts, NULL), want, c->code, c->file);
     guint64 skipped = 0;
     Totals t = read_all(path, KS_TRACE_BAD_ROWS_SKIP, params, &skipped);
     assert_int_equal(t.pods, c->pods_skipping);

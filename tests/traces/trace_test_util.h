@@ -137,16 +137,32 @@ static inline void trace_test_gzip_finish(GOutputStream *out /* transfer full */
 /* Called with each event of a source. */
 typedef void (*TraceTestEventFunc)(gpointer data, const KsTraceEvent *ev);
 
-/* Passes every event of src to fn; the error that ended the read, or NULL
- * at its end. transfer full */
+/* Passes every event of src to fn (NULL: none); the error that ended the
+ * read, or NULL at its end. transfer full */
 static inline GError *trace_test_drain(KsTraceSource *src, TraceTestEventFunc fn, gpointer data) {
   GError *error = NULL;
   KsTraceEvent ev;
   ks_trace_event_init(&ev);
   while (ks_trace_source_next(src, &ev, &error))
-    fn(data, &ev);
+    if (fn)
+      fn(data, &ev);
   ks_trace_event_clear(&ev);
   return error;
+}
+
+/* Reads src (freed here) to its end; fails the test (naming the case label)
+ * unless the read stopped with exactly message want and error code. */
+static inline void trace_test_expect_read_error(KsTraceSource *src /* transfer full */,
+                                                const char *want, gint code, const char *label) {
+  assert_non_null(src);
+  GError *error = trace_test_drain(src, NULL, NULL);
+  if (!error)
+    fail_msg("case %s: no error", label);
+  if (strcmp(error->message, want) != 0)
+    fail_msg("case %s:\n got  %s\n want %s", label, error->message, want);
+  assert_int_equal(error->code, code);
+  g_error_free(error);
+  ks_trace_source_free(src);
 }
 
 /* Fails the test unless the two files hold the same bytes. */
