@@ -78,4 +78,29 @@ static inline GError *google_tally_drain(const KsTraceFormat *fmt, GoogleStatsFu
   return error;
 }
 
+/* What the streaming-memory tests watch while reading a large table. */
+typedef struct {
+  guint64 events, creates, classes;
+  gint64 rss_early, rss_peak; /* KiB after 100k events; the most seen every 50k */
+} GoogleStreamWatch;
+
+/* Counts one event into a GoogleStreamWatch (data) and samples the RSS. */
+static inline void google_stream_watch(gpointer data, const KsTraceEvent *ev) {
+  GoogleStreamWatch *w = data;
+  w->events++;
+  w->creates += ev->type == KS_TRACE_POD_CREATE;
+  w->classes += ev->type == KS_TRACE_OBJECT;
+  if (w->events == 100000)
+    w->rss_early = trace_test_rss_kib();
+  if (w->events % 50000 == 0)
+    w->rss_peak = MAX(w->rss_peak, trace_test_rss_kib());
+}
+
+/* Prints the watch's figures, as "<format> streaming: ...". */
+static inline void google_stream_report(const char *format, const GoogleStreamWatch *w) {
+  print_message("%s streaming: %" G_GUINT64_FORMAT " events, RSS %" G_GINT64_FORMAT
+                " KiB after 100k, peak %" G_GINT64_FORMAT " KiB\n",
+                format, w->events, w->rss_early, w->rss_peak);
+}
+
 #endif

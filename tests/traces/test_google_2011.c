@@ -350,31 +350,17 @@ static void test_streaming_memory(void **state) {
   KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, NULL};
   KsTraceSource *src = ks_trace_format_google_2011.open(dir, &opts, NULL);
   assert_non_null(src);
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  guint64 n = 0, creates = 0;
-  gint64 rss_early = 0, rss_peak = 0;
-  GError *error = NULL;
-  while (ks_trace_source_next(src, &ev, &error)) {
-    n++;
-    creates += ev.type == KS_TRACE_POD_CREATE;
-    if (n == 100000)
-      rss_early = trace_test_rss_kib();
-    if (n % 50000 == 0)
-      rss_peak = MAX(rss_peak, trace_test_rss_kib());
-  }
-  assert_null(error);
-  assert_int_equal(creates, tasks);
+  GoogleStreamWatch w = {0};
+  assert_null(trace_test_drain(src, google_stream_watch, &w));
+  assert_int_equal(w.creates, tasks);
   KsGoogleImportStats st;
   ks_trace_google_2011_stats(src, &st);
   assert_int_equal(st.live_peak, 1001);
-  ks_trace_event_clear(&ev);
   ks_trace_source_free(src);
-  print_message("google-2011 streaming: %" G_GUINT64_FORMAT " events, RSS %" G_GINT64_FORMAT
-                " KiB after 100k, peak %" G_GINT64_FORMAT " KiB\n", n, rss_early, rss_peak);
+  google_stream_report("google-2011", &w);
   /* 1.2 million rows: memory must not grow with them (a leak of even 8
    * bytes per row would add 9 MiB). */
-  assert_true(rss_peak - rss_early < 4096);
+  assert_true(w.rss_peak - w.rss_early < 4096);
   g_unlink(path);
   g_rmdir(dir);
   g_free(path);

@@ -335,28 +335,13 @@ static void test_streaming_memory(void **state) {
   KsTraceOpenOptions opts = {KS_TRACE_BAD_ROWS_FAIL, NULL};
   KsTraceSource *src = ks_trace_format_google_2019.open(dir, &opts, NULL);
   assert_non_null(src);
-  KsTraceEvent ev;
-  ks_trace_event_init(&ev);
-  guint64 events = 0, creates = 0, classes = 0;
-  gint64 rss_early = 0, rss_peak = 0;
-  GError *error = NULL;
-  while (ks_trace_source_next(src, &ev, &error)) {
-    events++;
-    creates += ev.type == KS_TRACE_POD_CREATE;
-    classes += ev.type == KS_TRACE_OBJECT;
-    if (events == 100000)
-      rss_early = trace_test_rss_kib();
-    if (events % 50000 == 0)
-      rss_peak = MAX(rss_peak, trace_test_rss_kib());
-  }
-  assert_null(error);
-  assert_int_equal(creates, n);
-  assert_int_equal(classes, 450);
-  ks_trace_event_clear(&ev);
+  GoogleStreamWatch w = {0};
+  assert_null(trace_test_drain(src, google_stream_watch, &w));
+  assert_int_equal(w.creates, n);
+  assert_int_equal(w.classes, 450);
   ks_trace_source_free(src);
-  print_message("google-2019 streaming: %" G_GUINT64_FORMAT " events, RSS %" G_GINT64_FORMAT
-                " KiB after 100k, peak %" G_GINT64_FORMAT " KiB\n", events, rss_early, rss_peak);
-  assert_true(rss_peak - rss_early < 4096);
+  google_stream_report("google-2019", &w);
+  assert_true(w.rss_peak - w.rss_early < 4096);
   g_unlink(path);
   g_rmdir(dir);
   g_free(path);
