@@ -88,11 +88,7 @@ static const char hand_tasks[] =
     "120,120,7,4,5,Waiting,,\n"
     "90,95,8,2,1,Running,40,0.01\n";
 
-typedef struct {
-  KsTraceEventType type;
-  gint64 time_us;
-  const char *name;
-} Expected;
+typedef TraceTestExpected Expected;
 
 static void test_hand_made(void **state) {
   (void)state;
@@ -114,11 +110,7 @@ static void test_hand_made(void **state) {
   KsTraceEvent ev;
   ks_trace_event_init(&ev);
   for (gsize i = 0; i < G_N_ELEMENTS(want); i++) {
-    assert_true(ks_trace_source_next(src, &ev, &error));
-    assert_int_equal(ev.type, want[i].type);
-    assert_int_equal(ev.time_us, want[i].time_us);
-    const char *name = ev.pod ? ev.pod->name : ev.node ? ev.node->name : ev.name;
-    assert_string_equal(name, want[i].name);
+    trace_test_expect_next(src, &ev, &want[i]);
     const KsContainer *c = ev.pod ? &g_array_index(ev.pod->containers, KsContainer, 0) : NULL;
     KsPodTiming timing = {0};
     if (ev.pod)
@@ -157,10 +149,7 @@ static void test_hand_made(void **state) {
       break;
     }
   }
-  assert_false(ks_trace_source_next(src, &ev, &error));
-  assert_null(error);
-  ks_trace_event_clear(&ev);
-  ks_trace_source_free(src);
+  trace_test_expect_end(src, &ev);
 
   /* pods=task: one pod per task, the instance count as an annotation;
    * harderror=remove: node-remove. */

@@ -113,11 +113,7 @@ static const char hand_usage[] = "m_1,30,50,25,,,1,1,1\n"
                                  "m_2,45,10,10,,,1,1,1\n" /* before m_2 joined: dropped */
                                  "m_2,60.5,25,50,,,1,1,1\n";
 
-typedef struct {
-  KsTraceEventType type;
-  gint64 time_us;
-  const char *name;
-} Expected;
+typedef TraceTestExpected Expected;
 
 static void test_hand_made(void **state) {
   (void)state;
@@ -141,11 +137,7 @@ static void test_hand_made(void **state) {
   KsTraceEvent ev;
   ks_trace_event_init(&ev);
   for (gsize i = 0; i < G_N_ELEMENTS(want); i++) {
-    assert_true(ks_trace_source_next(src, &ev, &error));
-    assert_int_equal(ev.type, want[i].type);
-    assert_int_equal(ev.time_us, want[i].time_us);
-    const char *name = ev.pod ? ev.pod->name : ev.node ? ev.node->name : ev.name;
-    assert_string_equal(name, want[i].name);
+    trace_test_expect_next(src, &ev, &want[i]);
     const KsContainer *c = ev.pod ? &g_array_index(ev.pod->containers, KsContainer, 0) : NULL;
     KsPodTiming timing = {0};
     if (ev.pod)
@@ -196,10 +188,7 @@ static void test_hand_made(void **state) {
       break;
     }
   }
-  assert_false(ks_trace_source_next(src, &ev, &error));
-  assert_null(error);
-  ks_trace_event_clear(&ev);
-  ks_trace_source_free(src);
+  trace_test_expect_end(src, &ev);
 
   /* batch=tasks: instance_num pods per task with plan_cpu / plan_mem. */
   const char *const tasks[] = {"batch=tasks", "machine-memory=100Gi", "usage=false", NULL};

@@ -117,11 +117,7 @@ static const char hand_pods[] =
     "p-4,0,0,0,0,,Burstable,Succeeded,100,100,100\n"
     "p-2,1000,1024,1,1000,,LS,Pending,60,90,\n";
 
-typedef struct {
-  KsTraceEventType type;
-  gint64 time_us;
-  const char *name;
-} Expected;
+typedef TraceTestExpected Expected;
 
 static void expect_sequence(const char *path, const char *const *params, const Expected *want,
                             gsize n) {
@@ -132,16 +128,9 @@ static void expect_sequence(const char *path, const char *const *params, const E
   KsTraceEvent ev;
   ks_trace_event_init(&ev);
   for (gsize i = 0; i < n; i++) {
-    assert_true(ks_trace_source_next(src, &ev, &error));
-    assert_int_equal(ev.type, want[i].type);
-    assert_int_equal(ev.time_us, want[i].time_us);
-    const char *name = ev.pod ? ev.pod->name : ev.node ? ev.node->name : ev.name;
-    assert_string_equal(name, want[i].name);
+    trace_test_expect_next(src, &ev, &want[i]);
   }
-  assert_false(ks_trace_source_next(src, &ev, &error));
-  assert_null(error);
-  ks_trace_event_clear(&ev);
-  ks_trace_source_free(src);
+  trace_test_expect_end(src, &ev);
 }
 
 static void test_hand_made(void **state) {

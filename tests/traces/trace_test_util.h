@@ -165,6 +165,33 @@ static inline void trace_test_expect_read_error(KsTraceSource *src /* transfer f
   ks_trace_source_free(src);
 }
 
+/* One event a hand-made trace must give next. */
+typedef struct {
+  KsTraceEventType type;
+  gint64 time_us;
+  const char *name; /* the pod's, the node's, else the event's own name */
+} TraceTestExpected;
+
+/* Reads the next event of src into ev; fails unless it is want. */
+static inline void trace_test_expect_next(KsTraceSource *src, KsTraceEvent *ev,
+                                          const TraceTestExpected *want) {
+  GError *error = NULL;
+  assert_true(ks_trace_source_next(src, ev, &error));
+  assert_int_equal(ev->type, want->type);
+  assert_int_equal(ev->time_us, want->time_us);
+  const char *name = ev->pod ? ev->pod->name : ev->node ? ev->node->name : ev->name;
+  assert_string_equal(name, want->name);
+}
+
+/* Fails unless src ends here without an error; then clears ev and frees src. */
+static inline void trace_test_expect_end(KsTraceSource *src /* transfer full */, KsTraceEvent *ev) {
+  GError *error = NULL;
+  assert_false(ks_trace_source_next(src, ev, &error));
+  assert_null(error);
+  ks_trace_event_clear(ev);
+  ks_trace_source_free(src);
+}
+
 /* Fails the test unless the two files hold the same bytes. */
 static inline void trace_test_assert_same_file(const char *a, const char *b) {
   char *x = NULL, *y = NULL;
