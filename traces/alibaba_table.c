@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sched/quantity.h"
+#include "traces/trace_heap.h"
 #include "workloads/annotations.h"
 
 typedef struct {
@@ -31,39 +32,10 @@ static void item_free(Item *it) {
   g_free(it);
 }
 
-static gboolean item_less(const Item *a, const Item *b) {
+/* Heap order: time, then the order rows were read. */
+static gboolean item_less(gconstpointer pa, gconstpointer pb) {
+  const Item *a = pa, *b = pb;
   return a->time_us != b->time_us ? a->time_us < b->time_us : a->seq < b->seq;
-}
-
-static void swap(GPtrArray *h, guint i, guint j) {
-  gpointer t = h->pdata[i];
-  h->pdata[i] = h->pdata[j];
-  h->pdata[j] = t;
-}
-
-static void sift_up(GPtrArray *h, guint i) {
-  while (i > 0 && item_less(h->pdata[i], h->pdata[(i - 1) / 2])) {
-    swap(h, i, (i - 1) / 2);
-    i = (i - 1) / 2;
-  }
-}
-
-static Item *heap_pop(GPtrArray *h) {
-  Item *top = h->pdata[0];
-  h->pdata[0] = h->pdata[h->len - 1];
-  g_ptr_array_set_size(h, h->len - 1);
-  for (guint i = 0;;) {
-    guint l = 2 * i + 1, r = l + 1, m = i;
-    if (l < h->len && item_less(h->pdata[l], h->pdata[m]))
-      m = l;
-    if (r < h->len && item_less(h->pdata[r], h->pdata[m]))
-      m = r;
-    if (m == i)
-      break;
-    swap(h, i, m);
-    i = m;
-  }
-  return top;
 }
 
 KsAliTable *ks_ali_table_open(const char *path, const char *const *columns, guint64 window,
@@ -134,7 +106,7 @@ static gboolean read_row(KsAliTable *t, KsTraceSource *src, GError **error) {
   t->row_start = t->heap->len;
   if (!bad && t->row(t, t->csv, t->data, &bad)) {
     for (guint i = t->row_start; i < t->heap->len; i++)
-      sift_up(t->heap, i);
+      ks_trace_heap_sift_up(t->heap, i, item_less);
     return TRUE;
   }
   while (t->heap->len > t->row_start) {
@@ -189,10 +161,10 @@ gboolean ks_ali_merge_next(KsAliTable *const *tables, guint n, KsTraceSource *sr
     ev->pod->name = g_strdup_printf("%s-%" G_GUINT64_FORMAT, top->ev.pod->name, top->next);
     if (++top->next < top->repeat)
       return TRUE;
-    item_free(heap_pop(best->heap));
+    item_free(ks_trace_heap_pop(best->heap, item_less));
     return TRUE;
   }
-  Item *it = heap_pop(best->heap);
+  Item *it = ks_trace_heap_pop(best->heap, item_less);
   *ev = it->ev; /* moves ownership */
   g_free(it);
   return TRUE;

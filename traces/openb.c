@@ -32,6 +32,7 @@
 
 #include "sched/gpu.h"
 #include "traces/csv.h"
+#include "traces/trace_heap.h"
 #include "workloads/annotations.h"
 
 #define MIB ((gint64)1 << 20)
@@ -91,44 +92,10 @@ static void item_free(Item *it) {
   g_free(it);
 }
 
-static gboolean item_less(const Item *a, const Item *b) {
+/* Heap order: time, then row order. */
+static gboolean item_less(gconstpointer pa, gconstpointer pb) {
+  const Item *a = pa, *b = pb;
   return a->time_us != b->time_us ? a->time_us < b->time_us : a->seq < b->seq;
-}
-
-static void heap_push(GPtrArray *h, Item *it) {
-  g_ptr_array_add(h, it);
-  for (guint i = h->len - 1; i > 0;) {
-    guint parent = (i - 1) / 2;
-    if (!item_less(h->pdata[i], h->pdata[parent]))
-      break;
-    gpointer t = h->pdata[i];
-    h->pdata[i] = h->pdata[parent];
-    h->pdata[parent] = t;
-    i = parent;
-  }
-}
-
-/* transfer full; NULL when empty */
-static Item *heap_pop(GPtrArray *h) {
-  if (h->len == 0)
-    return NULL;
-  Item *top = h->pdata[0];
-  h->pdata[0] = h->pdata[h->len - 1];
-  g_ptr_array_set_size(h, h->len - 1);
-  for (guint i = 0;;) {
-    guint l = 2 * i + 1, r = l + 1, m = i;
-    if (l < h->len && item_less(h->pdata[l], h->pdata[m]))
-      m = l;
-    if (r < h->len && item_less(h->pdata[r], h->pdata[m]))
-      m = r;
-    if (m == i)
-      break;
-    gpointer t = h->pdata[i];
-    h->pdata[i] = h->pdata[m];
-    h->pdata[m] = t;
-    i = m;
-  }
-  return top;
 }
 
 /* ---- fields --------------------------------------------------------------- */
@@ -367,11 +334,11 @@ static gboolean take_pod_row(OpenbSource *s, GError **error) {
   it->qos = get_opt_text(r, s->pcol[P_QOS]);
   it->phase = get_opt_text(r, s->pcol[P_PHASE]);
   it->seq = s->seq++;
-  heap_push(s->heap, it);
+  ks_trace_heap_push(s->heap, it, item_less);
   s->rows_held++;
   if (del) {
     del->seq = s->seq++;
-    heap_push(s->heap, del);
+    ks_trace_heap_push(s->heap, del, item_less);
   }
   return TRUE;
 }
@@ -434,7 +401,7 @@ static gboolean openb_next(KsTraceSource *base, KsTraceEvent *ev, GError **error
   }
   if (!fill_window(s, error))
     return FALSE;
-  Item *it = heap_pop(s->heap);
+  Item *it = ks_trace_heap_pop(s->heap, item_less);
   if (!it)
     return FALSE;
   s->emitted_us = it->time_us;
@@ -558,7 +525,7 @@ static gboolean open_nodes(OpenbSource *s, const char *pod_path, const KsTraceOp
 KsTraceSource *ks_openb_open(const char *path, const KsTraceOpenOptions *opts, GError **error) {
   OpenbSource *s = g_new0(OpenbSource, 1);
   ks_trace_source_init(&s->base, &openb_vtable, opts, path);
-  s->heap = g_ptr_array_new(); /* no free func: heap_pop shrinks it */
+  s->heap = g_ptr_array_new(); /* no free func: ks_trace_heap_pop shrinks it */
   s->emitted_us = G_MININT64;
   if (!parse_params(s, opts, error) || !open_nodes(s, path, opts, error) ||
       !(s->pods = ks_csv_open(path, TRUE, error)) ||
