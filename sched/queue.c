@@ -128,7 +128,11 @@ const char *ks_sched_queue_nominated_node(const KsSchedQueue *q, const KsPod *po
 const GPtrArray *ks_sched_queue_nominated_pods(const KsSchedQueue *q, const char *node) {
   if (g_hash_table_size(q->nominated) == 0)
     return NULL;
-  return g_hash_table_lookup(q->by_node, g_intern_string(node));
+  /* Look up without interning: a node never nominated has no interned
+   * name, and interning every node asked about would grow glib's
+   * never-freed string table with the cluster. */
+  GQuark interned = g_quark_try_string(node);
+  return interned ? g_hash_table_lookup(q->by_node, g_quark_to_string(interned)) : NULL;
 }
 
 guint ks_sched_queue_nominated_len(const KsSchedQueue *q) {

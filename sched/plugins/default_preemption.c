@@ -87,6 +87,8 @@ typedef struct {
   GPtrArray *out;            /* pods RemovePod took out of the PreFilter state (borrowed) */
   const KsSchedFramework *fw; /* the profile holding this instance */
   const KsPod *preemptor;    /* for the sort comparator */
+  char *message;             /* the last PostFilter message: the status points at it, and
+                                the scheduler copies it within the cycle */
 } Self;
 
 /* ---- construction ------------------------------------------------------------------ */
@@ -138,6 +140,7 @@ static void dp_destroy(gpointer self) {
   if (!s)
     return;
   ks_sched_node_save_clear(&s->save);
+  g_free(s->message);
   g_free(s->status);
   g_free(s->listed);
   g_free(s->potential);
@@ -530,17 +533,21 @@ static guint pick_one(Self *s) {
 
 /* ---- PostFilter ---------------------------------------------------------------------------- */
 
-static void set_prefixed(KsSchedStatus *st, KsSchedCode code, const char *msg) {
+/* Not interned: the message carries node counts, so interning every
+ * distinct one would grow glib's never-freed string table with each
+ * unschedulable pod of a long run. */
+static void set_prefixed(Self *s, KsSchedStatus *st, KsSchedCode code, const char *msg) {
   char *m = g_strconcat("preemption: ", msg, NULL);
-  ks_sched_status_set(st, code, g_intern_string(m));
-  g_free(m);
+  g_free(s->message);
+  s->message = m;
+  ks_sched_status_set(st, code, m);
 }
 
 /* No candidate: "preemption: 0/N nodes are available: ..." and the pod's
  * nomination is cleared (a PostFilterResult with an empty node). */
 static void no_candidate(Self *s, guint n_all, gint *nominated, KsSchedStatus *st) {
   char *m = ks_sched_fit_error_message(n_all, NULL, s->status, s->listed, s->n_listed);
-  set_prefixed(st, KS_SCHED_UNSCHEDULABLE, m);
+  set_prefixed(s, st, KS_SCHED_UNSCHEDULABLE, m);
   g_free(m);
   *nominated = KS_SCHED_NOMINATE_CLEAR;
 }
@@ -579,7 +586,7 @@ static void dp_post_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
   mark_failed(s, d);
   const char *why = not_eligible(s, pod, d);
   if (why) {
-    set_prefixed(st, KS_SCHED_UNSCHEDULABLE, why);
+    set_prefixed(s, st, KS_SCHED_UNSCHEDULABLE, why);
     return;
   }
   s->n_listed = 0;
@@ -595,7 +602,7 @@ static void dp_post_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
     for (guint i = 0; i < s->n_listed; i++) {
       const KsSchedStatus *e = &s->status[s->listed[i]];
       if (e->code == KS_SCHED_ERROR_CODE) {
-        set_prefixed(st, KS_SCHED_ERROR_CODE, e->reasons[0]);
+        set_prefixed(s, st, KS_SCHED_ERROR_CODE, e->reasons[0]);
         return;
       }
     }

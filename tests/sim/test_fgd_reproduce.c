@@ -16,6 +16,11 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+static gboolean has_program(const char *name) {
+  g_autofree char *path = g_find_program_in_path(name);
+  return path != NULL;
+}
+
 static char *source_path(const char *rel) {
   const char *src = g_getenv("KSIM_SOURCE_DIR");
   return g_build_filename(src ? src : ".", rel, NULL);
@@ -68,7 +73,7 @@ static void assert_png(const char *path, guint32 w, guint32 h) {
 static void test_reproduce(void **state) {
   g_autofree char *data = source_path("../shared/traces/alibaba-gpu-v2023/csv");
   g_autofree char *pods = g_build_filename(data, "openb_pod_list_default.csv", NULL);
-  if (!g_file_test(pods, G_FILE_TEST_EXISTS) || !g_find_program_in_path("python3"))
+  if (!g_file_test(pods, G_FILE_TEST_EXISTS) || !has_program("python3"))
     skip();
   g_autofree char *out = g_dir_make_tmp("ksim-fgd-XXXXXX", NULL);
   const char *args[] = {"--ksim", KSIM_BINARY, "--data", data, "--seeds", "3",
@@ -96,14 +101,14 @@ static void test_reproduce(void **state) {
   assert_true(MAX(got[2], got[3]) < got[4]);       /* < DotProduct */
   assert_true(got[4] < got[5]);                    /* < Random */
   g_autofree char *png = g_build_filename(out, "fgd-default.png", NULL);
-  if (g_find_program_in_path("gnuplot"))
+  if (has_program("gnuplot"))
     assert_png(png, 900, 600);
   g_autofree char *rm = g_strdup_printf("rm -rf '%s'", out);
   assert_int_equal(system(rm), 0);
 }
 
 static void test_usage_errors(void **state) {
-  if (!g_find_program_in_path("python3"))
+  if (!has_program("python3"))
     skip();
   g_autofree char *err = NULL;
   const char *missing[] = {"--data", "/nonexistent/openb", NULL};
