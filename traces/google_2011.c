@@ -239,13 +239,9 @@ static gboolean google_2011_next(KsTraceSource *src, KsTraceEvent *ev, GError **
       push_classes(g);
       continue;
     }
-    if (!ks_google_stream_fill(&g->machines, src, error) ||
-        !ks_google_stream_fill(&g->tasks, src, error))
-      return FALSE;
-    KsGoogleStream *s = ks_google_stream_pick(&g->machines, &g->tasks);
+    KsGoogleStream *s = ks_google_stream_take(&g->machines, &g->tasks, src, error);
     if (!s)
       return FALSE;
-    s->have = FALSE;
     char *bad = NULL;
     gboolean ok = s == &g->machines ? machine_row(g, &bad) : task_row(g, &bad);
     if (!ok && !ks_google_bad_row(src, bad, error))
@@ -273,21 +269,6 @@ void ks_trace_google_2011_stats(const KsTraceSource *src, KsGoogleImportStats *o
   out->after_end = g->machines.after_end + g->tasks.after_end;
 }
 
-/* Opens one table: its parts under dir, or NULL when it has none. */
-static gboolean open_table(const char *dir, const char *name, const KsGoogleColumn *cols, guint n,
-                           KsGoogleTable **out, GError **error) {
-  *out = NULL;
-  GPtrArray *parts = ks_google_find_parts(dir, name, error);
-  if (!parts)
-    return FALSE;
-  if (parts->len == 0) {
-    g_ptr_array_free(parts, TRUE);
-    return TRUE;
-  }
-  *out = ks_google_table_open(parts, cols, n, FALSE, error);
-  return *out != NULL;
-}
-
 static KsTraceSource *google_2011_open(const char *path, const KsTraceOpenOptions *opts,
                                        GError **error) {
   static const char *const known[] = {"machine-cpu", "machine-memory", "max-pods", NULL};
@@ -308,8 +289,10 @@ static KsTraceSource *google_2011_open(const char *path, const KsTraceOpenOption
   } else if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
     g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: no such file or directory", path);
     return NULL;
-  } else if (!open_table(path, "machine_events", machine_columns, M_N, &machines, error) ||
-             !open_table(path, "task_events", task_columns, T_N, &tasks, error)) {
+  } else if (!ks_google_table_open_dir(path, "machine_events", machine_columns, M_N, FALSE,
+                                       &machines, error) ||
+             !ks_google_table_open_dir(path, "task_events", task_columns, T_N, FALSE, &tasks,
+                                       error)) {
     ks_google_table_free(machines);
     return NULL;
   } else if (!machines && !tasks) {

@@ -307,13 +307,9 @@ static gboolean google_2019_next(KsTraceSource *src, KsTraceEvent *ev, GError **
   for (;;) {
     if (ks_google_queue_pop(&g->out, ev))
       return TRUE;
-    if (!ks_google_stream_fill(&g->machines, src, error) ||
-        !ks_google_stream_fill(&g->instances, src, error))
-      return FALSE;
-    KsGoogleStream *s = ks_google_stream_pick(&g->machines, &g->instances);
+    KsGoogleStream *s = ks_google_stream_take(&g->machines, &g->instances, src, error);
     if (!s)
       return FALSE;
-    s->have = FALSE;
     char *bad = NULL;
     gboolean ok = s == &g->machines ? machine_row(g, &bad) : instance_row(g, &bad);
     if (!ok) {
@@ -343,20 +339,6 @@ void ks_trace_google_2019_stats(const KsTraceSource *src, KsGoogleImportStats *o
   const Google2019 *g = (const Google2019 *)src;
   *out = g->stats;
   out->after_end = g->machines.after_end + g->instances.after_end;
-}
-
-static gboolean open_table(const char *dir, const char *name, const KsGoogleColumn *cols, guint n,
-                           KsGoogleTable **out, GError **error) {
-  *out = NULL;
-  GPtrArray *parts = ks_google_find_parts(dir, name, error);
-  if (!parts)
-    return FALSE;
-  if (parts->len == 0) {
-    g_ptr_array_free(parts, TRUE);
-    return TRUE;
-  }
-  *out = ks_google_table_open(parts, cols, n, TRUE, error);
-  return *out != NULL;
 }
 
 static gboolean parse_options(const KsTraceOpenOptions *opts, KsGoogleScale *scale,
@@ -392,8 +374,10 @@ static KsTraceSource *google_2019_open(const char *path, const KsTraceOpenOption
                 "machine_events* and instance_events* files)", path);
     return NULL;
   }
-  if (!open_table(path, "machine_events", machine_columns, M_N, &machines, error) ||
-      !open_table(path, "instance_events", instance_columns, I_N, &instances, error)) {
+  if (!ks_google_table_open_dir(path, "machine_events", machine_columns, M_N, TRUE, &machines,
+                                error) ||
+      !ks_google_table_open_dir(path, "instance_events", instance_columns, I_N, TRUE, &instances,
+                                error)) {
     ks_google_table_free(machines);
     return NULL;
   }

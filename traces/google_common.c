@@ -166,6 +166,21 @@ KsGoogleTable *ks_google_table_open(GPtrArray *parts, const KsGoogleColumn *colu
   return t;
 }
 
+gboolean ks_google_table_open_dir(const char *dir, const char *name, const KsGoogleColumn *columns,
+                                  guint n_columns, gboolean bigquery, KsGoogleTable **out,
+                                  GError **error) {
+  *out = NULL;
+  GPtrArray *parts = ks_google_find_parts(dir, name, error);
+  if (!parts)
+    return FALSE;
+  if (parts->len == 0) {
+    g_ptr_array_free(parts, TRUE);
+    return TRUE;
+  }
+  *out = ks_google_table_open(parts, columns, n_columns, bigquery, error);
+  return *out != NULL;
+}
+
 void ks_google_table_free(KsGoogleTable *t) {
   if (!t)
     return;
@@ -669,6 +684,16 @@ KsGoogleStream *ks_google_stream_pick(KsGoogleStream *a, KsGoogleStream *b) {
   if (a->have && (!b->have || a->time_us <= b->time_us))
     return a;
   return b->have ? b : NULL;
+}
+
+KsGoogleStream *ks_google_stream_take(KsGoogleStream *a, KsGoogleStream *b, KsTraceSource *src,
+                                      GError **error) {
+  if (!ks_google_stream_fill(a, src, error) || !ks_google_stream_fill(b, src, error))
+    return NULL;
+  KsGoogleStream *s = ks_google_stream_pick(a, b);
+  if (s)
+    s->have = FALSE;
+  return s;
 }
 
 /* ---- live tasks ---------------------------------------------------------- */

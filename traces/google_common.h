@@ -68,6 +68,11 @@ GPtrArray *ks_google_find_parts(const char *dir, const char *table, GError **err
 KsGoogleTable *ks_google_table_open(GPtrArray *parts /* transfer full */,
                                     const KsGoogleColumn *columns, guint n_columns,
                                     gboolean bigquery, GError **error);
+/* Opens table `name` from its part files under dir (ks_google_find_parts);
+ * *out stays NULL when dir has none. FALSE on error. */
+gboolean ks_google_table_open_dir(const char *dir, const char *name, const KsGoogleColumn *columns,
+                                  guint n_columns, gboolean bigquery,
+                                  KsGoogleTable **out /* transfer full */, GError **error);
 /* Advances to the next row. FALSE at the end (error unset) or on an I/O
  * error. A row that is not even JSON is returned with *bad set to the
  * message (transfer full); the caller applies the bad-row policy. */
@@ -111,6 +116,11 @@ gboolean ks_google_stream_fill(KsGoogleStream *s, KsTraceSource *src, GError **e
 /* The waiting row of a or b with the smaller time (a on ties); NULL when
  * both are done. */
 KsGoogleStream *ks_google_stream_pick(KsGoogleStream *a, KsGoogleStream *b);
+/* Fills a and b, then takes the earlier waiting row (a on ties): returns
+ * its stream, whose table's current row it is. NULL when both are done or on
+ * error (error set). */
+KsGoogleStream *ks_google_stream_take(KsGoogleStream *a, KsGoogleStream *b, KsTraceSource *src,
+                                      GError **error);
 
 /* ks_trace_source_bad_row for a message the caller owns (freed here). */
 gboolean ks_google_bad_row(KsTraceSource *src, char *message, GError **error);
