@@ -176,6 +176,9 @@ void ks_summary_compute(const KsResults *r, KsSummary *s) {
               offsetof(KsSampleRow, memory_allocatable), &s->memory_utilization_mean,
               &s->memory_utilization_peak);
   s->has_utilization = !isnan(s->cpu_utilization_mean) || !isnan(s->memory_utilization_mean);
+  utilization(r, offsetof(KsSampleRow, gpu_requested_milli),
+              offsetof(KsSampleRow, gpu_allocatable_milli), &s->gpu_allocation_mean,
+              &s->gpu_allocation_peak);
   nodes(r, s);
 }
 
@@ -245,6 +248,8 @@ static void print_json(const char *path, const KsResults *r, const KsSummary *s,
   json_double(&j, "cpu_utilization_peak_ratio", s->cpu_utilization_peak);
   json_double(&j, "memory_utilization_mean_ratio", s->memory_utilization_mean);
   json_double(&j, "memory_utilization_peak_ratio", s->memory_utilization_peak);
+  json_double(&j, "gpu_allocation_mean_ratio", s->gpu_allocation_mean);
+  json_double(&j, "gpu_allocation_peak_ratio", s->gpu_allocation_peak);
   json_secs(&j, "makespan_s", s->has_makespan, s->makespan_us);
   json_secs(&j, "sim_start_s", TRUE, s->sim_start_us);
   json_secs(&j, "sim_end_s", TRUE, s->sim_end_us);
@@ -321,6 +326,8 @@ static void print_table(const char *path, const KsResults *r, const KsSummary *s
   table_pending(f, s);
   table_util(f, "cpu utilization", s->cpu_utilization_mean, s->cpu_utilization_peak);
   table_util(f, "memory utilization", s->memory_utilization_mean, s->memory_utilization_peak);
+  if (!isnan(s->gpu_allocation_mean)) /* only runs whose nodes have GPUs */
+    table_util(f, "gpu allocation", s->gpu_allocation_mean, s->gpu_allocation_peak);
   row(f, "makespan", "%s", s->has_makespan ? fmt_human(s->makespan_us, a) : "-");
   row(f, "sim duration", "%s (%s to %s)", fmt_human(s->sim_end_us - s->sim_start_us, a),
       fmt_human(s->sim_start_us, b), fmt_human(s->sim_end_us, (char[48]){0}));

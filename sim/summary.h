@@ -38,6 +38,9 @@ typedef struct {
   double cpu_utilization_peak;
   double memory_utilization_mean;
   double memory_utilization_peak;
+  /* GPU milli held by running pods / GPUs x 1000: NAN when the run has no GPUs. */
+  double gpu_allocation_mean;
+  double gpu_allocation_peak;
 
   gboolean has_makespan;
   gint64 makespan_us;    /* last finish - first creation */

@@ -20,15 +20,19 @@
 /* Samples at 0, 10, 30, 40 s. CPU: 0/4, 2/4, 4/8, 1/8 cores.
  * Time-weighted mean = (0*10 + 2*20 + 4*10) / (4*10 + 4*20 + 8*10) = 0.4,
  * peak 0.5. Memory (GiB): 0/8, 2/8, 8/16, 1/16: (2*20 + 8*10) / (8*10 +
- * 8*20 + 16*10) = 0.3, peak 0.5. The last sample has no weight. */
+ * 8*20 + 16*10) = 0.3, peak 0.5. GPU milli: 0/4000, 1000/4000, 3000/8000,
+ * 0/8000: (1000*20 + 3000*10) / (4000*10 + 4000*20 + 8000*10) = 0.25, peak
+ * 0.375. The last sample has no weight. */
 static void add_samples(KsResultsWriter *w) {
   static const gint64 t[] = {0, 10, 30, 40}, cpu[] = {0, 2000, 4000, 1000},
                       cpu_alloc[] = {4000, 4000, 8000, 8000}, mem[] = {0, 2, 8, 1},
-                      mem_alloc[] = {8, 8, 16, 16};
+                      mem_alloc[] = {8, 8, 16, 16}, gpu[] = {0, 1000, 3000, 0},
+                      gpu_alloc[] = {4000, 4000, 8000, 8000};
   for (int i = 0; i < 4; i++) {
     KsSampleRow row = {.time_us = t[i] * S, .cpu_requested_milli = cpu[i],
                        .cpu_allocatable_milli = cpu_alloc[i], .memory_requested = mem[i] << 30,
-                       .memory_allocatable = mem_alloc[i] << 30};
+                       .memory_allocatable = mem_alloc[i] << 30,
+                       .gpu_requested_milli = gpu[i], .gpu_allocatable_milli = gpu_alloc[i]};
     assert_true(ks_results_writer_append_sample(w, &row, NULL));
   }
 }
@@ -149,6 +153,8 @@ static void test_json(void **state) {
     "  \"cpu_utilization_peak_ratio\": 0.500000,\n"
     "  \"memory_utilization_mean_ratio\": 0.300000,\n"
     "  \"memory_utilization_peak_ratio\": 0.500000,\n"
+    "  \"gpu_allocation_mean_ratio\": 0.250000,\n"
+    "  \"gpu_allocation_peak_ratio\": 0.375000,\n"
     "  \"makespan_s\": 23.000000,\n"
     "  \"sim_start_s\": 0.000000,\n"
     "  \"sim_end_s\": 40.000000,\n"
@@ -172,6 +178,7 @@ static void test_table(void **state) {
   assert_non_null(strstr(got, "(1 of 21 pods still pending at the end: figures are lower"));
   assert_non_null(strstr(got, "cpu utilization      mean 40.0%  peak 50.0%\n"));
   assert_non_null(strstr(got, "memory utilization   mean 30.0%  peak 50.0%\n"));
+  assert_non_null(strstr(got, "gpu allocation       mean 25.0%  peak 37.5%\n"));
   assert_non_null(strstr(got, "makespan             23.000s\n"));
   free(got);
   cleanup(dir, path);
