@@ -103,6 +103,15 @@ gboolean ks_synth_out_close(KsSynthOut *o, GError **error) {
   return ok;
 }
 
+/* Creates dir and its parents; FALSE with an error naming dir. */
+static gboolean make_dir(const char *dir, GError **error) {
+  if (g_mkdir_with_parents(dir, 0755) == 0)
+    return TRUE;
+  int err = errno;
+  g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", dir, g_strerror(err));
+  return FALSE;
+}
+
 /* ---- openb (cluster-trace-gpu-v2023) --------------------------------------- */
 
 /* Node types of openb_node_list_gpu_node.csv (1,213 nodes):
@@ -247,9 +256,7 @@ gboolean ks_openb_synth(const char *path, guint64 seed, guint64 pods, GError **e
   guint64 nodes = MAX(4, (pods * 1213 + 4076) / 8152);
   char *dir = g_path_get_dirname(path);
   char *node_path = g_build_filename(dir, KS_OPENB_DEFAULT_NODE_FILE, NULL);
-  if (g_mkdir_with_parents(dir, 0755) != 0) {
-    int err = errno;
-    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", dir, g_strerror(err));
+  if (!make_dir(dir, error)) {
     g_free(dir);
     g_free(node_path);
     return FALSE;
@@ -294,10 +301,9 @@ static gint compare_timed(gconstpointer a, gconstpointer b) {
   return x->time < y->time ? -1 : x->time > y->time;
 }
 
-/* Writes rows sorted by time (stable) and frees them. */
-static gboolean write_sorted(const char *path, GArray *rows, GError **error) {
+/* Prints rows to o (when not NULL) sorted by time, one a line, and frees them. */
+static void print_sorted(KsSynthOut *o, GArray *rows) {
   g_array_sort(rows, compare_timed); /* keys are unique (add_row) */
-  KsSynthOut *o = ks_synth_out_open(path, error);
   for (guint i = 0; i < rows->len; i++) {
     GString *r = g_array_index(rows, TimedRow, i).row;
     if (o)
@@ -305,6 +311,12 @@ static gboolean write_sorted(const char *path, GArray *rows, GError **error) {
     g_string_free(r, TRUE);
   }
   g_array_free(rows, TRUE);
+}
+
+/* Writes rows sorted by time to a new file at path and frees them. */
+static gboolean write_sorted(const char *path, GArray *rows, GError **error) {
+  KsSynthOut *o = ks_synth_out_open(path, error);
+  print_sorted(o, rows);
   return o && ks_synth_out_close(o, error);
 }
 
@@ -430,11 +442,8 @@ static gboolean v2018_usage(const char *dir, KsRng *rng, guint64 machines, const
 gboolean ks_alibaba_v2018_synth(const char *path, guint64 seed, guint64 pods, GError **error) {
   if (pods == 0)
     pods = SYNTH_DEFAULT_PODS;
-  if (g_mkdir_with_parents(path, 0755) != 0) {
-    int err = errno;
-    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", path, g_strerror(err));
+  if (!make_dir(path, error))
     return FALSE;
-  }
   KsRng rng;
   ks_rng_init(&rng, seed, "synth/alibaba-v2018");
   guint64 machines = MAX(4, pods / 40), containers = pods / 5;
@@ -502,24 +511,15 @@ static gboolean v2017_events(const char *dir, KsRng *rng, guint64 machines, GErr
     g_string_printf(row, "%" G_GINT64_FORMAT ",%" G_GUINT64_FORMAT ",add,,64,0.6899697150103723,1", t + 1800, m);
     add_row(rows, t + 1800, k++, row);
   }
-  g_array_sort(rows, compare_timed);
-  for (guint i = 0; i < rows->len; i++) {
-    GString *r = g_array_index(rows, TimedRow, i).row;
-    ks_synth_out_printf(o, "%s\n", r->str);
-    g_string_free(r, TRUE);
-  }
-  g_array_free(rows, TRUE);
+  print_sorted(o, rows);
   return ks_synth_out_close(o, error);
 }
 
 gboolean ks_alibaba_v2017_synth(const char *path, guint64 seed, guint64 pods, GError **error) {
   if (pods == 0)
     pods = SYNTH_DEFAULT_PODS;
-  if (g_mkdir_with_parents(path, 0755) != 0) {
-    int err = errno;
-    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create: %s", path, g_strerror(err));
+  if (!make_dir(path, error))
     return FALSE;
-  }
   KsRng rng;
   ks_rng_init(&rng, seed, "synth/alibaba-v2017");
   guint64 machines = MAX(4, pods / 100);
