@@ -181,18 +181,11 @@ static KsPod *task_pod(Google2011 *g, const TaskRow *r, const KsGoogleTask *task
   return pod;
 }
 
-/* The incarnation ended at `now`: a pod-finish (FINISH, FAIL) or pod-delete. */
-static void end_task(Google2011 *g, KsGoogleTask *task, gint64 type, gint64 now, guint64 line) {
-  gboolean finish = type == KS_GOOGLE_2011_FINISH || type == KS_GOOGLE_2011_FAIL;
-  KsTraceEvent *ev = ks_google_queue_push(&g->out, finish ? KS_TRACE_POD_FINISH : KS_TRACE_POD_DELETE,
-                                          now, line);
-  ev->namespace = g_strdup("default");
-  ev->name = ks_google_task_pod_name(task);
-  if (finish) {
-    ev->phase = type == KS_GOOGLE_2011_FINISH ? KS_POD_SUCCEEDED : KS_POD_FAILED;
-    ev->ran_us = task->start_us >= 0 ? now - task->start_us : -1;
-  }
-  ks_google_live_remove(g->live, task->job, task->task);
+/* How an incarnation ending with an event of this type leaves the replay. */
+static KsGoogleEnd end_of(gint64 type) {
+  return type == KS_GOOGLE_2011_FINISH ? KS_GOOGLE_END_SUCCEEDED
+         : type == KS_GOOGLE_2011_FAIL ? KS_GOOGLE_END_FAILED
+                                      : KS_GOOGLE_END_DELETE;
 }
 
 static gboolean task_row(Google2011 *g, char **bad) {
@@ -208,10 +201,8 @@ static gboolean task_row(Google2011 *g, char **bad) {
     return TRUE;
   }
   if (r.type == KS_GOOGLE_2011_SUBMIT) {
-    if (task) /* its end was not recorded: the old incarnation goes now */
-      end_task(g, task, KS_GOOGLE_2011_LOST, now, line);
-    task = ks_google_live_insert(g->live, r.job, r.task, now);
-    g->stats.live_peak = MAX(g->stats.live_peak, ks_google_live_size(g->live));
+    task = ks_google_task_submit(g->live, &g->out, task, r.job, r.task, now, line,
+                                 &g->stats.live_peak);
     KsTraceEvent *ev = ks_google_queue_push(&g->out, KS_TRACE_POD_CREATE, now, line);
     ev->pod = task_pod(g, &r, task);
     return TRUE;
@@ -223,7 +214,7 @@ static gboolean task_row(Google2011 *g, char **bad) {
   if (r.type == KS_GOOGLE_2011_SCHEDULE)
     task->start_us = now;
   else
-    end_task(g, task, r.type, now, line);
+    ks_google_task_end(g->live, &g->out, task, end_of(r.type), now, line);
   return TRUE;
 }
 

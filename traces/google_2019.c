@@ -237,17 +237,11 @@ static KsPod *instance_pod(Google2019 *g, const InstanceRow *r, const KsGoogleTa
   return pod;
 }
 
-static void end_instance(Google2019 *g, KsGoogleTask *task, gint64 type, gint64 now, guint64 line) {
-  gboolean finish = type == KS_GOOGLE_2019_FINISH || type == KS_GOOGLE_2019_FAIL;
-  KsTraceEvent *ev = ks_google_queue_push(&g->out, finish ? KS_TRACE_POD_FINISH : KS_TRACE_POD_DELETE,
-                                          now, line);
-  ev->namespace = g_strdup("default");
-  ev->name = ks_google_task_pod_name(task);
-  if (finish) {
-    ev->phase = type == KS_GOOGLE_2019_FINISH ? KS_POD_SUCCEEDED : KS_POD_FAILED;
-    ev->ran_us = task->start_us >= 0 ? now - task->start_us : -1;
-  }
-  ks_google_live_remove(g->live, task->job, task->task);
+/* How an incarnation ending with an event of this type leaves the replay. */
+static KsGoogleEnd end_of(gint64 type) {
+  return type == KS_GOOGLE_2019_FINISH ? KS_GOOGLE_END_SUCCEEDED
+         : type == KS_GOOGLE_2019_FAIL ? KS_GOOGLE_END_FAILED
+                                      : KS_GOOGLE_END_DELETE;
 }
 
 /* Is the row's instance left out by the alloc-sets parameter? */
@@ -281,10 +275,8 @@ static gboolean instance_row(Google2019 *g, char **bad) {
   if (r.type == KS_GOOGLE_2019_SUBMIT) {
     if (!ensure_class(g, r.priority, now, bad))
       return FALSE;
-    if (task)
-      end_instance(g, task, KS_GOOGLE_2019_LOST, now, line);
-    task = ks_google_live_insert(g->live, r.collection, r.index, now);
-    g->stats.live_peak = MAX(g->stats.live_peak, ks_google_live_size(g->live));
+    task = ks_google_task_submit(g->live, &g->out, task, r.collection, r.index, now, line,
+                                 &g->stats.live_peak);
     KsTraceEvent *ev = ks_google_queue_push(&g->out, KS_TRACE_POD_CREATE, now, line);
     ev->pod = instance_pod(g, &r, task);
     return TRUE;
@@ -296,7 +288,7 @@ static gboolean instance_row(Google2019 *g, char **bad) {
   if (r.type == KS_GOOGLE_2019_SCHEDULE)
     task->start_us = now;
   else
-    end_instance(g, task, r.type, now, line);
+    ks_google_task_end(g->live, &g->out, task, end_of(r.type), now, line);
   return TRUE;
 }
 

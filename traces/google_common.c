@@ -765,6 +765,29 @@ KsTraceEvent *ks_google_queue_push(GQueue *q, KsTraceEventType type, gint64 time
   return ev;
 }
 
+void ks_google_task_end(KsGoogleLive *live, GQueue *q, KsGoogleTask *task, KsGoogleEnd end,
+                        gint64 now, guint64 line) {
+  gboolean finish = end != KS_GOOGLE_END_DELETE;
+  KsTraceEvent *ev =
+      ks_google_queue_push(q, finish ? KS_TRACE_POD_FINISH : KS_TRACE_POD_DELETE, now, line);
+  ev->namespace = g_strdup("default");
+  ev->name = ks_google_task_pod_name(task);
+  if (finish) {
+    ev->phase = end == KS_GOOGLE_END_SUCCEEDED ? KS_POD_SUCCEEDED : KS_POD_FAILED;
+    ev->ran_us = task->start_us >= 0 ? now - task->start_us : -1;
+  }
+  ks_google_live_remove(live, task->job, task->task);
+}
+
+KsGoogleTask *ks_google_task_submit(KsGoogleLive *live, GQueue *q, KsGoogleTask *old, gint64 job,
+                                    gint64 task, gint64 now, guint64 line, guint64 *live_peak) {
+  if (old)
+    ks_google_task_end(live, q, old, KS_GOOGLE_END_DELETE, now, line);
+  KsGoogleTask *t = ks_google_live_insert(live, job, task, now);
+  *live_peak = MAX(*live_peak, ks_google_live_size(live));
+  return t;
+}
+
 gboolean ks_google_queue_pop(GQueue *q, KsTraceEvent *ev) {
   KsTraceEvent *head = g_queue_pop_head(q);
   if (!head)

@@ -153,6 +153,23 @@ KsTraceEvent *ks_google_queue_push(GQueue *q, KsTraceEventType type, gint64 time
 gboolean ks_google_queue_pop(GQueue *q, KsTraceEvent *ev);
 void ks_google_queue_clear(GQueue *q);
 
+/* ---- incarnations -------------------------------------------------------- */
+
+/* How an incarnation ends in the replay: a pod-delete, or a pod-finish with
+ * its phase. */
+typedef enum { KS_GOOGLE_END_DELETE, KS_GOOGLE_END_SUCCEEDED, KS_GOOGLE_END_FAILED } KsGoogleEnd;
+
+/* Ends task's incarnation at now: pushes its pod-finish (ran_us from its
+ * last SCHEDULE, -1 without one) or pod-delete on q, then removes the task
+ * from live (task is freed). */
+void ks_google_task_end(KsGoogleLive *live, GQueue *q, KsGoogleTask *task, KsGoogleEnd end,
+                        gint64 now, guint64 line);
+/* A SUBMIT of (job, task) at now. old, the live incarnation if any, never
+ * recorded its end: it is deleted first. Returns the new incarnation
+ * (transfer none) and keeps *live_peak at the most tasks alive at once. */
+KsGoogleTask *ks_google_task_submit(KsGoogleLive *live, GQueue *q, KsGoogleTask *old, gint64 job,
+                                    gint64 task, gint64 now, guint64 line, guint64 *live_peak);
+
 /* ---- units and objects -------------------------------------------------- */
 
 typedef struct {
