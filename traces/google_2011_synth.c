@@ -247,6 +247,11 @@ static void write_task(KsGoogleOut *o, const Row *r) {
                        cpu, mem, r->different);
 }
 
+/* The file name of task_events part k. transfer full */
+static char *task_part(guint k) {
+  return g_strdup_printf("part-%05u-of-%05u.csv.gz", k, SYNTH_TASK_PARTS);
+}
+
 static gboolean write_tables(Synth *s, const char *dir, GError **error) {
   char *mdir = g_build_filename(dir, "machine_events", NULL);
   char *tdir = g_build_filename(dir, "task_events", NULL);
@@ -258,31 +263,20 @@ static gboolean write_tables(Synth *s, const char *dir, GError **error) {
     n_tasks += !g_array_index(s->rows, Row, i).is_machine;
   char *mpath = g_build_filename(mdir, "part-00000-of-00001.csv.gz", NULL);
   KsGoogleOut *mo = ok ? ks_google_out_open(mpath, TRUE, error) : NULL;
-  KsGoogleOut *to = NULL;
-  guint part = 0, written = 0;
+  KsGoogleParts tasks = {
+      .parts = SYNTH_TASK_PARTS, .total = n_tasks, .dir = tdir, .name = task_part};
   for (guint i = 0; mo && i < s->rows->len; i++) {
     const Row *r = &g_array_index(s->rows, Row, i);
     if (r->is_machine) {
       write_machine(mo, r);
       continue;
     }
-    if (!to || (written >= (part * n_tasks) / SYNTH_TASK_PARTS && part < SYNTH_TASK_PARTS)) {
-      if (to && !ks_google_out_close(to, error))
-        break;
-      char *name = g_strdup_printf("part-%05u-of-%05u.csv.gz", part++, SYNTH_TASK_PARTS);
-      char *tpath = g_build_filename(tdir, name, NULL);
-      to = ks_google_out_open(tpath, TRUE, error);
-      g_free(name);
-      g_free(tpath);
-      if (!to)
-        break;
-    }
+    KsGoogleOut *to = ks_google_parts_next(&tasks, error);
+    if (!to)
+      break;
     write_task(to, r);
-    written++;
   }
-  ok = mo && (written == n_tasks);
-  if (to)
-    ok = ks_google_out_close(to, ok ? error : NULL) && ok;
+  ok = ks_google_parts_close(&tasks, mo != NULL, error);
   if (mo)
     ok = ks_google_out_close(mo, ok ? error : NULL) && ok;
   g_free(mpath);

@@ -215,6 +215,11 @@ static void write_instance(KsGoogleOut *o, const Row *r) {
       r->constrained ? "{\"name\":\"RAND_x\\u00e9\",\"value\":\"1\",\"relation\":\"EQUAL\"}" : "");
 }
 
+/* The file name of instance_events part k. transfer full */
+static char *instance_part(guint k) {
+  return g_strdup_printf("instance_events-%012u.json.gz", k);
+}
+
 static gboolean write_tables(Synth *s, const char *dir, GError **error) {
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_IO, "%s: cannot create", dir);
@@ -226,31 +231,20 @@ static gboolean write_tables(Synth *s, const char *dir, GError **error) {
   char *mpath = g_build_filename(dir, "machine_events-000000000000.json.gz", NULL);
   KsGoogleOut *mo = ks_google_out_open(mpath, TRUE, error);
   g_free(mpath);
-  KsGoogleOut *io = NULL;
-  guint part = 0, written = 0;
+  KsGoogleParts insts = {
+      .parts = SYNTH_PARTS, .total = n_inst, .dir = dir, .name = instance_part};
   for (guint i = 0; mo && i < s->rows->len; i++) {
     const Row *r = &g_array_index(s->rows, Row, i);
     if (r->is_machine) {
       write_machine(mo, r);
       continue;
     }
-    if (!io || (written >= (part * n_inst) / SYNTH_PARTS && part < SYNTH_PARTS)) {
-      if (io && !ks_google_out_close(io, error))
-        break;
-      char *name = g_strdup_printf("instance_events-%012u.json.gz", part++);
-      char *ipath = g_build_filename(dir, name, NULL);
-      io = ks_google_out_open(ipath, TRUE, error);
-      g_free(name);
-      g_free(ipath);
-      if (!io)
-        break;
-    }
+    KsGoogleOut *io = ks_google_parts_next(&insts, error);
+    if (!io)
+      break;
     write_instance(io, r);
-    written++;
   }
-  gboolean ok = mo && written == n_inst;
-  if (io)
-    ok = ks_google_out_close(io, ok ? error : NULL) && ok;
+  gboolean ok = ks_google_parts_close(&insts, mo != NULL, error);
   if (mo)
     ok = ks_google_out_close(mo, ok ? error : NULL) && ok;
   return ok;

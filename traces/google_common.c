@@ -972,6 +972,31 @@ gboolean ks_google_out_close(KsGoogleOut *o, GError **error) {
   return ok;
 }
 
+KsGoogleOut *ks_google_parts_next(KsGoogleParts *p, GError **error) {
+  if (!p->out || (p->written >= (p->part * p->total) / p->parts && p->part < p->parts)) {
+    KsGoogleOut *done = g_steal_pointer(&p->out);
+    if (done && !ks_google_out_close(done, error))
+      return NULL;
+    char *name = p->name(p->part++);
+    char *path = g_build_filename(p->dir, name, NULL);
+    p->out = ks_google_out_open(path, TRUE, error);
+    g_free(name);
+    g_free(path);
+    if (!p->out)
+      return NULL;
+  }
+  p->written++;
+  return p->out;
+}
+
+gboolean ks_google_parts_close(KsGoogleParts *p, gboolean ok, GError **error) {
+  ok = ok && p->written == p->total;
+  KsGoogleOut *last = g_steal_pointer(&p->out);
+  if (last)
+    ok = ks_google_out_close(last, ok ? error : NULL) && ok;
+  return ok;
+}
+
 void ks_google_format_double(char *buf, gsize size, double v) {
   char fmt[8];
   for (int prec = 1; prec <= 17; prec++) {

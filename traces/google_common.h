@@ -213,5 +213,22 @@ KsGoogleOut *ks_google_out_open(const char *path, gboolean gzip, GError **error)
 void ks_google_out_printf(KsGoogleOut *o, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Flushes and closes; frees o also on error. */
 gboolean ks_google_out_close(KsGoogleOut *o, GError **error);
+
+/* One table's rows split evenly over `parts` gzip'd files under dir, each
+ * opened when its first row comes. Set parts, total, dir and name; the rest
+ * starts at zero. */
+typedef struct {
+  guint parts, total;       /* files to write; rows in all */
+  const char *dir;
+  char *(*name)(guint part); /* a part's file name. transfer full */
+  guint part, written;      /* next part's index; rows handed out */
+  KsGoogleOut *out;         /* the part being written, NULL before the first */
+} KsGoogleParts;
+/* The file the next row goes to, opening the next part when this one has
+ * its share. transfer none; NULL on error. */
+KsGoogleOut *ks_google_parts_next(KsGoogleParts *p, GError **error);
+/* Closes the last part. TRUE when ok, every row was handed out and the
+ * close worked; error is set only when ok. */
+gboolean ks_google_parts_close(KsGoogleParts *p, gboolean ok, GError **error);
 /* Shortest decimal that reads back as the same double ("%.17g" trimmed). */
 void ks_google_format_double(char *buf, gsize size, double v);
