@@ -108,19 +108,11 @@ static gboolean machine_row(Google2011 *g, char **bad) {
     return range_error(t, M_TYPE, "a machine event type (0 ADD, 1 REMOVE, 2 UPDATE)", bad);
   if (cpus < 0 || mem < 0)
     return range_error(t, cpus < 0 ? M_CPUS : M_MEMORY, "a normalised capacity (>= 0)", bad);
-  char *name = g_strdup_printf("%" G_GINT64_FORMAT, id);
   static const KsTraceEventType types[] = {KS_TRACE_NODE_ADD, KS_TRACE_NODE_REMOVE,
                                            KS_TRACE_NODE_UPDATE};
-  KsTraceEvent *ev = ks_google_queue_push(&g->out, types[type], g->machines.time_us,
-                                          ks_google_table_line(t));
-  if (type == 1) {
-    ev->name = name;
-    return TRUE;
-  }
-  ev->node = ks_google_node_new(name, ks_google_scale_value(cpus, g->scale.machine_milli_cpu),
-                                ks_google_scale_value(mem, g->scale.machine_memory),
-                                g->scale.max_pods, ks_google_table_text(t, M_PLATFORM));
-  g_free(name);
+  ks_google_push_machine(&g->out, types[type], id, cpus, mem, &g->scale,
+                         ks_google_table_text(t, M_PLATFORM), g->machines.time_us,
+                         ks_google_table_line(t));
   return TRUE;
 }
 

@@ -765,6 +765,22 @@ KsTraceEvent *ks_google_queue_push(GQueue *q, KsTraceEventType type, gint64 time
   return ev;
 }
 
+KsTraceEvent *ks_google_push_machine(GQueue *q, KsTraceEventType type, gint64 id, double cpus,
+                                     double mem, const KsGoogleScale *scale, const char *platform,
+                                     gint64 now, guint64 line) {
+  char *name = g_strdup_printf("%" G_GINT64_FORMAT, id);
+  KsTraceEvent *ev = ks_google_queue_push(q, type, now, line);
+  if (type == KS_TRACE_NODE_REMOVE) {
+    ev->name = name;
+    return ev;
+  }
+  ev->node = ks_google_node_new(name, ks_google_scale_value(cpus, scale->machine_milli_cpu),
+                                ks_google_scale_value(mem, scale->machine_memory), scale->max_pods,
+                                platform);
+  g_free(name);
+  return ev;
+}
+
 void ks_google_task_end(KsGoogleLive *live, GQueue *q, KsGoogleTask *task, KsGoogleEnd end,
                         gint64 now, guint64 line) {
   gboolean finish = end != KS_GOOGLE_END_DELETE;

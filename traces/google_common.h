@@ -201,6 +201,13 @@ void ks_google_pod_add_spread(KsPod *pod, const char *key, const char *value);
 KsManifestObject *ks_google_priority_class(const char *path, const char *name, gint32 value,
                                            const char *description);
 
+/* Pushes the node event of a machine row at now on q: a node-remove named
+ * id, or a node-add / node-update of capacity cpus x mem (normalised, scaled
+ * by scale). transfer none: the event */
+KsTraceEvent *ks_google_push_machine(GQueue *q, KsTraceEventType type, gint64 id, double cpus,
+                                     double mem, const KsGoogleScale *scale, const char *platform,
+                                     gint64 now, guint64 line);
+
 /* ---- synthetic output --------------------------------------------------- */
 
 /* Tasks a synth writes when asked for 0 (the committed samples' size). */
