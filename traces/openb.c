@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "sched/gpu.h"
+#include "traces/alibaba_table.h"
 #include "traces/csv.h"
 #include "traces/trace_heap.h"
 #include "workloads/annotations.h"
@@ -100,22 +101,9 @@ static gboolean item_less(gconstpointer pa, gconstpointer pb) {
 
 /* ---- fields --------------------------------------------------------------- */
 
-/* An integer column in [min, max]. FALSE with *bad (transfer full). */
+/* ks_ali_int for a column index found in the header (gint: -1 when absent). */
 static gboolean get_int(KsCsvReader *r, gint col, gint64 min, gint64 max, gint64 *out, char **bad) {
-  GError *error = NULL;
-  if (!ks_csv_int64(r, (guint)col, out, &error)) {
-    *bad = g_strdup(error->message);
-    g_error_free(error);
-    return FALSE;
-  }
-  if (*out < min || *out > max) {
-    char *prefix = ks_csv_error_prefix(r, (guint)col);
-    *bad = g_strdup_printf("%s%" G_GINT64_FORMAT " is not in %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT,
-                           prefix, *out, min, max);
-    g_free(prefix);
-    return FALSE;
-  }
-  return TRUE;
+  return ks_ali_int(r, (guint)col, min, max, out, bad);
 }
 
 /* An optional time column in seconds: -1 when the column is absent or empty. */
@@ -131,20 +119,6 @@ static char *get_opt_text(KsCsvReader *r, gint col) {
   if (col < 0 || ks_csv_field(r, (guint)col)[0] == '\0')
     return NULL;
   return g_strdup(ks_csv_field(r, (guint)col));
-}
-
-static char *bad_at(KsCsvReader *r, gint col, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-/* "path:line: column <name>: " + message. transfer full */
-static char *bad_at(KsCsvReader *r, gint col, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  char *prefix = ks_csv_error_prefix(r, (guint)col);
-  char *full = g_strconcat(prefix, msg, NULL);
-  g_free(prefix);
-  g_free(msg);
-  return full;
 }
 
 /* gpu_spec "A|B||C" -> "A|B|C" (empty parts dropped, as the FGD
@@ -164,7 +138,8 @@ static gboolean normalise_spec(KsCsvReader *r, gint col, char **out, char **bad)
   }
   g_strfreev(parts);
   if (n > KS_GPU_MAX_MODELS) {
-    *bad = bad_at(r, col, "%u GPU models; at most %d are allowed", n, KS_GPU_MAX_MODELS);
+    *bad = ks_ali_bad(r, (guint)col, "%u GPU models; at most %d are allowed", n,
+                      KS_GPU_MAX_MODELS);
     g_string_free(s, TRUE);
     return FALSE;
   }
@@ -181,7 +156,7 @@ static KsNode *node_from_row(OpenbSource *s, char **bad) {
   gint64 cpu, mem, gpu;
   const char *name = ks_csv_field(r, (guint)s->ncol[N_SN]);
   if (!name[0]) {
-    *bad = bad_at(r, s->ncol[N_SN], "empty node name");
+    *bad = ks_ali_bad(r, (guint)s->ncol[N_SN], "empty node name");
     return NULL;
   }
   if (!get_int(r, s->ncol[N_CPU], 0, G_MAXINT64, &cpu, bad) ||
@@ -247,10 +222,10 @@ static gboolean pod_resources(OpenbSource *s, Item *it, char **bad) {
   if (s->pcol[P_GPU_MILLI] >= 0 && !get_int(r, s->pcol[P_GPU_MILLI], 0, KS_GPU_MILLI, &milli, bad))
     return FALSE;
   if (num_gpu > 1 && milli > 0 && milli < KS_GPU_MILLI) {
-    *bad = bad_at(r, s->pcol[P_GPU_MILLI],
-                  "%" G_GINT64_FORMAT " with num_gpu %" G_GINT64_FORMAT
-                  ": a share of a GPU (< 1000) needs num_gpu 1",
-                  milli, num_gpu);
+    *bad = ks_ali_bad(r, (guint)s->pcol[P_GPU_MILLI],
+                      "%" G_GINT64_FORMAT " with num_gpu %" G_GINT64_FORMAT
+                      ": a share of a GPU (< 1000) needs num_gpu 1",
+                      milli, num_gpu);
     return FALSE;
   }
   /* gpu_milli 0 or num_gpu 0: no GPU, as in the FGD simulator. */
@@ -273,13 +248,15 @@ static gboolean pod_times(OpenbSource *s, Item *it, Item **del, char **bad) {
       !get_opt_time(r, s->pcol[P_SCHEDULED], &scheduled, bad))
     return FALSE;
   if (deleted >= 0 && deleted < created) {
-    *bad = bad_at(r, s->pcol[P_DELETION], "%" G_GINT64_FORMAT " is before creation_time %" G_GINT64_FORMAT,
-                  deleted, created);
+    *bad = ks_ali_bad(r, (guint)s->pcol[P_DELETION],
+                      "%" G_GINT64_FORMAT " is before creation_time %" G_GINT64_FORMAT, deleted,
+                      created);
     return FALSE;
   }
   if (deleted >= 0 && scheduled >= 0 && deleted < scheduled) {
-    *bad = bad_at(r, s->pcol[P_DELETION], "%" G_GINT64_FORMAT " is before scheduled_time %" G_GINT64_FORMAT,
-                  deleted, scheduled);
+    *bad = ks_ali_bad(r, (guint)s->pcol[P_DELETION],
+                      "%" G_GINT64_FORMAT " is before scheduled_time %" G_GINT64_FORMAT, deleted,
+                      scheduled);
     return FALSE;
   }
   it->time_us = s->file_order ? 0 : created * G_USEC_PER_SEC;
@@ -310,16 +287,17 @@ static gboolean take_pod_row(OpenbSource *s, GError **error) {
   it->name = g_strdup(ks_csv_field(r, (guint)s->pcol[P_NAME]));
   char *bad = NULL;
   if (!it->name[0])
-    bad = bad_at(r, s->pcol[P_NAME], "empty pod name");
+    bad = ks_ali_bad(r, (guint)s->pcol[P_NAME], "empty pod name");
   gboolean late = FALSE;
   if (!bad && pod_resources(s, it, &bad) && pod_times(s, it, &del, &bad) &&
       it->time_us < s->emitted_us) {
     late = TRUE;
     gint col = s->pcol[P_CREATION];
-    bad = bad_at(r, col, "%" G_GINT64_FORMAT " s is before %" G_GINT64_FORMAT
-                 " s, already replayed: rows are out of order by more than sort-window=%" G_GUINT64_FORMAT
-                 " rows (sort the file by creation_time, or raise sort-window)",
-                 it->time_us / G_USEC_PER_SEC, s->emitted_us / G_USEC_PER_SEC, s->window);
+    bad = ks_ali_bad(r, (guint)col,
+                     "%" G_GINT64_FORMAT " s is before %" G_GINT64_FORMAT
+                     " s, already replayed: rows are out of order by more than sort-window=%" G_GUINT64_FORMAT
+                     " rows (sort the file by creation_time, or raise sort-window)",
+                     it->time_us / G_USEC_PER_SEC, s->emitted_us / G_USEC_PER_SEC, s->window);
   }
   if (bad) {
     item_free(it);
@@ -453,28 +431,13 @@ static gboolean find_columns(KsCsvReader *r, const char *const *names, guint n, 
   return TRUE;
 }
 
-static gboolean param_uint(const KsTraceOpenOptions *opts, const char *key, guint64 min,
-                           guint64 *out, GError **error) {
-  const char *v = ks_trace_param(opts, key);
-  if (!v)
-    return TRUE;
-  GError *local = NULL;
-  if (!g_ascii_string_to_unsigned(v, 10, min, G_MAXINT64, out, &local)) {
-    g_set_error(error, KS_TRACE_ERROR, KS_TRACE_ERROR_OPTION, "openb parameter %s=%s: %s", key, v,
-                local->message);
-    g_error_free(local);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 static gboolean parse_params(OpenbSource *s, const KsTraceOpenOptions *opts, GError **error) {
   static const char *const known[] = {"nodes", "max-pods", "sort-window", "run-time", "order", NULL};
   if (!ks_trace_params_check(opts, "openb", known, error))
     return FALSE;
   guint64 max_pods = KS_OPENB_DEFAULT_MAX_PODS, window = KS_OPENB_DEFAULT_SORT_WINDOW;
-  if (!param_uint(opts, "max-pods", 1, &max_pods, error) ||
-      !param_uint(opts, "sort-window", 1, &window, error))
+  if (!ks_ali_param_uint(opts, "openb", "max-pods", 1, &max_pods, error) ||
+      !ks_ali_param_uint(opts, "openb", "sort-window", 1, &window, error))
     return FALSE;
   s->max_pods = (gint64)max_pods;
   s->window = window;
