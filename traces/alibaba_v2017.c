@@ -63,13 +63,7 @@ static gint64 trace_time_us(gint64 s) {
 
 static KsNode *machine_node(const V2017Source *s, const char *name, const Machine *m,
                             const char *detail) {
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, KS_LABEL_HOSTNAME, name);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_CPU, m->milli_cpu);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_MEMORY, m->memory);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_PODS, s->max_pods);
-  ks_resource_list_clear(&n->allocatable);
-  ks_resource_list_copy(&n->allocatable, &n->capacity);
+  KsNode *n = ks_ali_node_new(name, m->milli_cpu, m->memory, s->max_pods);
   n->unschedulable = m->cordoned;
   if (detail && detail[0])
     ks_labels_set(&n->annotations, KS_ALIBABA_ANNOTATION_MACHINE_STATUS, detail);

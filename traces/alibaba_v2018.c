@@ -75,16 +75,10 @@ static void machine_free(gpointer p) {
 /* ---- machine_meta ----------------------------------------------------------- */
 
 static KsNode *machine_node(const V2018Source *s, const char *name, const Machine *m) {
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, KS_LABEL_HOSTNAME, name);
+  KsNode *n = ks_ali_node_new(name, m->milli_cpu, m->memory, s->max_pods);
   ks_labels_set(&n->labels, KS_ALIBABA_LABEL_FAILURE_DOMAIN_1, m->fd1);
   ks_labels_set(&n->labels, KS_ALIBABA_LABEL_FAILURE_DOMAIN_2, m->fd2);
   ks_labels_set(&n->annotations, KS_ALIBABA_ANNOTATION_MACHINE_STATUS, m->status);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_CPU, m->milli_cpu);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_MEMORY, m->memory);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_PODS, s->max_pods);
-  ks_resource_list_clear(&n->allocatable);
-  ks_resource_list_copy(&n->allocatable, &n->capacity);
   /* Only a machine in service takes work; IMPORT_INSTALLING (and any other
    * status) is cordoned. */
   n->unschedulable = strcmp(m->status, "USING") != 0;

@@ -163,13 +163,7 @@ static KsNode *node_from_row(OpenbSource *s, char **bad) {
       !get_int(r, s->ncol[N_MEM], 0, G_MAXINT64 / MIB, &mem, bad) ||
       !get_int(r, s->ncol[N_GPU], 0, KS_GPU_MAX_PER_NODE, &gpu, bad))
     return NULL;
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, KS_LABEL_HOSTNAME, name);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_CPU, cpu);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_MEMORY, mem * MIB);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_PODS, s->max_pods);
-  ks_resource_list_clear(&n->allocatable);
-  ks_resource_list_copy(&n->allocatable, &n->capacity);
+  KsNode *n = ks_ali_node_new(name, cpu, mem * MIB, s->max_pods);
   if (gpu > 0) {
     const char *model = s->ncol[N_MODEL] >= 0 ? ks_csv_field(r, (guint)s->ncol[N_MODEL]) : "";
     ks_gpu_node_set(n, (guint)gpu, model);
