@@ -1,11 +1,14 @@
 /* See pod_gc.h.
  *
  * The terminated pods are kept in a GTree ordered as the collector deletes
- * them (creation timestamp, name, namespace); each tree key is a reference
- * to the latest stored version of the pod the collector has seen, so the
- * tree needs no key strings of its own, and a pod's DELETED or MODIFIED
- * event finds its node by the same comparison (name, namespace and
- * creation timestamp never change over a pod's life). A check walks the
+ * them (creation timestamp, name, namespace). Each tree key is a small
+ * record: the creation timestamp, copied so that most comparisons read the
+ * record alone (a replay inserts and removes every finished pod, and the
+ * pointer chasing into the pod showed in profiles), and a reference to the
+ * latest stored version of the pod the collector has seen, whose strings
+ * break ties. A pod's DELETED or MODIFIED event finds its node by the same
+ * comparison (name, namespace and creation timestamp never change over a
+ * pod's life). A check walks the
  * tree from its first node and deletes from the store; the tree itself
  * changes only when those deletes come back as watch events, so the walk
  * is never invalidated under it.
@@ -22,11 +25,26 @@ struct KsPodGc {
   gint64 threshold;
   guint watch;
   guint64 check_event;
-  GTree *terminated; /* KsStoreObject* (a reference, the key) -> itself */
+  GTree *terminated; /* GcEntry (owned, the key) -> itself */
   guint64 deleted;
 };
 
 static const KsPod *pod_of(const KsStoreObject *o) { return o->data; }
+
+typedef struct {
+  gint64 created;      /* the pod's creation timestamp */
+  KsStoreObject *obj;  /* a reference (in a lookup probe: borrowed) */
+} GcEntry;
+
+static void gc_entry_free(gpointer p) {
+  GcEntry *e = p;
+  ks_store_object_unref(e->obj);
+  g_free(e);
+}
+
+static GcEntry probe_of(const KsStoreObject *obj) {
+  return (GcEntry){pod_of(obj)->creation_timestamp_us, (KsStoreObject *)obj};
+}
 
 static gboolean is_terminated(const KsPod *p) {
   return p->phase == KS_POD_SUCCEEDED || p->phase == KS_POD_FAILED;
@@ -34,26 +52,29 @@ static gboolean is_terminated(const KsPod *p) {
 
 /* byEvictionAndCreationTimestamp without eviction (see pod_gc.h). */
 static gint gc_order(gconstpointer a, gconstpointer b, gpointer unused) {
-  const KsStoreObject *x = a, *y = b;
-  gint64 tx = pod_of(x)->creation_timestamp_us, ty = pod_of(y)->creation_timestamp_us;
-  if (tx != ty)
-    return tx < ty ? -1 : 1;
-  int c = strcmp(x->name, y->name);
-  return c ? c : strcmp(x->namespace, y->namespace);
+  const GcEntry *x = a, *y = b;
+  if (x->created != y->created)
+    return x->created < y->created ? -1 : 1;
+  int c = strcmp(x->obj->name, y->obj->name);
+  return c ? c : strcmp(x->obj->namespace, y->obj->namespace);
 }
 
 /* Puts `obj` in the tree in place of the version there, if any. */
 static void remember(KsPodGc *gc, const KsStoreObject *obj) {
-  KsStoreObject *ref = ks_store_object_ref(obj);
-  g_tree_replace(gc->terminated, ref, ref);
+  GcEntry *e = g_new(GcEntry, 1);
+  *e = probe_of(obj);
+  ks_store_object_ref(obj);
+  g_tree_replace(gc->terminated, e, e);
 }
 
 static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
                       const KsStoreObject *new_obj, gpointer user_data) {
   KsPodGc *gc = user_data;
   if (old_obj && is_terminated(pod_of(old_obj)) &&
-      (type == KS_WATCH_DELETED || !is_terminated(pod_of(new_obj))))
-    g_tree_remove(gc->terminated, old_obj);
+      (type == KS_WATCH_DELETED || !is_terminated(pod_of(new_obj)))) {
+    GcEntry probe = probe_of(old_obj);
+    g_tree_remove(gc->terminated, &probe);
+  }
   if (new_obj && is_terminated(pod_of(new_obj)))
     remember(gc, new_obj);
 }
@@ -70,7 +91,7 @@ static void check(KsEngine *e, gpointer data) {
   gint64 excess = (gint64)g_tree_nnodes(gc->terminated) - gc->threshold;
   for (GTreeNode *n = g_tree_node_first(gc->terminated); n && excess > 0;
        n = g_tree_node_next(n), excess--) {
-    const KsStoreObject *o = g_tree_node_key(n);
+    const KsStoreObject *o = ((const GcEntry *)g_tree_node_key(n))->obj;
     /* Not found or changed since: upstream ignores the error; the next
      * check sees the pod as it is then. */
     if (ks_store_delete(gc->store, KS_STORE_POD, o->namespace, o->name, o->resource_version,
@@ -86,8 +107,7 @@ KsPodGc *ks_pod_gc_new(KsStore *store, gint64 threshold) {
   gc->engine = ks_store_get_engine(store);
   gc->threshold = threshold;
   gc->check_event = KS_ENGINE_NO_EVENT;
-  gc->terminated =
-      g_tree_new_full(gc_order, NULL, (GDestroyNotify)ks_store_object_unref, NULL);
+  gc->terminated = g_tree_new_full(gc_order, NULL, gc_entry_free, NULL);
   if (threshold > 0) {
     gc->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, gc);
     schedule_check(gc, 0);
