@@ -579,12 +579,20 @@ static char *bad_value(const KsGoogleTable *t, guint k, const char *text, const 
   return msg;
 }
 
-gboolean ks_google_table_int(const KsGoogleTable *t, guint k, gboolean required, gint64 *out,
-                             gboolean *present, char **bad) {
+/* Column k's text for a typed read (*present: not empty); NULL when it is
+ * empty and optional, so there is nothing to parse. */
+static const char *typed_text(const KsGoogleTable *t, guint k, gboolean required,
+                              gboolean *present) {
   const char *s = ks_google_table_text(t, k);
   if (present)
     *present = s[0] != '\0';
-  if (!s[0] && !required)
+  return !s[0] && !required ? NULL : s;
+}
+
+gboolean ks_google_table_int(const KsGoogleTable *t, guint k, gboolean required, gint64 *out,
+                             gboolean *present, char **bad) {
+  const char *s = typed_text(t, k, required, present);
+  if (!s)
     return TRUE;
   char *end = NULL;
   errno = 0;
@@ -599,10 +607,8 @@ gboolean ks_google_table_int(const KsGoogleTable *t, guint k, gboolean required,
 
 gboolean ks_google_table_double(const KsGoogleTable *t, guint k, gboolean required, double *out,
                                 gboolean *present, char **bad) {
-  const char *s = ks_google_table_text(t, k);
-  if (present)
-    *present = s[0] != '\0';
-  if (!s[0] && !required)
+  const char *s = typed_text(t, k, required, present);
+  if (!s)
     return TRUE;
   char *end = NULL;
   double v = s[0] ? g_ascii_strtod(s, &end) : 0;
