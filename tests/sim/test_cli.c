@@ -10,6 +10,8 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
+#include "sim/results_read.h"
+
 typedef struct {
   int status;
   char *out;
@@ -191,6 +193,45 @@ static void test_gpu_fill_example(void **state) {
   g_free(dir);
 }
 
+/* The native sample is what `ksim trace synth` makes from its seed, and the
+ * trace-replay example replays it: every pod-create of the file becomes a
+ * pod, the first (trace time 362.775695 s) created at 362.775695 / 60 s =
+ * 6.046261 s of sim time (speed 60, rounded down to the microsecond). */
+static void test_native_sample_and_replay(void **state) {
+  char *dir = g_dir_make_tmp("ksim-cli-XXXXXX", NULL);
+  char *synth = g_build_filename(dir, "week.ksim", NULL);
+  char *h5 = g_build_filename(dir, "replay.h5", NULL);
+  Result r = ksim("trace", "synth", "ksim", "-o", synth, "--pods", "400", "--seed", "1", NULL);
+  assert_int_equal(r.status, 0);
+  result_clear(&r);
+  gchar *want = NULL, *got = NULL;
+  gsize lw = 0, lg = 0;
+  g_autofree char *sample = g_build_filename(g_getenv("KSIM_SOURCE_DIR"), "traces", "samples",
+                                             "ksim", "week.ksim", NULL);
+  assert_true(g_file_get_contents(sample, &want, &lw, NULL));
+  assert_true(g_file_get_contents(synth, &got, &lg, NULL));
+  assert_true(lw == lg && memcmp(want, got, lw) == 0);
+  guint creates = 0;
+  for (const char *p = want; (p = strstr(p, " pod-create ")); p++)
+    creates++;
+  g_free(want);
+  g_free(got);
+  r = ksim("run", "workloads/examples/trace-replay.yaml", "-o", h5, "-q", NULL);
+  assert_int_equal(r.status, 0);
+  result_clear(&r);
+  KsResults *res = ks_results_read(h5, NULL);
+  assert_non_null(res);
+  assert_int_equal(res->n_pods, creates);
+  assert_int_equal(res->pods[0].created_us, 6046261);
+  ks_results_free(res);
+  g_unlink(synth);
+  g_unlink(h5);
+  g_rmdir(dir);
+  g_free(synth);
+  g_free(h5);
+  g_free(dir);
+}
+
 static void test_run_summary_plot(void **state) {
   char *dir = g_dir_make_tmp("ksim-cli-XXXXXX", NULL);
   char *out = g_build_filename(dir, "tiny.h5", NULL);
@@ -305,6 +346,7 @@ int main(void) {
     cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
     cmocka_unit_test(test_run_with_scheduler_config_and_plugins),
     cmocka_unit_test(test_gpu_fill_example),
+    cmocka_unit_test(test_native_sample_and_replay),
     cmocka_unit_test(test_user_plugin_through_the_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
