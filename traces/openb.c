@@ -24,6 +24,9 @@
  *
  * A record keeps the row's values, not a KsPod: the pod is built when it is
  * emitted, so the window costs ~100 bytes per row.
+ *
+ * Shared with the other Alibaba importers: the heap (trace_heap.h), typed
+ * fields, errors, parameters and the node constructor (alibaba_table.h).
  */
 #include "traces/openb.h"
 
