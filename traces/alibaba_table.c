@@ -259,17 +259,6 @@ char *ks_ali_find(const char *dir, const char *name) {
   return NULL;
 }
 
-KsNode *ks_ali_node_new(const char *name, gint64 milli_cpu, gint64 memory, gint64 max_pods) {
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, KS_LABEL_HOSTNAME, name);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_CPU, milli_cpu);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_MEMORY, memory);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_PODS, max_pods);
-  ks_resource_list_clear(&n->allocatable);
-  ks_resource_list_copy(&n->allocatable, &n->capacity);
-  return n;
-}
-
 KsPod *ks_ali_pod_new(const char *name, gint64 time_us, gint64 milli_cpu, gint64 cpu_limit,
                       gint64 memory) {
   KsPod *pod = ks_pod_new("default", name);

@@ -81,9 +81,6 @@ char *ks_ali_find(const char *dir, const char *name);
 #define KS_ALIBABA_DEFAULT_SORT_WINDOW 10000
 #define KS_ALIBABA_DEFAULT_MAX_INSTANCES 100000
 
-/* A node labelled with its hostname, whose capacity and allocatable are
- * milli_cpu, memory (bytes) and max_pods. transfer full */
-KsNode *ks_ali_node_new(const char *name, gint64 milli_cpu, gint64 memory, gint64 max_pods);
 /* A pod "default/<name>" with one container "main": cpu requests milli_cpu
  * (limits cpu_limit, or milli_cpu when cpu_limit < 0), memory requests ==
  * limits, restartPolicy Never. transfer full */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "traces/alibaba_table.h"
+#include "traces/trace_node.h"
 #include "workloads/annotations.h"
 
 #define FORMAT "alibaba-v2017"
@@ -63,7 +64,7 @@ static gint64 trace_time_us(gint64 s) {
 
 static KsNode *machine_node(const V2017Source *s, const char *name, const Machine *m,
                             const char *detail) {
-  KsNode *n = ks_ali_node_new(name, m->milli_cpu, m->memory, s->max_pods);
+  KsNode *n = ks_trace_node_new(name, m->milli_cpu, m->memory, s->max_pods);
   n->unschedulable = m->cordoned;
   if (detail && detail[0])
     ks_labels_set(&n->annotations, KS_ALIBABA_ANNOTATION_MACHINE_STATUS, detail);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "traces/alibaba_table.h"
+#include "traces/trace_node.h"
 #include "workloads/annotations.h"
 
 #define FORMAT "alibaba-v2018"
@@ -75,7 +76,7 @@ static void machine_free(gpointer p) {
 /* ---- machine_meta ----------------------------------------------------------- */
 
 static KsNode *machine_node(const V2018Source *s, const char *name, const Machine *m) {
-  KsNode *n = ks_ali_node_new(name, m->milli_cpu, m->memory, s->max_pods);
+  KsNode *n = ks_trace_node_new(name, m->milli_cpu, m->memory, s->max_pods);
   ks_labels_set(&n->labels, KS_ALIBABA_LABEL_FAILURE_DOMAIN_1, m->fd1);
   ks_labels_set(&n->labels, KS_ALIBABA_LABEL_FAILURE_DOMAIN_2, m->fd2);
   ks_labels_set(&n->annotations, KS_ALIBABA_ANNOTATION_MACHINE_STATUS, m->status);

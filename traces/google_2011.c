@@ -199,14 +199,8 @@ static gboolean task_row(Google2011 *g, char **bad) {
     ev->pod = task_pod(g, &r, task);
     return TRUE;
   }
-  if (!task) {
-    g->stats.orphans++;
-    return TRUE;
-  }
-  if (r.type == KS_GOOGLE_2011_SCHEDULE)
-    task->start_us = now;
-  else
-    ks_google_task_end(g->live, &g->out, task, end_of(r.type), now, line);
+  ks_google_task_event(g->live, &g->out, task, r.type == KS_GOOGLE_2011_SCHEDULE, end_of(r.type),
+                       now, line, &g->stats);
   return TRUE;
 }
 

@@ -273,14 +273,8 @@ static gboolean instance_row(Google2019 *g, char **bad) {
     ev->pod = instance_pod(g, &r, task);
     return TRUE;
   }
-  if (!task) {
-    g->stats.orphans++;
-    return TRUE;
-  }
-  if (r.type == KS_GOOGLE_2019_SCHEDULE)
-    task->start_us = now;
-  else
-    ks_google_task_end(g->live, &g->out, task, end_of(r.type), now, line);
+  ks_google_task_event(g->live, &g->out, task, r.type == KS_GOOGLE_2019_SCHEDULE, end_of(r.type),
+                       now, line, &g->stats);
   return TRUE;
 }
 

@@ -22,6 +22,7 @@
 #include "sched/quantity.h"
 #include "traces/csv.h"
 #include "traces/line_reader.h"
+#include "traces/trace_node.h"
 #include "workloads/annotations.h"
 
 /* JSON nesting the extractor follows (objects and arrays); deeper is a bad row. */
@@ -810,6 +811,16 @@ KsGoogleTask *ks_google_task_submit(KsGoogleLive *live, GQueue *q, KsGoogleTask 
   return t;
 }
 
+void ks_google_task_event(KsGoogleLive *live, GQueue *q, KsGoogleTask *task, gboolean schedule,
+                          KsGoogleEnd end, gint64 now, guint64 line, KsGoogleImportStats *stats) {
+  if (!task)
+    stats->orphans++;
+  else if (schedule)
+    task->start_us = now;
+  else
+    ks_google_task_end(live, q, task, end, now, line);
+}
+
 gboolean ks_google_queue_pop(GQueue *q, KsTraceEvent *ev) {
   KsTraceEvent *head = g_queue_pop_head(q);
   if (!head)
@@ -871,15 +882,9 @@ gint64 ks_google_scale_value(double norm, gint64 unit) {
 
 KsNode *ks_google_node_new(const char *name, gint64 milli_cpu, gint64 memory, gint64 max_pods,
                            const char *platform) {
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, KS_LABEL_HOSTNAME, name);
+  KsNode *n = ks_trace_node_new(name, milli_cpu, memory, max_pods);
   if (platform && platform[0])
     ks_labels_set(&n->annotations, KS_GOOGLE_ANNOTATION_PLATFORM, platform);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_CPU, milli_cpu);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_MEMORY, memory);
-  ks_resource_list_set(&n->capacity, KS_RESOURCE_PODS, max_pods);
-  ks_resource_list_clear(&n->allocatable);
-  ks_resource_list_copy(&n->allocatable, &n->capacity);
   return n;
 }
 

@@ -169,6 +169,11 @@ void ks_google_task_end(KsGoogleLive *live, GQueue *q, KsGoogleTask *task, KsGoo
  * (transfer none) and keeps *live_peak at the most tasks alive at once. */
 KsGoogleTask *ks_google_task_submit(KsGoogleLive *live, GQueue *q, KsGoogleTask *old, gint64 job,
                                     gint64 task, gint64 now, guint64 line, guint64 *live_peak);
+/* Any later event of an incarnation (task; NULL when none is live: counted
+ * in stats->orphans): a SCHEDULE (schedule TRUE) notes its start, any other
+ * event ends it with `end`. */
+void ks_google_task_event(KsGoogleLive *live, GQueue *q, KsGoogleTask *task, gboolean schedule,
+                          KsGoogleEnd end, gint64 now, guint64 line, KsGoogleImportStats *stats);
 
 /* ---- units and objects -------------------------------------------------- */
 

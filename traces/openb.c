@@ -26,7 +26,7 @@
  * emitted, so the window costs ~100 bytes per row.
  *
  * Shared with the other Alibaba importers: the heap (trace_heap.h), typed
- * fields, errors, parameters and the node constructor (alibaba_table.h).
+ * fields, errors and parameters (alibaba_table.h), the node (trace_node.h).
  */
 #include "traces/openb.h"
 
@@ -37,6 +37,7 @@
 #include "traces/alibaba_table.h"
 #include "traces/csv.h"
 #include "traces/trace_heap.h"
+#include "traces/trace_node.h"
 #include "workloads/annotations.h"
 
 #define MIB ((gint64)1 << 20)
@@ -166,7 +167,7 @@ static KsNode *node_from_row(OpenbSource *s, char **bad) {
       !get_int(r, s->ncol[N_MEM], 0, G_MAXINT64 / MIB, &mem, bad) ||
       !get_int(r, s->ncol[N_GPU], 0, KS_GPU_MAX_PER_NODE, &gpu, bad))
     return NULL;
-  KsNode *n = ks_ali_node_new(name, cpu, mem * MIB, s->max_pods);
+  KsNode *n = ks_trace_node_new(name, cpu, mem * MIB, s->max_pods);
   if (gpu > 0) {
     const char *model = s->ncol[N_MODEL] >= 0 ? ks_csv_field(r, (guint)s->ncol[N_MODEL]) : "";
     ks_gpu_node_set(n, (guint)gpu, model);
