@@ -69,17 +69,10 @@ static void add_event(gpointer data, const KsTraceEvent *ev) {
 
 static Totals read_all(const char *dir, KsTraceBadRows mode, const char *const *params,
                        guint64 *skipped) {
-  Totals t = {0};
-  t.sorted = TRUE;
-  t.last_us = G_MININT64;
-  KsTraceOpenOptions opts = {mode, params};
-  GError *error = NULL;
-  KsTraceSource *src = ks_alibaba_v2018_open(dir, &opts, &error);
-  if (!src || (error = trace_test_drain(src, add_event, &t)))
-    fail_msg("%s", error->message);
+  Totals t = {.sorted = TRUE, .last_us = G_MININT64};
+  guint64 n = trace_test_read_all(&ks_trace_format_alibaba_v2018, dir, mode, params, add_event, &t);
   if (skipped)
-    *skipped = src->skipped;
-  ks_trace_source_free(src);
+    *skipped = n;
   return t;
 }
 

@@ -89,17 +89,10 @@ static void add_event(gpointer data, const KsTraceEvent *ev) {
  * on an error. */
 static Totals read_all(const char *path, KsTraceBadRows mode, const char *const *params,
                        guint64 *skipped) {
-  Totals t = {0};
-  t.sorted = TRUE;
-  t.last_us = G_MININT64;
-  KsTraceOpenOptions opts = {mode, params};
-  GError *error = NULL;
-  KsTraceSource *src = ks_openb_open(path, &opts, &error);
-  if (!src || (error = trace_test_drain(src, add_event, &t)))
-    fail_msg("%s", error->message);
+  Totals t = {.sorted = TRUE, .last_us = G_MININT64};
+  guint64 n = trace_test_read_all(&ks_trace_format_openb, path, mode, params, add_event, &t);
   if (skipped)
-    *skipped = src->skipped;
-  ks_trace_source_free(src);
+    *skipped = n;
   return t;
 }
 

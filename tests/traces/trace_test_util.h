@@ -150,6 +150,21 @@ static inline GError *trace_test_drain(KsTraceSource *src, TraceTestEventFunc fn
   return error;
 }
 
+/* Opens path with fmt and passes every event to fn; fails the test on an
+ * error. Returns the count of bad rows skipped. */
+static inline guint64 trace_test_read_all(const KsTraceFormat *fmt, const char *path,
+                                          KsTraceBadRows mode, const char *const *params,
+                                          TraceTestEventFunc fn, gpointer data) {
+  KsTraceOpenOptions opts = {mode, params};
+  GError *error = NULL;
+  KsTraceSource *src = fmt->open(path, &opts, &error);
+  if (!src || (error = trace_test_drain(src, fn, data)))
+    fail_msg("%s", error->message);
+  guint64 skipped = src->skipped;
+  ks_trace_source_free(src);
+  return skipped;
+}
+
 /* Reads src (freed here) to its end; fails the test (naming the case label)
  * unless the read stopped with exactly message want and error code. */
 static inline void trace_test_expect_read_error(KsTraceSource *src /* transfer full */,
