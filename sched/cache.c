@@ -91,6 +91,7 @@ KsSchedCache *ks_sched_cache_new(void) {
   /* keys are the entries' own pods; the entry owns the pod reference */
   c->entries = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL, entry_free);
   c->free_slots = g_array_new(FALSE, FALSE, sizeof(guint));
+  c->prio_counts = g_array_new(FALSE, FALSE, sizeof(KsSchedPrioCount));
   c->zones = g_ptr_array_new_with_free_func(zone_free);
   c->image_states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c->namespaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, labels_free);
@@ -111,6 +112,7 @@ void ks_sched_cache_free(KsSchedCache *c) {
   g_hash_table_destroy(c->label_index);
   g_hash_table_destroy(c->term_index);
   g_array_free(c->terms_general, TRUE);
+  g_array_free(c->prio_counts, TRUE);
   for (guint i = 0; i < c->cap; i++) {
     if (c->nodes[i])
       ks_node_unref(c->nodes[i]);
@@ -804,11 +806,36 @@ const GArray *ks_sched_cache_terms_with_label(const KsSchedCache *c, const char 
 
 const GArray *ks_sched_cache_terms_general(const KsSchedCache *c) { return c->terms_general; }
 
+/* Counts one pod more (+1) or less (-1) at `priority`; the array stays
+ * sorted and holds no zero counts, so its first element is the lowest
+ * priority present. Few distinct priorities: a linear walk. */
+static void prio_count(KsSchedCache *c, gint32 priority, gint delta) {
+  GArray *a = c->prio_counts;
+  guint i = 0;
+  while (i < a->len && g_array_index(a, KsSchedPrioCount, i).priority < priority)
+    i++;
+  if (i == a->len || g_array_index(a, KsSchedPrioCount, i).priority != priority) {
+    g_return_if_fail(delta > 0);
+    KsSchedPrioCount pc = {priority, 0};
+    g_array_insert_val(a, i, pc);
+  }
+  KsSchedPrioCount *pc = &g_array_index(a, KsSchedPrioCount, i);
+  pc->count = (guint)((gint)pc->count + delta);
+  if (pc->count == 0)
+    g_array_remove_index(a, i);
+}
+
+gboolean ks_sched_cache_has_pod_below(const KsSchedCache *c, gint32 priority) {
+  return c->prio_counts->len > 0 &&
+         g_array_index(c->prio_counts, KsSchedPrioCount, 0).priority < priority;
+}
+
 static void attach(KsSchedCache *c, KsSchedPodEntry *e, guint slot) {
   e->slot = slot;
   e->pos = c->pods[slot]->len;
   g_ptr_array_add(c->pods[slot], e);
   account(c, e, +1);
+  prio_count(c, e->pod->priority, +1);
   gpu_attach(c, e, NULL, NULL);
   if (ks_sched_pod_has_affinity(e->pod)) {
     e->aff_pos = (gint)c->pods_with_affinity[slot]->len;
@@ -829,6 +856,7 @@ static void detach(KsSchedCache *c, KsSchedPodEntry *e) {
   last->pos = e->pos;
   g_ptr_array_set_size(a, a->len - 1);
   account(c, e, -1);
+  prio_count(c, e->pod->priority, -1);
   gpu_detach(c, e);
   if (e->aff_pos >= 0) {
     entry_list_remove(c->pods_with_affinity[e->slot], e->aff_pos, FALSE);

@@ -44,6 +44,12 @@ typedef struct {
   gint placing;           /* during a chooser call: the slot it chooses on; else -1 */
 } KsSchedGpuHook;
 
+/* Pods per priority (KsSchedCache.prio_counts). */
+typedef struct {
+  gint32 priority;
+  guint count;
+} KsSchedPrioCount;
+
 struct KsSchedCache {
   guint cap;             /* slots allocated */
   KsNode **nodes;        /* per slot: a reference; NULL for free and ghost slots */
@@ -93,6 +99,7 @@ struct KsSchedCache {
   GHashTable *label_index;   /* label key (borrowed) -> value (borrowed) -> GPtrArray of entries */
   GHashTable *term_index;    /* label key -> value -> GArray of KsSchedTermRef */
   GArray *terms_general;     /* KsSchedTermRef whose selector has no matchLabels */
+  GArray *prio_counts;       /* KsSchedPrioCount ascending by priority: every pod accounted */
 };
 typedef struct KsSchedCache KsSchedCache;
 
@@ -121,6 +128,11 @@ void ks_sched_cache_forget_pod(KsSchedCache *c, const KsPod *pod);
 void ks_sched_cache_finish_binding(KsSchedCache *c, const KsPod *pod);
 /* The entry of a known pod, or NULL. */
 const KsSchedPodEntry *ks_sched_cache_pod(const KsSchedCache *c, const KsPod *pod);
+/* TRUE when some pod the cache accounts for (on any slot, ghosts included)
+ * has a priority below `priority`. O(1): DefaultPreemption asks it before
+ * scanning a node's pods for victims, so that a cluster where nobody can be
+ * preempted costs no pointer chasing per node. */
+gboolean ks_sched_cache_has_pod_below(const KsSchedCache *c, gint32 priority);
 
 /* Zone key of a node as upstream utilnode.GetZoneKey: "" or
  * "<region>:\x00:<zone>". transfer full */

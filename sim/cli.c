@@ -81,7 +81,7 @@ static int read_exit_code_for(const GError *error) {
 static int cmd_run(int argc, char **argv) {
   char *output = NULL, *config = NULL, *profile = NULL;
   char **plugins = NULL;
-  gint64 seed = -1;
+  gint64 seed = -1, pod_gc = -1;
   gboolean quiet = FALSE, no_progress = FALSE, skip_bad_rows = FALSE;
   char *format = NULL, *trace = NULL, *trace_format = NULL, *tie_break = NULL;
   char **trace_params = NULL, **replay = NULL;
@@ -95,6 +95,7 @@ static int cmd_run(int argc, char **argv) {
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, "Never draw a progress bar", NULL},
     {"tie-break", 0, 0, G_OPTION_ARG_STRING, &tie_break, "Among nodes with equal top scores pick: random (default, upstream), first (in node order) or node-rank (lowest seeded random rank per node; docs/scheduler.md)", "MODE"},
+    {"terminated-pod-gc-threshold", 0, 0, G_OPTION_ARG_INT64, &pod_gc, "Terminated pods kept before the pod garbage collector deletes the oldest (default 12500, as kube-controller-manager; 0 = never)", "N"},
     {"trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Replay this trace (overrides spec.trace.path; docs/replay.md)", "FILE"},
     {"trace-format", 0, 0, G_OPTION_ARG_STRING, &trace_format, "Format of --trace: ksim (default), openb, alibaba-v2018, alibaba-v2017, google-2011, google-2019", "NAME"},
     {"trace-param", 'O', 0, G_OPTION_ARG_STRING_ARRAY, &trace_params, "Importer parameter (repeatable; docs/traces/)", "KEY=VALUE"},
@@ -118,8 +119,9 @@ static int cmd_run(int argc, char **argv) {
   }
   if (format && !strcmp(format, "json"))
     fmt = KS_SUMMARY_JSON;
-  if (seed < -1) {
-    fprintf(stderr, "ksim run: --seed must not be negative\n");
+  if (seed < -1 || pod_gc < -1) {
+    fprintf(stderr, "ksim run: %s must not be negative\n",
+            seed < -1 ? "--seed" : "--terminated-pod-gc-threshold");
     code = KS_EXIT_USAGE;
     goto out;
   }
@@ -136,7 +138,8 @@ static int cmd_run(int argc, char **argv) {
                        .trace_path = trace, .trace_format = trace_format,
                        .trace_params = (const char *const *)trace_params,
                        .trace_skip_bad_rows = skip_bad_rows, .replay = (const char *const *)replay,
-                       .tie_break = tie_break};
+                       .tie_break = tie_break, .has_pod_gc_threshold = pod_gc >= 0,
+                       .pod_gc_threshold = pod_gc >= 0 ? pod_gc : 0};
   if (!ks_simulation_run(scenario, &opts, &report, &error)) {
     code = exit_code_for(error);
     goto fail;

@@ -384,6 +384,8 @@ static gboolean reprieve(Self *s, KsSchedCycleState *cs, const KsPod *pod, guint
 /* SelectVictimsOnNode: fills s->victims (most important first). The node and
  * the PreFilter state are restored before returning whatever the outcome. */
 static gboolean has_lower_priority_pod(const KsSchedCache *c, guint slot, gint32 priority) {
+  if (!ks_sched_cache_has_pod_below(c, priority))
+    return FALSE; /* nobody in the cluster: no node's pods to walk */
   const GPtrArray *on = c->pods[slot];
   for (guint i = 0; i < on->len; i++)
     if (prio(((const KsSchedPodEntry *)g_ptr_array_index(on, i))->pod) < priority)

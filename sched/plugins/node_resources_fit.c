@@ -41,7 +41,15 @@ typedef struct {
   guint n_res;
   KsSchedShapePoint shape[MAX_SCORE_RESOURCES];
   guint n_shape;
+  GHashTable *insufficient; /* scalar GQuark -> InsufficientReason* (owned) */
+  GMutex lock;              /* of `insufficient` (Filter may run on pool threads) */
+  gpointer last;            /* InsufficientReason*: the last one used (atomic; lock-free hits) */
 } Fit;
+
+typedef struct {
+  GQuark resource;
+  const char *reason; /* "Insufficient <name>", interned */
+} InsufficientReason;
 
 typedef struct {
   KsResourceList req;                     /* PreFilter: effective request */
@@ -112,12 +120,17 @@ static void fit_destroy(gpointer self) {
     return;
   g_strfreev(f->ignored);
   g_strfreev(f->ignored_groups);
+  if (f->insufficient)
+    g_hash_table_destroy(f->insufficient);
+  g_mutex_clear(&f->lock);
   g_free(f);
 }
 
 static gpointer fit_create(gconstpointer args, GError **error) {
   const KsSchedFitArgs *a = args;
   Fit *f = g_new0(Fit, 1);
+  f->insufficient = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+  g_mutex_init(&f->lock);
   f->ignored = g_strdupv(a && a->ignored_resources ? (char **)a->ignored_resources : NULL);
   f->ignored_groups =
       g_strdupv(a && a->ignored_resource_groups ? (char **)a->ignored_resource_groups : NULL);
@@ -148,6 +161,10 @@ static FitCycle *cycle_data(KsSchedPlugin *p, KsSchedCycleState *cs) {
 /* ---- filter ---------------------------------------------------------------------------- */
 
 static gboolean is_ignored(const Fit *f, const char *name) {
+  /* Nothing ignored (the default): skip ks_resource_is_extended, which
+   * allocates, for every scalar of every node filtered. */
+  if (!f->ignored && !f->ignored_groups)
+    return FALSE;
   if (!ks_resource_is_extended(name))
     return FALSE;
   if (f->ignored && g_strv_contains((const char *const *)f->ignored, name))
@@ -162,10 +179,36 @@ static gboolean is_ignored(const Fit *f, const char *name) {
   return FALSE;
 }
 
-static const char *insufficient(const char *name) {
-  char buf[320];
-  g_snprintf(buf, sizeof buf, "Insufficient %s", name);
-  return g_intern_string(buf); /* allocates only the first time */
+/* "Insufficient <name>", made once per resource and plugin instance:
+ * formatting and g_intern_string (a global lock) on every node that lacks
+ * the resource cost more than the whole fit test. */
+static const char *insufficient(Fit *f, GQuark q) {
+  const InsufficientReason *last = g_atomic_pointer_get(&f->last);
+  if (last && last->resource == q)
+    return last->reason;
+  g_mutex_lock(&f->lock);
+  InsufficientReason *r = g_hash_table_lookup(f->insufficient, GUINT_TO_POINTER(q));
+  if (!r) {
+    char buf[320];
+    g_snprintf(buf, sizeof buf, "Insufficient %s", g_quark_to_string(q));
+    r = g_new(InsufficientReason, 1);
+    *r = (InsufficientReason){q, g_intern_string(buf)};
+    g_hash_table_insert(f->insufficient, GUINT_TO_POINTER(q), r);
+  }
+  g_atomic_pointer_set(&f->last, r);
+  g_mutex_unlock(&f->lock);
+  return r->reason;
+}
+
+/* A scalar resource's value in `l` (0 when absent), found by quark: a
+ * request's scalars are never the fixed fields (cpu, memory, ...), and
+ * comparing quarks spares ks_resource_list_get's string compares on every
+ * node filtered. */
+static gint64 scalar_value(const KsResourceList *l, GQuark q) {
+  for (guint i = 0; l->scalars && i < l->scalars->len; i++)
+    if (g_array_index(l->scalars, KsScalarResource, i).name == q)
+      return g_array_index(l->scalars, KsScalarResource, i).value;
+  return 0;
 }
 
 guint ks_sched_fit_insufficient(KsSchedPlugin *p, const KsResourceList *req,
@@ -191,12 +234,11 @@ guint ks_sched_fit_insufficient(KsSchedPlugin *p, const KsResourceList *req,
     ADD_REASON("Insufficient ephemeral-storage");
   for (guint i = 0; has_scalars && i < req->scalars->len; i++) {
     const KsScalarResource *r = &g_array_index(req->scalars, KsScalarResource, i);
-    const char *name = g_quark_to_string(r->name);
-    if (r->value == 0 || is_ignored(f, name))
+    if (r->value == 0 || is_ignored(f, g_quark_to_string(r->name)))
       continue;
-    gint64 alloc = ks_resource_list_get(&c->nodes[s]->allocatable, name);
-    if (r->value > alloc - ks_resource_list_get(&c->requested[s], name))
-      ADD_REASON(insufficient(name));
+    gint64 alloc = scalar_value(&c->nodes[s]->allocatable, r->name);
+    if (r->value > alloc - scalar_value(&c->requested[s], r->name))
+      ADD_REASON(insufficient((Fit *)f, r->name));
   }
 #undef ADD_REASON
   return n;

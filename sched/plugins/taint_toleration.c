@@ -22,6 +22,8 @@
 #include "sched/plugins/taint_toleration.h"
 #include "sched/cache.h"
 
+#include <string.h>
+
 typedef struct {
   GPtrArray *prefer; /* const KsToleration*, borrowed from `pod` */
   const KsPod *pod;  /* whose tolerations `prefer` holds; guards against stale state */
@@ -49,8 +51,59 @@ static const KsTaint *first_untolerated(const KsNode *node, const KsPod *pod, gu
 #define DO_NOT_SCHEDULE \
   ((1u << KS_TAINT_EFFECT_NO_SCHEDULE) | (1u << KS_TAINT_EFFECT_NO_EXECUTE))
 
-static const char *untolerated_reason(const KsTaint *t) {
-  const char *key = t->key ? t->key : "", *value = t->value ? t->value : "";
+/* Reasons already made, by taint key and value (the plugin instance's
+ * table): a rejected node then costs two string hashes, where formatting
+ * and g_intern_string (a global lock) cost most of an unschedulable pod's
+ * cycle over thousands of tainted nodes. */
+typedef struct {
+  char *key, *value;  /* owned in the table; borrowed in a lookup probe */
+  const char *reason; /* interned */
+} TaintReason;
+
+static guint taint_reason_hash(gconstpointer p) {
+  const TaintReason *r = p;
+  return g_str_hash(r->key) * 33u + g_str_hash(r->value);
+}
+
+static gboolean taint_reason_equal(gconstpointer a, gconstpointer b) {
+  const TaintReason *x = a, *y = b;
+  return !strcmp(x->key, y->key) && !strcmp(x->value, y->value);
+}
+
+static void taint_reason_free(gpointer p) {
+  TaintReason *r = p;
+  g_free(r->key);
+  g_free(r->value);
+  g_free(r);
+}
+
+/* The instance: the reason table and its lock (Filter may run on the
+ * scheduler's filter pool threads). */
+typedef struct {
+  GMutex lock;
+  GHashTable *reasons; /* TaintReason (owned) */
+  TaintReason *last;   /* the last one used (atomic; in `reasons`, so never freed before
+                          the instance): a cluster's rejecting taints are usually one or
+                          two, so most lookups end here, without the lock */
+} Taint;
+
+static gpointer taint_create(gconstpointer args, GError **error) {
+  Taint *t = g_new0(Taint, 1);
+  g_mutex_init(&t->lock);
+  t->reasons = g_hash_table_new_full(taint_reason_hash, taint_reason_equal, taint_reason_free, NULL);
+  return t;
+}
+
+static void taint_destroy(gpointer self) {
+  Taint *t = self;
+  if (!t)
+    return;
+  g_hash_table_destroy(t->reasons);
+  g_mutex_clear(&t->lock);
+  g_free(t);
+}
+
+static const char *format_reason(const char *key, const char *value) {
   char buf[512];
   int len = g_snprintf(buf, sizeof buf, "node(s) had untolerated taint {%s: %s}", key, value);
   if (len >= 0 && (gsize)len < sizeof buf)
@@ -61,11 +114,31 @@ static const char *untolerated_reason(const KsTaint *t) {
   return r;
 }
 
+static const char *untolerated_reason(Taint *self, const KsTaint *t) {
+  TaintReason probe = {(char *)(t->key ? t->key : ""), (char *)(t->value ? t->value : ""), NULL};
+  TaintReason *last = g_atomic_pointer_get(&self->last);
+  if (last && taint_reason_equal(last, &probe))
+    return last->reason;
+  g_mutex_lock(&self->lock);
+  TaintReason *r = g_hash_table_lookup(self->reasons, &probe);
+  if (!r) {
+    r = g_new(TaintReason, 1);
+    *r = (TaintReason){g_strdup(probe.key), g_strdup(probe.value),
+                       format_reason(probe.key, probe.value)};
+    g_hash_table_add(self->reasons, r);
+  }
+  const char *reason = r->reason;
+  g_atomic_pointer_set(&self->last, r);
+  g_mutex_unlock(&self->lock);
+  return reason;
+}
+
 static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                          const KsSchedCache *c, guint slot, KsSchedStatus *st) {
   const KsTaint *t = first_untolerated(c->nodes[slot], pod, DO_NOT_SCHEDULE);
   if (t)
-    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, untolerated_reason(t));
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        untolerated_reason(p->self, t));
 }
 
 static gboolean taint_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c,
@@ -141,6 +214,8 @@ static const KsSchedClusterEvent taint_events[] = {
 
 const KsSchedPluginDesc ks_sched_plugin_taint_toleration = {
     .name = "TaintToleration",
+    .create = taint_create,
+    .destroy = taint_destroy,
     .cycle_data_free = taint_cycle_free,
     .events = taint_events,
     .n_events = G_N_ELEMENTS(taint_events),
