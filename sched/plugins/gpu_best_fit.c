@@ -15,8 +15,6 @@
 
 #include "sched/plugins/gpu_policy.h"
 
-#define MAX_SPEC_CPU 128000.0 /* upstream MaxSpecCpu, milli CPU */
-#define MAX_SPEC_GPU 8000.0   /* upstream MaxSpecGpu, milli GPU */
 
 static void bf_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                           const KsSchedCache *c, GHashTable **node_names, KsSchedStatus *st) {
@@ -40,8 +38,8 @@ static void bf_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
     return;
   }
   double s = 0;
-  s += (double)(cpu_left - gp->cpu) / MAX_SPEC_CPU * 0.5;
-  s += (double)(gpu_free - gpu_req) / MAX_SPEC_GPU * 0.5;
+  s += (double)(cpu_left - gp->cpu) / (double)KS_GPU_MAX_SPEC_CPU * 0.5;
+  s += (double)(gpu_free - gpu_req) / (double)KS_GPU_MAX_SPEC_GPU * 0.5;
   *score = (gint64)((1.0 - s) * KS_SCHED_MAX_NODE_SCORE);
 }
 

@@ -19,7 +19,6 @@
 
 #include "sched/plugins/gpu_policy.h"
 
-#define MAX_SPEC_GPU 8000 /* upstream MaxSpecGpu, milli GPU */
 
 static void cl_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                           const KsSchedCache *c, GHashTable **node_names, KsSchedStatus *st) {
@@ -58,7 +57,7 @@ static void cl_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
   GQuark model;
   gint64 r = ks_sched_gpu_node(c, slot, &cpu_left, free, &count, &model);
   gint64 quarter = KS_SCHED_MAX_NODE_SCORE / 4;
-  gint64 fill = quarter * (MAX_SPEC_GPU - r) / MAX_SPEC_GPU;
+  gint64 fill = quarter * (KS_GPU_MAX_SPEC_GPU - r) / KS_GPU_MAX_SPEC_GPU;
   if (same)
     *score = fill + (other ? KS_SCHED_MAX_NODE_SCORE * 2 / 4 : KS_SCHED_MAX_NODE_SCORE * 3 / 4);
   else

@@ -16,8 +16,6 @@
 
 #include "sched/plugins/gpu_policy.h"
 
-#define MAX_SPEC_CPU 128000.0 /* upstream MaxSpecCpu, milli CPU */
-#define MAX_SPEC_GPU 8000.0   /* upstream MaxSpecGpu, milli GPU */
 
 static void dp_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                           const KsSchedCache *c, GHashTable **node_names, KsSchedStatus *st) {
@@ -37,9 +35,10 @@ static void dp_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
   gint64 gpu_free = ks_sched_gpu_node(c, slot, &cpu_left, free, &count, &model);
   if (cpu_left < gp->cpu)
     return;
-  double n0 = (double)cpu_left / MAX_SPEC_CPU, n1 = (double)gpu_free / MAX_SPEC_GPU;
-  double p0 = (double)gp->cpu / MAX_SPEC_CPU;
-  double p1 = (double)ks_gpu_request_total(&gp->req) / MAX_SPEC_GPU;
+  double n0 = (double)cpu_left / (double)KS_GPU_MAX_SPEC_CPU;
+  double n1 = (double)gpu_free / (double)KS_GPU_MAX_SPEC_GPU;
+  double p0 = (double)gp->cpu / (double)KS_GPU_MAX_SPEC_CPU;
+  double p1 = (double)ks_gpu_request_total(&gp->req) / (double)KS_GPU_MAX_SPEC_GPU;
   double dot = (n0 * p0 + n1 * p1) / 2.0;
   gint64 s = (gint64)(KS_SCHED_MAX_NODE_SCORE * (1.0 - dot));
   *score = CLAMP(s, KS_SCHED_MIN_NODE_SCORE, KS_SCHED_MAX_NODE_SCORE);

@@ -18,6 +18,11 @@
 #include "sched/framework.h"
 #include "sched/gpu.h"
 
+/* The largest node the paper's simulator normalises by (upstream
+ * MaxSpecCpu / MaxSpecGpu in open-gpu-share/utils/const.go). */
+#define KS_GPU_MAX_SPEC_CPU 128000 /* milli CPU */
+#define KS_GPU_MAX_SPEC_GPU 8000   /* milli GPU: 8 GPUs */
+
 /* The pod, as the policies see it (upstream PodResource). */
 typedef struct {
   KsGpuRequest req;   /* count 0 = no GPU */
