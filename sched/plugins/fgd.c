@@ -22,6 +22,21 @@
  * State: the typical pods (shared, reference counted) and, per cycle, the
  * cache pointer and pod CPU the chooser needs (written at PreFilter; one
  * scheduler per instance).
+ *
+ * Memo (speed, docs/fgd.md 3.6): a node's score is a pure function of the
+ * typical pods, the pod's shape (CPU, GPU count, GPU milli) and the node's
+ * state (CPU left, model, free milli per GPU). Between two pods only the
+ * node that took the previous one changes, and pods repeat a few dozen
+ * shapes, so the plugin keeps per cache slot the last state seen, its
+ * F(before), and per shape the score and chosen GPUs computed for that
+ * state. A slot's state is compared exactly (a few integers) on every call;
+ * when it differs the slot gets a new version number and every entry of the
+ * older version is dead, so an entry can never be stale and the scores are
+ * identical to computing them afresh. Memory is bounded: FGD_MEMO_SHAPES
+ * shapes (replaced round-robin when more appear) times the cache's slot
+ * capacity. Score and the chooser run on the scheduler thread only (Filter
+ * is the only parallel extension point, sched/scheduler.c), so the memo
+ * needs no locking. Changing the typical pods drops the memo.
  */
 #include "sched/plugins/fgd.h"
 
@@ -30,11 +45,104 @@
 
 #include "sched/plugins/gpu_policy.h"
 
+/* Shapes remembered per slot; a trace has a few dozen (openb default: 91). */
+#define FGD_MEMO_SHAPES 64
+
+/* The inputs of a node's score that come from the pod. */
+typedef struct {
+  gint64 cpu;
+  guint count;
+  gint32 milli;
+} FgdShape;
+
+/* A slot's last state seen, and its F(before) once computed. */
+typedef struct {
+  guint64 version; /* 0 = none yet */
+  gint64 cpu_left;
+  GQuark model;
+  guint count;
+  gint32 free[KS_GPU_MAX_PER_NODE];
+  gboolean have_before;
+  gint64 before; /* cum x F of this state */
+} FgdSlotState;
+
+/* One shape's result on one slot, valid while the slot's version is `version`. */
+typedef struct {
+  guint64 version; /* 0 = empty */
+  gint64 score;
+  KsGpuAssignment a;
+} FgdMemoEntry;
+
+typedef struct {
+  guint cap;              /* slots of the arrays below (the cache's capacity) */
+  FgdSlotState *slots;    /* [cap] */
+  FgdMemoEntry *entries;  /* [FGD_MEMO_SHAPES * cap], shape-major */
+  FgdShape shapes[FGD_MEMO_SHAPES];
+  guint n_shapes;
+  guint victim;           /* next shape replaced when the table is full */
+  guint last;             /* shape of the previous lookup (a fast path) */
+  guint64 next_version;
+} FgdMemo;
+
 typedef struct {
   KsGpuTypicalPods *typical;
   const KsSchedCache *cache; /* of the current cycle, for the chooser */
   gint64 cpu;                /* the current pod's non-zero CPU */
+  FgdMemo memo;
 } Fgd;
+
+static void memo_clear(FgdMemo *m) {
+  g_free(m->slots);
+  g_free(m->entries);
+  memset(m, 0, sizeof *m);
+}
+
+/* Makes room for `cap` slots; a new capacity starts the memo afresh. */
+static void memo_reserve(FgdMemo *m, guint cap) {
+  if (cap <= m->cap)
+    return;
+  memo_clear(m);
+  m->cap = cap;
+  m->slots = g_new0(FgdSlotState, cap);
+  m->entries = g_new0(FgdMemoEntry, (gsize)FGD_MEMO_SHAPES * cap);
+}
+
+/* The shape's index, added (replacing one round-robin when full) if new. */
+static guint memo_shape(FgdMemo *m, gint64 cpu, const KsGpuRequest *r) {
+  FgdShape k = {cpu, r->count, r->milli};
+  for (guint t = 0; t < m->n_shapes; t++) {
+    guint i = (m->last + t) % m->n_shapes;
+    const FgdShape *s = &m->shapes[i];
+    if (s->cpu == k.cpu && s->count == k.count && s->milli == k.milli)
+      return m->last = i;
+  }
+  guint i;
+  if (m->n_shapes < FGD_MEMO_SHAPES) {
+    i = m->n_shapes++;
+  } else {
+    i = m->victim;
+    m->victim = (m->victim + 1) % FGD_MEMO_SHAPES;
+  }
+  m->shapes[i] = k;
+  memset(&m->entries[(gsize)i * m->cap], 0, m->cap * sizeof m->entries[0]);
+  return m->last = i;
+}
+
+/* The slot's state record, renewed (new version) when the node changed. */
+static FgdSlotState *memo_state(FgdMemo *m, guint slot, gint64 cpu_left, const gint32 *free,
+                                guint count, GQuark model) {
+  FgdSlotState *st = &m->slots[slot];
+  if (st->version && st->cpu_left == cpu_left && st->model == model && st->count == count &&
+      memcmp(st->free, free, count * sizeof *free) == 0)
+    return st;
+  st->version = ++m->next_version;
+  st->cpu_left = cpu_left;
+  st->model = model;
+  st->count = count;
+  memcpy(st->free, free, count * sizeof *free);
+  st->have_before = FALSE;
+  return st;
+}
 
 static gpointer fgd_create(gconstpointer args, GError **error) {
   const KsSchedFgdArgs *a = args;
@@ -47,6 +155,7 @@ static gpointer fgd_create(gconstpointer args, GError **error) {
 static void fgd_destroy(gpointer self) {
   Fgd *f = self;
   ks_gpu_typical_pods_unref(f->typical);
+  memo_clear(&f->memo);
   g_free(f);
 }
 
@@ -57,6 +166,7 @@ void ks_sched_fgd_set_typical_pods(KsSchedPlugin *p, KsGpuTypicalPods *tp) {
     ks_gpu_typical_pods_ref(tp);
   ks_gpu_typical_pods_unref(f->typical);
   f->typical = tp;
+  memo_clear(&f->memo); /* every result depended on the old set */
 }
 
 /* floor(100 * sigmoid(delta / cum / 1000)) for delta = cum x (F_before - F_after). */
@@ -123,6 +233,15 @@ static gint64 score_whole(const KsGpuTypicalPods *tp, gint64 cpu, const KsGpuReq
   return frag_score(before - after_s, tp->cum);
 }
 
+/* The score given F(before) = before / cum (tp non-empty; *out zeroed). */
+static gint64 score_from(const KsGpuTypicalPods *tp, gint64 cpu, const KsGpuRequest *r,
+                         gint64 cpu_left, const gint32 *free, guint count, GQuark model,
+                         gint64 before, KsGpuAssignment *out) {
+  if (r->count == 1 && r->milli < KS_GPU_MILLI)
+    return score_share(tp, cpu, r, cpu_left, free, count, model, before, out);
+  return score_whole(tp, cpu, r, cpu_left, free, count, model, before, out);
+}
+
 gint64 ks_sched_fgd_node_score(const KsGpuTypicalPods *tp, gint64 cpu, const KsGpuRequest *r,
                                gint64 cpu_left, const gint32 *free, guint count, GQuark model,
                                KsGpuAssignment *out) {
@@ -131,14 +250,37 @@ gint64 ks_sched_fgd_node_score(const KsGpuTypicalPods *tp, gint64 cpu, const KsG
   if (!tp || tp->cum == 0)
     return KS_SCHED_MIN_NODE_SCORE;
   gint64 before = ks_gpu_frag_free_scaled(tp, cpu_left, free, count, model, NULL);
-  if (r->count == 1 && r->milli < KS_GPU_MILLI)
-    return score_share(tp, cpu, r, cpu_left, free, count, model, before, out);
-  return score_whole(tp, cpu, r, cpu_left, free, count, model, before, out);
+  return score_from(tp, cpu, r, cpu_left, free, count, model, before, out);
+}
+
+/* ks_sched_fgd_node_score through the memo, for the node on cache slot
+ * `slot` (tp non-empty; the state arguments are that slot's). */
+static gint64 memo_node_score(Fgd *f, guint cap, guint slot, gint64 cpu, const KsGpuRequest *r,
+                              gint64 cpu_left, const gint32 *free, guint count, GQuark model,
+                              KsGpuAssignment *out) {
+  FgdMemo *m = &f->memo;
+  memo_reserve(m, MAX(cap, slot + 1));
+  FgdSlotState *st = memo_state(m, slot, cpu_left, free, count, model);
+  FgdMemoEntry *e = &m->entries[(gsize)memo_shape(m, cpu, r) * m->cap + slot];
+  if (e->version == st->version) {
+    *out = e->a;
+    return e->score;
+  }
+  if (!st->have_before) {
+    st->before = ks_gpu_frag_free_scaled(f->typical, cpu_left, free, count, model, NULL);
+    st->have_before = TRUE;
+  }
+  KsGpuAssignment none = {0, 0};
+  *out = none;
+  e->score = score_from(f->typical, cpu, r, cpu_left, free, count, model, st->before, out);
+  e->a = *out;
+  e->version = st->version;
+  return e->score;
 }
 
 static gboolean fgd_choose(const KsGpuRequest *r, const KsGpuNodeView *v, gpointer data,
                            KsGpuAssignment *out) {
-  const Fgd *f = data;
+  Fgd *f = data;
   if (!f->typical || f->typical->cum == 0 || !(r->count == 1 && r->milli < KS_GPU_MILLI))
     return ks_gpu_choose_best_fit(r, v, NULL, out);
   gint slot = f->cache ? ks_sched_gpu_slot_of_view(f->cache, v) : -1;
@@ -149,7 +291,10 @@ static gboolean fgd_choose(const KsGpuRequest *r, const KsGpuNodeView *v, gpoint
   guint count = MIN(v->count, KS_GPU_MAX_PER_NODE);
   for (guint i = 0; i < count; i++)
     free[i] = ks_gpu_free(v, i);
-  ks_sched_fgd_node_score(f->typical, f->cpu, r, cpu_left, free, count, v->model, out);
+  if (slot >= 0)
+    memo_node_score(f, f->cache->cap, (guint)slot, f->cpu, r, cpu_left, free, count, v->model, out);
+  else
+    ks_sched_fgd_node_score(f->typical, f->cpu, r, cpu_left, free, count, v->model, out);
   return out->mask != 0;
 }
 
@@ -163,7 +308,7 @@ static void fgd_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
 
 static void fgd_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                       const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
-  const Fgd *f = p->self;
+  Fgd *f = p->self;
   const KsSchedGpuPod *gp = ks_sched_gpu_pod_get(p, cs, st);
   *score = KS_SCHED_MIN_NODE_SCORE;
   if (!gp)
@@ -183,7 +328,7 @@ static void fgd_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
   GQuark model;
   ks_sched_gpu_node(c, slot, &cpu_left, free, &count, &model);
   KsGpuAssignment a;
-  *score = ks_sched_fgd_node_score(f->typical, gp->cpu, &gp->req, cpu_left, free, count, model, &a);
+  *score = memo_node_score(f, c->cap, slot, gp->cpu, &gp->req, cpu_left, free, count, model, &a);
 }
 
 const KsSchedPluginDesc ks_sched_plugin_fgd = {

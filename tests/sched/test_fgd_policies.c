@@ -18,6 +18,7 @@
 #include "sched/plugins/gpu_clustering.h"
 #include "sched/plugins/gpu_dot_product.h"
 #include "sched/plugins/gpu_packing.h"
+#include "sched/plugins/gpu_policy.h"
 #include "sched/plugins/gpu_random.h"
 #include "sched/rng.h"
 #include "sched/scheduler.h"
@@ -183,6 +184,91 @@ static void test_fgd_typical_pods_missing(void **state) {
   gint64 s[3];
   run_scores(&e, share, s);
   assert_scores("FGD after set", s, 48, 48, 54);
+  ks_pod_unref(share);
+  ks_test_env_clear(&e);
+}
+
+/* Score through the plugin (whose memo keeps results per node state and pod
+ * shape) on every node of e, each checked against the plain scorer on the
+ * node's current state; returns the scores in out[0..n_nodes). */
+static void memo_scores(KsTestEnv *e, const KsPod *pod, const KsGpuTypicalPods *tp,
+                        gint64 *out) {
+  KsSchedStatus st[256];
+  assert_int_equal(ks_test_env_filter(e, pod, st, NULL), KS_SCHED_SUCCESS);
+  ks_test_env_score(e, pod, NULL, 0, out);
+  KsGpuRequest r;
+  GError *err = NULL;
+  assert_true(ks_gpu_request_from_pod(pod, &r, &err));
+  gint64 cpu = 0, mem = 0;
+  ks_pod_compute_nonzero_requests(pod, &cpu, &mem);
+  for (guint i = 0; i < e->n_nodes; i++) {
+    gint64 cpu_left;
+    gint32 free[KS_GPU_MAX_PER_NODE];
+    guint count;
+    GQuark model;
+    ks_sched_gpu_node(e->cache, e->slots[i], &cpu_left, free, &count, &model);
+    KsGpuAssignment a;
+    gint64 want = ks_sched_fgd_node_score(tp, cpu, &r, cpu_left, free, count, model, &a);
+    if (out[i] != want)
+      fail_msg("%s on node %u: memo %" G_GINT64_FORMAT ", fresh %" G_GINT64_FORMAT,
+               pod->name, i, out[i], want);
+  }
+}
+
+/* The memo never returns a stale result: a node that changed (a pod bound
+ * on n2), more shapes than the memo keeps (70 CPU sizes, then the first
+ * ones again), new typical pods, and a cache that grows all give the
+ * scores computed afresh. Hand-computed after binding 4 CPU + 500 m on
+ * n2's GPU 1 (n2 free [1000, 100], CPU left 12000):
+ *   share: before 11000 - 5*1000 - 3*1000 = 3000; GPU 0 -> [500,100], CPU
+ *   8000: 6000 - 5*500 = 3500, delta -500 -> 48 (was 54 before the bind).
+ * Typical pods {A x1}: n0 4000-4000 -> 3500-3500, n1 1300-1000 -> 800-500,
+ *   n2 1100-1000 -> 600-500: delta 0 everywhere -> 50. */
+static void test_fgd_memo(void **state) {
+  KsGpuTypicalPods *tp = typical();
+  KsSchedFgdArgs args = {tp};
+  KsTestEnv e;
+  cluster(&e, &ks_sched_plugin_fgd, &args);
+  gint64 s[256];
+  KsPod *share = mkpod("share", "4", 1, 500);
+  memo_scores(&e, share, tp, s);
+  assert_scores("FGD share", s, 48, 48, 54);
+  memo_scores(&e, share, tp, s); /* from the memo */
+  assert_scores("FGD share again", s, 48, 48, 54);
+  bind_to(&e, "n2", "w1", "4", 500, "1");
+  memo_scores(&e, share, tp, s);
+  assert_scores("FGD share after bind", s, 48, 48, 48);
+  assert_int_equal(gpus_on(&e, share, 2), 1u << 0);
+  /* more shapes than the memo holds, then the evicted ones again */
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < 70; i++) {
+      char cpu[16], name[32];
+      g_snprintf(cpu, sizeof cpu, "%um", 100 * (i + 1));
+      g_snprintf(name, sizeof name, "p%u-%u", round, i);
+      KsPod *p = mkpod(name, cpu, i % 3 ? 1 : 0, i % 3 == 1 ? 1000 : 300);
+      memo_scores(&e, p, tp, s);
+      ks_pod_unref(p);
+    }
+  /* other typical pods: the memo is dropped */
+  KsGpuTypicalPod a1 = {.milli_cpu = 4000, .gpu_count = 1, .gpu_milli = 500, .count = 1};
+  KsGpuTypicalPods *tp1 = ks_gpu_typical_pods_new(&a1, 1);
+  ks_sched_fgd_set_typical_pods(e.plugin, tp1);
+  memo_scores(&e, share, tp1, s);
+  assert_scores("FGD share, typical {A}", s, 50, 50, 50);
+  /* the cache grows past its capacity: every node still scored right */
+  guint cap = e.cache->cap;
+  for (guint i = 0; e.cache->cap == cap && i < 200; i++) {
+    char name[16];
+    g_snprintf(name, sizeof name, "m%u", i);
+    KsNode *n = ks_test_node(name, "32", "256Gi");
+    ks_gpu_node_set(n, 1 + i % 8, "V100");
+    ks_test_env_add_node(&e, n);
+  }
+  assert_true(e.cache->cap > cap);
+  memo_scores(&e, share, tp1, s);
+  memo_scores(&e, share, tp1, s);
+  ks_gpu_typical_pods_unref(tp1);
+  ks_gpu_typical_pods_unref(tp);
   ks_pod_unref(share);
   ks_test_env_clear(&e);
 }
@@ -635,6 +721,7 @@ int main(void) {
       cmocka_unit_test(test_fgd),
       cmocka_unit_test(test_fgd_node_score),
       cmocka_unit_test(test_fgd_typical_pods_missing),
+      cmocka_unit_test(test_fgd_memo),
       cmocka_unit_test(test_gpu_best_fit),
       cmocka_unit_test(test_gpu_packing),
       cmocka_unit_test(test_gpu_packing_idle_sizes),
