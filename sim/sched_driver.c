@@ -37,7 +37,9 @@ struct KsSchedDriver {
   KsEngine *engine;
   KsScheduler *sched;
   KsRecorder *recorder;
-  GHashTable *known;      /* "ns/name" -> KsPod* (a ref) the scheduler knows */
+  GHashTable *known;      /* set of KsPod* (a ref each) the scheduler knows, keyed by
+                             namespace/name (ks_pod_key_hash): no key string is built
+                             per watch event, a third of which reach this table */
   guint pod_watch, node_watch, namespace_watch, pdb_watch;
   GHashTable *pdbs;       /* "ns/name" -> PdbState* */
   gboolean pdbs_dirty;    /* some PdbState is dirty */
@@ -47,7 +49,6 @@ struct KsSchedDriver {
   KsSchedDriverStats stats;
 };
 
-static char *pod_key(const KsPod *p) { return g_strconcat(p->namespace, "/", p->name, NULL); }
 
 /* ---- the disruption controller's stand-in ----------------------------------------------- */
 
@@ -304,6 +305,12 @@ static gboolean is_terminal(const KsPod *p) {
   return p->phase == KS_POD_SUCCEEDED || p->phase == KS_POD_FAILED;
 }
 
+/* Key and value are the same pod: replace (not insert) so that a stored key
+ * never outlives its value's reference. */
+static void known_add(KsSchedDriver *d, KsPod *pod) {
+  g_hash_table_replace(d->known, pod, ks_pod_ref(pod));
+}
+
 static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
   if (is_terminal(pod))
     return;
@@ -311,7 +318,7 @@ static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
     ks_sched_add_assigned_pod(d->sched, pod, pod->node_name, now);
   else if (!ks_sched_add_pending_pod(d->sched, pod, now))
     return; /* another scheduler's pod (spec.schedulerName no profile serves) */
-  g_hash_table_insert(d->known, pod_key(pod), ks_pod_ref(pod));
+  known_add(d, pod);
   if (pod->node_name)
     record_gpus(d, pod);
 }
@@ -320,21 +327,17 @@ static void pod_added(KsSchedDriver *d, KsPod *pod, gint64 now) {
  * pod in the cache (AssignedPodAdded), any later update of a bound pod is
  * AssignedPodUpdated; both may move unschedulable pods, as upstream. */
 static void assigned_pod_changed(KsSchedDriver *d, KsPod *pod, gint64 now) {
-  char *key = pod_key(pod);
-  if (!g_hash_table_contains(d->known, key))
-    g_hash_table_insert(d->known, g_strdup(key), ks_pod_ref(pod));
-  g_free(key);
+  if (!g_hash_table_contains(d->known, pod))
+    known_add(d, pod);
   ks_sched_add_assigned_pod(d->sched, pod, pod->node_name, now);
 }
 
 static void pod_gone(KsSchedDriver *d, const KsPod *pod, gint64 now) {
-  char *key = pod_key(pod);
-  KsPod *known = g_hash_table_lookup(d->known, key);
+  KsPod *known = g_hash_table_lookup(d->known, pod);
   if (known) {
     ks_sched_remove_pod(d->sched, known, now);
-    g_hash_table_remove(d->known, key);
+    g_hash_table_remove(d->known, known);
   }
-  g_free(key);
 }
 
 static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
@@ -384,7 +387,8 @@ KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorde
   d->engine = ks_store_get_engine(store);
   d->sched = sched;
   d->recorder = recorder;
-  d->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ks_pod_unref);
+  d->known = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL,
+                                   (GDestroyNotify)ks_pod_unref);
   d->namespace_watch = ks_store_watch(store, KS_STORE_NAMESPACE, namespace_watch, d);
   d->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, d);
   d->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, d);
