@@ -114,6 +114,14 @@ struct KsScheduler {
   KsSchedFilterPool *pool;  /* parallel Filter (NULL = serial) */
   gboolean *parallel_ok;    /* per profile: every Filter is known to be read-only */
   guint64 parallel_batches; /* diagnostics: batches filtered by the pool */
+  /* The current cycle's Filter plugins minus those that returned Skip at
+   * PreFilter, in order (prepare_filters): run_filters runs per node, and
+   * most profiles skip several filters for most pods. Valid while fw and
+   * cs->skip_filter are those it was made for. */
+  KsSchedPlugin *active_filters[KS_SCHED_MAX_PLUGINS];
+  guint n_active_filters;
+  const KsSchedFramework *active_fw;
+  guint64 active_mask;
   guint next_start; /* nextStartNodeIndex */
   gint64 next_backoff_flush, next_unsched_flush;
   /* per-cycle buffers, sized by buf_cap >= cache->cap */
@@ -504,17 +512,44 @@ static inline void reset_status(KsSchedStatus *st) {
   st->plugin_index = -1;
 }
 
+/* Makes s->active_filters for the current profile and PreFilter outcome.
+ * Called before Filter runs (never from the filter pool's threads, which
+ * only read the list). */
+static void prepare_filters(KsScheduler *s) {
+  s->n_active_filters = 0;
+  for (guint k = 0; k < s->fw->n_ep[KS_SCHED_EP_FILTER]; k++) {
+    KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_FILTER, k);
+    if (!(s->cs->skip_filter & (G_GUINT64_CONSTANT(1) << p->index)))
+      s->active_filters[s->n_active_filters++] = p;
+  }
+  s->active_fw = s->fw;
+  s->active_mask = s->cs->skip_filter;
+}
+
+static gboolean run_filter(KsScheduler *s, KsSchedPlugin *p, const KsPod *pod, guint slot,
+                           KsSchedStatus *st) {
+  reset_status(st);
+  p->desc->filter(p, s->cs, pod, s->cache, slot, st);
+  if (ks_sched_status_ok(st))
+    return TRUE;
+  mark_plugin(st, p);
+  return FALSE;
+}
+
 static gboolean run_filters(KsScheduler *s, const KsPod *pod, guint slot, KsSchedStatus *st) {
+  if (s->active_fw == s->fw && s->active_mask == s->cs->skip_filter) {
+    for (guint k = 0; k < s->n_active_filters; k++)
+      if (!run_filter(s, s->active_filters[k], pod, slot, st))
+        return FALSE;
+    return TRUE;
+  }
+  /* no list for this cycle (made by find_feasible): the plain walk */
   for (guint k = 0; k < s->fw->n_ep[KS_SCHED_EP_FILTER]; k++) {
     KsSchedPlugin *p = plugin_at(s, KS_SCHED_EP_FILTER, k);
     if (s->cs->skip_filter & (G_GUINT64_CONSTANT(1) << p->index))
       continue;
-    reset_status(st);
-    p->desc->filter(p, s->cs, pod, s->cache, slot, st);
-    if (!ks_sched_status_ok(st)) {
-      mark_plugin(st, p);
+    if (!run_filter(s, p, pod, slot, st))
       return FALSE;
-    }
   }
   return TRUE;
 }
@@ -662,6 +697,7 @@ static gint find_feasible_parallel(KsScheduler *s, const KsPod *pod, const guint
 static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, guint n_cand,
                           guint *processed) {
   guint k = feasible_to_find(s, n_cand);
+  prepare_filters(s);
   if (s->pool && s->parallel_ok[s->profile] && n_cand > 1)
     return find_feasible_parallel(s, pod, cand, n_cand, k, processed);
   return find_feasible_serial(s, pod, cand, n_cand, k, processed);
