@@ -73,17 +73,23 @@ static gint find_scalar(const KsResourceList *l, const char *name) {
   return -(gint)lo - 1;
 }
 
-/* The value slot of scalar `name`, created (as 0) if absent. */
-static gint64 *scalar_slot(KsResourceList *l, const char *name) {
-  gint i = find_scalar(l, name);
+/* The value slot at find_scalar's result `i` for `name`, created (as 0) if
+ * absent. `quark` is name's quark when the caller has it (0: look it up;
+ * g_quark_from_string takes a global lock). */
+static gint64 *scalar_slot_at(KsResourceList *l, gint i, GQuark quark, const char *name) {
   if (i < 0) {
-    KsScalarResource s = {g_quark_from_string(name), 0};
+    KsScalarResource s = {quark ? quark : g_quark_from_string(name), 0};
     if (!l->scalars)
       l->scalars = g_array_new(FALSE, FALSE, sizeof(KsScalarResource));
     i = -i - 1;
     g_array_insert_val(l->scalars, (guint)i, s);
   }
   return &g_array_index(l->scalars, KsScalarResource, i).value;
+}
+
+/* The value slot of scalar `name`, created (as 0) if absent. */
+static gint64 *scalar_slot(KsResourceList *l, const char *name) {
+  return scalar_slot_at(l, find_scalar(l, name), 0, name);
 }
 
 /* The slot for `name`, marking it present. */
@@ -208,8 +214,8 @@ static void apply(KsResourceList *acc, const KsResourceList *x, Op op) {
   for (guint i = 0; x->scalars && i < x->scalars->len; i++) {
     const KsScalarResource *s = &g_array_index(x->scalars, KsScalarResource, i);
     const char *name = g_quark_to_string(s->name);
-    gboolean had = find_scalar(acc, name) >= 0;
-    combine(scalar_slot(acc, name), had, s->value, op);
+    gint at = find_scalar(acc, name); /* one search, and the quark reused */
+    combine(scalar_slot_at(acc, at, s->name, name), at >= 0, s->value, op);
   }
 }
 
