@@ -333,10 +333,13 @@ static void assigned_pod_changed(KsSchedDriver *d, KsPod *pod, gint64 now) {
 }
 
 static void pod_gone(KsSchedDriver *d, const KsPod *pod, gint64 now) {
-  KsPod *known = g_hash_table_lookup(d->known, pod);
-  if (known) {
+  gpointer known;
+  /* steal: one hash of namespace/name where lookup + remove took two. The
+   * key is the pod (known_add): glib 2.74 steals a NULL value from a table
+   * whose keys and values are all equal (its "set" mode), so take the key. */
+  if (g_hash_table_steal_extended(d->known, pod, &known, NULL)) {
     ks_sched_remove_pod(d->sched, known, now);
-    g_hash_table_remove(d->known, known);
+    ks_pod_unref(known);
   }
 }
 
