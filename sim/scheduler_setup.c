@@ -38,11 +38,9 @@ static void apply_overrides(KsSchedConfig *config, const KsSchedSetupOptions *op
   config->parallelism = MAX(opts->parallelism, 1);
 }
 
+/* tie: the selectHost mode for every profile, NULL to keep each profile's own. */
 static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts,
-                                GError **error) {
-  KsSchedSelectHost tie = KS_SCHED_SELECT_HOST_RANDOM;
-  if (opts->tie_break && !ks_sched_tie_break_from_string(opts->tie_break, &tie, error))
-    return NULL;
+                                const KsSchedSelectHost *tie, GError **error) {
   KsSchedConfig config = s->config->config;
   /* The file's parallelism (default 16) is validated but not applied:
    * decisions never depend on it, and filtering in threads pays only when
@@ -59,8 +57,8 @@ static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts
       g_free(profiles);
       return NULL;
     }
-    if (opts->tie_break)
-      profiles[i]->select_host = tie;
+    if (tie)
+      profiles[i]->select_host = *tie;
   }
   KsScheduler *sched = ks_sched_new_with_profiles(&config, profiles, n, error);
   g_free(profiles);
@@ -70,11 +68,8 @@ static KsScheduler *from_config(KsSchedSetup *s, const KsSchedSetupOptions *opts
 /* A built-in profile serving default-scheduler pods, so the same workload
  * can be run under either scheduler. */
 static KsScheduler *from_builtin(KsSchedSetup *s, const KsSchedSetupOptions *opts,
-                                 GError **error) {
+                                 const KsSchedSelectHost *tie, GError **error) {
   const char *name = opts->builtin_profile;
-  KsSchedSelectHost tie = KS_SCHED_SELECT_HOST_RANDOM;
-  if (opts->tie_break && !ks_sched_tie_break_from_string(opts->tie_break, &tie, error))
-    return NULL;
   KsSchedConfig config;
   ks_sched_config_init_defaults(&config);
   apply_overrides(&config, opts);
@@ -94,12 +89,16 @@ static KsScheduler *from_builtin(KsSchedSetup *s, const KsSchedSetupOptions *opt
                 "unknown built-in profile \"%s\" (use default or %s)", name,
                 KS_SCHED_LEGACY_PROFILE_NAME);
   }
-  if (fw && opts->tie_break)
-    fw->select_host = tie;
+  if (fw && tie)
+    fw->select_host = *tie;
   return fw ? ks_sched_new_with_profile(&config, fw, error) : NULL;
 }
 
 KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error) {
+  KsSchedSelectHost tie;
+  if (opts->tie_break && !ks_sched_tie_break_from_string(opts->tie_break, &tie, error))
+    return NULL;
+  const KsSchedSelectHost *tie_for_all = opts->tie_break ? &tie : NULL;
   KsSchedSetup *s = g_new0(KsSchedSetup, 1);
   s->registry = ks_sched_registry_new();
   s->loader = ks_sched_plugin_loader_new(s->registry);
@@ -112,9 +111,9 @@ KsSchedSetup *ks_sched_setup_new(const KsSchedSetupOptions *opts, GError **error
     for (guint i = 0; i < s->config->n_profiles; i++)
       g_string_append_printf(names, "%s%s", i ? "," : "", s->config->profiles[i].scheduler_name);
     s->profile_label = g_string_free(names, FALSE);
-    s->sched = from_config(s, opts, error);
+    s->sched = from_config(s, opts, tie_for_all, error);
   } else {
-    s->sched = from_builtin(s, opts, error);
+    s->sched = from_builtin(s, opts, tie_for_all, error);
   }
   if (s->sched)
     return s;
