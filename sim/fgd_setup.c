@@ -3,7 +3,7 @@
 
 #include "sched/gpu_frag.h"
 #include "sched/plugins/fgd.h"
-#include "traces/trace_source.h"
+#include "sim/trace_feed.h"
 
 /* The FGD instances of every profile the setup built. transfer container */
 static GPtrArray *fgd_instances(KsSchedSetup *setup) {
@@ -22,11 +22,7 @@ static GPtrArray *fgd_instances(KsSchedSetup *setup) {
 
 static gboolean learn_from_trace(KsGpuTypicalBuilder *b, const KsScenarioTrace *t,
                                  GError **error) {
-  KsTraceOpenOptions opts = {
-      .bad_rows = t->skip_bad_rows ? KS_TRACE_BAD_ROWS_SKIP : KS_TRACE_BAD_ROWS_FAIL,
-      .params = t->params ? (const char *const *)t->params->pdata : NULL,
-  };
-  KsTraceSource *src = ks_trace_open(t->format, t->path, &opts, error);
+  KsTraceSource *src = ks_trace_feed_open_source(t, error);
   if (!src)
     return FALSE;
   KsTraceEvent ev;
@@ -46,8 +42,10 @@ static gboolean learn_from_trace(KsGpuTypicalBuilder *b, const KsScenarioTrace *
   return ok;
 }
 
-static gboolean learn_from_batches(KsGpuTypicalBuilder *b, const KsScenario *s, guint64 *pods,
-                                   GError **error) {
+/* Without a trace, the pods of the scenario's manifest batches; there must
+ * be some. */
+static gboolean learn_from_batches(KsGpuTypicalBuilder *b, const KsScenario *s, GError **error) {
+  guint64 pods = 0;
   for (guint i = 0; i < s->batches->len; i++) {
     const KsScenarioBatch *batch = s->batches->pdata[i];
     for (guint j = 0; j < batch->set->objects->len; j++) {
@@ -56,8 +54,14 @@ static gboolean learn_from_batches(KsGpuTypicalBuilder *b, const KsScenario *s, 
         continue;
       if (!ks_gpu_typical_builder_add_pod(b, o->u.pod, error))
         return FALSE;
-      (*pods)++;
+      pods++;
     }
+  }
+  if (pods == 0) {
+    g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
+                "FGD needs the workload's typical pods (docs/fgd.md 2.1): give the scenario "
+                "a trace (spec.trace) or pods in its manifests");
+    return FALSE;
   }
   return TRUE;
 }
@@ -70,20 +74,9 @@ gboolean ks_sim_fgd_setup(KsSchedSetup *setup, const KsScenario *scenario,
     return TRUE;
   }
   KsGpuTypicalBuilder *b = ks_gpu_typical_builder_new();
-  guint64 pods = 0;
-  gboolean ok;
-  if (trace) {
-    ok = learn_from_trace(b, trace, error);
-    pods = 1; /* an empty trace still gives a (empty) set: nothing to place */
-  } else {
-    ok = learn_from_batches(b, scenario, &pods, error);
-    if (ok && pods == 0) {
-      g_set_error(error, KS_SCHED_ERROR, KS_SCHED_ERROR_INVALID_ARGS,
-                  "FGD needs the workload's typical pods (docs/fgd.md 2.1): give the scenario "
-                  "a trace (spec.trace) or pods in its manifests");
-      ok = FALSE;
-    }
-  }
+  /* An empty trace gives an empty set: it has nothing to place either. */
+  gboolean ok = trace ? learn_from_trace(b, trace, error)
+                      : learn_from_batches(b, scenario, error);
   if (ok) {
     KsGpuTypicalPods *tp = ks_gpu_typical_builder_finish(b, KS_FGD_TYPICAL_THRESHOLD_PCT, TRUE);
     for (guint i = 0; i < fgd->len; i++)

@@ -131,11 +131,7 @@ KsScenarioTrace *ks_simulation_trace_options(const KsScenario *scenario, const K
 }
 
 static gboolean trace_init(World *w, const KsScenarioTrace *t, guint64 seed, GError **error) {
-  KsTraceOpenOptions open = {
-    .bad_rows = t->skip_bad_rows ? KS_TRACE_BAD_ROWS_SKIP : KS_TRACE_BAD_ROWS_FAIL,
-    .params = (const char *const *)t->params->pdata,
-  };
-  KsTraceSource *src = ks_trace_open(t->format, t->path, &open, error);
+  KsTraceSource *src = ks_trace_feed_open_source(t, error);
   if (!src)
     return FALSE;
   KsTraceFeedOptions fo = {.spec = t, .seed = seed, .sched = w->sched->sched};

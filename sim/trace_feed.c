@@ -92,6 +92,14 @@ static gint64 mul_div(gint64 a, gint64 num, gint64 den) {
   return (gint64)(((__int128)a * num) / den);
 }
 
+KsTraceSource *ks_trace_feed_open_source(const KsScenarioTrace *spec, GError **error) {
+  KsTraceOpenOptions open = {
+      .bad_rows = spec->skip_bad_rows ? KS_TRACE_BAD_ROWS_SKIP : KS_TRACE_BAD_ROWS_FAIL,
+      .params = spec->params ? (const char *const *)spec->params->pdata : NULL,
+  };
+  return ks_trace_open(spec->format, spec->path, &open, error);
+}
+
 gint64 ks_trace_feed_sim_time(const KsScenarioTrace *spec, gint64 trace_us) {
   if (trace_us <= spec->start_us)
     return 0;

@@ -75,6 +75,10 @@ void ks_trace_feed_get_stats(const KsTraceFeed *f, KsTraceFeedStats *out);
 const KsResourceList *ks_trace_feed_usage(const KsTraceFeed *f, const char *namespace,
                                           const char *name);
 
+/* Opens the trace a spec.trace names, with its format, importer parameters
+ * and bad-row policy. transfer full */
+KsTraceSource *ks_trace_feed_open_source(const KsScenarioTrace *spec, GError **error);
+
 /* Trace time -> sim time: (trace - start) / speed, rounded down; times
  * before the window start map to 0. */
 gint64 ks_trace_feed_sim_time(const KsScenarioTrace *spec, gint64 trace_us);

@@ -185,6 +185,25 @@ static void test_gpu_fill_example(void **state) {
   r = ksim("gpu-curve", "/nonexistent.h5", NULL);
   assert_int_equal(r.status, 2);
   result_clear(&r);
+  /* FGD without a trace learns its typical pods from the manifests' pods:
+   * a scenario with none is refused before it runs. */
+  char *empty = g_build_filename(dir, "no-pods.yaml", NULL);
+  char *config = g_build_filename(g_getenv("KSIM_SOURCE_DIR"), "workloads", "examples",
+                                  "gpu-fgd-scheduler.yaml", NULL);
+  assert_true(g_file_set_contents(empty,
+                                  "apiVersion: ksim.io/v1alpha1\nkind: Scenario\n"
+                                  "metadata: {name: no-pods}\nspec:\n  duration: 1m\n",
+                                  -1, NULL));
+  g_unlink(a); /* a failed run must leave nothing behind */
+  r = ksim("run", empty, "--config", config, "-o", a, NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "FGD needs the workload's typical pods (docs/fgd.md 2.1): give the "
+                         "scenario a trace (spec.trace) or pods in its manifests");
+  assert_false(g_file_test(a, G_FILE_TEST_EXISTS));
+  result_clear(&r);
+  g_unlink(empty);
+  g_free(empty);
+  g_free(config);
   g_unlink(a);
   g_unlink(b);
   g_rmdir(dir);
