@@ -496,7 +496,7 @@ static gboolean parse_pod_json(LineCtx *c, char *json, gsize off, const char *ns
 
 static gboolean parse_pod_create(LineCtx *c, char *ident, char *line, char **cur,
                                  KsTraceEvent *ev) {
-  char *ns, *name;
+  char *ns = NULL, *name = NULL; /* set by split_pod_ident; NULL quiets -O3 warnings */
   if (!split_pod_ident(c, ident, &ns, &name))
     return FALSE;
   char *json = rest_of_line(cur);
@@ -566,7 +566,7 @@ static gboolean no_more_tokens(LineCtx *c, char **cur) {
 }
 
 static gboolean parse_pod_ref(LineCtx *c, char *ident, KsTraceEvent *ev) {
-  char *ns, *name;
+  char *ns = NULL, *name = NULL; /* set by split_pod_ident; NULL quiets -O3 warnings */
   if (!split_pod_ident(c, ident, &ns, &name))
     return FALSE;
   ev->namespace = g_strdup(ns);
