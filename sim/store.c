@@ -55,6 +55,16 @@ static const struct {
   [KS_STORE_REPLICA_SET] = {"replicasets", TRUE},
   [KS_STORE_JOB] = {"jobs", TRUE},
   [KS_STORE_POD_DISRUPTION_BUDGET] = {"poddisruptionbudgets", TRUE},
+  [KS_STORE_DAEMON_SET] = {"daemonsets", TRUE},
+  [KS_STORE_STATEFUL_SET] = {"statefulsets", TRUE},
+  [KS_STORE_CONTROLLER_REVISION] = {"controllerrevisions", TRUE},
+  [KS_STORE_CRON_JOB] = {"cronjobs", TRUE},
+  [KS_STORE_SERVICE] = {"services", TRUE},
+  [KS_STORE_CONFIG_MAP] = {"configmaps", TRUE},
+  [KS_STORE_SECRET] = {"secrets", TRUE},
+  [KS_STORE_PERSISTENT_VOLUME] = {"persistentvolumes", FALSE},
+  [KS_STORE_PERSISTENT_VOLUME_CLAIM] = {"persistentvolumeclaims", TRUE},
+  [KS_STORE_STORAGE_CLASS] = {"storageclasses", FALSE},
 };
 
 const char *ks_store_kind_to_string(KsStoreKind kind) {
