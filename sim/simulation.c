@@ -13,6 +13,7 @@
 
 #include "ks_version.h"
 #include "sched/scheduler.h"
+#include "sim/controllers/manager.h"
 #include "sim/fgd_setup.h"
 #include "sim/node_agent.h"
 #include "sim/pod_gc.h"
@@ -76,6 +77,7 @@ typedef struct {
   KsWorkloadFeed *feed;
   KsTraceFeed *trace;      /* NULL without a trace */
   KsPodGc *gc;
+  KsControllerManager *controllers;
 } World;
 
 static gboolean trace_has_overrides(const KsRunOptions *o) {
@@ -159,6 +161,12 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   w->recorder = ks_recorder_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new(w->store);
+  /* The controllers watch after the components that act on pods, so a
+   * change reaches the scheduler and the node agent before a controller
+   * reacts to it (docs/controllers.md). */
+  KsControllerManagerOptions cm = {.reconcile_latency_us = 0, .seed = seed};
+  w->controllers = ks_controller_manager_new(w->store, &cm);
+  ks_controller_manager_start_builtin(w->controllers);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
   /* After the workload feed: the scenario's node pools exist (time 0,
    * queued first) when the trace's first event is applied. */
@@ -176,6 +184,7 @@ static void world_free(World *w) {
   /* Components unwatch and cancel their events first; the engine then
    * drops what is left; the feed last, since queued arrivals point at it. */
   ks_pod_gc_free(w->gc);
+  ks_controller_manager_free(w->controllers);
   ks_sched_driver_free(w->driver);
   ks_node_agent_free(w->agent);
   ks_recorder_free(w->recorder);
