@@ -48,7 +48,8 @@ static const char *const preemption_names[] = {"PreemptLowerPriority", "Never"};
 static const char *const volume_names[] = {
     "other",     "emptyDir",  "hostPath",           "persistentVolumeClaim", "configMap",
     "secret",    "projected", "downwardAPI",        "gcePersistentDisk",     "awsElasticBlockStore",
-    "azureDisk", "csi",       "iscsi",              "rbd",                   "nfs"};
+    "azureDisk", "csi",       "iscsi",              "rbd",                   "nfs",
+    "local"};
 
 #define ENUM_FUNCS(prefix, Type, names)                                                         \
   gboolean prefix##_from_string(const char *s, Type *out) {                                     \
@@ -201,6 +202,10 @@ static void pod_free(KsPod *p) {
   g_free(p->name);
   g_free(p->namespace);
   g_free(p->uid);
+  g_free(p->generate_name);
+  if (p->owner_references)
+    g_array_unref(p->owner_references);
+  g_strfreev(p->finalizers);
   ks_labels_clear(&p->labels);
   ks_labels_clear(&p->annotations);
   if (p->containers)
@@ -237,6 +242,9 @@ KsPod *ks_pod_copy(const KsPod *p) {
   c->name = g_strdup(p->name);
   c->namespace = g_strdup(p->namespace);
   c->uid = g_strdup(p->uid);
+  c->generate_name = g_strdup(p->generate_name);
+  c->owner_references = ks_owner_reference_array_copy(p->owner_references);
+  c->finalizers = g_strdupv(p->finalizers);
   ks_labels_copy(&c->labels, &p->labels);
   ks_labels_copy(&c->annotations, &p->annotations);
   c->containers = p->containers ? containers_copy(p->containers) : container_array_new();
@@ -360,10 +368,12 @@ gboolean ks_pod_key_equal(gconstpointer a, gconstpointer b) {
 
 /* ---- comparison (upstream isPodUpdated) ------------------------------------------
  * Field by field over everything KsPod holds except its status (phase,
- * nominatedNodeName): metadata (identity, labels, annotations, creation
- * time) and the whole spec. Upstream compares with reflect.DeepEqual after
- * stripping status, resourceVersion, generation, managedFields and
- * finalizers, none of which KsPod has apart from the status. An absent
+ * nominatedNodeName, startTime, Ready) and finalizers: metadata (identity,
+ * generateName, labels, annotations, creation time, owner references,
+ * deletion timestamp and grace period) and the whole spec. Upstream
+ * compares with reflect.DeepEqual after stripping status, resourceVersion,
+ * generation, managedFields and finalizers; KsPod has no resourceVersion,
+ * generation or managedFields. An absent
  * array or string vector equals an empty one, and a NULL string equals ""
  * (the API's zero values, which ksim's loaders may leave NULL). */
 
@@ -505,7 +515,11 @@ gboolean ks_pod_equal_except_status(const KsPod *a, const KsPod *b) {
   if (!str_eq(a->name, b->name) || !str_eq(a->namespace, b->namespace) ||
       !str_eq(a->uid, b->uid) || !ks_labels_equal(&a->labels, &b->labels) ||
       !ks_labels_equal(&a->annotations, &b->annotations) ||
-      a->creation_timestamp_us != b->creation_timestamp_us)
+      a->creation_timestamp_us != b->creation_timestamp_us ||
+      !str_eq(a->generate_name, b->generate_name) ||
+      !ks_owner_reference_array_equal(a->owner_references, b->owner_references) ||
+      a->deletion_timestamp_us != b->deletion_timestamp_us ||
+      a->deletion_grace_period_seconds != b->deletion_grace_period_seconds)
     return FALSE;
   /* spec */
   return array_eq(a->containers, b->containers, container_eq) &&
@@ -524,4 +538,21 @@ gboolean ks_pod_equal_except_status(const KsPod *a, const KsPod *b) {
          a->restart_policy == b->restart_policy &&
          a->termination_grace_period_seconds == b->termination_grace_period_seconds &&
          a->host_network == b->host_network;
+}
+
+/* ---- controller helpers ----------------------------------------------------- */
+
+const KsOwnerReference *ks_pod_get_controller(const KsPod *p) {
+  return ks_owner_reference_get_controller(p->owner_references);
+}
+
+gboolean ks_pod_is_terminating(const KsPod *p) { return p->deletion_timestamp_us != 0; }
+
+gboolean ks_pod_is_available(const KsPod *p, gint32 min_ready_seconds, gint64 now_us) {
+  if (!p->ready)
+    return FALSE;
+  if (min_ready_seconds <= 0)
+    return TRUE;
+  /* upstream: LastTransitionTime + minReadySeconds strictly Before(now) */
+  return p->ready_since_us + (gint64)min_ready_seconds * G_USEC_PER_SEC < now_us;
 }

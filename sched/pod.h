@@ -8,6 +8,7 @@
 #include "sched/labels.h"
 #include "sched/taints.h"
 #include "sched/affinity.h"
+#include "sched/owner_ref.h"
 
 #define KS_DEFAULT_SCHEDULER_NAME "default-scheduler"
 
@@ -54,6 +55,7 @@ typedef enum {
   KS_VOLUME_ISCSI,
   KS_VOLUME_RBD,
   KS_VOLUME_NFS,
+  KS_VOLUME_LOCAL, /* local (PersistentVolumes only) */
 } KsVolumeSource;
 
 typedef struct {
@@ -99,6 +101,12 @@ typedef struct {
   KsLabels labels;
   KsLabels annotations;
   gint64 creation_timestamp_us; /* metadata.creationTimestamp, 0 when absent */
+  char *generate_name;        /* metadata.generateName; may be NULL */
+  GArray *owner_references;   /* metadata.ownerReferences, of KsOwnerReference; may be NULL */
+  gint64 deletion_timestamp_us; /* metadata.deletionTimestamp; 0 = not being deleted */
+  gint64 deletion_grace_period_seconds; /* metadata.deletionGracePeriodSeconds (set with the
+                                           deletion timestamp; 0 otherwise) */
+  char **finalizers;          /* metadata.finalizers, NULL-terminated; NULL when none */
   /* spec */
   GArray *containers;         /* of KsContainer */
   GArray *init_containers;    /* of KsContainer; may be NULL */
@@ -121,6 +129,10 @@ typedef struct {
   /* status */
   KsPodPhase phase;
   char *nominated_node_name;  /* status.nominatedNodeName; may be NULL */
+  gint64 start_time_us;       /* status.startTime (kubelet accepted the pod); 0 = unset */
+  gboolean ready;             /* status.conditions[type=Ready].status == "True" */
+  gint64 ready_since_us;      /* that condition's lastTransitionTime; meaningful only when
+                                 ready; minReadySeconds counts from here */
 } KsPod;
 
 KsPod *ks_pod_new(const char *ns, const char *name); /* transfer full; refcount 1 */
@@ -148,11 +160,21 @@ void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);
 void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory);
 
 /* Upstream isPodUpdated, negated: TRUE when a and b agree on everything but
- * the status (phase, nominatedNodeName), i.e. on metadata (namespace, name,
- * uid, labels, annotations, creation time) and the whole spec. An absent
+ * the status (phase, nominatedNodeName, startTime, the Ready condition) and
+ * the finalizers, i.e. on metadata (namespace, name, generateName, uid,
+ * labels, annotations, creation time, owner references, deletion timestamp
+ * and grace period) and the whole spec. An absent
  * array equals an empty one and a NULL string equals "". The queue keeps an
  * updated unschedulable pod where it is when this holds. */
 gboolean ks_pod_equal_except_status(const KsPod *a, const KsPod *b);
+
+/* The pod's controller (metav1.GetControllerOf); NULL when none. transfer none */
+const KsOwnerReference *ks_pod_get_controller(const KsPod *p);
+/* TRUE while metadata.deletionTimestamp is set (upstream's "terminating"). */
+gboolean ks_pod_is_terminating(const KsPod *p);
+/* podutil.IsPodAvailable: ready, and either min_ready_seconds is 0 or
+ * ready_since_us + minReadySeconds is strictly before now_us. */
+gboolean ks_pod_is_available(const KsPod *p, gint32 min_ready_seconds, gint64 now_us);
 
 /* schedutil.DefaultMilliCPURequest / DefaultMemoryRequest (200 MiB). */
 #define KS_DEFAULT_MILLI_CPU_REQUEST 100

@@ -74,6 +74,8 @@ gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError 
     return ks_store_create(store, KS_STORE_POD_DISRUPTION_BUDGET, b->namespace, b->name, b,
                            (GDestroyNotify)ks_pdb_free, error) != 0;
   }
+  default: /* the workload controllers' kinds: not created here (yet) */
+    break;
   }
   return TRUE;
 }

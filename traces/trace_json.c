@@ -587,6 +587,8 @@ gboolean ks_trace_json_object(GString *o, const KsManifestObject *obj) {
   case KS_KIND_POD_DISRUPTION_BUDGET:
     pdb(o, obj->u.pdb);
     return TRUE;
+  default: /* the workload controllers' kinds are not trace objects */
+    break;
   }
   return FALSE;
 }

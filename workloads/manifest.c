@@ -33,11 +33,29 @@ static const KindInfo kinds[] = {
     {"PodDisruptionBudgetList", "policy/v1", KS_KIND_POD_DISRUPTION_BUDGET, TRUE},
 };
 
+static const char *const kind_names[KS_KIND_COUNT] = {
+    [KS_KIND_POD] = "Pod",
+    [KS_KIND_NODE] = "Node",
+    [KS_KIND_NAMESPACE] = "Namespace",
+    [KS_KIND_PRIORITY_CLASS] = "PriorityClass",
+    [KS_KIND_POD_DISRUPTION_BUDGET] = "PodDisruptionBudget",
+    [KS_KIND_DEPLOYMENT] = "Deployment",
+    [KS_KIND_REPLICA_SET] = "ReplicaSet",
+    [KS_KIND_DAEMON_SET] = "DaemonSet",
+    [KS_KIND_STATEFUL_SET] = "StatefulSet",
+    [KS_KIND_CONTROLLER_REVISION] = "ControllerRevision",
+    [KS_KIND_JOB] = "Job",
+    [KS_KIND_CRON_JOB] = "CronJob",
+    [KS_KIND_SERVICE] = "Service",
+    [KS_KIND_CONFIG_MAP] = "ConfigMap",
+    [KS_KIND_SECRET] = "Secret",
+    [KS_KIND_PERSISTENT_VOLUME] = "PersistentVolume",
+    [KS_KIND_PERSISTENT_VOLUME_CLAIM] = "PersistentVolumeClaim",
+    [KS_KIND_STORAGE_CLASS] = "StorageClass",
+};
+
 const char *ks_kind_to_string(KsKind k) {
-  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
-    if (kinds[i].id == k && !kinds[i].is_list)
-      return kinds[i].kind;
-  return "Unknown";
+  return (guint)k < KS_KIND_COUNT && kind_names[k] ? kind_names[k] : "Unknown";
 }
 
 void ks_manifest_object_free(KsManifestObject *o) {
@@ -60,6 +78,45 @@ void ks_manifest_object_free(KsManifestObject *o) {
     break;
   case KS_KIND_POD_DISRUPTION_BUDGET:
     ks_pdb_free(o->u.pdb);
+    break;
+  case KS_KIND_DEPLOYMENT:
+    ks_deployment_free(o->u.deployment);
+    break;
+  case KS_KIND_REPLICA_SET:
+    ks_replica_set_free(o->u.replica_set);
+    break;
+  case KS_KIND_DAEMON_SET:
+    ks_daemon_set_free(o->u.daemon_set);
+    break;
+  case KS_KIND_STATEFUL_SET:
+    ks_stateful_set_free(o->u.stateful_set);
+    break;
+  case KS_KIND_CONTROLLER_REVISION:
+    ks_controller_revision_free(o->u.controller_revision);
+    break;
+  case KS_KIND_JOB:
+    ks_job_free(o->u.job);
+    break;
+  case KS_KIND_CRON_JOB:
+    ks_cron_job_free(o->u.cron_job);
+    break;
+  case KS_KIND_SERVICE:
+    ks_service_free(o->u.service);
+    break;
+  case KS_KIND_CONFIG_MAP:
+    ks_config_map_free(o->u.config_map);
+    break;
+  case KS_KIND_SECRET:
+    ks_secret_free(o->u.secret);
+    break;
+  case KS_KIND_PERSISTENT_VOLUME:
+    ks_pv_free(o->u.pv);
+    break;
+  case KS_KIND_PERSISTENT_VOLUME_CLAIM:
+    ks_pvc_free(o->u.pvc);
+    break;
+  case KS_KIND_STORAGE_CLASS:
+    ks_storage_class_free(o->u.storage_class);
     break;
   }
   g_free(o->file);
@@ -103,6 +160,9 @@ static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsMa
     break;
   case KS_KIND_POD_DISRUPTION_BUDGET:
     ok = (o->u.pdb = ks_dec_pdb(d, obj)) != NULL;
+    break;
+  default: /* not in `kinds` yet: never reached */
+    ok = ks_dec_fail(d, obj, "kind %s has no decoder", ks_kind_to_string(kind));
     break;
   }
   if (!ok) {

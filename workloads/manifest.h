@@ -10,18 +10,37 @@
 #include <glib.h>
 #include "sched/objects.h"
 #include "sched/pdb.h"
+#include "sched/volume_objects.h"
+#include "workloads/apps.h"
+#include "workloads/batch.h"
+#include "workloads/core_objects.h"
 #include "workloads/yaml_doc.h"
 
+/* The kinds and the union member each one fills (KsManifestObject.u). */
 typedef enum {
-  KS_KIND_POD,
-  KS_KIND_NODE,
-  KS_KIND_NAMESPACE,
-  KS_KIND_PRIORITY_CLASS,
-  KS_KIND_POD_DISRUPTION_BUDGET, /* policy/v1 */
+  KS_KIND_POD,                   /* v1 Pod: u.pod */
+  KS_KIND_NODE,                  /* v1 Node: u.node */
+  KS_KIND_NAMESPACE,             /* v1 Namespace: u.ns */
+  KS_KIND_PRIORITY_CLASS,        /* scheduling.k8s.io/v1: u.priority_class */
+  KS_KIND_POD_DISRUPTION_BUDGET, /* policy/v1: u.pdb */
+  KS_KIND_DEPLOYMENT,            /* apps/v1: u.deployment */
+  KS_KIND_REPLICA_SET,           /* apps/v1: u.replica_set */
+  KS_KIND_DAEMON_SET,            /* apps/v1: u.daemon_set */
+  KS_KIND_STATEFUL_SET,          /* apps/v1: u.stateful_set */
+  KS_KIND_CONTROLLER_REVISION,   /* apps/v1: u.controller_revision */
+  KS_KIND_JOB,                   /* batch/v1: u.job */
+  KS_KIND_CRON_JOB,              /* batch/v1: u.cron_job */
+  KS_KIND_SERVICE,               /* v1: u.service */
+  KS_KIND_CONFIG_MAP,            /* v1: u.config_map */
+  KS_KIND_SECRET,                /* v1: u.secret */
+  KS_KIND_PERSISTENT_VOLUME,     /* v1: u.pv */
+  KS_KIND_PERSISTENT_VOLUME_CLAIM, /* v1: u.pvc */
+  KS_KIND_STORAGE_CLASS,         /* storage.k8s.io/v1: u.storage_class */
 } KsKind;
 /* Number of kinds: keep in step with the last one above. */
-#define KS_KIND_COUNT (KS_KIND_POD_DISRUPTION_BUDGET + 1)
+#define KS_KIND_COUNT (KS_KIND_STORAGE_CLASS + 1)
 
+/* The kind's name ("Deployment"); "Unknown" out of range. */
 const char *ks_kind_to_string(KsKind k);
 
 typedef struct {
@@ -34,6 +53,19 @@ typedef struct {
     KsNamespace *ns;
     KsPriorityClass *priority_class;
     KsPodDisruptionBudget *pdb;
+    KsDeployment *deployment;
+    KsReplicaSet *replica_set;
+    KsDaemonSet *daemon_set;
+    KsStatefulSet *stateful_set;
+    KsControllerRevision *controller_revision;
+    KsJob *job;
+    KsCronJob *cron_job;
+    KsService *service;
+    KsConfigMap *config_map;
+    KsSecret *secret;
+    KsPersistentVolume *pv;
+    KsPersistentVolumeClaim *pvc;
+    KsStorageClass *storage_class;
   } u; /* owned */
 } KsManifestObject;
 

@@ -1,0 +1,115 @@
+/* batch/v1 kinds: construction with the API server's defaults, deep copies,
+ * free, string forms of the enums (see batch.h). */
+#include "workloads/batch.h"
+
+#include <string.h>
+
+static gboolean lookup(const char *const *names, guint n, const char *s, guint *out) {
+  for (guint i = 0; s && i < n; i++) {
+    if (strcmp(names[i], s) == 0) {
+      *out = i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+#define ENUM_FUNCS(prefix, Type, names)                                                         \
+  gboolean prefix##_from_string(const char *s, Type *out) {                                     \
+    guint i;                                                                                    \
+    if (!lookup(names, G_N_ELEMENTS(names), s, &i))                                             \
+      return FALSE;                                                                             \
+    *out = (Type)i;                                                                             \
+    return TRUE;                                                                                \
+  }                                                                                             \
+  const char *prefix##_to_string(Type v) {                                                      \
+    return (guint)v < G_N_ELEMENTS(names) ? names[v] : "?";                                     \
+  }
+
+static const char *const completion_names[] = {"NonIndexed", "Indexed"};
+static const char *const replacement_names[] = {"TerminatingOrFailed", "Failed"};
+static const char *const concurrency_names[] = {"Allow", "Forbid", "Replace"};
+
+ENUM_FUNCS(ks_completion_mode, KsCompletionMode, completion_names)
+ENUM_FUNCS(ks_pod_replacement_policy, KsPodReplacementPolicy, replacement_names)
+ENUM_FUNCS(ks_concurrency_policy, KsConcurrencyPolicy, concurrency_names)
+
+/* ---- Job ------------------------------------------------------------------------ */
+
+KsJob *ks_job_new(const char *ns, const char *name) {
+  KsJob *j = g_new0(KsJob, 1);
+  ks_object_meta_init(&j->meta, ns && *ns ? ns : "default", name);
+  j->parallelism = 1;
+  j->has_completions = TRUE; /* both unset: both default to 1 */
+  j->completions = 1;
+  j->completion_mode = KS_COMPLETION_NON_INDEXED;
+  j->backoff_limit = 6;
+  j->pod_replacement_policy = KS_POD_REPLACEMENT_TERMINATING_OR_FAILED;
+  j->template = ks_pod_new(j->meta.namespace, "");
+  return j;
+}
+
+void ks_job_free(KsJob *j) {
+  if (!j)
+    return;
+  ks_object_meta_clear(&j->meta);
+  ks_label_selector_free(j->selector);
+  ks_pod_unref(j->template);
+  if (j->conditions)
+    g_array_unref(j->conditions);
+  g_free(j->completed_indexes);
+  g_free(j->failed_indexes);
+  g_free(j);
+}
+
+KsJob *ks_job_copy(const KsJob *j) {
+  KsJob *c = g_new0(KsJob, 1);
+  *c = *j;
+  ks_object_meta_copy(&c->meta, &j->meta);
+  c->selector = ks_label_selector_copy(j->selector);
+  c->template = j->template ? ks_pod_copy(j->template) : NULL;
+  c->conditions = ks_condition_array_copy(j->conditions);
+  c->completed_indexes = g_strdup(j->completed_indexes);
+  c->failed_indexes = g_strdup(j->failed_indexes);
+  return c;
+}
+
+gboolean ks_job_is_finished(const KsJob *j) {
+  return ks_conditions_is_true(j->conditions, KS_JOB_COND_COMPLETE) ||
+         ks_conditions_is_true(j->conditions, KS_JOB_COND_FAILED);
+}
+
+/* ---- CronJob ---------------------------------------------------------------------- */
+
+KsCronJob *ks_cron_job_new(const char *ns, const char *name) {
+  KsCronJob *cj = g_new0(KsCronJob, 1);
+  ks_object_meta_init(&cj->meta, ns && *ns ? ns : "default", name);
+  cj->concurrency_policy = KS_CONCURRENCY_ALLOW;
+  cj->successful_jobs_history_limit = 3;
+  cj->failed_jobs_history_limit = 1;
+  cj->job_template = ks_job_new(cj->meta.namespace, "");
+  return cj;
+}
+
+void ks_cron_job_free(KsCronJob *cj) {
+  if (!cj)
+    return;
+  ks_object_meta_clear(&cj->meta);
+  g_free(cj->schedule);
+  g_free(cj->time_zone);
+  ks_job_free(cj->job_template);
+  if (cj->active)
+    g_ptr_array_unref(cj->active);
+  g_free(cj);
+}
+
+KsCronJob *ks_cron_job_copy(const KsCronJob *cj) {
+  KsCronJob *c = g_new0(KsCronJob, 1);
+  *c = *cj;
+  ks_object_meta_copy(&c->meta, &cj->meta);
+  c->schedule = g_strdup(cj->schedule);
+  c->time_zone = g_strdup(cj->time_zone);
+  c->job_template = cj->job_template ? ks_job_copy(cj->job_template) : NULL;
+  c->active = ks_object_reference_array_copy(cj->active);
+  return c;
+}
