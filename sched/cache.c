@@ -55,6 +55,7 @@
  * operations per pod add or remove.
  */
 #include "sched/cache.h"
+#include "sched/volume_lister.h"
 
 #include <string.h>
 
@@ -102,6 +103,7 @@ KsSchedCache *ks_sched_cache_new(void) {
   c->terms_general = g_array_new(FALSE, FALSE, sizeof(KsSchedTermRef));
   c->gpu_hook = g_new0(KsSchedGpuHook, 1);
   c->gpu_hook->placing = -1;
+  c->volumes = ks_sched_volume_lister_new();
   return c;
 }
 
@@ -113,6 +115,7 @@ void ks_sched_cache_free(KsSchedCache *c) {
   g_hash_table_destroy(c->term_index);
   g_array_free(c->terms_general, TRUE);
   g_array_free(c->prio_counts, TRUE);
+  ks_sched_volume_lister_free(c->volumes);
   for (guint i = 0; i < c->cap; i++) {
     if (c->nodes[i])
       ks_node_unref(c->nodes[i]);

@@ -85,6 +85,9 @@ struct KsSchedCache {
   guint n_have_affinity;
   guint *have_required_anti_affinity;   /* [0, n_have_required_anti_affinity) */
   guint n_have_required_anti_affinity;
+  /* PVs, PVCs, StorageClasses and the assume cache the volume plugins read
+   * (sched/volume_lister.h): owned by the cache, filled by the host. */
+  struct KsSchedVolumeLister *volumes;
   /* private to cache.c */
   GHashTable *by_name;   /* node name (owned) -> slot + 1 */
   GHashTable *entries;   /* KsPod* keyed by namespace/name -> KsSchedPodEntry* (owned) */

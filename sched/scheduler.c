@@ -305,7 +305,8 @@ static gboolean filter_thread_safe(const KsSchedPluginDesc *d) {
       &ks_sched_plugin_node_name,          &ks_sched_plugin_node_ports,
       &ks_sched_plugin_node_resources_fit, &ks_sched_plugin_node_unschedulable,
       &ks_sched_plugin_pod_topology_spread, &ks_sched_plugin_taint_toleration,
-      &ks_sched_plugin_volume_restrictions,
+      &ks_sched_plugin_volume_restrictions, &ks_sched_plugin_node_volume_limits,
+      &ks_sched_plugin_volume_binding,      &ks_sched_plugin_volume_zone,
   };
   for (guint i = 0; i < G_N_ELEMENTS(audited); i++)
     if (d->filter == audited[i]->filter)
@@ -1433,6 +1434,15 @@ void ks_sched_remove_pdb(KsScheduler *s, const char *namespace, const char *name
   gint i = pdb_index(s, namespace && *namespace ? namespace : "default", name);
   if (i >= 0)
     g_ptr_array_remove_index(s->pdbs, (guint)i);
+}
+
+struct KsSchedVolumeLister *ks_sched_volume_lister(KsScheduler *s) {
+  return s->cache->volumes;
+}
+
+void ks_sched_volume_event(KsScheduler *s, guint32 resource, guint32 actions, gint64 now) {
+  KsSchedClusterEvent ev = {resource, actions, "VolumeChange"};
+  ks_sched_queue_move_all(s->queue, &ev, NULL, NULL, now);
 }
 
 void ks_sched_update_pending_pod(KsScheduler *s, KsPod *pod, gint64 now) {

@@ -149,6 +149,15 @@ typedef struct KsPodDisruptionBudget KsPodDisruptionBudget;
 void ks_sched_set_pdb(KsScheduler *s, const KsPodDisruptionBudget *b);
 void ks_sched_remove_pdb(KsScheduler *s, const char *namespace, const char *name);
 
+/* PersistentVolumes, PersistentVolumeClaims and StorageClasses
+ * (sched/volume_lister.h): the host fills the lister of the scheduler's
+ * cache (ks_sched_volume_lister(s), borrowed) and then reports the change
+ * as a cluster event (resource KS_SCHED_EV_PV / _PVC / _STORAGE_CLASS,
+ * actions KS_SCHED_ACT_ADD / _UPDATE / _DELETE), which moves the
+ * unschedulable pods whose rejecting plugins registered it. */
+struct KsSchedVolumeLister *ks_sched_volume_lister(KsScheduler *s);
+void ks_sched_volume_event(KsScheduler *s, guint32 resource, guint32 actions, gint64 now);
+
 /* Arms `t` (sched/trace.h; initialized by the caller) for the next
  * ks_sched_schedule_one: its previous output is cleared and the cycle
  * fills it. The trace is used for that one cycle only; NULL disarms. */

@@ -19,6 +19,9 @@ extern const KsSchedPluginDesc ks_sched_plugin_pod_topology_spread;
 extern const KsSchedPluginDesc ks_sched_plugin_inter_pod_affinity;
 extern const KsSchedPluginDesc ks_sched_plugin_default_preemption;
 extern const KsSchedPluginDesc ks_sched_plugin_volume_restrictions;
+extern const KsSchedPluginDesc ks_sched_plugin_node_volume_limits;
+extern const KsSchedPluginDesc ks_sched_plugin_volume_binding;
+extern const KsSchedPluginDesc ks_sched_plugin_volume_zone;
 /* Research policies (docs/policies.md): registered, never in the default profile. */
 extern const KsSchedPluginDesc ks_sched_plugin_random;
 extern const KsSchedPluginDesc ks_sched_plugin_first_fit;

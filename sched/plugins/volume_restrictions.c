@@ -18,18 +18,17 @@
  *    defaulted to "rbd") plus KsVolume.monitors. A NULL ref (a source with
  *    its key field missing) compares as "", as Go's zero-valued string does.
  *
- * 2. ReadWriteOncePod PVCs: PreFilter looks up each PVC the pod names,
- *    keeps those with accessMode ReadWriteOncePod and counts the ones some
- *    scheduled pod already uses (an absent PVC is UnschedulableAndUnresolvable
- *    `persistentvolumeclaim "<name>" not found`); AddPod/RemovePod keep
- *    the count in step; Filter rejects with ErrReasonReadWriteOncePodConflict
- *    while it is > 0. GAP: ksim does not model PersistentVolumeClaims yet
- *    (they come with the controllers/volumes work), so every PVC volume is
- *    taken as an existing claim without ReadWriteOncePod: the set of
- *    ReadWriteOncePod claims is always empty, the count stays 0, and a pod
- *    whose only volumes are PVCs is skipped at PreFilter. The state and the
- *    extension hooks are kept in upstream's shape so the check slots in
- *    once claims exist.
+ * 2. ReadWriteOncePod PVCs: PreFilter looks up each claim the pod names
+ *    (in the cache's volume lister, sched/volume_lister.h; a missing one is
+ *    UnschedulableAndUnresolvable `persistentvolumeclaim "<name>" not
+ *    found`), keeps the names of those with accessMode ReadWriteOncePod and
+ *    counts the ones some pod on a live node (assumed pods included)
+ *    already uses: upstream's IsPVCUsedByPods over the snapshot, here a
+ *    scan of the cache's pods done only for pods that have such a claim.
+ *    AddPod/RemovePod add or subtract the other pod's volumes naming one of
+ *    those claims (by claim name only, as upstream, whatever the other
+ *    pod's namespace); Filter rejects with ErrReasonReadWriteOncePodConflict
+ *    while the count is > 0.
  *
  * PreFilter returns Skip, as upstream, when the pod has no volume needing
  * the disk check and no ReadWriteOncePod conflict: nearly every pod.
@@ -42,6 +41,7 @@
  */
 #include "sched/plugins/volume_restrictions.h"
 #include "sched/cache.h"
+#include "sched/volume_lister.h"
 
 #include <string.h>
 
@@ -49,8 +49,17 @@
 
 typedef struct {
   const KsPod *pod;              /* whose PreFilter wrote this state; NULL after Skip */
-  gint64 conflicting_pvc_refs;   /* upstream conflictingPVCRefCount; 0 until PVCs exist */
+  gint64 conflicting_pvc_refs;   /* upstream conflictingPVCRefCount */
+  GPtrArray *rwop;               /* the pod's ReadWriteOncePod claim names (borrowed) */
+  GString *message;              /* a PreFilter rejection's reason */
 } VrCycle;
+
+static void vr_cycle_free(gpointer p) {
+  VrCycle *vc = p;
+  g_ptr_array_unref(vc->rwop);
+  g_string_free(vc->message, TRUE);
+  g_free(vc);
+}
 
 static const char *ref_or_empty(const KsVolume *v) {
   return v->ref ? v->ref : "";
@@ -116,19 +125,72 @@ gboolean ks_sched_volume_restrictions_fit(const KsPod *pod, const KsSchedCache *
   return TRUE;
 }
 
+static gboolean names_contain(const GPtrArray *a, const char *name) {
+  for (guint i = 0; i < a->len; i++)
+    if (strcmp(a->pdata[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* upstream conflictingPVCRefCountForPod: volumes of `other` naming one of
- * the pod's ReadWriteOncePod claims. That set is empty until PVCs are
- * modelled (see the top), so no pod adds to the count. */
-static gint64 conflicting_pvc_refs_of(const KsPod *pod, const KsPod *other) {
-  return 0;
+ * the pod's ReadWriteOncePod claims (by name only, as upstream). */
+static gint64 conflicting_pvc_refs_of(const VrCycle *vc, const KsPod *other) {
+  gint64 n = 0;
+  for (guint i = 0; vc->rwop->len && other->volumes && i < other->volumes->len; i++) {
+    const KsVolume *v = &g_array_index(other->volumes, KsVolume, i);
+    n += v->source == KS_VOLUME_PVC && v->ref && names_contain(vc->rwop, v->ref);
+  }
+  return n;
+}
+
+/* upstream IsPVCUsedByPods: does a pod on a live node use claim ns/name? */
+static gboolean pvc_used_by_pods(const KsSchedCache *c, const char *ns, const char *name) {
+  for (guint k = 0; k < c->n_order; k++) {
+    const GPtrArray *pods = c->pods[c->order[k]];
+    for (guint j = 0; pods && j < pods->len; j++) {
+      const KsPod *other = ((const KsSchedPodEntry *)pods->pdata[j])->pod;
+      if (strcmp(other->namespace, ns) != 0)
+        continue;
+      for (guint i = 0; other->volumes && i < other->volumes->len; i++) {
+        const KsVolume *v = &g_array_index(other->volumes, KsVolume, i);
+        if (v->source == KS_VOLUME_PVC && g_strcmp0(v->ref, name) == 0)
+          return TRUE;
+      }
+    }
+  }
+  return FALSE;
 }
 
 /* ---- extension points ------------------------------------------------------------ */
 
 static VrCycle *cycle_data(KsSchedPlugin *p, KsSchedCycleState *cs) {
-  if (!cs->data[p->index])
-    cs->data[p->index] = g_new0(VrCycle, 1);
+  if (!cs->data[p->index]) {
+    VrCycle *vc = g_new0(VrCycle, 1);
+    vc->rwop = g_ptr_array_new();
+    vc->message = g_string_new(NULL);
+    cs->data[p->index] = vc;
+  }
   return cs->data[p->index];
+}
+
+/* upstream readWriteOncePodPVCsForPod into vc->rwop; NULL, or the
+ * rejection's reason. */
+static const char *read_write_once_pod_pvcs(VrCycle *vc, const KsPod *pod,
+                                            const KsSchedVolumeLister *l) {
+  for (guint i = 0; pod->volumes && i < pod->volumes->len; i++) {
+    const KsVolume *v = &g_array_index(pod->volumes, KsVolume, i);
+    if (v->source != KS_VOLUME_PVC)
+      continue;
+    const KsPersistentVolumeClaim *pvc = ks_sched_volume_lister_pvc(l, pod->namespace, v->ref);
+    if (!pvc) {
+      g_string_printf(vc->message, "persistentvolumeclaim \"%s\" not found",
+                      v->ref ? v->ref : "");
+      return vc->message->str;
+    }
+    if ((pvc->access_modes & KS_ACCESS_RWOP) && !names_contain(vc->rwop, v->ref))
+      g_ptr_array_add(vc->rwop, v->ref);
+  }
+  return NULL;
 }
 
 static void vr_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
@@ -137,11 +199,18 @@ static void vr_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *
   gboolean needs_check = FALSE;
   for (guint i = 0; pod->volumes && i < pod->volumes->len && !needs_check; i++)
     needs_check = ks_sched_volume_needs_restrictions_check(&g_array_index(pod->volumes, KsVolume, i));
-  /* upstream readWriteOncePodPVCsForPod + calPreFilterState: no claims are
-   * modelled, so no PVC is ReadWriteOncePod and none is found in use. */
+  g_ptr_array_set_size(vc->rwop, 0);
   vc->conflicting_pvc_refs = 0;
+  vc->pod = NULL;
+  const char *err = read_write_once_pod_pvcs(vc, pod, c->volumes);
+  if (err) {
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, err);
+    return;
+  }
+  /* calPreFilterState */
+  for (guint i = 0; i < vc->rwop->len; i++)
+    vc->conflicting_pvc_refs += pvc_used_by_pods(c, pod->namespace, vc->rwop->pdata[i]);
   if (!needs_check && vc->conflicting_pvc_refs == 0) {
-    vc->pod = NULL;
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
     return;
   }
@@ -160,7 +229,7 @@ static void vr_update(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
     ks_sched_status_set(st, KS_SCHED_ERROR_CODE, PRE_FILTER_STATE_MISSING);
     return;
   }
-  vc->conflicting_pvc_refs += multiplier * conflicting_pvc_refs_of(pod, other);
+  vc->conflicting_pvc_refs += multiplier * conflicting_pvc_refs_of(vc, other);
 }
 
 static void vr_add_pod(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
@@ -205,7 +274,7 @@ static const KsSchedClusterEvent vr_events[] = {
 
 const KsSchedPluginDesc ks_sched_plugin_volume_restrictions = {
     .name = "VolumeRestrictions",
-    .cycle_data_free = g_free,
+    .cycle_data_free = vr_cycle_free,
     .events = vr_events,
     .n_events = G_N_ELEMENTS(vr_events),
     .pre_filter = vr_pre_filter,

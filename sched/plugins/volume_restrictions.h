@@ -5,8 +5,7 @@
 
 /* upstream ErrReasonDiskConflict */
 #define KS_SCHED_VOLUME_RESTRICTIONS_DISK_CONFLICT "node(s) had no available disk"
-/* upstream ErrReasonReadWriteOncePodConflict (v1.31 wording); never produced
- * until PersistentVolumeClaims are modelled */
+/* upstream ErrReasonReadWriteOncePodConflict (v1.31 wording) */
 #define KS_SCHED_VOLUME_RESTRICTIONS_RWOP_CONFLICT                                             \
   "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
 

@@ -2,12 +2,13 @@
  * TestGCEDiskConflicts (all 5 cases), TestAWSDiskConflicts,
  * TestRBDDiskConflicts and TestISCSIDiskConflicts (4 cases each), with the
  * exact PreFilter and Filter statuses; RBD "different state" is the one
- * documented divergence (ksim's KsVolume keeps the RBD image only). Then the
+ * documented divergence (ksim's KsVolume keeps the RBD image only);
+ * TestAccessModeConflicts (all 5 cases, ReadWriteOncePod claims). Then the
  * read-only rules of isVolumeConflict, volumes decoded from YAML manifests,
- * the PVC gap (TestAccessModeConflicts cannot be ported: no PVCs yet),
- * Filter without PreFilter, AddPod/RemovePod, and the events registered
- * with queueing hints off. */
-#include "tests/sched/plugin_harness.h"
+ * ReadWriteOncePod across nodes and namespaces, Filter without PreFilter,
+ * AddPod/RemovePod (preemption's dry run with a ReadWriteOncePod claim),
+ * and the events registered with queueing hints off. */
+#include "tests/sched/volume_harness.h"
 
 #include "sched/plugins/volume_restrictions.h"
 #include "workloads/manifest.h"
@@ -233,6 +234,7 @@ static void test_kinds_nodes_and_pods(void **state) {
   ks_pod_unref(p);
 
   /* the restricted volume need not be the pod's first: PVC "d" then EBS "d" */
+  ks_test_pvc(e.cache->volumes, "d", NULL);
   p = vol_pod("p", KS_VOLUME_PVC, "d", FALSE);
   ks_pod_add_volume(p, "e", KS_VOLUME_AWS_EBS)->ref = g_strdup("d");
   assert_int_equal(ks_test_env_filter(&e, p, st, NULL), KS_SCHED_SUCCESS);
@@ -334,27 +336,103 @@ static void test_decoded_manifests(void **state) {
   ks_manifest_set_free(set);
 }
 
-/* The ReadWriteOncePod gap: PVCs are not modelled, so a PVC is taken as an
- * existing claim without ReadWriteOncePod. Upstream TestAccessModeConflicts
- * ("failed to get PVC": UnschedulableAndUnresolvable; "access mode conflict,
- * unschedulable") needs claims and is not ported. Here: a pod whose only
- * volumes are PVCs is skipped, even when another pod on the node mounts the
- * same claim; with a restricted volume too, the PVC changes nothing. */
-static void test_pvc_gap(void **state) {
+#define RWOP_CONFLICT                                                                       \
+  "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
+
+/* upstream TestAccessModeConflicts: claims claim-with-rwop-1 and -2
+ * (ReadWriteOncePod) and claim-with-rwx (ReadWriteMany); pods on node-1. */
+static KsPersistentVolumeClaim *mode_pvc(KsSchedVolumeLister *l, const char *name, guint modes) {
+  KsPersistentVolumeClaim *pvc = ks_test_pvc(l, name, NULL);
+  pvc->access_modes = modes;
+  return pvc;
+}
+
+static void test_access_mode_conflicts(void **state) {
+  enum { NONE = 0, ONE_PVC = 1, TWO_PVCS = 2, RWX = 4 };
+  const struct {
+    const char *name;
+    const char *pod;        /* NULL: &v1.Pod{} */
+    gboolean two_claims;    /* the pod names claim-with-rwop-1 and -2, else -1 only */
+    guint existing;         /* pods on node-1 */
+    guint pvcs;             /* 1: rwop-1 + rwx; 2: rwop-1, rwop-2 + rwx; 0: none */
+    KsSchedCode want_pre_filter;
+    const char *pre_filter_reason;
+    gboolean conflict;
+  } cases[] = {
+      {"nothing", NULL, FALSE, NONE, 0, KS_SCHED_SKIP, NULL, FALSE},
+      {"failed to get PVC", "pod-with-one-pvc", FALSE, NONE, 0,
+       KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, "persistentvolumeclaim \"claim-with-rwop-1\" not found",
+       FALSE},
+      {"no access mode conflict", "pod-with-one-pvc", FALSE, RWX, 1, KS_SCHED_SKIP, NULL, FALSE},
+      {"access mode conflict, unschedulable", "pod-with-one-conflict", FALSE, ONE_PVC | RWX, 1,
+       KS_SCHED_SUCCESS, NULL, TRUE},
+      {"two conflicts, unschedulable", "pod-with-two-conflicts", TRUE, TWO_PVCS | RWX, 2,
+       KS_SCHED_SUCCESS, NULL, TRUE},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    KsTestEnv e;
+    ks_test_env_init(&e, &ks_sched_plugin_volume_restrictions, NULL);
+    KsSchedVolumeLister *l = e.cache->volumes;
+    ks_test_env_add_node(&e, ks_test_node("node-1", "1", "1Gi"));
+    if (cases[i].pvcs >= 1) {
+      mode_pvc(l, "claim-with-rwop-1", KS_ACCESS_RWOP);
+      mode_pvc(l, "claim-with-rwx", KS_ACCESS_RWX);
+    }
+    if (cases[i].pvcs >= 2)
+      mode_pvc(l, "claim-with-rwop-2", KS_ACCESS_RWOP);
+    if (cases[i].existing & ONE_PVC)
+      ks_test_env_add_pod(&e, ks_test_pvc_pod("pod-with-one-pvc", "claim-with-rwop-1", NULL),
+                          "node-1");
+    if (cases[i].existing & TWO_PVCS)
+      ks_test_env_add_pod(&e,
+                          ks_test_pvc_pod("pod-with-two-pvcs", "claim-with-rwop-1",
+                                          "claim-with-rwop-2", NULL),
+                          "node-1");
+    if (cases[i].existing & RWX)
+      ks_test_env_add_pod(&e, ks_test_pvc_pod("pod-with-rwx", "claim-with-rwx", NULL), "node-1");
+    KsPod *pod = !cases[i].pod ? ks_pod_new("", "")
+                 : cases[i].two_claims
+                     ? ks_test_pvc_pod(cases[i].pod, "claim-with-rwop-1", "claim-with-rwop-2", NULL)
+                     : ks_test_pvc_pod(cases[i].pod, "claim-with-rwop-1", NULL);
+    KsSchedStatus st[1];
+    KsSchedCode pre = ks_test_env_filter(&e, pod, st, NULL);
+    if (pre != cases[i].want_pre_filter)
+      fail_msg("%s: PreFilter %s", cases[i].name, ks_sched_code_to_string(pre));
+    if (cases[i].pre_filter_reason)
+      ks_test_check_status(cases[i].name, &st[0], pre, cases[i].pre_filter_reason, NULL);
+    else if (cases[i].conflict)
+      ks_test_check_status(cases[i].name, &st[0], KS_SCHED_UNSCHEDULABLE, RWOP_CONFLICT, NULL);
+    else
+      ks_test_check_status(cases[i].name, &st[0], KS_SCHED_SUCCESS, NULL);
+    ks_pod_unref(pod);
+    ks_test_env_clear(&e);
+  }
+}
+
+/* A ReadWriteOncePod claim in use blocks every node, not only the user's
+ * (upstream counts users in the whole snapshot); a pod of another
+ * namespace using a claim of the same name does not count at PreFilter
+ * (claims are namespaced), but AddPod matches by claim name only, as
+ * upstream's conflictingPVCRefCountForPod. */
+static void test_rwop_cluster_wide(void **state) {
   KsTestEnv e;
   ks_test_env_init(&e, &ks_sched_plugin_volume_restrictions, NULL);
-  ks_test_env_add_node(&e, ks_test_node("node-1", "1", "1Gi"));
-  ks_test_env_add_pod(&e, vol_pod("pod-with-one-pvc", KS_VOLUME_PVC, "claim-with-rwop-1", FALSE),
-                      "node-1");
-  KsPod *p = vol_pod("pod-with-one-conflict", KS_VOLUME_PVC, "claim-with-rwop-1", FALSE);
-  ks_pod_add_volume(p, "v2", KS_VOLUME_PVC)->ref = g_strdup("claim-with-rwop-2");
-  KsSchedStatus st[1];
-  assert_int_equal(ks_test_env_filter(&e, p, st, NULL), KS_SCHED_SKIP);
-  check_status("pvc only", &st[0], KS_SCHED_SUCCESS, NULL);
-  ks_pod_add_volume(p, "g", KS_VOLUME_GCE_PD)->ref = g_strdup("foo");
-  assert_int_equal(ks_test_env_filter(&e, p, st, NULL), KS_SCHED_SUCCESS);
-  check_status("pvc and gce", &st[0], KS_SCHED_SUCCESS, NULL);
-  ks_pod_unref(p);
+  KsSchedVolumeLister *l = e.cache->volumes;
+  ks_test_env_add_node(&e, ks_test_node("a", "1", "1Gi"));
+  ks_test_env_add_node(&e, ks_test_node("b", "1", "1Gi"));
+  mode_pvc(l, "data", KS_ACCESS_RWOP);
+  KsPod *other_ns = ks_test_pvc_pod("x", "data", NULL);
+  g_free(other_ns->namespace);
+  other_ns->namespace = g_strdup("other");
+  ks_test_env_add_pod(&e, other_ns, "a");
+  KsPod *pod = ks_test_pvc_pod("p", "data", NULL);
+  KsSchedStatus st[2];
+  assert_int_equal(ks_test_env_filter(&e, pod, st, NULL), KS_SCHED_SKIP);
+  ks_test_env_add_pod(&e, ks_test_pvc_pod("user", "data", NULL), "a");
+  assert_int_equal(ks_test_env_filter(&e, pod, st, NULL), KS_SCHED_SUCCESS);
+  ks_test_check_status("a", &st[0], KS_SCHED_UNSCHEDULABLE, RWOP_CONFLICT, NULL);
+  ks_test_check_status("b", &st[1], KS_SCHED_UNSCHEDULABLE, RWOP_CONFLICT, NULL);
+  ks_pod_unref(pod);
   ks_test_env_clear(&e);
 }
 
@@ -399,10 +477,10 @@ static void test_filter_without_pre_filter(void **state) {
   ks_test_env_clear(&e);
 }
 
-/* PreFilterExtensions: AddPod/RemovePod succeed on this pod's state (the
- * ReadWriteOncePod count they keep stays 0 without PVCs, so Filter's
- * outcome does not change) and are an Error without it. Through the
- * framework they are not called for a pod skipped at PreFilter. */
+/* PreFilterExtensions: AddPod/RemovePod succeed on this pod's state and
+ * are an Error without it; another pod's claims that are not among the
+ * pod's ReadWriteOncePod claims change nothing. Through the framework they
+ * are not called for a pod skipped at PreFilter. */
 static void test_add_remove_pod(void **state) {
   KsTestEnv e;
   ks_test_env_init(&e, &ks_sched_plugin_volume_restrictions, NULL);
@@ -428,6 +506,36 @@ static void test_add_remove_pod(void **state) {
   d->filter(e.plugin, &e.cs, pod, e.cache, e.slots[0], &st);
   check_status("filter after add/remove", &st, KS_SCHED_SUCCESS, NULL);
   ks_pod_unref(other);
+  ks_pod_unref(pod);
+  ks_test_env_clear(&e);
+}
+
+/* Preemption's view: removing the pod that uses the ReadWriteOncePod claim
+ * (RemovePod) lifts the conflict, adding it back restores it; a pod using
+ * two of the claims counts twice. */
+static void test_rwop_add_remove_pod(void **state) {
+  KsTestEnv e;
+  ks_test_env_init(&e, &ks_sched_plugin_volume_restrictions, NULL);
+  KsSchedVolumeLister *l = e.cache->volumes;
+  ks_test_env_add_node(&e, ks_test_node("node-1", "1", "1Gi"));
+  mode_pvc(l, "claim-with-rwop-1", KS_ACCESS_RWOP);
+  mode_pvc(l, "claim-with-rwop-2", KS_ACCESS_RWOP);
+  KsPod *user = ks_test_pvc_pod("user", "claim-with-rwop-1", "claim-with-rwop-2", NULL);
+  ks_test_env_add_pod(&e, ks_pod_ref(user), "node-1");
+  KsPod *pod = ks_test_pvc_pod("p", "claim-with-rwop-1", "claim-with-rwop-2", NULL);
+  const KsSchedPluginDesc *d = e.plugin->desc;
+  KsSchedStatus out[1], st;
+  assert_int_equal(ks_test_env_filter(&e, pod, out, NULL), KS_SCHED_SUCCESS);
+  ks_test_check_status("before", &out[0], KS_SCHED_UNSCHEDULABLE, RWOP_CONFLICT, NULL);
+  ks_sched_status_reset(&st);
+  d->remove_pod(e.plugin, &e.cs, pod, user, e.cache, e.slots[0], &st);
+  ks_test_check_status("remove", &st, KS_SCHED_SUCCESS, NULL);
+  d->filter(e.plugin, &e.cs, pod, e.cache, e.slots[0], &st);
+  ks_test_check_status("after remove", &st, KS_SCHED_SUCCESS, NULL);
+  d->add_pod(e.plugin, &e.cs, pod, user, e.cache, e.slots[0], &st);
+  d->filter(e.plugin, &e.cs, pod, e.cache, e.slots[0], &st);
+  ks_test_check_status("after add", &st, KS_SCHED_UNSCHEDULABLE, RWOP_CONFLICT, NULL);
+  ks_pod_unref(user);
   ks_pod_unref(pod);
   ks_test_env_clear(&e);
 }
@@ -474,9 +582,11 @@ int main(void) {
       cmocka_unit_test(test_read_only),
       cmocka_unit_test(test_kinds_nodes_and_pods),
       cmocka_unit_test(test_decoded_manifests),
-      cmocka_unit_test(test_pvc_gap),
+      cmocka_unit_test(test_access_mode_conflicts),
+      cmocka_unit_test(test_rwop_cluster_wide),
       cmocka_unit_test(test_filter_without_pre_filter),
       cmocka_unit_test(test_add_remove_pod),
+      cmocka_unit_test(test_rwop_add_remove_pod),
       cmocka_unit_test(test_events),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
