@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "sched/pod.h"
 #include "sched/volume_objects.h"
@@ -85,10 +87,33 @@ static void world_init(World *w) {
   w->log = g_string_new("");
   ks_store_watch(w->store, KS_STORE_POD, log_event, w);
   ks_store_watch(w->store, KS_STORE_PERSISTENT_VOLUME_CLAIM, log_event, w);
-  KsSchedSetupOptions o = {.percentage_of_nodes_to_score = -1, .seed = 1};
+  /* The default profile without the volume plugins: these tests are about
+   * the StatefulSet's pods and claims, not about binding the claims to
+   * volumes (the PV controller's and VolumeBinding's job), so the claims
+   * need not be known to the scheduler or bound for the pods to be placed. */
+  static const char config[] = "apiVersion: kubescheduler.config.k8s.io/v1\n"
+                               "kind: KubeSchedulerConfiguration\n"
+                               "profiles:\n"
+                               "- schedulerName: default-scheduler\n"
+                               "  plugins:\n"
+                               "    multiPoint:\n"
+                               "      disabled:\n"
+                               "      - name: VolumeBinding\n"
+                               "      - name: VolumeRestrictions\n"
+                               "      - name: VolumeZone\n"
+                               "      - name: NodeVolumeLimits\n";
   GError *error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp("ksim-sts-XXXXXX.yaml", &path, &error);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_true(g_file_set_contents(path, config, -1, &error));
+  KsSchedSetupOptions o = {.config_path = path, .percentage_of_nodes_to_score = -1, .seed = 1};
   w->sched = ks_sched_setup_new(&o, &error);
-  assert_non_null(w->sched);
+  if (w->sched == NULL)
+    fail_msg("%s", error->message);
+  g_unlink(path);
+  g_free(path);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, NULL);
   w->agent = ks_node_agent_new(w->store);
   ks_store_watch(w->store, KS_STORE_POD, mark_ready, NULL);
