@@ -4,6 +4,9 @@
 #include <stdio.h>
 
 #include "sched/objects.h"
+#include "sched/rng.h"
+#include "sim/controllers/controller_utils.h"
+#include "sim/controllers/object_access.h"
 #include "sim/pod_create.h"
 
 typedef struct {
@@ -18,6 +21,7 @@ struct KsWorkloadFeed {
   const KsScenario *scenario;
   GPtrArray *generators; /* GeneratorState* */
   guint64 rejected;
+  KsRng uids;            /* "apiserver/uid": uids of created workload objects */
 };
 
 /* Admission then create (sim/pod_create.h). pod: transfer full. */
@@ -30,13 +34,84 @@ static void create_pod(KsWorkloadFeed *f, KsPod *pod) {
   g_error_free(error);
 }
 
+/* The store kind and payload of a workload controller's manifest kind;
+ * FALSE for the kinds ks_sim_create_object creates. */
+static gboolean workload_kind(const KsManifestObject *o, KsStoreKind *kind, gconstpointer *data) {
+  switch (o->kind) {
+  case KS_KIND_DEPLOYMENT:
+    *kind = KS_STORE_DEPLOYMENT, *data = o->u.deployment;
+    return TRUE;
+  case KS_KIND_REPLICA_SET:
+    *kind = KS_STORE_REPLICA_SET, *data = o->u.replica_set;
+    return TRUE;
+  case KS_KIND_DAEMON_SET:
+    *kind = KS_STORE_DAEMON_SET, *data = o->u.daemon_set;
+    return TRUE;
+  case KS_KIND_STATEFUL_SET:
+    *kind = KS_STORE_STATEFUL_SET, *data = o->u.stateful_set;
+    return TRUE;
+  case KS_KIND_CONTROLLER_REVISION:
+    *kind = KS_STORE_CONTROLLER_REVISION, *data = o->u.controller_revision;
+    return TRUE;
+  case KS_KIND_JOB:
+    *kind = KS_STORE_JOB, *data = o->u.job;
+    return TRUE;
+  case KS_KIND_CRON_JOB:
+    *kind = KS_STORE_CRON_JOB, *data = o->u.cron_job;
+    return TRUE;
+  case KS_KIND_SERVICE:
+    *kind = KS_STORE_SERVICE, *data = o->u.service;
+    return TRUE;
+  case KS_KIND_CONFIG_MAP:
+    *kind = KS_STORE_CONFIG_MAP, *data = o->u.config_map;
+    return TRUE;
+  case KS_KIND_SECRET:
+    *kind = KS_STORE_SECRET, *data = o->u.secret;
+    return TRUE;
+  case KS_KIND_PERSISTENT_VOLUME:
+    *kind = KS_STORE_PERSISTENT_VOLUME, *data = o->u.pv;
+    return TRUE;
+  case KS_KIND_PERSISTENT_VOLUME_CLAIM:
+    *kind = KS_STORE_PERSISTENT_VOLUME_CLAIM, *data = o->u.pvc;
+    return TRUE;
+  case KS_KIND_STORAGE_CLASS:
+    *kind = KS_STORE_STORAGE_CLASS, *data = o->u.storage_class;
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* Creates a copy of a workload object as the API server would: a uid when
+ * it has none (from the feed's "apiserver/uid" stream), creationTimestamp
+ * now when unset, metadata.generation 1 when unset. */
+static gboolean create_workload(KsWorkloadFeed *f, KsStoreKind kind, gconstpointer src,
+                                GError **error) {
+  gpointer data = ks_object_data_copy(kind, src);
+  KsObjectFields m;
+  ks_object_fields(kind, data, &m);
+  if (m.uid && !*m.uid)
+    *m.uid = ks_controller_new_uid(&f->uids);
+  if (m.creation_timestamp_us && !*m.creation_timestamp_us)
+    *m.creation_timestamp_us = ks_engine_now(f->engine);
+  if (m.generation && !*m.generation)
+    *m.generation = 1;
+  const char *ns = m.namespace ? *m.namespace : NULL;
+  return ks_store_create(f->store, kind, ns, *m.name, data, ks_object_data_free_func(kind),
+                         error) != 0;
+}
+
 static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
   if (o->kind == KS_KIND_POD) {
     create_pod(f, ks_pod_copy(o->u.pod));
     return;
   }
   GError *error = NULL;
-  if (!ks_sim_create_object(f->store, o, &error)) {
+  KsStoreKind kind;
+  gconstpointer src;
+  gboolean ok = workload_kind(o, &kind, &src) ? create_workload(f, kind, src, &error)
+                                              : ks_sim_create_object(f->store, o, &error);
+  if (!ok) {
     fprintf(stderr, "ksim: %s:%u:%u: %s\n", o->file, o->line, o->column, error->message);
     g_error_free(error);
   }
@@ -102,6 +177,7 @@ KsWorkloadFeed *ks_workload_feed_new(KsStore *store, const KsScenario *scenario,
   f->engine = ks_store_get_engine(store);
   f->scenario = scenario;
   f->generators = g_ptr_array_new_with_free_func(generator_state_free);
+  ks_rng_init(&f->uids, seed, "apiserver/uid");
   /* Order at time 0: nodes, then batches, then generators (all FIFO). */
   ks_engine_schedule(f->engine, 0, create_pools, f, NULL);
   for (guint i = 0; i < scenario->batches->len; i++) {

@@ -4,7 +4,11 @@
  * file order; each generator is a stream with exactly one pending engine
  * event (its next arrival), so a generator of millions of pods costs the
  * memory of one. Pods pass admission first (sim/admission.h), as a real API
- * server applies it.
+ * server applies it. The workload controllers' kinds (Deployment, ReplicaSet,
+ * DaemonSet, StatefulSet, ControllerRevision, Job, CronJob, Service,
+ * ConfigMap, Secret, PV, PVC, StorageClass) are created as the API server
+ * would: a uid when the manifest has none (seeded stream "apiserver/uid"),
+ * creationTimestamp the sim time, metadata.generation 1.
  */
 #pragma once
 #include <glib.h>

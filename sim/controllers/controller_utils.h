@@ -1,0 +1,70 @@
+/* What several controllers share (upstream pkg/controller/controller_utils.go
+ * and the API server's part in creating an object): generated names and
+ * uids, pods from a template with a controller reference, which pods count
+ * as active, and the ranking of pods to delete first on scale-down.
+ */
+#pragma once
+#include <glib.h>
+
+#include "sched/owner_ref.h"
+#include "sched/pod.h"
+#include "sched/rng.h"
+#include "sim/controllers/runtime.h"
+
+/* The annotation controller.kubernetes.io/pod-deletion-cost (PodDeletionCost,
+ * on by default since v1.22): an int32; pods with a lower cost go first. */
+#define KS_ANN_POD_DELETION_COST "controller.kubernetes.io/pod-deletion-cost"
+
+/* The API server's name generator (SimpleNameGenerator): base cut to 58
+ * bytes (63 - 5) + 5 characters of utilrand's alphabet
+ * "bcdfghjklmnpqrstvwxz2456789", drawn from rng. transfer full */
+char *ks_controller_generate_name(KsRng *rng, const char *base);
+/* A version-4-shaped uid (8-4-4-4-12 lowercase hex) from rng, standing in
+ * for the one the API server assigns. transfer full */
+char *ks_controller_new_uid(KsRng *rng);
+
+/* upstream IsPodActive: not Succeeded, not Failed, no deletionTimestamp. */
+gboolean ks_controller_pod_is_active(const KsPod *pod);
+
+/* upstream GetPodFromTemplate: a copy of tmpl (labels, annotations,
+ * finalizers, spec) in namespace ns with generateName generate_name, no
+ * name yet, owned by a controller reference to (api_version, kind, name,
+ * uid) with controller and blockOwnerDeletion true, and no status.
+ * transfer full */
+KsPod *ks_controller_pod_from_template(const KsPod *tmpl, const char *ns,
+                                       const char *generate_name, const char *api_version,
+                                       const char *kind, const char *owner_name,
+                                       const char *owner_uid);
+
+/* The API server's create of a pod with generateName: a generated name
+ * (retried on a collision, up to 8 tries as with RetryGenerateName), a uid
+ * when it has none, creationTimestamp now, admission (sim/pod_create.h).
+ * pod: transfer full. Returns the name (transfer full), NULL with *error. */
+char *ks_controller_create_pod(KsController *c, KsPod *pod, GError **error);
+
+/* The API server's delete of a pod, as a controller asks for it: a pod with
+ * finalizers only gets deletionTimestamp now_us (it goes once they are
+ * removed); one without is removed at once (ksim has no grace period: the
+ * kubelet's kill takes no sim time). A pod already terminating is left as
+ * it is. FALSE with *error (KS_STORE_ERROR_NOT_FOUND when gone). */
+gboolean ks_controller_delete_pod(KsStore *store, const KsPod *pod, gint64 now_us,
+                                  GError **error);
+
+/* upstream getPodsToDelete's sort (ActivePodsWithRanks.Less, v1.31 with
+ * PodDeletionCost and LogarithmicScaleDown on): sorts pods (KsPod*, in
+ * place) so that the first are deleted first:
+ *   1. unassigned < assigned;
+ *   2. Pending < Unknown < Running;
+ *   3. not ready < ready;
+ *   4. lower pod-deletion-cost < higher;
+ *   5. more related active pods on the same node < fewer (rank: the active
+ *      pods of `related`, KsPod*, counted per node name);
+ *   6. both ready: ready more recently < longer, compared on
+ *      floor(log2(nanoseconds since ready)), equal buckets broken by uid;
+ *   7. (restart counts: ksim pods never restart, all equal);
+ *   8. created more recently < earlier, on the same log2 buckets, equal
+ *      buckets broken by uid; a zero time sorts first.
+ * Pods equal on all of these keep no upstream order (Go's sort is not
+ * stable and the informer's order is a map's): ksim breaks the tie by
+ * namespace/name so runs are deterministic. */
+void ks_controller_sort_pods_to_delete(GPtrArray *pods, const GPtrArray *related, gint64 now_us);
