@@ -67,10 +67,16 @@ static const KsPod *current_pod(KsNodeAgent *a, const PodTask *t, guint64 *rv) {
   return obj->data;
 }
 
-/* Writes a copy of the pod with a new phase, as the kubelet's status update. */
+/* Writes a copy of the pod with a new phase, as the kubelet's status update.
+ * A pod that terminates turns not Ready at that instant (the Ready=False
+ * transition time is what the Job controller reads as its finish time). */
 static void set_phase(KsNodeAgent *a, const KsPod *pod, guint64 rv, KsPodPhase phase) {
   KsPod *copy = ks_pod_copy(pod);
   copy->phase = phase;
+  if (phase == KS_POD_SUCCEEDED || phase == KS_POD_FAILED) {
+    copy->ready = FALSE;
+    copy->ready_since_us = ks_engine_now(a->engine);
+  }
   GError *error = NULL;
   if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,
                        (GDestroyNotify)ks_pod_unref, rv, &error)) {
@@ -79,12 +85,69 @@ static void set_phase(KsNodeAgent *a, const KsPod *pod, guint64 rv, KsPodPhase p
   }
 }
 
+/* ksim.io/exit-code; a malformed value (not validated at load) counts as 1. */
+static gint64 exit_code(const KsPod *pod) {
+  const char *v = ks_labels_get(&pod->annotations, KS_ANNOTATION_EXIT_CODE);
+  gint64 code = 0;
+  if (v && !g_ascii_string_to_signed(v, 10, G_MININT32, G_MAXINT32, &code, NULL))
+    code = 1;
+  return code;
+}
+
+static gint64 restart_count(const KsPod *pod) {
+  const char *v = ks_labels_get(&pod->annotations, KS_ANNOTATION_RESTART_COUNT);
+  gint64 n = 0;
+  if (v && !g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL))
+    n = 0;
+  return n;
+}
+
+static void finish_pod(KsEngine *e, gpointer data);
+
+/* The containers start again: one more restart, and another run. */
+static void restart_pod(KsEngine *e, gpointer data) {
+  PodTask *t = data;
+  guint64 rv = 0;
+  const KsPod *pod = current_pod(t->agent, t, &rv);
+  if (!pod || pod->phase != KS_POD_RUNNING)
+    return;
+  KsPod *copy = ks_pod_copy(pod);
+  char *n = g_strdup_printf("%" G_GINT64_FORMAT, restart_count(pod) + 1);
+  ks_labels_set(&copy->annotations, KS_ANNOTATION_RESTART_COUNT, n);
+  g_free(n);
+  if (!ks_store_update(t->agent->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+                       (GDestroyNotify)ks_pod_unref, rv, NULL))
+    return;
+  PodTask *next = g_new0(PodTask, 1);
+  *next = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  ks_engine_schedule_after(e, t->run_time_us, finish_pod, next, pod_task_free);
+}
+
 static void finish_pod(KsEngine *e, gpointer data) {
   PodTask *t = data;
   guint64 rv = 0;
   const KsPod *pod = current_pod(t->agent, t, &rv);
-  if (pod && pod->phase == KS_POD_RUNNING)
+  if (!pod || pod->phase != KS_POD_RUNNING)
+    return;
+  if (exit_code(pod) == 0) {
     set_phase(t->agent, pod, rv, KS_POD_SUCCEEDED);
+    return;
+  }
+  if (pod->restart_policy == KS_RESTART_NEVER) {
+    set_phase(t->agent, pod, rv, KS_POD_FAILED);
+    return;
+  }
+  /* kubelet crash back-off: restart k (from 0) waits 0, 10 s, 20 s, ... 5 min */
+  gint64 k = restart_count(pod), delay = 0;
+  if (k > 0) {
+    delay = KS_CONTAINER_BACKOFF_US;
+    for (gint64 i = 1; i < k && delay < KS_CONTAINER_BACKOFF_MAX_US; i++)
+      delay *= 2;
+    delay = MIN(delay, KS_CONTAINER_BACKOFF_MAX_US);
+  }
+  PodTask *next = g_new0(PodTask, 1);
+  *next = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  ks_engine_schedule_after(e, delay, restart_pod, next, pod_task_free);
 }
 
 static void start_pod(KsEngine *e, gpointer data) {

@@ -10,6 +10,15 @@
  *                          pod runs until the end of the simulation (a service).
  *   ksim.io/start-latency  Go duration from bind to Running (image pull,
  *                          container start). Absent: 1s.
+ *   ksim.io/exit-code      integer: the containers' exit code at the end of
+ *                          the run time. Absent or 0: the pod Succeeds. Not 0:
+ *                          with restartPolicy Never the pod ends Failed; with
+ *                          OnFailure (or Always) the containers restart in
+ *                          place after the kubelet's crash back-off (none,
+ *                          then 10 s doubling to 5 min) and run again, the
+ *                          pod staying Running (a Job counts those restarts).
+ *   ksim.io/restart-count  written by the node agent: restarts so far, ksim's
+ *                          stand-in for status.containerStatuses[].restartCount.
  *
  * Generators write the run time they sample into ksim.io/run-time, so the
  * node agent has one way to read run times.
@@ -20,6 +29,12 @@
 
 #define KS_ANNOTATION_RUN_TIME "ksim.io/run-time"
 #define KS_ANNOTATION_START_LATENCY "ksim.io/start-latency"
+#define KS_ANNOTATION_EXIT_CODE "ksim.io/exit-code"
+#define KS_ANNOTATION_RESTART_COUNT "ksim.io/restart-count"
+/* The kubelet's container restart back-off (v1.31): the first restart is
+ * immediate, then 10 s doubling, capped at 5 min. */
+#define KS_CONTAINER_BACKOFF_US ((gint64)10 * G_USEC_PER_SEC)
+#define KS_CONTAINER_BACKOFF_MAX_US ((gint64)300 * G_USEC_PER_SEC)
 /* Set on every node built from a Scenario node pool: the pool's name. */
 #define KS_LABEL_NODE_POOL "ksim.io/node-pool"
 /* Set on every node by the kubelet upstream (and by us): the node's name. */

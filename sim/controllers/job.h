@@ -28,6 +28,7 @@
 #include <glib.h>
 
 #include "sched/rng.h"
+#include "sim/controllers/runtime.h"
 
 /* Upstream constants (pkg/controller/job, v1.31). */
 #define KS_JOB_POD_FAILURE_BACKOFF_US ((gint64)10 * G_USEC_PER_SEC)  /* DefaultJobPodFailureBackOff */
@@ -35,6 +36,9 @@
 #define KS_JOB_SYNC_BATCH_PERIOD_US ((gint64)G_USEC_PER_SEC)            /* syncJobBatchPeriod */
 #define KS_JOB_MAX_POD_CREATE_DELETE_PER_SYNC 500                     /* MaxPodCreateDeletePerSync */
 #define KS_JOB_DEFAULT_WORKERS 5 /* --concurrent-job-syncs */
+
+/* The controller class, for the manager's table. */
+extern const KsControllerClass ks_job_controller_class;
 
 /* The back-off before the next pod after `failures` consecutive failures
  * (getRemainingTimeForFailuresCount without the elapsed part): 0 for none,

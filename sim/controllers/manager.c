@@ -6,6 +6,7 @@
 #include "sim/controllers/daemonset.h"
 #include "sim/controllers/replica_set.h"
 #include "sim/controllers/statefulset.h"
+#include "sim/controllers/job.h"
 
 /* The built-in controllers, in start order. Add a controller's class here
  * (declared in its header) to run it in every simulation. */
@@ -13,6 +14,7 @@ static const KsControllerClass *const builtin[] = {
   &ks_replica_set_controller_class,
   &ks_daemonset_controller_class,
   &ks_statefulset_controller_class,
+  &ks_job_controller_class,
   NULL,
 };
 

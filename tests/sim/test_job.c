@@ -1,0 +1,429 @@
+/* Tests of the Job controller (sim/controllers/job.c) in a small world: the
+ * store, the node agent (start-up 1 s, ksim.io/run-time, ksim.io/exit-code)
+ * and a binder standing in for the scheduler (every new pod is bound to
+ * node-a at once). Times are asserted to the second: pod creations at the
+ * upstream back-off (10 s, 20 s, ... after the failure), the sync 1 s after
+ * a pod event (syncJobBatchPeriod), conditions and status counters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim/controllers/job.h"
+#include "sim/engine.h"
+#include "sim/node_agent.h"
+#include "sim/store.h"
+#include "workloads/annotations.h"
+#include "workloads/batch.h"
+
+#define S(x) ((gint64)(x) * G_USEC_PER_SEC)
+
+typedef struct {
+  KsEngine *e;
+  KsStore *s;
+  KsNodeAgent *agent;
+  KsController *jobs;
+  guint bind_watch;
+  GPtrArray *created; /* "name@seconds" of every pod created */
+  GPtrArray *deleted; /* "name@seconds" */
+} World;
+
+static void bind_pods(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  World *w = user_data;
+  gint64 now = ks_engine_now(w->e);
+  if (type == KS_WATCH_DELETED) {
+    g_ptr_array_add(w->deleted, g_strdup_printf("%s@%" G_GINT64_FORMAT, old_obj->name,
+                                                now / G_USEC_PER_SEC));
+    return;
+  }
+  if (type != KS_WATCH_ADDED)
+    return;
+  g_ptr_array_add(w->created, g_strdup_printf("%s@%" G_GINT64_FORMAT, new_obj->name,
+                                              now / G_USEC_PER_SEC));
+  const KsPod *p = new_obj->data;
+  if (p->node_name)
+    return;
+  KsPod *copy = ks_pod_copy(p);
+  copy->node_name = g_strdup("node-a");
+  assert_true(ks_store_update(s, KS_STORE_POD, new_obj->namespace, new_obj->name, copy,
+                              (GDestroyNotify)ks_pod_unref, new_obj->resource_version, NULL));
+}
+
+static World *world_new(void) {
+  World *w = g_new0(World, 1);
+  w->e = ks_engine_new();
+  w->s = ks_store_new(w->e);
+  w->created = g_ptr_array_new_with_free_func(g_free);
+  w->deleted = g_ptr_array_new_with_free_func(g_free);
+  w->bind_watch = ks_store_watch(w->s, KS_STORE_POD, bind_pods, w);
+  w->agent = ks_node_agent_new(w->s);
+  KsControllerOptions o;
+  ks_controller_options_default(&o);
+  o.seed = 42;
+  w->jobs = ks_controller_new(&ks_job_controller_class, w->s, &o);
+  return w;
+}
+
+static void world_free(World *w) {
+  ks_controller_free(w->jobs);
+  ks_node_agent_free(w->agent);
+  ks_store_free(w->s);
+  ks_engine_free(w->e);
+  g_ptr_array_unref(w->created);
+  g_ptr_array_unref(w->deleted);
+  g_free(w);
+}
+
+/* A Job whose pods run run_s seconds (< 0: forever) and exit with exit_code. */
+static KsJob *make_job(const char *name, gint64 run_s, int exit_code, KsRestartPolicy policy) {
+  KsJob *j = ks_job_new("default", name);
+  g_free(j->meta.uid);
+  j->meta.uid = g_strdup_printf("uid-%s", name);
+  j->meta.generation = 1;
+  ks_pod_add_container(j->template, "main", FALSE);
+  j->template->restart_policy = policy;
+  if (run_s >= 0)
+    ks_pod_set_run_time(j->template, S(run_s));
+  if (exit_code) {
+    char *v = g_strdup_printf("%d", exit_code);
+    ks_labels_set(&j->template->annotations, KS_ANNOTATION_EXIT_CODE, v);
+    g_free(v);
+  }
+  return j;
+}
+
+typedef struct {
+  World *w;
+  KsJob *job;
+} Put;
+
+static void put_job(KsEngine *e, gpointer data) {
+  Put *p = data;
+  KsJob *j = p->job;
+  p->job = NULL;
+  j->meta.creation_timestamp_us = ks_engine_now(e);
+  assert_true(ks_store_create(p->w->s, KS_STORE_JOB, j->meta.namespace, j->meta.name, j,
+                              (GDestroyNotify)ks_job_free, NULL));
+}
+
+static void put_free(gpointer data) {
+  Put *p = data;
+  if (p->job)
+    ks_job_free(p->job);
+  g_free(p);
+}
+
+static void create_at(World *w, gint64 at, KsJob *j) {
+  Put *p = g_new0(Put, 1);
+  *p = (Put){w, j};
+  ks_engine_schedule(w->e, at, put_job, p, put_free);
+}
+
+static const KsJob *get_job(World *w, const char *name) {
+  const KsStoreObject *o = ks_store_get(w->s, KS_STORE_JOB, "default", name);
+  assert_non_null(o);
+  return o->data;
+}
+
+/* "<seconds>,<seconds>,..." of the creations whose names start with prefix */
+static char *times_of(GPtrArray *log, const char *prefix) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < log->len; i++) {
+    const char *e = log->pdata[i];
+    if (!g_str_has_prefix(e, prefix))
+      continue;
+    if (s->len)
+      g_string_append_c(s, ',');
+    g_string_append(s, strchr(e, '@') + 1);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static void assert_condition(const KsJob *j, const char *type, const char *reason, gint64 at) {
+  const KsCondition *c = ks_conditions_get(j->conditions, type);
+  if (!c)
+    fail_msg("no %s condition", type);
+  assert_int_equal(c->status, KS_CONDITION_TRUE);
+  assert_string_equal(c->reason, reason);
+  assert_int_equal(c->last_transition_time_us, at);
+}
+
+/* backoffLimit 2, pods fail 5 s after they start (1 s after creation):
+ * pod 1 at 10 s fails at 16 s; the job notices at 17 s and waits 10 s from
+ * the failure: pod 2 at 26 s fails at 32 s; 20 s: pod 3 at 52 s fails at
+ * 58 s; at 59 s three failures exceed the limit: Failed. */
+static void test_backoff_limit(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("crash", 5, 1, KS_RESTART_NEVER);
+  j->backoff_limit = 2;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(59) - 1);
+  char *t = times_of(w->created, "crash-");
+  assert_string_equal(t, "10,26,52");
+  g_free(t);
+  const KsJob *job = get_job(w, "crash");
+  assert_false(ks_job_is_finished(job));
+  assert_int_equal(job->failed, 2);
+  ks_engine_run_until(w->e, S(600));
+  job = get_job(w, "crash");
+  assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(59));
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(59));
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message,
+                      "Job has reached the specified backoff limit");
+  assert_int_equal(job->failed, 3);
+  assert_int_equal(job->succeeded, 0);
+  assert_int_equal(job->active, 0);
+  assert_int_equal(job->start_time_us, S(10));
+  assert_int_equal(job->completion_time_us, 0);
+  t = times_of(w->created, "crash-");
+  assert_string_equal(t, "10,26,52"); /* nothing after the failure */
+  g_free(t);
+  /* counted pods lose the tracking finalizer; failed pods stay */
+  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  assert_int_equal(pods->len, 3);
+  for (guint i = 0; i < pods->len; i++) {
+    const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
+    assert_int_equal(p->phase, KS_POD_FAILED);
+    assert_null(p->finalizers);
+    assert_string_equal(ks_pod_get_controller(p)->uid, "uid-crash");
+    assert_int_equal(strlen(p->name), strlen("crash-") + 5);
+  }
+  g_ptr_array_unref(pods);
+  world_free(w);
+}
+
+/* The back-off doubles up to 10 min (v1.31 code; docs say 6 min). */
+static void test_backoff_long(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("long", 0, 1, KS_RESTART_NEVER); /* fails 1 s after creation */
+  j->backoff_limit = 9;
+  create_at(w, S(1), j);
+  ks_engine_run_until(w->e, S(4000));
+  /* failures at c+1; next creation at c+1+backoff: 10,20,40,80,160,320,600,600,600 */
+  char *t = times_of(w->created, "long-");
+  assert_string_equal(t, "1,12,33,74,155,316,637,1238,1839,2440");
+  g_free(t);
+  const KsJob *job = get_job(w, "long");
+  /* the last pod fails at 2441 s, the instant of the sync its creation
+   * queued (1 s batch), which sees it already failed */
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(2441));
+  assert_int_equal(job->failed, 10);
+  world_free(w);
+}
+
+/* completions 3, parallelism 2: two pods, then one, then Complete. */
+static void test_completions(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("work", 5, 0, KS_RESTART_NEVER);
+  j->completions = 3;
+  j->parallelism = 2;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(100));
+  char *t = times_of(w->created, "work-");
+  assert_string_equal(t, "10,10,17");
+  g_free(t);
+  const KsJob *job = get_job(w, "work");
+  assert_condition(job, KS_JOB_COND_SUCCESS_CRITERIA_MET, KS_JOB_REASON_COMPLETIONS_REACHED,
+                   S(24));
+  assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_COMPLETIONS_REACHED, S(24));
+  assert_int_equal(job->completion_time_us, S(24));
+  assert_int_equal(job->succeeded, 3);
+  assert_int_equal(job->failed, 0);
+  assert_int_equal(job->active, 0);
+  assert_null(job->completed_indexes);
+  world_free(w);
+}
+
+/* Indexed, completions 3, parallelism 2: indexes 0 and 1 first, 2 after. */
+static void test_indexed(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("idx", 5, 0, KS_RESTART_NEVER);
+  j->completions = 3;
+  j->parallelism = 2;
+  j->completion_mode = KS_COMPLETION_INDEXED;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(18));
+  const KsJob *job = get_job(w, "idx");
+  assert_string_equal(job->completed_indexes, "0,1");
+  assert_int_equal(job->succeeded, 2);
+  ks_engine_run_until(w->e, S(100));
+  char *t = times_of(w->created, "idx-0-");
+  assert_string_equal(t, "10");
+  g_free(t);
+  t = times_of(w->created, "idx-1-");
+  assert_string_equal(t, "10");
+  g_free(t);
+  t = times_of(w->created, "idx-2-");
+  assert_string_equal(t, "17");
+  g_free(t);
+  job = get_job(w, "idx");
+  assert_string_equal(job->completed_indexes, "0-2");
+  assert_int_equal(job->succeeded, 3);
+  assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_COMPLETIONS_REACHED, S(24));
+  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  for (guint i = 0; i < pods->len; i++) {
+    const KsStoreObject *o = pods->pdata[i];
+    const KsPod *p = o->data;
+    const char *ix = ks_labels_get(&p->annotations, KS_LABEL_JOB_COMPLETION_INDEX);
+    assert_non_null(ix);
+    assert_string_equal(ks_labels_get(&p->labels, KS_LABEL_JOB_COMPLETION_INDEX), ix);
+    char *prefix = g_strdup_printf("idx-%s-", ix);
+    assert_true(g_str_has_prefix(o->name, prefix));
+    assert_int_equal(strlen(o->name), strlen(prefix) + 5);
+    g_free(prefix);
+  }
+  g_ptr_array_unref(pods);
+  world_free(w);
+}
+
+/* activeDeadlineSeconds 30 with pods that never end: at 40 s the job is
+ * past its deadline, its pods are deleted; Failed once they are gone. */
+static void test_active_deadline(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("slow", -1, 0, KS_RESTART_NEVER);
+  j->parallelism = 2;
+  j->completions = 4;
+  j->has_active_deadline_seconds = TRUE;
+  j->active_deadline_seconds = 30;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(200));
+  const KsJob *job = get_job(w, "slow");
+  assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_DEADLINE_EXCEEDED, S(40));
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_DEADLINE_EXCEEDED, S(41));
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message,
+                      "Job was active longer than specified deadline");
+  assert_int_equal(job->failed, 2);
+  assert_int_equal(job->active, 0);
+  char *t = times_of(w->deleted, "slow-");
+  assert_string_equal(t, "40,40");
+  g_free(t);
+  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 0);
+  world_free(w);
+}
+
+typedef struct {
+  World *w;
+  gboolean suspend;
+} Flip;
+
+static void flip_suspend(KsEngine *e, gpointer data) {
+  Flip *f = data;
+  const KsStoreObject *o = ks_store_get(f->w->s, KS_STORE_JOB, "default", "pause");
+  KsJob *j = ks_job_copy(o->data);
+  j->suspend = f->suspend;
+  j->meta.generation++;
+  assert_true(ks_store_update(f->w->s, KS_STORE_JOB, "default", "pause", j,
+                              (GDestroyNotify)ks_job_free, 0, NULL));
+}
+
+static void flip_at(World *w, gint64 at, gboolean suspend) {
+  Flip *f = g_new0(Flip, 1);
+  *f = (Flip){w, suspend};
+  ks_engine_schedule(w->e, at, flip_suspend, f, g_free);
+}
+
+/* Created suspended: no pods, no start time, Suspended=True. Resumed at
+ * 20 s: pods, startTime 20 s, Suspended=False JobResumed. Suspended again
+ * at 30 s: its pods are deleted (not counted as failures). */
+static void test_suspend(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("pause", -1, 0, KS_RESTART_NEVER);
+  j->suspend = TRUE;
+  j->parallelism = 2;
+  j->completions = 2;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(15));
+  const KsJob *job = get_job(w, "pause");
+  assert_int_equal(w->created->len, 0);
+  assert_int_equal(job->start_time_us, 0);
+  assert_condition(job, KS_JOB_COND_SUSPENDED, KS_JOB_REASON_SUSPENDED, S(10));
+  flip_at(w, S(20), FALSE);
+  ks_engine_run_until(w->e, S(25));
+  job = get_job(w, "pause");
+  char *t = times_of(w->created, "pause-");
+  assert_string_equal(t, "20,20");
+  g_free(t);
+  assert_int_equal(job->start_time_us, S(20));
+  const KsCondition *c = ks_conditions_get(job->conditions, KS_JOB_COND_SUSPENDED);
+  assert_int_equal(c->status, KS_CONDITION_FALSE);
+  assert_string_equal(c->reason, KS_JOB_REASON_RESUMED);
+  assert_int_equal(c->last_transition_time_us, S(20));
+  assert_int_equal(job->active, 2);
+  flip_at(w, S(30), TRUE);
+  ks_engine_run_until(w->e, S(60));
+  job = get_job(w, "pause");
+  t = times_of(w->deleted, "pause-");
+  assert_string_equal(t, "30,30");
+  g_free(t);
+  assert_int_equal(job->active, 0);
+  assert_int_equal(job->failed, 0);
+  assert_false(ks_job_is_finished(job));
+  assert_condition(job, KS_JOB_COND_SUSPENDED, KS_JOB_REASON_SUSPENDED, S(30));
+  world_free(w);
+}
+
+/* restartPolicy OnFailure: the pod restarts in place (at once, then after
+ * 10 s); restarts count against backoffLimit 2: the second restart (at
+ * 31 s) reaches it, the job fails at 32 s and its pod is deleted. */
+static void test_on_failure_restarts(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("flaky", 5, 3, KS_RESTART_ON_FAILURE);
+  j->backoff_limit = 2;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(31) - 1);
+  const KsStoreObject *o = NULL;
+  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  assert_int_equal(pods->len, 1);
+  o = pods->pdata[0];
+  assert_int_equal(((const KsPod *)o->data)->phase, KS_POD_RUNNING);
+  assert_string_equal(ks_labels_get(&((const KsPod *)o->data)->annotations,
+                                    KS_ANNOTATION_RESTART_COUNT), "1");
+  g_ptr_array_unref(pods);
+  ks_engine_run_until(w->e, S(100));
+  const KsJob *job = get_job(w, "flaky");
+  assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(32));
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(33));
+  assert_int_equal(job->failed, 1);
+  char *t = times_of(w->deleted, "flaky-");
+  assert_string_equal(t, "32");
+  g_free(t);
+  world_free(w);
+}
+
+/* A running pod deleted by someone else (a preemption) counts as failed
+ * and is replaced after the back-off. */
+static void del_first_pod(KsEngine *e, gpointer data) {
+  World *w = data;
+  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  assert_int_equal(pods->len, 1);
+  const KsStoreObject *o = pods->pdata[0];
+  assert_true(ks_store_delete(w->s, KS_STORE_POD, o->namespace, o->name, 0, NULL));
+  g_ptr_array_unref(pods);
+}
+
+static void test_vanished_pod(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("gone", 100, 0, KS_RESTART_NEVER);
+  create_at(w, S(10), j);
+  ks_engine_schedule(w->e, S(20), del_first_pod, w, NULL);
+  ks_engine_run_until(w->e, S(40));
+  const KsJob *job = get_job(w, "gone");
+  assert_int_equal(job->failed, 1);
+  char *t = times_of(w->created, "gone-");
+  assert_string_equal(t, "10,30"); /* deleted at 20 s: 10 s back-off from then */
+  g_free(t);
+  world_free(w);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_backoff_limit),   cmocka_unit_test(test_backoff_long),
+      cmocka_unit_test(test_completions),     cmocka_unit_test(test_indexed),
+      cmocka_unit_test(test_active_deadline), cmocka_unit_test(test_suspend),
+      cmocka_unit_test(test_on_failure_restarts), cmocka_unit_test(test_vanished_pod),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
