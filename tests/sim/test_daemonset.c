@@ -374,11 +374,149 @@ static void test_rolling_update(void **state) {
   world_free(&w);
 }
 
+/* maxSurge 1, maxUnavailable 0: a new pod starts next to the old one, the
+ * old one goes when the new one is available, one node at a time. */
+static void test_surge_update(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  add_node(&w, "n1", NULL, 0);
+  add_node(&w, "n2", NULL, 0);
+  KsDaemonSet *ds = daemon_set("agent:1");
+  ds->max_unavailable = (KsIntOrPercent){.set = TRUE, .value = 0};
+  ds->max_surge = (KsIntOrPercent){.set = TRUE, .value = 1};
+  put_ds(&w, ds);
+  ks_engine_run_until(w.engine, S(10));
+  g_string_truncate(w.log, 0);
+  ds = daemon_set("agent:2");
+  ds->meta.generation = 2;
+  ds->max_unavailable = (KsIntOrPercent){.set = TRUE, .value = 0};
+  ds->max_surge = (KsIntOrPercent){.set = TRUE, .value = 1};
+  put_ds(&w, ds);
+  ks_engine_run_until(w.engine, S(10));
+  assert_pods(&w, "n1=2 n2=1"); /* surged onto n1 */
+  ks_engine_run_until(w.engine, S(30));
+  assert_pods(&w, "n1=1 n2=1");
+  assert_status(&w, 2, 2, 2, 2, 0, 2);
+  assert_string_equal(w.log->str, "t=10 +n1\n"
+                                  "t=11 -n1\n"
+                                  "t=11 +n2\n"
+                                  "t=12 -n2\n");
+  world_free(&w);
+}
+
+/* OnDelete: a template change touches no pod; a pod deleted by hand comes
+ * back at the new revision. */
+static void test_on_delete(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  add_node(&w, "n1", NULL, 0);
+  add_node(&w, "n2", NULL, 0);
+  KsDaemonSet *ds = daemon_set("agent:1");
+  ds->update_strategy = KS_DAEMON_SET_ON_DELETE;
+  put_ds(&w, ds);
+  ks_engine_run_until(w.engine, S(10));
+  ds = daemon_set("agent:2");
+  ds->meta.generation = 2;
+  ds->update_strategy = KS_DAEMON_SET_ON_DELETE;
+  put_ds(&w, ds);
+  ks_engine_run_until(w.engine, S(20));
+  assert_status(&w, 2, 2, 2, 2, 0, 0);
+  GPtrArray *pods = ks_store_list(w.store, KS_STORE_POD, "kube-system");
+  const KsStoreObject *o = pods->pdata[0];
+  const char *node = ((const KsPod *)o->data)->node_name;
+  assert_string_equal(node, "n1");
+  assert_true(ks_store_delete(w.store, KS_STORE_POD, o->namespace, o->name, 0, NULL));
+  g_ptr_array_unref(pods);
+  ks_engine_run_until(w.engine, S(30));
+  assert_status(&w, 2, 2, 2, 2, 0, 1);
+  pods = ks_store_list(w.store, KS_STORE_POD, "kube-system");
+  for (guint i = 0; i < pods->len; i++) {
+    const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
+    assert_string_equal(g_array_index(p->containers, KsContainer, 0).image,
+                        strcmp(p->node_name, "n1") == 0 ? "agent:2" : "agent:1");
+  }
+  g_ptr_array_unref(pods);
+  world_free(&w);
+}
+
+static void fail_pod_on(World *w, const char *node) {
+  GPtrArray *pods = ks_store_list(w->store, KS_STORE_POD, "kube-system");
+  for (guint i = 0; i < pods->len; i++) {
+    const KsStoreObject *o = pods->pdata[i];
+    const KsPod *p = o->data;
+    if (g_strcmp0(p->node_name, node) != 0)
+      continue;
+    KsPod *f = ks_pod_copy(p);
+    f->phase = KS_POD_FAILED;
+    f->ready = FALSE;
+    assert_true(ks_store_update(w->store, KS_STORE_POD, o->namespace, o->name, f,
+                                (GDestroyNotify)ks_pod_unref, 0, NULL));
+  }
+  g_ptr_array_unref(pods);
+}
+
+/* A Failed pod is deleted and replaced; failing again at once, its
+ * deletion waits out the back-off (1 s, then 2 s, ...). */
+static void test_failed_pod_backoff(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  add_node(&w, "n1", NULL, 0);
+  put_ds(&w, daemon_set("agent:1"));
+  ks_engine_run_until(w.engine, S(10));
+  g_string_truncate(w.log, 0);
+  fail_pod_on(&w, "n1");
+  ks_engine_run_until(w.engine, S(10));
+  fail_pod_on(&w, "n1"); /* the replacement, bound at t=10 */
+  ks_engine_run_until(w.engine, S(11));
+  fail_pod_on(&w, "n1"); /* the next one, bound at t=11 */
+  ks_engine_run_until(w.engine, S(20));
+  assert_string_equal(w.log->str, "t=10 -n1\n"
+                                  "t=10 +n1\n"
+                                  "t=11 -n1\n"
+                                  "t=11 +n1\n"
+                                  "t=13 -n1\n"
+                                  "t=13 +n1\n");
+  assert_status(&w, 1, 1, 1, 1, 0, 1);
+  world_free(&w);
+}
+
+/* revisionHistoryLimit 1: after three templates, the oldest unused
+ * revision is gone. */
+static void test_history_limit(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  add_node(&w, "n1", NULL, 0);
+  const char *images[] = {"agent:1", "agent:2", "agent:3"};
+  for (int i = 0; i < 3; i++) {
+    KsDaemonSet *ds = daemon_set(images[i]);
+    ds->meta.generation = i + 1;
+    ds->revision_history_limit = 1;
+    put_ds(&w, ds);
+    ks_engine_run_until(w.engine, S(10 * (i + 1)));
+  }
+  GPtrArray *revs = ks_store_list(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system");
+  assert_int_equal(revs->len, 2);
+  gint64 numbers = 0;
+  for (guint i = 0; i < revs->len; i++)
+    numbers += ((const KsControllerRevision *)((const KsStoreObject *)revs->pdata[i])->data)->revision;
+  assert_int_equal(numbers, 2 + 3);
+  g_ptr_array_unref(revs);
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_follows_nodes),
       cmocka_unit_test(test_node_selector_and_misscheduled),
       cmocka_unit_test(test_rolling_update),
+      cmocka_unit_test(test_surge_update),
+      cmocka_unit_test(test_on_delete),
+      cmocka_unit_test(test_failed_pod_backoff),
+      cmocka_unit_test(test_history_limit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -426,11 +426,95 @@ static void test_retention_owner_refs(void **state) {
   world_free(&w);
 }
 
+/* Going back to the first template renumbers its revision (no copy), and
+ * the members roll back highest first. */
+static void test_rollback(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  put_set(&w, stateful_set(2, "web:1"));
+  ks_engine_run_until(w.engine, S(10));
+  char *rev1 = g_strdup(get_set(&w)->update_revision);
+  put_set(&w, stateful_set(2, "web:2"));
+  ks_engine_run_until(w.engine, S(20));
+  char *rev2 = g_strdup(get_set(&w)->update_revision);
+  assert_string_not_equal(rev1, rev2);
+  g_string_truncate(w.log, 0);
+  put_set(&w, stateful_set(2, "web:1"));
+  ks_engine_run_until(w.engine, S(30));
+  assert_log(&w, "t=20 -web-1\n"
+                 "t=20 +web-1\n"
+                 "t=21 -web-0\n"
+                 "t=21 +web-0\n");
+  const KsStatefulSet *ss = get_set(&w);
+  assert_string_equal(ss->update_revision, rev1);
+  assert_string_equal(ss->current_revision, rev1);
+  assert_int_equal(ks_store_count(w.store, KS_STORE_CONTROLLER_REVISION), 2);
+  const KsControllerRevision *cr =
+      ks_store_get(w.store, KS_STORE_CONTROLLER_REVISION, "default", rev1)->data;
+  assert_int_equal(cr->revision, 3);
+  cr = ks_store_get(w.store, KS_STORE_CONTROLLER_REVISION, "default", rev2)->data;
+  assert_int_equal(cr->revision, 2);
+  g_free(rev1);
+  g_free(rev2);
+  world_free(&w);
+}
+
+/* OnDelete: nothing is replaced until a member is deleted; it comes back at
+ * the update revision. */
+static void test_on_delete(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  KsStatefulSet *ss = stateful_set(2, "web:1");
+  ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
+  put_set(&w, ss);
+  ks_engine_run_until(w.engine, S(10));
+  g_string_truncate(w.log, 0);
+  ss = stateful_set(2, "web:2");
+  ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
+  put_set(&w, ss);
+  ks_engine_run_until(w.engine, S(20));
+  assert_log(&w, "");
+  assert_status(&w, 2, 2, 2, 0);
+  assert_true(ks_store_delete(w.store, KS_STORE_POD, "default", "web-0", 0, NULL));
+  ks_engine_run_until(w.engine, S(30));
+  assert_log(&w, "t=20 -web-0\n"
+                 "t=20 +web-0\n");
+  assert_status(&w, 2, 2, 1, 1);
+  const KsPod *p = ks_store_get(w.store, KS_STORE_POD, "default", "web-0")->data;
+  assert_string_equal(g_array_index(p->containers, KsContainer, 0).image, "web:2");
+  world_free(&w);
+}
+
+/* A member that fails is deleted and made again with the same name. */
+static void test_failed_member(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  put_set(&w, stateful_set(2, "web:1"));
+  ks_engine_run_until(w.engine, S(10));
+  g_string_truncate(w.log, 0);
+  const KsStoreObject *o = ks_store_get(w.store, KS_STORE_POD, "default", "web-0");
+  KsPod *f = ks_pod_copy(o->data);
+  f->phase = KS_POD_FAILED;
+  f->ready = FALSE;
+  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "web-0", f,
+                              (GDestroyNotify)ks_pod_unref, 0, NULL));
+  ks_engine_run_until(w.engine, S(20));
+  assert_log(&w, "t=10 -web-0\n"
+                 "t=10 +web-0\n");
+  assert_status(&w, 2, 2, 2, 2);
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scale_0_5_2_5),     cmocka_unit_test(test_parallel),
       cmocka_unit_test(test_partitioned_update), cmocka_unit_test(test_stable_identity),
       cmocka_unit_test(test_ordinals_start),    cmocka_unit_test(test_retention_owner_refs),
+      cmocka_unit_test(test_rollback),          cmocka_unit_test(test_on_delete),
+      cmocka_unit_test(test_failed_member),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
