@@ -12,8 +12,7 @@
 #include "sim/controllers/daemonset_util.h"
 #include "sim/controllers/expectations.h"
 #include "sim/controllers/history.h"
-#include "sim/controllers/job.h"
-#include "sim/pod_create.h"
+#include "sim/controllers/controller_utils.h"
 #include "workloads/apps.h"
 
 #define DS_KIND "DaemonSet"
@@ -449,36 +448,21 @@ static void pods_should_be_on_node(Ds *d, const KsDaemonSet *ds, const KsPod *da
   }
 }
 
-static char *new_uid(KsController *c) {
-  KsRng *r = ks_controller_rng(c);
-  guint64 a = ks_rng_next(r), b = ks_rng_next(r);
-  return g_strdup_printf("%08x-%04x-4%03x-%04x-%012" G_GINT64_MODIFIER "x", (guint32)(a >> 32),
-                         (guint32)(a >> 16) & 0xffff, (guint32)a & 0xfff,
-                         (guint32)(0x8000 | ((b >> 48) & 0x3fff)), (guint64)(b & G_GUINT64_CONSTANT(0xffffffffffff)));
-}
-
-/* One pod of template for node; FALSE when the store refused it. */
+/* One pod of template for node (upstream CreatePods with the node affinity
+ * replaced); FALSE when the store refused it. */
 static gboolean create_pod(Ds *d, const KsDaemonSet *ds, const KsPod *template,
                            const char *node) {
-  KsPod *pod = ks_pod_copy(template);
+  char *generate_name = g_strdup_printf("%s-", ds->meta.name);
+  KsPod *pod = ks_controller_pod_from_template(template, ds->meta.namespace, generate_name,
+                                               DS_API_VERSION, DS_KIND, ds->meta.name,
+                                               ds->meta.uid);
+  g_free(generate_name);
   ks_daemonset_set_target_node(pod, node);
-  g_free(pod->namespace);
-  pod->namespace = g_strdup(ds->meta.namespace);
-  g_free(pod->generate_name);
-  pod->generate_name = g_strdup_printf("%s-", ds->meta.name);
-  g_free(pod->name);
-  pod->name = ks_job_generate_name(pod->generate_name, ks_controller_rng(d->c));
-  g_free(pod->uid);
-  pod->uid = new_uid(d->c);
-  pod->creation_timestamp_us = ks_controller_now(d->c);
-  if (pod->owner_references)
-    g_array_set_size(pod->owner_references, 0);
-  ks_owner_reference_array_add(&pod->owner_references, DS_API_VERSION, DS_KIND, ds->meta.name,
-                               ds->meta.uid, TRUE, TRUE);
   GError *error = NULL;
-  gboolean ok = ks_sim_create_pod(ks_controller_store(d->c), pod, &error);
+  char *name = ks_controller_create_pod(d->c, pod, &error);
   g_clear_error(&error);
-  return ok;
+  g_free(name);
+  return name != NULL;
 }
 
 /* upstream GetTemplateGeneration: the deprecated annotation, or -1. */
@@ -530,8 +514,10 @@ static void sync_nodes(Ds *d, const KsDaemonSet *ds, GPtrArray *to_delete, GPtrA
   KsStore *s = ks_controller_store(d->c);
   for (guint i = 0; i < delete_diff; i++) {
     const KsPod *pod = to_delete->pdata[i];
-    if (!ks_store_delete(s, KS_STORE_POD, pod->namespace, pod->name, 0, NULL))
+    GError *error = NULL;
+    if (!ks_controller_delete_pod(s, pod, ks_controller_now(d->c), &error))
       ks_expectations_deletion_observed(d->exp, key);
+    g_clear_error(&error);
   }
   g_free(key);
 }

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sim/controllers/controller_utils.h"
 #include "sim/controllers/history.h"
 #include "sim/controllers/statefulset_util.h"
 #include "sim/pod_create.h"
@@ -267,14 +268,6 @@ static gboolean is_unavailable(const Sync *sy, const Member *m) {
          !is_available(sy, m->pod);
 }
 
-static char *new_uid(KsController *c) {
-  KsRng *r = ks_controller_rng(c);
-  guint64 a = ks_rng_next(r), b = ks_rng_next(r);
-  return g_strdup_printf("%08x-%04x-4%03x-%04x-%012" G_GINT64_MODIFIER "x", (guint32)(a >> 32),
-                         (guint32)(a >> 16) & 0xffff, (guint32)a & 0xfff,
-                         (guint32)(0x8000 | ((b >> 48) & 0x3fff)), (guint64)(b & G_GUINT64_CONSTANT(0xffffffffffff)));
-}
-
 /* newStatefulSetPod from a revision's template. */
 static KsPod *new_pod(const Sync *sy, const KsControllerRevision *rev, gint ordinal) {
   const KsStatefulSet *set = sy->set;
@@ -373,8 +366,13 @@ static gboolean sync_claims(const Sync *sy, const KsPod *pod, gint ordinal, gboo
 }
 
 static gboolean delete_pod(const Sync *sy, const KsPod *pod) {
-  ks_store_delete(ks_controller_store(sy->st->c), KS_STORE_POD, pod->namespace, pod->name, 0, NULL);
-  return TRUE;
+  GError *error = NULL;
+  gboolean ok = ks_controller_delete_pod(ks_controller_store(sy->st->c), pod, sy->now, &error);
+  /* already gone: nothing to do (upstream ignores NotFound) */
+  if (!ok && g_error_matches(error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_FOUND))
+    ok = TRUE;
+  g_clear_error(&error);
+  return ok;
 }
 
 /* ---- the sync's steps ------------------------------------------------------------- */
@@ -398,7 +396,7 @@ static gboolean process_replica(Sync *sy, guint i, gboolean *exit) {
     KsPod *pod = ks_pod_copy(m->pod);
     pod->creation_timestamp_us = sy->now;
     g_free(pod->uid);
-    pod->uid = new_uid(sy->st->c);
+    pod->uid = ks_controller_new_uid(ks_controller_rng(sy->st->c));
     GError *error = NULL;
     gboolean ok = ks_sim_create_pod(ks_controller_store(sy->st->c), pod, &error);
     g_clear_error(&error);
