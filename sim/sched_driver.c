@@ -22,6 +22,16 @@
  * same GPUs, and the cache reads them back exactly after a preemption dry
  * run. A pod that arrives already bound without that annotation gets the
  * cache's best-fit choice written back the same way.
+ *
+ * Volumes: the store's PersistentVolumes, PersistentVolumeClaims and
+ * StorageClasses are copied into the scheduler's volume lister
+ * (sched/volume_lister.h) as their watch events arrive, each change then
+ * reported to the scheduler as a cluster event (which moves the pods the
+ * volume plugins rejected). VolumeBinding's PreBind writes through the
+ * lister's writer: the PV with its claimRef, the claim with its
+ * selected-node annotation, stored unconditionally as upstream's
+ * binder's updates of its assumed objects; the PV controller
+ * (sim/controllers/pv_controller.c) takes it from there.
  */
 #include "sim/sched_driver.h"
 
@@ -31,6 +41,7 @@
 #include "sched/gpu.h"
 #include "sched/objects.h"
 #include "sched/pdb.h"
+#include "sched/volume_lister.h"
 
 struct KsSchedDriver {
   KsStore *store;
@@ -41,6 +52,7 @@ struct KsSchedDriver {
                              namespace/name (ks_pod_key_hash): no key string is built
                              per watch event, a third of which reach this table */
   guint pod_watch, node_watch, namespace_watch, pdb_watch;
+  guint pv_watch, pvc_watch, sc_watch;
   GHashTable *pdbs;       /* "ns/name" -> PdbState* */
   gboolean pdbs_dirty;    /* some PdbState is dirty */
   guint64 cycle_event;    /* pending cycle event, or KS_ENGINE_NO_EVENT */
@@ -384,6 +396,70 @@ static void namespace_watch(KsStore *s, KsWatchEventType type, const KsStoreObje
   ks_sched_set_namespace(d->sched, ns->name, &ns->labels);
 }
 
+/* ---- volumes: the lister's informers and PreBind's writer ---------------------------------- */
+
+static void volume_set(KsSchedDriver *d, KsStoreKind kind, const KsStoreObject *obj) {
+  KsSchedVolumeLister *l = ks_sched_volume_lister(d->sched);
+  if (kind == KS_STORE_PERSISTENT_VOLUME)
+    ks_sched_volume_lister_set_pv(l, ks_pv_copy(obj->data));
+  else if (kind == KS_STORE_PERSISTENT_VOLUME_CLAIM)
+    ks_sched_volume_lister_set_pvc(l, ks_pvc_copy(obj->data));
+  else
+    ks_sched_volume_lister_set_storage_class(l, ks_storage_class_copy(obj->data));
+}
+
+static void volume_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                         const KsStoreObject *new_obj, gpointer user_data) {
+  KsSchedDriver *d = user_data;
+  const KsStoreObject *obj = new_obj ? new_obj : old_obj;
+  KsSchedVolumeLister *l = ks_sched_volume_lister(d->sched);
+  guint32 resource = obj->kind == KS_STORE_PERSISTENT_VOLUME         ? KS_SCHED_EV_PV
+                     : obj->kind == KS_STORE_PERSISTENT_VOLUME_CLAIM ? KS_SCHED_EV_PVC
+                                                                     : KS_SCHED_EV_STORAGE_CLASS;
+  guint32 action = type == KS_WATCH_ADDED      ? KS_SCHED_ACT_ADD
+                   : type == KS_WATCH_MODIFIED ? KS_SCHED_ACT_UPDATE
+                                               : KS_SCHED_ACT_DELETE;
+  if (type != KS_WATCH_DELETED)
+    volume_set(d, obj->kind, obj);
+  else if (obj->kind == KS_STORE_PERSISTENT_VOLUME)
+    ks_sched_volume_lister_remove_pv(l, obj->name);
+  else if (obj->kind == KS_STORE_PERSISTENT_VOLUME_CLAIM)
+    ks_sched_volume_lister_remove_pvc(l, obj->namespace, obj->name);
+  else
+    ks_sched_volume_lister_remove_storage_class(l, obj->name);
+  ks_sched_volume_event(d->sched, resource, action, ks_engine_now(d->engine));
+  kick(d);
+}
+
+static gboolean list_volume(const KsStoreObject *obj, gpointer user_data) {
+  volume_set(user_data, obj->kind, obj);
+  return TRUE;
+}
+
+static gboolean write_pv(gpointer data, const KsPersistentVolume *pv, GError **error) {
+  KsSchedDriver *d = data;
+  return ks_store_update(d->store, KS_STORE_PERSISTENT_VOLUME, NULL, pv->name, ks_pv_copy(pv),
+                         (GDestroyNotify)ks_pv_free, 0, error) != 0;
+}
+
+static gboolean write_pvc(gpointer data, const KsPersistentVolumeClaim *pvc, GError **error) {
+  KsSchedDriver *d = data;
+  return ks_store_update(d->store, KS_STORE_PERSISTENT_VOLUME_CLAIM, pvc->namespace, pvc->name,
+                         ks_pvc_copy(pvc), (GDestroyNotify)ks_pvc_free, 0, error) != 0;
+}
+
+static void volumes_start(KsSchedDriver *d) {
+  const KsStoreKind kinds[] = {KS_STORE_STORAGE_CLASS, KS_STORE_PERSISTENT_VOLUME,
+                               KS_STORE_PERSISTENT_VOLUME_CLAIM};
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+    ks_store_foreach(d->store, kinds[i], list_volume, d);
+  d->sc_watch = ks_store_watch(d->store, KS_STORE_STORAGE_CLASS, volume_watch, d);
+  d->pv_watch = ks_store_watch(d->store, KS_STORE_PERSISTENT_VOLUME, volume_watch, d);
+  d->pvc_watch = ks_store_watch(d->store, KS_STORE_PERSISTENT_VOLUME_CLAIM, volume_watch, d);
+  KsSchedVolumeWriter w = {write_pv, write_pvc, d};
+  ks_sched_volume_lister_set_writer(ks_sched_volume_lister(d->sched), &w);
+}
+
 KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorder *recorder) {
   KsSchedDriver *d = g_new0(KsSchedDriver, 1);
   d->store = store;
@@ -397,6 +473,7 @@ KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorde
   d->pod_watch = ks_store_watch(store, KS_STORE_POD, pod_watch, d);
   d->pdbs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pdb_state_free);
   d->pdb_watch = ks_store_watch(store, KS_STORE_POD_DISRUPTION_BUDGET, pdb_watch, d);
+  volumes_start(d);
   return d;
 }
 
@@ -407,6 +484,10 @@ void ks_sched_driver_free(KsSchedDriver *d) {
   ks_store_unwatch(d->store, d->node_watch);
   ks_store_unwatch(d->store, d->namespace_watch);
   ks_store_unwatch(d->store, d->pdb_watch);
+  ks_store_unwatch(d->store, d->pv_watch);
+  ks_store_unwatch(d->store, d->pvc_watch);
+  ks_store_unwatch(d->store, d->sc_watch);
+  ks_sched_volume_lister_set_writer(ks_sched_volume_lister(d->sched), NULL);
   if (d->cycle_event != KS_ENGINE_NO_EVENT)
     ks_engine_cancel(d->engine, d->cycle_event);
   if (d->wakeup_event != KS_ENGINE_NO_EVENT)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/controllers/daemonset.h"
+#include "sim/controllers/pv_controller.h"
 #include "sim/controllers/replica_set.h"
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/job.h"
@@ -15,6 +16,7 @@ static const KsControllerClass *const builtin[] = {
   &ks_daemonset_controller_class,
   &ks_statefulset_controller_class,
   &ks_job_controller_class,
+  &ks_pv_controller_class,
   NULL,
 };
 
