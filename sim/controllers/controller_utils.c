@@ -88,26 +88,6 @@ char *ks_controller_create_pod(KsController *c, KsPod *pod, GError **error) {
   return name;
 }
 
-gboolean ks_controller_delete_pod(KsStore *store, const KsPod *pod, gint64 now_us,
-                                  GError **error) {
-  const KsStoreObject *cur = ks_store_get(store, KS_STORE_POD, pod->namespace, pod->name);
-  if (!cur) {
-    g_set_error(error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_FOUND, "pods \"%s\" not found",
-                pod->name);
-    return FALSE;
-  }
-  const KsPod *p = cur->data;
-  if (!p->finalizers || !p->finalizers[0])
-    return ks_store_delete(store, KS_STORE_POD, pod->namespace, pod->name, 0, error);
-  if (p->deletion_timestamp_us)
-    return TRUE;
-  KsPod *copy = ks_pod_copy(p);
-  copy->deletion_timestamp_us = now_us;
-  copy->deletion_grace_period_seconds = 0;
-  return ks_store_update(store, KS_STORE_POD, pod->namespace, pod->name, copy,
-                         (GDestroyNotify)ks_pod_unref, cur->resource_version, error) != 0;
-}
-
 /* ---- ranking ---------------------------------------------------------------- */
 
 typedef struct {

@@ -42,14 +42,6 @@ KsPod *ks_controller_pod_from_template(const KsPod *tmpl, const char *ns,
  * pod: transfer full. Returns the name (transfer full), NULL with *error. */
 char *ks_controller_create_pod(KsController *c, KsPod *pod, GError **error);
 
-/* The API server's delete of a pod, as a controller asks for it: a pod with
- * finalizers only gets deletionTimestamp now_us (it goes once they are
- * removed); one without is removed at once (ksim has no grace period: the
- * kubelet's kill takes no sim time). A pod already terminating is left as
- * it is. FALSE with *error (KS_STORE_ERROR_NOT_FOUND when gone). */
-gboolean ks_controller_delete_pod(KsStore *store, const KsPod *pod, gint64 now_us,
-                                  GError **error);
-
 /* upstream getPodsToDelete's sort (ActivePodsWithRanks.Less, v1.31 with
  * PodDeletionCost and LogarithmicScaleDown on): sorts pods (KsPod*, in
  * place) so that the first are deleted first:

@@ -5,6 +5,7 @@
 
 #include "sim/controllers/daemonset.h"
 #include "sim/controllers/pv_controller.h"
+#include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/replica_set.h"
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/job.h"
@@ -17,6 +18,7 @@ static const KsControllerClass *const builtin[] = {
   &ks_statefulset_controller_class,
   &ks_job_controller_class,
   &ks_pv_controller_class,
+  &ks_garbage_collector_class,
   NULL,
 };
 

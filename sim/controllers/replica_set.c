@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/controllers/controller_utils.h"
+#include "sim/controllers/deletion.h"
 #include "sim/controllers/expectations.h"
 #include "workloads/apps.h"
 
@@ -298,7 +299,8 @@ static GPtrArray *related_pods(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *p
 }
 
 static gboolean delete_pod(Rsc *r, const KsPod *pod, GError **error) {
-  return ks_controller_delete_pod(ks_controller_store(r->c), pod, ks_controller_now(r->c), error);
+  return ks_object_delete(ks_controller_store(r->c), KS_STORE_POD, pod->namespace, pod->name,
+                          KS_PROPAGATION_BACKGROUND, error);
 }
 
 static gboolean manage_replicas(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *owned,
