@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/controllers/deletion.h"
 #include "sim/pod_create.h"
 
 /* k8s.io/apimachinery/pkg/util/rand: the alphabet of generated names. */
@@ -86,6 +87,12 @@ char *ks_controller_create_pod(KsController *c, KsPod *pod, GError **error) {
     return NULL;
   }
   return name;
+}
+
+gboolean ks_controller_delete_pod(KsStore *store, const KsPod *pod, gint64 now_us,
+                                  GError **error) {
+  return ks_object_delete(store, KS_STORE_POD, pod->namespace, pod->name,
+                          KS_PROPAGATION_BACKGROUND, error);
 }
 
 /* ---- ranking ---------------------------------------------------------------- */

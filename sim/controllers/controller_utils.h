@@ -42,6 +42,14 @@ KsPod *ks_controller_pod_from_template(const KsPod *tmpl, const char *ns,
  * pod: transfer full. Returns the name (transfer full), NULL with *error. */
 char *ks_controller_create_pod(KsController *c, KsPod *pod, GError **error);
 
+/* A controller's delete of a pod: ks_object_delete (sim/controllers/
+ * deletion.h) with the Background policy. A pod with finalizers only gets
+ * its deletionTimestamp; one without is removed at once. now_us is unused
+ * (the store's engine time is used). FALSE with *error
+ * (KS_STORE_ERROR_NOT_FOUND when gone). */
+gboolean ks_controller_delete_pod(KsStore *store, const KsPod *pod, gint64 now_us,
+                                  GError **error);
+
 /* upstream getPodsToDelete's sort (ActivePodsWithRanks.Less, v1.31 with
  * PodDeletionCost and LogarithmicScaleDown on): sorts pods (KsPod*, in
  * place) so that the first are deleted first:
