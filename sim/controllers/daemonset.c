@@ -719,7 +719,10 @@ static void update_status(Ds *d, const KsDaemonSet *ds, guint64 rv, const KsPod 
   }
   if (ds->min_ready_seconds > 0 && ready != available) {
     char *key = ds_key(ds);
-    ks_controller_enqueue_after(d->c, key, (gint64)ds->min_ready_seconds * G_USEC_PER_SEC);
+    /* + 1 us: availability is strictly after minReadySeconds, and ksim's
+     * sync runs at the instant the pod turned ready (upstream's runs a few
+     * ms later), as the ReplicaSet does. */
+    ks_controller_enqueue_after(d->c, key, (gint64)ds->min_ready_seconds * G_USEC_PER_SEC + 1);
     g_free(key);
   }
 }

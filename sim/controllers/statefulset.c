@@ -98,7 +98,9 @@ static void on_pod_update(KsController *c, gpointer self, const KsStoreObject *o
   enqueue_set(c, set);
   if (!old->ready && cur->ready && set->min_ready_seconds > 0) {
     char *key = set_key(set);
-    ks_controller_enqueue_after(c, key, (gint64)set->min_ready_seconds * G_USEC_PER_SEC);
+    /* + 1 us: availability is strictly after minReadySeconds and ksim's sync
+     * runs at the instant the pod turned ready (upstream's a few ms later). */
+    ks_controller_enqueue_after(c, key, (gint64)set->min_ready_seconds * G_USEC_PER_SEC + 1);
     g_free(key);
   }
 }

@@ -508,13 +508,40 @@ static void test_failed_member(void **state) {
   world_free(&w);
 }
 
+/* minReadySeconds 5: each member waits for its predecessor to be available
+ * (Ready at 1 s after creation, available 5 s later). */
+static void test_min_ready_seconds(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  KsStatefulSet *ss = stateful_set(3, "web:1");
+  ss->min_ready_seconds = 5;
+  put_set(&w, ss);
+  ks_engine_run_until(w.engine, S(4));
+  const KsStatefulSet *early = get_set(&w);
+  assert_int_equal(early->status_replicas, 1);
+  assert_int_equal(early->ready_replicas, 1);
+  assert_int_equal(early->available_replicas, 0); /* ready, not yet available */
+  ks_engine_run_until(w.engine, S(30));
+  assert_log(&w, "t=0 *data-web-0\n"
+                 "t=0 +web-0\n"
+                 "t=6 *data-web-1\n"
+                 "t=6 +web-1\n"
+                 "t=12 *data-web-2\n"
+                 "t=12 +web-2\n");
+  const KsStatefulSet *cur = get_set(&w);
+  assert_int_equal(cur->ready_replicas, 3);
+  assert_int_equal(cur->available_replicas, 3);
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scale_0_5_2_5),     cmocka_unit_test(test_parallel),
       cmocka_unit_test(test_partitioned_update), cmocka_unit_test(test_stable_identity),
       cmocka_unit_test(test_ordinals_start),    cmocka_unit_test(test_retention_owner_refs),
       cmocka_unit_test(test_rollback),          cmocka_unit_test(test_on_delete),
-      cmocka_unit_test(test_failed_member),
+      cmocka_unit_test(test_failed_member),     cmocka_unit_test(test_min_ready_seconds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
