@@ -71,6 +71,7 @@ static void entry_free(gpointer p) {
   KsSchedPodEntry *e = p;
   ks_resource_list_clear(&e->req);
   ks_pod_unref(e->pod);
+  g_free(e->label_pos);
   g_free(e);
 }
 
@@ -104,6 +105,7 @@ KsSchedCache *ks_sched_cache_new(void) {
   c->gpu_hook = g_new0(KsSchedGpuHook, 1);
   c->gpu_hook->placing = -1;
   c->volumes = ks_sched_volume_lister_new();
+  ks_sched_node_columns_init(&c->cols);
   return c;
 }
 
@@ -158,6 +160,7 @@ void ks_sched_cache_free(KsSchedCache *c) {
   g_free(c->pods);
   g_free(c->order);
   g_free(c->live);
+  ks_sched_node_columns_clear(&c->cols);
   g_free(c);
 }
 
@@ -214,6 +217,7 @@ static void grow(KsSchedCache *c) {
     g_array_append_val(c->free_slots, s);
   }
   c->cap = n;
+  ks_sched_node_columns_grow(&c->cols, n);
 }
 
 static guint slot_alloc(KsSchedCache *c, const char *name) {
@@ -233,6 +237,7 @@ static void slot_release_if_empty_ghost(KsSchedCache *c, guint s, const char *na
   ks_resource_list_clear(&c->requested[s]);
   ks_resource_list_init(&c->requested[s]);
   c->req_cpu[s] = c->req_mem[s] = c->req_eph[s] = c->nz_cpu[s] = c->nz_mem[s] = 0;
+  ks_sched_node_columns_reset_slot(&c->cols, s);
   g_array_append_val(c->free_slots, s);
 }
 
@@ -622,6 +627,7 @@ guint ks_sched_cache_set_node(KsSchedCache *c, KsNode *node) {
     tree_list(c);
   }
   set_allocatable(c, s, node);
+  ks_sched_node_columns_set_node(&c->cols, s, node, c->requested);
   gpu_set_node(c, s, node);
   images_add(c, s, node);
   have_update(c, s);
@@ -639,6 +645,7 @@ gboolean ks_sched_cache_remove_node(KsSchedCache *c, const char *name) {
   ks_node_unref(c->nodes[s]);
   c->nodes[s] = NULL;
   gpu_clear_slot(c, (guint)s);
+  ks_sched_node_columns_clear_node(&c->cols, (guint)s);
   have_update(c, (guint)s);
   c->alloc_cpu[s] = c->alloc_mem[s] = c->alloc_eph[s] = c->alloc_pods[s] = 0;
   slot_release_if_empty_ghost(c, (guint)s, name);
@@ -660,6 +667,7 @@ static void account(KsSchedCache *c, KsSchedPodEntry *e, gint sign) {
     ks_resource_list_add(&c->requested[s], &e->req);
   else
     ks_resource_list_sub(&c->requested[s], &e->req);
+  ks_sched_node_columns_account(&c->cols, s, &e->req, sign);
 }
 
 /* Swap-removes the entry at pos from one of the per-slot affinity lists,
@@ -679,8 +687,8 @@ static void entry_list_remove(GPtrArray *a, gint pos, gboolean anti) {
  * string. Label keys (few) are copied; values are borrowed from an element
  * of their bucket: a removal re-keys the bucket by a remaining element's
  * string, and drops it once empty, so no value key outlives its string.
- * Removal scans the bucket (the pods of one label value: a small share of
- * the cluster). */
+ * Label buckets remove in O(1): each entry knows its index in the bucket of
+ * each of its labels (label_pos); term buckets are scanned. */
 
 static gpointer index_bucket(GHashTable *top, const char *key, const char *value,
                              GDestroyNotify free_bucket, gboolean create, gboolean terms) {
@@ -707,7 +715,9 @@ static void index_after_remove(GHashTable *top, const char *key, const char *val
                                const char *keep) {
   GHashTable *inner = g_hash_table_lookup(top, key);
   if (len > 0) {
-    gpointer b = g_hash_table_lookup(inner, value);
+    gpointer held_key, b;
+    if (!g_hash_table_lookup_extended(inner, value, &held_key, &b) || held_key != value)
+      return; /* keyed by a remaining element's string */
     g_hash_table_steal(inner, value);
     g_hash_table_insert(inner, (gpointer)keep, b);
     return;
@@ -721,16 +731,41 @@ static void free_ptr_bucket(gpointer b) { g_ptr_array_free(b, TRUE); }
 static void free_term_bucket(gpointer b) { g_array_free(b, TRUE); }
 
 
+/* Index of `key` in sorted labels l (present). */
+static guint label_index_of(const KsLabels *l, const char *key) {
+  guint lo = 0, hi = l->n;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    int cmp = strcmp(l->items[mid].key, key);
+    if (cmp == 0)
+      return mid;
+    if (cmp < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  g_assert_not_reached();
+}
+
 static void label_index_update(KsSchedCache *c, KsSchedPodEntry *e, gboolean add) {
   const KsLabels *l = &e->pod->labels;
+  if (add && l->n > 0)
+    e->label_pos = g_renew(guint, e->label_pos, l->n);
   for (guint i = 0; i < l->n; i++) {
     const char *k = l->items[i].key, *v = l->items[i].value;
     GPtrArray *b = index_bucket(c->label_index, k, v, free_ptr_bucket, add, FALSE);
     if (add) {
+      e->label_pos[i] = b->len;
       g_ptr_array_add(b, e);
       continue;
     }
-    g_ptr_array_remove_fast(b, e);
+    /* swap-remove: the last entry takes e's place */
+    guint pos = e->label_pos[i];
+    KsSchedPodEntry *last = g_ptr_array_index(b, b->len - 1);
+    g_ptr_array_index(b, pos) = last;
+    if (last != e)
+      last->label_pos[label_index_of(&last->pod->labels, k)] = pos;
+    g_ptr_array_set_size(b, b->len - 1);
     const char *keep =
         b->len ? ks_labels_get(&((const KsSchedPodEntry *)g_ptr_array_index(b, 0))->pod->labels, k)
                : NULL;

@@ -13,6 +13,7 @@
 #include <glib.h>
 #include "sched/objects.h"
 #include "sched/gpu.h"
+#include "sched/node_columns.h"
 
 /* A pod the cache accounts for. */
 typedef struct {
@@ -24,6 +25,7 @@ typedef struct {
   gint64 nz_cpu, nz_mem;
   gint aff_pos;        /* index in pods_with_affinity[slot], -1 if not there */
   gint anti_pos;       /* index in pods_with_required_anti_affinity[slot], -1 if not there */
+  guint *label_pos;    /* per pod label: index in its label_index bucket (cache.c) */
   const char *ns;      /* g_intern_string(pod->namespace): compare namespaces by pointer */
   /* GPUs (sched/gpu.h): what the pod asked for, and the GPUs it holds on
    * its slot. The assignment comes from the pod's gpu-index annotation
@@ -57,7 +59,9 @@ struct KsSchedCache {
   gint64 *req_cpu, *req_mem, *req_eph; /* sum of pod requests */
   gint64 *nz_cpu, *nz_mem;             /* sum of non-zero requests (scoring) */
   gint32 *pod_count;
-  KsResourceList *requested; /* per slot: full sum; plugins read its scalars */
+  KsResourceList *requested; /* per slot: full sum */
+  KsSchedNodeColumns cols;   /* unschedulable, taints and scalars as dense columns: read
+                                these in Filter rather than nodes[slot] */
   GPtrArray **pods;          /* per slot: KsSchedPodEntry* (borrowed) */
   guint *order;              /* node tree order: live slots */
   guint n_order;

@@ -625,8 +625,11 @@ static gint book_node(KsScheduler *s, guint slot, gboolean ok, guint *nf) {
 static gint find_feasible_serial(KsScheduler *s, const KsPod *pod, const guint *cand,
                                  guint n_cand, guint k, guint *processed) {
   guint nf = 0, i = 0;
-  for (; i < n_cand && nf < k; i++) {
-    guint slot = cand[(s->next_start + i) % n_cand];
+  /* the search starts at next_start and wraps: an index that wraps, not a
+   * division per node */
+  guint at = n_cand ? s->next_start % n_cand : 0;
+  for (; i < n_cand && nf < k; i++, at = at + 1 == n_cand ? 0 : at + 1) {
+    guint slot = cand[at];
     gboolean ok = run_filters_with_nominated(s, pod, slot, &s->node_status[slot]);
     if (book_node(s, slot, ok, &nf) < 0)
       return -1;

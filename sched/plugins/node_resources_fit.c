@@ -200,17 +200,6 @@ static const char *insufficient(Fit *f, GQuark q) {
   return r->reason;
 }
 
-/* A scalar resource's value in `l` (0 when absent), found by quark: a
- * request's scalars are never the fixed fields (cpu, memory, ...), and
- * comparing quarks spares ks_resource_list_get's string compares on every
- * node filtered. */
-static gint64 scalar_value(const KsResourceList *l, GQuark q) {
-  for (guint i = 0; l->scalars && i < l->scalars->len; i++)
-    if (g_array_index(l->scalars, KsScalarResource, i).name == q)
-      return g_array_index(l->scalars, KsScalarResource, i).value;
-  return 0;
-}
-
 guint ks_sched_fit_insufficient(KsSchedPlugin *p, const KsResourceList *req,
                                 const KsSchedCache *c, guint s, const char **reasons,
                                 guint max) {
@@ -236,8 +225,10 @@ guint ks_sched_fit_insufficient(KsSchedPlugin *p, const KsResourceList *req,
     const KsScalarResource *r = &g_array_index(req->scalars, KsScalarResource, i);
     if (r->value == 0 || is_ignored(f, g_quark_to_string(r->name)))
       continue;
-    gint64 alloc = scalar_value(&c->nodes[s]->allocatable, r->name);
-    if (r->value > alloc - scalar_value(&c->requested[s], r->name))
+    /* the cache's columns: no node offers a resource without one, and a
+     * request above 0 never fits in 0 */
+    const KsSchedScalarColumn *col = ks_sched_node_columns_scalar(&c->cols, r->name);
+    if (!col || r->value > col->alloc[s] - col->req[s])
       ADD_REASON(insufficient((Fit *)f, r->name));
   }
 #undef ADD_REASON

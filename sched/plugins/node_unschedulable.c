@@ -26,7 +26,7 @@ static gboolean tolerates_unschedulable(const KsPod *pod) {
 
 static void node_unschedulable_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                                       const KsSchedCache *c, guint slot, KsSchedStatus *st) {
-  if (c->nodes[slot]->unschedulable && !tolerates_unschedulable(pod))
+  if (c->cols.unschedulable[slot] && !tolerates_unschedulable(pod))
     ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE,
                         KS_SCHED_NODE_UNSCHEDULABLE_REASON);
 }

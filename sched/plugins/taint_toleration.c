@@ -37,11 +37,14 @@ static const KsToleration *pod_tolerations(const KsPod *pod, guint *n) {
 /* upstream FindMatchingUntoleratedTaint with a filter on effects: the first
  * taint whose effect is in `effects` (bit per KsTaintEffect) and that no
  * toleration tolerates, or NULL. */
-static const KsTaint *first_untolerated(const KsNode *node, const KsPod *pod, guint effects) {
+/* taints: the node's, as the cache's shared taint set (node_columns.h). */
+static const KsTaint *first_untolerated(const GArray *taints, const KsPod *pod, guint effects) {
+  if (!taints)
+    return NULL;
   guint nt;
   const KsToleration *tols = pod_tolerations(pod, &nt);
-  for (guint i = 0; node->taints && i < node->taints->len; i++) {
-    const KsTaint *t = &g_array_index(node->taints, KsTaint, i);
+  for (guint i = 0; i < taints->len; i++) {
+    const KsTaint *t = &g_array_index(taints, KsTaint, i);
     if ((effects & (1u << t->effect)) && !ks_tolerations_tolerate(tols, nt, t))
       return t;
   }
@@ -135,7 +138,8 @@ static const char *untolerated_reason(Taint *self, const KsTaint *t) {
 
 static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                          const KsSchedCache *c, guint slot, KsSchedStatus *st) {
-  const KsTaint *t = first_untolerated(c->nodes[slot], pod, DO_NOT_SCHEDULE);
+  const KsTaint *t = first_untolerated(ks_sched_node_columns_taints(&c->cols, slot), pod,
+                                      DO_NOT_SCHEDULE);
   if (t)
     ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE,
                         untolerated_reason(p->self, t));
@@ -143,7 +147,8 @@ static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *p
 
 static gboolean taint_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c,
                             guint slot) {
-  return first_untolerated(c->nodes[slot], pod, 1u << KS_TAINT_EFFECT_NO_SCHEDULE) == NULL;
+  return first_untolerated(ks_sched_node_columns_taints(&c->cols, slot), pod,
+                           1u << KS_TAINT_EFFECT_NO_SCHEDULE) == NULL;
 }
 
 /* ---- score ------------------------------------------------------------------------ */
@@ -188,7 +193,7 @@ static void taint_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *po
                         "failed to read \"PreScoreTaintToleration\" from cycleState: not found");
     return;
   }
-  const GArray *taints = c->nodes[slot]->taints;
+  const GArray *taints = ks_sched_node_columns_taints(&c->cols, slot);
   gint64 count = 0;
   for (guint i = 0; taints && i < taints->len; i++) {
     const KsTaint *t = &g_array_index(taints, KsTaint, i);
