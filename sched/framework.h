@@ -178,6 +178,12 @@ struct KsSchedPluginDesc {
                     const KsSchedCache *c, const guint *slots, guint n, KsSchedStatus *st);
   void (*score)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod, const KsSchedCache *c,
                 guint slot, gint64 *score, KsSchedStatus *st);
+  /* Optional: Score of n nodes in one call (scores[i] for slots[i], each
+   * what `score` gives for that node), which the scheduler then prefers:
+   * a loop without a call per node. A failure sets st and stops. */
+  void (*score_nodes)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                      const KsSchedCache *c, const guint *slots, guint n, gint64 *scores,
+                      KsSchedStatus *st);
   /* ScoreExtensions.NormalizeScore over the scores of `n` feasible nodes. */
   void (*normalize_score)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                           gint64 *scores, guint n, KsSchedStatus *st);

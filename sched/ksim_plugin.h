@@ -52,7 +52,7 @@
 /* Bump on any layout change of the structs folded into KSIM_PLUGIN_LAYOUT
  * (or any other struct reachable from them), and on any signature change of
  * a ks_* function. */
-#define KSIM_PLUGIN_ABI_VERSION 1u
+#define KSIM_PLUGIN_ABI_VERSION 2u
 
 /* The exported entry point's name and type. */
 #define KSIM_PLUGIN_ENTRY_SYMBOL "ksim_plugin_descriptors"

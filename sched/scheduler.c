@@ -755,12 +755,20 @@ static gboolean prioritize(KsScheduler *s, const KsPod *pod, guint n, KsSchedSta
     if (s->cs->skip_score & (G_GUINT64_CONSTANT(1) << p->index))
       continue;
     gint64 *sc = &s->scores[(gsize)k * s->buf_cap];
-    for (guint i = 0; i < n; i++) {
+    if (p->desc->score_nodes) {
       reset_status(st);
-      sc[i] = 0;
-      p->desc->score(p, s->cs, pod, s->cache, s->feasible[i], &sc[i], st);
+      memset(sc, 0, n * sizeof *sc);
+      p->desc->score_nodes(p, s->cs, pod, s->cache, s->feasible, n, sc, st);
       if (!ks_sched_status_ok(st))
         return mark_plugin(st, p), FALSE;
+    } else {
+      for (guint i = 0; i < n; i++) {
+        reset_status(st);
+        sc[i] = 0;
+        p->desc->score(p, s->cs, pod, s->cache, s->feasible[i], &sc[i], st);
+        if (!ks_sched_status_ok(st))
+          return mark_plugin(st, p), FALSE;
+      }
     }
     if (s->trace)
       trace_scores(s, p, s->feasible, sc, n, FALSE);

@@ -192,18 +192,8 @@ static gint64 balanced_score_of(const double *f, guint n) {
   return (gint64)((1 - std) * (double)KS_SCHED_MAX_NODE_SCORE);
 }
 
-static void balanced_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                           const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
-  const Balanced *b = p->self;
-  const BalancedCycle *bc = cs->data[p->index];
-  gint64 local[KS_SCHED_BALANCED_MAX_RESOURCES];
-  const gint64 *pod_req = bc ? bc->req : local;
-  if (!bc) { /* PreScore not run: compute here (allocates; never in a scheduler cycle) */
-    KsResourceList scratch;
-    ks_resource_list_init(&scratch);
-    pod_request_vector(b, pod, &scratch, local);
-    ks_resource_list_clear(&scratch);
-  }
+static inline gint64 balanced_score_one(const Balanced *b, const gint64 *pod_req,
+                                        const KsSchedCache *c, guint slot) {
   double f[KS_SCHED_BALANCED_MAX_RESOURCES];
   guint nf = 0;
   for (guint i = 0; i < b->n; i++) {
@@ -214,7 +204,36 @@ static void balanced_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
     double fr = (double)req / (double)alloc;
     f[nf++] = fr > 1 ? 1 : fr;
   }
-  *score = balanced_score_of(f, nf);
+  return balanced_score_of(f, nf);
+}
+
+/* The pod's request vector: PreScore's, else computed into `local`. */
+static const gint64 *pod_request(const Balanced *b, const BalancedCycle *bc, const KsPod *pod,
+                                 gint64 *local) {
+  if (bc)
+    return bc->req;
+  /* PreScore not run: compute here (allocates; never in a scheduler cycle) */
+  KsResourceList scratch;
+  ks_resource_list_init(&scratch);
+  pod_request_vector(b, pod, &scratch, local);
+  ks_resource_list_clear(&scratch);
+  return local;
+}
+
+static void balanced_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+  gint64 local[KS_SCHED_BALANCED_MAX_RESOURCES];
+  const gint64 *pod_req = pod_request(p->self, cs->data[p->index], pod, local);
+  *score = balanced_score_one(p->self, pod_req, c, slot);
+}
+
+static void balanced_score_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                 const KsSchedCache *c, const guint *slots, guint n,
+                                 gint64 *scores, KsSchedStatus *st) {
+  gint64 local[KS_SCHED_BALANCED_MAX_RESOURCES];
+  const gint64 *pod_req = pod_request(p->self, cs->data[p->index], pod, local);
+  for (guint i = 0; i < n; i++)
+    scores[i] = balanced_score_one(p->self, pod_req, c, slots[i]);
 }
 
 const KsSchedPluginDesc ks_sched_plugin_balanced_allocation = {
@@ -224,4 +243,5 @@ const KsSchedPluginDesc ks_sched_plugin_balanced_allocation = {
     .cycle_data_free = balanced_cycle_free,
     .pre_score = balanced_pre_score,
     .score = balanced_score,
+    .score_nodes = balanced_score_nodes,
 };

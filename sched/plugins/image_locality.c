@@ -94,12 +94,16 @@ static gint64 priority(gint64 sum, guint n_containers) {
   return KS_SCHED_MAX_NODE_SCORE * (sum - MIN_THRESHOLD) / (max_threshold - MIN_THRESHOLD);
 }
 
-static void il_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                     const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
-  (void)st;
+/* The cycle's images of the pod, rebuilt when the pod or the cache changed. */
+static const ImageCycle *score_state(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                     const KsSchedCache *c) {
   ImageCycle *ic = cycle_data(p, cs);
   if (ic->pod != pod || ic->generation != c->generation)
     build(ic, pod, c);
+  return ic;
+}
+
+static inline gint64 il_score_one(const ImageCycle *ic, const KsSchedCache *c, guint slot) {
   double total = (double)ks_sched_cache_n_nodes(c);
   gint64 sum = 0;
   for (guint i = 0; i < ic->n; i++) {
@@ -111,7 +115,29 @@ static void il_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
     double spread = (double)g_array_index(ic->nodes, guint, i) / total;
     sum += (gint64)((double)size * spread);
   }
-  *score = priority(sum, ic->n);
+  return priority(sum, ic->n);
+}
+
+static void il_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                     const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+  *score = il_score_one(score_state(p, cs, pod, c), c, slot);
+}
+
+static void il_score_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                           const KsSchedCache *c, const guint *slots, guint n, gint64 *scores,
+                           KsSchedStatus *st) {
+  const ImageCycle *ic = score_state(p, cs, pod, c);
+  gboolean anywhere = FALSE; /* some image of the pod is on some node */
+  for (guint i = 0; i < ic->n && !anywhere; i++)
+    anywhere = g_array_index(ic->nodes, guint, i) > 0;
+  if (!anywhere) { /* every node scores as one without the images */
+    gint64 none = priority(0, ic->n);
+    for (guint i = 0; i < n; i++)
+      scores[i] = none;
+    return;
+  }
+  for (guint i = 0; i < n; i++)
+    scores[i] = il_score_one(ic, c, slots[i]);
 }
 
 const KsSchedPluginDesc ks_sched_plugin_image_locality = {
@@ -119,4 +145,5 @@ const KsSchedPluginDesc ks_sched_plugin_image_locality = {
     .cycle_data_free = il_cycle_free,
     .pre_score = il_pre_score,
     .score = il_score,
+    .score_nodes = il_score_nodes,
 };

@@ -347,17 +347,13 @@ static gint64 rtcr_score(const Fit *f, const gint64 *alloc, const gint64 *req, g
   return wsum == 0 ? 0 : (gint64)round(sum / wsum);
 }
 
-static void fit_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                      const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
-  const Fit *f = p->self;
-  const FitCycle *fc = cs->data[p->index];
+static inline gint64 fit_score_one(const Fit *f, const FitCycle *fc, const KsSchedCache *c,
+                                   guint slot) {
   gint64 alloc[MAX_SCORE_RESOURCES], req[MAX_SCORE_RESOURCES];
   for (guint i = 0; i < f->n_res; i++)
     alloc_and_request(&f->res[i], fc->score_req[i], c, slot, &alloc[i], &req[i]);
-  if (f->strategy == KS_SCHED_FIT_REQUESTED_TO_CAPACITY_RATIO) {
-    *score = rtcr_score(f, alloc, req, f->n_res);
-    return;
-  }
+  if (f->strategy == KS_SCHED_FIT_REQUESTED_TO_CAPACITY_RATIO)
+    return rtcr_score(f, alloc, req, f->n_res);
   gint64 sum = 0, wsum = 0;
   for (guint i = 0; i < f->n_res; i++) {
     if (alloc[i] == 0)
@@ -367,7 +363,21 @@ static void fit_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
     sum += s * f->res[i].weight;
     wsum += f->res[i].weight;
   }
-  *score = wsum == 0 ? 0 : sum / wsum;
+  return wsum == 0 ? 0 : sum / wsum;
+}
+
+static void fit_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                      const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+  *score = fit_score_one(p->self, cs->data[p->index], c, slot);
+}
+
+static void fit_score_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                            const KsSchedCache *c, const guint *slots, guint n, gint64 *scores,
+                            KsSchedStatus *st) {
+  const Fit *f = p->self;
+  const FitCycle *fc = cs->data[p->index];
+  for (guint i = 0; i < n; i++)
+    scores[i] = fit_score_one(f, fc, c, slots[i]);
 }
 
 /* ---- descriptor ---------------------------------------------------------------------------- */
@@ -390,5 +400,6 @@ const KsSchedPluginDesc ks_sched_plugin_node_resources_fit = {
     .filter = fit_filter,
     .pre_score = fit_pre_score,
     .score = fit_score,
+    .score_nodes = fit_score_nodes,
     .admit = fit_admit,
 };

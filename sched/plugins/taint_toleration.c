@@ -185,14 +185,19 @@ static gboolean prefer_tolerated(const GPtrArray *prefer, const KsTaint *t) {
   return FALSE;
 }
 
-static void taint_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                        const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+/* The PreScore state, or NULL with st set. */
+static const TaintCycle *score_state(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                     KsSchedStatus *st) {
   const TaintCycle *tc = cs->data[p->index];
-  if (!tc || tc->pod != pod) {
-    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
-                        "failed to read \"PreScoreTaintToleration\" from cycleState: not found");
-    return;
-  }
+  if (tc && tc->pod == pod)
+    return tc;
+  ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                      "failed to read \"PreScoreTaintToleration\" from cycleState: not found");
+  return NULL;
+}
+
+/* Untolerated PreferNoSchedule taints of slot (raw score; normalized reversed). */
+static inline gint64 taint_score_one(const TaintCycle *tc, const KsSchedCache *c, guint slot) {
   const GArray *taints = ks_sched_node_columns_taints(&c->cols, slot);
   gint64 count = 0;
   for (guint i = 0; taints && i < taints->len; i++) {
@@ -200,7 +205,22 @@ static void taint_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *po
     if (t->effect == KS_TAINT_EFFECT_PREFER_NO_SCHEDULE && !prefer_tolerated(tc->prefer, t))
       count++;
   }
-  *score = count;
+  return count;
+}
+
+static void taint_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                        const KsSchedCache *c, guint slot, gint64 *score, KsSchedStatus *st) {
+  const TaintCycle *tc = score_state(p, cs, pod, st);
+  if (tc)
+    *score = taint_score_one(tc, c, slot);
+}
+
+static void taint_score_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                              const KsSchedCache *c, const guint *slots, guint n, gint64 *scores,
+                              KsSchedStatus *st) {
+  const TaintCycle *tc = score_state(p, cs, pod, st);
+  for (guint i = 0; tc && i < n; i++)
+    scores[i] = taint_score_one(tc, c, slots[i]);
 }
 
 static void taint_normalize_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
@@ -227,6 +247,7 @@ const KsSchedPluginDesc ks_sched_plugin_taint_toleration = {
     .filter = taint_filter,
     .pre_score = taint_pre_score,
     .score = taint_score,
+    .score_nodes = taint_score_nodes,
     .normalize_score = taint_normalize_score,
     .admit = taint_admit,
 };

@@ -339,6 +339,10 @@ static void run_score_case(const ScoreCase *tc, KsSchedFitStrategy strategy) {
                   tc->name, i + 1, score, tc->want[i]);
     assert_int_equal(score, tc->want[i]);
   }
+  gint64 batch[2] = {-1, -1}; /* the one-call form gives the same */
+  e.fit->desc->score_nodes(e.fit, &e.cs, pod, e.cache, slots, 2, batch, &st);
+  assert_int_equal(batch[0], tc->want[0]);
+  assert_int_equal(batch[1], tc->want[1]);
   ks_pod_unref(pod);
   env_clear(&e);
 }
