@@ -199,6 +199,14 @@ struct KsSchedPluginDesc {
   void (*bind)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod, const char *node,
                KsSchedStatus *st);
   void (*post_bind)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod, const char *node);
+  /* Not an upstream extension point: called once per scheduling cycle on
+   * the scheduler's thread after PreFilter succeeded and before any Filter,
+   * so a plugin can fill a per-cycle memo that Filter (which may run on
+   * several threads) only reads. Filter must stay right without it (other
+   * callers, cache changes within the cycle): check the memo is this pod's
+   * and this cache generation's. NULL = none. */
+  void (*cycle_start)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                      const KsSchedCache *c);
   /* Node-event pre-check (gate-OFF preCheckForNode): could the pod pass
    * this plugin's admission on node `slot`? NULL = no opinion. */
   gboolean (*admit)(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c, guint slot);

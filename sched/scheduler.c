@@ -1210,6 +1210,11 @@ static void schedule_pod(KsScheduler *s, KsSchedQueuedPod *qp, gint64 now, KsSch
     unschedulable(s, qp, &st, rej, n_all, now, out);
     return;
   }
+  for (guint i = 0; i < s->fw->n_plugins; i++) {
+    KsSchedPlugin *p = (KsSchedPlugin *)&s->fw->plugins[i];
+    if (p->desc->cycle_start)
+      p->desc->cycle_start(p, s->cs, pod, s->cache);
+  }
   gint nf;
   gboolean fits;
   gint nom_slot = try_nominated(s, pod, &fits);

@@ -27,7 +27,17 @@
 typedef struct {
   GPtrArray *prefer; /* const KsToleration*, borrowed from `pod` */
   const KsPod *pod;  /* whose tolerations `prefer` holds; guards against stale state */
+  /* Filter's verdict per taint set of the cache (node_columns.h), made at
+   * cycle_start: memo[id] is the rejection reason, or NULL when the pod
+   * tolerates the set. Valid for memo_pod at cache generation memo_gen. */
+  const char **memo;
+  guint memo_len, memo_cap;
+  const KsPod *memo_pod;
+  guint64 memo_gen;
 } TaintCycle;
+
+/* Taint sets past this many are filtered without the memo. */
+#define MAX_MEMO_SETS 256
 
 static const KsToleration *pod_tolerations(const KsPod *pod, guint *n) {
   *n = pod->tolerations ? pod->tolerations->len : 0;
@@ -136,13 +146,55 @@ static const char *untolerated_reason(Taint *self, const KsTaint *t) {
   return reason;
 }
 
+static const char *filter_reason(Taint *self, const GArray *taints, const KsPod *pod) {
+  const KsTaint *t = first_untolerated(taints, pod, DO_NOT_SCHEDULE);
+  return t ? untolerated_reason(self, t) : NULL;
+}
+
+static TaintCycle *taint_cycle(KsSchedPlugin *p, KsSchedCycleState *cs) {
+  if (!cs->data[p->index]) {
+    TaintCycle *tc = g_new0(TaintCycle, 1);
+    tc->prefer = g_ptr_array_new();
+    cs->data[p->index] = tc;
+  }
+  return cs->data[p->index];
+}
+
+/* The verdict for every taint set, so that each tainted node costs Filter
+ * one array read (nodes of a pool share a set). */
+static void taint_cycle_start(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                              const KsSchedCache *c) {
+  TaintCycle *tc = taint_cycle(p, cs);
+  const GPtrArray *sets = c->cols.sets;
+  tc->memo_pod = NULL;
+  if (sets->len > MAX_MEMO_SETS)
+    return;
+  if (tc->memo_cap < sets->len) {
+    tc->memo_cap = MAX_MEMO_SETS;
+    tc->memo = g_renew(const char *, tc->memo, tc->memo_cap);
+  }
+  for (guint id = 1; id < sets->len; id++) {
+    const KsSchedTaintSet *set = g_ptr_array_index(sets, id);
+    tc->memo[id] = set ? filter_reason(p->self, set->taints, pod) : NULL;
+  }
+  tc->memo_len = sets->len;
+  tc->memo_pod = pod;
+  tc->memo_gen = c->generation;
+}
+
 static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                          const KsSchedCache *c, guint slot, KsSchedStatus *st) {
-  const KsTaint *t = first_untolerated(ks_sched_node_columns_taints(&c->cols, slot), pod,
-                                      DO_NOT_SCHEDULE);
-  if (t)
-    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE,
-                        untolerated_reason(p->self, t));
+  guint32 id = c->cols.taint_set[slot];
+  if (!id)
+    return;
+  const TaintCycle *tc = cs->data[p->index];
+  const char *reason;
+  if (tc && tc->memo_pod == pod && tc->memo_gen == c->generation && id < tc->memo_len)
+    reason = tc->memo[id];
+  else
+    reason = filter_reason(p->self, ks_sched_node_columns_taints(&c->cols, slot), pod);
+  if (reason)
+    ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, reason);
 }
 
 static gboolean taint_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c,
@@ -156,18 +208,14 @@ static gboolean taint_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCac
 static void taint_cycle_free(gpointer data) {
   TaintCycle *tc = data;
   g_ptr_array_unref(tc->prefer);
+  g_free(tc->memo);
   g_free(tc);
 }
 
 static void taint_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                             const KsSchedCache *c, const guint *slots, guint n,
                             KsSchedStatus *st) {
-  if (!cs->data[p->index]) {
-    TaintCycle *tc = g_new0(TaintCycle, 1);
-    tc->prefer = g_ptr_array_new();
-    cs->data[p->index] = tc;
-  }
-  TaintCycle *tc = cs->data[p->index];
+  TaintCycle *tc = taint_cycle(p, cs);
   g_ptr_array_set_size(tc->prefer, 0);
   guint nt;
   const KsToleration *tols = pod_tolerations(pod, &nt);
@@ -248,6 +296,7 @@ const KsSchedPluginDesc ks_sched_plugin_taint_toleration = {
     .pre_score = taint_pre_score,
     .score = taint_score,
     .score_nodes = taint_score_nodes,
+    .cycle_start = taint_cycle_start,
     .normalize_score = taint_normalize_score,
     .admit = taint_admit,
 };
