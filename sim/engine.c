@@ -23,6 +23,15 @@
  * pile up in the heap; simulations cancel a lot (timeouts, backoffs, node
  * agents rescheduling completions), so we pay the position bookkeeping.
  *
+ * Events for "now". Most events are scheduled at the current time (every
+ * watch delivery, every scheduling cycle), and they go to a FIFO instead of
+ * the heap: O(1) in and out. The order is still exactly (time, sequence):
+ * an event in the heap is always at a time >= now, and one at time now was
+ * scheduled before time reached now, so before every FIFO event; a step
+ * therefore runs the heap's top when it is at now, else the FIFO's head,
+ * else the heap's top (time advances). A cancelled FIFO event leaves a
+ * tombstone that the FIFO skips.
+ *
  * Alternatives considered: a calendar queue or ladder queue is O(1) amortised
  * but is tuned to a time distribution and is far harder to read. The heap
  * is 4-ary, not binary: a trace replay keeps many events pending (pod
@@ -40,7 +49,11 @@
  */
 #include "sim/engine.h"
 
+#include <string.h>
+
 #define NO_SLOT G_MAXUINT32
+/* Slot.pos of an event in the FIFO of "now" events. */
+#define FIFO_POS 0x80000000u
 
 /* Children per heap node (see "Layout" above for why 4). */
 #define ARITY 4u
@@ -55,7 +68,8 @@ typedef struct {
   KsEventFn fn;           /* NULL while the slot is free */
   gpointer data;
   GDestroyNotify destroy;
-  guint32 pos;            /* heap index when in use, next free slot when free */
+  guint32 pos;            /* heap index (or FIFO_POS | FIFO index) when in use, next free
+                             slot when free */
   guint32 gen;            /* never 0, so an id is never 0 */
 } Slot;
 
@@ -65,6 +79,9 @@ struct KsEngine {
   Slot *slots;
   guint32 slots_len, slots_cap;
   guint32 free_head;
+  guint32 *fifo;          /* slots of events at `now`, in order; NO_SLOT: cancelled */
+  guint32 fifo_head, fifo_len, fifo_cap;
+  guint32 fifo_live;      /* entries that are not tombstones */
   gint64 now;
   guint64 next_seq;
   guint64 events_run;
@@ -87,6 +104,14 @@ void ks_engine_free(KsEngine *e) {
     if (s->destroy)
       s->destroy(s->data);
   }
+  for (guint32 i = e->fifo_head; i < e->fifo_len; i++) {
+    if (e->fifo[i] == NO_SLOT)
+      continue;
+    Slot *s = &e->slots[e->fifo[i]];
+    if (s->destroy)
+      s->destroy(s->data);
+  }
+  g_free(e->fifo);
   g_free(e->heap);
   g_free(e->slots);
   g_free(e);
@@ -155,6 +180,37 @@ static void heap_remove_at(KsEngine *e, guint32 i) {
     sift_down(e, i, last);
 }
 
+/* --- the FIFO of "now" events ------------------------------------------- */
+
+static void fifo_push(KsEngine *e, guint32 slot) {
+  if (e->fifo_len == e->fifo_cap) {
+    if (e->fifo_head > 0) { /* slide the live part down, fixing positions */
+      guint32 n = e->fifo_len - e->fifo_head;
+      memmove(e->fifo, e->fifo + e->fifo_head, n * sizeof *e->fifo);
+      e->fifo_head = 0;
+      e->fifo_len = n;
+      for (guint32 i = 0; i < n; i++)
+        if (e->fifo[i] != NO_SLOT)
+          e->slots[e->fifo[i]].pos = FIFO_POS | i;
+    }
+    if (e->fifo_len == e->fifo_cap) {
+      e->fifo_cap = e->fifo_cap ? e->fifo_cap * 2 : 64;
+      e->fifo = g_renew(guint32, e->fifo, e->fifo_cap);
+    }
+  }
+  e->slots[slot].pos = FIFO_POS | e->fifo_len;
+  e->fifo[e->fifo_len++] = slot;
+  e->fifo_live++;
+}
+
+/* Drops tombstones at the head; then the head is live or the FIFO empty. */
+static void fifo_skip_dead(KsEngine *e) {
+  while (e->fifo_head < e->fifo_len && e->fifo[e->fifo_head] == NO_SLOT)
+    e->fifo_head++;
+  if (e->fifo_head == e->fifo_len)
+    e->fifo_head = e->fifo_len = 0;
+}
+
 /* --- the slot table ----------------------------------------------------- */
 
 static guint32 slot_alloc(KsEngine *e) {
@@ -203,7 +259,10 @@ guint64 ks_engine_schedule(KsEngine *e, gint64 at_us, KsEventFn fn, gpointer dat
   s->fn = fn;
   s->data = data;
   s->destroy = destroy;
-  heap_push(e, (HeapEntry){.at = at_us, .seq = e->next_seq++, .slot = i});
+  if (at_us == e->now)
+    fifo_push(e, i);
+  else
+    heap_push(e, (HeapEntry){.at = at_us, .seq = e->next_seq++, .slot = i});
   return make_id(i, e->slots[i].gen);
 }
 
@@ -223,7 +282,13 @@ gboolean ks_engine_cancel(KsEngine *e, guint64 id) {
   if (i >= e->slots_len || e->slots[i].gen != gen || e->slots[i].fn == NULL)
     return FALSE;
   Slot s = e->slots[i];
-  heap_remove_at(e, s.pos);
+  if (s.pos & FIFO_POS) {
+    e->fifo[s.pos & ~FIFO_POS] = NO_SLOT;
+    e->fifo_live--;
+    fifo_skip_dead(e);
+  } else {
+    heap_remove_at(e, s.pos);
+  }
   slot_release(e, i);
   if (s.destroy)
     s.destroy(s.data);
@@ -233,24 +298,34 @@ gboolean ks_engine_cancel(KsEngine *e, guint64 id) {
 gint64 ks_engine_now(const KsEngine *e) { return e->now; }
 
 gint64 ks_engine_next_time(const KsEngine *e) {
+  if (e->fifo_live)
+    return e->now;
   return e->heap_len ? e->heap[0].at : G_MAXINT64;
 }
 
 guint64 ks_engine_events_run(const KsEngine *e) { return e->events_run; }
 
-gsize ks_engine_pending(const KsEngine *e) { return e->heap_len; }
+gsize ks_engine_pending(const KsEngine *e) { return (gsize)e->heap_len + e->fifo_live; }
 
 gboolean ks_engine_step(KsEngine *e) {
   g_return_val_if_fail(e != NULL, FALSE);
-  if (e->heap_len == 0)
+  guint32 slot;
+  if (e->fifo_live && !(e->heap_len && e->heap[0].at == e->now)) {
+    slot = e->fifo[e->fifo_head++];
+    e->fifo_live--;
+    fifo_skip_dead(e);
+  } else if (e->heap_len) {
+    HeapEntry top = e->heap[0];
+    heap_remove_at(e, 0);
+    slot = top.slot;
+    e->now = top.at;
+  } else {
     return FALSE;
-  HeapEntry top = e->heap[0];
-  heap_remove_at(e, 0);
+  }
   /* Copy the payload out and free the slot before running: the handler may
    * grow (move) the slot table, and cancelling its own id must miss. */
-  Slot s = e->slots[top.slot];
-  slot_release(e, top.slot);
-  e->now = top.at;
+  Slot s = e->slots[slot];
+  slot_release(e, slot);
   e->events_run++;
   s.fn(e, s.data);
   if (s.destroy)
@@ -261,7 +336,7 @@ gboolean ks_engine_step(KsEngine *e) {
 guint64 ks_engine_run_until(KsEngine *e, gint64 end_us) {
   g_return_val_if_fail(e != NULL, 0);
   guint64 n = 0;
-  while (!e->stop && e->heap_len > 0 && e->heap[0].at <= end_us) {
+  while (!e->stop && ks_engine_next_time(e) <= end_us) {
     ks_engine_step(e);
     n++;
   }

@@ -309,10 +309,12 @@ static void test_random_against_sorted_reference(void **state) {
 
 /* Interleaved schedule/step/cancel, each pop checked against a linear scan
  * of a reference list of pending events. */
-static void test_random_interleaved(void **state) {
+/* Random schedules at now + [0, spread), steps and cancels, each step
+ * checked against the (time, insertion) order of a reference list. */
+static void random_interleaved(guint64 spread, const char *stream) {
   enum { OPS = 20000 };
   KsRng rng;
-  ks_rng_init(&rng, 7, "test_engine_interleaved");
+  ks_rng_init(&rng, 7, stream);
   KsEngine *e = ks_engine_new();
   Log l;
   log_init(&l);
@@ -323,7 +325,7 @@ static void test_random_interleaved(void **state) {
   for (int op = 0; op < OPS; op++) {
     guint64 dice = ks_rng_below(&rng, 10);
     if (dice < 5) {
-      gint64 at = ks_engine_now(e) + (gint64)ks_rng_below(&rng, 100);
+      gint64 at = ks_engine_now(e) + (gint64)ks_rng_below(&rng, spread);
       recs[next] = (Rec){&l, next};
       ids[next] = ks_engine_schedule(e, at, record, &recs[next], NULL);
       Ref ref = {at, next++};
@@ -353,6 +355,50 @@ static void test_random_interleaved(void **state) {
   ks_engine_free(e);
 }
 
+static void test_random_interleaved(void **state) {
+  random_interleaved(100, "test_engine_interleaved");
+}
+
+/* Most events at the current time: the FIFO of "now" events and the heap
+ * interleave (and cancel) in exact (time, insertion) order. */
+static void test_random_interleaved_now(void **state) {
+  random_interleaved(3, "test_engine_interleaved_now");
+}
+
+/* An event scheduled at t before time reached t runs before one scheduled
+ * at t while at t (the first from the heap, the second from the FIFO of
+ * "now" events), and a cancelled "now" event never runs. */
+static void schedule_c_and_d_now(KsEngine *e, gpointer data) {
+  Rec *r = data; /* r[0] is this event (B); r[2], r[3] are C and D */
+  record(e, &r[0]);
+  ks_engine_schedule(e, ks_engine_now(e), record, &r[2], NULL);
+  guint64 d = ks_engine_schedule(e, ks_engine_now(e), record, &r[3], NULL);
+  ks_engine_schedule(e, ks_engine_now(e), record, &r[4], NULL);
+  assert_true(ks_engine_cancel(e, d));
+  assert_false(ks_engine_cancel(e, d));
+}
+
+static void test_now_events_after_earlier_scheduled(void **state) {
+  KsEngine *e = ks_engine_new();
+  Log l;
+  log_init(&l);
+  Rec r[5] = {{&l, 1}, {&l, 0}, {&l, 3}, {&l, 4}, {&l, 5}};
+  ks_engine_schedule(e, 10, schedule_c_and_d_now, &r[0], NULL); /* B */
+  ks_engine_schedule(e, 10, record, &r[1], NULL);              /* A: tag 0 */
+  assert_int_equal(ks_engine_pending(e), 2);
+  assert_int_equal(ks_engine_run(e), 4);
+  int want[] = {1, 0, 3, 5};
+  assert_int_equal(l.tags->len, G_N_ELEMENTS(want));
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    assert_int_equal(tag_at(&l, i), want[i]);
+    assert_int_equal(g_array_index(l.times, gint64, i), 10);
+  }
+  assert_int_equal(ks_engine_pending(e), 0);
+  assert_int_equal(ks_engine_next_time(e), G_MAXINT64);
+  log_clear(&l);
+  ks_engine_free(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_orders_by_time),
@@ -364,6 +410,8 @@ int main(void) {
       cmocka_unit_test(test_schedule_in_past_is_clamped),
       cmocka_unit_test(test_random_against_sorted_reference),
       cmocka_unit_test(test_random_interleaved),
+      cmocka_unit_test(test_random_interleaved_now),
+      cmocka_unit_test(test_now_events_after_earlier_scheduled),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
