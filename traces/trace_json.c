@@ -464,9 +464,71 @@ static void metadata(GString *o, const char *ns, const char *name, const char *u
   g_string_append_c(o, '}');
 }
 
+/* RFC 3339 in UTC with microseconds when there are any. */
+static void kv_time(GString *o, gboolean *first, const char *k, gint64 us) {
+  GDateTime *t = g_date_time_new_from_unix_utc(us / G_USEC_PER_SEC);
+  gint64 frac = us % G_USEC_PER_SEC;
+  char *base = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%S") : g_strdup("1970-01-01T00:00:00");
+  char *v = frac > 0 ? g_strdup_printf("%s.%06" G_GINT64_FORMAT "Z", base, frac)
+                     : g_strdup_printf("%sZ", base);
+  kv_str(o, first, k, v);
+  g_free(v);
+  g_free(base);
+  if (t)
+    g_date_time_unref(t);
+}
+
+/* A pod's metadata: metadata() plus what controllers and the garbage
+ * collector read (generateName, ownerReferences, deletion, finalizers);
+ * each only when set, so pods without them are written as before. */
+static void pod_metadata(GString *o, const KsPod *p) {
+  gboolean f = TRUE;
+  g_string_append(o, ",\"metadata\":{");
+  kv_str(o, &f, "name", p->name);
+  kv_str(o, &f, "namespace", p->namespace);
+  kv_str(o, &f, "uid", p->uid);
+  kv_str(o, &f, "generateName", p->generate_name);
+  labels(o, &f, "labels", &p->labels);
+  labels(o, &f, "annotations", &p->annotations);
+  if (p->owner_references && p->owner_references->len) {
+    key(o, &f, "ownerReferences");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < p->owner_references->len; i++) {
+      const KsOwnerReference *r = &g_array_index(p->owner_references, KsOwnerReference, i);
+      gboolean rf = TRUE;
+      g_string_append(o, i ? ",{" : "{");
+      kv_str(o, &rf, "apiVersion", r->api_version);
+      kv_str(o, &rf, "kind", r->kind);
+      kv_str(o, &rf, "name", r->name);
+      kv_str(o, &rf, "uid", r->uid);
+      if (r->controller)
+        kv_bool(o, &rf, "controller", TRUE);
+      if (r->block_owner_deletion)
+        kv_bool(o, &rf, "blockOwnerDeletion", TRUE);
+      g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, ']');
+  }
+  if (p->deletion_timestamp_us)
+    kv_time(o, &f, "deletionTimestamp", p->deletion_timestamp_us);
+  if (p->deletion_grace_period_seconds)
+    kv_int(o, &f, "deletionGracePeriodSeconds", p->deletion_grace_period_seconds);
+  if (p->finalizers && p->finalizers[0]) {
+    key(o, &f, "finalizers");
+    g_string_append_c(o, '[');
+    for (guint i = 0; p->finalizers[i]; i++) {
+      if (i)
+        g_string_append_c(o, ',');
+      str(o, p->finalizers[i]);
+    }
+    g_string_append_c(o, ']');
+  }
+  g_string_append_c(o, '}');
+}
+
 void ks_trace_json_pod(GString *o, const KsPod *p) {
   g_string_append(o, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"");
-  metadata(o, p->namespace, p->name, p->uid, &p->labels, &p->annotations);
+  pod_metadata(o, p);
   pod_spec(o, p);
   if (p->phase != KS_POD_PENDING || p->nominated_node_name) {
     gboolean f = TRUE;

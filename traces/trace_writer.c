@@ -442,7 +442,9 @@ static gboolean format_event(KsTraceWriter *w, const KsTraceEvent *ev, GString *
     if (!need(w, ev, ev->object != NULL, "object", error))
       return FALSE;
     g_string_append_c(o, ' ');
-    return ks_trace_json_object(o, ev->object);
+    /* the workload controllers' kinds (Deployment, ...) are not trace objects */
+    return ks_trace_json_object(o, ev->object) ||
+           need(w, ev, FALSE, "object of a kind a trace holds", error);
   }
   return need(w, ev, FALSE, "known event type", error);
 }

@@ -79,6 +79,24 @@ gboolean ks_job_is_finished(const KsJob *j) {
          ks_conditions_is_true(j->conditions, KS_JOB_COND_FAILED);
 }
 
+static void label_default(KsLabels *l, const char *key, const char *value) {
+  if (!ks_labels_has(l, key))
+    ks_labels_set(l, key, value);
+}
+
+void ks_job_generate_selector(KsJob *j) {
+  if (j->manual_selector || !j->meta.uid || !*j->meta.uid)
+    return;
+  KsLabels *t = &j->template->labels;
+  label_default(t, KS_LABEL_LEGACY_JOB_NAME, j->meta.name);
+  label_default(t, KS_LABEL_JOB_NAME, j->meta.name);
+  label_default(t, KS_LABEL_LEGACY_CONTROLLER_UID, j->meta.uid);
+  label_default(t, KS_LABEL_JOB_CONTROLLER_UID, j->meta.uid);
+  if (!j->selector)
+    j->selector = ks_label_selector_new();
+  label_default(&j->selector->match_labels, KS_LABEL_JOB_CONTROLLER_UID, j->meta.uid);
+}
+
 /* ---- CronJob ---------------------------------------------------------------------- */
 
 KsCronJob *ks_cron_job_new(const char *ns, const char *name) {

@@ -90,6 +90,16 @@ typedef struct {
 KsJob *ks_job_new(const char *ns, const char *name); /* transfer full; defaults set */
 void ks_job_free(KsJob *j);
 KsJob *ks_job_copy(const KsJob *j); /* transfer full */
+/* The API server's generateSelector (pkg/registry/batch/job, v1.31), for a
+ * job without manualSelector once it has a uid: the template gets the labels
+ * job-name and batch.kubernetes.io/job-name (the job's name) and
+ * controller-uid and batch.kubernetes.io/controller-uid (its uid) unless it
+ * has them, and the selector (created if NULL) gets matchLabels
+ * batch.kubernetes.io/controller-uid: <uid> unless it has that key. The
+ * manifest loader calls it when the file gives a uid; whoever assigns a uid
+ * later (the store) calls it then. No-op without a uid or with
+ * manualSelector. */
+void ks_job_generate_selector(KsJob *j);
 /* The job has a Complete or Failed condition with status True (upstream IsJobFinished). */
 gboolean ks_job_is_finished(const KsJob *j);
 

@@ -4,7 +4,8 @@
  * List` (and the typed lists the API server returns, PodList and friends,
  * whose items carry no kind of their own), collects warnings for kinds ksim
  * does not model, and hands each object node to its decoder in
- * manifest_pod.c, manifest_node.c or manifest_pdb.c. The result is all-or-nothing: the first
+ * manifest_pod.c, manifest_node.c, manifest_pdb.c, manifest_apps.c,
+ * manifest_batch.c, manifest_core.c or manifest_volume.c. The result is all-or-nothing: the first
  * error frees everything decoded so far.
  */
 #include "workloads/manifest.h"
@@ -26,11 +27,37 @@ static const KindInfo kinds[] = {
     {"Namespace", "v1", KS_KIND_NAMESPACE, FALSE},
     {"PriorityClass", "scheduling.k8s.io/v1", KS_KIND_PRIORITY_CLASS, FALSE},
     {"PodDisruptionBudget", "policy/v1", KS_KIND_POD_DISRUPTION_BUDGET, FALSE},
+    {"Deployment", "apps/v1", KS_KIND_DEPLOYMENT, FALSE},
+    {"ReplicaSet", "apps/v1", KS_KIND_REPLICA_SET, FALSE},
+    {"DaemonSet", "apps/v1", KS_KIND_DAEMON_SET, FALSE},
+    {"StatefulSet", "apps/v1", KS_KIND_STATEFUL_SET, FALSE},
+    {"ControllerRevision", "apps/v1", KS_KIND_CONTROLLER_REVISION, FALSE},
+    {"Job", "batch/v1", KS_KIND_JOB, FALSE},
+    {"CronJob", "batch/v1", KS_KIND_CRON_JOB, FALSE},
+    {"Service", "v1", KS_KIND_SERVICE, FALSE},
+    {"ConfigMap", "v1", KS_KIND_CONFIG_MAP, FALSE},
+    {"Secret", "v1", KS_KIND_SECRET, FALSE},
+    {"PersistentVolume", "v1", KS_KIND_PERSISTENT_VOLUME, FALSE},
+    {"PersistentVolumeClaim", "v1", KS_KIND_PERSISTENT_VOLUME_CLAIM, FALSE},
+    {"StorageClass", "storage.k8s.io/v1", KS_KIND_STORAGE_CLASS, FALSE},
     {"PodList", "v1", KS_KIND_POD, TRUE},
     {"NodeList", "v1", KS_KIND_NODE, TRUE},
     {"NamespaceList", "v1", KS_KIND_NAMESPACE, TRUE},
     {"PriorityClassList", "scheduling.k8s.io/v1", KS_KIND_PRIORITY_CLASS, TRUE},
     {"PodDisruptionBudgetList", "policy/v1", KS_KIND_POD_DISRUPTION_BUDGET, TRUE},
+    {"DeploymentList", "apps/v1", KS_KIND_DEPLOYMENT, TRUE},
+    {"ReplicaSetList", "apps/v1", KS_KIND_REPLICA_SET, TRUE},
+    {"DaemonSetList", "apps/v1", KS_KIND_DAEMON_SET, TRUE},
+    {"StatefulSetList", "apps/v1", KS_KIND_STATEFUL_SET, TRUE},
+    {"ControllerRevisionList", "apps/v1", KS_KIND_CONTROLLER_REVISION, TRUE},
+    {"JobList", "batch/v1", KS_KIND_JOB, TRUE},
+    {"CronJobList", "batch/v1", KS_KIND_CRON_JOB, TRUE},
+    {"ServiceList", "v1", KS_KIND_SERVICE, TRUE},
+    {"ConfigMapList", "v1", KS_KIND_CONFIG_MAP, TRUE},
+    {"SecretList", "v1", KS_KIND_SECRET, TRUE},
+    {"PersistentVolumeList", "v1", KS_KIND_PERSISTENT_VOLUME, TRUE},
+    {"PersistentVolumeClaimList", "v1", KS_KIND_PERSISTENT_VOLUME_CLAIM, TRUE},
+    {"StorageClassList", "storage.k8s.io/v1", KS_KIND_STORAGE_CLASS, TRUE},
 };
 
 static const char *const kind_names[KS_KIND_COUNT] = {
@@ -147,7 +174,7 @@ static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsMa
   gboolean ok = FALSE;
   switch (kind) {
   case KS_KIND_POD:
-    ok = (o->u.pod = ks_dec_pod(d, obj)) != NULL;
+    ok = (o->u.pod = ks_dec_pod(d, obj)) != NULL && ks_dec_pod_extras(d, obj, o->u.pod);
     break;
   case KS_KIND_NODE:
     ok = (o->u.node = ks_dec_node(d, obj)) != NULL;
@@ -161,8 +188,44 @@ static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsMa
   case KS_KIND_POD_DISRUPTION_BUDGET:
     ok = (o->u.pdb = ks_dec_pdb(d, obj)) != NULL;
     break;
-  default: /* not in `kinds` yet: never reached */
-    ok = ks_dec_fail(d, obj, "kind %s has no decoder", ks_kind_to_string(kind));
+  case KS_KIND_DEPLOYMENT:
+    ok = (o->u.deployment = ks_dec_deployment(d, obj)) != NULL;
+    break;
+  case KS_KIND_REPLICA_SET:
+    ok = (o->u.replica_set = ks_dec_replica_set(d, obj)) != NULL;
+    break;
+  case KS_KIND_DAEMON_SET:
+    ok = (o->u.daemon_set = ks_dec_daemon_set(d, obj)) != NULL;
+    break;
+  case KS_KIND_STATEFUL_SET:
+    ok = (o->u.stateful_set = ks_dec_stateful_set(d, obj)) != NULL;
+    break;
+  case KS_KIND_CONTROLLER_REVISION:
+    ok = (o->u.controller_revision = ks_dec_controller_revision(d, obj)) != NULL;
+    break;
+  case KS_KIND_JOB:
+    ok = (o->u.job = ks_dec_job(d, obj)) != NULL;
+    break;
+  case KS_KIND_CRON_JOB:
+    ok = (o->u.cron_job = ks_dec_cron_job(d, obj)) != NULL;
+    break;
+  case KS_KIND_SERVICE:
+    ok = (o->u.service = ks_dec_service(d, obj)) != NULL;
+    break;
+  case KS_KIND_CONFIG_MAP:
+    ok = (o->u.config_map = ks_dec_config_map(d, obj)) != NULL;
+    break;
+  case KS_KIND_SECRET:
+    ok = (o->u.secret = ks_dec_secret(d, obj)) != NULL;
+    break;
+  case KS_KIND_PERSISTENT_VOLUME:
+    ok = (o->u.pv = ks_dec_persistent_volume(d, obj)) != NULL;
+    break;
+  case KS_KIND_PERSISTENT_VOLUME_CLAIM:
+    ok = (o->u.pvc = ks_dec_persistent_volume_claim(d, obj, NULL)) != NULL;
+    break;
+  case KS_KIND_STORAGE_CLASS:
+    ok = (o->u.storage_class = ks_dec_storage_class(d, obj)) != NULL;
     break;
   }
   if (!ok) {

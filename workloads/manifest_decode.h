@@ -86,3 +86,67 @@ KsNamespace *ks_dec_namespace(KsDec *d, const KsYamlNode *obj);
 KsPriorityClass *ks_dec_priority_class(KsDec *d, const KsYamlNode *obj);
 /* manifest_pdb.c. transfer full; NULL on error. */
 KsPodDisruptionBudget *ks_dec_pdb(KsDec *d, const KsYamlNode *obj);
+
+/* ---- the workload kinds (manifest_meta.c, manifest_apps.c, manifest_batch.c,
+ * manifest_core.c, manifest_volume.c) ------------------------------------- */
+#include "workloads/apps.h"
+#include "workloads/batch.h"
+#include "workloads/core_objects.h"
+#include "workloads/object_meta.h"
+#include "sched/volume_objects.h"
+
+/* Full metadata (KsDecMeta plus generateName, ownerReferences,
+ * deletionTimestamp, deletionGracePeriodSeconds, finalizers, generation).
+ * A name may be absent when generateName is given (then it is ""); the
+ * namespace defaults to "default" for a namespaced kind and is dropped for a
+ * cluster-scoped one. out is initialised here; on failure it is cleared. */
+gboolean ks_dec_object_meta(KsDec *d, const KsYamlNode *obj, gboolean namespaced,
+                            KsObjectMeta *out);
+/* metadata.ownerReferences of obj (absent: *out untouched). */
+gboolean ks_dec_owner_references(KsDec *d, const KsYamlNode *md, GArray **out);
+/* A pod's fields beyond ks_dec_pod: the metadata above, status.startTime and
+ * the Ready condition (ready, ready_since_us). */
+gboolean ks_dec_pod_extras(KsDec *d, const KsYamlNode *obj, KsPod *p);
+/* status.conditions-style sequence of KsCondition. */
+gboolean ks_dec_conditions(KsDec *d, const KsYamlNode *m, const char *key, GArray **out);
+/* intstr.IntOrString for maxSurge/maxUnavailable: a non-negative integer or
+ * "<digits>%"; max_100 rejects a percentage above 100%. */
+gboolean ks_dec_int_or_percent(KsDec *d, const KsYamlNode *m, const char *key, gboolean max_100,
+                               KsIntOrPercent *out);
+/* An int32/int64 field that must be >= 0 (upstream ValidateNonnegativeField). */
+gboolean ks_dec_nonneg_int32(KsDec *d, const KsYamlNode *m, const char *key, gint32 *out,
+                             gboolean *present);
+gboolean ks_dec_nonneg_int64(KsDec *d, const KsYamlNode *m, const char *key, gint64 *out,
+                             gboolean *present);
+/* A string field that must be one of names[0..n) (absent: *out untouched);
+ * otherwise `Unsupported value: "x": supported values: "a", "b"`. */
+gboolean ks_dec_enum(KsDec *d, const KsYamlNode *m, const char *key, const char *const *names,
+                     guint n, guint *out);
+/* spec.template (required): a pod template decoded as a pod whose name may
+ * be absent, in namespace ns. */
+gboolean ks_dec_pod_template(KsDec *d, const KsYamlNode *spec, const char *key, const char *ns,
+                             KsPod **out);
+/* Fails at `spec.template.spec.restartPolicy` unless the template's policy
+ * is one of allowed (upstream's NotSupported wording). */
+gboolean ks_dec_check_restart_policy(KsDec *d, const KsYamlNode *spec, const KsPod *tmpl,
+                                     const KsRestartPolicy *allowed, guint n_allowed);
+/* Node pointer of m.a.b... (NULL when any step is absent). */
+const KsYamlNode *ks_dec_get_path(const KsYamlNode *m, const char *dotted);
+
+/* Object decoders. transfer full; NULL on error. */
+KsDeployment *ks_dec_deployment(KsDec *d, const KsYamlNode *obj);
+KsReplicaSet *ks_dec_replica_set(KsDec *d, const KsYamlNode *obj);
+KsDaemonSet *ks_dec_daemon_set(KsDec *d, const KsYamlNode *obj);
+KsStatefulSet *ks_dec_stateful_set(KsDec *d, const KsYamlNode *obj);
+KsControllerRevision *ks_dec_controller_revision(KsDec *d, const KsYamlNode *obj);
+KsJob *ks_dec_job(KsDec *d, const KsYamlNode *obj);
+KsCronJob *ks_dec_cron_job(KsDec *d, const KsYamlNode *obj);
+KsService *ks_dec_service(KsDec *d, const KsYamlNode *obj);
+KsConfigMap *ks_dec_config_map(KsDec *d, const KsYamlNode *obj);
+KsSecret *ks_dec_secret(KsDec *d, const KsYamlNode *obj);
+KsPersistentVolume *ks_dec_persistent_volume(KsDec *d, const KsYamlNode *obj);
+/* ns: the namespace to use when the claim has none (a volumeClaimTemplate's
+ * owner); NULL for "default". */
+KsPersistentVolumeClaim *ks_dec_persistent_volume_claim(KsDec *d, const KsYamlNode *obj,
+                                                        const char *ns);
+KsStorageClass *ks_dec_storage_class(KsDec *d, const KsYamlNode *obj);

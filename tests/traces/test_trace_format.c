@@ -459,7 +459,7 @@ static const struct {
      "pod-finish default/p1: field phase: \"Done\" is not Succeeded or Failed"},
     {"1 usage n1 priority=3", "usage n1: field priority: unknown field"},
     {"1 object nope", "object: expected a JSON object"},
-    {"1 object {\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"}}",
+    {"1 object {\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"d\"}}",
      NULL /* manifest warning, checked by prefix below */},
     {"1 pod-create default/p1 {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p2\"},"
      "\"spec\":{\"containers\":[{\"name\":\"c\"}]}}",
@@ -491,7 +491,7 @@ static void test_bad_lines(void **state) {
     char *prefix = g_strdup_printf("%s:2: ", path);
     if (!bad[i].message) {
       char *want = g_strdup_printf("%s:2:", path);
-      if (!g_str_has_prefix(error->message, want) || !strstr(error->message, "Deployment"))
+      if (!g_str_has_prefix(error->message, want) || !strstr(error->message, "Ingress"))
         fail_msg("case %zu: %s", i, error->message);
       g_free(want);
     } else if (bad[i].message[0] == '@') {

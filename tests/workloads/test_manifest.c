@@ -292,7 +292,7 @@ static void test_list_with_unknown_kind(void **state) {
   assert_null(b->affinity);
   assert_null(b->tolerations);
   assert_int_equal(s->warnings->len, 1);
-  char *want = g_strconcat(DIR, "list.yaml:16:3: kind Deployment (apps/v1) is not supported; skipped",
+  char *want = g_strconcat(DIR, "list.yaml:16:3: kind Ingress (networking.k8s.io/v1) is not supported; skipped",
                            NULL);
   assert_string_equal(s->warnings->pdata[0], want);
   g_free(want);
@@ -341,7 +341,7 @@ static void test_multi_document(void **state) {
   assert_false(ks_resource_list_has(&c->requests, "cpu"));
   assert_int_equal(s->warnings->len, 1);
   assert_true(g_str_has_suffix(s->warnings->pdata[0],
-                               "multi.yaml:25:1: kind Service (v1) is not supported; skipped"));
+                               "multi.yaml:25:1: kind Ingress (networking.k8s.io/v1) is not supported; skipped"));
   ks_manifest_set_free(s);
 }
 
