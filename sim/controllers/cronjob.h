@@ -18,6 +18,12 @@
 #include <glib.h>
 
 #include "sim/controllers/cron.h"
+#include "sim/controllers/runtime.h"
+
+#define KS_CRONJOB_DEFAULT_WORKERS 5 /* --concurrent-cron-job-syncs */
+
+/* The controller class, for the manager's table. */
+extern const KsControllerClass ks_cronjob_controller_class;
 
 #define KS_CRONJOB_NEXT_SCHEDULE_DELTA_US ((gint64)100000) /* nextScheduleDelta: 100 ms */
 #define KS_CRONJOB_MANY_MISSED 100 /* more missed start times than this: "too many" */

@@ -8,6 +8,7 @@
 #include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/replica_set.h"
 #include "sim/controllers/statefulset.h"
+#include "sim/controllers/cronjob.h"
 #include "sim/controllers/job.h"
 
 /* The built-in controllers, in start order. Add a controller's class here
@@ -19,6 +20,7 @@ static const KsControllerClass *const builtin[] = {
   &ks_job_controller_class,
   &ks_pv_controller_class,
   &ks_garbage_collector_class,
+  &ks_cronjob_controller_class,
   NULL,
 };
 
