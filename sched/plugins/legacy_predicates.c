@@ -19,8 +19,8 @@
  *  - MaxEBSVolumeCount / MaxGCEPDVolumeCount: distinct inline volumes of
  *    the node's pods plus the pod's new ones must not exceed the limit. PVC
  *    volumes need the PV model (not in ksim yet): they are not counted.
- *  - NoVolumeZoneConflict: only PVC-backed volumes can conflict; without PVs
- *    it always passes.
+ *  - NoVolumeZoneConflict: only PVC-bound PVs' zone/region labels can
+ *    conflict with the node's (read through the volume lister).
  *  - CheckNodeMemoryPressure: a BestEffort pod (no cpu/memory request or
  *    limit in its app containers, v1.7's qos.GetPodQOS) fails on a node whose
  *    MemoryPressure condition is True.
@@ -41,6 +41,7 @@
 #include "sched/plugins/volume_restrictions.h"
 #include "sched/cache.h"
 #include "sched/pod.h"
+#include "sched/volume_lister.h"
 
 static const KsSchedClusterEvent legacy_events[] = {
     {KS_SCHED_EV_ANY_RESOURCE, KS_SCHED_ACT_ALL, "*"},
@@ -250,15 +251,118 @@ const KsSchedPluginDesc ks_sched_plugin_legacy_no_disk_conflict = {
 
 /* ---- NoVolumeZoneConflict ------------------------------------------------------------- */
 
-/* v1.7 checked only PVC-bound PVs' zone labels against the node's; inline
- * volumes never conflict. ksim has no PVs yet, so nothing can conflict: the
- * plugin is here so the profile lists the predicate, and always passes. */
+/* v1.7 VolumeZoneChecker: only PVC-bound PVs can conflict. A node with a
+ * zone or region label must carry, for each zone/region label of each PV
+ * bound to the pod's claims, the same value (exact string: v1.7 had no
+ * "__" zone sets). v1.7 knew only the failure-domain.beta labels; ksim
+ * reads the topology.kubernetes.io ones too (the GA label first, then the
+ * beta one, on nodes and PVs alike), as SelectorSpread does here. A claim
+ * without name, missing, unbound, or whose PV is missing is a predicate
+ * error (v1.7's messages), reported only on nodes with zone labels, as v1.7
+ * checked the node first. PreFilter (ksim's) resolves the pod's claims
+ * once through the volume lister; Filter only reads. */
+
+#define LEGACY_LABEL_ZONE "topology.kubernetes.io/zone"
+#define LEGACY_LABEL_REGION "topology.kubernetes.io/region"
+#define LEGACY_LABEL_BETA_ZONE "failure-domain.beta.kubernetes.io/zone"
+#define LEGACY_LABEL_BETA_REGION "failure-domain.beta.kubernetes.io/region"
+
+typedef struct {
+  const char *zone, *region; /* one PV's values (borrowed), NULL = none */
+} PvZone;
+
+typedef struct {
+  const KsPod *pod;
+  GArray *pvs;      /* of PvZone */
+  GString *error;   /* non-empty: the predicate error */
+} ZoneState;
+
+static void zone_state_free(gpointer p) {
+  ZoneState *z = p;
+  g_array_unref(z->pvs);
+  g_string_free(z->error, TRUE);
+  g_free(z);
+}
+
+static const char *zone_label(const KsLabels *l, const char *ga, const char *beta) {
+  const char *v = ks_labels_get(l, ga);
+  return v ? v : ks_labels_get(l, beta);
+}
+
+static void volume_zone_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                   const KsSchedCache *c, GHashTable **names, KsSchedStatus *st) {
+  ZoneState *z = cs->data[p->index];
+  if (!z) {
+    z = g_new0(ZoneState, 1);
+    z->pvs = g_array_new(FALSE, FALSE, sizeof(PvZone));
+    z->error = g_string_new(NULL);
+    cs->data[p->index] = z;
+  }
+  z->pod = pod;
+  g_array_set_size(z->pvs, 0);
+  g_string_truncate(z->error, 0);
+  for (guint i = 0; pod->volumes && i < pod->volumes->len && !z->error->len; i++) {
+    const KsVolume *v = &g_array_index(pod->volumes, KsVolume, i);
+    if (v->source != KS_VOLUME_PVC)
+      continue;
+    if (!v->ref || !*v->ref) {
+      g_string_assign(z->error, "PersistentVolumeClaim had no name");
+      break;
+    }
+    const KsPersistentVolumeClaim *pvc = ks_sched_volume_lister_pvc(c->volumes, pod->namespace, v->ref);
+    if (!pvc) {
+      g_string_printf(z->error, "PersistentVolumeClaim was not found: \"%s\"", v->ref);
+      break;
+    }
+    if (!pvc->volume_name || !*pvc->volume_name) {
+      g_string_printf(z->error, "PersistentVolumeClaim is not bound: \"%s\"", v->ref);
+      break;
+    }
+    const KsPersistentVolume *pv = ks_sched_volume_lister_pv(c->volumes, pvc->volume_name);
+    if (!pv) {
+      g_string_printf(z->error, "PersistentVolume not found: \"%s\"", pvc->volume_name);
+      break;
+    }
+    PvZone pz = {zone_label(&pv->labels, LEGACY_LABEL_ZONE, LEGACY_LABEL_BETA_ZONE),
+                 zone_label(&pv->labels, LEGACY_LABEL_REGION, LEGACY_LABEL_BETA_REGION)};
+    if (pz.zone || pz.region)
+      g_array_append_val(z->pvs, pz);
+  }
+}
+
 static void volume_zone_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                               const KsSchedCache *c, guint slot, KsSchedStatus *st) {}
+                               const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  if (!pod->volumes || pod->volumes->len == 0)
+    return;
+  const KsLabels *labels = &c->nodes[slot]->labels;
+  const char *zone = zone_label(labels, LEGACY_LABEL_ZONE, LEGACY_LABEL_BETA_ZONE);
+  const char *region = zone_label(labels, LEGACY_LABEL_REGION, LEGACY_LABEL_BETA_REGION);
+  if (!zone && !region)
+    return; /* no zone constraints */
+  const ZoneState *z = cs->data[p->index];
+  if (!z || z->pod != pod) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE, "NoVolumeZoneConflict: no PreFilter state");
+    return;
+  }
+  if (z->error->len) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE, z->error->str);
+    return;
+  }
+  for (guint i = 0; i < z->pvs->len; i++) {
+    const PvZone *pz = &g_array_index(z->pvs, PvZone, i);
+    if ((pz->zone && g_strcmp0(pz->zone, zone) != 0) ||
+        (pz->region && g_strcmp0(pz->region, region) != 0)) {
+      ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_VOLUME_ZONE);
+      return;
+    }
+  }
+}
 
 const KsSchedPluginDesc ks_sched_plugin_legacy_no_volume_zone_conflict = {
     .name = "NoVolumeZoneConflict",
+    .cycle_data_free = zone_state_free,
     LEGACY_EVENTS,
+    .pre_filter = volume_zone_pre_filter,
     .filter = volume_zone_filter,
 };
 

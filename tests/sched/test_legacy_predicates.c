@@ -4,6 +4,8 @@
  * forced by ksim's model are stated at the case. */
 #include "tests/sched/plugin_harness.h"
 
+#include "sched/volume_lister.h"
+
 #include "sched/plugins/legacy_predicates.h"
 
 #define V(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -515,18 +517,80 @@ static void test_max_volume_count_defaults(void **state) {
 
 /* ---- NoVolumeZoneConflict ------------------------------------------------------------------------------------ */
 
-/* Without PVs nothing can conflict: a PVC pod on a zoned node passes. */
+/* v1.7 TestVolumeZonePredicate: PVs Vol_1 (zone zone_1), Vol_2 (region
+ * zone_2), Vol_3 (region zone_3) bound to PVC_1..3, PVC_4 to a missing PV;
+ * the five cases, then v1.7's errors (on a zoned node only), a GA-labelled
+ * node, and a PVC pod on a node without zone labels. */
 static void test_no_volume_zone_conflict(void **state) {
-  KsTestEnv e;
-  ks_test_env_init(&e, &ks_sched_plugin_legacy_no_volume_zone_conflict, NULL);
-  KsNode *n = ks_test_node("m", "1", "1Gi");
-  ks_labels_set(&n->labels, "failure-domain.beta.kubernetes.io/zone", "us-west1-a");
-  ks_test_env_add_node(&e, n);
-  KsPod *pod = vol_pod("p", KS_VOLUME_PVC, "claim", FALSE);
-  KsSchedStatus st = filter_one(&e, pod);
-  expect("pvc", &st, NULL);
-  ks_pod_unref(pod);
-  ks_test_env_clear(&e);
+  static const char *const zone_reason[] = {KS_LEGACY_REASON_VOLUME_ZONE, NULL};
+  const struct {
+    const char *test, *pvc, *key, *value;
+    gboolean fits;
+  } cases[] = {
+      {"node without labels", "PVC_1", NULL, NULL, TRUE},
+      {"label zone failure domain matched", "PVC_1", "failure-domain.beta.kubernetes.io/zone",
+       "zone_1", TRUE},
+      {"label zone region matched", "PVC_2", "failure-domain.beta.kubernetes.io/region", "zone_2",
+       TRUE},
+      {"label zone region failed match", "PVC_2", "failure-domain.beta.kubernetes.io/region",
+       "no_zone_2", FALSE},
+      {"label zone failure domain failed match", "PVC_1", "failure-domain.beta.kubernetes.io/zone",
+       "no_zone_1", FALSE},
+      {"GA node label matched", "PVC_1", "topology.kubernetes.io/zone", "zone_1", TRUE},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    KsTestEnv e;
+    ks_test_env_init(&e, &ks_sched_plugin_legacy_no_volume_zone_conflict, NULL);
+    KsSchedVolumeLister *l = e.cache->volumes;
+    const char *pvs[][3] = {{"Vol_1", "failure-domain.beta.kubernetes.io/zone", "zone_1"},
+                            {"Vol_2", "failure-domain.beta.kubernetes.io/region", "zone_2"},
+                            {"Vol_3", "failure-domain.beta.kubernetes.io/region", "zone_3"}};
+    for (guint k = 0; k < G_N_ELEMENTS(pvs); k++) {
+      KsPersistentVolume *pv = ks_pv_new(pvs[k][0]);
+      ks_labels_set(&pv->labels, pvs[k][1], pvs[k][2]);
+      if (k == 1)
+        ks_labels_set(&pv->labels, "uselessLabel", "none");
+      ks_sched_volume_lister_set_pv(l, pv);
+    }
+    const char *pvcs[][2] = {{"PVC_1", "Vol_1"}, {"PVC_2", "Vol_2"}, {"PVC_3", "Vol_3"},
+                             {"PVC_4", "Vol_not_exist"}, {"PVC_unbound", NULL}};
+    for (guint k = 0; k < G_N_ELEMENTS(pvcs); k++) {
+      KsPersistentVolumeClaim *c = ks_pvc_new("default", pvcs[k][0]);
+      c->volume_name = g_strdup(pvcs[k][1]);
+      ks_sched_volume_lister_set_pvc(l, c);
+    }
+    KsNode *n = ks_test_node("host1", "1", "1Gi");
+    if (cases[i].key) {
+      ks_labels_set(&n->labels, cases[i].key, cases[i].value);
+      ks_labels_set(&n->labels, "uselessLabel", "none");
+    }
+    ks_test_env_add_node(&e, n);
+    KsPod *pod = vol_pod("p", KS_VOLUME_PVC, cases[i].pvc, FALSE);
+    KsSchedStatus st = filter_one(&e, pod);
+    expect(cases[i].test, &st, cases[i].fits ? NULL : zone_reason);
+    ks_pod_unref(pod);
+    if (i == 1) {
+      /* v1.7's predicate errors, on this zoned node */
+      const char *errs[][2] = {{"PVC_4", "PersistentVolume not found: \"Vol_not_exist\""},
+                               {"PVC_unbound", "PersistentVolumeClaim is not bound: \"PVC_unbound\""},
+                               {"PVC_none", "PersistentVolumeClaim was not found: \"PVC_none\""}};
+      for (guint k = 0; k < G_N_ELEMENTS(errs); k++) {
+        pod = vol_pod("p", KS_VOLUME_PVC, errs[k][0], FALSE);
+        st = filter_one(&e, pod);
+        assert_int_equal(st.code, KS_SCHED_ERROR_CODE);
+        assert_string_equal(ks_test_reason(&st), errs[k][1]);
+        ks_pod_unref(pod);
+      }
+    }
+    if (i == 0) {
+      /* no zone labels on the node: even a missing claim passes, as v1.7 */
+      pod = vol_pod("p", KS_VOLUME_PVC, "PVC_none", FALSE);
+      st = filter_one(&e, pod);
+      expect("no node constraints", &st, NULL);
+      ks_pod_unref(pod);
+    }
+    ks_test_env_clear(&e);
+  }
 }
 
 /* ---- CheckNodeMemoryPressure / CheckNodeDiskPressure ------------------------------------------------------------ */
