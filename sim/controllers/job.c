@@ -7,16 +7,14 @@
  * delete pods (manageJob), then write the status and strip the finalizers
  * of the pods just counted.
  *
- * Departures, all because ksim's store has no graceful deletion and the
- * controller cannot crash between two writes:
+ * Departures (docs/controllers.md, "Job"), because ksim has no termination
+ * grace period and the controller cannot crash between two writes:
  * - status.uncountedTerminatedPods is never written: a pod is counted in
  *   the same sync that removes its finalizer (upstream writes the uid to
  *   the status first so a crash cannot lose or double-count it);
- * - a deleted pod disappears at once instead of lingering with a
- *   deletionTimestamp, so status.terminating stays 0; a pod that vanishes
- *   while it still carries the finalizer (the pod GC, a preemption) is
- *   counted as failed unless it had succeeded, as upstream counts a pod
- *   deleted before it finished;
+ * - a pod removed outright while it still carries the finalizer (a
+ *   preemption deletes directly) is counted as failed unless it had
+ *   succeeded, as upstream counts a pod deleted before it finished;
  * - the terminal condition that follows FailureTarget waits for the next
  *   sync when this sync deleted pods (upstream waits for them to
  *   terminate);
@@ -29,6 +27,8 @@
 
 #include <string.h>
 
+#include "sim/controllers/controller_utils.h"
+#include "sim/controllers/deletion.h"
 #include "sim/controllers/expectations.h"
 #include "sim/pod_create.h"
 #include "workloads/annotations.h"
@@ -137,7 +137,7 @@ typedef struct {
   GPtrArray *pods;    /* KsStoreObject* of the job's pods (refs) */
   GPtrArray *active;  /* KsStoreObject* (no refs): active pods */
   GPtrArray *counted; /* KsStoreObject* (no refs): finished pods to count now */
-  gint32 n_active, ready, succeeded, failed;
+  gint32 n_active, ready, succeeded, failed, terminating;
   GArray *succeeded_indexes; /* Indexed: sorted gint32 */
   BackoffRecord backoff;      /* newBackoffRecord: the record with this sync's finishes */
   gint64 now;
@@ -171,13 +171,6 @@ static void add_index(GArray *sorted, gint32 ix) {
   g_array_sort(sorted, cmp_i32);
 }
 
-static char *gen_uid(KsRng *rng) {
-  guint64 a = ks_rng_next(rng), b = ks_rng_next(rng);
-  return g_strdup_printf("%08x-%04x-4%03x-%04x-%012" G_GINT64_MODIFIER "x", (guint32)(a >> 32),
-                         (guint32)(a >> 16) & 0xffff, (guint32)a & 0xfff,
-                         (guint32)((b >> 48) & 0x3fff) | 0x8000, b & G_GUINT64_CONSTANT(0xffffffffffff));
-}
-
 /* Creates one pod from the template; index < 0 for NonIndexed. */
 static gboolean create_pod(Sync *s, gint32 index) {
   const KsJob *job = s->job;
@@ -194,7 +187,7 @@ static gboolean create_pod(Sync *s, gint32 index) {
     g_free(p->generate_name);
     p->generate_name = g_strdup(gen);
     g_free(p->uid);
-    p->uid = gen_uid(rng);
+    p->uid = ks_controller_new_uid(rng);
     p->creation_timestamp_us = 0;
     if (p->owner_references)
       g_array_set_size(p->owner_references, 0);
@@ -233,14 +226,14 @@ static gboolean create_pod(Sync *s, gint32 index) {
  * not counted (deleteJobPods). */
 static gboolean delete_pod(Sync *s, const KsStoreObject *o) {
   const KsPod *p = o->data;
-  if (pod_has_finalizer(p)) {
-    KsPod *copy = ks_pod_copy(p);
-    pod_remove_finalizer(copy);
-    if (!ks_store_update(s->store, KS_STORE_POD, o->namespace, o->name, copy,
-                         (GDestroyNotify)ks_pod_unref, 0, NULL))
-      return FALSE;
-  }
-  return ks_store_delete(s->store, KS_STORE_POD, o->namespace, o->name, 0, NULL);
+  if (pod_has_finalizer(p) &&
+      !ks_object_remove_finalizer(s->store, KS_STORE_POD, o->namespace, o->name,
+                                  KS_FINALIZER_JOB_TRACKING, NULL))
+    return FALSE;
+  if (!ks_store_get(s->store, KS_STORE_POD, o->namespace, o->name))
+    return TRUE; /* it was being deleted already: the finalizer was the last thing holding it */
+  return ks_object_delete(s->store, KS_STORE_POD, o->namespace, o->name,
+                          KS_PROPAGATION_BACKGROUND, NULL);
 }
 
 /* activePodsForRemoval: for an Indexed job, pods without a valid index or
@@ -480,16 +473,14 @@ static gboolean statuses_equal(const KsJob *a, const KsJob *b) {
   return TRUE;
 }
 
-/* Strips the tracking finalizer from the pods of a finished or vanished Job. */
+/* Removes the tracking finalizer from pods (an update, or the removal of a
+ * pod already being deleted). */
 static void strip_finalizers(KsStore *store, GPtrArray *pods) {
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
-    if (!pod_has_finalizer(o->data))
-      continue;
-    KsPod *copy = ks_pod_copy(o->data);
-    pod_remove_finalizer(copy);
-    ks_store_update(store, KS_STORE_POD, o->namespace, o->name, copy,
-                    (GDestroyNotify)ks_pod_unref, 0, NULL);
+    if (pod_has_finalizer(o->data))
+      ks_object_remove_finalizer(store, KS_STORE_POD, o->namespace, o->name,
+                                 KS_FINALIZER_JOB_TRACKING, NULL);
   }
 }
 
@@ -505,8 +496,40 @@ static GPtrArray *list_pods(KsStore *store, const KsJob *job) {
   return mine;
 }
 
+#define ORPHAN_PREFIX "orphan-pod:"
+
+static char *job_key_of(KsStore *store, const KsPod *p);
+
+/* syncOrphanPod: a pod with the tracking finalizer whose Job is gone,
+ * finished or being deleted loses the finalizer (so it can go). */
+static KsSyncResult sync_orphan(KsController *c, const char *pod_key) {
+  KsStore *store = ks_controller_store(c);
+  char *ns = NULL, *name = NULL;
+  ks_controller_split_key(pod_key, &ns, &name);
+  const KsStoreObject *o = ks_store_get(store, KS_STORE_POD, ns, name);
+  if (o && pod_has_finalizer(o->data)) {
+    char *jk = job_key_of(store, o->data);
+    const KsStoreObject *jo = NULL;
+    if (jk) {
+      char *jns = NULL, *jname = NULL;
+      ks_controller_split_key(jk, &jns, &jname);
+      jo = ks_store_get(store, KS_STORE_JOB, jns, jname);
+      g_free(jns);
+      g_free(jname);
+    }
+    if (!jo || ks_job_is_finished(jo->data))
+      ks_object_remove_finalizer(store, KS_STORE_POD, ns, name, KS_FINALIZER_JOB_TRACKING, NULL);
+    g_free(jk);
+  }
+  g_free(ns);
+  g_free(name);
+  return KS_SYNC_DONE;
+}
+
 static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
   JobController *jc = self;
+  if (g_str_has_prefix(key, ORPHAN_PREFIX))
+    return sync_orphan(c, key + strlen(ORPHAN_PREFIX));
   KsStore *store = ks_controller_store(c);
   char *ns = NULL, *name = NULL;
   ks_controller_split_key(key, &ns, &name);
@@ -523,7 +546,8 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
   const KsJob *job = obj->data;
   Sync s = {.jc = jc, .key = key, .job = job, .now = ks_controller_now(c), .store = store};
   s.pods = list_pods(store, job);
-  if (ks_job_is_finished(job)) {
+  if (ks_job_is_finished(job) || job->meta.deletion_timestamp_us) {
+    /* finished, or being deleted (foreground): its pods may all go */
     g_hash_table_remove(jc->backoff, key);
     g_hash_table_remove(jc->vanished, key);
     strip_finalizers(store, s.pods);
@@ -543,6 +567,8 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
     if (pod_active(p)) {
       g_ptr_array_add(s.active, (gpointer)o);
       s.ready += p->ready;
+    } else if (p->deletion_timestamp_us && !pod_terminal(p)) {
+      s.terminating++;
     }
     if (!pod_has_finalizer(p))
       continue;
@@ -644,7 +670,7 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
   }
   next->active = active;
   next->ready = MAX(s.ready, 0);
-  next->terminating = 0;
+  next->terminating = s.terminating;
   next->succeeded = s.succeeded;
   next->failed = s.failed;
   if (indexed) {
@@ -704,9 +730,36 @@ static char *job_key_of(KsStore *store, const KsPod *p) {
   return ks_controller_key(o);
 }
 
+static void enqueue_orphan(KsController *c, const KsStoreObject *obj) {
+  if (!pod_has_finalizer(obj->data))
+    return;
+  char *pk = ks_controller_key(obj);
+  char *key = g_strconcat(ORPHAN_PREFIX, pk, NULL);
+  ks_controller_enqueue_key(c, key);
+  g_free(key);
+  g_free(pk);
+}
+
+/* The Job of pod's key when it is live; else NULL, and an orphan pod with
+ * our finalizer is queued for its cleanup. transfer full */
+static char *live_job_key(KsController *c, const KsStoreObject *obj) {
+  KsStore *store = ks_controller_store(c);
+  char *key = job_key_of(store, obj->data);
+  if (key) {
+    const KsPod *p = obj->data;
+    const KsStoreObject *jo =
+        ks_store_get(store, KS_STORE_JOB, p->namespace, ks_pod_get_controller(p)->name);
+    if (jo && !ks_job_is_finished(jo->data))
+      return key;
+    g_free(key);
+  }
+  enqueue_orphan(c, obj);
+  return NULL;
+}
+
 static void pod_add(KsController *c, gpointer self, const KsStoreObject *obj) {
   JobController *jc = self;
-  char *key = job_key_of(ks_controller_store(c), obj->data);
+  char *key = live_job_key(c, obj);
   if (!key)
     return;
   if (((const KsPod *)obj->data)->deletion_timestamp_us == 0)
@@ -719,9 +772,7 @@ static void pod_update(KsController *c, gpointer self, const KsStoreObject *old_
                        const KsStoreObject *new_obj) {
   if (old_obj->resource_version == new_obj->resource_version)
     return; /* a resync */
-  char *key = job_key_of(ks_controller_store(c), new_obj->data);
-  if (!key)
-    key = job_key_of(ks_controller_store(c), old_obj->data);
+  char *key = live_job_key(c, new_obj);
   if (!key)
     return;
   ks_controller_enqueue_after(c, key, KS_JOB_SYNC_BATCH_PERIOD_US);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/controllers/controller_utils.h"
 #include "sim/controllers/job.h"
 
 gint64 ks_job_backoff_us(gint32 failures) {
@@ -91,14 +92,7 @@ GArray *ks_job_parse_indexes(const char *s, gint32 completions) {
 #define MAX_GENERATED_NAME_LENGTH 58 /* 63 - 5 random characters */
 
 char *ks_job_generate_name(const char *base, KsRng *rng) {
-  static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  gsize n = MIN(strlen(base), MAX_GENERATED_NAME_LENGTH);
-  char *out = g_malloc(n + 6);
-  memcpy(out, base, n);
-  for (int i = 0; i < 5; i++)
-    out[n + i] = alphabet[ks_rng_below(rng, sizeof alphabet - 1)];
-  out[n + 5] = '\0';
-  return out;
+  return ks_controller_generate_name(rng, base);
 }
 
 char *ks_job_pod_generate_name(const char *job, gint32 index) {

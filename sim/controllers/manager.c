@@ -10,6 +10,7 @@
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/cronjob.h"
 #include "sim/controllers/job.h"
+#include "sim/controllers/ttl_after_finished.h"
 
 /* The built-in controllers, in start order. Add a controller's class here
  * (declared in its header) to run it in every simulation. */
@@ -21,6 +22,7 @@ static const KsControllerClass *const builtin[] = {
   &ks_pv_controller_class,
   &ks_garbage_collector_class,
   &ks_cronjob_controller_class,
+  &ks_ttl_after_finished_controller_class,
   NULL,
 };
 

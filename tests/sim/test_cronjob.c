@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sim/controllers/cronjob.h"
+#include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/job.h"
 #include "sim/engine.h"
 #include "sim/node_agent.h"
@@ -26,7 +27,7 @@ typedef struct {
   KsEngine *e;
   KsStore *s;
   KsNodeAgent *agent;
-  KsController *jobs, *cronjobs;
+  KsController *jobs, *cronjobs, *gc;
   GString *log; /* "+name@t" / "-name@t" for Jobs, t in seconds with tenths */
 } World;
 
@@ -64,10 +65,12 @@ static World *world_new(void) {
   o.seed = 7;
   w->jobs = ks_controller_new(&ks_job_controller_class, w->s, &o);
   w->cronjobs = ks_controller_new(&ks_cronjob_controller_class, w->s, &o);
+  w->gc = ks_controller_new(&ks_garbage_collector_class, w->s, &o);
   return w;
 }
 
 static void world_free(World *w) {
+  ks_controller_free(w->gc);
   ks_controller_free(w->cronjobs);
   ks_controller_free(w->jobs);
   ks_node_agent_free(w->agent);
@@ -156,6 +159,8 @@ static void test_day_allow(void **state) {
   char *names = job_names(w);
   assert_string_equal(names, "every-1080 every-1200 every-1320 every-1440 every-960");
   g_free(names);
+  /* the deleted Jobs' pods went with them (garbage collector) */
+  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 5);
   const KsCronJob *cj = get_cj(w, "every");
   char *act = active_names(cj);
   assert_string_equal(act, "every-1320 every-1440");
@@ -215,6 +220,7 @@ static void test_day_replace(void **state) {
   char *names = job_names(w);
   assert_string_equal(names, "swap-1440");
   g_free(names);
+  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 1);
   const KsCronJob *cj = get_cj(w, "swap");
   char *act = active_names(cj);
   assert_string_equal(act, "swap-1440");

@@ -11,7 +11,10 @@
 
 #include <cmocka.h>
 
+#include "sim/controllers/deletion.h"
+#include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/job.h"
+#include "sim/controllers/ttl_after_finished.h"
 #include "sim/engine.h"
 #include "sim/node_agent.h"
 #include "sim/store.h"
@@ -24,7 +27,7 @@ typedef struct {
   KsEngine *e;
   KsStore *s;
   KsNodeAgent *agent;
-  KsController *jobs;
+  KsController *jobs, *gc, *ttl;
   guint bind_watch;
   GPtrArray *created; /* "name@seconds" of every pod created */
   GPtrArray *deleted; /* "name@seconds" */
@@ -67,7 +70,19 @@ static World *world_new(void) {
   return w;
 }
 
+/* With the garbage collector and the TTL-after-finished controller too. */
+static World *world_new_gc(void) {
+  World *w = world_new();
+  KsControllerOptions o;
+  ks_controller_options_default(&o);
+  w->gc = ks_controller_new(&ks_garbage_collector_class, w->s, &o);
+  w->ttl = ks_controller_new(&ks_ttl_after_finished_controller_class, w->s, &o);
+  return w;
+}
+
 static void world_free(World *w) {
+  ks_controller_free(w->ttl);
+  ks_controller_free(w->gc);
   ks_controller_free(w->jobs);
   ks_node_agent_free(w->agent);
   ks_store_free(w->s);
@@ -418,12 +433,61 @@ static void test_vanished_pod(void **state) {
   world_free(w);
 }
 
+/* ttlSecondsAfterFinished 100: the Job completes at 24 s and is deleted at
+ * 124 s with its pods (foreground: the pods first). */
+static void test_ttl_after_finished(void **state) {
+  World *w = world_new_gc();
+  KsJob *j = make_job("ttl", 5, 0, KS_RESTART_NEVER);
+  j->completions = 3;
+  j->parallelism = 2;
+  j->has_ttl_seconds_after_finished = TRUE;
+  j->ttl_seconds_after_finished = 100;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(124) - 1);
+  const KsJob *job = get_job(w, "ttl");
+  assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_COMPLETIONS_REACHED, S(24));
+  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 3);
+  ks_engine_run_until(w->e, S(200));
+  assert_null(ks_store_get(w->s, KS_STORE_JOB, "default", "ttl"));
+  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 0);
+  char *t = times_of(w->deleted, "ttl-");
+  assert_string_equal(t, "124,124,124");
+  g_free(t);
+  world_free(w);
+}
+
+/* A Job deleted while it runs (background): the garbage collector deletes
+ * its pods, whose tracking finalizer the Job controller then removes as
+ * orphans', so they go at once. */
+static void del_job(KsEngine *e, gpointer data) {
+  World *w = data;
+  assert_true(ks_object_delete(w->s, KS_STORE_JOB, "default", "bye", KS_PROPAGATION_BACKGROUND,
+                               NULL));
+}
+
+static void test_job_deleted_cascades(void **state) {
+  World *w = world_new_gc();
+  KsJob *j = make_job("bye", -1, 0, KS_RESTART_NEVER);
+  j->parallelism = 2;
+  j->completions = 2;
+  create_at(w, S(10), j);
+  ks_engine_schedule(w->e, S(30), del_job, w, NULL);
+  ks_engine_run_until(w->e, S(60));
+  assert_null(ks_store_get(w->s, KS_STORE_JOB, "default", "bye"));
+  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 0);
+  char *t = times_of(w->deleted, "bye-");
+  assert_string_equal(t, "30,30");
+  g_free(t);
+  world_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_backoff_limit),   cmocka_unit_test(test_backoff_long),
       cmocka_unit_test(test_completions),     cmocka_unit_test(test_indexed),
       cmocka_unit_test(test_active_deadline), cmocka_unit_test(test_suspend),
       cmocka_unit_test(test_on_failure_restarts), cmocka_unit_test(test_vanished_pod),
+      cmocka_unit_test(test_ttl_after_finished), cmocka_unit_test(test_job_deleted_cascades),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
