@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/controllers/daemonset.h"
+#include "sim/controllers/deployment.h"
 #include "sim/controllers/pv_controller.h"
 #include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/replica_set.h"
@@ -15,6 +16,7 @@
 /* The built-in controllers, in start order. Add a controller's class here
  * (declared in its header) to run it in every simulation. */
 static const KsControllerClass *const builtin[] = {
+  &ks_deployment_controller_class,
   &ks_replica_set_controller_class,
   &ks_daemonset_controller_class,
   &ks_statefulset_controller_class,
