@@ -16,6 +16,7 @@
 
 #include "sched/pod.h"
 #include "sched/volume_objects.h"
+#include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/runtime.h"
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/statefulset_util.h"
@@ -35,6 +36,7 @@ typedef struct {
   KsSchedDriver *driver;
   KsNodeAgent *agent;
   KsController *ctl;
+  KsController *gc; /* NULL unless a test starts it */
   GString *log; /* "t=<s> +<pod>" created, "-<pod>" deleted, "*<pvc>" claim created */
 } World;
 
@@ -126,6 +128,7 @@ static void world_init(World *w) {
 }
 
 static void world_free(World *w) {
+  ks_controller_free(w->gc);
   ks_controller_free(w->ctl);
   ks_sched_driver_free(w->driver);
   ks_node_agent_free(w->agent);
@@ -535,6 +538,36 @@ static void test_min_ready_seconds(void **state) {
   world_free(&w);
 }
 
+/* With the garbage collector running, the owner references do their work:
+ * whenScaled Delete removes a condemned member's claim after the member;
+ * whenDeleted Retain keeps the others when the set is deleted. */
+static void test_retention_with_gc(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  KsControllerOptions co;
+  ks_controller_options_default(&co);
+  w.gc = ks_controller_new(&ks_garbage_collector_class, w.store, &co);
+  KsStatefulSet *ss = stateful_set(3, "web:1");
+  ss->when_scaled = KS_PVC_RETENTION_DELETE;
+  put_set(&w, ss);
+  ks_engine_run_until(w.engine, S(10));
+  g_string_truncate(w.log, 0);
+  scale(&w, 1);
+  ks_engine_run_until(w.engine, S(20));
+  assert_log(&w, "t=10 -web-2\n"
+                 "t=10 -data-web-2\n"
+                 "t=10 -web-1\n"
+                 "t=10 -data-web-1\n");
+  assert_names(&w, KS_STORE_PERSISTENT_VOLUME_CLAIM, "data-web-0");
+  /* the set goes (its pods with it, by the collector); its claim stays */
+  assert_true(ks_store_delete(w.store, KS_STORE_STATEFUL_SET, "default", "web", 0, NULL));
+  ks_engine_run_until(w.engine, S(30));
+  assert_names(&w, KS_STORE_POD, "");
+  assert_names(&w, KS_STORE_PERSISTENT_VOLUME_CLAIM, "data-web-0");
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scale_0_5_2_5),     cmocka_unit_test(test_parallel),
@@ -542,6 +575,7 @@ int main(void) {
       cmocka_unit_test(test_ordinals_start),    cmocka_unit_test(test_retention_owner_refs),
       cmocka_unit_test(test_rollback),          cmocka_unit_test(test_on_delete),
       cmocka_unit_test(test_failed_member),     cmocka_unit_test(test_min_ready_seconds),
+      cmocka_unit_test(test_retention_with_gc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
