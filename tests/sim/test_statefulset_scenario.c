@@ -1,0 +1,64 @@
+/* A Parallel StatefulSet through a whole simulation run: tests/scenarios/statefulset-parallel.yaml
+ * (the expected pods and times are worked out in its header), read back from
+ * the results file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include "sim/results_read.h"
+#include "sim/simulation.h"
+#include "workloads/scenario.h"
+
+#define S(x) ((gint64)(x) * 1000000)
+#define SCENARIO KSIM_TEST_DATA "/../scenarios/statefulset-parallel.yaml"
+
+static KsResults *run(void) {
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(SCENARIO, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  char *out = g_strdup_printf("%s/ksim-sts-%d.h5", g_get_tmp_dir(), (int)getpid());
+  KsRunOptions opts = {.output = out};
+  KsRunReport report;
+  if (!ks_simulation_run(s, &opts, &report, &error))
+    fail_msg("run failed: %s", error->message);
+  ks_run_report_clear(&report);
+  ks_scenario_free(s);
+  KsResults *r = ks_results_read(out, &error);
+  if (!r)
+    fail_msg("%s", error->message);
+  g_unlink(out);
+  g_free(out);
+  return r;
+}
+
+static void test_statefulset_scenario(void **state) {
+  (void)state;
+  KsResults *r = run();
+  assert_int_equal(r->n_pods, 3);
+  for (gsize i = 0; i < r->n_pods; i++) {
+    const KsPodRow *p = &r->pods[i];
+    char *want = g_strdup_printf("web-%d", (int)i); /* rows in creation order */
+    assert_string_equal(p->name, want);
+    g_free(want);
+    assert_string_equal(p->namespace, "default");
+    assert_int_equal(p->created_us, S(0));
+    assert_int_equal(p->scheduled_us, S(0));
+    assert_int_equal(p->started_us, S(1));
+    assert_int_equal(p->outcome, KS_OUTCOME_RUNNING);
+    assert_true(p->node >= 0);
+  }
+  ks_results_free(r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_statefulset_scenario),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
