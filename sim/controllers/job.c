@@ -34,6 +34,9 @@
 #include "workloads/annotations.h"
 #include "workloads/batch.h"
 
+/* upstream JobIndexFailureCountAnnotation: failures of the index before this pod */
+#define ANN_INDEX_FAILURE_COUNT "batch.kubernetes.io/job-index-failure-count"
+
 typedef struct {
   gint32 failures;         /* failuresAfterLastSuccess */
   gint64 last_failure_us;  /* lastFailureTime; meaningful when failures > 0 */
@@ -113,6 +116,20 @@ static gint32 pod_index(const KsPod *p) {
   return (gint32)ix;
 }
 
+static gint32 pod_index_failures(const KsPod *p) {
+  const char *v = ks_labels_get(&p->annotations, ANN_INDEX_FAILURE_COUNT);
+  gint64 n = 0;
+  if (!v || !g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL))
+    return 0;
+  return (gint32)n;
+}
+
+/* The last failed pod of an index: its failure count and finish time. */
+typedef struct {
+  gint32 count; /* failures of the index up to and including this pod */
+  gint64 finish_us;
+} LastFailed;
+
 static gint32 pod_restarts(const KsPod *p) {
   const char *v = ks_labels_get(&p->annotations, KS_ANNOTATION_RESTART_COUNT);
   gint64 n = 0;
@@ -139,6 +156,8 @@ typedef struct {
   GPtrArray *counted; /* KsStoreObject* (no refs): finished pods to count now */
   gint32 n_active, ready, succeeded, failed, terminating;
   GArray *succeeded_indexes; /* Indexed: sorted gint32 */
+  GArray *failed_indexes;    /* backoffLimitPerIndex: sorted gint32; else NULL */
+  GHashTable *last_failed;   /* backoffLimitPerIndex: index+1 -> LastFailed* */
   BackoffRecord backoff;      /* newBackoffRecord: the record with this sync's finishes */
   gint64 now;
   KsStore *store;
@@ -206,6 +225,12 @@ static gboolean create_pod(Sync *s, gint32 index) {
       ks_labels_set(&p->annotations, KS_LABEL_JOB_COMPLETION_INDEX, ix);
       ks_labels_set(&p->labels, KS_LABEL_JOB_COMPLETION_INDEX, ix); /* PodIndexLabel, beta */
       g_free(ix);
+      if (s->last_failed) { /* addIndexFailureCountAnnotation */
+        const LastFailed *lf = g_hash_table_lookup(s->last_failed, GINT_TO_POINTER(index + 1));
+        char *count = g_strdup_printf("%d", lf ? lf->count : 0);
+        ks_labels_set(&p->annotations, ANN_INDEX_FAILURE_COUNT, count);
+        g_free(count);
+      }
     }
     GError *error = NULL;
     if (ks_sim_create_pod(s->store, p, &error)) {
@@ -406,7 +431,9 @@ static gint32 manage(Sync *s) {
   if (diff <= 0)
     return active;
   gint64 remaining =
-      ks_job_backoff_remaining_us(s->backoff.failures, s->backoff.last_failure_us, s->now);
+      s->last_failed ? 0
+                     : ks_job_backoff_remaining_us(s->backoff.failures, s->backoff.last_failure_us,
+                                                   s->now);
   if (remaining > 0) {
     enqueue_after(jc, s->key, remaining);
     return active;
@@ -423,9 +450,31 @@ static gint32 manage(Sync *s) {
     }
     indexes = g_array_new(FALSE, FALSE, sizeof(gint32));
     for (gint32 ix = 0; ix < job->completions && (gint32)indexes->len < diff; ix++)
-      if (!has_index(s->succeeded_indexes, ix) && !has_index(running, ix))
+      if (!has_index(s->succeeded_indexes, ix) && !has_index(running, ix) &&
+          !(s->failed_indexes && has_index(s->failed_indexes, ix)))
         g_array_append_val(indexes, ix);
     g_array_free(running, TRUE);
+    if (s->last_failed) {
+      /* getPodCreationInfoForIndependentIndexes: each index waits out its own back-off */
+      GArray *now_ok = g_array_new(FALSE, FALSE, sizeof(gint32));
+      gint64 min_left = G_MAXINT64;
+      for (guint i = 0; i < indexes->len; i++) {
+        gint32 ix = g_array_index(indexes, gint32, i);
+        const LastFailed *lf = g_hash_table_lookup(s->last_failed, GINT_TO_POINTER(ix + 1));
+        gint64 left = lf ? ks_job_backoff_remaining_us(lf->count, lf->finish_us, s->now) : 0;
+        if (left == 0)
+          g_array_append_val(now_ok, ix);
+        else
+          min_left = MIN(min_left, left);
+      }
+      g_array_free(indexes, TRUE);
+      indexes = now_ok;
+      if (indexes->len == 0 && min_left != G_MAXINT64) {
+        g_array_free(indexes, TRUE);
+        enqueue_after(jc, s->key, min_left);
+        return active;
+      }
+    }
     diff = (gint32)indexes->len;
   }
   ks_expectations_expect_creations(jc->exp, s->key, diff);
@@ -458,7 +507,8 @@ static gboolean statuses_equal(const KsJob *a, const KsJob *b) {
   if (a->active != b->active || a->ready != b->ready || a->succeeded != b->succeeded ||
       a->failed != b->failed || a->terminating != b->terminating ||
       a->start_time_us != b->start_time_us || a->completion_time_us != b->completion_time_us ||
-      g_strcmp0(a->completed_indexes, b->completed_indexes))
+      g_strcmp0(a->completed_indexes, b->completed_indexes) ||
+      g_strcmp0(a->failed_indexes, b->failed_indexes))
     return FALSE;
   guint na = a->conditions ? a->conditions->len : 0, nb = b->conditions ? b->conditions->len : 0;
   if (na != nb)
@@ -559,6 +609,31 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
   s.counted = g_ptr_array_new();
   gboolean indexed = job->completion_mode == KS_COMPLETION_INDEXED;
   s.succeeded_indexes = ks_job_parse_indexes(job->completed_indexes, job->completions);
+  gboolean per_index = indexed && job->has_backoff_limit_per_index;
+  if (per_index) {
+    s.failed_indexes = ks_job_parse_indexes(job->failed_indexes, job->completions);
+    s.last_failed = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    for (guint i = 0; i < s.pods->len; i++) {
+      const KsPod *p = ((const KsStoreObject *)s.pods->pdata[i])->data;
+      gint32 ix = pod_index(p);
+      if (ix < 0 || ix >= job->completions || !pod_failed(job, p))
+        continue;
+      /* isIndexFailed: this pod's failure is one more than its annotation says */
+      if (pod_index_failures(p) >= job->backoff_limit_per_index)
+        add_index(s.failed_indexes, ix);
+      LastFailed *lf = g_hash_table_lookup(s.last_failed, GINT_TO_POINTER(ix + 1));
+      gint64 f = pod_finish_time(p);
+      if (!lf) {
+        lf = g_new0(LastFailed, 1);
+        lf->finish_us = G_MININT64;
+        g_hash_table_insert(s.last_failed, GINT_TO_POINTER(ix + 1), lf);
+      }
+      if (f >= lf->finish_us) {
+        lf->finish_us = f;
+        lf->count = pod_index_failures(p) + 1;
+      }
+    }
+  }
   GArray *finishes = g_array_new(FALSE, FALSE, sizeof(Finish));
   gint32 new_succeeded = 0, new_failed = 0;
   for (guint i = 0; i < s.pods->len; i++) {
@@ -631,6 +706,16 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
       ks_controller_enqueue_after(c, key, job->active_deadline_seconds * G_USEC_PER_SEC -
                                               (s.now - next->start_time_us));
     }
+    if (!fail_reason && per_index) {
+      gint32 nf = (gint32)s.failed_indexes->len;
+      if (job->has_max_failed_indexes && nf > job->max_failed_indexes) {
+        fail_reason = KS_JOB_REASON_MAX_FAILED_INDEXES_EXCEEDED;
+        fail_msg = "Job has exceeded the specified maximal number of failed indexes";
+      } else if (nf > 0 && nf + (gint32)s.succeeded_indexes->len >= job->completions) {
+        fail_reason = KS_JOB_REASON_FAILED_INDEXES;
+        fail_msg = "Job has failed indexes";
+      }
+    }
   }
   gboolean finishing = fail_reason != NULL || success_met;
   gint32 active = s.n_active;
@@ -679,6 +764,11 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
                                                     s.succeeded_indexes->len);
     if (!*next->completed_indexes && !job->completed_indexes)
       g_clear_pointer(&next->completed_indexes, g_free);
+    if (per_index) {
+      g_free(next->failed_indexes);
+      next->failed_indexes = ks_job_format_indexes((const gint32 *)s.failed_indexes->data,
+                                                   s.failed_indexes->len);
+    }
   }
   /* enactJobFinished: the terminal condition once no pod is left running */
   if (finishing && !deleted_now) {
@@ -711,6 +801,10 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
   if (next)
     ks_job_free(next);
   g_array_free(s.succeeded_indexes, TRUE);
+  if (s.failed_indexes)
+    g_array_free(s.failed_indexes, TRUE);
+  if (s.last_failed)
+    g_hash_table_destroy(s.last_failed);
   g_ptr_array_free(s.counted, TRUE);
   g_ptr_array_free(s.active, TRUE);
   g_ptr_array_unref(s.pods);

@@ -13,6 +13,8 @@
  *   10 s x 2^(failures since the last success - 1), capped at 10 min
  *   (MaxJobPodFailureBackOff in v1.31's code; the documentation says 6 min),
  *   measured from the last failure's finish time;
+ * - backoffLimitPerIndex / maxFailedIndexes for Indexed jobs (per-index
+ *   failure counts and back-off, status.failedIndexes);
  * - activeDeadlineSeconds, suspend (pods deleted, startTime reset on
  *   resume), the conditions FailureTarget / SuccessCriteriaMet then
  *   Failed / Complete with upstream's reasons and messages, status

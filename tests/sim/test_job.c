@@ -481,6 +481,70 @@ static void test_job_deleted_cascades(void **state) {
   world_free(w);
 }
 
+/* backoffLimitPerIndex 1: each index may fail twice. Both indexes fail at
+ * 16 s; each waits its own 10 s back-off (replacements at 26 s, annotated
+ * with one failure); both fail again at 32 s: at 33 s every index has
+ * failed: Failed (FailedIndexes). */
+static void test_backoff_limit_per_index(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("pix", 5, 1, KS_RESTART_NEVER);
+  j->completion_mode = KS_COMPLETION_INDEXED;
+  j->completions = 2;
+  j->parallelism = 2;
+  j->has_backoff_limit_per_index = TRUE;
+  j->backoff_limit_per_index = 1;
+  j->backoff_limit = G_MAXINT32; /* the API server's default with backoffLimitPerIndex */
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(100));
+  char *t = times_of(w->created, "pix-0-");
+  assert_string_equal(t, "10,26");
+  g_free(t);
+  t = times_of(w->created, "pix-1-");
+  assert_string_equal(t, "10,26");
+  g_free(t);
+  const KsJob *job = get_job(w, "pix");
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_FAILED_INDEXES, S(33));
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message,
+                      "Job has failed indexes");
+  assert_string_equal(job->failed_indexes, "0,1");
+  assert_int_equal(job->failed, 4);
+  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  guint second = 0;
+  for (guint i = 0; i < pods->len; i++) {
+    const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
+    const char *n = ks_labels_get(&p->annotations, "batch.kubernetes.io/job-index-failure-count");
+    assert_non_null(n);
+    second += !strcmp(n, "1");
+  }
+  assert_int_equal(second, 2);
+  g_ptr_array_unref(pods);
+  world_free(w);
+}
+
+/* maxFailedIndexes 1 with backoffLimitPerIndex 0: three indexes fail at
+ * 16 s, more than one: MaxFailedIndexesExceeded at 17 s. */
+static void test_max_failed_indexes(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("mfi", 5, 1, KS_RESTART_NEVER);
+  j->completion_mode = KS_COMPLETION_INDEXED;
+  j->completions = 3;
+  j->parallelism = 3;
+  j->has_backoff_limit_per_index = TRUE;
+  j->backoff_limit_per_index = 0;
+  j->has_max_failed_indexes = TRUE;
+  j->max_failed_indexes = 1;
+  j->backoff_limit = G_MAXINT32;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(100));
+  const KsJob *job = get_job(w, "mfi");
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_MAX_FAILED_INDEXES_EXCEEDED, S(17));
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message,
+                      "Job has exceeded the specified maximal number of failed indexes");
+  assert_string_equal(job->failed_indexes, "0-2");
+  assert_int_equal(w->created->len, 3);
+  world_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_backoff_limit),   cmocka_unit_test(test_backoff_long),
@@ -488,6 +552,7 @@ int main(void) {
       cmocka_unit_test(test_active_deadline), cmocka_unit_test(test_suspend),
       cmocka_unit_test(test_on_failure_restarts), cmocka_unit_test(test_vanished_pod),
       cmocka_unit_test(test_ttl_after_finished), cmocka_unit_test(test_job_deleted_cascades),
+      cmocka_unit_test(test_backoff_limit_per_index), cmocka_unit_test(test_max_failed_indexes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
