@@ -164,7 +164,8 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   /* The controllers watch after the components that act on pods, so a
    * change reaches the scheduler and the node agent before a controller
    * reacts to it (docs/controllers.md). */
-  KsControllerManagerOptions cm = {.reconcile_latency_us = 0, .seed = seed};
+  KsControllerManagerOptions cm = {
+    .reconcile_latency_us = scenario->controller_reconcile_latency_us, .seed = seed};
   w->controllers = ks_controller_manager_new(w->store, &cm);
   ks_controller_manager_start_builtin(w->controllers);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);

@@ -1149,16 +1149,28 @@ static gboolean load_run_options(Loader *L, const KsYamlNode *spec) {
   return TRUE;
 }
 
+/* spec.controllers: the controller manager's options. */
+static gboolean load_controllers(Loader *L, const KsYamlNode *spec) {
+  static const char *const known[] = {"reconcileLatency", NULL};
+  const KsYamlNode *c = get(spec, "controllers");
+  if (!c)
+    return TRUE;
+  return expect_mapping(L, c, "spec.controllers") &&
+         check_fields(L, c, "spec.controllers", known) &&
+         read_duration(L, c, "spec.controllers", "reconcileLatency", FALSE, 0,
+                       KS_SCENARIO_MAX_DURATION_US, &L->s->controller_reconcile_latency_us);
+}
+
 static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   static const char *const known[] = {"seed",      "duration",  "sampleInterval",
                                       "output",    "nodePools", "workloads",
-                                      "schedulerConfig", "trace", NULL};
+                                      "schedulerConfig", "trace", "controllers", NULL};
   const KsYamlNode *spec = get(root, "spec");
   if (!spec)
     return missing(L, root, "", "spec");
   return expect_mapping(L, spec, "spec") && check_fields(L, spec, "spec", known) &&
          load_run_options(L, spec) && load_pools(L, spec) && load_workloads(L, spec) &&
-         load_trace(L, spec);
+         load_trace(L, spec) && load_controllers(L, spec);
 }
 
 static KsScenario *scenario_new(const char *file, const char *base_dir) {

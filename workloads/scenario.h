@@ -123,6 +123,8 @@ typedef struct {
   GPtrArray *batches;      /* KsScenarioBatch*, sorted by at_us, ties in file order */
   GPtrArray *generators;   /* KsGeneratorSpec*, in file order */
   KsScenarioTrace *trace;  /* spec.trace; NULL when absent */
+  gint64 controller_reconcile_latency_us; /* spec.controllers.reconcileLatency, default 0
+                                             (docs/controllers.md) */
   GPtrArray *warnings;     /* char*: manifest warnings (skipped kinds), "file:line:column: ..." */
 } KsScenario;
 

@@ -230,7 +230,8 @@ static const struct {
     {"api-version.yaml", "1:13: apiVersion: \"ksim.io/v1\" is not supported; use ksim.io/v1alpha1"},
     {"kind.yaml", "2:7: kind: must be Scenario, not \"Simulation\""},
     {"unknown-field.yaml", "7:3: spec.sampleIntervall: unknown field (known fields: seed, duration, "
-                           "sampleInterval, output, nodePools, workloads, schedulerConfig, trace)"},
+                           "sampleInterval, output, nodePools, workloads, schedulerConfig, trace, "
+                           "controllers)"},
     {"missing-duration.yaml", "6:3: spec.duration: required field is missing"},
     {"bad-duration.yaml", "6:13: spec.duration: \"2 hours\" is not a duration (use units such as "
                           "500ms, 30s, 5m, 2h)"},
