@@ -294,6 +294,7 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     KsSchedDriverStats stats;
     ks_sched_driver_get_stats(w.driver, &stats);
     report->cycles = stats.cycles;
+    report->nodes_examined = stats.nodes_examined;
     report->events = ks_engine_events_run(w.engine);
     report->pods_created = ks_recorder_pods_created(w.recorder);
     report->pods_bound = ks_recorder_pods_bound(w.recorder);

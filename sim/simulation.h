@@ -48,6 +48,7 @@ typedef struct {
   guint64 pods_rejected;   /* refused at admission */
   guint64 pods_garbage_collected; /* terminated pods the pod garbage collector deleted */
   guint64 cycles;          /* scheduling cycles */
+  guint64 nodes_examined;  /* by Filter, over all cycles */
   gboolean traced;         /* a trace was replayed; the trace_* figures below are set */
   guint64 trace_events;    /* trace events read */
   guint64 trace_skipped_rows; /* bad rows skipped (skipBadRows) */

@@ -22,20 +22,25 @@
  * the write that made it; a delete takes a revision too but the DELETED event
  * carries the object as last stored (objects are immutable).
  *
- * Watch delivery. Each change queues, for every active watcher of the kind
- * in registration order, a Delivery {watcher, type, old, new} on a FIFO
- * owned by the store, and one engine event at the current time whose data is
- * the store itself. Delivery events are scheduled at non-decreasing times
- * with increasing engine sequence numbers, so the engine runs them in exactly
- * FIFO order: the event's handler delivers the head, and its destroy notify
- * (which the engine calls right after the handler, or on cancel, or when the
- * engine is freed) pops the head and drops its references. That keeps the
- * per-change cost at one array append per watcher, with no allocation in
- * steady state, and makes both teardown orders safe: freeing the engine pops
- * every Delivery; freeing the store cancels its pending engine events.
- * Unwatch marks the watcher inactive, so its queued deliveries are skipped
- * (its user_data may be gone); watcher records are kept until the store is
- * freed, as watch churn is rare.
+ * Watch delivery. Each change with watchers queues one Delivery {kind,
+ * type, old, new, last watch id} on a FIFO owned by the store, and one
+ * engine event at the current time whose data is the store itself. Delivery
+ * events are scheduled at non-decreasing times with increasing engine
+ * sequence numbers, so the engine runs them in exactly FIFO order: the
+ * event's handler delivers the head to the kind's watchers in registration
+ * order, and its destroy notify (which the engine calls right after the
+ * handler, or on cancel, or when the engine is freed) pops the head and
+ * drops its references. One event per change, not per watcher, gives the
+ * same order of handler calls: a change's deliveries were consecutive
+ * events, which nothing else could come between, and whatever a handler
+ * queues runs after them either way. It keeps the per-change cost at one
+ * array append and one event, with no allocation in steady state, and
+ * makes both teardown orders safe: freeing the engine pops every Delivery;
+ * freeing the store cancels its pending engine events. A change goes to the
+ * watchers registered before it (ids up to the Delivery's last watch id)
+ * that are still active when it is delivered: unwatch removes the watcher
+ * at once (its user_data may be gone); watcher records are kept until the
+ * store is freed, as watch churn is rare.
  */
 #include "sim/store.h"
 
@@ -160,8 +165,11 @@ typedef struct {
 } Watcher;
 
 typedef struct {
-  guint watch_id;
+  KsStoreKind kind;
   KsWatchEventType type;
+  guint last_watch_id;    /* watchers registered after the change do not get it */
+  guint recipients;       /* the kind's watchers at the change */
+  guint delivered;        /* of them, handlers run so far */
   KsStoreObject *old_obj; /* owned reference or NULL */
   KsStoreObject *new_obj; /* owned reference or NULL */
   guint64 event_id;
@@ -175,6 +183,7 @@ struct KsStore {
   GArray *kind_watchers[KS_STORE_N_KINDS];   /* active watch ids, registration order */
   GArray *queue;                             /* Delivery FIFO; live from queue_head on */
   guint queue_head;
+  gsize pending;                             /* watcher deliveries queued, not yet run */
   guint64 revision;
 };
 
@@ -225,16 +234,34 @@ guint64 ks_store_revision(const KsStore *s) { return s->revision; }
 
 /* --- watch delivery ----------------------------------------------------- */
 
+/* Index in the kind's watcher ids (ascending) of the first id > after. */
+static guint first_watch_after(const GArray *ids, guint after) {
+  guint i = 0;
+  while (i < ids->len && g_array_index(ids, guint, i) <= after)
+    i++;
+  return i;
+}
+
 /* Engine handler: delivers the FIFO head (see the top comment for why the
- * head is this event's Delivery). */
+ * head is this event's Delivery) to each watcher in turn. A handler may
+ * watch, unwatch and queue changes (moving the queue array), so the next
+ * watcher is found again by id after each call. */
 static void delivery_run(KsEngine *e, gpointer data) {
   KsStore *s = data;
   g_return_if_fail(queue_len(s) > 0);
-  /* Copy: the handler may queue more deliveries (moving the array) or watch. */
-  Delivery d = g_array_index(s->queue, Delivery, s->queue_head);
-  Watcher w = g_array_index(s->watchers, Watcher, d.watch_id - 1);
-  if (w.active)
+  guint head = s->queue_head;
+  Delivery d = g_array_index(s->queue, Delivery, head);
+  const GArray *ids = s->kind_watchers[d.kind];
+  guint last = 0;
+  for (guint i = first_watch_after(ids, 0);
+       i < ids->len && g_array_index(ids, guint, i) <= d.last_watch_id;
+       i = first_watch_after(ids, last)) {
+    last = g_array_index(ids, guint, i);
+    Watcher w = g_array_index(s->watchers, Watcher, last - 1);
     w.fn(s, d.type, d.old_obj, d.new_obj, w.user_data);
+    g_array_index(s->queue, Delivery, head).delivered++;
+    s->pending--;
+  }
 }
 
 /* Engine destroy notify: pops the head and drops its references. */
@@ -242,6 +269,7 @@ static void delivery_pop(gpointer data) {
   KsStore *s = data;
   g_return_if_fail(queue_len(s) > 0);
   Delivery d = g_array_index(s->queue, Delivery, s->queue_head);
+  s->pending -= d.recipients - d.delivered; /* unwatched before their turn */
   s->queue_head++;
   if (s->queue_head == s->queue->len) {
     g_array_set_size(s->queue, 0);
@@ -258,16 +286,19 @@ static void delivery_pop(gpointer data) {
 static void notify(KsStore *s, KsStoreKind kind, KsWatchEventType type, KsStoreObject *old_obj,
                    KsStoreObject *new_obj) {
   GArray *ids = s->kind_watchers[kind];
-  for (guint i = 0; i < ids->len; i++) {
-    Delivery d = {.watch_id = g_array_index(ids, guint, i),
-                  .type = type,
-                  .old_obj = old_obj ? ks_store_object_ref(old_obj) : NULL,
-                  .new_obj = new_obj ? ks_store_object_ref(new_obj) : NULL};
-    g_array_append_val(s->queue, d);
-    guint64 id = ks_engine_schedule(s->engine, ks_engine_now(s->engine), delivery_run, s,
-                                    delivery_pop);
-    g_array_index(s->queue, Delivery, s->queue->len - 1).event_id = id;
-  }
+  if (ids->len == 0)
+    return;
+  Delivery d = {.kind = kind,
+                .type = type,
+                .last_watch_id = g_array_index(ids, guint, ids->len - 1),
+                .recipients = ids->len,
+                .old_obj = old_obj ? ks_store_object_ref(old_obj) : NULL,
+                .new_obj = new_obj ? ks_store_object_ref(new_obj) : NULL};
+  g_array_append_val(s->queue, d);
+  s->pending += ids->len;
+  guint64 id = ks_engine_schedule(s->engine, ks_engine_now(s->engine), delivery_run, s,
+                                  delivery_pop);
+  g_array_index(s->queue, Delivery, s->queue->len - 1).event_id = id;
 }
 
 guint ks_store_watch(KsStore *s, KsStoreKind kind, KsWatchFn fn, gpointer user_data) {
@@ -299,7 +330,7 @@ gboolean ks_store_unwatch(KsStore *s, guint watch_id) {
   return TRUE;
 }
 
-gsize ks_store_pending_events(const KsStore *s) { return queue_len(s); }
+gsize ks_store_pending_events(const KsStore *s) { return s->pending; }
 
 /* --- writes ------------------------------------------------------------- */
 

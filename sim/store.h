@@ -11,10 +11,10 @@
  * snapshot: copy on write, never modify data in place.
  *
  * Watches are asynchronous, as informers are: a change queues one engine
- * event per watcher of that kind, at the current sim time, in order of change
- * and then of watch registration. The queued event holds references to the
- * old and new objects until it is delivered, so deleting an object whose
- * ADDED event is still queued is safe.
+ * event at the current sim time that calls every watcher of that kind, in
+ * order of change and then of watch registration. The queued event holds
+ * references to the old and new objects until it is delivered, so deleting
+ * an object whose ADDED event is still queued is safe.
  *
  * Single-threaded, like the engine it queues on.
  */

@@ -121,6 +121,8 @@ int main(int argc, char **argv) {
   printf("throughput: %.0f trace events/s, %.0f pods/s, %.0f engine events/s\n",
          report.trace_events / report.wall_seconds, report.pods_created / report.wall_seconds,
          report.events / report.wall_seconds);
+  printf("scheduler: %.1f nodes examined per cycle\n",
+         report.cycles ? (double)report.nodes_examined / (double)report.cycles : 0.0);
   printf("memory: peak RSS %.1f MiB, peak pods alive %" G_GINT64_FORMAT ", %.0f bytes per in-flight pod\n",
          rss / 1048576.0, alive, alive ? (double)rss / (double)alive : 0.0);
   ks_run_report_clear(&report);
