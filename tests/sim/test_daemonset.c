@@ -13,6 +13,7 @@
 #include "sched/pod.h"
 #include "sim/controllers/daemonset.h"
 #include "sim/controllers/daemonset_util.h"
+#include "sim/controllers/history.h"
 #include "sim/controllers/runtime.h"
 #include "sim/engine.h"
 #include "sim/node_agent.h"
@@ -509,6 +510,40 @@ static void test_history_limit(void **state) {
   world_free(&w);
 }
 
+/* A revision name taken by other data (a hash collision, forced here by
+ * creating it first): the DaemonSet's collisionCount goes to 1 and the
+ * revision and pods use the hash made with it. */
+static void test_hash_collision(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  add_node(&w, "n1", NULL, 0);
+  KsDaemonSet *ds = daemon_set("agent:1");
+  char *hash0 = ks_history_compute_hash(ds->template, NULL);
+  gint32 one = 1;
+  char *hash1 = ks_history_compute_hash(ds->template, &one);
+  char *name0 = ks_history_revision_name("agent", hash0);
+  KsControllerRevision *squatter = ks_controller_revision_new("kube-system", name0);
+  squatter->revision = 1;
+  squatter->data = ks_pod_new("kube-system", "");
+  assert_true(ks_store_create(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system", name0, squatter,
+                              (GDestroyNotify)ks_controller_revision_free, NULL));
+  put_ds(&w, ds);
+  ks_engine_run_until(w.engine, S(10));
+  assert_int_equal(get_ds(&w)->collision_count, 1);
+  char *have = pod_hash(&w);
+  assert_string_equal(have, hash1);
+  char *name1 = ks_history_revision_name("agent", hash1);
+  assert_non_null(ks_store_get(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system", name1));
+  assert_pods(&w, "n1=1");
+  g_free(have);
+  g_free(name0);
+  g_free(name1);
+  g_free(hash0);
+  g_free(hash1);
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_follows_nodes),
@@ -518,6 +553,7 @@ int main(void) {
       cmocka_unit_test(test_on_delete),
       cmocka_unit_test(test_failed_pod_backoff),
       cmocka_unit_test(test_history_limit),
+      cmocka_unit_test(test_hash_collision),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

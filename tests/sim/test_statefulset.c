@@ -17,6 +17,7 @@
 #include "sched/pod.h"
 #include "sched/volume_objects.h"
 #include "sim/controllers/garbage_collector.h"
+#include "sim/controllers/history.h"
 #include "sim/controllers/runtime.h"
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/statefulset_util.h"
@@ -568,6 +569,39 @@ static void test_retention_with_gc(void **state) {
   world_free(&w);
 }
 
+/* A revision name taken by other data: the next collision count is tried
+ * (HashControllerRevision with probe 1) and recorded in the status. */
+static void test_hash_collision(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  KsStatefulSet *ss = stateful_set(1, "web:1");
+  char *data = ks_history_template_data(ss->template);
+  gint32 zero = 0, one = 1;
+  char *hash0 = ks_history_hash_revision(data, strlen(data), &zero);
+  char *hash1 = ks_history_hash_revision(data, strlen(data), &one);
+  char *name0 = ks_history_revision_name("web", hash0);
+  char *name1 = ks_history_revision_name("web", hash1);
+  KsControllerRevision *squatter = ks_controller_revision_new("default", name0);
+  squatter->revision = 1;
+  squatter->data = ks_pod_new("default", "");
+  assert_true(ks_store_create(w.store, KS_STORE_CONTROLLER_REVISION, "default", name0, squatter,
+                              (GDestroyNotify)ks_controller_revision_free, NULL));
+  put_set(&w, ss);
+  ks_engine_run_until(w.engine, S(10));
+  const KsStatefulSet *cur = get_set(&w);
+  assert_int_equal(cur->collision_count, 1);
+  assert_string_equal(cur->update_revision, name1);
+  const KsPod *p = ks_store_get(w.store, KS_STORE_POD, "default", "web-0")->data;
+  assert_string_equal(ks_statefulset_pod_revision(p), name1);
+  g_free(data);
+  g_free(hash0);
+  g_free(hash1);
+  g_free(name0);
+  g_free(name1);
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scale_0_5_2_5),     cmocka_unit_test(test_parallel),
@@ -576,6 +610,7 @@ int main(void) {
       cmocka_unit_test(test_rollback),          cmocka_unit_test(test_on_delete),
       cmocka_unit_test(test_failed_member),     cmocka_unit_test(test_min_ready_seconds),
       cmocka_unit_test(test_retention_with_gc),
+      cmocka_unit_test(test_hash_collision),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
