@@ -398,6 +398,71 @@ static void test_progress_deadline(void **state) {
   world_free(&w);
 }
 
+/* Proportional scaling (upstream sync_test.go TestScale, "proportional
+ * scaling: 5 -> 10" and "5 -> 3"): a Deployment with maxSurge 0 and two
+ * active ReplicaSets, v2 (new, 2) and v1 (old, 3), both annotated as sized
+ * for 5 replicas, is scaled to 10 / 3. Each gets round(size * new / 5):
+ * 10: v2 2*10/5 = 4, v1 3*10/5 = 6. 3: the larger (v1) first: 3*3/5 =
+ * 1.8 -> 2, then v2 2*3/5 = 1.2 -> 1. No pods here: only the Deployment
+ * controller runs. */
+static KsReplicaSet *scale_rs_fixture(const KsDeployment *d, const char *version, gint32 size,
+                                      gint64 created) {
+  KsReplicaSet *rs = ks_replica_set_new("ns", NULL);
+  g_free(rs->meta.name);
+  rs->meta.name = g_strconcat("app-", version, NULL);
+  rs->meta.uid = g_strconcat("uid-", version, NULL);
+  rs->meta.creation_timestamp_us = created;
+  rs->replicas = size;
+  ks_pod_unref(rs->template);
+  rs->template = ks_pod_copy(d->template);
+  char *image = g_strconcat("app:", version, NULL);
+  set_image(rs->template, image);
+  g_free(image);
+  ks_labels_set(&rs->template->labels, "pod-template-hash", version);
+  ks_labels_set(&rs->meta.labels, "app", "web");
+  rs->selector = ks_label_selector_copy(d->selector);
+  ks_labels_set(&rs->meta.annotations, "deployment.kubernetes.io/desired-replicas", "5");
+  ks_labels_set(&rs->meta.annotations, "deployment.kubernetes.io/max-replicas", "5");
+  ks_owner_reference_array_add(&rs->meta.owner_references, "apps/v1", "Deployment", "app", D_UID,
+                               TRUE, TRUE);
+  return rs;
+}
+
+static void proportional(gint32 to, gint32 want_v2, gint32 want_v1) {
+  KsEngine *e = ks_engine_new();
+  KsStore *s = ks_store_new(e);
+  KsDeployment *d = deployment(to, 0, 0);
+  set_image(d->template, "app:v2");
+  KsReplicaSet *v1 = scale_rs_fixture(d, "v1", 3, S(1));
+  KsReplicaSet *v2 = scale_rs_fixture(d, "v2", 2, S(2));
+  assert_true(ks_store_create(s, KS_STORE_REPLICA_SET, "ns", v1->meta.name, v1,
+                              (GDestroyNotify)ks_replica_set_free, NULL));
+  assert_true(ks_store_create(s, KS_STORE_REPLICA_SET, "ns", v2->meta.name, v2,
+                              (GDestroyNotify)ks_replica_set_free, NULL));
+  assert_true(ks_store_create(s, KS_STORE_DEPLOYMENT, "ns", "app", d,
+                              (GDestroyNotify)ks_deployment_free, NULL));
+  KsControllerOptions o;
+  ks_controller_options_default(&o);
+  KsController *c = ks_controller_new(&ks_deployment_controller_class, s, &o);
+  ks_engine_run_until(e, S(10));
+  const KsReplicaSet *r1 = ks_store_get(s, KS_STORE_REPLICA_SET, "ns", "app-v1")->data;
+  const KsReplicaSet *r2 = ks_store_get(s, KS_STORE_REPLICA_SET, "ns", "app-v2")->data;
+  assert_int_equal(r2->replicas, want_v2);
+  assert_int_equal(r1->replicas, want_v1);
+  char buf[16];
+  g_snprintf(buf, sizeof buf, "%d", to);
+  assert_string_equal(ann(&r1->meta.annotations, "deployment.kubernetes.io/desired-replicas"),
+                      buf);
+  ks_controller_free(c);
+  ks_store_free(s);
+  ks_engine_free(e);
+}
+
+static void test_proportional_scaling(void **state) {
+  proportional(10, 4, 6);
+  proportional(3, 1, 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rolling_update_steps),
@@ -406,6 +471,7 @@ int main(void) {
     cmocka_unit_test(test_recreate),
     cmocka_unit_test(test_history_limit),
     cmocka_unit_test(test_progress_deadline),
+    cmocka_unit_test(test_proportional_scaling),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
