@@ -247,11 +247,42 @@ static void test_suspended_and_invalid(void **state) {
   world_free(w);
 }
 
+static void put_old(KsEngine *e, gpointer data) {
+  World *w = ((gpointer *)data)[0];
+  KsCronJob *cj = ((gpointer *)data)[1];
+  ((gpointer *)data)[1] = NULL;
+  /* creationTimestamp as loaded from a file: long before now */
+  assert_true(ks_store_create(w->s, KS_STORE_CRON_JOB, "default", cj->meta.name, cj,
+                              (GDestroyNotify)ks_cron_job_free, NULL));
+}
+
+/* More than 100 missed start times (upstream only warns: TooManyMissedTimes)
+ * still start the most recent one; with a startingDeadlineSeconds shorter
+ * than the delay, none is started until the next activation. */
+static void test_many_missed(void **state) {
+  World *w = world_new();
+  KsCronJob *a = make_cronjob("busy", "* * * * *", KS_CONCURRENCY_ALLOW);
+  a->meta.creation_timestamp_us = S(1);
+  KsCronJob *b = make_cronjob("strict", "* * * * *", KS_CONCURRENCY_ALLOW);
+  b->meta.creation_timestamp_us = S(1);
+  b->has_starting_deadline_seconds = TRUE;
+  b->starting_deadline_seconds = 10;
+  gpointer *pa = g_new0(gpointer, 2), *pb = g_new0(gpointer, 2);
+  pa[0] = pb[0] = w;
+  pa[1] = a;
+  pb[1] = b;
+  ks_engine_schedule(w->e, H(3) + S(30), put_old, pa, put_free);
+  ks_engine_schedule(w->e, H(3) + S(30), put_old, pb, put_free);
+  ks_engine_run_until(w->e, H(3) + S(61));
+  assert_string_equal(w->log->str, "+busy-180@10830.0 +busy-181@10860.1 +strict-181@10860.1 ");
+  world_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_day_allow),         cmocka_unit_test(test_day_forbid),
       cmocka_unit_test(test_forbid_late_start), cmocka_unit_test(test_day_replace),
-      cmocka_unit_test(test_suspended_and_invalid),
+      cmocka_unit_test(test_suspended_and_invalid), cmocka_unit_test(test_many_missed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
