@@ -252,6 +252,25 @@ static void test_completions(void **state) {
   world_free(w);
 }
 
+/* completions unset (a work queue): parallelism pods, done when one has
+ * succeeded and none runs; no replacement after a success. */
+static void test_work_queue(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("queue", 5, 0, KS_RESTART_NEVER);
+  j->has_completions = FALSE;
+  j->parallelism = 3;
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(100));
+  char *t = times_of(w->created, "queue-");
+  assert_string_equal(t, "10,10,10");
+  g_free(t);
+  const KsJob *job = get_job(w, "queue");
+  assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_COMPLETIONS_REACHED, S(17));
+  assert_int_equal(job->succeeded, 3);
+  assert_int_equal(job->active, 0);
+  world_free(w);
+}
+
 /* Indexed, completions 3, parallelism 2: indexes 0 and 1 first, 2 after. */
 static void test_indexed(void **state) {
   World *w = world_new();
@@ -549,6 +568,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_backoff_limit),   cmocka_unit_test(test_backoff_long),
       cmocka_unit_test(test_completions),     cmocka_unit_test(test_indexed),
+      cmocka_unit_test(test_work_queue),
       cmocka_unit_test(test_active_deadline), cmocka_unit_test(test_suspend),
       cmocka_unit_test(test_on_failure_restarts), cmocka_unit_test(test_vanished_pod),
       cmocka_unit_test(test_ttl_after_finished), cmocka_unit_test(test_job_deleted_cascades),
