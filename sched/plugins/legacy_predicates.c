@@ -16,9 +16,10 @@
  *    ID, same ISCSI IQN, same RBD pool and image behind a common monitor
  *    (unless all read-only): v1.7's isVolumeConflict, which v1.31's
  *    VolumeRestrictions kept, so both use volume_restrictions.c's.
- *  - MaxEBSVolumeCount / MaxGCEPDVolumeCount: distinct inline volumes of
- *    the node's pods plus the pod's new ones must not exceed the limit. PVC
- *    volumes need the PV model (not in ksim yet): they are not counted.
+ *  - MaxEBSVolumeCount / MaxGCEPDVolumeCount: distinct volumes of the kind
+ *    (inline, or PVs of the kind behind the pods' claims) of the node's pods
+ *    plus the pod's new ones must not exceed the limit; a missing claim or
+ *    PV counts as a volume of its own, as v1.7's random id did.
  *  - NoVolumeZoneConflict: only PVC-bound PVs' zone/region labels can
  *    conflict with the node's (read through the volume lister).
  *  - CheckNodeMemoryPressure: a BestEffort pod (no cpu/memory request or
@@ -374,15 +375,22 @@ typedef struct {
 } MaxVolumes;
 
 /* The pod's distinct volume ids of the counted kind, computed at PreFilter
- * (borrowed from its spec; the array is reused across cycles). Filter only
- * reads it, so Filter may run on several nodes at once. */
+ * (borrowed from its spec or from the lister's PVs; the array is reused
+ * across cycles), plus the count of its claims v1.7 counted under a random
+ * id (a missing claim or PV: never equal to anything), or the predicate
+ * error v1.7 raised (a claim without name or not bound). Filter only reads
+ * it, so Filter may run on several nodes at once. */
 typedef struct {
+  const KsPod *pod;
   GPtrArray *ids;
+  guint missing;
+  GString *error;
 } PodVolumes;
 
 static void pod_volumes_free(gpointer d) {
   PodVolumes *s = d;
   g_ptr_array_unref(s->ids);
+  g_string_free(s->error, TRUE);
   g_free(s);
 }
 
@@ -415,6 +423,34 @@ static gboolean ids_contain(const GPtrArray *ids, const char *id) {
   return FALSE;
 }
 
+typedef enum { VOL_NONE, VOL_ID, VOL_MISSING, VOL_NO_NAME, VOL_UNBOUND } VolKind;
+
+/* v1.7 filterVolumes for one volume: an inline volume of the kind (its id),
+ * or a claim bound to a PV of the kind (the PV's id); a missing claim or PV
+ * counts under a random id (VOL_MISSING); a claim without name or not bound
+ * is an error. */
+static VolKind volume_id(const KsSchedVolumeLister *l, const KsPod *pod, const KsVolume *v,
+                         KsVolumeSource source, const char **id) {
+  if (v->source == source) {
+    *id = v->ref;
+    return v->ref ? VOL_ID : VOL_NONE;
+  }
+  if (v->source != KS_VOLUME_PVC)
+    return VOL_NONE;
+  if (!v->ref || !*v->ref)
+    return VOL_NO_NAME;
+  const KsPersistentVolumeClaim *pvc = ks_sched_volume_lister_pvc(l, pod->namespace, v->ref);
+  if (!pvc)
+    return VOL_MISSING;
+  if (!pvc->volume_name || !*pvc->volume_name)
+    return VOL_UNBOUND;
+  const KsPersistentVolume *pv = ks_sched_volume_lister_pv(l, pvc->volume_name);
+  if (!pv)
+    return VOL_MISSING;
+  *id = pv->source_id;
+  return pv->source == source && pv->source_id ? VOL_ID : VOL_NONE;
+}
+
 static void max_volumes_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                                    const KsSchedCache *c, GHashTable **names, KsSchedStatus *st) {
   const MaxVolumes *m = p->self;
@@ -422,47 +458,79 @@ static void max_volumes_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, cons
   if (!s) {
     s = g_new0(PodVolumes, 1);
     s->ids = g_ptr_array_new();
+    s->error = g_string_new(NULL);
     cs->data[p->index] = s;
   }
+  s->pod = pod;
   g_ptr_array_set_size(s->ids, 0);
+  s->missing = 0;
+  g_string_truncate(s->error, 0);
   for (guint i = 0; pod->volumes && i < pod->volumes->len; i++) {
     const KsVolume *v = &g_array_index(pod->volumes, KsVolume, i);
-    if (v->source == m->source && v->ref && !ids_contain(s->ids, v->ref))
-      g_ptr_array_add(s->ids, v->ref);
+    const char *id = NULL;
+    switch (volume_id(c->volumes, pod, v, m->source, &id)) {
+    case VOL_ID:
+      if (!ids_contain(s->ids, id))
+        g_ptr_array_add(s->ids, (gpointer)id);
+      break;
+    case VOL_MISSING:
+      s->missing++;
+      break;
+    case VOL_NO_NAME:
+      g_string_assign(s->error, "PersistentVolumeClaim had no name");
+      return;
+    case VOL_UNBOUND:
+      g_string_printf(s->error, "PersistentVolumeClaim is not bound: \"%s\"", v->ref);
+      return;
+    case VOL_NONE:
+      break;
+    }
   }
 }
 
 /* Does some pod of the node before (pod i, volume j) use volume id `id`? */
-static gboolean seen_before(const GPtrArray *pods, guint pi, guint vj, KsVolumeSource source,
-                            const char *id) {
+static gboolean seen_before(const KsSchedCache *c, const GPtrArray *pods, guint pi, guint vj,
+                            KsVolumeSource source, const char *id) {
   for (guint i = 0; i <= pi; i++) {
     const KsPod *o = ((const KsSchedPodEntry *)pods->pdata[i])->pod;
     guint end = i == pi ? vj : (o->volumes ? o->volumes->len : 0);
     for (guint j = 0; j < end; j++) {
-      const KsVolume *v = &g_array_index(o->volumes, KsVolume, j);
-      if (v->source == source && v->ref && strcmp(v->ref, id) == 0)
+      const char *other = NULL;
+      if (volume_id(c->volumes, o, &g_array_index(o->volumes, KsVolume, j), source, &other) ==
+              VOL_ID &&
+          strcmp(other, id) == 0)
         return TRUE;
     }
   }
   return FALSE;
 }
 
-/* Distinct volume ids of the kind on the node's pods; `fresh` counts the
- * pod's ids the node does not have yet. Quadratic in the node's volumes,
+/* Distinct volume ids of the kind on the node's pods (each missing claim or
+ * PV counted apart); `fresh` counts the pod's ids the node does not have
+ * yet. *unbound is set when a pod of the node has a claim without name or
+ * not bound (v1.7's predicate error). Quadratic in the node's volumes,
  * which the limit keeps to a few dozen, and allocation-free. */
 static guint node_volumes(const KsSchedCache *c, guint slot, KsVolumeSource source,
-                          const GPtrArray *pod_ids, guint *fresh) {
+                          const PodVolumes *s, guint *fresh, gboolean *unbound) {
   const GPtrArray *pods = c->pods[slot];
   guint existing = 0;
-  *fresh = pod_ids->len;
+  *fresh = s->ids->len + s->missing;
+  *unbound = FALSE;
   for (guint i = 0; pods && i < pods->len; i++) {
     const KsPod *o = ((const KsSchedPodEntry *)pods->pdata[i])->pod;
     for (guint j = 0; o->volumes && j < o->volumes->len; j++) {
-      const KsVolume *v = &g_array_index(o->volumes, KsVolume, j);
-      if (v->source != source || !v->ref || seen_before(pods, i, j, source, v->ref))
+      const char *id = NULL;
+      VolKind k = volume_id(c->volumes, o, &g_array_index(o->volumes, KsVolume, j), source, &id);
+      if (k == VOL_MISSING) {
+        existing++;
+        continue;
+      }
+      if (k == VOL_NO_NAME || k == VOL_UNBOUND)
+        *unbound = TRUE;
+      if (k != VOL_ID || seen_before(c, pods, i, j, source, id))
         continue;
       existing++;
-      if (ids_contain(pod_ids, v->ref))
+      if (ids_contain(s->ids, id))
         (*fresh)--; /* already attached: not counted twice */
     }
   }
@@ -473,11 +541,21 @@ static void max_volumes_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const Ks
                                const KsSchedCache *c, guint slot, KsSchedStatus *st) {
   const MaxVolumes *m = p->self;
   const PodVolumes *s = cs->data[p->index];
-  g_return_if_fail(s != NULL);
-  if (s->ids->len == 0)
+  g_return_if_fail(s != NULL && s->pod == pod);
+  if (s->error->len) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE, s->error->str);
+    return;
+  }
+  if (s->ids->len == 0 && s->missing == 0)
     return;
   guint fresh;
-  guint existing = node_volumes(c, slot, m->source, s->ids, &fresh);
+  gboolean unbound;
+  guint existing = node_volumes(c, slot, m->source, s, &fresh, &unbound);
+  if (unbound) {
+    ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
+                        "a pod on the node has a PersistentVolumeClaim that is not bound");
+    return;
+  }
   if ((gint64)existing + fresh > m->max_volumes)
     ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE, KS_LEGACY_REASON_MAX_VOLUME_COUNT);
 }

@@ -422,7 +422,14 @@ static void test_no_disk_conflict_read_only(void **state) {
 
 /* ---- MaxEBSVolumeCount / MaxGCEPDVolumeCount -------------------------------------------------------------- */
 
-typedef enum { ONE_VOL, TWO_VOL, SPLIT_VOLS, NON_APPLICABLE, EMPTY } VolPodKind;
+typedef enum {
+  ONE_VOL, TWO_VOL, SPLIT_VOLS, NON_APPLICABLE, EMPTY,
+  EBS_PVC,     /* claim someEBSVol (a PV of the counted kind, id ebsVol) */
+  SPLIT_PVC,   /* claims someNonEBSVol (a PV of another kind) and someEBSVol */
+  DELETED_PVC, /* claim deletedPVC: no such claim */
+  DELETED_PV,  /* claim pvcWithDeletedPV: bound to a PV that does not exist */
+  UNBOUND_PVC, /* claim unboundPVC: no volumeName */
+} VolPodKind;
 
 static KsPod *count_pod(VolPodKind k, KsVolumeSource src, int i) {
   char name[16];
@@ -440,12 +447,41 @@ static KsPod *count_pod(VolPodKind k, KsVolumeSource src, int i) {
   for (int j = 0; j < 2; j++)
     if (ids[j])
       ks_pod_add_volume(p, ids[j], src)->ref = g_strdup(ids[j]);
+  const char *claims[][2] = {[EBS_PVC] = {"someEBSVol", NULL},
+                             [SPLIT_PVC] = {"someNonEBSVol", "someEBSVol"},
+                             [DELETED_PVC] = {"deletedPVC", NULL},
+                             [DELETED_PV] = {"pvcWithDeletedPV", NULL},
+                             [UNBOUND_PVC] = {"unboundPVC", NULL}};
+  for (int j = 0; k >= EBS_PVC && j < 2; j++)
+    if (claims[k][j])
+      ks_pod_add_volume(p, claims[k][j], KS_VOLUME_PVC)->ref = g_strdup(claims[k][j]);
   return p;
 }
 
-/* TestEBSVolumeCountConflicts: the cases with inline volumes only (the PVC
- * cases need PVs, which ksim does not model yet); run for EBS and, with the
- * same volume layout, for GCE PD. */
+/* v1.7's pvInfo / pvcInfo for the PVC cases (PV someEBSVol of the counted
+ * kind with id ebsVol, someNonEBSVol of another kind). */
+static void count_listers(KsSchedVolumeLister *l, KsVolumeSource src) {
+  KsPersistentVolume *pv = ks_pv_new("someEBSVol");
+  pv->source = src;
+  pv->source_id = g_strdup("ebsVol");
+  ks_sched_volume_lister_set_pv(l, pv);
+  pv = ks_pv_new("someNonEBSVol");
+  pv->source = KS_VOLUME_NFS;
+  pv->source_id = g_strdup("server:/x");
+  ks_sched_volume_lister_set_pv(l, pv);
+  const char *pvcs[][2] = {{"someEBSVol", "someEBSVol"},
+                           {"someNonEBSVol", "someNonEBSVol"},
+                           {"pvcWithDeletedPV", "pvcWithDeletedPV"},
+                           {"unboundPVC", NULL}};
+  for (guint i = 0; i < G_N_ELEMENTS(pvcs); i++) {
+    KsPersistentVolumeClaim *c = ks_pvc_new("default", pvcs[i][0]);
+    c->volume_name = g_strdup(pvcs[i][1]);
+    ks_sched_volume_lister_set_pvc(l, c);
+  }
+}
+
+/* TestEBSVolumeCountConflicts (v1.7), inline and PVC cases; run for EBS
+ * and, with the same volume layout, for GCE PD. */
 static void test_max_volume_count(void **state) {
   const struct {
     const char *test;
@@ -461,6 +497,21 @@ static void test_max_volume_count(void **state) {
       {"existing pods' counts ignore non-EBS volumes", TWO_VOL, {SPLIT_VOLS, NON_APPLICABLE, EMPTY}, 3, 3, TRUE},
       /* ksim: a volume already attached to the node is not counted twice */
       {"already-attached volumes count once", TWO_VOL, {TWO_VOL, ONE_VOL}, 2, 3, TRUE},
+      {"new pod's count considers PVCs backed by EBS volumes", EBS_PVC,
+       {SPLIT_VOLS, NON_APPLICABLE, EMPTY}, 3, 3, TRUE},
+      {"new pod's count ignores PVCs not backed by EBS volumes", SPLIT_PVC, {SPLIT_VOLS, ONE_VOL},
+       2, 3, TRUE},
+      {"existing pods' counts considers PVCs backed by EBS volumes", TWO_VOL, {ONE_VOL, EBS_PVC}, 2,
+       3, FALSE},
+      {"already-mounted EBS volumes are always ok to allow", TWO_VOL, {ONE_VOL, TWO_VOL, EBS_PVC}, 3,
+       4, TRUE},
+      {"the same EBS volumes are not counted multiple times", SPLIT_VOLS,
+       {ONE_VOL, ONE_VOL, EBS_PVC}, 3, 3, TRUE},
+      {"pod with missing PVC is counted towards the PV limit", EBS_PVC, {ONE_VOL, DELETED_PVC}, 2, 2,
+       FALSE},
+      {"pod with missing PV is counted towards the PV limit", EBS_PVC, {ONE_VOL, DELETED_PV}, 2, 2,
+       FALSE},
+      {"two missing PVCs are two volumes", DELETED_PVC, {DELETED_PVC}, 1, 1, FALSE},
   };
   const KsSchedPluginDesc *descs[] = {&ks_sched_plugin_legacy_max_ebs_volume_count,
                                       &ks_sched_plugin_legacy_max_gce_pd_volume_count};
@@ -470,6 +521,7 @@ static void test_max_volume_count(void **state) {
       KsSchedLegacyMaxVolumeCountArgs args = {cases[t].max};
       KsTestEnv e;
       ks_test_env_init(&e, descs[d], &args);
+      count_listers(e.cache->volumes, srcs[d]);
       ks_test_env_add_node(&e, ks_test_node("m", "1", "1Gi"));
       for (int i = 0; i < cases[t].n_existing; i++)
         ks_test_env_add_pod(&e, count_pod(cases[t].existing[i], srcs[d], 10 + i), "m");
@@ -479,6 +531,22 @@ static void test_max_volume_count(void **state) {
       ks_pod_unref(pod);
       ks_test_env_clear(&e);
     }
+    /* v1.7's errors: the pod's claim not bound; a pod on the node with one */
+    KsTestEnv e;
+    ks_test_env_init(&e, descs[d], NULL);
+    count_listers(e.cache->volumes, srcs[d]);
+    ks_test_env_add_node(&e, ks_test_node("m", "1", "1Gi"));
+    KsPod *pod = count_pod(UNBOUND_PVC, srcs[d], 0);
+    KsSchedStatus st = filter_one(&e, pod);
+    assert_int_equal(st.code, KS_SCHED_ERROR_CODE);
+    assert_string_equal(ks_test_reason(&st), "PersistentVolumeClaim is not bound: \"unboundPVC\"");
+    ks_pod_unref(pod);
+    ks_test_env_add_pod(&e, count_pod(UNBOUND_PVC, srcs[d], 1), "m");
+    pod = count_pod(ONE_VOL, srcs[d], 0);
+    st = filter_one(&e, pod);
+    assert_int_equal(st.code, KS_SCHED_ERROR_CODE);
+    ks_pod_unref(pod);
+    ks_test_env_clear(&e);
   }
 }
 
