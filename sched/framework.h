@@ -170,6 +170,13 @@ struct KsSchedPluginDesc {
                      const KsSchedCache *c, GHashTable **node_names, KsSchedStatus *st);
   void (*filter)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod, const KsSchedCache *c,
                  guint slot, KsSchedStatus *st);
+  /* Optional: Filter of n nodes in one call. statuses is indexed by slot;
+   * for each slots[i] it sets statuses[slots[i]] as `filter` would and
+   * writes nothing for a node that passes. Must only read (the scheduler
+   * may filter a few nodes past where the search stops, and drops them). */
+  void (*filter_nodes)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                       const KsSchedCache *c, const guint *slots, guint n,
+                       KsSchedStatus *statuses);
   /* PostFilter (preemption). *nominated set to a cache slot on success. */
   void (*post_filter)(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                       const KsSchedCache *c, const KsSchedDiagnosis *d, gint *nominated,

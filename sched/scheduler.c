@@ -638,6 +638,65 @@ static gint find_feasible_serial(KsScheduler *s, const KsPod *pod, const guint *
   return (gint)nf;
 }
 
+/* Nodes per chunk of the chunked search. */
+#define FILTER_CHUNK 64
+
+/* The serial search in chunks: each active Filter plugin filters the
+ * chunk's surviving nodes in one call (filter_nodes), in plugin order, then
+ * the chunk is booked in search order exactly as the serial loop books,
+ * stopping where it stops (the k-th feasible node, or an Error). A node's
+ * status is its first failing plugin in order either way, so the outcome
+ * (feasible list, statuses, processed count) is the serial one; nodes
+ * filtered past the stop are dropped (filter_nodes only reads). Used when
+ * every active Filter plugin has filter_nodes and no pod is nominated. */
+static gint find_feasible_chunked(KsScheduler *s, const KsPod *pod, const guint *cand,
+                                  guint n_cand, guint k, guint *processed) {
+  guint nf = 0, i = 0;
+  guint at = n_cand ? s->next_start % n_cand : 0;
+  guint chunk[FILTER_CHUNK], alive[FILTER_CHUNK];
+  while (i < n_cand && nf < k) {
+    /* a little more than the feasible nodes still wanted: little waste at the end */
+    guint want = k - nf;
+    guint b = MIN(MIN(FILTER_CHUNK, n_cand - i), MAX(want + want / 4, 8u));
+    for (guint j = 0; j < b; j++) {
+      chunk[j] = alive[j] = cand[at];
+      reset_status(&s->node_status[cand[at]]);
+      at = at + 1 == n_cand ? 0 : at + 1;
+    }
+    guint n_alive = b;
+    for (guint f = 0; f < s->n_active_filters && n_alive > 0; f++) {
+      KsSchedPlugin *p = s->active_filters[f];
+      p->desc->filter_nodes(p, s->cs, pod, s->cache, alive, n_alive, s->node_status);
+      guint kept = 0;
+      for (guint j = 0; j < n_alive; j++) {
+        KsSchedStatus *st = &s->node_status[alive[j]];
+        if (ks_sched_status_ok(st))
+          alive[kept++] = alive[j];
+        else
+          mark_plugin(st, p);
+      }
+      n_alive = kept;
+    }
+    for (guint j = 0; j < b && nf < k; j++, i++) {
+      guint slot = chunk[j];
+      if (book_node(s, slot, ks_sched_status_ok(&s->node_status[slot]), &nf) < 0)
+        return -1;
+    }
+  }
+  *processed = i;
+  return (gint)nf;
+}
+
+/* TRUE when the chunked search gives the serial outcome for this cycle. */
+static gboolean can_chunk(const KsScheduler *s) {
+  if (ks_sched_queue_nominated_len(s->queue) > 0)
+    return FALSE; /* filtering a node then first assumes the pods nominated there */
+  for (guint f = 0; f < s->n_active_filters; f++)
+    if (!s->active_filters[f]->desc->filter_nodes)
+      return FALSE;
+  return TRUE;
+}
+
 typedef struct {
   KsScheduler *s;
   const KsPod *pod;
@@ -704,6 +763,8 @@ static gint find_feasible(KsScheduler *s, const KsPod *pod, const guint *cand, g
   prepare_filters(s);
   if (s->pool && s->parallel_ok[s->profile] && n_cand > 1)
     return find_feasible_parallel(s, pod, cand, n_cand, k, processed);
+  if (can_chunk(s))
+    return find_feasible_chunked(s, pod, cand, n_cand, k, processed);
   return find_feasible_serial(s, pod, cand, n_cand, k, processed);
 }
 

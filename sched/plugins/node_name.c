@@ -23,6 +23,15 @@ static void node_name_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPo
     ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, KS_SCHED_NODE_NAME_REASON);
 }
 
+static void node_name_filter_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                   const KsSchedCache *c, const guint *slots, guint n,
+                                   KsSchedStatus *statuses) {
+  if (pod->node_name == NULL || pod->node_name[0] == '\0')
+    return; /* fits everywhere */
+  for (guint i = 0; i < n; i++)
+    node_name_filter(p, cs, pod, c, slots[i], &statuses[slots[i]]);
+}
+
 static gboolean node_name_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c,
                                 guint slot) {
   return node_name_fits(pod, c->nodes[slot]);
@@ -42,5 +51,6 @@ const KsSchedPluginDesc ks_sched_plugin_node_name = {
     .events = node_name_events,
     .n_events = G_N_ELEMENTS(node_name_events),
     .filter = node_name_filter,
+    .filter_nodes = node_name_filter_nodes,
     .admit = node_name_admit,
 };

@@ -257,6 +257,25 @@ static void fit_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod
   }
 }
 
+static void fit_filter_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                             const KsSchedCache *c, const guint *slots, guint n,
+                             KsSchedStatus *statuses) {
+  if (!cs->data[p->index]) {
+    for (guint i = 0; i < n; i++)
+      fit_filter(p, cs, pod, c, slots[i], &statuses[slots[i]]); /* the missing-state error */
+    return;
+  }
+  const FitCycle *fc = cs->data[p->index];
+  for (guint i = 0; i < n; i++) {
+    KsSchedStatus *st = &statuses[slots[i]];
+    guint k = ks_sched_fit_insufficient(p, &fc->req, c, slots[i], st->reasons, KS_SCHED_MAX_REASONS);
+    if (k > 0) {
+      st->code = KS_SCHED_UNSCHEDULABLE;
+      st->n_reasons = k;
+    }
+  }
+}
+
 static gboolean fit_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c, guint slot) {
   KsResourceList req;
   const char *reasons[1];
@@ -398,6 +417,7 @@ const KsSchedPluginDesc ks_sched_plugin_node_resources_fit = {
     .n_events = G_N_ELEMENTS(fit_events),
     .pre_filter = fit_pre_filter,
     .filter = fit_filter,
+    .filter_nodes = fit_filter_nodes,
     .pre_score = fit_pre_score,
     .score = fit_score,
     .score_nodes = fit_score_nodes,

@@ -31,6 +31,22 @@ static void node_unschedulable_filter(KsSchedPlugin *p, KsSchedCycleState *cs, c
                         KS_SCHED_NODE_UNSCHEDULABLE_REASON);
 }
 
+static void node_unschedulable_filter_nodes(KsSchedPlugin *p, KsSchedCycleState *cs,
+                                            const KsPod *pod, const KsSchedCache *c,
+                                            const guint *slots, guint n,
+                                            KsSchedStatus *statuses) {
+  gint tolerates = -1; /* asked once, if some node is unschedulable */
+  for (guint i = 0; i < n; i++) {
+    if (!c->cols.unschedulable[slots[i]])
+      continue;
+    if (tolerates < 0)
+      tolerates = tolerates_unschedulable(pod);
+    if (!tolerates)
+      ks_sched_status_set(&statuses[slots[i]], KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE,
+                          KS_SCHED_NODE_UNSCHEDULABLE_REASON);
+  }
+}
+
 /* v1.31, queueing hints off: a node added or uncordoned (spec.unschedulable
  * changes raise the taint action); labels as for every Node/Add plugin
  * (upstream issue 109437). */
@@ -45,4 +61,5 @@ const KsSchedPluginDesc ks_sched_plugin_node_unschedulable = {
     .events = node_unschedulable_events,
     .n_events = G_N_ELEMENTS(node_unschedulable_events),
     .filter = node_unschedulable_filter,
+    .filter_nodes = node_unschedulable_filter_nodes,
 };

@@ -182,19 +182,38 @@ static void taint_cycle_start(KsSchedPlugin *p, KsSchedCycleState *cs, const KsP
   tc->memo_gen = c->generation;
 }
 
-static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                         const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+/* The cycle's memo when it is this pod's at this cache generation, else NULL. */
+static const TaintCycle *valid_memo(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                                    const KsSchedCache *c) {
+  const TaintCycle *tc = cs->data[p->index];
+  return tc && tc->memo_pod == pod && tc->memo_gen == c->generation ? tc : NULL;
+}
+
+static inline void filter_one(KsSchedPlugin *p, const TaintCycle *memo, const KsPod *pod,
+                              const KsSchedCache *c, guint slot, KsSchedStatus *st) {
   guint32 id = c->cols.taint_set[slot];
   if (!id)
     return;
-  const TaintCycle *tc = cs->data[p->index];
   const char *reason;
-  if (tc && tc->memo_pod == pod && tc->memo_gen == c->generation && id < tc->memo_len)
-    reason = tc->memo[id];
+  if (memo && id < memo->memo_len)
+    reason = memo->memo[id];
   else
     reason = filter_reason(p->self, ks_sched_node_columns_taints(&c->cols, slot), pod);
   if (reason)
     ks_sched_status_set(st, KS_SCHED_UNSCHEDULABLE_AND_UNRESOLVABLE, reason);
+}
+
+static void taint_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                         const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  filter_one(p, valid_memo(p, cs, pod, c), pod, c, slot, st);
+}
+
+static void taint_filter_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                               const KsSchedCache *c, const guint *slots, guint n,
+                               KsSchedStatus *statuses) {
+  const TaintCycle *memo = valid_memo(p, cs, pod, c);
+  for (guint i = 0; i < n; i++)
+    filter_one(p, memo, pod, c, slots[i], &statuses[slots[i]]);
 }
 
 static gboolean taint_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c,
@@ -293,6 +312,7 @@ const KsSchedPluginDesc ks_sched_plugin_taint_toleration = {
     .events = taint_events,
     .n_events = G_N_ELEMENTS(taint_events),
     .filter = taint_filter,
+    .filter_nodes = taint_filter_nodes,
     .pre_score = taint_pre_score,
     .score = taint_score,
     .score_nodes = taint_score_nodes,
