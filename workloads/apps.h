@@ -176,7 +176,7 @@ typedef struct {
   gint32 replicas;             /* replicas, default 1 */
   KsLabelSelector *selector;   /* selector (required in apps/v1) */
   KsPod *template;             /* template; never NULL */
-  char *service_name;          /* serviceName; may be NULL (optional since v1.30) */
+  char *service_name;          /* serviceName; may be NULL */
   KsPodManagementPolicy pod_management_policy; /* podManagementPolicy, default OrderedReady */
   KsStatefulSetUpdateStrategyType update_strategy; /* updateStrategy.type, default RollingUpdate */
   gint32 partition;            /* updateStrategy.rollingUpdate.partition, default 0 */

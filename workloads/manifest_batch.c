@@ -15,8 +15,10 @@
  * With manualSelector the selector is required and must match the template.
  *
  * Validation (upstream ValidateJobSpec): the template's restartPolicy must
- * be OnFailure or Never; counts are non-negative; Indexed needs completions;
- * backoffLimitPerIndex and maxFailedIndexes need Indexed.
+ * be OnFailure or Never (Never with a podFailurePolicy); counts are
+ * non-negative; Indexed needs completions and maxFailedIndexes <=
+ * completions; backoffLimitPerIndex and maxFailedIndexes need Indexed; a
+ * podFailurePolicy allows only podReplacementPolicy Failed.
  */
 #include "workloads/manifest_decode.h"
 
@@ -24,7 +26,8 @@
 
 static const KsRestartPolicy job_restart[] = {KS_RESTART_ON_FAILURE, KS_RESTART_NEVER};
 static const char *const completion_modes[] = {"NonIndexed", "Indexed"};
-static const char *const replacement_policies[] = {"TerminatingOrFailed", "Failed"};
+/* sorted, as upstream lists them (sets.List); index 0 is Failed */
+static const char *const replacement_policies[] = {"Failed", "TerminatingOrFailed"};
 static const char *const concurrency_policies[] = {"Allow", "Forbid", "Replace"};
 
 static gboolean fail_at(KsDec *d, const KsYamlNode *m, const char *key, const char *msg) {
@@ -35,10 +38,34 @@ static gboolean fail_at(KsDec *d, const KsYamlNode *m, const char *key, const ch
   return FALSE;
 }
 
+/* The template's restartPolicy, as upstream words it: Always (the pod
+ * default) is "Required", anything but OnFailure/Never "Unsupported", and a
+ * podFailurePolicy needs Never. */
+static gboolean job_restart_policy(KsDec *d, const KsYamlNode *spec, const KsJob *j) {
+  KsRestartPolicy rp = j->template->restart_policy;
+  if (rp == KS_RESTART_ALWAYS || (rp == KS_RESTART_ON_FAILURE && j->has_pod_failure_policy)) {
+    const KsYamlNode *at = ks_dec_get_path(spec, "template.spec.restartPolicy");
+    if (!at)
+      at = ks_dec_get_path(spec, "template.spec");
+    gsize mark = ks_dec_push_field(d, "template");
+    gsize m2 = ks_dec_push_field(d, "spec");
+    gsize m3 = ks_dec_push_field(d, "restartPolicy");
+    if (rp == KS_RESTART_ALWAYS)
+      ks_dec_fail(d, at, "Required value: valid values: \"OnFailure\", \"Never\"");
+    else
+      ks_dec_fail(d, at, "only \"Never\" is supported when podFailurePolicy is specified");
+    ks_dec_pop(d, m3);
+    ks_dec_pop(d, m2);
+    ks_dec_pop(d, mark);
+    return FALSE;
+  }
+  return ks_dec_check_restart_policy(d, spec, j->template, job_restart, G_N_ELEMENTS(job_restart));
+}
+
 /* The spec mapping of a Job (or of a CronJob's jobTemplate); path pushed by the caller. */
 static gboolean job_spec(KsDec *d, const KsYamlNode *spec, KsJob *j) {
   gboolean has_par = FALSE, has_comp = FALSE, has_backoff = FALSE;
-  guint mode = j->completion_mode, repl = j->pod_replacement_policy;
+  guint mode = j->completion_mode, repl = 0;
   gboolean has_repl = FALSE;
   gboolean ok =
       ks_dec_nonneg_int32(d, spec, "parallelism", &j->parallelism, &has_par) &&
@@ -57,8 +84,7 @@ static gboolean job_spec(KsDec *d, const KsYamlNode *spec, KsJob *j) {
       ks_dec_bool(d, spec, "suspend", &j->suspend) &&
       ks_dec_bool(d, spec, "manualSelector", &j->manual_selector) &&
       ks_dec_label_selector(d, spec, "selector", &j->selector) &&
-      ks_dec_pod_template(d, spec, "template", j->meta.namespace, &j->template) &&
-      ks_dec_check_restart_policy(d, spec, j->template, job_restart, G_N_ELEMENTS(job_restart));
+      ks_dec_pod_template(d, spec, "template", j->meta.namespace, &j->template);
   if (ok) {
     has_repl = !ks_dec_is_absent(ks_yaml_get(spec, "podReplacementPolicy"));
     ok = ks_dec_enum(d, spec, "podReplacementPolicy", replacement_policies,
@@ -82,17 +108,28 @@ static gboolean job_spec(KsDec *d, const KsYamlNode *spec, KsJob *j) {
   }
   if (!has_backoff)
     j->backoff_limit = j->has_backoff_limit_per_index ? G_MAXINT32 : 6;
-  if (!has_repl)
-    repl = j->has_pod_failure_policy ? KS_POD_REPLACEMENT_FAILED
-                                     : KS_POD_REPLACEMENT_TERMINATING_OR_FAILED;
-  j->pod_replacement_policy = (KsPodReplacementPolicy)repl;
-  /* validation */
+  if (has_repl)
+    j->pod_replacement_policy =
+        repl == 0 ? KS_POD_REPLACEMENT_FAILED : KS_POD_REPLACEMENT_TERMINATING_OR_FAILED;
+  else
+    j->pod_replacement_policy = j->has_pod_failure_policy
+                                    ? KS_POD_REPLACEMENT_FAILED
+                                    : KS_POD_REPLACEMENT_TERMINATING_OR_FAILED;
+  /* validation, in upstream ValidateJobSpec's order */
   if (j->completion_mode == KS_COMPLETION_INDEXED && !j->has_completions)
     return fail_at(d, spec, "completions", "Required value: when completion mode is Indexed");
+  if (j->completion_mode == KS_COMPLETION_INDEXED && j->has_max_failed_indexes &&
+      j->max_failed_indexes > j->completions)
+    return fail_at(d, spec, "maxFailedIndexes", "must be less than or equal to completions");
   if (j->completion_mode != KS_COMPLETION_INDEXED && j->has_backoff_limit_per_index)
     return fail_at(d, spec, "backoffLimitPerIndex", "requires indexed completion mode");
-  if (j->has_max_failed_indexes && !j->has_backoff_limit_per_index)
-    return fail_at(d, spec, "maxFailedIndexes", "requires the backoffLimitPerIndex to be set");
+  if (j->completion_mode != KS_COMPLETION_INDEXED && j->has_max_failed_indexes)
+    return fail_at(d, spec, "maxFailedIndexes", "requires indexed completion mode");
+  if (has_repl && j->has_pod_failure_policy && j->pod_replacement_policy != KS_POD_REPLACEMENT_FAILED)
+    return fail_at(d, spec, "podReplacementPolicy",
+                   "Unsupported value: \"TerminatingOrFailed\": supported values: \"Failed\"");
+  if (!job_restart_policy(d, spec, j))
+    return FALSE;
   if (j->manual_selector) {
     if (!j->selector)
       return ks_dec_missing(d, spec, "selector");

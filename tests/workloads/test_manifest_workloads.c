@@ -160,6 +160,7 @@ static void test_batch_kubectl(void **state) {
   assert_int_equal(j->ttl_seconds_after_finished, 3600);
   assert_false(j->has_active_deadline_seconds);
   assert_false(j->manual_selector);
+  assert_int_equal(j->pod_replacement_policy, KS_POD_REPLACEMENT_TERMINATING_OR_FAILED);
   assert_int_equal(j->template->restart_policy, KS_RESTART_NEVER);
   /* the generated selector is already there: nothing added */
   assert_int_equal(j->selector->match_labels.n, 1);
@@ -623,13 +624,20 @@ static const struct {
     {"apiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: db-1}\nrevision: -1\ndata: {}\n",
      "4:11: revision: -1 must be greater than or equal to 0"},
     {JOB "  template:\n    spec:\n      containers: [{name: c, image: perl}]\n",
-     "7:7: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""},
+     "7:7: spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""},
     {JOB "  completionMode: Indexed\n  parallelism: 3\n" JT,
      "5:3: spec.completions: Required value: when completion mode is Indexed"},
     {JOB "  backoffLimitPerIndex: 1\n" JT,
      "5:25: spec.backoffLimitPerIndex: requires indexed completion mode"},
-    {JOB "  completionMode: Indexed\n  completions: 3\n  maxFailedIndexes: 1\n" JT,
-     "7:21: spec.maxFailedIndexes: requires the backoffLimitPerIndex to be set"},
+    {JOB "  completionMode: Indexed\n  completions: 3\n  maxFailedIndexes: 4\n" JT,
+     "7:21: spec.maxFailedIndexes: must be less than or equal to completions"},
+    {JOB "  maxFailedIndexes: 1\n" JT,
+     "5:21: spec.maxFailedIndexes: requires indexed completion mode"},
+    {JOB "  podFailurePolicy: {rules: []}\n  podReplacementPolicy: TerminatingOrFailed\n" JT,
+     "6:25: spec.podReplacementPolicy: Unsupported value: \"TerminatingOrFailed\": supported values: \"Failed\""},
+    {JOB "  podFailurePolicy: {rules: []}\n  template:\n    spec:\n      restartPolicy: OnFailure\n"
+         "      containers: [{name: c}]\n",
+     "8:22: spec.template.spec.restartPolicy: only \"Never\" is supported when podFailurePolicy is specified"},
     {JOB "  manualSelector: true\n" JT,
      "5:3: spec.selector: required field is missing"},
     {JOB "  manualSelector: true\n  selector: {matchLabels: {app: pi}}\n" JT,
@@ -639,7 +647,7 @@ static const struct {
     {JOB "  backoffLimit: -1\n" JT,
      "5:17: spec.backoffLimit: -1 must be greater than or equal to 0"},
     {JOB "  podReplacementPolicy: Never\n" JT,
-     "5:25: spec.podReplacementPolicy: Unsupported value: \"Never\": supported values: \"TerminatingOrFailed\", \"Failed\""},
+     "5:25: spec.podReplacementPolicy: Unsupported value: \"Never\": supported values: \"Failed\", \"TerminatingOrFailed\""},
     {CJ CJT,
      "5:3: spec.schedule: required field is missing"},
     {CJ "  schedule: '@daily'\n  concurrencyPolicy: Sometimes\n" CJT,
@@ -647,7 +655,7 @@ static const struct {
     {CJ "  schedule: '@daily'\n",
      "5:3: spec.jobTemplate: required field is missing"},
     {CJ "  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c}]\n",
-     "10:11: spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""},
+     "10:11: spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""},
     {CJ "  schedule: '@daily'\n  successfulJobsHistoryLimit: -3\n" CJT,
      "6:31: spec.successfulJobsHistoryLimit: -3 must be greater than or equal to 0"},
     {"apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: nightly}\nspec: {}\n",
