@@ -98,6 +98,10 @@ static inline KsSchedCode ks_test_env_filter(KsTestEnv *e, const KsPod *pod, KsS
     p->desc->pre_filter(p, &e->cs, pod, e->cache, &names, &pre);
   if (pre_filter_nodes)
     *pre_filter_nodes = names;
+  gboolean filters = pre.code != KS_SCHED_SKIP && !ks_sched_status_rejects(&pre) &&
+                     pre.code != KS_SCHED_ERROR_CODE;
+  if (filters && p->desc->cycle_start) /* as the scheduler does before Filter */
+    p->desc->cycle_start(p, &e->cs, pod, e->cache);
   for (guint i = 0; i < e->n_nodes; i++) {
     ks_sched_status_reset(&out[i]);
     if (pre.code == KS_SCHED_SKIP)
@@ -108,6 +112,23 @@ static inline KsSchedCode ks_test_env_filter(KsTestEnv *e, const KsPod *pod, KsS
     }
     if (p->desc->filter)
       p->desc->filter(p, &e->cs, pod, e->cache, e->slots[i], &out[i]);
+  }
+  if (filters && p->desc->filter_nodes) { /* the one-call form gives the same statuses */
+    KsSchedStatus *by_slot = g_new(KsSchedStatus, e->cache->cap);
+    for (guint i = 0; i < e->cache->cap; i++)
+      ks_sched_status_reset(&by_slot[i]);
+    p->desc->filter_nodes(p, &e->cs, pod, e->cache, e->slots, e->n_nodes, by_slot);
+    for (guint i = 0; i < e->n_nodes; i++) {
+      const KsSchedStatus *a = &by_slot[e->slots[i]], *b = &out[i];
+      if (a->code != b->code || a->n_reasons != b->n_reasons)
+        fail_msg("filter_nodes on node %u: code %d with %u reasons, Filter %d with %u", i,
+                 (int)a->code, a->n_reasons, (int)b->code, b->n_reasons);
+      for (guint r = 0; r < a->n_reasons; r++)
+        if (g_strcmp0(a->reasons[r], b->reasons[r]) != 0)
+          fail_msg("filter_nodes on node %u: reason \"%s\", Filter \"%s\"", i, a->reasons[r],
+                   b->reasons[r]);
+    }
+    g_free(by_slot);
   }
   return pre.code;
 }
