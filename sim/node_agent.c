@@ -68,11 +68,20 @@ static const KsPod *current_pod(KsNodeAgent *a, const PodTask *t, guint64 *rv) {
 }
 
 /* Writes a copy of the pod with a new phase, as the kubelet's status update.
- * A pod that terminates turns not Ready at that instant (the Ready=False
- * transition time is what the Job controller reads as its finish time). */
+ * A pod turns Ready when its containers start (no readiness probes are
+ * modelled, and a container without one is ready once running), with
+ * status.startTime then if unset. A pod that terminates turns not Ready at
+ * that instant (the Ready=False transition time is what the Job controller
+ * reads as its finish time). */
 static void set_phase(KsNodeAgent *a, const KsPod *pod, guint64 rv, KsPodPhase phase) {
   KsPod *copy = ks_pod_copy(pod);
   copy->phase = phase;
+  if (phase == KS_POD_RUNNING) {
+    copy->ready = TRUE;
+    copy->ready_since_us = ks_engine_now(a->engine);
+    if (copy->start_time_us == 0)
+      copy->start_time_us = ks_engine_now(a->engine);
+  }
   if (phase == KS_POD_SUCCEEDED || phase == KS_POD_FAILED) {
     copy->ready = FALSE;
     copy->ready_since_us = ks_engine_now(a->engine);

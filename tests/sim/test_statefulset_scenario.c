@@ -1,6 +1,6 @@
-/* A Parallel StatefulSet through a whole simulation run: tests/scenarios/statefulset-parallel.yaml
- * (the expected pods and times are worked out in its header), read back from
- * the results file. */
+/* StatefulSets through a whole simulation run: tests/scenarios/statefulset-parallel.yaml
+ * and statefulset-ordered.yaml (the expected pods and times are worked out in
+ * their headers), read back from the results file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,11 +15,13 @@
 #include "workloads/scenario.h"
 
 #define S(x) ((gint64)(x) * 1000000)
-#define SCENARIO KSIM_TEST_DATA "/../scenarios/statefulset-parallel.yaml"
+#define SCENARIOS KSIM_TEST_DATA "/../scenarios/"
 
-static KsResults *run(void) {
+static KsResults *run(const char *file) {
   GError *error = NULL;
-  KsScenario *s = ks_scenario_load_file(SCENARIO, &error);
+  char *path = g_strconcat(SCENARIOS, file, NULL);
+  KsScenario *s = ks_scenario_load_file(path, &error);
+  g_free(path);
   if (!s)
     fail_msg("%s", error->message);
   char *out = g_strdup_printf("%s/ksim-sts-%d.h5", g_get_tmp_dir(), (int)getpid());
@@ -39,7 +41,7 @@ static KsResults *run(void) {
 
 static void test_statefulset_scenario(void **state) {
   (void)state;
-  KsResults *r = run();
+  KsResults *r = run("statefulset-parallel.yaml");
   assert_int_equal(r->n_pods, 3);
   for (gsize i = 0; i < r->n_pods; i++) {
     const KsPodRow *p = &r->pods[i];
@@ -56,9 +58,29 @@ static void test_statefulset_scenario(void **state) {
   ks_results_free(r);
 }
 
+/* OrderedReady: member i is created when member i-1 turns Ready (Running),
+ * one start latency after the one before. */
+static void test_statefulset_ordered_scenario(void **state) {
+  (void)state;
+  KsResults *r = run("statefulset-ordered.yaml");
+  assert_int_equal(r->n_pods, 3);
+  for (gsize i = 0; i < r->n_pods; i++) {
+    const KsPodRow *p = &r->pods[i];
+    char *want = g_strdup_printf("web-%d", (int)i);
+    assert_string_equal(p->name, want);
+    g_free(want);
+    assert_int_equal(p->created_us, S(i));
+    assert_int_equal(p->scheduled_us, S(i));
+    assert_int_equal(p->started_us, S(i + 1));
+    assert_int_equal(p->outcome, KS_OUTCOME_RUNNING);
+  }
+  ks_results_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_statefulset_scenario),
+      cmocka_unit_test(test_statefulset_ordered_scenario),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
