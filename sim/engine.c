@@ -186,7 +186,7 @@ static void fifo_push(KsEngine *e, guint32 slot) {
   if (e->fifo_len == e->fifo_cap) {
     /* Slide the live part down (fixing positions) when at least half is
      * dead, else grow: either way amortised O(1) per push. */
-    if (e->fifo_head >= e->fifo_len / 2) {
+    if (e->fifo_head > 0 && e->fifo_head >= e->fifo_len / 2) {
       guint32 n = e->fifo_len - e->fifo_head;
       memmove(e->fifo, e->fifo + e->fifo_head, n * sizeof *e->fifo);
       e->fifo_head = 0;
