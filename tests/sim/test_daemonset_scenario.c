@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tests/sim/scenario_results.h"
 #include <glib/gstdio.h>
 
 #include "sim/results_read.h"
@@ -17,25 +19,7 @@
 #define S(x) ((gint64)(x) * 1000000)
 #define SCENARIO KSIM_TEST_DATA "/../scenarios/daemonset-nodes.yaml"
 
-static KsResults *run(void) {
-  GError *error = NULL;
-  KsScenario *s = ks_scenario_load_file(SCENARIO, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-ds-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("run failed: %s", error->message);
-  ks_run_report_clear(&report);
-  ks_scenario_free(s);
-  KsResults *r = ks_results_read(out, &error);
-  if (!r)
-    fail_msg("%s", error->message);
-  g_unlink(out);
-  g_free(out);
-  return r;
-}
+static KsResults *run(void) { return ks_test_run_scenario(SCENARIO); }
 
 static void test_daemonset_scenario(void **state) {
   (void)state;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tests/sim/scenario_results.h"
 #include <glib/gstdio.h>
 
 #include "sim/results_read.h"
@@ -18,32 +20,10 @@
 #define S(x) ((gint64)(x) * 1000000)
 #define SCENARIO KSIM_TEST_DATA "/../scenarios/gpu-share.yaml"
 
-static KsResults *run(void) {
-  GError *error = NULL;
-  KsScenario *s = ks_scenario_load_file(SCENARIO, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-gpu-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("run failed: %s", error->message);
-  ks_run_report_clear(&report);
-  ks_scenario_free(s);
-  KsResults *r = ks_results_read(out, &error);
-  if (!r)
-    fail_msg("%s", error->message);
-  g_unlink(out);
-  g_free(out);
-  return r;
-}
+static KsResults *run(void) { return ks_test_run_scenario(SCENARIO); }
 
 static const KsPodRow *pod(const KsResults *r, const char *name) {
-  for (gsize i = 0; i < r->n_pods; i++)
-    if (!strcmp(r->pods[i].name, name))
-      return &r->pods[i];
-  fail_msg("pod %s not in results", name);
-  return NULL;
+  return ks_test_pod_row(r, name);
 }
 
 static const char *node_of(const KsResults *r, const KsPodRow *p) {

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tests/sim/scenario_results.h"
 #include <glib/gstdio.h>
 
 #include "sim/results_read.h"
@@ -20,34 +22,10 @@
 
 #define S(x) ((gint64)(x) * 1000000)
 
-static KsResults *run(const char *name) {
-  GError *error = NULL;
-  char *path = g_strdup_printf("%s/../scenarios/%s", KSIM_TEST_DATA, name);
-  KsScenario *s = ks_scenario_load_file(path, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-pv-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("run failed: %s", error->message);
-  ks_run_report_clear(&report);
-  ks_scenario_free(s);
-  KsResults *r = ks_results_read(out, &error);
-  if (!r)
-    fail_msg("%s", error->message);
-  g_unlink(out);
-  g_free(out);
-  g_free(path);
-  return r;
-}
+static KsResults *run(const char *file) { return ks_test_run_bundled_scenario(file); }
 
 static const KsPodRow *pod(const KsResults *r, const char *name) {
-  for (gsize i = 0; i < r->n_pods; i++)
-    if (!strcmp(r->pods[i].name, name))
-      return &r->pods[i];
-  fail_msg("pod %s not in results", name);
-  return NULL;
+  return ks_test_pod_row(r, name);
 }
 
 static void expect(const KsResults *r, const char *name, const char *node, gint64 at) {

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tests/sim/scenario_results.h"
 #include <glib/gstdio.h>
 
 #include "sim/results_read.h"
@@ -15,29 +17,8 @@
 #include "workloads/scenario.h"
 
 #define S(x) ((gint64)(x) * 1000000)
-#define SCENARIOS KSIM_TEST_DATA "/../scenarios/"
 
-static KsResults *run(const char *file) {
-  GError *error = NULL;
-  char *path = g_strconcat(SCENARIOS, file, NULL);
-  KsScenario *s = ks_scenario_load_file(path, &error);
-  g_free(path);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-sts-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("run failed: %s", error->message);
-  ks_run_report_clear(&report);
-  ks_scenario_free(s);
-  KsResults *r = ks_results_read(out, &error);
-  if (!r)
-    fail_msg("%s", error->message);
-  g_unlink(out);
-  g_free(out);
-  return r;
-}
+static KsResults *run(const char *file) { return ks_test_run_bundled_scenario(file); }
 
 static void test_statefulset_scenario(void **state) {
   (void)state;
