@@ -8,6 +8,7 @@
 #include "sim/controllers/controller_utils.h"
 #include "sim/controllers/object_access.h"
 #include "sim/pod_create.h"
+#include "workloads/batch.h"
 
 typedef struct {
   KsWorkloadFeed *feed;
@@ -92,6 +93,8 @@ static gboolean create_workload(KsWorkloadFeed *f, KsStoreKind kind, gconstpoint
   ks_object_fields(kind, data, &m);
   if (m.uid && !*m.uid)
     *m.uid = ks_controller_new_uid(&f->uids);
+  if (kind == KS_STORE_JOB) /* the API server's defaulting, now that the Job has a uid */
+    ks_job_generate_selector(data);
   if (m.creation_timestamp_us && !*m.creation_timestamp_us)
     *m.creation_timestamp_us = ks_engine_now(f->engine);
   if (m.generation && !*m.generation)

@@ -96,9 +96,9 @@ KsJob *ks_job_copy(const KsJob *j); /* transfer full */
  * controller-uid and batch.kubernetes.io/controller-uid (its uid) unless it
  * has them, and the selector (created if NULL) gets matchLabels
  * batch.kubernetes.io/controller-uid: <uid> unless it has that key. The
- * manifest loader calls it when the file gives a uid; whoever assigns a uid
- * later (the store) calls it then. No-op without a uid or with
- * manualSelector. */
+ * manifest loader calls it when the file gives a uid; otherwise the
+ * workload feed (sim/workload_feed.c) does once it has assigned one. No-op
+ * without a uid or with manualSelector. */
 void ks_job_generate_selector(KsJob *j);
 /* The job has a Complete or Failed condition with status True (upstream IsJobFinished). */
 gboolean ks_job_is_finished(const KsJob *j);
