@@ -237,8 +237,13 @@ static gboolean validate_manifests(const char *path, GError **error) {
     return FALSE;
   }
   guint counts[KS_KIND_COUNT] = {0};
-  for (guint i = 0; i < set->objects->len; i++)
+  for (guint i = 0; i < set->objects->len; i++) {
+    if (!ks_simulation_check_object(set->objects->pdata[i], error)) {
+      ks_manifest_set_free(set);
+      return FALSE;
+    }
     counts[((KsManifestObject *)set->objects->pdata[i])->kind]++;
+  }
   for (guint i = 0; i < set->warnings->len; i++)
     printf("warning: %s\n", (const char *)set->warnings->pdata[i]);
   /* "3 objects (1 Pod, 2 Node)": every kind present, in kind order. */
@@ -255,7 +260,7 @@ static gboolean validate_manifests(const char *path, GError **error) {
 
 static int cmd_validate(int argc, char **argv) {
   GOptionEntry entries[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
-  GOptionContext *ctx = new_context("FILE...", "Check Kubernetes manifests (Pod, Node, Namespace, PriorityClass, List) and ksim scenarios.\nEvery error names file:line:column and the field path.");
+  GOptionContext *ctx = new_context("FILE...", "Check Kubernetes manifests (every kind ksim loads, docs/formats.md, and List) and ksim scenarios.\nEvery error names file:line:column and the field path.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int code = KS_EXIT_OK;
   if (!parse_options(ctx, &argc, &argv, &code))

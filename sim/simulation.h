@@ -61,6 +61,9 @@ void ks_run_report_clear(KsRunReport *r);
 /* Checks what the run will need before it starts (pod annotations of
  * batches and generator templates); errors name file:line:column. */
 gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error);
+/* The same checks for one manifest object (pod timing annotations, CronJob
+ * schedules); `ksim validate` runs them on plain manifest files. */
+gboolean ks_simulation_check_object(const KsManifestObject *o, GError **error);
 
 /* The replay options of a run: the scenario's spec.trace with the run
  * options' overrides applied and checked; NULL without error when the run

@@ -362,6 +362,12 @@ gboolean ks_cron_time_zone_offset(const char *tz, gint32 *offset_seconds, GError
     }
     return fail(error, "unknown time zone %s", tz);
   }
+  /* the system's tz database tells a real zone from an unknown one, as
+   * upstream's time.LoadLocation does */
+  GTimeZone *zone = g_time_zone_new_identifier(tz);
+  if (!zone)
+    return fail(error, "unknown time zone %s", tz);
+  g_time_zone_unref(zone);
   g_set_error(error, KS_CRON_ERROR, KS_CRON_ERROR_UNSUPPORTED,
               "time zone %s is not supported by ksim: only UTC and the fixed-offset zones "
               "(Etc/GMT+N, Etc/GMT-N) are; a zone with daylight saving time needs the tz database",

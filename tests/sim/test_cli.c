@@ -100,6 +100,17 @@ static void test_validate(void **state) {
   result_clear(&r);
   g_unlink(empty);
   g_free(empty);
+  /* what the API server's CronJob validation refuses, checked by validate */
+  r = ksim("validate", "tests/data/manifests/bad/cronjob-schedule.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tests/data/manifests/bad/cronjob-schedule.yaml:1:1: spec.schedule: "
+                         "Invalid value: \"61 * * * *\": end of range (61) above maximum (59): 61");
+  result_clear(&r);
+  r = ksim("validate", "tests/data/manifests/bad/cronjob-time-zone.yaml", NULL);
+  assert_int_equal(r.status, 2);
+  assert_contains(r.err, "tests/data/manifests/bad/cronjob-time-zone.yaml:1:1: spec.timeZone: "
+                         "Invalid value: \"Mars/Olympus\": unknown time zone Mars/Olympus");
+  result_clear(&r);
   r = ksim("validate", "tests/data/no-such-file.yaml", NULL);
   assert_int_equal(r.status, 2);
   assert_contains(r.err, "tests/data/no-such-file.yaml");
