@@ -55,6 +55,7 @@
  * operations per pod add or remove.
  */
 #include "sched/cache.h"
+#include "sched/spread_lister.h"
 #include "sched/volume_lister.h"
 
 #include <string.h>
@@ -105,6 +106,7 @@ KsSchedCache *ks_sched_cache_new(void) {
   c->gpu_hook = g_new0(KsSchedGpuHook, 1);
   c->gpu_hook->placing = -1;
   c->volumes = ks_sched_volume_lister_new();
+  c->spread = ks_sched_spread_lister_new();
   ks_sched_node_columns_init(&c->cols);
   return c;
 }
@@ -118,6 +120,7 @@ void ks_sched_cache_free(KsSchedCache *c) {
   g_array_free(c->terms_general, TRUE);
   g_array_free(c->prio_counts, TRUE);
   ks_sched_volume_lister_free(c->volumes);
+  ks_sched_spread_lister_free(c->spread);
   for (guint i = 0; i < c->cap; i++) {
     if (c->nodes[i])
       ks_node_unref(c->nodes[i]);

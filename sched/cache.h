@@ -92,6 +92,10 @@ struct KsSchedCache {
   /* PVs, PVCs, StorageClasses and the assume cache the volume plugins read
    * (sched/volume_lister.h): owned by the cache, filled by the host. */
   struct KsSchedVolumeLister *volumes;
+  /* Services, RCs, ReplicaSets, StatefulSets by their selectors, for
+   * PodTopologySpread's default selector (sched/spread_lister.h): owned by
+   * the cache, filled by the host. */
+  struct KsSchedSpreadLister *spread;
   /* private to cache.c */
   GHashTable *by_name;   /* node name (owned) -> slot + 1 */
   GHashTable *entries;   /* KsPod* keyed by namespace/name -> KsSchedPodEntry* (owned) */

@@ -32,6 +32,13 @@
  * selected-node annotation, stored unconditionally as upstream's
  * binder's updates of its assumed objects; the PV controller
  * (sim/controllers/pv_controller.c) takes it from there.
+ *
+ * Spreading: the store's Services (spec.selector), ReplicaSets and
+ * StatefulSets (spec.selector) are copied into the cache's spread lister
+ * (sched/spread_lister.h), from which PodTopologySpread builds the
+ * selector of its default constraints. No cluster event is reported: as
+ * upstream, PodTopologySpread registers for Pod and Node events only.
+ * ksim has no ReplicationController kind, so none is filled.
  */
 #include "sim/sched_driver.h"
 
@@ -41,7 +48,10 @@
 #include "sched/gpu.h"
 #include "sched/objects.h"
 #include "sched/pdb.h"
+#include "sched/spread_lister.h"
 #include "sched/volume_lister.h"
+#include "workloads/apps.h"
+#include "workloads/core_objects.h"
 
 struct KsSchedDriver {
   KsStore *store;
@@ -53,6 +63,7 @@ struct KsSchedDriver {
                              per watch event, a third of which reach this table */
   guint pod_watch, node_watch, namespace_watch, pdb_watch;
   guint pv_watch, pvc_watch, sc_watch;
+  guint svc_watch, rs_watch, ss_watch;
   GHashTable *pdbs;       /* "ns/name" -> PdbState* */
   gboolean pdbs_dirty;    /* some PdbState is dirty */
   guint64 cycle_event;    /* pending cycle event, or KS_ENGINE_NO_EVENT */
@@ -460,6 +471,52 @@ static void volumes_start(KsSchedDriver *d) {
   ks_sched_volume_lister_set_writer(ks_sched_volume_lister(d->sched), &w);
 }
 
+/* ---- spreading: Services, ReplicaSets, StatefulSets into the spread lister ----------------- */
+
+static void spread_set(KsSchedDriver *d, const KsStoreObject *obj) {
+  KsSchedSpreadLister *l = ks_sched_cache(d->sched)->spread;
+  if (obj->kind == KS_STORE_SERVICE) {
+    const KsService *svc = obj->data;
+    ks_sched_spread_lister_set_service(l, obj->namespace, obj->name, &svc->selector);
+  } else if (obj->kind == KS_STORE_REPLICA_SET) {
+    const KsReplicaSet *rs = obj->data;
+    ks_sched_spread_lister_set_replica_set(l, obj->namespace, obj->name, rs->selector);
+  } else {
+    const KsStatefulSet *ss = obj->data;
+    ks_sched_spread_lister_set_stateful_set(l, obj->namespace, obj->name, ss->selector);
+  }
+}
+
+static void spread_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                         const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  KsSchedDriver *d = user_data;
+  const KsStoreObject *obj = new_obj ? new_obj : old_obj;
+  KsSchedSpreadLister *l = ks_sched_cache(d->sched)->spread;
+  if (type != KS_WATCH_DELETED)
+    spread_set(d, obj);
+  else if (obj->kind == KS_STORE_SERVICE)
+    ks_sched_spread_lister_remove_service(l, obj->namespace, obj->name);
+  else if (obj->kind == KS_STORE_REPLICA_SET)
+    ks_sched_spread_lister_remove_replica_set(l, obj->namespace, obj->name);
+  else
+    ks_sched_spread_lister_remove_stateful_set(l, obj->namespace, obj->name);
+}
+
+static gboolean list_spread(const KsStoreObject *obj, gpointer user_data) {
+  spread_set(user_data, obj);
+  return TRUE;
+}
+
+static void spread_start(KsSchedDriver *d) {
+  const KsStoreKind kinds[] = {KS_STORE_SERVICE, KS_STORE_REPLICA_SET, KS_STORE_STATEFUL_SET};
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+    ks_store_foreach(d->store, kinds[i], list_spread, d);
+  d->svc_watch = ks_store_watch(d->store, KS_STORE_SERVICE, spread_watch, d);
+  d->rs_watch = ks_store_watch(d->store, KS_STORE_REPLICA_SET, spread_watch, d);
+  d->ss_watch = ks_store_watch(d->store, KS_STORE_STATEFUL_SET, spread_watch, d);
+}
+
 KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorder *recorder) {
   KsSchedDriver *d = g_new0(KsSchedDriver, 1);
   d->store = store;
@@ -474,6 +531,7 @@ KsSchedDriver *ks_sched_driver_new(KsStore *store, KsScheduler *sched, KsRecorde
   d->pdbs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pdb_state_free);
   d->pdb_watch = ks_store_watch(store, KS_STORE_POD_DISRUPTION_BUDGET, pdb_watch, d);
   volumes_start(d);
+  spread_start(d);
   return d;
 }
 
@@ -487,6 +545,9 @@ void ks_sched_driver_free(KsSchedDriver *d) {
   ks_store_unwatch(d->store, d->pv_watch);
   ks_store_unwatch(d->store, d->pvc_watch);
   ks_store_unwatch(d->store, d->sc_watch);
+  ks_store_unwatch(d->store, d->svc_watch);
+  ks_store_unwatch(d->store, d->rs_watch);
+  ks_store_unwatch(d->store, d->ss_watch);
   ks_sched_volume_lister_set_writer(ks_sched_volume_lister(d->sched), NULL);
   if (d->cycle_event != KS_ENGINE_NO_EVENT)
     ks_engine_cancel(d->engine, d->cycle_event);

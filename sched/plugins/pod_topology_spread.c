@@ -44,10 +44,12 @@
  * order of PreScore's slots, so the ignored flags are kept per position.
  *
  * Departures (documented in docs/scheduler.md by the integrator):
- * - System defaulting needs workload selectors; ksim has no Services or
- *   ReplicaSets in the scheduler yet, so unless the host passes
- *   `default_selector`, the selector is empty and no default constraint
- *   applies (the plugin then skips). List defaulting works the same way.
+ * - The default constraints' selector is helper.DefaultSelector over the
+ *   cache's spread lister (sched/spread_lister.h: the Services, RCs,
+ *   ReplicaSets and StatefulSets the host put there), unless the host
+ *   passes its own `default_selector` function. An empty selector means no
+ *   default constraint applies (the plugin then skips), as upstream. List
+ *   defaulting works the same way.
  * - Terminating pods (deletionTimestamp set) are not modelled: KsPod has no
  *   deletion timestamp and the host removes deleted pods from the cache.
  *
@@ -59,6 +61,7 @@
 #include "sched/plugins/pod_topology_spread.h"
 #include "sched/plugins/prefilter_state.h"
 #include "sched/cache.h"
+#include "sched/spread_lister.h"
 
 #include <math.h>
 #include <string.h>
@@ -111,6 +114,7 @@ typedef struct {
   guint n_keys;
   GArray *slot_count; /* gint64 [constraint * cap + slot] for indexed constraints */
   guint count_cap;    /* the cache capacity slot_count was laid out for */
+  KsLabelSelector *def_sel; /* the default selector from the cache's spread lister (owned) */
 } Spread;
 
 typedef struct {
@@ -224,6 +228,7 @@ static void spread_init(Spread *s) {
   s->extra = g_array_new(FALSE, FALSE, sizeof(const char *));
   s->keys = g_ptr_array_new_with_free_func(key_table_free);
   s->slot_count = g_array_new(FALSE, TRUE, sizeof(gint64));
+  s->def_sel = ks_label_selector_new();
 }
 
 static void spread_clear(Spread *s) {
@@ -231,6 +236,7 @@ static void spread_clear(Spread *s) {
   g_array_unref(s->extra);
   g_ptr_array_unref(s->keys);
   g_array_unref(s->slot_count);
+  ks_label_selector_free(s->def_sel);
 }
 
 static void pts_cycle_free(gpointer data) {
@@ -319,7 +325,8 @@ static void add_constraint(Spread *s, const KsTopologySpreadConstraint *tc,
 /* Fills s with the pod's constraints of kind `action`. FALSE (st set to
  * Error) when a selector is invalid, as upstream LabelSelectorAsSelector. */
 static gboolean build_constraints(const Pts *p, Spread *s, const KsPod *pod,
-                                  KsUnsatisfiableAction action, KsSchedStatus *st) {
+                                  const KsSchedCache *c, KsUnsatisfiableAction action,
+                                  KsSchedStatus *st) {
   g_array_set_size(s->cons, 0);
   g_array_set_size(s->extra, 0);
   s->n_keys = 0;
@@ -343,9 +350,16 @@ static gboolean build_constraints(const Pts *p, Spread *s, const KsPod *pod,
     any = g_array_index(p->defaults, KsTopologySpreadConstraint, i).when_unsatisfiable == action;
   if (!any)
     return TRUE;
-  /* buildDefaultConstraints: an empty workload selector means no defaults */
-  const KsLabelSelector *sel =
-      p->default_selector ? p->default_selector(pod, p->default_selector_data) : NULL;
+  /* buildDefaultConstraints: an empty workload selector means no defaults.
+   * The host's function when given, else helper.DefaultSelector over the
+   * cache's spread lister. */
+  const KsLabelSelector *sel = NULL;
+  if (p->default_selector) {
+    sel = p->default_selector(pod, p->default_selector_data);
+  } else if (c->spread) {
+    ks_sched_spread_lister_default_selector(c->spread, pod, s->def_sel);
+    sel = s->def_sel;
+  }
   if (!sel || ks_label_selector_is_empty(sel))
     return TRUE;
   for (guint i = 0; i < p->defaults->len; i++) {
@@ -549,7 +563,7 @@ static void pts_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
   PtsCycle *pc = cycle_data(p, cs);
   Spread *s = &pc->filter;
   pc->prefilter_done = FALSE;
-  if (!build_constraints(p->self, s, pod, KS_UNSATISFIABLE_DO_NOT_SCHEDULE, st))
+  if (!build_constraints(p->self, s, pod, c, KS_UNSATISFIABLE_DO_NOT_SCHEDULE, st))
     return;
   if (s->cons->len == 0) {
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
@@ -757,7 +771,7 @@ static void pts_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);
     return;
   }
-  if (!build_constraints(self, s, pod, KS_UNSATISFIABLE_SCHEDULE_ANYWAY, st))
+  if (!build_constraints(self, s, pod, c, KS_UNSATISFIABLE_SCHEDULE_ANYWAY, st))
     return;
   if (s->cons->len == 0) {
     ks_sched_status_set(st, KS_SCHED_SKIP, NULL);

@@ -12,10 +12,10 @@ typedef enum {
 
 /* Upstream derives the selector of default constraints from the Services,
  * ReplicationControllers, ReplicaSets and StatefulSets that select the pod
- * (helper.DefaultSelector). ksim's scheduler holds no such objects, so the
- * host may supply this function; it returns that selector, borrowed and valid
- * for the cycle (transfer none), or NULL when nothing selects the pod. Without
- * it every pod gets an empty selector, hence no default constraints. */
+ * (helper.DefaultSelector). ksim computes it from the cache's spread lister
+ * (sched/spread_lister.h, filled by the host); a host may instead supply this
+ * function, which returns that selector, borrowed and valid for the cycle
+ * (transfer none), or NULL when nothing selects the pod. */
 typedef const KsLabelSelector *(*KsSchedPtsDefaultSelectorFunc)(const KsPod *pod,
                                                                 gpointer user_data);
 

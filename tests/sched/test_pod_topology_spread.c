@@ -15,6 +15,7 @@
 #include "tests/sched/plugin_harness.h"
 
 #include "sched/plugins/pod_topology_spread.h"
+#include "sched/spread_lister.h"
 
 #define DNS KS_UNSATISFIABLE_DO_NOT_SCHEDULE
 #define SA KS_UNSATISFIABLE_SCHEDULE_ANYWAY
@@ -672,6 +673,212 @@ static void test_system_defaulting_without_selector_skips(void **state) {
   ks_test_env_clear(&e);
 }
 
+/* ---- the default selector from the cache's spread lister (helper.DefaultSelector) ---- */
+
+static void own_by(KsPod *pod, const char *api_version, const char *kind, const char *name) {
+  ks_owner_reference_array_add(&pod->owner_references, api_version, kind, name, "uid-1", TRUE,
+                               TRUE);
+}
+
+static void test_score_system_defaulting_service_lister(void **state) {
+  (void)state;
+  /* "system defaulting, nodes don't have zone, pods match service": the
+   * Service {foo: ""} is in the cache's spread lister, no selector function. */
+  KsTestEnv e;
+  env_begin(&e, NULL);
+  add_nodes(&e, HOST4);
+  add_pods(&e, PODS_4321);
+  KsLabels svc;
+  ks_labels_init(&svc);
+  set_labels(&svc, "foo=");
+  ks_sched_spread_lister_set_service(e.cache->spread, "default", "s", &svc);
+  KsPod *pod = incoming("foo=");
+  expect_scores(&e, pod, 4, "44,66,77,100", "system defaulting, service from the lister");
+  KsSchedStatus st[4];
+  assert_int_equal(ks_test_env_filter(&e, pod, st, NULL), KS_SCHED_SKIP);
+  /* the same service in another namespace selects nothing: Skip */
+  assert_true(ks_sched_spread_lister_remove_service(e.cache->spread, "default", "s"));
+  assert_false(ks_sched_spread_lister_remove_service(e.cache->spread, "default", "s"));
+  ks_sched_spread_lister_set_service(e.cache->spread, "other", "s", &svc);
+  gint64 out[4];
+  assert_int_equal(ks_test_env_score(&e, pod, NULL, 0, out), KS_SCHED_SKIP);
+  ks_labels_clear(&svc);
+  ks_pod_unref(pod);
+  ks_test_env_clear(&e);
+}
+
+static void test_prescore_skip_replicaset_not_matching(void **state) {
+  (void)state;
+  /* TestPreScoreSkip "default constraints and a replicaset that doesn't
+   * match": the pod's owner rs2 is unknown (only rs1 exists) -> Skip. */
+  KsTopologySpreadConstraint defs[] = {
+      {.max_skew = 2, .topology_key = (char *)"planet", .when_unsatisfiable = SA},
+  };
+  KsSchedPodTopologySpreadArgs args = {.default_constraints = defs,
+                                       .n_default_constraints = 1,
+                                       .defaulting_type = KS_SCHED_PTS_DEFAULTING_LIST};
+  KsTestEnv e;
+  env_begin(&e, &args);
+  add_nodes(&e, "node-a|planet=mars");
+  KsLabelSelector *tar = selector("tar");
+  ks_sched_spread_lister_set_replica_set(e.cache->spread, "default", "rs1", tar);
+  KsPod *pod = incoming("foo=bar,baz=sup");
+  own_by(pod, "apps/v1", "ReplicaSet", "rs2");
+  gint64 out[1];
+  assert_int_equal(ks_test_env_score(&e, pod, NULL, 0, out), KS_SCHED_SKIP);
+  /* owned by rs1 (selector Exists(tar)): the default constraint applies */
+  KsPod *owned = incoming("foo=bar,baz=sup");
+  own_by(owned, "apps/v1", "ReplicaSet", "rs1");
+  assert_int_equal(ks_test_env_score(&e, owned, NULL, 0, out), KS_SCHED_SUCCESS);
+  ks_pod_unref(owned);
+  ks_pod_unref(pod);
+  ks_label_selector_free(tar);
+  ks_test_env_clear(&e);
+}
+
+static void test_system_defaulting_replicaset(void **state) {
+  (void)state;
+  /* TestPreScoreStateEmptyNodes "system default constraints and a
+   * replicaset": rs1 selects Exists(foo); the pod (owned by rs1) gets the
+   * hostname (maxSkew 3) and zone (maxSkew 5) defaults with that selector.
+   * Nodes without a zone form the "" zone (upstream's want: zone counts
+   * {mars: 0, "": 0}, weights log(4+2) and log(2+2)). The scores below add
+   * two foo pods on node-a to that state (ksim's numbers, by upstream's
+   * formula). */
+  KsTestEnv e;
+  env_begin(&e, NULL);
+  add_nodes(&e, "node-a|kubernetes.io/hostname=node-a,topology.kubernetes.io/zone=mars;"
+                "node-b|kubernetes.io/hostname=node-b,topology.kubernetes.io/zone=mars;"
+                "node-c|kubernetes.io/hostname=node-c;node-d|kubernetes.io/hostname=node-d");
+  KsLabelSelector *foo = selector("foo");
+  ks_sched_spread_lister_set_replica_set(e.cache->spread, "default", "rs1", foo);
+  KsPod *pod = incoming("foo=tar,baz=sup");
+  own_by(pod, "apps/v1", "ReplicaSet", "rs1");
+  KsLabelSelector *got = ks_label_selector_new();
+  ks_sched_spread_lister_default_selector(e.cache->spread, pod, got);
+  assert_int_equal(got->match_labels.n, 0);
+  assert_non_null(got->match_expressions);
+  assert_int_equal(got->match_expressions->len, 1);
+  const KsSelectorRequirement *r = &g_array_index(got->match_expressions, KsSelectorRequirement, 0);
+  assert_string_equal(r->key, "foo");
+  assert_int_equal(r->op, KS_SELECTOR_OP_EXISTS);
+  ks_label_selector_free(got);
+  add_pods(&e, "p-a1@node-a:foo=;p-a2@node-a:foo=;p-c1@node-c:bar=");
+  /* raw (rounded): node-a 2*log(6)+2 + 2*log(4)+4 = 12, node-b 2 +
+   * 2*log(4)+4 = 9, node-c/-d 2 (a node without the zone label is not
+   * ignored, but the zone constraint adds nothing to its score);
+   * normalized 100*(12+2-raw)/12 */
+  expect_scores(&e, pod, 4, "16,41,100,100", "system default constraints and a replicaset");
+  ks_pod_unref(pod);
+  ks_label_selector_free(foo);
+  ks_test_env_clear(&e);
+}
+
+static void test_spread_lister_default_selector(void **state) {
+  (void)state;
+  KsSchedSpreadLister *l = ks_sched_spread_lister_new();
+  KsLabels m;
+  ks_labels_init(&m);
+  set_labels(&m, "app=web");
+  ks_sched_spread_lister_set_service(l, "default", "web", &m);
+  ks_labels_clear(&m);
+  ks_labels_init(&m);
+  set_labels(&m, "tier=front");
+  ks_sched_spread_lister_set_service(l, "default", "front", &m);
+  ks_labels_clear(&m);
+  ks_labels_init(&m);
+  set_labels(&m, "app=db");
+  ks_sched_spread_lister_set_service(l, "default", "db", &m); /* does not select the pod */
+  ks_labels_clear(&m);
+  ks_labels_init(&m);
+  ks_sched_spread_lister_set_service(l, "default", "headless", &m); /* empty: selects nothing */
+  set_labels(&m, "app=web,rc=1");
+  ks_sched_spread_lister_set_replication_controller(l, "default", "rc1", &m);
+  ks_labels_clear(&m);
+  KsLabelSelector *rs = selector("app=other");
+  ks_label_selector_add_expression(rs, "track", KS_SELECTOR_OP_EXISTS, NULL);
+  ks_sched_spread_lister_set_replica_set(l, "default", "rs1", rs);
+  ks_sched_spread_lister_set_stateful_set(l, "default", "ss1", NULL);
+  assert_int_equal(ks_sched_spread_lister_size(l), 7);
+
+  KsLabelSelector *out = ks_label_selector_new();
+  KsPod *pod = incoming("app=web,tier=front,rc=1,track=x");
+  ks_sched_spread_lister_default_selector(l, pod, out);
+  /* services only (no controller): {app=web, tier=front} */
+  assert_int_equal(out->match_labels.n, 2);
+  assert_string_equal(ks_labels_get(&out->match_labels, "app"), "web");
+  assert_string_equal(ks_labels_get(&out->match_labels, "tier"), "front");
+  assert_int_equal(out->match_expressions ? out->match_expressions->len : 0, 0);
+
+  /* a v1 ReplicationController owner merges its map */
+  own_by(pod, "v1", "ReplicationController", "rc1");
+  ks_sched_spread_lister_default_selector(l, pod, out);
+  assert_int_equal(out->match_labels.n, 3);
+  assert_string_equal(ks_labels_get(&out->match_labels, "rc"), "1");
+  ks_pod_unref(pod);
+
+  /* an apps/v1 ReplicaSet owner adds its requirements, ANDed: app=other
+   * conflicts with the services' app=web, so it becomes app In (other) */
+  pod = incoming("app=web,tier=front,track=x");
+  own_by(pod, "apps/v1", "ReplicaSet", "rs1");
+  ks_sched_spread_lister_default_selector(l, pod, out);
+  assert_int_equal(out->match_labels.n, 2);
+  assert_int_equal(out->match_expressions->len, 2);
+  const KsSelectorRequirement *r0 = &g_array_index(out->match_expressions, KsSelectorRequirement, 0);
+  const KsSelectorRequirement *r1 = &g_array_index(out->match_expressions, KsSelectorRequirement, 1);
+  assert_string_equal(r0->key, "app");
+  assert_int_equal(r0->op, KS_SELECTOR_OP_IN);
+  assert_string_equal(r0->values[0], "other");
+  assert_null(r0->values[1]);
+  assert_string_equal(r1->key, "track");
+  assert_int_equal(r1->op, KS_SELECTOR_OP_EXISTS);
+  assert_false(ks_label_selector_matches(out, &pod->labels));
+  ks_pod_unref(pod);
+
+  /* wrong apiVersion, unknown kind, a StatefulSet without selector, another
+   * namespace: services only */
+  static const char *const owners[][3] = {{"extensions/v1beta1", "ReplicaSet", "rs1"},
+                                          {"apps/v1", "Deployment", "rs1"},
+                                          {"apps/v1", "StatefulSet", "ss1"},
+                                          {"apps/v1", "ReplicaSet", "nope"}};
+  for (guint i = 0; i < G_N_ELEMENTS(owners); i++) {
+    pod = incoming("app=web,tier=front");
+    own_by(pod, owners[i][0], owners[i][1], owners[i][2]);
+    ks_sched_spread_lister_default_selector(l, pod, out);
+    assert_int_equal(out->match_labels.n, 2);
+    assert_int_equal(out->match_expressions->len, 0);
+    ks_pod_unref(pod);
+  }
+  pod = ks_pod_new("elsewhere", "p");
+  set_labels(&pod->labels, "app=web");
+  own_by(pod, "apps/v1", "ReplicaSet", "rs1");
+  ks_sched_spread_lister_default_selector(l, pod, out);
+  assert_true(ks_label_selector_is_empty(out));
+  ks_pod_unref(pod);
+
+  /* a StatefulSet with a selector */
+  KsLabelSelector *ss = selector("app=web");
+  ks_sched_spread_lister_set_stateful_set(l, "default", "ss1", ss);
+  assert_int_equal(ks_sched_spread_lister_size(l), 7);
+  pod = incoming("app=web");
+  own_by(pod, "apps/v1", "StatefulSet", "ss1");
+  ks_sched_spread_lister_default_selector(l, pod, out);
+  assert_int_equal(out->match_labels.n, 1);
+  assert_int_equal(out->match_expressions->len, 0);
+  ks_pod_unref(pod);
+
+  assert_true(ks_sched_spread_lister_remove_stateful_set(l, "default", "ss1"));
+  assert_true(ks_sched_spread_lister_remove_replica_set(l, "default", "rs1"));
+  assert_true(ks_sched_spread_lister_remove_replication_controller(l, "default", "rc1"));
+  assert_false(ks_sched_spread_lister_remove_replica_set(l, "default", "rs1"));
+  assert_false(ks_sched_spread_lister_remove_stateful_set(l, "x", "ss1"));
+  assert_int_equal(ks_sched_spread_lister_size(l), 4);
+  ks_label_selector_free(ss);
+  ks_label_selector_free(rs);
+  ks_label_selector_free(out);
+  ks_sched_spread_lister_free(l);
+}
+
 static void test_list_defaulting(void **state) {
   (void)state;
   /* List defaulting with one hostname constraint behaves as the pod's own
@@ -797,6 +1004,10 @@ int main(void) {
       cmocka_unit_test(test_score_match_label_keys),
       cmocka_unit_test(test_score_system_defaulting),
       cmocka_unit_test(test_system_defaulting_without_selector_skips),
+      cmocka_unit_test(test_score_system_defaulting_service_lister),
+      cmocka_unit_test(test_prescore_skip_replicaset_not_matching),
+      cmocka_unit_test(test_system_defaulting_replicaset),
+      cmocka_unit_test(test_spread_lister_default_selector),
       cmocka_unit_test(test_list_defaulting),
       cmocka_unit_test(test_args_validation),
       cmocka_unit_test(test_events),
