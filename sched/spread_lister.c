@@ -187,3 +187,27 @@ void ks_sched_spread_lister_default_selector(const KsSchedSpreadLister *l, const
   if (sel && ks_label_selector_is_valid(sel))
     add_requirements(out, sel);
 }
+
+guint ks_sched_spread_lister_pod_selectors(const KsSchedSpreadLister *l, const KsPod *pod,
+                                           GPtrArray *out) {
+  guint n = 0;
+  if (l->n == 0)
+    return 0;
+  for (guint k = 0; k < N_KINDS; k++) {
+    GHashTable *names = g_hash_table_lookup(l->by_kind[k], pod->namespace);
+    if (!names)
+      continue;
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, names);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+      const KsLabelSelector *s = v;
+      if (!s || ks_label_selector_is_empty(s) || !ks_label_selector_is_valid(s) ||
+          !ks_label_selector_matches(s, &pod->labels))
+        continue;
+      g_ptr_array_add(out, (gpointer)s);
+      n++;
+    }
+  }
+  return n;
+}

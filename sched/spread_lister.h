@@ -60,3 +60,13 @@ guint ks_sched_spread_lister_size(const KsSchedSpreadLister *l);
  * requirement). An empty result means no default constraints. */
 void ks_sched_spread_lister_default_selector(const KsSchedSpreadLister *l, const KsPod *pod,
                                              KsLabelSelector *out);
+
+/* v1.7 getSelectors (SelectorSpreadPriority): appends to `out` the
+ * selectors (borrowed; valid until that object changes) of the Services,
+ * then the ReplicationControllers, ReplicaSets and StatefulSets of the
+ * pod's namespace whose selector matches the pod's labels. An empty or
+ * absent selector matches nothing (v1.7's "should match nothing, not
+ * everything"); an invalid one is passed over. Within a kind the order is
+ * unspecified. Returns the number appended. */
+guint ks_sched_spread_lister_pod_selectors(const KsSchedSpreadLister *l, const KsPod *pod,
+                                           GPtrArray *out);

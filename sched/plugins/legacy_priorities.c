@@ -30,11 +30,13 @@
  *    int(10 * (total - count[value]) / total) (10 when total is 0), an
  *    unlabeled node 0. total counts every pod of the cache (all nodes).
  *
- * ksim has no Services, ReplicaSets or StatefulSets in the scheduler: the
- * two spreading priorities get their selectors from a host callback in
- * their args. Without one the selector list is empty and every node scores
- * 10 (SelectorSpread) or 10 if labeled (ServiceAntiAffinity), as v1.7 did
- * for a pod nothing selects.
+ * Selectors: SelectorSpread takes those of the Services, RCs, ReplicaSets
+ * and StatefulSets in the cache's spread lister (sched/spread_lister.h,
+ * filled by the host) that select the pod, unless the host passes its own
+ * function in the args. ServiceAntiAffinity (a policy-file priority) gets
+ * its services only from a host function in its args; without one every
+ * labeled node scores 10, as v1.7 did for a pod no service selects. A pod
+ * nothing selects scores 10 everywhere in SelectorSpread.
  *
  * Per-cycle data (selectors, scored slots, domain counts) lives in the
  * plugin's cycle slot and its arrays are reused across cycles. Zones and
@@ -44,6 +46,7 @@
 #include <math.h>
 #include "sched/cache.h"
 #include "sched/pod.h"
+#include "sched/spread_lister.h"
 
 /* ---- shared: v1.7 non-zero requests ---------------------------------------------- */
 
@@ -225,6 +228,8 @@ typedef struct {
 typedef struct {
   const KsLabelSelector *const *sel; /* borrowed from the host for the cycle */
   guint n_sel;
+  GPtrArray *lister_sel; /* SelectorSpread without a host function: borrowed from the cache's
+                            spread lister */
   GArray *zone_of; /* gint per scored node, in PreScore order: domain index, -1 = no zone */
   GArray *domains; /* Domain */
   gint64 total;    /* ServiceAntiAffinity: service pods in the cluster */
@@ -234,6 +239,7 @@ static void spread_state_free(gpointer d) {
   SpreadState *s = d;
   g_array_unref(s->zone_of);
   g_array_unref(s->domains);
+  g_ptr_array_unref(s->lister_sel);
   g_free(s);
 }
 
@@ -243,6 +249,7 @@ static SpreadState *spread_state(KsSchedCycleState *cs, guint index) {
     s = g_new0(SpreadState, 1);
     s->zone_of = g_array_new(FALSE, FALSE, sizeof(gint));
     s->domains = g_array_new(FALSE, FALSE, sizeof(Domain));
+    s->lister_sel = g_ptr_array_new();
     cs->data[index] = s;
   }
   g_array_set_size(s->zone_of, 0);
@@ -325,8 +332,13 @@ static void selector_spread_pre_score(KsSchedPlugin *p, KsSchedCycleState *cs, c
                                       KsSchedStatus *st) {
   const KsSchedLegacySelectorSpreadArgs *a = p->self;
   SpreadState *s = spread_state(cs, p->index);
-  if (a->selectors)
+  if (a->selectors) {
     s->n_sel = a->selectors(pod, &s->sel, a->user_data);
+  } else if (c->spread) {
+    g_ptr_array_set_size(s->lister_sel, 0);
+    s->n_sel = ks_sched_spread_lister_pod_selectors(c->spread, pod, s->lister_sel);
+    s->sel = (const KsLabelSelector *const *)s->lister_sel->pdata;
+  }
   for (guint k = 0; k < n; k++) {
     const char *region, *zone;
     gint idx = node_zone(c->nodes[slots[k]], &region, &zone) ? domain_index(s->domains, region, zone)

@@ -21,8 +21,9 @@
 typedef guint (*KsSchedLegacySelectorsFunc)(const KsPod *pod, const KsLabelSelector *const **out,
                                             gpointer user_data);
 
-/* SelectorSpreadPriority args. NULL args or a NULL function: no selectors,
- * so every node scores 10, as v1.7 did for a pod nothing selects. */
+/* SelectorSpreadPriority args. NULL args or a NULL function: the selectors
+ * come from the cache's spread lister (sched/spread_lister.h); with none
+ * selecting the pod every node scores 10, as v1.7 did. */
 typedef struct {
   KsSchedLegacySelectorsFunc selectors;
   gpointer user_data;

@@ -5,6 +5,7 @@
 #include "tests/sched/plugin_harness.h"
 
 #include "sched/plugins/legacy_priorities.h"
+#include "sched/spread_lister.h"
 
 #define MB (G_GINT64_CONSTANT(1024) * 1024)
 
@@ -454,6 +455,68 @@ static void test_selector_spread_no_callback(void **state) {
   run_spread_case(&ks_sched_plugin_legacy_selector_spread, &tc, nodes, NULL, 2, NULL, &none);
 }
 
+/* The same upstream table with no callback: the Service (sel[0]) and the
+ * ReplicationController (sel[1]) are in the cache's spread lister, in the
+ * pod's namespace, and SelectorSpread takes those selecting the pod (v1.7
+ * getSelectors). Plus: an RS of another namespace and an RS with an empty
+ * selector select nothing. */
+static void test_selector_spread_from_lister(void **state) {
+  static const char *const nodes[] = {"machine1", "machine2"};
+  const SpreadCase cases[] = {
+      {"no services", 1, "ns0", {{0, 0, "ns0"}}, 1, {NULL, NULL}, {10, 10}},
+      {"two pods, one service pod", 1, "ns0", {{0, 2, "ns0"}, {1, 1, "ns0"}}, 2, {LABELS1, NULL}, {10, 0}},
+      {"five pods, one service pod in specific namespace", 1, "ns1",
+       {{0, 1, "ns0"}, {0, 1, "default"}, {0, 1, "ns2"}, {1, 1, "ns1"}, {1, 2, "ns0"}}, 5, {LABELS1, NULL}, {10, 0}},
+      {"four pods, three service pods", 1, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {1, 1, "ns0"}, {1, 1, "ns0"}}, 4, {LABELS1, NULL}, {5, 0}},
+      {"service with partial pod label matches with service and replication controller", 1, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {1, 1, "ns0"}}, 3, {V("baz", "blah"), V("foo", "bar")}, {0, 5}},
+      {"disjoined service and replication controller should be treated equally", 3, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {1, 1, "ns0"}}, 3, {V("bar", "foo"), V("foo", "bar")}, {0, 5}},
+      {"Replication controller with partial pod label matches (baz=blah)", 1, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {1, 1, "ns0"}}, 3, {NULL, V("baz", "blah")}, {0, 5}},
+  };
+  for (guint t = 0; t < G_N_ELEMENTS(cases); t++) {
+    const SpreadCase *tc = &cases[t];
+    KsTestEnv e;
+    ks_test_env_init(&e, &ks_sched_plugin_legacy_selector_spread, NULL);
+    for (guint i = 0; i < 2; i++)
+      ks_test_env_add_node(&e, labeled_node(nodes[i], NULL));
+    for (int i = 0; i < tc->n_pods; i++)
+      ks_test_env_add_pod(&e, spread_pod(tc->pods[i].labels, tc->pods[i].ns, 100 + i),
+                          nodes[tc->pods[i].node]);
+    for (int k = 0; k < 2; k++) {
+      if (!tc->sel[k])
+        continue;
+      KsLabels m;
+      ks_labels_init(&m);
+      for (guint i = 0; tc->sel[k][i]; i += 2)
+        ks_labels_set(&m, tc->sel[k][i], tc->sel[k][i + 1]);
+      if (k == 0)
+        ks_sched_spread_lister_set_service(e.cache->spread, tc->pod_ns, "s", &m);
+      else
+        ks_sched_spread_lister_set_replication_controller(e.cache->spread, tc->pod_ns, "rc", &m);
+      ks_labels_clear(&m);
+    }
+    /* selecting nothing: another namespace's RS, an RS with an empty selector */
+    KsLabelSelector *all = ks_label_selector_new();
+    KsLabelSelector *l1 = selector_of(LABELS1);
+    ks_sched_spread_lister_set_replica_set(e.cache->spread, "elsewhere", "rs", l1);
+    ks_sched_spread_lister_set_replica_set(e.cache->spread, tc->pod_ns, "rs-empty", all);
+    ks_label_selector_free(l1);
+    ks_label_selector_free(all);
+    KsPod *pod = spread_pod(tc->pod_labels, tc->pod_ns, 0);
+    gint64 got[2];
+    ks_test_env_score(&e, pod, NULL, 0, got);
+    for (guint i = 0; i < 2; i++)
+      if (got[i] != tc->want[i])
+        fail_msg("lister / %s: %s got %" G_GINT64_FORMAT " want %" G_GINT64_FORMAT, tc->name,
+                 nodes[i], got[i], tc->want[i]);
+    ks_pod_unref(pod);
+    ks_test_env_clear(&e);
+  }
+}
+
 /* Zone weighting (v1.7 TestZoneSelectorSpreadPriority's arithmetic): four
  * nodes in zones z1 {m1, m2}, z2 {m3, m4}; service pods: m1 2, m2 0, m3 1,
  * m4 0. maxNode 2, zone counts z1 2, z2 1, maxZone 2.
@@ -558,6 +621,7 @@ int main(void) {
       cmocka_unit_test(test_taint_toleration_priority),
       cmocka_unit_test(test_selector_spread),
       cmocka_unit_test(test_selector_spread_no_callback),
+      cmocka_unit_test(test_selector_spread_from_lister),
       cmocka_unit_test(test_selector_spread_zones),
       cmocka_unit_test(test_selector_spread_zone_rounding),
       cmocka_unit_test(test_service_anti_affinity),
