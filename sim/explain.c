@@ -1,4 +1,7 @@
 /* See explain.h. */
+#include "sched/volume_lister.h"
+#include "sched/spread_lister.h"
+#include "sched/cache.h"
 #include "sim/explain.h"
 
 #include <string.h>
@@ -97,6 +100,47 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
   return TRUE;
 }
 
+/* What the scheduler lists besides nodes and pods, as the sim driver feeds
+ * it from the store: PVs, claims and StorageClasses for the volume plugins;
+ * Services, ReplicaSets and StatefulSets for the spreading default selector. */
+static void add_listed_objects(KsScheduler *s, const Inputs *in) {
+  KsSchedVolumeLister *volumes = ks_sched_volume_lister(s);
+  KsSchedSpreadLister *spread = ks_sched_cache(s)->spread;
+  for (guint f = 0; f < in->sets->len; f++) {
+    const KsManifestSet *set = in->sets->pdata[f];
+    for (guint i = 0; i < set->objects->len; i++) {
+      const KsManifestObject *o = set->objects->pdata[i];
+      switch (o->kind) {
+      case KS_KIND_PERSISTENT_VOLUME:
+        ks_sched_volume_lister_set_pv(volumes, ks_pv_copy(o->u.pv));
+        break;
+      case KS_KIND_PERSISTENT_VOLUME_CLAIM:
+        ks_sched_volume_lister_set_pvc(volumes, ks_pvc_copy(o->u.pvc));
+        break;
+      case KS_KIND_STORAGE_CLASS:
+        ks_sched_volume_lister_set_storage_class(volumes, ks_storage_class_copy(o->u.storage_class));
+        break;
+      case KS_KIND_SERVICE:
+        ks_sched_spread_lister_set_service(spread, o->u.service->meta.namespace,
+                                           o->u.service->meta.name, &o->u.service->selector);
+        break;
+      case KS_KIND_REPLICA_SET:
+        ks_sched_spread_lister_set_replica_set(spread, o->u.replica_set->meta.namespace,
+                                               o->u.replica_set->meta.name,
+                                               o->u.replica_set->selector);
+        break;
+      case KS_KIND_STATEFUL_SET:
+        ks_sched_spread_lister_set_stateful_set(spread, o->u.stateful_set->meta.namespace,
+                                                o->u.stateful_set->meta.name,
+                                                o->u.stateful_set->selector);
+        break;
+      default:
+        break;
+      }
+    }
+  }
+}
+
 /* The scheduler with the cluster of the manifests in it and the pod queued. */
 static KsSchedSetup *build_scheduler(const KsExplainOptions *opts, const Inputs *in,
                                      GError **error) {
@@ -115,6 +159,7 @@ static KsSchedSetup *build_scheduler(const KsExplainOptions *opts, const Inputs 
   }
   for (guint i = 0; i < in->nodes->len; i++)
     ks_sched_add_node(s, in->nodes->pdata[i], 0);
+  add_listed_objects(s, in);
   for (guint i = 0; i < in->bound->len; i++) {
     KsPod *p = in->bound->pdata[i];
     ks_sched_add_assigned_pod(s, p, p->node_name, 0);

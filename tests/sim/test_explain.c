@@ -110,6 +110,30 @@ static void test_legacy_profile(void **state) {
   g_free(path);
 }
 
+/* Services, ReplicaSets and StatefulSets reach the scheduler's spread lister:
+ * the Service selecting the pod turns on PodTopologySpread's system default
+ * constraints (numbers worked out in the file's header). */
+static void test_service_default_spreading(void **state) {
+  char *out = explain("explain/service-spread.yaml", KS_EXPLAIN_TABLE, FALSE, NULL);
+  assert_non_null(out);
+  assert_contains(out, "pod default/web-2: scheduled to node-b");
+  assert_contains(out, "PodTopologySpread 9 -> 66 x 2 = 132");
+  assert_contains(out, "PodTopologySpread 6 -> 100 x 2 = 200");
+  g_free(out);
+}
+
+/* PVs, claims and StorageClasses reach the volume lister: an unbound claim
+ * of an Immediate class stops the pod at VolumeBinding's PreFilter (without
+ * the claim known, the message would be that it is not found). */
+static void test_unbound_immediate_claim(void **state) {
+  char *out = explain("explain/unbound-claim.yaml", KS_EXPLAIN_JSON, FALSE, NULL);
+  assert_non_null(out);
+  assert_contains(out, "\"selected\": null");
+  assert_contains(out, "\"message\": \"0/1 nodes are available: pod has unbound immediate "
+                       "PersistentVolumeClaims.");
+  g_free(out);
+}
+
 static void test_input_errors(void **state) {
   GError *error = NULL;
   assert_null(explain("manifests/nodelist.yaml", KS_EXPLAIN_JSON, FALSE, &error));
@@ -127,6 +151,8 @@ int main(void) {
     cmocka_unit_test(test_score_all_scores_infeasible_nodes),
     cmocka_unit_test(test_preemption),
     cmocka_unit_test(test_legacy_profile),
+    cmocka_unit_test(test_service_default_spreading),
+    cmocka_unit_test(test_unbound_immediate_claim),
     cmocka_unit_test(test_input_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
