@@ -242,9 +242,9 @@ static void fit_pre_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod 
   ks_pod_compute_requests(pod, &fc->req);
 }
 
-static void fit_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
-                       const KsSchedCache *c, guint slot, KsSchedStatus *st) {
-  FitCycle *fc = cs->data[p->index];
+/* Filter on one node with the cycle's state fc (NULL: PreFilter did not run). */
+static inline void fit_filter_one(KsSchedPlugin *p, const FitCycle *fc, const KsSchedCache *c,
+                                  guint slot, KsSchedStatus *st) {
   if (!fc) {
     ks_sched_status_set(st, KS_SCHED_ERROR_CODE,
                         "error reading \"PreFilterNodeResourcesFit\" from cycleState: not found");
@@ -257,23 +257,17 @@ static void fit_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod
   }
 }
 
+static void fit_filter(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
+                       const KsSchedCache *c, guint slot, KsSchedStatus *st) {
+  fit_filter_one(p, cs->data[p->index], c, slot, st);
+}
+
 static void fit_filter_nodes(KsSchedPlugin *p, KsSchedCycleState *cs, const KsPod *pod,
                              const KsSchedCache *c, const guint *slots, guint n,
                              KsSchedStatus *statuses) {
-  if (!cs->data[p->index]) {
-    for (guint i = 0; i < n; i++)
-      fit_filter(p, cs, pod, c, slots[i], &statuses[slots[i]]); /* the missing-state error */
-    return;
-  }
   const FitCycle *fc = cs->data[p->index];
-  for (guint i = 0; i < n; i++) {
-    KsSchedStatus *st = &statuses[slots[i]];
-    guint k = ks_sched_fit_insufficient(p, &fc->req, c, slots[i], st->reasons, KS_SCHED_MAX_REASONS);
-    if (k > 0) {
-      st->code = KS_SCHED_UNSCHEDULABLE;
-      st->n_reasons = k;
-    }
-  }
+  for (guint i = 0; i < n; i++)
+    fit_filter_one(p, fc, c, slots[i], &statuses[slots[i]]);
 }
 
 static gboolean fit_admit(KsSchedPlugin *p, const KsPod *pod, const KsSchedCache *c, guint slot) {

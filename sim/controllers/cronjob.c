@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "sim/controllers/controller_utils.h"
 #include "sim/controllers/job.h"
 #include "workloads/batch.h"
 
@@ -100,14 +101,6 @@ static gboolean cleanup_finished(KsStore *store, KsCronJob *cj, GPtrArray *jobs)
   return changed;
 }
 
-static char *gen_uid(KsRng *rng) {
-  guint64 a = ks_rng_next(rng), b = ks_rng_next(rng);
-  return g_strdup_printf("%08x-%04x-4%03x-%04x-%012" G_GINT64_MODIFIER "x", (guint32)(a >> 32),
-                         (guint32)(a >> 16) & 0xffff, (guint32)a & 0xfff,
-                         (guint32)((b >> 48) & 0x3fff) | 0x8000,
-                         b & G_GUINT64_CONSTANT(0xffffffffffff));
-}
-
 /* getJobFromTemplate2, plus the API server's defaulting of a new Job. */
 static KsJob *job_from_template(KsController *c, const KsCronJob *cj, gint64 scheduled) {
   KsJob *j = ks_job_copy(cj->job_template);
@@ -117,7 +110,7 @@ static KsJob *job_from_template(KsController *c, const KsCronJob *cj, gint64 sch
   g_free(j->meta.namespace);
   j->meta.namespace = g_strdup(cj->meta.namespace);
   g_free(j->meta.uid);
-  j->meta.uid = gen_uid(ks_controller_rng(c));
+  j->meta.uid = ks_controller_new_uid(ks_controller_rng(c));
   j->meta.creation_timestamp_us = ks_controller_now(c);
   j->meta.generation = 1;
   if (j->meta.owner_references)
