@@ -45,6 +45,7 @@ static const char *const protocol_names[] = {"TCP", "UDP", "SCTP"};
 static const char *const phase_names[] = {"Pending", "Running", "Succeeded", "Failed", "Unknown"};
 static const char *const restart_names[] = {"Always", "OnFailure", "Never"};
 static const char *const preemption_names[] = {"PreemptLowerPriority", "Never"};
+static const char *const condition_status_names[] = {"Unknown", "True", "False"};
 static const char *const volume_names[] = {
     "other",     "emptyDir",  "hostPath",           "persistentVolumeClaim", "configMap",
     "secret",    "projected", "downwardAPI",        "gcePersistentDisk",     "awsElasticBlockStore",
@@ -67,6 +68,7 @@ ENUM_FUNCS(ks_protocol, KsProtocol, protocol_names)
 ENUM_FUNCS(ks_pod_phase, KsPodPhase, phase_names)
 ENUM_FUNCS(ks_restart_policy, KsRestartPolicy, restart_names)
 ENUM_FUNCS(ks_preemption_policy, KsPreemptionPolicy, preemption_names)
+ENUM_FUNCS(ks_pod_condition_status, KsPodConditionStatus, condition_status_names)
 
 const char *ks_volume_source_to_string(KsVolumeSource s) {
   return (guint)s < G_N_ELEMENTS(volume_names) ? volume_names[s] : "?";
@@ -172,6 +174,92 @@ static GArray *volumes_copy(const GArray *src) {
 
 static void toleration_clear_func(gpointer p) { ks_toleration_clear(p); }
 
+/* ---- status conditions ------------------------------------------------------ */
+
+void ks_pod_condition_clear(KsPodCondition *c) {
+  g_clear_pointer(&c->type, g_free);
+  g_clear_pointer(&c->reason, g_free);
+  g_clear_pointer(&c->message, g_free);
+}
+
+static void condition_clear_func(gpointer p) { ks_pod_condition_clear(p); }
+
+static GArray *condition_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsPodCondition));
+  g_array_set_clear_func(a, condition_clear_func);
+  return a;
+}
+
+static GArray *conditions_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = condition_array_new();
+  for (guint i = 0; i < src->len; i++) {
+    KsPodCondition c = g_array_index(src, KsPodCondition, i);
+    c.type = g_strdup(c.type);
+    c.reason = g_strdup(c.reason);
+    c.message = g_strdup(c.message);
+    g_array_append_val(a, c);
+  }
+  return a;
+}
+
+static gint condition_index(const KsPod *p, const char *type) {
+  for (guint i = 0; p->conditions && type && i < p->conditions->len; i++)
+    if (strcmp(g_array_index(p->conditions, KsPodCondition, i).type, type) == 0)
+      return (gint)i;
+  return -1;
+}
+
+const KsPodCondition *ks_pod_get_condition(const KsPod *p, const char *type) {
+  gint i = condition_index(p, type);
+  return i < 0 ? NULL : &g_array_index(p->conditions, KsPodCondition, i);
+}
+
+static gboolean replace_str(char **slot, const char *v) {
+  if (g_strcmp0(*slot, v) == 0)
+    return FALSE;
+  g_free(*slot);
+  *slot = g_strdup(v);
+  return TRUE;
+}
+
+gboolean ks_pod_set_condition(KsPod *p, const char *type, KsPodConditionStatus status,
+                              const char *reason, const char *message, gint64 now_us) {
+  g_return_val_if_fail(p != NULL && type != NULL && strcmp(type, "Ready") != 0, FALSE);
+  gint i = condition_index(p, type);
+  if (i < 0) {
+    if (!p->conditions)
+      p->conditions = condition_array_new();
+    KsPodCondition c = {g_strdup(type), status, g_strdup(reason), g_strdup(message), now_us};
+    g_array_append_val(p->conditions, c);
+    return TRUE;
+  }
+  KsPodCondition *c = &g_array_index(p->conditions, KsPodCondition, i);
+  gboolean changed = FALSE;
+  if (c->status != status) {
+    c->status = status;
+    c->last_transition_time_us = now_us;
+    changed = TRUE;
+  }
+  changed |= replace_str(&c->reason, reason);
+  changed |= replace_str(&c->message, message);
+  return changed;
+}
+
+gboolean ks_pod_remove_condition(KsPod *p, const char *type) {
+  gint i = condition_index(p, type);
+  if (i < 0)
+    return FALSE;
+  g_array_remove_index(p->conditions, (guint)i);
+  return TRUE;
+}
+
+void ks_pod_set_status_reason(KsPod *p, const char *reason, const char *message) {
+  replace_str(&p->reason, reason);
+  replace_str(&p->message, message);
+}
+
 /* ---- the pod ------------------------------------------------------------- */
 
 KsPod *ks_pod_new(const char *ns, const char *name) {
@@ -226,6 +314,10 @@ static void pod_free(KsPod *p) {
     g_array_unref(p->volumes);
   g_strfreev(p->scheduling_gates);
   g_free(p->nominated_node_name);
+  g_free(p->reason);
+  g_free(p->message);
+  if (p->conditions)
+    g_array_unref(p->conditions);
   g_free(p);
 }
 
@@ -261,6 +353,9 @@ KsPod *ks_pod_copy(const KsPod *p) {
   c->volumes = volumes_copy(p->volumes);
   c->scheduling_gates = g_strdupv(p->scheduling_gates);
   c->nominated_node_name = g_strdup(p->nominated_node_name);
+  c->reason = g_strdup(p->reason);
+  c->message = g_strdup(p->message);
+  c->conditions = conditions_copy(p->conditions);
   return c;
 }
 
@@ -368,7 +463,7 @@ gboolean ks_pod_key_equal(gconstpointer a, gconstpointer b) {
 
 /* ---- comparison (upstream isPodUpdated) ------------------------------------------
  * Field by field over everything KsPod holds except its status (phase,
- * nominatedNodeName, startTime, Ready) and finalizers: metadata (identity,
+ * nominatedNodeName, startTime, Ready, reason, message, conditions) and finalizers: metadata (identity,
  * generateName, labels, annotations, creation time, owner references,
  * deletion timestamp and grace period) and the whole spec. Upstream
  * compares with reflect.DeepEqual after stripping status, resourceVersion,

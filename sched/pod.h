@@ -92,6 +92,41 @@ typedef enum {
 gboolean ks_preemption_policy_from_string(const char *s, KsPreemptionPolicy *out);
 const char *ks_preemption_policy_to_string(KsPreemptionPolicy p);
 
+/* status.conditions[*].status */
+typedef enum {
+  KS_POD_CONDITION_UNKNOWN = 0, /* "Unknown" */
+  KS_POD_CONDITION_TRUE,        /* "True" */
+  KS_POD_CONDITION_FALSE,       /* "False" */
+} KsPodConditionStatus;
+const char *ks_pod_condition_status_to_string(KsPodConditionStatus s);
+gboolean ks_pod_condition_status_from_string(const char *s, KsPodConditionStatus *out);
+
+/* Upstream's pod condition types and reasons (core/v1 types.go) ksim writes. */
+#define KS_POD_CONDITION_POD_SCHEDULED "PodScheduled"
+#define KS_POD_CONDITION_DISRUPTION_TARGET "DisruptionTarget"
+#define KS_POD_CONDITION_INITIALIZED "Initialized"
+#define KS_POD_CONDITION_CONTAINERS_READY "ContainersReady"
+#define KS_POD_REASON_UNSCHEDULABLE "Unschedulable"
+#define KS_POD_REASON_SCHEDULING_GATED "SchedulingGated"
+#define KS_POD_REASON_SCHEDULER_ERROR "SchedulerError"
+#define KS_POD_REASON_PREEMPTION_BY_SCHEDULER "PreemptionByScheduler"
+#define KS_POD_REASON_DELETION_BY_TAINT_MANAGER "DeletionByTaintManager"
+#define KS_POD_REASON_EVICTION_BY_EVICTION_API "EvictionByEvictionAPI"
+#define KS_POD_REASON_DELETION_BY_POD_GC "DeletionByPodGC"
+#define KS_POD_REASON_TERMINATION_BY_KUBELET "TerminationByKubelet"
+
+/* One entry of status.conditions other than Ready (Ready stays in KsPod's
+ * ready / ready_since_us, which everything already reads). */
+typedef struct {
+  char *type;                     /* owned; never NULL */
+  KsPodConditionStatus status;
+  char *reason;                   /* may be NULL */
+  char *message;                  /* may be NULL */
+  gint64 last_transition_time_us; /* lastTransitionTime; 0 = unset */
+} KsPodCondition;
+
+void ks_pod_condition_clear(KsPodCondition *c);
+
 typedef struct {
   gint ref_count;
   /* metadata */
@@ -133,6 +168,10 @@ typedef struct {
   gboolean ready;             /* status.conditions[type=Ready].status == "True" */
   gint64 ready_since_us;      /* that condition's lastTransitionTime; meaningful only when
                                  ready; minReadySeconds counts from here */
+  char *reason;               /* status.reason (Evicted, OutOfcpu, NodeLost, ...); may be NULL */
+  char *message;              /* status.message; may be NULL */
+  GArray *conditions;         /* status.conditions except Ready, of KsPodCondition, in the
+                                 order they were first set; may be NULL */
 } KsPod;
 
 KsPod *ks_pod_new(const char *ns, const char *name); /* transfer full; refcount 1 */
@@ -147,6 +186,21 @@ KsContainer *ks_pod_add_container(KsPod *p, const char *name, gboolean init);
 KsVolume *ks_pod_add_volume(KsPod *p, const char *name, KsVolumeSource source);
 KsToleration *ks_pod_add_toleration(KsPod *p);
 
+/* Upstream podutil.UpdatePodCondition: sets the condition of that type
+ * (appended when absent). lastTransitionTime becomes now_us when the
+ * condition is new or its status changed, and is kept otherwise. Returns
+ * TRUE when anything (status, reason, message, transition time) changed.
+ * type must not be "Ready" (that lives in ready / ready_since_us). Call it on
+ * a private copy only: shared pods never change. */
+gboolean ks_pod_set_condition(KsPod *p, const char *type, KsPodConditionStatus status,
+                              const char *reason, const char *message, gint64 now_us);
+/* The condition of that type, or NULL. transfer none */
+const KsPodCondition *ks_pod_get_condition(const KsPod *p, const char *type);
+/* Removes the condition of that type; TRUE when there was one. */
+gboolean ks_pod_remove_condition(KsPod *p, const char *type);
+/* Sets status.reason and status.message (NULL clears); copies both. */
+void ks_pod_set_status_reason(KsPod *p, const char *reason, const char *message);
+
 /* Hash and equality of a pod's identity (namespace/name), for hash tables
  * keyed by KsPod* where different objects stand for the same pod. */
 guint ks_pod_key_hash(gconstpointer pod);
@@ -160,7 +214,8 @@ void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);
 void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory);
 
 /* Upstream isPodUpdated, negated: TRUE when a and b agree on everything but
- * the status (phase, nominatedNodeName, startTime, the Ready condition) and
+ * the status (phase, nominatedNodeName, startTime, reason, message, the
+ * conditions, Ready among them) and
  * the finalizers, i.e. on metadata (namespace, name, generateName, uid,
  * labels, annotations, creation time, owner references, deletion timestamp
  * and grace period) and the whole spec. An absent

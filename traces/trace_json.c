@@ -526,15 +526,40 @@ static void pod_metadata(GString *o, const KsPod *p) {
   g_string_append_c(o, '}');
 }
 
+/* status.conditions except Ready (the trace does not carry Ready: the
+ * simulator's node agent sets it). */
+static void pod_conditions(GString *o, gboolean *f, const GArray *conds) {
+  key(o, f, "conditions");
+  g_string_append_c(o, '[');
+  for (guint i = 0; i < conds->len; i++) {
+    const KsPodCondition *c = &g_array_index(conds, KsPodCondition, i);
+    gboolean cf = TRUE;
+    g_string_append(o, i ? ",{" : "{");
+    kv_str(o, &cf, "type", c->type);
+    kv_str(o, &cf, "status", ks_pod_condition_status_to_string(c->status));
+    kv_str(o, &cf, "reason", c->reason);
+    kv_str(o, &cf, "message", c->message);
+    if (c->last_transition_time_us)
+      kv_time(o, &cf, "lastTransitionTime", c->last_transition_time_us);
+    g_string_append_c(o, '}');
+  }
+  g_string_append_c(o, ']');
+}
+
 void ks_trace_json_pod(GString *o, const KsPod *p) {
   g_string_append(o, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"");
   pod_metadata(o, p);
   pod_spec(o, p);
-  if (p->phase != KS_POD_PENDING || p->nominated_node_name) {
+  gboolean conds = p->conditions && p->conditions->len;
+  if (p->phase != KS_POD_PENDING || p->nominated_node_name || p->reason || p->message || conds) {
     gboolean f = TRUE;
     g_string_append(o, ",\"status\":{");
     kv_str(o, &f, "phase", ks_pod_phase_to_string(p->phase));
     kv_str(o, &f, "nominatedNodeName", p->nominated_node_name);
+    kv_str(o, &f, "reason", p->reason);
+    kv_str(o, &f, "message", p->message);
+    if (conds)
+      pod_conditions(o, &f, p->conditions);
     g_string_append_c(o, '}');
   }
   g_string_append_c(o, '}');

@@ -228,7 +228,7 @@ static gboolean pod_compact(const KsPod *p) {
       (p->init_containers && p->init_containers->len) || ks_resource_list_count(&p->overhead) ||
       p->affinity || (p->topology_spread_constraints && p->topology_spread_constraints->len) ||
       (p->volumes && p->volumes->len) || p->scheduling_gates || p->nominated_node_name ||
-      !p->scheduler_name)
+      p->reason || p->message || (p->conditions && p->conditions->len) || !p->scheduler_name)
     return FALSE;
   const KsContainer *c = &g_array_index(p->containers, KsContainer, 0);
   /* 16: the attributes (priority=, run=, class=, ...) */

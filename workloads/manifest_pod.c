@@ -329,18 +329,42 @@ static gboolean decode_spec(KsDec *d, const KsYamlNode *obj, KsPod *p) {
   return ok;
 }
 
+/* status.conditions other than Ready (ks_dec_pod_extras reads that one into
+ * ready / ready_since_us) into the pod's own conditions, in manifest order.
+ * A type given twice keeps its last entry, as a later map key would. */
+static void take_conditions(KsPod *p, const GArray *conds) {
+  for (guint i = 0; conds && i < conds->len; i++) {
+    const KsCondition *c = &g_array_index(conds, KsCondition, i);
+    if (strcmp(c->type, "Ready") == 0)
+      continue;
+    KsPodConditionStatus status = c->status == KS_CONDITION_TRUE    ? KS_POD_CONDITION_TRUE
+                                  : c->status == KS_CONDITION_FALSE ? KS_POD_CONDITION_FALSE
+                                                                    : KS_POD_CONDITION_UNKNOWN;
+    ks_pod_remove_condition(p, c->type);
+    ks_pod_set_condition(p, c->type, status, c->reason, c->message, c->last_transition_time_us);
+  }
+}
+
 static gboolean decode_status(KsDec *d, const KsYamlNode *obj, KsPod *p) {
   const KsYamlNode *st = ks_yaml_get(obj, "status");
   if (ks_dec_is_absent(st))
     return TRUE;
   gsize mark = ks_dec_push_field(d, "status");
   int phase = p->phase;
+  GArray *conds = NULL;
   gboolean ok = ks_dec_expect_mapping(d, st) &&
                 decode_keyword(d, st, "phase", parse_phase, &phase,
                                "Pending, Running, Succeeded, Failed or Unknown") &&
-                ks_dec_string(d, st, "nominatedNodeName", &p->nominated_node_name);
+                ks_dec_string(d, st, "nominatedNodeName", &p->nominated_node_name) &&
+                ks_dec_string(d, st, "reason", &p->reason) &&
+                ks_dec_string(d, st, "message", &p->message) &&
+                ks_dec_conditions(d, st, "conditions", &conds);
   p->phase = phase;
   ks_dec_pop(d, mark);
+  if (ok)
+    take_conditions(p, conds);
+  if (conds)
+    g_array_unref(conds);
   return ok;
 }
 
