@@ -51,6 +51,8 @@ struct KsResultsWriter {
   Table tables[KS_H5_N_KINDS];
   GPtrArray *attrs; /* Attr*, first-set order */
   gboolean failed;  /* an HDF5 write failed: commit must not publish */
+  KsResultsCommitHook hook;
+  gpointer hook_data;
 };
 
 static const char *const outcome_names[] = {"pending", "running", "succeeded", "failed",
@@ -372,6 +374,20 @@ static gboolean write_attrs(KsResultsWriter *w, GError **error) {
   return ok;
 }
 
+void ks_results_writer_on_commit(KsResultsWriter *w, KsResultsCommitHook hook, gpointer data) {
+  g_return_if_fail(w);
+  w->hook = hook;
+  w->hook_data = data;
+}
+
+hid_t ks_h5_writer_file(const KsResultsWriter *w) {
+  return w->file;
+}
+
+const char *ks_h5_writer_path(const KsResultsWriter *w) {
+  return w->path;
+}
+
 static gboolean commit_quiet(KsResultsWriter *w, GError **error) {
   if (w->failed) {
     g_set_error(error, KS_RESULTS_ERROR, KS_RESULTS_ERROR_IO, "%s: an earlier write failed",
@@ -382,6 +398,8 @@ static gboolean commit_quiet(KsResultsWriter *w, GError **error) {
     if (!flush_table(w, k, error))
       return FALSE;
   if (!write_attrs(w, error))
+    return FALSE;
+  if (w->hook && (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0 || !w->hook(w, w->hook_data, error)))
     return FALSE;
   close_tables(w);
   herr_t rc = H5Fclose(w->file);

@@ -80,6 +80,11 @@ gboolean ks_results_writer_append_sample(KsResultsWriter *w, const KsSampleRow *
                                          GError **error);
 gboolean ks_results_writer_append_pod(KsResultsWriter *w, const KsPodRow *row, GError **error);
 gboolean ks_results_writer_append_node(KsResultsWriter *w, const KsNodeRow *row, GError **error);
+/* Called by commit once every row and attribute is in the file and before
+ * it is closed; may add datasets (sim/metrics.h adds /metrics). Failing
+ * fails the commit. One hook per writer; setting it again replaces it. */
+typedef gboolean (*KsResultsCommitHook)(KsResultsWriter *w, gpointer data, GError **error);
+void ks_results_writer_on_commit(KsResultsWriter *w, KsResultsCommitHook hook, gpointer data);
 /* Flushes, closes and renames into place. Frees w in every case. */
 gboolean ks_results_writer_commit(KsResultsWriter *w, GError **error);
 /* Closes and deletes the partial file. Frees w. */

@@ -8,6 +8,7 @@
 #include <hdf5.h>
 
 #include "sim/results.h"
+#include "sim/results_read.h"
 
 /* Rows per chunk and per write: every chunk is compressed exactly once. */
 #define KS_H5_CHUNK_ROWS 4096
@@ -65,6 +66,16 @@ gsize ks_h5_record_size(KsH5Kind kind);
 /* transfer full: close with H5Tclose. file=TRUE gives the packed
  * little-endian file type, FALSE the native in-memory type. */
 hid_t ks_h5_record_type(KsH5Kind kind, gboolean file);
+
+/* For commit hooks: the open file (rows and attributes flushed) and the
+ * path it will be renamed to. transfer none */
+hid_t ks_h5_writer_file(const KsResultsWriter *w);
+const char *ks_h5_writer_path(const KsResultsWriter *w);
+/* The file exists, is readable and is HDF5 (errors as ks_results_read). */
+gboolean ks_h5_check_file(const char *path, GError **error);
+/* Reads an open file as ks_results_read reads a path (path names it in
+ * errors). transfer full */
+KsResults *ks_h5_read_open(hid_t file, const char *path, GError **error);
 
 /* Sets *error from the current HDF5 error stack (its innermost message),
  * prefixed with path and what failed, then clears the stack. */

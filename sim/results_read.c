@@ -262,7 +262,7 @@ static gboolean read_table(hid_t file, const char *path, KsH5Kind kind, KsResult
   return ok;
 }
 
-static gboolean check_file(const char *path, GError **error) {
+gboolean ks_h5_check_file(const char *path, GError **error) {
   if (g_access(path, R_OK) != 0) {
     int e = errno;
     g_set_error(error, KS_RESULTS_ERROR, KS_RESULTS_ERROR_IO, "%s: %s", path, g_strerror(e));
@@ -278,22 +278,27 @@ static gboolean check_file(const char *path, GError **error) {
   return TRUE;
 }
 
+KsResults *ks_h5_read_open(hid_t file, const char *path, GError **error) {
+  KsResults *r = g_new0(KsResults, 1);
+  r->strings = g_string_chunk_new(64 * 1024);
+  gboolean ok = read_attrs(file, path, r, error) && check_schema(path, r, error);
+  for (int k = 0; ok && k < KS_H5_N_KINDS; k++)
+    ok = read_table(file, path, k, r, error);
+  if (!ok)
+    g_clear_pointer(&r, ks_results_free);
+  return r;
+}
+
 static KsResults *read_quiet(const char *path, GError **error) {
-  if (!check_file(path, error))
+  if (!ks_h5_check_file(path, error))
     return NULL;
   hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) {
     ks_h5_set_error(error, KS_RESULTS_ERROR_IO, path, "cannot open");
     return NULL;
   }
-  KsResults *r = g_new0(KsResults, 1);
-  r->strings = g_string_chunk_new(64 * 1024);
-  gboolean ok = read_attrs(file, path, r, error) && check_schema(path, r, error);
-  for (int k = 0; ok && k < KS_H5_N_KINDS; k++)
-    ok = read_table(file, path, k, r, error);
+  KsResults *r = ks_h5_read_open(file, path, error);
   H5Fclose(file);
-  if (!ok)
-    g_clear_pointer(&r, ks_results_free);
   return r;
 }
 

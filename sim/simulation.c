@@ -16,6 +16,7 @@
 #include "sched/scheduler.h"
 #include "sim/controllers/manager.h"
 #include "sim/fgd_setup.h"
+#include "sim/metrics_run.h"
 #include "sim/node_agent.h"
 #include "sim/pod_gc.h"
 #include "sim/progress.h"
@@ -93,6 +94,8 @@ gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
     if (!check_pod(spec->template, s->file, spec->line, spec->column, error))
       return FALSE;
   }
+  if (!ks_metrics_check_scenario(s, error))
+    return FALSE;
   if (s->scheduler_config) {
     KsSchedulerConfigFile *config = ks_scheduler_config_load_file(s->scheduler_config, error);
     if (!config)
@@ -339,6 +342,7 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     report->pods_garbage_collected = ks_pod_gc_deleted(w.gc);
     if (w.trace)
       report_trace(report, &w, out);
+    ks_metrics_record_run(out, scenario, &stats);
     ok = ks_results_writer_commit(out, error);
     out = NULL;
   }

@@ -79,10 +79,11 @@ static void count_outcome(KsSummary *s, KsPodOutcome o) {
   }
 }
 
-static void pending_times(const KsResults *r, KsSummary *s) {
+gint64 *ks_summary_pending_times(const KsResults *r, gint64 sim_end_us, gsize *n_out,
+                                 gint64 *censored) {
   gint64 *v = g_new(gint64, MAX(r->n_pods, 1));
   gsize n = 0;
-  double sum = 0;
+  *censored = 0;
   for (gsize i = 0; i < r->n_pods; i++) {
     const KsPodRow *p = &r->pods[i];
     if (p->created_us < 0)
@@ -90,16 +91,23 @@ static void pending_times(const KsResults *r, KsSummary *s) {
     if (p->scheduled_us >= 0) {
       v[n++] = p->scheduled_us - p->created_us;
     } else if (p->outcome == KS_OUTCOME_PENDING) {
-      v[n++] = MAX(s->sim_end_us - p->created_us, 0);
-      s->pending_time_censored++;
-    } else {
-      continue;
+      v[n++] = MAX(sim_end_us - p->created_us, 0);
+      (*censored)++;
     }
-    sum += (double)v[n - 1];
   }
+  qsort(v, n, sizeof *v, cmp_i64);
+  *n_out = n;
+  return v;
+}
+
+static void pending_times(const KsResults *r, KsSummary *s) {
+  gsize n = 0;
+  gint64 *v = ks_summary_pending_times(r, s->sim_end_us, &n, &s->pending_time_censored);
+  double sum = 0;
+  for (gsize i = 0; i < n; i++)
+    sum += (double)v[i];
   s->pending_time_count = (gint64)n;
   if (n > 0) {
-    qsort(v, n, sizeof *v, cmp_i64);
     s->pending_time_p50_us = ks_summary_percentile(v, n, 50);
     s->pending_time_p95_us = ks_summary_percentile(v, n, 95);
     s->pending_time_p99_us = ks_summary_percentile(v, n, 99);

@@ -56,5 +56,11 @@ gint64 ks_summary_percentile(const gint64 *sorted, gsize n, int p);
 
 void ks_summary_compute(const KsResults *r, KsSummary *out);
 
+/* The pending time (µs, definition in docs/results.md) of every pod that
+ * has one, sorted ascending, n values; *censored counts those of pods still
+ * pending at the end. transfer full (g_free), never NULL */
+gint64 *ks_summary_pending_times(const KsResults *r, gint64 sim_end_us, gsize *n,
+                                 gint64 *censored);
+
 /* Reads the results file at path and writes its summary to out. */
 gboolean ks_summary_print(const char *path, KsSummaryFormat fmt, FILE *out, GError **error);

@@ -1,0 +1,35 @@
+/* Private to sim/metrics*.c: the pieces of the metric computation that
+ * live in their own files. */
+#pragma once
+#include <glib.h>
+
+#include "sim/results_read.h"
+
+/* Resources the per-node figures cover, in this order. */
+enum { KS_MR_CPU, KS_MR_MEMORY, KS_MR_GPU, KS_MR_N };
+
+typedef struct {
+  double fragmentation[KS_MR_N]; /* NAN when undefined */
+  double balance_cv[KS_MR_N];
+} KsNodeFigures;
+
+/* Replays the pods' binds and departures node by node and evaluates, at
+ * every /timeseries sample, fragmentation and balance (metrics_nodes.c). */
+void ks_metrics_node_figures(const KsResults *r, KsNodeFigures *out);
+
+/* Time-weighted mean over samples (each holds until the next, the last
+ * has no weight); with no duration, the plain mean; NAN when no sample
+ * had a value. */
+typedef struct {
+  double sum_wv, sum_w, sum_v;
+  gsize n;
+} KsWeightedMean;
+
+static inline void ks_weighted_add(KsWeightedMean *m, double v, double w) {
+  m->sum_wv += v * w;
+  m->sum_w += w;
+  m->sum_v += v;
+  m->n++;
+}
+
+double ks_weighted_result(const KsWeightedMean *m);

@@ -1,0 +1,18 @@
+/* What a run hands the metrics beyond the rows (sim/metrics.h): the
+ * scheduler's counters and the node pools' prices, as root attributes
+ * (docs/results.md), and the /metrics dataset at commit. */
+#pragma once
+#include <glib.h>
+
+#include "sim/results.h"
+#include "sim/sched_driver.h"
+#include "workloads/scenario.h"
+
+/* The node pools' ksim.io/hourly-cost annotations are prices; errors name
+ * file:line:column of the pool. */
+gboolean ks_metrics_check_scenario(const KsScenario *s, GError **error);
+
+/* Sets sched_cycles, sched_nodes_examined, preemptions and one
+ * hourly_cost.<pool> per priced pool, and attaches the /metrics hook. */
+void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
+                           const KsSchedDriverStats *stats);

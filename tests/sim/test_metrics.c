@@ -1,0 +1,363 @@
+/* The metrics of a small synthetic run, every one computed by hand below;
+ * the /metrics dataset written at commit and read back; files without it;
+ * the hourly-cost parser; and a real run of the tiny scenario. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "sim/metrics.h"
+#include "sim/results.h"
+#include "sim/simulation.h"
+
+#define S 1000000LL /* µs per second */
+
+/* Nodes: a (pool p, 4 cores, 8000 B, 10 pods) 0..end; b (pool p, same)
+ * 0..20 s; c (pool q, 2 cores, 4000 B, 1 pod, 2 GPUs) 10 s..end.
+ * node_hours = (30 + 20 + 20) s / 3600. Pool p costs 3.6 per node hour:
+ * (30 + 20) s x 0.001 = 0.05; pool q has no price. */
+static void add_nodes(KsResultsWriter *w) {
+  KsNodeRow a = {.name = "a", .pool = "p", .cpu_allocatable_milli = 4000,
+                 .memory_allocatable = 8000, .pods_allocatable = 10, .added_us = 0,
+                 .removed_us = -1};
+  KsNodeRow b = a;
+  b.name = "b";
+  b.removed_us = 20 * S;
+  KsNodeRow c = {.name = "c", .pool = "q", .cpu_allocatable_milli = 2000,
+                 .memory_allocatable = 4000, .pods_allocatable = 1, .gpus = 2,
+                 .gpu_model = "T4", .added_us = 10 * S, .removed_us = -1};
+  assert_true(ks_results_writer_append_node(w, &a, NULL));
+  assert_true(ks_results_writer_append_node(w, &b, NULL));
+  assert_true(ks_results_writer_append_node(w, &c, NULL));
+}
+
+static void pod(KsResultsWriter *w, const char *name, gint64 cpu, gint64 mem, gint64 gpu,
+                gint64 created, gint64 scheduled, gint64 finished, int node, int attempts,
+                KsPodOutcome outcome) {
+  KsPodRow p = {.name = name, .namespace = "default", .cpu_request_milli = cpu,
+                .memory_request = mem, .gpu_count = gpu ? 1 : 0, .gpu_request_milli = gpu,
+                .created_us = created, .scheduled_us = scheduled, .started_us = scheduled,
+                .finished_us = finished, .node = node, .attempts = attempts, .outcome = outcome};
+  assert_true(ks_results_writer_append_pod(w, &p, NULL));
+}
+
+/* Latency (bind - creation) of the 4 scheduled pods: 0, 5, 5, 6 s.
+ * Nearest rank: p50 = v[2] = 5, p90 = v[ceil(3.6)] = v[4] = 6, p99 = 6,
+ * max 6, mean 16/4 = 4. Pending time adds p4, still pending at the end
+ * (30 - 8 = 22 s, censored); p5 was deleted unscheduled (left out):
+ * 0 5 5 6 22: p50 = v[3] = 5, p90 = v[5] = 22, p99 = 22, max 22, mean 7.6.
+ * Throughput 4 scheduled / 30 s. Makespan: last finish 25 s - first
+ * creation 0. Attempts 1+1+2+4+1+1 = 10 over 6 pods. */
+static void add_pods(KsResultsWriter *w) {
+  pod(w, "p1", 2000, 2000, 0, 0, 0, 25 * S, 0, 1, KS_OUTCOME_SUCCEEDED);
+  pod(w, "p2", 1000, 4000, 0, 0, 5 * S, 20 * S, 1, 1, KS_OUTCOME_FAILED);
+  pod(w, "p3", 2000, 1000, 1000, 5 * S, 10 * S, -1, 2, 2, KS_OUTCOME_RUNNING);
+  pod(w, "p4", 3000, 1000, 0, 8 * S, -1, -1, -1, 4, KS_OUTCOME_PENDING);
+  pod(w, "p5", 500, 500, 0, 12 * S, -1, 15 * S, -1, 1, KS_OUTCOME_DELETED);
+  pod(w, "p6", 1000, 1000, 0, 20 * S, 26 * S, -1, 0, 1, KS_OUTCOME_RUNNING);
+}
+
+/* Samples at 0, 10, 20, 30 s, from the pods above (bound and unfinished at
+ * the end of each instant):
+ *   t=0  p1          cpu 2000/8000   mem 2000/16000  gpu 0/0
+ *   t=10 p1 p2 p3    cpu 5000/10000  mem 7000/20000  gpu 1000/2000
+ *   t=20 p1 p3       cpu 4000/6000   mem 3000/12000  gpu 1000/2000
+ *   t=30 p3 p6       cpu 3000/6000   mem 2000/12000  gpu 1000/2000
+ * alloc.cpu.mean = (2000+5000+4000)x10 / (8000+10000+6000)x10 = 11/24,
+ * peak 4000/6000; memory 12000/48000 = 0.25, peak 0.35; gpu
+ * 2000/4000 = 0.5, peak 0.5 (the last sample has no weight). */
+static void add_samples(KsResultsWriter *w) {
+  static const gint64 cpu[] = {2000, 5000, 4000, 3000}, cpu_alloc[] = {8000, 10000, 6000, 6000},
+                      mem[] = {2000, 7000, 3000, 2000}, mem_alloc[] = {16000, 20000, 12000, 12000},
+                      gpu[] = {0, 1000, 1000, 1000}, gpu_alloc[] = {0, 2000, 2000, 2000};
+  for (int i = 0; i < 4; i++) {
+    KsSampleRow row = {.time_us = i * 10 * S, .cpu_requested_milli = cpu[i],
+                       .cpu_allocatable_milli = cpu_alloc[i], .memory_requested = mem[i],
+                       .memory_allocatable = mem_alloc[i], .gpu_requested_milli = gpu[i],
+                       .gpu_allocatable_milli = gpu_alloc[i]};
+    assert_true(ks_results_writer_append_sample(w, &row, NULL));
+  }
+}
+
+static char *write_synthetic(const char *dir, const char *file, gboolean attach) {
+  char *path = g_build_filename(dir, file, NULL);
+  GError *error = NULL;
+  KsResultsWriter *w = ks_results_writer_open(path, &error);
+  assert_non_null(w);
+  ks_results_writer_set_attr_int(w, "sim_end_us", 30 * S);
+  ks_results_writer_set_attr_int(w, "sched_cycles", 8);
+  ks_results_writer_set_attr_int(w, "sched_nodes_examined", 20);
+  ks_results_writer_set_attr_int(w, "sched_wall_us", 400);
+  ks_results_writer_set_attr_int(w, "preemptions", 1);
+  ks_results_writer_set_attr_int(w, "evictions", 2);
+  ks_results_writer_set_attr_int(w, "oom_kills", 0);
+  ks_results_writer_set_attr_int(w, "restarts", 3);
+  ks_results_writer_set_attr_int(w, "hourly_cost.p", 3600000);
+  add_samples(w);
+  add_pods(w);
+  add_nodes(w);
+  if (attach)
+    ks_metrics_attach(w);
+  if (!ks_results_writer_commit(w, &error))
+    fail_msg("commit: %s", error->message);
+  return path;
+}
+
+typedef struct {
+  const char *name;
+  const char *unit;
+  KsMetricBetter better;
+  double value; /* NAN: undefined */
+} Want;
+
+#define LO KS_METRIC_BETTER_LOWER
+#define HI KS_METRIC_BETTER_HIGHER
+#define NO KS_METRIC_BETTER_NONE
+
+/* Every metric, in catalogue order. Per-node figures at t = 0, 10, 20, 30
+ * (weights 10, 10, 10, 0):
+ * fragmentation (free resource on nodes where no pending pod fits, over
+ * allocatable): t=0 pending p2 (1000m, 4000) fits a and b: 0. t=10 pending
+ * p4 (3000m): a has 2000m free (stranded: 2000m, 6000 B, 0 GPU), b 3000m
+ * (fits), c has no pod slot (stranded: 0m, 3000 B, 1000 mGPU): cpu
+ * 2000/10000, mem 9000/20000, gpu 1000/2000. t=20 pending p4, p6 (1000m)
+ * fits a; c stranded: cpu 0, mem 3000/12000, gpu 1000/2000. t=30 (weight
+ * 0) p4 fits a (3000m free). cpu (0 + 0.2 + 0) / 3, mem (0 + 0.45 +
+ * 0.25) / 3, gpu (t=0 has no GPU) (0.5 + 0.5) / 2.
+ * balance (CV of requested/allocatable over nodes): cpu t=0 {0.5, 0}: 1;
+ * t=10 {0.5, 0.25, 1}: sqrt(14)/7; t=20 {0.5, 1}: 1/3 -> mean of the three.
+ * memory t=0 {0.25, 0}: 1; t=10 {0.25, 0.5, 0.25}: sqrt(2)/4; t=20 {0.25,
+ * 0.25}: 0. gpu: one GPU node, CV 0. */
+static Want wants[] = {
+  {"pods.total", "pods", NO, 6},
+  {"pods.scheduled", "pods", HI, 4},
+  {"pods.never_scheduled", "pods", LO, 2},
+  {"pods.failed", "pods", LO, 1},
+  {"latency.p50", "s", LO, 5},
+  {"latency.p90", "s", LO, 6},
+  {"latency.p99", "s", LO, 6},
+  {"latency.max", "s", LO, 6},
+  {"latency.mean", "s", LO, 4},
+  {"pending.p50", "s", LO, 5},
+  {"pending.p90", "s", LO, 22},
+  {"pending.p99", "s", LO, 22},
+  {"pending.max", "s", LO, 22},
+  {"pending.mean", "s", LO, 7.6},
+  {"pending.censored", "pods", LO, 1},
+  {"throughput", "pods/s", HI, 4.0 / 30},
+  {"alloc.cpu.mean", "ratio", HI, 11.0 / 24},
+  {"alloc.cpu.peak", "ratio", NO, 4000.0 / 6000},
+  {"alloc.memory.mean", "ratio", HI, 0.25},
+  {"alloc.memory.peak", "ratio", NO, 0.35},
+  {"alloc.gpu.mean", "ratio", HI, 0.5},
+  {"alloc.gpu.peak", "ratio", NO, 0.5},
+  {"usage.cpu.mean", "ratio", HI, NAN},
+  {"usage.memory.mean", "ratio", HI, NAN},
+  {"fragmentation.cpu", "ratio", LO, 0.2 / 3},
+  {"fragmentation.memory", "ratio", LO, 0.7 / 3},
+  {"fragmentation.gpu", "ratio", LO, 0.5},
+  {"balance.cpu.cv", "ratio", LO, 0}, /* set in main: (1 + sqrt(14)/7 + 1/3) / 3 */
+  {"balance.memory.cv", "ratio", LO, 0}, /* (1 + sqrt(2)/4 + 0) / 3 */
+  {"balance.gpu.cv", "ratio", LO, 0},
+  {"evictions", "count", LO, 2},
+  {"preemptions", "count", LO, 1},
+  {"oom_kills", "count", LO, 0},
+  {"restarts", "count", LO, 3},
+  {"makespan", "s", LO, 25},
+  {"node_hours", "node-h", LO, 70.0 / 3600},
+  {"cost", "cost", LO, 0.05},
+  {"slo.pods", "pods", NO, NAN},
+  {"slo.attainment", "ratio", HI, NAN},
+  {"sched.cycles", "count", NO, 8},
+  {"sched.nodes_examined_per_cycle", "nodes", LO, 2.5},
+  {"sched.wall_per_cycle_us", "us", LO, 50},
+  {"sched.attempts_per_pod", "count", LO, 10.0 / 6},
+};
+
+static void check_all(const KsMetrics *m) {
+  assert_int_equal(m->n, G_N_ELEMENTS(wants));
+  for (gsize i = 0; i < m->n; i++) {
+    const KsMetric *x = &m->items[i];
+    assert_string_equal(x->name, wants[i].name);
+    assert_string_equal(x->unit, wants[i].unit);
+    assert_int_equal(x->better, wants[i].better);
+    if (isnan(wants[i].value)) {
+      if (!isnan(x->value))
+        fail_msg("%s = %g, want undefined", x->name, x->value);
+    } else if (!(fabs(x->value - wants[i].value) <= 1e-12 * MAX(1, fabs(wants[i].value)))) {
+      fail_msg("%s = %.15g, want %.15g", x->name, x->value, wants[i].value);
+    }
+  }
+}
+
+static void test_synthetic_stored(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *path = write_synthetic(dir, "run.h5", TRUE);
+  GError *error = NULL;
+  KsMetrics *m = ks_metrics_read(path, &error);
+  assert_non_null(m);
+  assert_non_null(m->strings); /* read from /metrics, not recomputed */
+  check_all(m);
+  ks_metrics_free(m);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+static void test_synthetic_computed(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *path = write_synthetic(dir, "plain.h5", FALSE);
+  GError *error = NULL;
+  KsMetrics *m = ks_metrics_read(path, &error);
+  assert_non_null(m);
+  assert_null(m->strings); /* no /metrics: computed from the rows */
+  check_all(m);
+  assert_true(ks_metrics_get(m, "pending.p99") == &m->items[11]);
+  assert_null(ks_metrics_get(m, "pending.p95"));
+  assert_true(isnan(ks_metrics_value(m, "nope")));
+  assert_true(ks_metrics_value(m, "makespan") == 25);
+  ks_metrics_free(m);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* Without the attributes a run sets, the figures they feed are undefined,
+ * never 0; an empty file has counts of 0 and undefined times. */
+static void test_empty(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "empty.h5", NULL);
+  KsResultsWriter *w = ks_results_writer_open(path, NULL);
+  ks_metrics_attach(w);
+  assert_true(ks_results_writer_commit(w, NULL));
+  KsMetrics *m = ks_metrics_read(path, NULL);
+  assert_non_null(m);
+  assert_true(ks_metrics_value(m, "pods.total") == 0);
+  assert_true(ks_metrics_value(m, "node_hours") == 0);
+  static const char *const undefined[] = {
+    "latency.p50", "pending.max", "throughput", "alloc.cpu.mean", "fragmentation.cpu",
+    "balance.cpu.cv", "evictions", "preemptions", "makespan", "cost", "sched.cycles",
+    "sched.nodes_examined_per_cycle", "sched.attempts_per_pod"};
+  for (gsize i = 0; i < G_N_ELEMENTS(undefined); i++)
+    if (!isnan(ks_metrics_value(m, undefined[i])))
+      fail_msg("%s defined in an empty run", undefined[i]);
+  ks_metrics_free(m);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+static void test_read_errors(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *txt = g_build_filename(dir, "x.txt", NULL);
+  g_autofree char *missing = g_build_filename(dir, "missing.h5", NULL);
+  assert_true(g_file_set_contents(txt, "hello", -1, NULL));
+  GError *error = NULL;
+  assert_null(ks_metrics_read(txt, &error));
+  g_autofree char *want1 = g_strconcat(txt, ": not a ksim results file (not an HDF5 file)", NULL);
+  assert_string_equal(error->message, want1);
+  g_clear_error(&error);
+  assert_null(ks_metrics_read(missing, &error));
+  g_autofree char *want2 = g_strconcat(missing, ": No such file or directory", NULL);
+  assert_string_equal(error->message, want2);
+  g_clear_error(&error);
+  g_unlink(txt);
+  g_rmdir(dir);
+}
+
+static void test_hourly_cost(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    gint64 micro; /* -1: refused */
+  } cases[] = {
+    {"0", 0}, {"12", 12000000}, {"0.096", 96000}, {"1.000001", 1000001},
+    {"999999999.999999", 999999999999999}, {"", -1}, {"-1", -1}, {".5", -1}, {"1.", -1},
+    {"1.0000001", -1}, {"1e3", -1}, {"1,5", -1}, {" 1", -1}, {"1000000000", -1},
+    {"0x10", -1},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    gint64 micro = -7;
+    GError *error = NULL;
+    gboolean ok = ks_metrics_parse_hourly_cost(cases[i].text, &micro, &error);
+    if (cases[i].micro < 0) {
+      if (ok)
+        fail_msg("\"%s\" accepted", cases[i].text);
+      g_autofree char *want = g_strdup_printf(
+        "\"%s\" is not a price per node hour (a decimal such as 0.096, at most 9 digits before "
+        "the point and 6 after)", cases[i].text);
+      assert_string_equal(error->message, want);
+      g_error_free(error);
+    } else {
+      if (!ok)
+        fail_msg("\"%s\": %s", cases[i].text, error->message);
+      assert_int_equal(micro, cases[i].micro);
+    }
+  }
+}
+
+static char *source_path(const char *rel) {
+  const char *root = g_getenv("KSIM_SOURCE_DIR");
+  return g_build_filename(root ? root : KSIM_SOURCE_DIR, rel, NULL);
+}
+
+/* The tiny scenario (tests/sim/test_end_to_end.c has its exact outcome):
+ * 4 pods, all scheduled; waiter waits 61 s for short to finish, the other
+ * three bind at creation: latency 0, 0, 0, 61 -> p50 0, p90 61, mean 15.25.
+ * 5 cycles (waiter fails once), each examining both nodes; no preemption;
+ * 2 nodes for the 300 s run = 1/6 node hour; no price, so no cost. */
+static void test_tiny_run(void **state) {
+  (void)state;
+  g_autofree char *scenario = source_path("workloads/examples/tiny.yaml");
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(scenario, &error);
+  assert_non_null(s);
+  g_autofree char *out =
+    g_strdup_printf("%s/ksim-metrics-%d-tiny.h5", g_get_tmp_dir(), (int)getpid());
+  KsRunOptions opts = {.output = out};
+  KsRunReport report;
+  if (!ks_simulation_run(s, &opts, &report, &error))
+    fail_msg("run: %s", error->message);
+  ks_run_report_clear(&report);
+  ks_scenario_free(s);
+  KsMetrics *m = ks_metrics_read(out, &error);
+  assert_non_null(m);
+  assert_non_null(m->strings);
+  assert_true(ks_metrics_value(m, "pods.total") == 4);
+  assert_true(ks_metrics_value(m, "pods.never_scheduled") == 0);
+  assert_true(ks_metrics_value(m, "latency.p50") == 0);
+  assert_true(ks_metrics_value(m, "latency.p90") == 61);
+  assert_true(ks_metrics_value(m, "latency.mean") == 15.25);
+  assert_true(ks_metrics_value(m, "pending.p99") == 61);
+  assert_true(ks_metrics_value(m, "makespan") == 241);
+  assert_true(ks_metrics_value(m, "sched.cycles") == 5);
+  assert_true(ks_metrics_value(m, "sched.nodes_examined_per_cycle") == 2);
+  assert_true(ks_metrics_value(m, "preemptions") == 0);
+  assert_true(fabs(ks_metrics_value(m, "node_hours") - 600.0 / 3600) < 1e-12);
+  assert_true(isnan(ks_metrics_value(m, "cost")));
+  assert_true(isnan(ks_metrics_value(m, "sched.wall_per_cycle_us")));
+  ks_metrics_free(m);
+  g_unlink(out);
+}
+
+int main(void) {
+  wants[27].value = (1 + sqrt(14) / 7 + 1.0 / 3) / 3;
+  wants[28].value = (1 + sqrt(2) / 4) / 3;
+  gsize n;
+  ks_metrics_catalogue(&n);
+  assert_int_equal(n, G_N_ELEMENTS(wants));
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_synthetic_stored), cmocka_unit_test(test_synthetic_computed),
+    cmocka_unit_test(test_empty),            cmocka_unit_test(test_read_errors),
+    cmocka_unit_test(test_hourly_cost),      cmocka_unit_test(test_tiny_run),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
