@@ -6,6 +6,11 @@
  *    pods "ns/name" is forbidden: no PriorityClass with name X was found
  *  - MatchLabelKeysInPodAffinity: affinity matchLabelKeys/mismatchLabelKeys
  *    are folded into the terms' label selectors.
+ *  - DefaultTolerationSeconds: a pod that does not already tolerate
+ *    node.kubernetes.io/not-ready:NoExecute (resp. unreachable) gets
+ *    {key, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+ *    appended, so its pods leave a failed node 300 s after the taint
+ *    (sim/controllers/taint_eviction.h).
  */
 #pragma once
 #include <glib.h>
@@ -16,6 +21,11 @@
 #define KS_SYSTEM_NODE_CRITICAL "system-node-critical"
 #define KS_SYSTEM_CLUSTER_CRITICAL_VALUE 2000000000
 #define KS_SYSTEM_NODE_CRITICAL_VALUE 2000001000
+
+/* plugin/pkg/admission/defaulttolerationseconds: both defaults are 300 s. */
+#define KS_DEFAULT_TOLERATION_SECONDS 300
+#define KS_TAINT_NODE_NOT_READY "node.kubernetes.io/not-ready"
+#define KS_TAINT_NODE_UNREACHABLE "node.kubernetes.io/unreachable"
 
 #define KS_ADMISSION_ERROR (ks_admission_error_quark())
 GQuark ks_admission_error_quark(void);
@@ -28,3 +38,5 @@ typedef const KsPriorityClass *(*KsPriorityClassLookup)(const char *name, gpoint
 /* Admits pod in place (call once per pod, on the object about to be stored). */
 gboolean ks_admit_pod(KsPod *pod, KsPriorityClassLookup lookup, gpointer user_data,
                       GError **error);
+/* The DefaultTolerationSeconds step alone (ks_admit_pod runs it last). */
+void ks_admit_default_toleration_seconds(KsPod *pod);
