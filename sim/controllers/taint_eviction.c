@@ -112,7 +112,18 @@ static void delete_pod(TaintEviction *te, const char *pod_key) {
   char *ns = NULL, *name = NULL;
   ks_controller_split_key(pod_key, &ns, &name);
   GError *error = NULL;
-  if (ks_store_get(store, KS_STORE_POD, ns, name) &&
+  const KsStoreObject *obj = ks_store_get(store, KS_STORE_POD, ns, name);
+  if (obj) {
+    KsPod *copy = ks_pod_copy(obj->data);
+    if (ks_pod_set_condition(copy, KS_POD_CONDITION_DISRUPTION_TARGET, KS_POD_CONDITION_TRUE,
+                             KS_POD_REASON_DELETION_BY_TAINT_MANAGER,
+                             KS_MESSAGE_DELETION_BY_TAINT_MANAGER, ks_controller_now(te->c)))
+      ks_store_update(store, KS_STORE_POD, ns, name, copy, (GDestroyNotify)ks_pod_unref,
+                      obj->resource_version, NULL);
+    else
+      ks_pod_unref(copy);
+  }
+  if (obj &&
       !ks_object_delete(store, KS_STORE_POD, ns, name, KS_PROPAGATION_BACKGROUND, &error)) {
     g_warning("taint eviction: %s", error->message);
     g_error_free(error);

@@ -35,8 +35,6 @@
 #include "sim/controllers/runtime.h"
 
 #define KS_TAINT_EVICTION_DEFAULT_WORKERS 8 /* upstream UpdateWorkerSize */
-#define KS_DISRUPTION_TARGET "DisruptionTarget"
-#define KS_REASON_DELETION_BY_TAINT_MANAGER "DeletionByTaintManager"
 #define KS_MESSAGE_DELETION_BY_TAINT_MANAGER "Taint manager: deleting due to NoExecute taint"
 
 extern const KsControllerClass ks_taint_eviction_controller_class;

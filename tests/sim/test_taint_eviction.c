@@ -35,6 +35,17 @@ static void on_delete(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
   if (type != KS_WATCH_DELETED)
     return;
   World *w = user_data;
+  /* Every eviction writes the DisruptionTarget condition first, so the
+   * deleted object carries it (test_pod_deleted_cancels deletes "p" itself,
+   * before any eviction). */
+  const KsPodCondition *dt = ks_pod_get_condition(old_obj->data, KS_POD_CONDITION_DISRUPTION_TARGET);
+  if (dt) {
+    assert_int_equal(dt->status, KS_POD_CONDITION_TRUE);
+    assert_string_equal(dt->reason, "DeletionByTaintManager");
+    assert_string_equal(dt->message, "Taint manager: deleting due to NoExecute taint");
+    assert_int_equal(dt->last_transition_time_us, ks_engine_now(w->e));
+  }
+  g_string_append_printf(w->log, "%s", dt ? "" : "!");
   g_string_append_printf(w->log, "%s@%" G_GINT64_FORMAT " ", old_obj->name,
                          ks_engine_now(w->e) / G_USEC_PER_SEC);
 }
@@ -220,7 +231,7 @@ static void test_pod_deleted_cancels(void **state) {
   run_to(&w, 5);
   put_pod(&w, "p", "n1", "node.kubernetes.io/unreachable", FOREVER);
   run_to(&w, 100);
-  assert_string_equal(w.log->str, "p@5 ");
+  assert_string_equal(w.log->str, "!p@5 ");
   assert_non_null(ks_store_get(w.s, KS_STORE_POD, "default", "p"));
   world_free(&w);
 }
