@@ -16,10 +16,15 @@
  * simply comes earlier.
  *
  * Decoded: NodeResourcesFit, InterPodAffinity, NodeResourcesBalancedAllocation,
- * PodTopologySpread, NodeAffinity, DefaultPreemption, and the research
- * policies Random (seed) and BestFit (cpuWeight, memoryWeight;
- * docs/policies.md). Other built-in names (VolumeBinding and the plugins
- * ksim lacks) keep their raw node and get NULL args.
+ * PodTopologySpread, NodeAffinity, DefaultPreemption, VolumeBinding, and
+ * the research policies Random (seed) and BestFit (cpuWeight,
+ * memoryWeight; docs/policies.md). Other built-in names (the plugins ksim
+ * lacks, e.g. DynamicResources) keep their raw node and get NULL args.
+ *
+ * Feature gates are v1.31's defaults and cannot be changed (kube-scheduler
+ * takes them on its command line, not in this file): VolumeBindingArgs'
+ * `shape` needs the alpha gate VolumeCapacityPriority, so it is refused
+ * with upstream's gate-off message.
  *
  * Upstream aggregates every validation error of an args object; we stop at
  * the first, in upstream's order, so a message always has one position.
@@ -59,6 +64,7 @@
 #include "sched/plugins/pod_topology_spread.h"
 #include "sched/plugins/gpu_random.h"
 #include "sched/plugins/random.h"
+#include "sched/plugins/volume_binding.h"
 
 #include <string.h>
 
@@ -252,23 +258,61 @@ static gboolean fit_resources(KsDec *d, const KsYamlNode *ss, FitBox *b) {
   return ok;
 }
 
-static gboolean shape_point(KsDec *d, const KsYamlNode *n, KsSchedShapePoint *out,
-                            const KsSchedShapePoint *prev) {
+/* One UtilizationShapePoint, decoded strictly (types and fields only:
+ * validate_function_shape checks the values). */
+static gboolean shape_point(KsDec *d, const KsYamlNode *n, KsSchedShapePoint *out) {
   static const char *const known[] = {"utilization", "score", NULL};
   if (!ks_dec_expect_mapping(d, n) || ks_dec_is_absent(n))
     return ks_dec_is_absent(n) ? ks_dec_fail(d, n, "expected a mapping, got null") : FALSE;
-  gint32 u = 0, s = 0;
+  gint32 u = 0, sc = 0; /* int32 upstream */
   if (!ks_sched_config_check_fields(d, n, known) || !ks_dec_int32(d, n, "utilization", &u, NULL) ||
-      !ks_dec_int32(d, n, "score", &s, NULL))
+      !ks_dec_int32(d, n, "score", &sc, NULL))
     return FALSE;
-  if (prev && prev->utilization >= u)
-    return fail_key(d, n, "utilization", "Invalid value: %d: values must be sorted in increasing "
-                                         "order", u);
-  if (u < 0 || u > 100)
-    return fail_key(d, n, "utilization", "Invalid value: %d: not in valid range [0, 100]", u);
-  if (s < 0 || s > 10)
-    return fail_key(d, n, "score", "Invalid value: %d: not in valid range [0, 10]", s);
-  *out = (KsSchedShapePoint){u, s};
+  *out = (KsSchedShapePoint){u, sc};
+  return TRUE;
+}
+
+/* The points of the sequence `seq` (absent: none) into *out (n + 1
+ * entries, owned by the caller even on error); d->path at the shape. */
+static gboolean decode_shape(KsDec *d, const KsYamlNode *seq, KsSchedShapePoint **out, guint *n) {
+  gboolean ok = ks_dec_expect_sequence(d, seq);
+  *n = ok && !ks_dec_is_absent(seq) ? ks_yaml_len(seq) : 0;
+  *out = g_new0(KsSchedShapePoint, *n + 1);
+  for (guint i = 0; ok && i < *n; i++) {
+    gsize im = ks_dec_push_index(d, i);
+    ok = shape_point(d, ks_yaml_item(seq, i), &(*out)[i]);
+    ks_dec_pop(d, im);
+  }
+  return ok;
+}
+
+/* Fails at <shape>[i].<key>. */
+static gboolean shape_fail(KsDec *d, const KsYamlNode *seq, guint i, const char *key, gint64 v,
+                           const char *detail) {
+  gsize im = ks_dec_push_index(d, i);
+  fail_key(d, ks_yaml_item(seq, i), key, "Invalid value: %" G_GINT64_FORMAT ": %s", v, detail);
+  ks_dec_pop(d, im);
+  return FALSE;
+}
+
+/* upstream validateFunctionShape (first error only), d->path at the shape,
+ * `at` where an empty shape is reported: at least one point; then the
+ * first point whose utilization does not increase; then each point's
+ * utilization in [0, 100] and score in [0, MaxCustomPriorityScore]. */
+static gboolean validate_function_shape(KsDec *d, const KsYamlNode *at, const KsYamlNode *seq,
+                                        const KsSchedShapePoint *s, guint n) {
+  if (n == 0)
+    return ks_dec_fail(d, at, "Required value: at least one point must be specified");
+  for (guint i = 1; i < n; i++)
+    if (s[i - 1].utilization >= s[i].utilization)
+      return shape_fail(d, seq, i, "utilization", s[i].utilization,
+                        "values must be sorted in increasing order");
+  for (guint i = 0; i < n; i++) {
+    if (s[i].utilization < 0 || s[i].utilization > 100)
+      return shape_fail(d, seq, i, "utilization", s[i].utilization, "not in valid range [0, 100]");
+    if (s[i].score < 0 || s[i].score > 10)
+      return shape_fail(d, seq, i, "score", s[i].score, "not in valid range [0, 10]");
+  }
   return TRUE;
 }
 
@@ -280,22 +324,12 @@ static gboolean fit_shape(KsDec *d, const KsYamlNode *ss, FitBox *b) {
                     "Required value: must be specified when type is RequestedToCapacityRatio");
   gsize m = ks_dec_push_field(d, "requestedToCapacityRatio");
   gboolean ok = ks_dec_expect_mapping(d, r) && ks_sched_config_check_fields(d, r, known);
-  const KsYamlNode *seq = ok ? ks_yaml_get(r, "shape") : NULL;
   if (ok) {
+    const KsYamlNode *seq = ks_yaml_get(r, "shape");
     gsize sm = ks_dec_push_field(d, "shape");
-    ok = ks_dec_expect_sequence(d, seq);
-    guint n = ok && !ks_dec_is_absent(seq) ? ks_yaml_len(seq) : 0;
-    if (ok && n == 0)
-      ok = ks_dec_fail(d, ks_dec_is_absent(seq) ? r : seq,
-                       "Required value: at least one point must be specified");
-    b->shape = g_new0(KsSchedShapePoint, n + 1);
-    for (guint i = 0; ok && i < n; i++) {
-      gsize im = ks_dec_push_index(d, i);
-      ok = shape_point(d, ks_yaml_item(seq, i), &b->shape[i], i ? &b->shape[i - 1] : NULL);
-      ks_dec_pop(d, im);
-    }
+    ok = decode_shape(d, seq, &b->shape, &b->a.n_shape) &&
+         validate_function_shape(d, ks_dec_is_absent(seq) ? r : seq, seq, b->shape, b->a.n_shape);
     b->a.shape = b->shape;
-    b->a.n_shape = n;
     ks_dec_pop(d, sm);
   }
   ks_dec_pop(d, m);
@@ -477,6 +511,77 @@ static gboolean decode_default_preemption(KsDec *d, const KsYamlNode *args,
     return fail_key(d, args, "minCandidateNodesPercentage",
                     "Invalid value: 0: cannot be zero at the same time as "
                     "minCandidateNodesAbsolute");
+  return TRUE;
+}
+
+/* ---- VolumeBindingArgs ------------------------------------------------------------------ */
+
+typedef struct {
+  KsSchedVolumeBindingArgs a; /* first: the pointer handed to the plugin */
+  KsSchedShapePoint *shape;
+} VolumeBindingBox;
+
+static void volume_binding_box_free(gpointer p) {
+  VolumeBindingBox *b = p;
+  g_free(b->shape);
+  g_free(b);
+}
+
+/* Go's %#v of a []config.UtilizationShapePoint, as field.Invalid prints it. transfer full */
+static char *go_shape_slice(const KsSchedShapePoint *s, guint n) {
+  GString *out = g_string_new("[]config.UtilizationShapePoint{");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf(out,
+                           "%sconfig.UtilizationShapePoint{Utilization:%" G_GINT64_FORMAT
+                           ", Score:%" G_GINT64_FORMAT "}",
+                           i ? ", " : "", s[i].utilization, s[i].score);
+  g_string_append_c(out, '}');
+  return g_string_free(out, FALSE);
+}
+
+/* SetDefaults_VolumeBindingArgs and ValidateVolumeBindingArgs with v1.31's
+ * default feature gates: VolumeCapacityPriority (alpha) is off, so the
+ * shape is neither defaulted nor allowed, and capacity scoring stays off.
+ * Any non-null shape, even [], is refused (a Go non-nil slice), after its
+ * points are decoded (type errors come first, as decode errors). */
+static gboolean decode_volume_binding(KsDec *d, const KsYamlNode *args,
+                                      KsSchedConfigPluginArgs *out) {
+  static const char *const known[] = {"apiVersion", "kind", "bindTimeoutSeconds", "shape", NULL};
+  VolumeBindingBox *b = g_new0(VolumeBindingBox, 1);
+  out->args = b;
+  out->args_free = volume_binding_box_free;
+  b->a.bind_timeout_seconds = KS_SCHED_VOLUME_BINDING_DEFAULT_BIND_TIMEOUT_SECONDS;
+  if (!args)
+    return TRUE;
+  gboolean has_timeout = FALSE;
+  gint64 timeout = 0;
+  if (!ks_sched_config_check_fields(d, args, known) ||
+      !check_args_type(d, args, "VolumeBinding") ||
+      !ks_dec_int64(d, args, "bindTimeoutSeconds", &timeout, &has_timeout))
+    return FALSE;
+  if (has_timeout) /* an explicit 0 stays 0 (no waiting); only nil takes 600 */
+    b->a.bind_timeout_seconds = timeout;
+  const KsYamlNode *seq = ks_yaml_get(args, "shape");
+  guint n = 0;
+  gsize m = ks_dec_push_field(d, "shape");
+  gboolean ok = decode_shape(d, seq, &b->shape, &n);
+  ks_dec_pop(d, m);
+  if (!ok)
+    return FALSE;
+  if (b->a.bind_timeout_seconds < 0)
+    return fail_key(d, args, "bindTimeoutSeconds",
+                    "Invalid value: %" G_GINT64_FORMAT
+                    ": invalid BindTimeoutSeconds, should not be a negative value",
+                    b->a.bind_timeout_seconds);
+  if (!ks_dec_is_absent(seq)) {
+    char *bad = go_shape_slice(b->shape, n);
+    fail_key(d, args, "shape",
+             "Invalid value: %s: unexpected field `shape`, remove it or turn on the feature gate "
+             "VolumeCapacityPriority",
+             bad);
+    g_free(bad);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -1039,6 +1144,7 @@ static const struct {
     {"InterPodAffinity", decode_inter_pod_affinity},
     {"NodeResourcesBalancedAllocation", decode_balanced},
     {"DefaultPreemption", decode_default_preemption},
+    {"VolumeBinding", decode_volume_binding},
     {"PodTopologySpread", decode_pod_topology_spread},
     {"NodeAffinity", decode_node_affinity_args},
     {"Random", decode_random},

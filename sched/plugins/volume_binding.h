@@ -14,9 +14,14 @@
 #define KS_SCHED_VOLUME_BINDING_UNBOUND_IMMEDIATE "pod has unbound immediate PersistentVolumeClaims"
 
 /* VolumeBindingArgs. NULL args = upstream defaults: bindTimeoutSeconds 600,
- * capacity scoring off. */
+ * capacity scoring off. A KubeSchedulerConfiguration's pluginConfig fills
+ * them (workloads/scheduler_config_args.c) with v1.31's default gates:
+ * scoring off, no shape. */
 typedef struct {
-  gint64 bind_timeout_seconds; /* >= 0; 0 means the default 600 (ksim does not wait, see .c) */
+  /* >= 0 (negative: create() fails). Upstream defaults only an unset value
+   * to 600; 0 means "do not wait". ksim's PreBind never waits (see .c), so
+   * the value is validated and otherwise unused. */
+  gint64 bind_timeout_seconds;
   /* The alpha gate VolumeCapacityPriority (v1.31's name; StorageCapacityScoring
    * from v1.33): off by default. When on, Score prefers the node whose
    * static bindings fill their PVs best, through `shape`. */

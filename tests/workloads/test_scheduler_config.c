@@ -24,6 +24,7 @@
 #include "sched/plugins/node_resources_fit.h"
 #include "sched/plugins/pod_topology_spread.h"
 #include "sched/plugins/random.h"
+#include "sched/plugins/volume_binding.h"
 #include "workloads/scheduler_config.h"
 
 #define DATA KSIM_TEST_DATA "/schedconfig/"
@@ -425,6 +426,10 @@ static void test_all_args_explicit(void **state) {
   const KsSchedBestFitArgs *bf = args_of(p, "BestFit");
   assert_int_equal(bf->cpu_weight, 2);
   assert_int_equal(bf->memory_weight, 1);
+  const KsSchedVolumeBindingArgs *vb = args_of(p, "VolumeBinding");
+  assert_int_equal(vb->bind_timeout_seconds, 10);
+  assert_false(vb->capacity_scoring); /* VolumeCapacityPriority is off in v1.31 */
+  assert_int_equal(vb->n_shape, 0);
   const KsSchedConfigPluginArgs *probe = ks_sched_config_profile_args(p, "ArgsProbe");
   assert_true(probe->string_map);
   /* Every plugin is created with its args: upstream's validation passed,
@@ -464,6 +469,10 @@ static void test_all_args_defaults_and_edges(void **state) {
   const KsSchedBestFitArgs *bf = args_of(p, "BestFit");
   assert_int_equal(bf->cpu_weight, 3);
   assert_int_equal(bf->memory_weight, 0);
+  const KsSchedVolumeBindingArgs *vb = args_of(p, "VolumeBinding");
+  assert_int_equal(vb->bind_timeout_seconds, KS_SCHED_VOLUME_BINDING_DEFAULT_BIND_TIMEOUT_SECONDS);
+  assert_int_equal(vb->bind_timeout_seconds, 600);
+  assert_false(vb->capacity_scoring);
 
   p = &c->profiles[2];
   dp = args_of(p, "DefaultPreemption");
@@ -484,11 +493,15 @@ static void test_all_args_defaults_and_edges(void **state) {
   bf = args_of(p, "BestFit");
   assert_int_equal(bf->cpu_weight, 0);
   assert_int_equal(bf->memory_weight, 100);
+  vb = args_of(p, "VolumeBinding");
+  assert_int_equal(vb->bind_timeout_seconds, 0); /* explicit 0 is not defaulted */
+  assert_int_equal(vb->n_shape, 0);
   /* Both build against the real registry (PTS System, DP 0%/5). */
   KsSchedRegistry *reg = ks_sched_registry_new();
   for (guint i = 1; i < 3; i++) {
     KsSchedFramework *fw = build_ok(c, i, reg);
     assert_non_null(ks_sched_framework_plugin(fw, "DefaultPreemption"));
+    assert_non_null(ks_sched_framework_plugin(fw, "VolumeBinding"));
     ks_sched_framework_free(fw);
   }
   ks_sched_registry_free(reg);
@@ -1081,6 +1094,31 @@ static const struct {
     /* a plugin that is not built in: flat string map */
     {"loaded-duplicate-key.yaml",
      "8:7: duplicate key \"label\" (first at line 7)"},
+    /* TestValidateVolumeBindingArgs "negative value is invalid config" */
+    {"vb-timeout-negative.yaml",
+     "7:27: profiles[0].pluginConfig[0].args.bindTimeoutSeconds: Invalid value: -10: invalid BindTimeoutSeconds, should not be a negative value"},
+    /* TestValidateVolumeBindingArgs "[VolumeCapacityPriority=off] error if the shape is not nil when the feature is off" */
+    {"vb-shape-gate-off.yaml",
+     "9:7: profiles[0].pluginConfig[0].args.shape: Invalid value: []config.UtilizationShapePoint{config.UtilizationShapePoint{Utilization:1, Score:1}, config.UtilizationShapePoint{Utilization:3, Score:3}}: unexpected field `shape`, remove it or turn on the feature gate VolumeCapacityPriority"},
+    /* an empty list is a non-nil slice: refused too (gate off, nothing defaulted) */
+    {"vb-shape-empty.yaml",
+     "7:14: profiles[0].pluginConfig[0].args.shape: Invalid value: []config.UtilizationShapePoint{}: unexpected field `shape`, remove it or turn on the feature gate VolumeCapacityPriority"},
+    /* decoding comes before validation: a point's type error first */
+    {"vb-shape-score-string.yaml",
+     "8:33: profiles[0].pluginConfig[0].args.shape[0].score: expected an integer, got the string \"10\""},
+    /* strict decoding of UtilizationShapePoint */
+    {"vb-shape-unknown-field.yaml",
+     "8:26: profiles[0].pluginConfig[0].args.shape[0].scor: unknown field \"profiles[0].pluginConfig[0].args.shape[0].scor\""},
+    /* ValidateVolumeBindingArgs checks bindTimeoutSeconds before the shape */
+    {"vb-timeout-before-shape.yaml",
+     "7:27: profiles[0].pluginConfig[0].args.bindTimeoutSeconds: Invalid value: -1: invalid BindTimeoutSeconds, should not be a negative value"},
+    {"vb-wrong-kind.yaml",
+     "7:13: profiles[0].pluginConfig[0].args.kind: args for plugin VolumeBinding were not of type VolumeBindingArgs.kubescheduler.config.k8s.io, got VolumeBindingArg.kubescheduler.config.k8s.io"},
+    {"vb-unknown-field.yaml",
+     "7:7: profiles[0].pluginConfig[0].args.bindTimeout: unknown field \"profiles[0].pluginConfig[0].args.bindTimeout\""},
+    /* validateFunctionShape: the order check runs over all points before the range checks */
+    {"rtcr-unsorted-before-range.yaml",
+     "12:27: profiles[0].pluginConfig[0].args.scoringStrategy.requestedToCapacityRatio.shape[1].utilization: Invalid value: -5: values must be sorted in increasing order"},
     {"wrong-kind.yaml",
      "2:7: kind: no kind \"KubeSchedulerConfig\" is registered for version "
      "\"kubescheduler.config.k8s.io/v1\""},
