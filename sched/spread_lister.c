@@ -1,4 +1,16 @@
-/* The scheduler's view of the objects that select pods (spread_lister.h). */
+/* The scheduler's view of the objects that select pods (spread_lister.h).
+ *
+ * Per kind and namespace the objects sit in a GTree by name, so every walk
+ * is in name order. Upstream's listers walk an informer's map (random
+ * order); where the order shows (v1.7 ServiceAntiAffinity's "first"
+ * service, the order of SelectorSpread's selectors) ksim fixes it to name
+ * order: it is what the API server's
+ * LIST returns (sorted by key), it does not depend on the order in which
+ * the host happened to learn of the objects (a scenario, a trace,
+ * `ksim explain`'s manifests), and it survives a restart; creation order
+ * would need creation times the scheduler does not otherwise hold, and
+ * ties among objects created in the same instant would still need names.
+ */
 #include "sched/spread_lister.h"
 
 #include <string.h>
@@ -8,8 +20,8 @@
 enum { KIND_SERVICE, KIND_RC, KIND_RS, KIND_SS, N_KINDS };
 
 struct KsSchedSpreadLister {
-  /* per kind: namespace (owned) -> GHashTable name (owned) -> KsLabelSelector* (owned; NULL
-   * for a ReplicaSet / StatefulSet without a selector) */
+  /* per kind: namespace (owned) -> GTree name (owned, strcmp order) -> KsLabelSelector*
+   * (owned; NULL for a ReplicaSet / StatefulSet without a selector) */
   GHashTable *by_kind[N_KINDS];
   guint n;
 };
@@ -23,7 +35,7 @@ KsSchedSpreadLister *ks_sched_spread_lister_new(void) {
   KsSchedSpreadLister *l = g_new0(KsSchedSpreadLister, 1);
   for (guint k = 0; k < N_KINDS; k++)
     l->by_kind[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify)g_hash_table_unref);
+                                          (GDestroyNotify)g_tree_unref);
   return l;
 }
 
@@ -35,23 +47,29 @@ void ks_sched_spread_lister_free(KsSchedSpreadLister *l) {
   g_free(l);
 }
 
+static gint compare_names(gconstpointer a, gconstpointer b, gpointer unused) {
+  (void)unused;
+  return strcmp(a, b);
+}
+
 static void set(KsSchedSpreadLister *l, guint kind, const char *ns, const char *name,
                 KsLabelSelector *sel /* transfer full */) {
-  GHashTable *names = g_hash_table_lookup(l->by_kind[kind], ns);
+  GTree *names = g_hash_table_lookup(l->by_kind[kind], ns);
   if (!names) {
-    names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, selector_free);
+    names = g_tree_new_full(compare_names, NULL, g_free, selector_free);
     g_hash_table_insert(l->by_kind[kind], g_strdup(ns), names);
   }
-  if (g_hash_table_replace(names, g_strdup(name), sel))
+  if (!g_tree_lookup_extended(names, name, NULL, NULL))
     l->n++;
+  g_tree_replace(names, g_strdup(name), sel);
 }
 
 static gboolean remove_obj(KsSchedSpreadLister *l, guint kind, const char *ns, const char *name) {
-  GHashTable *names = g_hash_table_lookup(l->by_kind[kind], ns);
-  if (!names || !g_hash_table_remove(names, name))
+  GTree *names = g_hash_table_lookup(l->by_kind[kind], ns);
+  if (!names || !g_tree_remove(names, name))
     return FALSE;
   l->n--;
-  if (g_hash_table_size(names) == 0)
+  if (g_tree_nnodes(names) == 0)
     g_hash_table_remove(l->by_kind[kind], ns);
   return TRUE;
 }
@@ -111,9 +129,9 @@ guint ks_sched_spread_lister_size(const KsSchedSpreadLister *l) { return l->n; }
  * selector from an unknown one. */
 static const KsLabelSelector *lookup(const KsSchedSpreadLister *l, guint kind, const char *ns,
                                      const char *name, gboolean *found) {
-  GHashTable *names = g_hash_table_lookup(l->by_kind[kind], ns);
+  GTree *names = g_hash_table_lookup(l->by_kind[kind], ns);
   gpointer v = NULL;
-  *found = names && g_hash_table_lookup_extended(names, name, NULL, &v);
+  *found = names && g_tree_lookup_extended(names, name, NULL, &v);
   return v;
 }
 
@@ -150,17 +168,13 @@ void ks_sched_spread_lister_default_selector(const KsSchedSpreadLister *l, const
     g_array_set_size(out->match_expressions, 0);
   if (l->n == 0)
     return;
-  /* GetPodServices: the namespace's services whose (non-nil) selector matches the pod */
-  GHashTable *svcs = g_hash_table_lookup(l->by_kind[KIND_SERVICE], pod->namespace);
-  if (svcs) {
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init(&it, svcs);
-    while (g_hash_table_iter_next(&it, NULL, &v)) {
-      const KsLabelSelector *s = v;
-      if (s->match_labels.n > 0 && ks_label_selector_matches(s, &pod->labels))
-        merge_labels(out, &s->match_labels);
-    }
+  /* GetPodServices: the namespace's services whose (non-nil) selector
+   * matches the pod, merged (they agree: each matches the pod's labels) */
+  GTree *svcs = g_hash_table_lookup(l->by_kind[KIND_SERVICE], pod->namespace);
+  for (GTreeNode *it = svcs ? g_tree_node_first(svcs) : NULL; it; it = g_tree_node_next(it)) {
+    const KsLabelSelector *s = g_tree_node_value(it);
+    if (s->match_labels.n > 0 && ks_label_selector_matches(s, &pod->labels))
+      merge_labels(out, &s->match_labels);
   }
   const KsOwnerReference *owner = ks_owner_reference_get_controller(pod->owner_references);
   if (!owner || !owner->api_version || !owner->kind || !owner->name)
@@ -188,26 +202,33 @@ void ks_sched_spread_lister_default_selector(const KsSchedSpreadLister *l, const
     add_requirements(out, sel);
 }
 
+/* Appends the selectors of kind `kind` in the pod's namespace that select
+ * it, in name order (v1.7: an empty, absent or invalid selector selects
+ * nothing). */
+static guint append_selecting(const KsSchedSpreadLister *l, guint kind, const KsPod *pod,
+                              GPtrArray *out) {
+  GTree *names = g_hash_table_lookup(l->by_kind[kind], pod->namespace);
+  guint n = 0;
+  for (GTreeNode *it = names ? g_tree_node_first(names) : NULL; it; it = g_tree_node_next(it)) {
+    const KsLabelSelector *s = g_tree_node_value(it);
+    if (!s || ks_label_selector_is_empty(s) || !ks_label_selector_is_valid(s) ||
+        !ks_label_selector_matches(s, &pod->labels))
+      continue;
+    g_ptr_array_add(out, (gpointer)s);
+    n++;
+  }
+  return n;
+}
+
 guint ks_sched_spread_lister_pod_selectors(const KsSchedSpreadLister *l, const KsPod *pod,
                                            GPtrArray *out) {
   guint n = 0;
-  if (l->n == 0)
-    return 0;
-  for (guint k = 0; k < N_KINDS; k++) {
-    GHashTable *names = g_hash_table_lookup(l->by_kind[k], pod->namespace);
-    if (!names)
-      continue;
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init(&it, names);
-    while (g_hash_table_iter_next(&it, NULL, &v)) {
-      const KsLabelSelector *s = v;
-      if (!s || ks_label_selector_is_empty(s) || !ks_label_selector_is_valid(s) ||
-          !ks_label_selector_matches(s, &pod->labels))
-        continue;
-      g_ptr_array_add(out, (gpointer)s);
-      n++;
-    }
-  }
+  for (guint k = 0; l->n > 0 && k < N_KINDS; k++)
+    n += append_selecting(l, k, pod, out);
   return n;
+}
+
+guint ks_sched_spread_lister_pod_services(const KsSchedSpreadLister *l, const KsPod *pod,
+                                          GPtrArray *out) {
+  return l->n > 0 ? append_selecting(l, KIND_SERVICE, pod, out) : 0;
 }

@@ -7,7 +7,10 @@
  *
  * One lister per scheduler cache (KsSchedCache.spread), shared by every
  * profile. PodTopologySpread reads it for the selector of its default
- * constraints (upstream helper.DefaultSelector, v1.31).
+ * constraints (upstream helper.DefaultSelector, v1.31); the legacy
+ * SelectorSpreadPriority and CalculateAntiAffinityPriority for v1.7's
+ * getSelectors and GetPodServices. Objects of a kind are walked in name
+ * order within a namespace.
  *
  * Lookups are read-only and may run from several threads at once; every
  * change happens between cycles.
@@ -66,7 +69,11 @@ void ks_sched_spread_lister_default_selector(const KsSchedSpreadLister *l, const
  * then the ReplicationControllers, ReplicaSets and StatefulSets of the
  * pod's namespace whose selector matches the pod's labels. An empty or
  * absent selector matches nothing (v1.7's "should match nothing, not
- * everything"); an invalid one is passed over. Within a kind the order is
- * unspecified. Returns the number appended. */
+ * everything"); an invalid one is passed over. Within a kind, in name
+ * order (spread_lister.c says why). Returns the number appended. */
 guint ks_sched_spread_lister_pod_selectors(const KsSchedSpreadLister *l, const KsPod *pod,
                                            GPtrArray *out);
+/* v1.7 GetPodServices: the Services alone, as above (name order, so the
+ * first is well defined: v1.7 ServiceAntiAffinity used only the first). */
+guint ks_sched_spread_lister_pod_services(const KsSchedSpreadLister *l, const KsPod *pod,
+                                          GPtrArray *out);

@@ -33,9 +33,12 @@
  * Selectors: SelectorSpread takes those of the Services, RCs, ReplicaSets
  * and StatefulSets in the cache's spread lister (sched/spread_lister.h,
  * filled by the host) that select the pod, unless the host passes its own
- * function in the args. ServiceAntiAffinity (a policy-file priority) gets
- * its services only from a host function in its args; without one every
- * labeled node scores 10, as v1.7 did for a pod no service selects. A pod
+ * function in the args. ServiceAntiAffinity (a policy-file priority) takes
+ * the Services of the lister that select the pod, unless the host passes
+ * its own function, and uses the first: v1.7 took services[0] of an
+ * informer's list, in map order; the lister walks Services in name order,
+ * so "first" is the selecting Service whose name sorts first. A pod no
+ * Service selects scores 10 on every labeled node (v1.7), and a pod
  * nothing selects scores 10 everywhere in SelectorSpread.
  *
  * Per-cycle data (selectors, scored slots, domain counts) lives in the
@@ -450,8 +453,13 @@ static void service_anti_affinity_pre_score(KsSchedPlugin *p, KsSchedCycleState 
                                             const guint *slots, guint n, KsSchedStatus *st) {
   const ServiceAntiAffinity *a = p->self;
   SpreadState *s = spread_state(cs, p->index);
-  if (a->services)
+  if (a->services) {
     s->n_sel = a->services(pod, &s->sel, a->user_data);
+  } else if (c->spread) { /* v1.7 GetPodServices, first by name (spread_lister.c) */
+    g_ptr_array_set_size(s->lister_sel, 0);
+    s->n_sel = ks_sched_spread_lister_pod_services(c->spread, pod, s->lister_sel);
+    s->sel = (const KsLabelSelector *const *)s->lister_sel->pdata;
+  }
   if (s->n_sel > 0)
     s->total = count_service_pods(c, pod, s->sel[0]); /* only the first service, as v1.7 */
   for (guint k = 0; k < n; k++) {

@@ -32,8 +32,10 @@ typedef struct {
 /* CalculateAntiAffinityPriority (v1.7 ServiceAntiAffinity, a policy-file
  * priority) args: `label` is the node label whose values are the spreading
  * domains (required); `services` returns the selectors of the Services
- * selecting the pod, of which only the first is used, as in v1.7 (NULL: no
- * services, every labeled node scores 10). */
+ * selecting the pod, of which only the first is used, as in v1.7. NULL: the
+ * Services of the cache's spread lister that select the pod, in name order
+ * (so the first is the one whose name sorts first); with none, every
+ * labeled node scores 10. */
 typedef struct {
   const char *label;
   KsSchedLegacySelectorsFunc services;

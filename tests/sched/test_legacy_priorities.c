@@ -600,6 +600,127 @@ static void test_service_anti_affinity(void **state) {
   }
 }
 
+/* Sets a Service (sel[0]) of the case's namespace in the cache's lister. */
+static void lister_service(KsTestEnv *e, const char *ns, const char *name, const char *const *kv) {
+  KsLabels m;
+  ks_labels_init(&m);
+  for (guint i = 0; kv && kv[i]; i += 2)
+    ks_labels_set(&m, kv[i], kv[i + 1]);
+  ks_sched_spread_lister_set_service(e->cache->spread, ns, name, &m);
+  ks_labels_clear(&m);
+}
+
+/* The same TestZoneSpreadPriority table with no services function: the
+ * Service is in the cache's spread lister (v1.7 GetPodServices), plus a
+ * Service of another namespace that would select the pod's labels. */
+static void test_service_anti_affinity_from_lister(void **state) {
+  static const char *const nodes[] = {"machine11", "machine12", "machine21",
+                                      "machine22", "machine01", "machine02"};
+  const char *const *const labels[] = {V("zone", "zone1"), V("zone", "zone1"),
+                                       V("zone", "zone2"), V("zone", "zone2"),
+                                       V("name", "value"), V("name", "value")};
+  const SpreadCase cases[] = {
+      {"no services", 1, "ns0", {{0, 0, "ns0"}}, 1, {NULL, NULL}, {10, 10, 10, 10, 0, 0}},
+      {"different services", 1, "ns0", {{0, 2, "ns0"}}, 1, {V("key", "value"), NULL}, {10, 10, 10, 10, 0, 0}},
+      {"three pods, one service pod", 1, "ns0", {{4, 2, "ns0"}, {0, 2, "ns0"}, {2, 1, "ns0"}}, 3,
+       {LABELS1, NULL}, {10, 10, 0, 0, 0, 0}},
+      {"three pods, two service pods on different machines", 1, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {2, 1, "ns0"}}, 3, {LABELS1, NULL}, {5, 5, 5, 5, 0, 0}},
+      {"three service label match pods in different namespaces", 1, "default",
+       {{0, 1, "ns0"}, {0, 1, "default"}, {2, 1, "ns0"}, {2, 1, "ns1"}}, 4, {LABELS1, NULL},
+       {0, 0, 10, 10, 0, 0}},
+      {"four pods, three service pods", 1, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {2, 1, "ns0"}, {2, 1, "ns0"}}, 4, {LABELS1, NULL},
+       {6, 6, 3, 3, 0, 0}},
+      {"service with partial pod label matches", 1, "ns0",
+       {{0, 2, "ns0"}, {0, 1, "ns0"}, {2, 1, "ns0"}}, 3, {V("baz", "blah"), NULL},
+       {3, 3, 6, 6, 0, 0}},
+  };
+  for (guint t = 0; t < G_N_ELEMENTS(cases); t++) {
+    const SpreadCase *tc = &cases[t];
+    KsSchedLegacyServiceAntiAffinityArgs args = {"zone", NULL, NULL};
+    KsTestEnv e;
+    ks_test_env_init(&e, &ks_sched_plugin_legacy_service_anti_affinity, &args);
+    for (guint i = 0; i < 6; i++)
+      ks_test_env_add_node(&e, labeled_node(nodes[i], labels[i]));
+    for (int i = 0; i < tc->n_pods; i++)
+      ks_test_env_add_pod(&e, spread_pod(tc->pods[i].labels, tc->pods[i].ns, 100 + i),
+                          nodes[tc->pods[i].node]);
+    if (tc->sel[0])
+      lister_service(&e, tc->pod_ns, "s", tc->sel[0]);
+    lister_service(&e, "elsewhere", "a", V("foo", "bar")); /* another namespace: not the pod's */
+    KsPod *pod = spread_pod(tc->pod_labels, tc->pod_ns, 0);
+    gint64 got[6];
+    ks_test_env_score(&e, pod, NULL, 0, got);
+    for (guint i = 0; i < 6; i++)
+      if (got[i] != tc->want[i])
+        fail_msg("lister / %s: %s got %" G_GINT64_FORMAT " want %" G_GINT64_FORMAT, tc->name,
+                 nodes[i], got[i], tc->want[i]);
+    ks_pod_unref(pod);
+    ks_test_env_clear(&e);
+  }
+}
+
+/* v1.7 used only the first Service selecting the pod; the lister's first
+ * is the one whose name sorts first, whatever order they were set in.
+ * Pod {app: web, tier: front}; Services "front" {tier: front} and "web"
+ * {app: web}. Nodes m11, m12 (zone z1), m21, m22 (z2), m01 (no zone label).
+ * Existing pods (default namespace): 2 x {app: web} on m11, {tier: front}
+ * on m21, {app: web, tier: front} on m22.
+ *  - first = "front": its pods are m21's and m22's: total 2, z1 0, z2 2:
+ *    z1 nodes int(10 * 2/2) = 10, z2 nodes int(10 * 0/2) = 0, m01 0.
+ *  - first = "web" (the other Service renamed "zz-front"): its pods are
+ *    m11's two and m22's: total 3, z1 2, z2 1: z1 int(10 * 1/3) = 3,
+ *    z2 int(10 * 2/3) = 6, m01 0. */
+static void test_service_anti_affinity_first_service(void **state) {
+  static const char *const nodes[] = {"m11", "m12", "m21", "m22", "m01"};
+  const char *const *const labels[] = {V("zone", "z1"), V("zone", "z1"), V("zone", "z2"),
+                                       V("zone", "z2"), V("name", "value")};
+  static const struct {
+    const char *front_name;
+    gboolean web_first; /* set "web" before the tier Service */
+    gint64 want[5];
+  } cases[] = {
+      {"front", FALSE, {10, 10, 0, 0, 0}},
+      {"front", TRUE, {10, 10, 0, 0, 0}},
+      {"zz-front", FALSE, {3, 3, 6, 6, 0}},
+      {"zz-front", TRUE, {3, 3, 6, 6, 0}},
+  };
+  for (guint t = 0; t < G_N_ELEMENTS(cases); t++) {
+    KsSchedLegacyServiceAntiAffinityArgs args = {"zone", NULL, NULL};
+    KsTestEnv e;
+    ks_test_env_init(&e, &ks_sched_plugin_legacy_service_anti_affinity, &args);
+    for (guint i = 0; i < 5; i++)
+      ks_test_env_add_node(&e, labeled_node(nodes[i], labels[i]));
+    const char *const *const existing[] = {V("app", "web"), V("app", "web"),
+                                                  V("tier", "front"),
+                                                  V("app", "web", "tier", "front")};
+    static const char *const on[] = {"m11", "m11", "m21", "m22"};
+    for (guint i = 0; i < 4; i++) {
+      KsPod *p = spread_pod(0, "default", 100 + (int)i);
+      for (guint k = 0; existing[i][k]; k += 2)
+        ks_labels_set(&p->labels, existing[i][k], existing[i][k + 1]);
+      ks_test_env_add_pod(&e, p, on[i]);
+    }
+    if (cases[t].web_first)
+      lister_service(&e, "default", "web", V("app", "web"));
+    lister_service(&e, "default", cases[t].front_name, V("tier", "front"));
+    if (!cases[t].web_first)
+      lister_service(&e, "default", "web", V("app", "web"));
+    KsPod *pod = spread_pod(0, "default", 0);
+    ks_labels_set(&pod->labels, "app", "web");
+    ks_labels_set(&pod->labels, "tier", "front");
+    gint64 got[5];
+    ks_test_env_score(&e, pod, NULL, 0, got);
+    for (guint i = 0; i < 5; i++)
+      if (got[i] != cases[t].want[i])
+        fail_msg("case %u (%s): %s got %" G_GINT64_FORMAT " want %" G_GINT64_FORMAT, t,
+                 cases[t].front_name, nodes[i], got[i], cases[t].want[i]);
+    ks_pod_unref(pod);
+    ks_test_env_clear(&e);
+  }
+}
+
 static void test_service_anti_affinity_requires_label(void **state) {
   GError *err = NULL;
   KsSchedLegacyServiceAntiAffinityArgs args = {NULL, NULL, NULL};
@@ -625,6 +746,8 @@ int main(void) {
       cmocka_unit_test(test_selector_spread_zones),
       cmocka_unit_test(test_selector_spread_zone_rounding),
       cmocka_unit_test(test_service_anti_affinity),
+      cmocka_unit_test(test_service_anti_affinity_from_lister),
+      cmocka_unit_test(test_service_anti_affinity_first_service),
       cmocka_unit_test(test_service_anti_affinity_requires_label),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
