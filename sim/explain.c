@@ -102,7 +102,8 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
 
 /* What the scheduler lists besides nodes and pods, as the sim driver feeds
  * it from the store: PVs, claims and StorageClasses for the volume plugins;
- * Services, ReplicaSets and StatefulSets for the spreading default selector. */
+ * Services, ReplicationControllers, ReplicaSets and StatefulSets for the
+ * spreading default selector. */
 static void add_listed_objects(KsScheduler *s, const Inputs *in) {
   KsSchedVolumeLister *volumes = ks_sched_volume_lister(s);
   KsSchedSpreadLister *spread = ks_sched_cache(s)->spread;
@@ -133,6 +134,11 @@ static void add_listed_objects(KsScheduler *s, const Inputs *in) {
         ks_sched_spread_lister_set_stateful_set(spread, o->u.stateful_set->meta.namespace,
                                                 o->u.stateful_set->meta.name,
                                                 o->u.stateful_set->selector);
+        break;
+      case KS_KIND_REPLICATION_CONTROLLER:
+        ks_sched_spread_lister_set_replication_controller(
+            spread, o->u.replication_controller->meta.namespace,
+            o->u.replication_controller->meta.name, &o->u.replication_controller->selector);
         break;
       default:
         break;

@@ -33,12 +33,12 @@
  * binder's updates of its assumed objects; the PV controller
  * (sim/controllers/pv_controller.c) takes it from there.
  *
- * Spreading: the store's Services (spec.selector), ReplicaSets and
- * StatefulSets (spec.selector) are copied into the cache's spread lister
- * (sched/spread_lister.h), from which PodTopologySpread builds the
- * selector of its default constraints. No cluster event is reported: as
- * upstream, PodTopologySpread registers for Pod and Node events only.
- * ksim has no ReplicationController kind, so none is filled.
+ * Spreading: the store's Services (spec.selector), ReplicationControllers
+ * (spec.selector, a map), ReplicaSets and StatefulSets (spec.selector) are
+ * copied into the cache's spread lister (sched/spread_lister.h), from which
+ * PodTopologySpread builds the selector of its default constraints. No
+ * cluster event is reported: as upstream, PodTopologySpread registers for
+ * Pod and Node events only.
  */
 #include "sim/sched_driver.h"
 
@@ -52,6 +52,7 @@
 #include "sched/volume_lister.h"
 #include "workloads/apps.h"
 #include "workloads/core_objects.h"
+#include "workloads/replication_controller.h"
 
 struct KsSchedDriver {
   KsStore *store;
@@ -63,7 +64,7 @@ struct KsSchedDriver {
                              per watch event, a third of which reach this table */
   guint pod_watch, node_watch, namespace_watch, pdb_watch;
   guint pv_watch, pvc_watch, sc_watch;
-  guint svc_watch, rs_watch, ss_watch;
+  guint svc_watch, rc_watch, rs_watch, ss_watch;
   GHashTable *pdbs;       /* "ns/name" -> PdbState* */
   gboolean pdbs_dirty;    /* some PdbState is dirty */
   guint64 cycle_event;    /* pending cycle event, or KS_ENGINE_NO_EVENT */
@@ -478,6 +479,10 @@ static void spread_set(KsSchedDriver *d, const KsStoreObject *obj) {
   if (obj->kind == KS_STORE_SERVICE) {
     const KsService *svc = obj->data;
     ks_sched_spread_lister_set_service(l, obj->namespace, obj->name, &svc->selector);
+  } else if (obj->kind == KS_STORE_REPLICATION_CONTROLLER) {
+    const KsReplicationController *rc = obj->data;
+    ks_sched_spread_lister_set_replication_controller(l, obj->namespace, obj->name,
+                                                      &rc->selector);
   } else if (obj->kind == KS_STORE_REPLICA_SET) {
     const KsReplicaSet *rs = obj->data;
     ks_sched_spread_lister_set_replica_set(l, obj->namespace, obj->name, rs->selector);
@@ -497,6 +502,8 @@ static void spread_watch(KsStore *s, KsWatchEventType type, const KsStoreObject 
     spread_set(d, obj);
   else if (obj->kind == KS_STORE_SERVICE)
     ks_sched_spread_lister_remove_service(l, obj->namespace, obj->name);
+  else if (obj->kind == KS_STORE_REPLICATION_CONTROLLER)
+    ks_sched_spread_lister_remove_replication_controller(l, obj->namespace, obj->name);
   else if (obj->kind == KS_STORE_REPLICA_SET)
     ks_sched_spread_lister_remove_replica_set(l, obj->namespace, obj->name);
   else
@@ -509,10 +516,12 @@ static gboolean list_spread(const KsStoreObject *obj, gpointer user_data) {
 }
 
 static void spread_start(KsSchedDriver *d) {
-  const KsStoreKind kinds[] = {KS_STORE_SERVICE, KS_STORE_REPLICA_SET, KS_STORE_STATEFUL_SET};
+  const KsStoreKind kinds[] = {KS_STORE_SERVICE, KS_STORE_REPLICATION_CONTROLLER,
+                               KS_STORE_REPLICA_SET, KS_STORE_STATEFUL_SET};
   for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
     ks_store_foreach(d->store, kinds[i], list_spread, d);
   d->svc_watch = ks_store_watch(d->store, KS_STORE_SERVICE, spread_watch, d);
+  d->rc_watch = ks_store_watch(d->store, KS_STORE_REPLICATION_CONTROLLER, spread_watch, d);
   d->rs_watch = ks_store_watch(d->store, KS_STORE_REPLICA_SET, spread_watch, d);
   d->ss_watch = ks_store_watch(d->store, KS_STORE_STATEFUL_SET, spread_watch, d);
 }
@@ -546,6 +555,7 @@ void ks_sched_driver_free(KsSchedDriver *d) {
   ks_store_unwatch(d->store, d->pvc_watch);
   ks_store_unwatch(d->store, d->sc_watch);
   ks_store_unwatch(d->store, d->svc_watch);
+  ks_store_unwatch(d->store, d->rc_watch);
   ks_store_unwatch(d->store, d->rs_watch);
   ks_store_unwatch(d->store, d->ss_watch);
   ks_sched_volume_lister_set_writer(ks_sched_volume_lister(d->sched), NULL);

@@ -70,6 +70,7 @@ static const struct {
   [KS_STORE_PERSISTENT_VOLUME] = {"persistentvolumes", FALSE},
   [KS_STORE_PERSISTENT_VOLUME_CLAIM] = {"persistentvolumeclaims", TRUE},
   [KS_STORE_STORAGE_CLASS] = {"storageclasses", FALSE},
+  [KS_STORE_REPLICATION_CONTROLLER] = {"replicationcontrollers", TRUE},
 };
 
 const char *ks_store_kind_to_string(KsStoreKind kind) {

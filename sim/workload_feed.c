@@ -78,6 +78,9 @@ static gboolean workload_kind(const KsManifestObject *o, KsStoreKind *kind, gcon
   case KS_KIND_STORAGE_CLASS:
     *kind = KS_STORE_STORAGE_CLASS, *data = o->u.storage_class;
     return TRUE;
+  case KS_KIND_REPLICATION_CONTROLLER:
+    *kind = KS_STORE_REPLICATION_CONTROLLER, *data = o->u.replication_controller;
+    return TRUE;
   default:
     return FALSE;
   }

@@ -5,7 +5,7 @@
  * whose items carry no kind of their own), collects warnings for kinds ksim
  * does not model, and hands each object node to its decoder in
  * manifest_pod.c, manifest_node.c, manifest_pdb.c, manifest_apps.c,
- * manifest_batch.c, manifest_core.c or manifest_volume.c. The result is all-or-nothing: the first
+ * manifest_batch.c, manifest_core.c, manifest_rc.c or manifest_volume.c. The result is all-or-nothing: the first
  * error frees everything decoded so far.
  */
 #include "workloads/manifest.h"
@@ -40,6 +40,7 @@ static const KindInfo kinds[] = {
     {"PersistentVolume", "v1", KS_KIND_PERSISTENT_VOLUME, FALSE},
     {"PersistentVolumeClaim", "v1", KS_KIND_PERSISTENT_VOLUME_CLAIM, FALSE},
     {"StorageClass", "storage.k8s.io/v1", KS_KIND_STORAGE_CLASS, FALSE},
+    {"ReplicationController", "v1", KS_KIND_REPLICATION_CONTROLLER, FALSE},
     {"PodList", "v1", KS_KIND_POD, TRUE},
     {"NodeList", "v1", KS_KIND_NODE, TRUE},
     {"NamespaceList", "v1", KS_KIND_NAMESPACE, TRUE},
@@ -58,6 +59,7 @@ static const KindInfo kinds[] = {
     {"PersistentVolumeList", "v1", KS_KIND_PERSISTENT_VOLUME, TRUE},
     {"PersistentVolumeClaimList", "v1", KS_KIND_PERSISTENT_VOLUME_CLAIM, TRUE},
     {"StorageClassList", "storage.k8s.io/v1", KS_KIND_STORAGE_CLASS, TRUE},
+    {"ReplicationControllerList", "v1", KS_KIND_REPLICATION_CONTROLLER, TRUE},
 };
 
 static const char *const kind_names[KS_KIND_COUNT] = {
@@ -79,6 +81,7 @@ static const char *const kind_names[KS_KIND_COUNT] = {
     [KS_KIND_PERSISTENT_VOLUME] = "PersistentVolume",
     [KS_KIND_PERSISTENT_VOLUME_CLAIM] = "PersistentVolumeClaim",
     [KS_KIND_STORAGE_CLASS] = "StorageClass",
+    [KS_KIND_REPLICATION_CONTROLLER] = "ReplicationController",
 };
 
 const char *ks_kind_to_string(KsKind k) {
@@ -144,6 +147,9 @@ void ks_manifest_object_free(KsManifestObject *o) {
     break;
   case KS_KIND_STORAGE_CLASS:
     ks_storage_class_free(o->u.storage_class);
+    break;
+  case KS_KIND_REPLICATION_CONTROLLER:
+    ks_replication_controller_free(o->u.replication_controller);
     break;
   }
   g_free(o->file);
@@ -226,6 +232,9 @@ static gboolean decode_object(KsDec *d, const KsYamlNode *obj, KsKind kind, KsMa
     break;
   case KS_KIND_STORAGE_CLASS:
     ok = (o->u.storage_class = ks_dec_storage_class(d, obj)) != NULL;
+    break;
+  case KS_KIND_REPLICATION_CONTROLLER:
+    ok = (o->u.replication_controller = ks_dec_replication_controller(d, obj)) != NULL;
     break;
   }
   if (!ok) {

@@ -14,6 +14,7 @@
 #include "workloads/apps.h"
 #include "workloads/batch.h"
 #include "workloads/core_objects.h"
+#include "workloads/replication_controller.h"
 #include "workloads/yaml_doc.h"
 
 /* The kinds and the union member each one fills (KsManifestObject.u). */
@@ -36,9 +37,10 @@ typedef enum {
   KS_KIND_PERSISTENT_VOLUME,     /* v1: u.pv */
   KS_KIND_PERSISTENT_VOLUME_CLAIM, /* v1: u.pvc */
   KS_KIND_STORAGE_CLASS,         /* storage.k8s.io/v1: u.storage_class */
+  KS_KIND_REPLICATION_CONTROLLER, /* v1: u.replication_controller */
 } KsKind;
 /* Number of kinds: keep in step with the last one above. */
-#define KS_KIND_COUNT (KS_KIND_STORAGE_CLASS + 1)
+#define KS_KIND_COUNT (KS_KIND_REPLICATION_CONTROLLER + 1)
 
 /* The kind's name ("Deployment"); "Unknown" out of range. */
 const char *ks_kind_to_string(KsKind k);
@@ -66,6 +68,7 @@ typedef struct {
     KsPersistentVolume *pv;
     KsPersistentVolumeClaim *pvc;
     KsStorageClass *storage_class;
+    KsReplicationController *replication_controller;
   } u; /* owned */
 } KsManifestObject;
 

@@ -93,6 +93,7 @@ KsPodDisruptionBudget *ks_dec_pdb(KsDec *d, const KsYamlNode *obj);
 #include "workloads/batch.h"
 #include "workloads/core_objects.h"
 #include "workloads/object_meta.h"
+#include "workloads/replication_controller.h"
 #include "sched/volume_objects.h"
 
 /* Full metadata (KsDecMeta plus generateName, ownerReferences,
@@ -142,6 +143,7 @@ KsControllerRevision *ks_dec_controller_revision(KsDec *d, const KsYamlNode *obj
 KsJob *ks_dec_job(KsDec *d, const KsYamlNode *obj);
 KsCronJob *ks_dec_cron_job(KsDec *d, const KsYamlNode *obj);
 KsService *ks_dec_service(KsDec *d, const KsYamlNode *obj);
+KsReplicationController *ks_dec_replication_controller(KsDec *d, const KsYamlNode *obj);
 KsConfigMap *ks_dec_config_map(KsDec *d, const KsYamlNode *obj);
 KsSecret *ks_dec_secret(KsDec *d, const KsYamlNode *obj);
 KsPersistentVolume *ks_dec_persistent_volume(KsDec *d, const KsYamlNode *obj);

@@ -9,6 +9,7 @@
 #include "workloads/apps.h"
 #include "workloads/batch.h"
 #include "workloads/core_objects.h"
+#include "workloads/replication_controller.h"
 
 static void from_meta(KsObjectMeta *m, KsObjectFields *out) {
   *out = (KsObjectFields){&m->namespace, &m->name, &m->uid, &m->creation_timestamp_us, &m->deletion_timestamp_us,
@@ -70,6 +71,9 @@ void ks_object_fields(KsStoreKind kind, gpointer data, KsObjectFields *out) {
     break;
   case KS_STORE_SECRET:
     from_meta(&((KsSecret *)data)->meta, out);
+    break;
+  case KS_STORE_REPLICATION_CONTROLLER:
+    from_meta(&((KsReplicationController *)data)->meta, out);
     break;
   case KS_STORE_PERSISTENT_VOLUME: {
     KsPersistentVolume *pv = data;
@@ -137,6 +141,8 @@ gpointer ks_object_data_copy(KsStoreKind kind, gconstpointer data) {
     return ks_pvc_copy(data);
   case KS_STORE_STORAGE_CLASS:
     return ks_storage_class_copy(data);
+  case KS_STORE_REPLICATION_CONTROLLER:
+    return ks_replication_controller_copy(data);
   case KS_STORE_N_KINDS:
     break;
   }
@@ -181,6 +187,8 @@ GDestroyNotify ks_object_data_free_func(KsStoreKind kind) {
     return (GDestroyNotify)ks_pvc_free;
   case KS_STORE_STORAGE_CLASS:
     return (GDestroyNotify)ks_storage_class_free;
+  case KS_STORE_REPLICATION_CONTROLLER:
+    return (GDestroyNotify)ks_replication_controller_free;
   case KS_STORE_N_KINDS:
     break;
   }
@@ -209,6 +217,7 @@ static const struct {
   [KS_STORE_PERSISTENT_VOLUME] = {"PersistentVolume", "v1"},
   [KS_STORE_PERSISTENT_VOLUME_CLAIM] = {"PersistentVolumeClaim", "v1"},
   [KS_STORE_STORAGE_CLASS] = {"StorageClass", "storage.k8s.io/v1"},
+  [KS_STORE_REPLICATION_CONTROLLER] = {"ReplicationController", "v1"},
 };
 
 const char *ks_object_kind_name(KsStoreKind kind) { return NAMES[kind].kind; }
