@@ -7,6 +7,7 @@
 
 #include "ks_version.h"
 #include "sim/bench_sched.h"
+#include "sim/compare.h"
 #include "sim/explain.h"
 #include "sim/gpu_curve.h"
 #include "sim/plot.h"
@@ -34,6 +35,7 @@ static const KsCommand commands[] = {
   {"run", "run a scenario and write its results file (HDF5)", cmd_run},
   {"summary", "print the headline figures of a results file", cmd_summary},
   {"plot", "render a results file's plots (PNG) with gnuplot", cmd_plot},
+  {"compare", "compare the metrics of runs against a baseline; exit 1 on a --fail-on regression", ks_cli_compare},
   {"validate", "check manifests and scenarios without running them", cmd_validate},
   {"explain", "show why a pod goes where it goes: filters and scores per node", cmd_explain},
   {"bench", "benchmarks that print figures (bench sched: scheduler pods/s)", cmd_bench},
