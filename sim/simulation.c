@@ -25,6 +25,7 @@
 #include "sim/sched_driver.h"
 #include "sim/scheduler_setup.h"
 #include "sim/store.h"
+#include "sim/timeline.h"
 #include "sim/trace_feed.h"
 #include "sim/workload_feed.h"
 #include "workloads/annotations.h"
@@ -89,6 +90,12 @@ gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
       if (!ks_simulation_check_object(batch->set->objects->pdata[i], error))
         return FALSE;
   }
+  for (guint a = 0; s->timeline && a < s->timeline->len; a++) {
+    const KsTimelineAction *action = s->timeline->pdata[a];
+    for (guint i = 0; action->objects && i < action->objects->objects->len; i++)
+      if (!ks_simulation_check_object(action->objects->objects->pdata[i], error))
+        return FALSE;
+  }
   for (guint g = 0; g < s->generators->len; g++) {
     const KsGeneratorSpec *spec = s->generators->pdata[g];
     if (!check_pod(spec->template, s->file, spec->line, spec->column, error))
@@ -115,6 +122,7 @@ typedef struct {
   KsSchedDriver *driver;
   KsWorkloadFeed *feed;
   KsTraceFeed *trace;      /* NULL without a trace */
+  KsTimeline *timeline;    /* NULL without spec.timeline */
   KsPodGc *gc;
   KsControllerManager *controllers;
 } World;
@@ -208,6 +216,10 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   w->controllers = ks_controller_manager_new(w->store, &cm);
   ks_controller_manager_start_builtin(w->controllers);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
+  /* After the feed: at one instant, the scenario's workloads are applied
+   * before the timeline's actions. */
+  if (scenario->timeline && scenario->timeline->len > 0)
+    w->timeline = ks_timeline_new(w->store, scenario->timeline, scenario->file, seed);
   /* After the workload feed: the scenario's node pools exist (time 0,
    * queued first) when the trace's first event is applied. */
   if (trace && !trace_init(w, trace, seed, error))
@@ -231,6 +243,7 @@ static void world_free(World *w) {
   ks_store_free(w->store);
   ks_engine_free(w->engine);
   ks_workload_feed_free(w->feed);
+  ks_timeline_free(w->timeline);
   ks_trace_feed_free(w->trace);
   ks_sched_setup_free(w->sched);
 }
@@ -302,6 +315,19 @@ static void report_trace(KsRunReport *report, const World *w, KsResultsWriter *o
   ks_results_writer_set_attr_int(out, "nodes_excluded", (gint64)st.nodes_excluded);
 }
 
+/* Only with a timeline, so other runs' files stay as they were. */
+static void report_timeline(const World *w, KsResultsWriter *out) {
+  const GPtrArray *warnings = ks_timeline_warnings(w->timeline);
+  GString *text = g_string_new(NULL);
+  for (guint i = 0; i < warnings->len; i++)
+    g_string_append_printf(text, "%s%s", i ? "\n" : "", (const char *)warnings->pdata[i]);
+  ks_results_writer_set_attr_int(out, "timeline_actions", (gint64)ks_timeline_actions_run(w->timeline));
+  ks_results_writer_set_attr_int(out, "timeline_warnings",
+                                 (gint64)ks_timeline_warning_count(w->timeline));
+  ks_results_writer_set_attr_string(out, "timeline_warning_messages", text->str);
+  g_string_free(text, TRUE);
+}
+
 gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
                            KsRunReport *report, GError **error) {
   *report = (KsRunReport){0};
@@ -342,6 +368,8 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     report->pods_garbage_collected = ks_pod_gc_deleted(w.gc);
     if (w.trace)
       report_trace(report, &w, out);
+    if (w.timeline)
+      report_timeline(&w, out);
     ks_metrics_record_run(out, scenario, &stats);
     ok = ks_results_writer_commit(out, error);
     out = NULL;

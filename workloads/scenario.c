@@ -543,21 +543,15 @@ static gboolean nonempty_sequence(Loader *L, const KsYamlNode *m, const char *pa
   return TRUE;
 }
 
-static gboolean load_batch(Loader *L, const KsYamlNode *m, const char *path) {
-  static const char *const known[] = {"at", "manifests", "objects", "generator", NULL};
-  if (!check_fields(L, m, path, known))
-    return FALSE;
-  KsScenarioBatch *b = g_new0(KsScenarioBatch, 1);
-  b->line = m->line;
-  b->column = m->column;
-  g_ptr_array_add(L->s->batches, b);
+/* m's manifests and objects into b (b->set stays NULL when m has neither). */
+static gboolean load_objects(Loader *L, const KsYamlNode *m, const char *path,
+                             KsScenarioBatch *b) {
   const KsYamlNode *files = NULL, *objects = NULL;
-  if (!read_before_end(L, m, path, "at", &b->at_us) ||
-      !nonempty_sequence(L, m, path, "manifests", &files) ||
+  if (!nonempty_sequence(L, m, path, "manifests", &files) ||
       !nonempty_sequence(L, m, path, "objects", &objects))
     return FALSE;
   if (!files && !objects)
-    return fail(L, m, path, "needs manifests, objects or a generator");
+    return TRUE;
   char *p = field_path(path, "manifests");
   gboolean ok = !files || load_manifest_files(L, files, p, b);
   g_free(p);
@@ -566,6 +560,19 @@ static gboolean load_batch(Loader *L, const KsYamlNode *m, const char *path) {
   for (guint i = 0; ok && i < b->set->warnings->len; i++)
     g_ptr_array_add(L->s->warnings, g_strdup(b->set->warnings->pdata[i]));
   return ok;
+}
+
+static gboolean load_batch(Loader *L, const KsYamlNode *m, const char *path) {
+  static const char *const known[] = {"at", "manifests", "objects", "generator", NULL};
+  if (!check_fields(L, m, path, known))
+    return FALSE;
+  KsScenarioBatch *b = g_new0(KsScenarioBatch, 1);
+  b->line = m->line;
+  b->column = m->column;
+  g_ptr_array_add(L->s->batches, b);
+  if (!read_before_end(L, m, path, "at", &b->at_us) || !load_objects(L, m, path, b))
+    return FALSE;
+  return b->set || fail(L, m, path, "needs manifests, objects or a generator");
 }
 
 /* ---- generators ---------------------------------------------------------- */
@@ -767,6 +774,31 @@ static gboolean load_workloads(Loader *L, const KsYamlNode *spec) {
   return TRUE;
 }
 
+
+/* ---- spec.timeline (workloads/scenario_timeline.c) ------------------------ */
+
+/* An apply entry's manifests and objects, decoded as a batch's. */
+static gboolean timeline_objects(gpointer ctx, const KsYamlNode *entry, const char *path,
+                                 KsManifestSet **out, GError **error) {
+  Loader *L = ctx;
+  (void)error; /* the same slot as L->error */
+  KsScenarioBatch b = {0};
+  gboolean ok = load_objects(L, entry, path, &b);
+  *out = ok ? b.set : NULL;
+  if (!ok && b.set)
+    ks_manifest_set_free(b.set);
+  return ok;
+}
+
+static gboolean load_timeline(Loader *L, const KsYamlNode *spec) {
+  const KsYamlNode *seq;
+  if (!expect_sequence(L, spec, "spec", "timeline", KS_SCENARIO_MAX_TIMELINE, &seq))
+    return FALSE;
+  KsTimelineDecodeContext c = {.file = L->file, .duration_us = L->s->duration_us,
+                               .load_objects = timeline_objects, .ctx = L};
+  L->s->timeline = ks_timeline_decode(seq, &c, L->error);
+  return L->s->timeline != NULL;
+}
 
 /* ---- spec.trace ---------------------------------------------------------- */
 
@@ -1164,13 +1196,14 @@ static gboolean load_controllers(Loader *L, const KsYamlNode *spec) {
 static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   static const char *const known[] = {"seed",      "duration",  "sampleInterval",
                                       "output",    "nodePools", "workloads",
-                                      "schedulerConfig", "trace", "controllers", NULL};
+                                      "schedulerConfig", "trace", "controllers", "timeline",
+                                      NULL};
   const KsYamlNode *spec = get(root, "spec");
   if (!spec)
     return missing(L, root, "", "spec");
   return expect_mapping(L, spec, "spec") && check_fields(L, spec, "spec", known) &&
          load_run_options(L, spec) && load_pools(L, spec) && load_workloads(L, spec) &&
-         load_trace(L, spec) && load_controllers(L, spec);
+         load_trace(L, spec) && load_controllers(L, spec) && load_timeline(L, spec);
 }
 
 static KsScenario *scenario_new(const char *file, const char *base_dir) {
@@ -1198,6 +1231,8 @@ void ks_scenario_free(KsScenario *s) {
   g_ptr_array_free(s->batches, TRUE);
   g_ptr_array_free(s->generators, TRUE);
   g_ptr_array_free(s->warnings, TRUE);
+  if (s->timeline)
+    g_ptr_array_free(s->timeline, TRUE);
   ks_scenario_trace_free(s->trace);
   g_free(s);
 }

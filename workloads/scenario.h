@@ -19,6 +19,7 @@
 #include "sched/objects.h"
 #include "workloads/manifest.h"
 #include "workloads/generator.h"
+#include "workloads/scenario_timeline.h"
 
 #define KS_SCENARIO_API_VERSION "ksim.io/v1alpha1"
 #define KS_SCENARIO_KIND "Scenario"
@@ -125,6 +126,8 @@ typedef struct {
   KsScenarioTrace *trace;  /* spec.trace; NULL when absent */
   gint64 controller_reconcile_latency_us; /* spec.controllers.reconcileLatency, default 0
                                              (docs/controllers.md) */
+  GPtrArray *timeline;     /* spec.timeline: KsTimelineAction*, sorted by at, ties in file
+                              order (workloads/scenario_timeline.h) */
   GPtrArray *warnings;     /* char*: manifest warnings (skipped kinds), "file:line:column: ..." */
 } KsScenario;
 
