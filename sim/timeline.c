@@ -21,6 +21,7 @@
 #include "workloads/batch.h"
 #include "workloads/core_objects.h"
 #include "workloads/duration.h"
+#include "workloads/replication_controller.h"
 
 /* The annotation apps/v1 shows a DaemonSet's templateGeneration in. */
 #define ANN_DS_TEMPLATE_GENERATION "deprecated.daemonset.template.generation"
@@ -101,6 +102,7 @@ KsPod *ks_timeline_pod_template(KsStoreKind kind, gpointer data) {
   case KS_STORE_STATEFUL_SET: return ((KsStatefulSet *)data)->template;
   case KS_STORE_JOB: return ((KsJob *)data)->template;
   case KS_STORE_CRON_JOB: return ((KsCronJob *)data)->job_template->template;
+  case KS_STORE_REPLICATION_CONTROLLER: return ((KsReplicationController *)data)->template;
   default: return NULL;
   }
 }
@@ -139,6 +141,8 @@ static const KsLabels *object_labels(KsStoreKind kind, gconstpointer data) {
   case KS_STORE_PERSISTENT_VOLUME_CLAIM:
     return &((const KsPersistentVolumeClaim *)data)->labels;
   case KS_STORE_STORAGE_CLASS: return &((const KsStorageClass *)data)->labels;
+  case KS_STORE_REPLICATION_CONTROLLER:
+    return &((const KsReplicationController *)data)->meta.labels;
   default: return NULL;
   }
 }
@@ -213,6 +217,7 @@ static gint32 *replicas_field(KsStoreKind kind, gpointer data) {
   case KS_STORE_DEPLOYMENT: return &((KsDeployment *)data)->replicas;
   case KS_STORE_REPLICA_SET: return &((KsReplicaSet *)data)->replicas;
   case KS_STORE_STATEFUL_SET: return &((KsStatefulSet *)data)->replicas;
+  case KS_STORE_REPLICATION_CONTROLLER: return &((KsReplicationController *)data)->replicas;
   default: return NULL;
   }
 }

@@ -49,6 +49,7 @@ static gconstpointer payload(const KsManifestObject *o) {
   case KS_KIND_PERSISTENT_VOLUME: return o->u.pv;
   case KS_KIND_PERSISTENT_VOLUME_CLAIM: return o->u.pvc;
   case KS_KIND_STORAGE_CLASS: return o->u.storage_class;
+  case KS_KIND_REPLICATION_CONTROLLER: return o->u.replication_controller;
   }
   return NULL;
 }

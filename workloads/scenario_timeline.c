@@ -47,6 +47,7 @@ static const KindName kind_names[] = {
     {KS_KIND_PERSISTENT_VOLUME, "persistentvolumes", "pv", FALSE},
     {KS_KIND_PERSISTENT_VOLUME_CLAIM, "persistentvolumeclaims", "pvc", TRUE},
     {KS_KIND_STORAGE_CLASS, "storageclasses", "sc", FALSE},
+    {KS_KIND_REPLICATION_CONTROLLER, "replicationcontrollers", "rc", TRUE},
 };
 
 static const KindName *kind_by_text(const char *s) {
@@ -199,6 +200,7 @@ static const KsKind any_kind[] = {
     KS_KIND_CONTROLLER_REVISION, KS_KIND_JOB,    KS_KIND_CRON_JOB,
     KS_KIND_SERVICE,     KS_KIND_CONFIG_MAP,     KS_KIND_SECRET,
     KS_KIND_PERSISTENT_VOLUME, KS_KIND_PERSISTENT_VOLUME_CLAIM, KS_KIND_STORAGE_CLASS,
+    KS_KIND_REPLICATION_CONTROLLER,
 };
 
 static gboolean decode_delete(Td *t, const KsYamlNode *m, KsTimelineAction *a) {
@@ -221,7 +223,8 @@ static gboolean decode_delete(Td *t, const KsYamlNode *m, KsTimelineAction *a) {
 }
 
 static gboolean decode_scale(Td *t, const KsYamlNode *m, KsTimelineAction *a) {
-  static const KsKind kinds[] = {KS_KIND_DEPLOYMENT, KS_KIND_REPLICA_SET, KS_KIND_STATEFUL_SET};
+  static const KsKind kinds[] = {KS_KIND_DEPLOYMENT, KS_KIND_REPLICA_SET, KS_KIND_STATEFUL_SET,
+                                 KS_KIND_REPLICATION_CONTROLLER};
   gboolean has = FALSE;
   if (!read_object(t, m, kinds, G_N_ELEMENTS(kinds), a))
     return FALSE;
@@ -238,7 +241,8 @@ static gboolean decode_scale(Td *t, const KsYamlNode *m, KsTimelineAction *a) {
 
 static gboolean decode_set_image(Td *t, const KsYamlNode *m, KsTimelineAction *a) {
   static const KsKind kinds[] = {KS_KIND_POD,         KS_KIND_DEPLOYMENT,  KS_KIND_REPLICA_SET,
-                                 KS_KIND_DAEMON_SET,  KS_KIND_STATEFUL_SET, KS_KIND_CRON_JOB};
+                                 KS_KIND_DAEMON_SET,  KS_KIND_STATEFUL_SET, KS_KIND_CRON_JOB,
+                                 KS_KIND_REPLICATION_CONTROLLER};
   return read_object(t, m, kinds, G_N_ELEMENTS(kinds), a) &&
          required_string(t, m, "container", &a->container) &&
          required_string(t, m, "image", &a->image);

@@ -188,10 +188,10 @@ static void test_bad_entries(void **state) {
        "t.yaml:7:64: spec.timeline[0].replicas: \"many\" is not an integer"},
       {"  - {at: 1s, action: scale, kind: DaemonSet, name: web, replicas: 1}\n",
        "t.yaml:7:35: spec.timeline[0].kind: \"DaemonSet\" is not a kind scale acts on "
-       "(Deployment, ReplicaSet, StatefulSet)"},
+       "(Deployment, ReplicaSet, StatefulSet, ReplicationController)"},
       {"  - {at: 1s, action: scale, kind: Gadget, name: web, replicas: 1}\n",
        "t.yaml:7:35: spec.timeline[0].kind: \"Gadget\" is not a kind scale acts on "
-       "(Deployment, ReplicaSet, StatefulSet)"},
+       "(Deployment, ReplicaSet, StatefulSet, ReplicationController)"},
       {"  - {at: 1s, action: scale, name: web, replicas: 1}\n",
        "t.yaml:7:5: spec.timeline[0].kind: required field is missing"},
       {"  - {at: 1s, action: scale, kind: rs, replicas: 1}\n",
@@ -213,7 +213,7 @@ static void test_bad_entries(void **state) {
        "t.yaml:7:70: spec.timeline[0].gracePeriodSeconds: -5 must be greater than or equal to 0"},
       {"  - {at: 1s, action: setImage, kind: Job, name: j, container: c, image: i}\n",
        "t.yaml:7:38: spec.timeline[0].kind: \"Job\" is not a kind setImage acts on (Pod, "
-       "Deployment, ReplicaSet, DaemonSet, StatefulSet, CronJob)"},
+       "Deployment, ReplicaSet, DaemonSet, StatefulSet, CronJob, ReplicationController)"},
       {"  - {at: 1s, action: setImage, kind: Deployment, name: web, image: i}\n",
        "t.yaml:7:5: spec.timeline[0].container: required field is missing"},
       {"  - {at: 1s, action: rolloutUndo, kind: rs, name: web}\n",
