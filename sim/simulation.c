@@ -29,6 +29,7 @@
 #include "sim/trace_feed.h"
 #include "sim/workload_feed.h"
 #include "workloads/annotations.h"
+#include "workloads/usage.h"
 
 void ks_run_report_clear(KsRunReport *r) {
   g_clear_pointer(&r->output, g_free);
@@ -37,9 +38,12 @@ void ks_run_report_clear(KsRunReport *r) {
 static gboolean check_pod(const KsPod *pod, const char *file, guint line, guint column,
                           GError **error) {
   KsPodTiming timing;
+  KsPodUsage usage;
   GError *local = NULL;
-  if (ks_pod_read_timing(pod, &timing, &local))
+  if (ks_pod_read_timing(pod, &timing, &local) && ks_pod_read_usage(pod, &usage, &local)) {
+    ks_pod_usage_clear(&usage);
     return TRUE;
+  }
   g_set_error(error, KS_ANNOTATION_ERROR, KS_ANNOTATION_ERROR_INVALID, "%s:%u:%u: %s", file, line,
               column, local->message);
   g_error_free(local);
