@@ -70,6 +70,31 @@ ENUM_FUNCS(ks_restart_policy, KsRestartPolicy, restart_names)
 ENUM_FUNCS(ks_preemption_policy, KsPreemptionPolicy, preemption_names)
 ENUM_FUNCS(ks_pod_condition_status, KsPodConditionStatus, condition_status_names)
 
+static const char *const container_state_names[] = {"none", "waiting", "running", "terminated"};
+
+const char *ks_container_state_kind_to_string(KsContainerStateKind k) {
+  return (guint)k < G_N_ELEMENTS(container_state_names) ? container_state_names[k] : "?";
+}
+
+void ks_container_state_clear(KsContainerState *s) {
+  g_clear_pointer(&s->reason, g_free);
+  g_clear_pointer(&s->message, g_free);
+  *s = (KsContainerState){0};
+}
+
+static void container_state_copy(KsContainerState *dst, const KsContainerState *src) {
+  *dst = *src;
+  dst->reason = g_strdup(src->reason);
+  dst->message = g_strdup(src->message);
+}
+
+void ks_container_state_set(KsContainerState *dst, const KsContainerState *src) {
+  if (dst == src)
+    return;
+  ks_container_state_clear(dst);
+  container_state_copy(dst, src);
+}
+
 const char *ks_volume_source_to_string(KsVolumeSource s) {
   return (guint)s < G_N_ELEMENTS(volume_names) ? volume_names[s] : "?";
 }
@@ -318,6 +343,8 @@ static void pod_free(KsPod *p) {
   g_free(p->message);
   if (p->conditions)
     g_array_unref(p->conditions);
+  ks_container_state_clear(&p->container_state);
+  ks_container_state_clear(&p->last_state);
   g_free(p);
 }
 
@@ -356,6 +383,8 @@ KsPod *ks_pod_copy(const KsPod *p) {
   c->reason = g_strdup(p->reason);
   c->message = g_strdup(p->message);
   c->conditions = conditions_copy(p->conditions);
+  container_state_copy(&c->container_state, &p->container_state);
+  container_state_copy(&c->last_state, &p->last_state);
   return c;
 }
 
@@ -440,6 +469,51 @@ static void aggregate(const KsPod *p, gboolean nonzero, KsResourceList *out) {
 }
 
 void ks_pod_compute_requests(const KsPod *p, KsResourceList *out) { aggregate(p, FALSE, out); }
+
+/* The fixed resources every container (regular and init) has a limit for. */
+static guint limits_declared(const KsPod *p) {
+  guint all = KS_RESOURCE_HAS_CPU | KS_RESOURCE_HAS_MEMORY | KS_RESOURCE_HAS_EPHEMERAL_STORAGE;
+  for (guint i = 0; p->containers && i < p->containers->len; i++)
+    all &= g_array_index(p->containers, KsContainer, i).limits.present;
+  for (guint i = 0; p->init_containers && i < p->init_containers->len; i++)
+    all &= g_array_index(p->init_containers, KsContainer, i).limits.present;
+  return all;
+}
+
+void ks_pod_compute_limits(const KsPod *p, KsResourceList *out) {
+  KsResourceList sum, sidecars, init_max, lim;
+  ks_resource_list_init(&sum);
+  ks_resource_list_init(&sidecars);
+  ks_resource_list_init(&init_max);
+  for (guint i = 0; p->containers && i < p->containers->len; i++)
+    ks_resource_list_add(&sum, &g_array_index(p->containers, KsContainer, i).limits);
+  for (guint i = 0; p->init_containers && i < p->init_containers->len; i++) {
+    const KsContainer *c = &g_array_index(p->init_containers, KsContainer, i);
+    ks_resource_list_copy(&lim, &c->limits);
+    if (c->restart_always) {
+      ks_resource_list_add(&sum, &lim);
+      ks_resource_list_add(&sidecars, &lim);
+      ks_resource_list_max(&init_max, &sidecars);
+    } else {
+      ks_resource_list_add(&lim, &sidecars);
+      ks_resource_list_max(&init_max, &lim);
+    }
+    ks_resource_list_clear(&lim);
+  }
+  ks_resource_list_max(&sum, &init_max);
+  ks_resource_list_add(&sum, &p->overhead);
+  guint declared = (p->containers && p->containers->len) ? limits_declared(p) : 0;
+  ks_resource_list_init(out);
+  if (declared & KS_RESOURCE_HAS_CPU)
+    ks_resource_list_set(out, KS_RESOURCE_CPU, sum.milli_cpu);
+  if (declared & KS_RESOURCE_HAS_MEMORY)
+    ks_resource_list_set(out, KS_RESOURCE_MEMORY, sum.memory);
+  if (declared & KS_RESOURCE_HAS_EPHEMERAL_STORAGE)
+    ks_resource_list_set(out, KS_RESOURCE_EPHEMERAL_STORAGE, sum.ephemeral_storage);
+  ks_resource_list_clear(&sum);
+  ks_resource_list_clear(&sidecars);
+  ks_resource_list_clear(&init_max);
+}
 
 void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory) {
   KsResourceList r;

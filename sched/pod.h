@@ -127,6 +127,32 @@ typedef struct {
 
 void ks_pod_condition_clear(KsPodCondition *c);
 
+/* A container's state as the kubelet reports it (status.containerStatuses[*]
+ * .state / .lastState). ksim's node agent runs a pod's containers as one, so a
+ * pod carries one state for all of them (docs/node-agent.md). */
+typedef enum {
+  KS_CONTAINER_STATE_NONE = 0, /* not reported (pods the resource model does not run) */
+  KS_CONTAINER_WAITING,
+  KS_CONTAINER_RUNNING,
+  KS_CONTAINER_TERMINATED,
+} KsContainerStateKind;
+const char *ks_container_state_kind_to_string(KsContainerStateKind k); /* "waiting", ... */
+
+typedef struct {
+  KsContainerStateKind kind;
+  char *reason;           /* waiting: ContainerCreating, CrashLoopBackOff,
+                             CreateContainerConfigError; terminated: OOMKilled, Error,
+                             Completed; may be NULL */
+  char *message;          /* may be NULL */
+  gint32 exit_code;       /* terminated */
+  gint64 started_at_us;   /* running and terminated: startedAt; 0 = unset */
+  gint64 finished_at_us;  /* terminated: finishedAt */
+} KsContainerState;
+
+void ks_container_state_clear(KsContainerState *s);
+/* Replaces *dst by a deep copy of *src. */
+void ks_container_state_set(KsContainerState *dst, const KsContainerState *src);
+
 typedef struct {
   gint ref_count;
   /* metadata */
@@ -172,6 +198,8 @@ typedef struct {
   char *message;              /* status.message; may be NULL */
   GArray *conditions;         /* status.conditions except Ready, of KsPodCondition, in the
                                  order they were first set; may be NULL */
+  KsContainerState container_state; /* containerStatuses[*].state (see KsContainerState) */
+  KsContainerState last_state;      /* containerStatuses[*].lastState */
 } KsPod;
 
 KsPod *ks_pod_new(const char *ns, const char *name); /* transfer full; refcount 1 */
@@ -209,6 +237,12 @@ gboolean ks_pod_key_equal(gconstpointer a, gconstpointer b);
 /* Effective pod request (kube-semantics 2.1): max(sum of app containers and
  * sidecars, max over init containers) + overhead. out is initialised here. */
 void ks_pod_compute_requests(const KsPod *p, KsResourceList *out);
+/* The pod's effective limits, aggregated as requests are (upstream
+ * PodLimits: sum of regular containers and sidecars, max with each init
+ * step, plus overhead), for the resources every container declares a limit
+ * for: a resource some container leaves unlimited is absent from out (the
+ * kubelet then sets no pod-level cgroup limit for it). out is initialised. */
+void ks_pod_compute_limits(const KsPod *p, KsResourceList *out);
 /* The "non-zero" cpu/memory request used by scoring (2.2): containers without
  * an entry count 100m / 200Mi. */
 void ks_pod_compute_nonzero_requests(const KsPod *p, gint64 *milli_cpu, gint64 *memory);

@@ -11,7 +11,9 @@
 
 #include "sched/gpu.h"
 #include "sched/objects.h"
+#include "sim/kubelet/resource_model.h"
 #include "workloads/annotations.h"
+#include "workloads/usage.h"
 
 struct KsNodeAgent {
   KsStore *store;
@@ -21,6 +23,7 @@ struct KsNodeAgent {
   GHashTable *gpu_pods;  /* "ns/name" -> GpuHold* */
   gint64 gpu_used;       /* milli in use, all nodes */
   guint gpus_busy;       /* GPUs with used > 0 */
+  KsKubeletModel *model; /* runs the pods with a usage profile (docs/node-agent.md) */
 };
 
 typedef struct {
@@ -159,12 +162,48 @@ static void finish_pod(KsEngine *e, gpointer data) {
   ks_engine_schedule_after(e, delay, restart_pod, next, pod_task_free);
 }
 
+/* A pod with a usage profile: Running with its container state, then the
+ * resource model runs it. FALSE (nothing written) when its profile does not
+ * parse; it then runs as any other pod. */
+static gboolean start_modelled(KsNodeAgent *a, const KsPod *pod, guint64 rv, gint64 run_time_us) {
+  KsPodUsage usage;
+  GError *error = NULL;
+  if (!ks_pod_read_usage(pod, &usage, &error)) {
+    g_warning("node agent: %s", error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  ks_pod_usage_clear(&usage);
+  gint64 now = ks_engine_now(a->engine);
+  KsPod *copy = ks_pod_copy(pod);
+  copy->phase = KS_POD_RUNNING;
+  copy->ready = TRUE;
+  copy->ready_since_us = now;
+  if (copy->start_time_us == 0)
+    copy->start_time_us = now;
+  KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, now, 0};
+  ks_container_state_set(&copy->container_state, &run);
+  if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+                       (GDestroyNotify)ks_pod_unref, rv, &error)) {
+    g_warning("node agent: %s", error->message);
+    g_error_free(error);
+    return TRUE;
+  }
+  if (!ks_kubelet_model_start(a->model, pod, run_time_us, &error)) {
+    g_warning("node agent: %s", error->message);
+    g_error_free(error);
+  }
+  return TRUE;
+}
+
 static void start_pod(KsEngine *e, gpointer data) {
   PodTask *t = data;
   KsNodeAgent *a = t->agent;
   guint64 rv = 0;
   const KsPod *pod = current_pod(a, t, &rv);
   if (!pod || pod->phase != KS_POD_PENDING)
+    return;
+  if (ks_pod_has_usage(pod) && start_modelled(a, pod, rv, t->run_time_us))
     return;
   set_phase(a, pod, rv, KS_POD_RUNNING);
   if (t->run_time_us == KS_RUN_TIME_FOREVER)
@@ -262,6 +301,8 @@ const gint32 *ks_node_agent_gpu_used(const KsNodeAgent *a, const char *node, gui
 
 gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a) { return a->gpu_used; }
 
+KsKubeletModel *ks_node_agent_model(const KsNodeAgent *a) { return a->model; }
+
 guint ks_node_agent_gpus_busy(const KsNodeAgent *a) { return a->gpus_busy; }
 
 /* ---- the watch --------------------------------------------------------------------- */
@@ -274,6 +315,13 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
   if ((pod && ks_labels_get(&pod->annotations, KS_GPU_KEY_INDEX)) ||
       (was && ks_labels_get(&was->annotations, KS_GPU_KEY_INDEX)))
     gpu_track(a, was, type == KS_WATCH_DELETED ? NULL : pod);
+  if (ks_kubelet_model_used(a->model) && (type == KS_WATCH_DELETED || !pod ||
+                                          pod->phase == KS_POD_SUCCEEDED ||
+                                          pod->phase == KS_POD_FAILED)) {
+    const KsPod *any = pod ? pod : was;
+    if (any)
+      ks_kubelet_model_forget(a->model, any->namespace, any->name);
+  }
   if (!pod || !pod->node_name || pod->phase != KS_POD_PENDING)
     return;
   const KsPod *old = old_obj ? old_obj->data : NULL;
@@ -281,8 +329,11 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     on_bound(a, pod);
 }
 
-KsNodeAgent *ks_node_agent_new(KsStore *store) {
+KsNodeAgent *ks_node_agent_new(KsStore *store) { return ks_node_agent_new_seeded(store, 0); }
+
+KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
   KsNodeAgent *a = g_new0(KsNodeAgent, 1);
+  a->model = ks_kubelet_model_new(store, seed);
   a->store = store;
   a->engine = ks_store_get_engine(store);
   a->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, a);
@@ -295,6 +346,7 @@ void ks_node_agent_free(KsNodeAgent *a) {
   if (!a)
     return;
   ks_store_unwatch(a->store, a->watch);
+  ks_kubelet_model_free(a->model);
   g_hash_table_destroy(a->gpu_nodes);
   g_hash_table_destroy(a->gpu_pods);
   g_free(a);

@@ -7,18 +7,26 @@
  * simulation. Phase changes are written to the store as the kubelet's
  * status updates are, so every other component learns of them by watching.
  *
- * The resource model (QoS, usage, contention, OOM, eviction) comes with a
- * later issue; today a pod always runs exactly its run time.
+ * A pod with a usage profile (ksim.io/usage-* annotations, workloads/usage.h)
+ * is run by the resource model (sim/kubelet/resource_model.h,
+ * docs/node-agent.md): cpu sharing stretches its run time, memory beyond its
+ * limit or the node's OOM-kills it, and it restarts with CrashLoopBackOff.
+ * Pods without one run exactly their run time, as they always have.
  */
 #pragma once
 #include <glib.h>
 
+#include "sim/kubelet/resource_model.h"
 #include "sim/store.h"
 
 typedef struct KsNodeAgent KsNodeAgent;
 
-/* transfer full */
+/* transfer full; the resource model's RNG streams derive from seed (0 for
+ * ks_node_agent_new). */
 KsNodeAgent *ks_node_agent_new(KsStore *store);
+KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed);
+/* The resource model (for results). transfer none */
+KsKubeletModel *ks_node_agent_model(const KsNodeAgent *a);
 void ks_node_agent_free(KsNodeAgent *a);
 
 /* ---- GPUs (sched/gpu.h, docs/gpu-sharing.md) -------------------------------

@@ -211,7 +211,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
    * recorder first, so it sees a change before the components react. */
   w->recorder = ks_recorder_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
-  w->agent = ks_node_agent_new(w->store);
+  w->agent = ks_node_agent_new_seeded(w->store, seed);
   /* The controllers watch after the components that act on pods, so a
    * change reaches the scheduler and the node agent before a controller
    * reacts to it (docs/controllers.md). */

@@ -114,11 +114,76 @@ static void test_copy_and_compare(void **state) {
   ks_pod_unref(a);
 }
 
+/* PodLimits: summed and folded like requests, only for resources every
+ * container limits. Containers 1/1Gi and 500m/512Mi, an init container
+ * 2/100Mi: cpu max(1500, 2000) = 2000, memory max(1.5Gi, 100Mi) = 1.5Gi,
+ * no ephemeral-storage (nobody limits it). */
+static void test_limits(void **state) {
+  (void)state;
+  KsPod *p = ks_pod_new("ns", "p");
+  KsContainer *c = ks_pod_add_container(p, "a", FALSE);
+  ks_resource_list_set_quantity(&c->limits, "cpu", "1", NULL);
+  ks_resource_list_set_quantity(&c->limits, "memory", "1Gi", NULL);
+  c = ks_pod_add_container(p, "b", FALSE);
+  ks_resource_list_set_quantity(&c->limits, "cpu", "500m", NULL);
+  ks_resource_list_set_quantity(&c->limits, "memory", "512Mi", NULL);
+  KsContainer *init = ks_pod_add_container(p, "init", TRUE);
+  ks_resource_list_set_quantity(&init->limits, "cpu", "2", NULL);
+  ks_resource_list_set_quantity(&init->limits, "memory", "100Mi", NULL);
+  KsResourceList l;
+  ks_pod_compute_limits(p, &l);
+  assert_int_equal(l.milli_cpu, 2000);
+  assert_true(l.memory == 1536LL * 1024 * 1024);
+  assert_false(ks_resource_list_has(&l, "ephemeral-storage"));
+  ks_resource_list_clear(&l);
+  /* a sidecar after the init container adds to the sum (1500 + 300 = 1800)
+   * but not to the init step before it (2000): max(1800, 2000) */
+  KsContainer *side = ks_pod_add_container(p, "side", TRUE);
+  side->restart_always = TRUE;
+  ks_resource_list_set_quantity(&side->limits, "cpu", "300m", NULL);
+  ks_resource_list_set_quantity(&side->limits, "memory", "10Mi", NULL);
+  ks_pod_compute_limits(p, &l);
+  assert_int_equal(l.milli_cpu, 2000);
+  ks_resource_list_clear(&l);
+  /* one container without a memory limit: no pod memory limit */
+  ks_resource_list_clear(&side->limits);
+  ks_resource_list_init(&side->limits);
+  ks_resource_list_set_quantity(&side->limits, "cpu", "300m", NULL);
+  ks_pod_compute_limits(p, &l);
+  assert_true(ks_resource_list_has(&l, "cpu"));
+  assert_false(ks_resource_list_has(&l, "memory"));
+  ks_resource_list_clear(&l);
+  ks_pod_unref(p);
+}
+
+static void test_container_state_copy(void **state) {
+  (void)state;
+  KsPod *p = ks_pod_new("ns", "p");
+  KsContainerState t = {KS_CONTAINER_TERMINATED, "OOMKilled", "killed", 137, 5, 9};
+  ks_container_state_set(&p->last_state, &t);
+  KsContainerState w = {KS_CONTAINER_WAITING, "CrashLoopBackOff", NULL, 0, 0, 0};
+  ks_container_state_set(&p->container_state, &w);
+  KsPod *c = ks_pod_copy(p);
+  ks_container_state_clear(&p->last_state);
+  assert_int_equal(c->last_state.kind, KS_CONTAINER_TERMINATED);
+  assert_string_equal(c->last_state.reason, "OOMKilled");
+  assert_string_equal(c->last_state.message, "killed");
+  assert_int_equal(c->last_state.exit_code, 137);
+  assert_true(c->last_state.started_at_us == 5 && c->last_state.finished_at_us == 9);
+  assert_string_equal(c->container_state.reason, "CrashLoopBackOff");
+  assert_true(ks_pod_equal_except_status(p, c));
+  assert_string_equal(ks_container_state_kind_to_string(KS_CONTAINER_WAITING), "waiting");
+  ks_pod_unref(c);
+  ks_pod_unref(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_set_get),
       cmocka_unit_test(test_status_strings),
       cmocka_unit_test(test_copy_and_compare),
+      cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_container_state_copy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,32 @@
+/* CPU sharing on one node: the CFS model of docs/node-agent.md (CPU).
+ *
+ * Each running pod wants some CPU. Its pod cgroup caps it at its limit
+ * (the CFS quota, when every container declares a cpu limit) and weighs it
+ * by cpu.shares = MilliCPUToShares(request) (upstream pkg/kubelet/cm: 1024
+ * per CPU, at least 2, at most 262144; BestEffort pods get the minimum 2).
+ * When what the pods want fits in the node's allocatable CPU everyone gets
+ * it; otherwise the CPU is divided in proportion to shares, and CPU a pod
+ * does not use (its want or cap is below its share) goes to the others in
+ * the same proportion (water-filling), as CFS gives idle time to runnable
+ * groups. All integer millicores; each split rounds down, so up to one
+ * millicore per contending pod may stay unused. */
+#pragma once
+#include <glib.h>
+
+#define KS_CPU_MIN_SHARES 2
+#define KS_CPU_SHARES_PER_CPU 1024
+#define KS_CPU_MAX_SHARES 262144
+
+/* MilliCPUToShares (pkg/kubelet/cm/helpers_linux.go). */
+gint64 ks_cpu_milli_to_shares(gint64 milli_cpu);
+
+typedef struct {
+  gint64 want;    /* millicores the pod would use unconstrained (>= 0) */
+  gint64 limit;   /* its cpu limit in millicores; 0 = none */
+  gint64 shares;  /* its cpu.shares */
+  gint64 granted; /* out: millicores it gets */
+} KsCpuClaim;
+
+/* Fills every claim's granted from capacity (millicores, >= 0). O(n log n).
+ * Claims are independent of their order except for ties, which keep it. */
+void ks_cpu_share(KsCpuClaim *claims, guint n, gint64 capacity);

@@ -1,0 +1,73 @@
+/* The kubelet's resource model: what runs on each node once pods with a
+ * usage profile (workloads/usage.h) have started. docs/node-agent.md has the
+ * model and its equations; this is the engine-driven part:
+ *
+ *  - each running pod wants cpu, memory and ephemeral storage as its
+ *    profiles say (re-evaluated at each profile change);
+ *  - cpu is shared per node (cpu_share.h); a pod that gets less than it
+ *    wants progresses at granted/wanted of full speed, so its end moves
+ *    (recomputed at every change on its node), and the shortfall is counted
+ *    as throttled cpu time;
+ *  - memory above the pod's limit is an OOM kill (exit 137, OOMKilled), and
+ *    memory above the node's capacity kills victims by badness (oom.h);
+ *    killed containers restart per restartPolicy with CrashLoopBackOff
+ *    (crash_backoff.h); the end of a run and its exit code work the same way.
+ *
+ * The node agent starts pods (phase Running) and hands the ones with a usage
+ * profile to the model, which from then on writes their status itself. Pods
+ * without a profile never enter it and behave exactly as before. */
+#pragma once
+#include <glib.h>
+
+#include "sched/qos.h"
+#include "sim/store.h"
+
+typedef struct KsKubeletModel KsKubeletModel;
+
+/* transfer full; seed: the run seed (each pod draws from its own stream
+ * "kubelet/usage/<namespace>/<name>"). */
+KsKubeletModel *ks_kubelet_model_new(KsStore *store, guint64 seed);
+/* Cancels the model's pending events. */
+void ks_kubelet_model_free(KsKubeletModel *m);
+
+/* The pod's containers have just started (the node agent has written phase
+ * Running). run_time_us: its work at full speed, or KS_RUN_TIME_FOREVER.
+ * FALSE (and nothing changes) when its usage annotations do not parse. */
+gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_time_us,
+                                GError **error);
+/* The store says the pod is gone or terminal (someone else's write): the
+ * model stops running it. A no-op for pods it does not run. */
+void ks_kubelet_model_forget(KsKubeletModel *m, const char *ns, const char *name);
+/* TRUE when the model runs that pod. */
+gboolean ks_kubelet_model_has(const KsKubeletModel *m, const char *ns, const char *name);
+
+/* ---- what it measured (results) ------------------------------------------- */
+
+typedef struct {
+  guint64 oom_kills;       /* container OOM kills (own limit or node out of memory) */
+  guint64 node_oom_kills;  /* of those, by the node's OOM killer */
+  guint64 restarts;        /* container restarts (OOM kills and exit codes) */
+  gint64 throttled_mcpu_us; /* cpu wanted but not granted, millicores x microseconds */
+  gint64 cpu_used_mcpu_us; /* cpu granted, millicores x microseconds */
+} KsKubeletStats;
+
+/* Totals over every pod the model ran, by QoS class. transfer none */
+const KsKubeletStats *ks_kubelet_model_qos_stats(const KsKubeletModel *m, KsQosClass q);
+/* Number of nodes the model has seen a pod on, in first-seen order. */
+guint ks_kubelet_model_n_nodes(const KsKubeletModel *m);
+/* Node i: its name and totals (transfer none). */
+const char *ks_kubelet_model_node_name(const KsKubeletModel *m, guint i);
+const KsKubeletStats *ks_kubelet_model_node_stats(const KsKubeletModel *m, guint i);
+/* Node i's usage now: the sum over its running modelled pods plus its
+ * system usage, cpu in millicores (granted, not wanted), memory and
+ * ephemeral storage in bytes. Counts are brought up to the current time. */
+void ks_kubelet_model_node_usage(KsKubeletModel *m, guint i, gint64 *milli_cpu, gint64 *memory,
+                                 gint64 *ephemeral_storage);
+/* TRUE once any pod has been run by the model. */
+gboolean ks_kubelet_model_used(const KsKubeletModel *m);
+/* A pod's own totals (NULL when the model never ran it). transfer none */
+const KsKubeletStats *ks_kubelet_model_pod_stats(const KsKubeletModel *m, const char *ns,
+                                                 const char *name);
+/* A pod's current cpu grant and want (millicores); FALSE when not running in the model. */
+gboolean ks_kubelet_model_pod_cpu(const KsKubeletModel *m, const char *ns, const char *name,
+                                  gint64 *granted, gint64 *wanted);
