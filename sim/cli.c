@@ -13,9 +13,11 @@
 #include "sim/plot.h"
 #include "sim/simulation.h"
 #include "sim/summary.h"
+#include "sim/sweep_cli.h"
 #include "sim/trace_cmd.h"
 #include "workloads/manifest.h"
 #include "workloads/scenario.h"
+#include "workloads/sweep_spec.h"
 
 typedef struct {
   const char *name;
@@ -34,12 +36,13 @@ static int cmd_gpu_curve(int argc, char **argv);
 static const KsCommand commands[] = {
   {"run", "run a scenario and write its results file (HDF5)", cmd_run},
   {"summary", "print the headline figures of a results file", cmd_summary},
-  {"plot", "render a results file's plots (PNG) with gnuplot", cmd_plot},
+  {"plot", "render a results file's plots (PNG), or a sweep's comparison plots, with gnuplot", cmd_plot},
   {"compare", "compare the metrics of runs against a baseline; exit 1 on a --fail-on regression", ks_cli_compare},
   {"validate", "check manifests and scenarios without running them", cmd_validate},
   {"explain", "show why a pod goes where it goes: filters and scores per node", cmd_explain},
   {"bench", "benchmarks that print figures (bench sched: scheduler pods/s)", cmd_bench},
   {"trace", "inspect, convert and synthesise traces (ksim trace --help)", ks_cli_trace},
+  {"sweep", "run a matrix of scenarios x profiles x parameters x seeds; one table (docs/sweeps.md)", ks_cli_sweep},
   {"gpu-curve", "GPU allocation against arrived GPU workload of a fill run (docs/fgd.md)", cmd_gpu_curve},
   {NULL, NULL, NULL},
 };
@@ -86,8 +89,9 @@ static int cmd_run(int argc, char **argv) {
   gint64 seed = -1, pod_gc = -1;
   gboolean quiet = FALSE, no_progress = FALSE, skip_bad_rows = FALSE;
   char *format = NULL, *trace = NULL, *trace_format = NULL, *tie_break = NULL;
-  char **trace_params = NULL, **replay = NULL;
+  char **trace_params = NULL, **replay = NULL, **sets = NULL;
   GOptionEntry entries[] = {
+    {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Set a scenario field before the run, by its path, to a YAML value (repeatable; docs/sweeps.md)", "PATH=VALUE"},
     {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (overrides the scenario's spec.schedulerConfig)", "FILE"},
     {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable; docs/plugins.md)", "PATH.so"},
     {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "Built-in profile when no configuration is given: default (v1.31) or legacy-v1.7 (the 2017 scheduler)", "NAME"},
@@ -127,7 +131,7 @@ static int cmd_run(int argc, char **argv) {
     code = KS_EXIT_USAGE;
     goto out;
   }
-  scenario = ks_scenario_load_file(argv[1], &error);
+  scenario = ks_scenario_load_file_with_sets(argv[1], (const char *const *)sets, &error);
   if (!scenario) {
     code = KS_EXIT_USAGE;
     goto fail;
@@ -186,6 +190,7 @@ out:
   g_free(tie_break);
   g_strfreev(trace_params);
   g_strfreev(replay);
+  g_strfreev(sets);
   g_option_context_free(ctx);
   return code;
 }
@@ -347,17 +352,31 @@ out:
 }
 
 static int cmd_plot(int argc, char **argv) {
-  char *out_dir = NULL;
+  char *out_dir = NULL, *sweep = NULL, *format = NULL;
+  char **metrics = NULL;
   GOptionEntry entries[] = {
-    {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the PNGs (default: FILE without .h5, plus -plots)", "DIR"},
+    {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the plots (default: FILE without .h5, plus -plots; for a sweep SWEEPDIR/plots)", "DIR"},
+    {"sweep", 0, 0, G_OPTION_ARG_FILENAME, &sweep, "Plot the sweep whose output folder is DIR (as giving DIR itself; docs/sweeps.md)", "DIR"},
+    {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Sweep plots: png (default) or svg", "FORMAT"},
+    {"metric", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &metrics, "Sweep plots: a metric to plot by group with error bars over seeds (repeatable; default pending.p99, pending.mean, alloc.cpu.mean, makespan)", "NAME"},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  GOptionContext *ctx = new_context("FILE.h5", "Render utilization, pending pods and pending-time CDF plots with gnuplot.");
+  GOptionContext *ctx = new_context("FILE.h5|SWEEPDIR", "Render a run's utilization, pending pods and pending-time CDF plots with gnuplot, or a sweep's\ncomparison plots (a metric by profile with error bars over seeds, pending-time CDFs,\nutilization over time, node x time heat maps of allocation).");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int code = KS_EXIT_OK;
   if (!parse_options(ctx, &argc, &argv, &code))
     goto out;
-  if (argc != 2) {
-    fprintf(stderr, "ksim plot: expected exactly one FILE.h5\n");
+  if (argc != (sweep ? 1 : 2) || (format && strcmp(format, "png") && strcmp(format, "svg"))) {
+    fprintf(stderr, "ksim plot: %s\n", argc != (sweep ? 1 : 2) ? "expected exactly one FILE.h5 or SWEEPDIR"
+                                                               : "--format must be png or svg");
+    code = KS_EXIT_USAGE;
+    goto out;
+  }
+  if (sweep || g_file_test(argv[1], G_FILE_TEST_IS_DIR)) {
+    code = ks_cli_plot_sweep(sweep ? sweep : argv[1], out_dir, format, (const char *const *)metrics);
+    goto out;
+  }
+  if ((format && strcmp(format, "png")) || metrics) {
+    fprintf(stderr, "ksim plot: --format svg and --metric are for sweep plots (a run's plots are PNG)\n");
     code = KS_EXIT_USAGE;
     goto out;
   }
@@ -377,6 +396,9 @@ static int cmd_plot(int argc, char **argv) {
   }
 out:
   g_free(out_dir);
+  g_free(sweep);
+  g_free(format);
+  g_strfreev(metrics);
   g_option_context_free(ctx);
   return code;
 }

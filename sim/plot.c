@@ -30,9 +30,12 @@ G_DEFINE_QUARK(ks-plot-error-quark, ks_plot_error)
 
 static const char *const scripts[] = {"utilization.gp", "pending.gp", "pending-cdf.gp"};
 
-/* A unit for the time axis that keeps tick labels short. */
 static void time_unit(const KsResults *r, const char **name, double *div) {
   gint64 span = r->n_samples ? r->samples[r->n_samples - 1].time_us - r->samples[0].time_us : 0;
+  ks_plot_time_unit(span, name, div);
+}
+
+void ks_plot_time_unit(gint64 span, const char **name, double *div) {
   if (span <= G_GINT64_CONSTANT(600) * 1000000) {
     *name = "s", *div = 1e6;
   } else if (span <= G_GINT64_CONSTANT(10) * 3600 * 1000000) {
@@ -124,7 +127,7 @@ static gboolean write_cdf(const KsResults *r, const char *dir, gsize *count, GEr
   return close_data(f, dir, "pending-cdf.tsv", error);
 }
 
-static char *find_scripts(GError **error) {
+char *ks_plot_find_scripts(GError **error) {
   const char *env = g_getenv("KSIM_SOURCE_DIR");
   char *candidates[] = {
     env ? g_build_filename(env, "scripts", "plot", NULL) : NULL,
@@ -147,8 +150,7 @@ static char *find_scripts(GError **error) {
   return found;
 }
 
-/* transfer full */
-static char *find_gnuplot(GError **error) {
+char *ks_plot_find_gnuplot(GError **error) {
   const char *prog = g_getenv("KSIM_GNUPLOT");
   char *path = g_find_program_in_path(prog && *prog ? prog : "gnuplot");
   if (!path)
@@ -157,7 +159,7 @@ static char *find_gnuplot(GError **error) {
   return path;
 }
 
-static gboolean run_gnuplot(const char *gnuplot, const char *script, const char *params,
+gboolean ks_plot_run_gnuplot(const char *gnuplot, const char *script, const char *params,
                             const char *out_dir, GError **error) {
   const char *argv[] = {gnuplot, "-e", params, script, NULL};
   g_autofree char *err = NULL;
@@ -182,17 +184,17 @@ static gboolean render_all(const char *gnuplot, const char *script_dir, const ch
                            const char *out_dir, GError **error) {
   for (gsize i = 0; i < G_N_ELEMENTS(scripts); i++) {
     g_autofree char *script = g_build_filename(script_dir, scripts[i], NULL);
-    if (!run_gnuplot(gnuplot, script, params, out_dir, error))
+    if (!ks_plot_run_gnuplot(gnuplot, script, params, out_dir, error))
       return FALSE;
   }
   return TRUE;
 }
 
 gboolean ks_plot_render(const char *results_path, const char *out_dir, GError **error) {
-  g_autofree char *gnuplot = find_gnuplot(error);
+  g_autofree char *gnuplot = ks_plot_find_gnuplot(error);
   if (!gnuplot)
     return FALSE;
-  g_autofree char *script_dir = find_scripts(error);
+  g_autofree char *script_dir = ks_plot_find_scripts(error);
   if (!script_dir)
     return FALSE;
   g_autoptr(KsResults) r = ks_results_read(results_path, error);

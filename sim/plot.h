@@ -22,3 +22,15 @@ typedef enum {
  * source tree ksim was built from, then in KSIM_DATA_DIR/scripts/plot. The
  * gnuplot program is $KSIM_GNUPLOT if set, else "gnuplot" from PATH. */
 gboolean ks_plot_render(const char *results_path, const char *out_dir, GError **error);
+
+/* Shared with the sweep plots (sim/sweep_plot.c). */
+/* A unit for a time axis spanning span_us that keeps tick labels short:
+ * "s", "min", "h" or "d", and the microseconds in one. */
+void ks_plot_time_unit(gint64 span_us, const char **name, double *div);
+/* The scripts folder (see ks_plot_render). transfer full */
+char *ks_plot_find_scripts(GError **error);
+/* The gnuplot program. transfer full */
+char *ks_plot_find_gnuplot(GError **error);
+/* Runs `gnuplot -e params script` in out_dir, stderr into the error. */
+gboolean ks_plot_run_gnuplot(const char *gnuplot, const char *script, const char *params,
+                             const char *out_dir, GError **error);

@@ -1270,6 +1270,11 @@ static KsScenario *load_stream(const KsYamlStream *stream, const char *file, con
   return L.s;
 }
 
+KsScenario *ks_scenario_load_stream(const KsYamlStream *stream, const char *base_dir,
+                                    GError **error) {
+  return load_stream(stream, stream->file, base_dir, error);
+}
+
 KsScenario *ks_scenario_load_string(const char *data, gsize len, const char *display_name,
                                     const char *base_dir, GError **error) {
   const char *file = display_name ? display_name : "<string>";

@@ -137,6 +137,10 @@ KsScenario *ks_scenario_load_file(const char *path, GError **error);
  * relative to `base_dir` (the working directory when NULL). transfer full */
 KsScenario *ks_scenario_load_string(const char *data, gsize len, const char *display_name,
                                     const char *base_dir, GError **error);
+/* An already parsed stream (display name: stream->file), e.g. one whose
+ * fields `ksim run --set` changed (workloads/sweep_spec.h). transfer full */
+KsScenario *ks_scenario_load_stream(const KsYamlStream *stream, const char *base_dir,
+                                    GError **error);
 void ks_scenario_free(KsScenario *s);
 
 /* Nodes over all pools. */

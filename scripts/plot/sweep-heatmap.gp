@@ -1,0 +1,30 @@
+# Node x time heat map of CPU allocation (requested / allocatable of each
+# node) of one run of group k: its first seed. Reads groups.gp and
+# heatmap-<k>.tsv, a matrix with one row per node band and one column per
+# time bucket (written by `ksim plot SWEEPDIR`); blank where no node was.
+# Parameters (-e): k, dt (bucket length in tunit), tunit, band (nodes per
+# row), run (the run id), fmt (png or svg).
+if (!exists("fmt")) fmt = "png"
+if (!exists("tunit")) tunit = "s"
+if (!exists("band")) band = 1
+load "groups.gp"
+
+if (fmt eq "svg") {
+  set terminal svg size 1024,640 noenhanced font ",10"
+} else {
+  set terminal pngcairo size 1024,640 noenhanced font ",10"
+}
+set output sprintf("heatmap-%d.%s", k, fmt)
+set title sprintf("CPU allocation per node: %s (run %s)", label[k], run)
+set xlabel "time (".tunit.")"
+set ylabel (band > 1 ? sprintf("node (rows of %d nodes, in node order)", band) : "node (in node order)")
+set cblabel "requested / allocatable"
+set cbrange [0:1]
+set palette defined (0 "#ffffff", 0.5 "#f4a261", 1 "#9b2226")
+set tics out
+if (no_samples) {
+  set label 1 "no samples" at graph 0.5, 0.5 center
+  plot [0:1][0:1] NaN notitle
+} else {
+  plot sprintf("heatmap-%d.tsv", k) matrix using (($1 + 0.5) * dt):($2 * band):3 with image notitle
+}

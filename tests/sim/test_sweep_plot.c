@@ -1,0 +1,245 @@
+/* `ksim plot SWEEPDIR`: the data files of a hand-made sweep (2 profiles x 3
+ * seeds of results files written here, one run missing) checked value by
+ * value, and every plot rendered as a PNG of 1024 x 640 (IHDR read back)
+ * and as SVG. Rendering is skipped, with a message, only when gnuplot is
+ * not installed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "sim/plot.h"
+#include "sim/results.h"
+#include "sim/sweep.h"
+
+#define S ((gint64)1000000)
+
+static void rm_rf(const char *dir) {
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name(d))) {
+    g_autofree char *p = g_build_filename(dir, name, NULL);
+    if (g_file_test(p, G_FILE_TEST_IS_DIR))
+      rm_rf(p);
+    else
+      g_unlink(p);
+  }
+  g_dir_close(d);
+  g_rmdir(dir);
+}
+
+/* One node of 2 CPU; `pods` pods of 1 CPU created at 0, pod i bound at i
+ * seconds and finished at 50s; samples every 10s to 100s. */
+static void write_run(const char *path, int pods) {
+  GError *error = NULL;
+  KsResultsWriter *w = ks_results_writer_open(path, &error);
+  assert_non_null(w);
+  for (int i = 0; i <= 10; i++) {
+    gint64 t = (gint64)i * 10 * S;
+    int running = 0;
+    for (int p = 0; p < pods; p++)
+      running += (gint64)p * S <= t && t < 50 * S;
+    KsSampleRow s = {.time_us = t, .nodes = 1, .running = running,
+                     .cpu_requested_milli = 1000 * running, .cpu_allocatable_milli = 2000,
+                     .memory_requested = 0, .memory_allocatable = (gint64)4 << 30,
+                     .pods_allocatable = 110};
+    assert_true(ks_results_writer_append_sample(w, &s, &error));
+  }
+  for (int p = 0; p < pods; p++) {
+    char name[16];
+    g_snprintf(name, sizeof name, "p%d", p);
+    KsPodRow row = {.name = name, .namespace = "default", .cpu_request_milli = 1000,
+                    .created_us = 0, .scheduled_us = (gint64)p * S, .started_us = (gint64)p * S,
+                    .finished_us = 50 * S, .node = 0, .attempts = 1,
+                    .outcome = KS_OUTCOME_SUCCEEDED};
+    assert_true(ks_results_writer_append_pod(w, &row, &error));
+  }
+  KsNodeRow node = {.name = "n-0", .pool = "n", .cpu_allocatable_milli = 2000,
+                    .memory_allocatable = (gint64)4 << 30, .pods_allocatable = 110,
+                    .gpu_model = "", .added_us = 0, .removed_us = -1, .pods_bound = pods};
+  assert_true(ks_results_writer_append_node(w, &node, &error));
+  assert_true(ks_results_writer_commit(w, &error));
+}
+
+/* OUT/runs.tsv and the results of a sweep of profiles a, b x seeds 1..3;
+ * run (b, 3) has no results. Run (x, s) has s + (x == b) pods. */
+static char *make_sweep(void) {
+  char *dir = g_dir_make_tmp("ksim-sweep-plot-XXXXXX", NULL);
+  g_autofree char *runs = g_build_filename(dir, "runs", NULL);
+  g_mkdir_with_parents(runs, 0777);
+  GString *list = g_string_new("run_id\tscenario\tprofile\tseed\n");
+  for (int x = 0; x < 2; x++)
+    for (int seed = 1; seed <= 3; seed++) {
+      g_autofree char *id = g_strdup_printf("s_%c_s%d", "ab"[x], seed);
+      g_string_append_printf(list, "%s\ts.yaml\t%c\t%d\n", id, "ab"[x], seed);
+      if (x == 1 && seed == 3)
+        continue;
+      g_autofree char *file = g_strconcat(id, ".h5", NULL);
+      g_autofree char *path = g_build_filename(runs, file, NULL);
+      write_run(path, seed + x);
+    }
+  g_autofree char *path = g_build_filename(dir, "runs.tsv", NULL);
+  assert_true(g_file_set_contents(path, list->str, -1, NULL));
+  g_string_free(list, TRUE);
+  return dir;
+}
+
+static char *read_text(const char *dir, const char *name) {
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    fail_msg("%s was not written", path);
+  return text;
+}
+
+static guint32 be32(const guint8 *p) {
+  return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
+static void assert_png(const char *dir, const char *name) {
+  g_autofree char *data = NULL;
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  gsize len = 0;
+  if (!g_file_get_contents(path, &data, &len, NULL))
+    fail_msg("%s was not written", path);
+  assert_true(len > 2000); /* axes, labels and data: never a blank image */
+  assert_memory_equal(data, "\x89PNG\r\n\x1a\n", 8);
+  assert_memory_equal(data + 12, "IHDR", 4);
+  assert_int_equal(be32((const guint8 *)data + 16), 1024);
+  assert_int_equal(be32((const guint8 *)data + 20), 640);
+}
+
+static gboolean have_gnuplot(void) {
+  g_autofree char *p = g_find_program_in_path("gnuplot");
+  if (!p)
+    print_message("gnuplot is not installed: skipping (install it with scripts/install-deps)\n");
+  return p != NULL;
+}
+
+static void test_plot_sweep(void **state) {
+  (void)state;
+  if (!have_gnuplot())
+    skip();
+  g_autofree char *dir = make_sweep();
+  GError *error = NULL;
+  const char *metrics[] = {"pods.total", NULL};
+  if (!ks_sweep_plot(dir, NULL, "png", metrics, &error))
+    fail_msg("%s", error->message);
+  g_autofree char *plots = g_build_filename(dir, "plots", NULL);
+  static const char *const pngs[] = {"metric-pods.total.png", "pending-cdf.png", "utilization.png",
+                                     "heatmap-1.png", "heatmap-2.png"};
+  for (gsize i = 0; i < G_N_ELEMENTS(pngs); i++)
+    assert_png(plots, pngs[i]);
+
+  g_autofree char *groups = read_text(plots, "groups.gp");
+  assert_string_equal(groups, "# Written by ksim plot: the groups of this sweep.\n"
+                              "ngroups = 2\n"
+                              "grouped_by = \"profile\"\n"
+                              "array label[2]\n"
+                              "label[1] = \"a\"\n"
+                              "label[2] = \"b\"\n");
+  /* a: 1, 2, 3 pods -> mean 2, sd 1; b: 2, 3 (seed 3 missing) -> 2.5, 0.707107. */
+  g_autofree char *metric = read_text(plots, "metric-pods.total.tsv");
+  assert_string_equal(metric, "# group\tlabel\tmean\tstddev\tmin\tmax\truns\n"
+                              "1\ta\t2\t1\t1\t3\t3\n"
+                              "2\tb\t2.5\t0.707107\t2\t3\t2\n");
+  /* a pools 1 + 2 + 3 pods bound at 0s, 0-1s, 0-2s: pending 0,0,1,0,1,2 s. */
+  g_autofree char *cdf = read_text(plots, "pending-cdf-1.tsv");
+  assert_string_equal(cdf, "# pending_time_s\tfraction_of_scheduled_pods\n"
+                           "0\t0.166667\n0\t0.333333\n0\t0.5\n1\t0.666667\n1\t0.833333\n2\t1\n");
+  /* b at 10s: 2 and 3 pods running of 2 CPU -> 1 and 1.5, mean 1.25; at 50s all finished. */
+  g_autofree char *util = read_text(plots, "utilization-2.tsv");
+  g_auto(GStrv) lines = g_strsplit(util, "\n", -1);
+  assert_string_equal(lines[0], "# time\tcpu_requested_over_allocatable\tmemory_requested_over_allocatable");
+  assert_string_equal(lines[2], "10\t1.25\t0");
+  assert_string_equal(lines[6], "50\t0\t0");
+  assert_int_equal(g_strv_length(lines), 13); /* header, 11 samples, "" */
+  /* The heat map of a's first run (1 pod of 1 CPU on 2 CPU from 0 to 50s):
+   * 11 buckets of 100/11 s; 0.5 in the first five, the sixth holds 50s. */
+  g_autofree char *heat = read_text(plots, "heatmap-1.tsv");
+  assert_string_equal(heat, "0.5 0.5 0.5 0.5 0.5 0.05 0 0 0 0 0\n");
+
+  /* SVG: the same plots as SVG documents of 1024 x 640. */
+  g_autofree char *svg_dir = g_build_filename(dir, "svg", NULL);
+  if (!ks_sweep_plot(dir, svg_dir, "svg", NULL, &error))
+    fail_msg("%s", error->message);
+  static const char *const svgs[] = {"metric-pending.p99.svg", "metric-pending.mean.svg",
+                                     "metric-alloc.cpu.mean.svg", "metric-makespan.svg",
+                                     "pending-cdf.svg", "utilization.svg", "heatmap-2.svg"};
+  for (gsize i = 0; i < G_N_ELEMENTS(svgs); i++) {
+    g_autofree char *text = read_text(svg_dir, svgs[i]);
+    assert_true(g_str_has_prefix(text, "<?xml"));
+    assert_non_null(strstr(text, "width=\"1024\" height=\"640\""));
+  }
+  rm_rf(dir);
+}
+
+static void test_plot_errors(void **state) {
+  (void)state;
+  g_autofree char *dir = make_sweep();
+  GError *error = NULL;
+  const char *metrics[] = {"pending.p99", "nope", NULL};
+  assert_false(ks_sweep_plot(dir, NULL, "png", metrics, &error));
+  assert_true(g_str_has_prefix(error->message, "unknown metric \"nope\" (metrics: pods.total, "));
+  g_clear_error(&error);
+  g_setenv("KSIM_GNUPLOT", "/nonexistent/gnuplot", TRUE);
+  assert_false(ks_sweep_plot(dir, NULL, "png", NULL, &error));
+  g_unsetenv("KSIM_GNUPLOT");
+  assert_int_equal(error->code, KS_PLOT_ERROR_NO_GNUPLOT);
+  g_clear_error(&error);
+  g_autofree char *none = g_build_filename(dir, "nothing", NULL);
+  assert_false(ks_sweep_plot(none, NULL, "png", NULL, &error));
+  assert_true(error->domain == KS_SWEEP_ERROR);
+  g_clear_error(&error);
+  rm_rf(dir);
+}
+
+/* `ksim plot RUN.h5` still renders a run's three PNGs; `ksim plot DIR` a sweep's. */
+static void test_cli(void **state) {
+  (void)state;
+  if (!have_gnuplot())
+    skip();
+  g_autofree char *dir = make_sweep();
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  const char *argv[] = {KSIM_BINARY, "plot", dir, "--format", "svg", "-m", "pods.total", NULL};
+  assert_true(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  assert_int_equal(status, 0);
+  g_autofree char *want = g_strdup_printf(
+    "ksim plot: wrote %s/plots/metric-*.svg, pending-cdf.svg, utilization.svg, heatmap-*.svg "
+    "(groups in %s/plots/groups.gp)\n", dir, dir);
+  assert_string_equal(out, want);
+  g_autofree char *run = g_build_filename(dir, "runs", "s_a_s1.h5", NULL);
+  g_autofree char *run_plots = g_build_filename(dir, "run-plots", NULL);
+  const char *argv2[] = {KSIM_BINARY, "plot", run, "-o", run_plots, NULL};
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  assert_true(g_spawn_sync(NULL, (char **)argv2, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  assert_int_equal(status, 0);
+  assert_png(run_plots, "utilization.png");
+  assert_png(run_plots, "pending-cdf.png");
+  const char *argv3[] = {KSIM_BINARY, "plot", run, "--format", "svg", NULL};
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  assert_true(g_spawn_sync(NULL, (char **)argv3, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  assert_int_equal(WEXITSTATUS(status), 2);
+  assert_string_equal(err, "ksim plot: --format svg and --metric are for sweep plots (a run's plots are PNG)\n");
+  rm_rf(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_plot_sweep),
+    cmocka_unit_test(test_plot_errors),
+    cmocka_unit_test(test_cli),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
