@@ -163,9 +163,10 @@ static void test_plot_sweep(void **state) {
   assert_string_equal(lines[6], "50\t0\t0");
   assert_int_equal(g_strv_length(lines), 13); /* header, 11 samples, "" */
   /* The heat map of a's first run (1 pod of 1 CPU on 2 CPU from 0 to 50s):
-   * 11 buckets of 100/11 s; 0.5 in the first five, the sixth holds 50s. */
+   * 11 buckets of 100/11 s; 0.5 in the first five, the sixth [45.45, 54.55)
+   * half covered, so 0.25. */
   g_autofree char *heat = read_text(plots, "heatmap-1.tsv");
-  assert_string_equal(heat, "0.5 0.5 0.5 0.5 0.5 0.05 0 0 0 0 0\n");
+  assert_string_equal(heat, "0.5 0.5 0.5 0.5 0.5 0.25 0 0 0 0 0\n");
 
   /* SVG: the same plots as SVG documents of 1024 x 640. */
   g_autofree char *svg_dir = g_build_filename(dir, "svg", NULL);
