@@ -558,6 +558,46 @@ static void test_failed_run(void **state) {
   rm_rf(dir);
 }
 
+/* The README's example: 3 profiles x 5 seeds on the default scenario. */
+static void test_example_sweep(void **state) {
+  (void)state;
+  g_autofree char *dir = tmpdir();
+  g_autofree char *out = g_build_filename(dir, "policies", NULL);
+  const char *src = g_getenv("KSIM_SOURCE_DIR") ? g_getenv("KSIM_SOURCE_DIR") : KSIM_SOURCE_DIR;
+  g_autofree char *file = g_build_filename(src, "workloads", "examples",
+                                           "sweep-policies.yaml", NULL);
+  GError *error = NULL;
+  KsSweepSpec *s = ks_sweep_spec_load_file(file, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  assert_string_equal(s->output, "results/sweeps/policies");
+  KsSweepPlan *p = plan_of(s, out, TRUE);
+  assert_int_equal(p->runs->len, 15);
+  assert_string_equal(run_at(p, 0)->id, "default_default_s1");
+  assert_string_equal(run_at(p, 5)->id, "default_legacy-v1.7_s1");
+  assert_string_equal(run_at(p, 14)->id, "default_bin-packing-scheduler_s5");
+  KsSweepExecOptions opts = {.ksim = KSIM_BINARY, .jobs = 2};
+  KsSweepExecReport rep;
+  assert_true(ks_sweep_execute(p, &opts, &rep, &error));
+  assert_int_equal(rep.ran, 15);
+  assert_int_equal(rep.failed, 0);
+  guint missing = 1;
+  assert_true(ks_sweep_aggregate(out, &missing, &error));
+  assert_int_equal(missing, 0);
+  g_autofree char *csv = read_text(out, "sweep.csv");
+  g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+  assert_int_equal(g_strv_length(lines), 17);
+  for (guint r = 1; r <= 15; r++) {
+    g_autofree char *status = csv_cell(csv, r, "status");
+    g_autofree char *total = csv_cell(csv, r, "pods.total");
+    assert_string_equal(status, "ok");
+    assert_true(g_ascii_strtod(total, NULL) > 300); /* services + about 360 batch pods */
+  }
+  ks_sweep_plan_free(p);
+  ks_sweep_spec_free(s);
+  rm_rf(dir);
+}
+
 /* ---- the command ------------------------------------------------------------ */
 
 static int ksim(const char *const *args, char **out, char **err) {
@@ -615,6 +655,7 @@ int main(void) {
     cmocka_unit_test(test_run_list_errors),
     cmocka_unit_test(test_sweep_two_profiles_three_seeds),
     cmocka_unit_test(test_failed_run),
+    cmocka_unit_test(test_example_sweep),
     cmocka_unit_test(test_cli),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
