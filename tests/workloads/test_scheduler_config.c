@@ -445,6 +445,7 @@ static void test_all_args_explicit(void **state) {
   assert_true(point_has(fw, KS_SCHED_EP_SCORE, "Random"));
   assert_ptr_equal(plugin(p, "NodeAffinity")->args, na);
   assert_ptr_equal(plugin(p, "Random")->args, ra);
+  assert_ptr_equal(plugin(p, "VolumeBinding")->args, vb); /* handed to create() */
   ks_sched_framework_free(fw);
   ks_sched_registry_free(reg);
   ks_scheduler_config_free(c);
