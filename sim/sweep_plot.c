@@ -429,8 +429,9 @@ static gboolean render(const Draw *d, const KsSweepTable *t, GPtrArray *groups,
       continue; /* no run of the group has results */
     char dt[G_ASCII_DTOSTR_BUF_SIZE];
     g_autofree char *params = g_strdup_printf(
-      "k=%u; dt=%s; tunit='%s'; band=%u; run='%s'; no_samples=%d", k + 1,
-      num(dt, g->heat_dt_us / div), tunit, MAX(g->band, 1), g->heat_run, g->heat == NULL);
+      "k=%u; dt=%s; tunit='%s'; band=%u; rows=%u; run='%s'; no_samples=%d", k + 1,
+      num(dt, g->heat_dt_us / div), tunit, MAX(g->band, 1), g->heat_rows, g->heat_run,
+      g->heat == NULL);
     if (!draw(d, "sweep-heatmap.gp", params, error))
       return FALSE;
   }

@@ -3,7 +3,7 @@
 # heatmap-<k>.tsv, a matrix with one row per node band and one column per
 # time bucket (written by `ksim plot SWEEPDIR`); blank where no node was.
 # Parameters (-e): k, dt (bucket length in tunit), tunit, band (nodes per
-# row), run (the run id), fmt (png or svg).
+# row), rows (rows of the matrix), run (the run id), fmt (png or svg).
 if (!exists("fmt")) fmt = "png"
 if (!exists("tunit")) tunit = "s"
 if (!exists("band")) band = 1
@@ -22,6 +22,9 @@ set cblabel "requested / allocatable"
 set cbrange [0:1]
 set palette defined (0 "#ffffff", 0.5 "#f4a261", 1 "#9b2226")
 set tics out
+if (!exists("rows")) rows = 0
+if (rows > 0 && rows <= 32) set ytics 1
+if (rows > 0) set yrange [-0.5 * band : (rows - 0.5) * band]
 if (no_samples) {
   set label 1 "no samples" at graph 0.5, 0.5 center
   plot [0:1][0:1] NaN notitle

@@ -638,6 +638,44 @@ static void test_cli(void **state) {
   assert_string_equal(err, "ksim sweep: --emit must be parallel or slurm\n");
   g_clear_pointer(&out, g_free);
   g_clear_pointer(&err, g_free);
+  /* A failing run: the sweep goes on, aggregates and exits 1. */
+  g_autofree char *dir = tmpdir();
+  g_autofree char *file = g_build_filename(dir, "bad.yaml", NULL);
+  g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
+  /* --replay needs a trace: two-nodes.yaml has none, trace-replay.yaml has one. */
+  g_autofree char *text = g_strdup_printf(
+    HEAD "spec:\n  scenarios: [%s/two-nodes.yaml, %s/workloads/examples/trace-replay.yaml]\n"
+    "  parameters:\n    --replay: [speed=600]\n  seeds: [1]\n  output: %s\n",
+    DATA, g_getenv("KSIM_SOURCE_DIR") ? g_getenv("KSIM_SOURCE_DIR") : KSIM_SOURCE_DIR, out_dir);
+  assert_true(g_file_set_contents(file, text, -1, NULL));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *run[] = {"sweep", "-j", "1", file, NULL};
+  assert_int_equal(ksim(run, &out, &err), 1);
+  g_autofree char *failed = g_strdup_printf(
+    "[1/2] FAILED two-nodes_default_replay-speed-600_s1: exit 2: ksim run: trace: path: required "
+    "field is missing (log: %s/logs/two-nodes_default_replay-speed-600_s1.log)\n", out_dir);
+  assert_true(g_str_has_prefix(err, failed));
+  assert_non_null(strstr(err, "[2/2] ok trace-replay_default_replay-speed-600_s1 ("));
+  assert_non_null(strstr(err, "ksim sweep: 2 runs: 1 ran, 0 skipped (results exist), 1 failed\n"));
+  g_autofree char *want_out = g_strdup_printf(
+    "ksim sweep: wrote %s/sweep.csv and %s/sweep.h5 (1 runs have no results yet: their rows have "
+    "status missing)\n", out_dir, out_dir);
+  assert_string_equal(out, want_out);
+  /* --emit parallel lists only the failed run, and says how to run it. */
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *emit_p[] = {"sweep", "--emit", "parallel", file, NULL};
+  assert_int_equal(ksim(emit_p, &out, &err), 0);
+  g_autofree char *cwd = g_get_current_dir();
+  g_autofree char *want_emit = g_strdup_printf(
+    "ksim sweep: wrote %s/jobs.txt (1 of 2 runs)\n"
+    "run it:   parallel --jobs 2 --sshloginfile HOSTS --workdir %s --joblog %s/parallel.log < %s/jobs.txt\n"
+    "then:     ksim sweep --aggregate %s\n", out_dir, cwd, out_dir, out_dir, out_dir);
+  assert_string_equal(out, want_emit);
+  rm_rf(dir);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   const char *agg[] = {"sweep", "--aggregate", "/nonexistent-ksim-sweep", NULL};
   assert_int_equal(ksim(agg, &out, &err), 1);
   assert_true(g_str_has_prefix(err, "ksim sweep: Failed to open file “/nonexistent-ksim-sweep/runs.tsv”") ||
