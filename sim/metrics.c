@@ -179,6 +179,28 @@ static double cost(const KsResults *r, gint64 sim_end_us) {
   return total / 3.6e15; /* µs x millionths -> hours x units */
 }
 
+/* Pods with a deadline: met when they succeeded within it; missed when
+ * they finished otherwise or later, or were still unfinished when the
+ * deadline passed before the end; undecided (left out) when the run ended
+ * before their deadline while they were still pending or running. */
+static void slo(const KsResults *r, gint64 sim_end_us, double *v) {
+  gint64 pods = 0, met = 0, missed = 0;
+  for (gsize i = 0; i < r->n_pods; i++) {
+    const KsPodRow *p = &r->pods[i];
+    if (p->deadline_us <= 0 || p->created_us < 0)
+      continue;
+    pods++;
+    gint64 due = p->created_us + p->deadline_us;
+    if (p->finished_us >= 0 && p->outcome == KS_OUTCOME_SUCCEEDED && p->finished_us <= due)
+      met++;
+    else if (p->finished_us >= 0 || due <= sim_end_us)
+      missed++;
+  }
+  v[M_SLO_PODS] = (double)pods;
+  if (met + missed > 0)
+    v[M_SLO_ATTAINMENT] = (double)met / (double)(met + missed);
+}
+
 static void sched_work(const KsResults *r, double *v) {
   double cycles = attr_num(r, "sched_cycles");
   double examined = attr_num(r, "sched_nodes_examined");
@@ -237,6 +259,7 @@ KsMetrics *ks_metrics_compute(const KsResults *r) {
     v[M_MAKESPAN] = secs(s.makespan_us);
   v[M_NODE_HOURS] = (double)s.node_seconds_us / 3.6e9;
   v[M_COST] = cost(r, s.sim_end_us);
+  slo(r, s.sim_end_us, v);
   sched_work(r, v);
 
   KsMetrics *m = g_new0(KsMetrics, 1);

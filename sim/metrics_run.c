@@ -4,8 +4,30 @@
 #include "sim/metrics_run.h"
 
 #include "sim/metrics.h"
+#include "workloads/duration.h"
 
 #define KS_ANNOTATION_HOURLY_COST "ksim.io/hourly-cost"
+
+gboolean ks_metrics_pod_deadline(const KsPod *pod, gint64 *us, GError **error) {
+  *us = 0;
+  const char *text = ks_labels_get(&pod->annotations, KS_ANNOTATION_DEADLINE);
+  if (!text)
+    return TRUE;
+  GError *local = NULL;
+  gint64 v = 0;
+  if (ks_duration_parse(text, &v, &local) && v <= 0)
+    g_set_error(&local, KS_RESULTS_ERROR, KS_RESULTS_ERROR_FORMAT,
+                "\"%s\" is not a positive duration", text);
+  if (local) {
+    g_set_error(error, KS_RESULTS_ERROR, KS_RESULTS_ERROR_FORMAT, "pod %s/%s: annotation %s: %s",
+                pod->namespace ? pod->namespace : "default", pod->name ? pod->name : "",
+                KS_ANNOTATION_DEADLINE, local->message);
+    g_error_free(local);
+    return FALSE;
+  }
+  *us = v;
+  return TRUE;
+}
 
 static const char *pool_price(const KsNodePool *pool) {
   return ks_labels_get(&pool->template->annotations, KS_ANNOTATION_HOURLY_COST);

@@ -20,6 +20,7 @@
 
 #include "sched/gpu.h"
 #include "sched/objects.h"
+#include "sim/metrics_run.h"
 #include "workloads/annotations.h"
 
 struct KsRecorder {
@@ -93,6 +94,8 @@ static void on_pod_added(KsRecorder *r, const KsPod *pod, gint64 now) {
     rec.gpu_count = (gint32)gpu.count;
     rec.gpu_request_milli = ks_gpu_request_total(&gpu);
   }
+  if (!ks_metrics_pod_deadline(pod, &rec.deadline_us, NULL))
+    rec.deadline_us = 0; /* refused at load; a trace's malformed one counts as none */
   g_array_append_val(r->pods, rec);
   g_hash_table_insert(r->pod_index, (gpointer)key, GUINT_TO_POINTER(r->pods->len));
   r->created++;

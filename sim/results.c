@@ -313,6 +313,7 @@ gboolean ks_results_writer_append_pod(KsResultsWriter *w, const KsPodRow *row, G
   rec->node = row->node;
   rec->attempts = row->attempts;
   rec->outcome = row->outcome;
+  rec->deadline_us = row->deadline_us;
   w->tables[KS_H5_PODS_KIND].nbuf++;
   return TRUE;
 }

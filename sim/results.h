@@ -55,6 +55,7 @@ typedef struct {
   gint32 node;            /* index into /nodes, -1 when never bound */
   gint32 attempts;        /* scheduling attempts */
   KsPodOutcome outcome;
+  gint64 deadline_us;     /* ksim.io/deadline: should succeed this long after creation; 0: none */
 } KsPodRow;
 
 typedef struct {

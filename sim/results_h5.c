@@ -27,6 +27,10 @@ typedef struct {
   MemberKind kind;
 } Member;
 
+/* Members added within a schema version: files written before lack them,
+ * and readers then see 0. */
+static const char *const optional_members[] = {"deadline_us", NULL};
+
 #define S(f) #f, offsetof(KsSampleRow, f)
 static const Member sample_members[] = {
   {S(time_us), M_I64},
@@ -62,6 +66,7 @@ static const Member pod_members[] = {
   {P(node), M_I32},
   {P(attempts), M_I32},
   {P(outcome), M_OUTCOME},
+  {P(deadline_us), M_I64},
   {NULL, 0, 0},
 };
 #undef P
@@ -148,6 +153,24 @@ hid_t ks_h5_record_type(KsH5Kind kind, gboolean file) {
     at += H5Tget_size(t);
     H5Tclose(t);
   }
+  return rec;
+}
+
+hid_t ks_h5_read_type(KsH5Kind kind, hid_t dset) {
+  hid_t ftype = H5Dget_type(dset);
+  gboolean compound = ftype >= 0 && H5Tget_class(ftype) == H5T_COMPOUND;
+  hid_t rec = H5Tcreate(H5T_COMPOUND, kinds[kind].record_size);
+  for (const Member *m = kinds[kind].members; m->name; m++) {
+    if (compound && g_strv_contains(optional_members, m->name) &&
+        H5Tget_member_index(ftype, m->name) < 0)
+      continue;
+    hid_t t = member_type(m->kind, FALSE);
+    H5Tinsert(rec, m->name, m->offset, t);
+    H5Tclose(t);
+  }
+  if (ftype >= 0)
+    H5Tclose(ftype);
+  H5Eclear2(H5E_DEFAULT);
   return rec;
 }
 

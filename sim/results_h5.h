@@ -43,6 +43,7 @@ typedef struct {
   gint32 node;
   gint32 attempts;
   gint32 outcome; /* KsPodOutcome */
+  gint64 deadline_us;
 } KsH5PodRec;
 
 typedef struct {
@@ -66,6 +67,10 @@ gsize ks_h5_record_size(KsH5Kind kind);
 /* transfer full: close with H5Tclose. file=TRUE gives the packed
  * little-endian file type, FALSE the native in-memory type. */
 hid_t ks_h5_record_type(KsH5Kind kind, gboolean file);
+/* The native type to read dset with: every member, except optional ones
+ * (added after their dataset, e.g. /pods deadline_us) the file lacks,
+ * which then read as 0. transfer full */
+hid_t ks_h5_read_type(KsH5Kind kind, hid_t dset);
 
 /* For commit hooks: the open file (rows and attributes flushed) and the
  * path it will be renamed to. transfer none */

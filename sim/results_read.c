@@ -194,6 +194,7 @@ static void pods_block(KsResults *r, const guint8 *recs, gsize n) {
     p->node = in->node;
     p->attempts = in->attempts;
     p->outcome = (KsPodOutcome)in->outcome;
+    p->deadline_us = in->deadline_us;
   }
 }
 
@@ -239,7 +240,7 @@ static gboolean read_table(hid_t file, const char *path, KsH5Kind kind, KsResult
     return FALSE;
   }
   hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
-  hid_t memtype = ks_h5_record_type(kind, FALSE);
+  hid_t memtype = dset >= 0 ? ks_h5_read_type(kind, dset) : ks_h5_record_type(kind, FALSE);
   gboolean ok = dset >= 0 && check_members(dset, memtype, path, name, error);
   if (ok) {
     hid_t space = H5Dget_space(dset);

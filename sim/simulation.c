@@ -40,10 +40,14 @@ static gboolean check_pod(const KsPod *pod, const char *file, guint line, guint 
   KsPodTiming timing;
   KsPodUsage usage;
   GError *local = NULL;
-  if (ks_pod_read_timing(pod, &timing, &local) && ks_pod_read_usage(pod, &usage, &local)) {
+  gint64 deadline;
+  gboolean ok = ks_pod_read_timing(pod, &timing, &local) && ks_pod_read_usage(pod, &usage, &local);
+  if (ok) {
     ks_pod_usage_clear(&usage);
-    return TRUE;
+    ok = ks_metrics_pod_deadline(pod, &deadline, &local);
   }
+  if (ok)
+    return TRUE;
   g_set_error(error, KS_ANNOTATION_ERROR, KS_ANNOTATION_ERROR_INVALID, "%s:%u:%u: %s", file, line,
               column, local->message);
   g_error_free(local);

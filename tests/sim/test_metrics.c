@@ -15,6 +15,7 @@
 
 #include "sim/metrics.h"
 #include "sim/results.h"
+#include "sim/results_read.h"
 #include "sim/simulation.h"
 
 #define S 1000000LL /* µs per second */
@@ -40,11 +41,12 @@ static void add_nodes(KsResultsWriter *w) {
 
 static void pod(KsResultsWriter *w, const char *name, gint64 cpu, gint64 mem, gint64 gpu,
                 gint64 created, gint64 scheduled, gint64 finished, int node, int attempts,
-                KsPodOutcome outcome) {
+                KsPodOutcome outcome, gint64 deadline) {
   KsPodRow p = {.name = name, .namespace = "default", .cpu_request_milli = cpu,
                 .memory_request = mem, .gpu_count = gpu ? 1 : 0, .gpu_request_milli = gpu,
                 .created_us = created, .scheduled_us = scheduled, .started_us = scheduled,
-                .finished_us = finished, .node = node, .attempts = attempts, .outcome = outcome};
+                .finished_us = finished, .node = node, .attempts = attempts, .outcome = outcome,
+                .deadline_us = deadline};
   assert_true(ks_results_writer_append_pod(w, &p, NULL));
 }
 
@@ -54,14 +56,18 @@ static void pod(KsResultsWriter *w, const char *name, gint64 cpu, gint64 mem, gi
  * (30 - 8 = 22 s, censored); p5 was deleted unscheduled (left out):
  * 0 5 5 6 22: p50 = v[3] = 5, p90 = v[5] = 22, p99 = 22, max 22, mean 7.6.
  * Throughput 4 scheduled / 30 s. Makespan: last finish 25 s - first
- * creation 0. Attempts 1+1+2+4+1+1 = 10 over 6 pods. */
+ * creation 0. Attempts 1+1+2+4+1+1 = 10 over 6 pods.
+ * Deadlines (5 pods): p1 succeeded at 25 s, due 25 s: met (the bound is
+ * inclusive); p2 failed: missed; p3 due 15 s, still running at the end
+ * (30 s): missed; p6 due 25 s, running: missed; p4 due 108 s, after the
+ * end, still pending: undecided. slo.attainment = 1 / 4. */
 static void add_pods(KsResultsWriter *w) {
-  pod(w, "p1", 2000, 2000, 0, 0, 0, 25 * S, 0, 1, KS_OUTCOME_SUCCEEDED);
-  pod(w, "p2", 1000, 4000, 0, 0, 5 * S, 20 * S, 1, 1, KS_OUTCOME_FAILED);
-  pod(w, "p3", 2000, 1000, 1000, 5 * S, 10 * S, -1, 2, 2, KS_OUTCOME_RUNNING);
-  pod(w, "p4", 3000, 1000, 0, 8 * S, -1, -1, -1, 4, KS_OUTCOME_PENDING);
-  pod(w, "p5", 500, 500, 0, 12 * S, -1, 15 * S, -1, 1, KS_OUTCOME_DELETED);
-  pod(w, "p6", 1000, 1000, 0, 20 * S, 26 * S, -1, 0, 1, KS_OUTCOME_RUNNING);
+  pod(w, "p1", 2000, 2000, 0, 0, 0, 25 * S, 0, 1, KS_OUTCOME_SUCCEEDED, 25 * S);
+  pod(w, "p2", 1000, 4000, 0, 0, 5 * S, 20 * S, 1, 1, KS_OUTCOME_FAILED, 60 * S);
+  pod(w, "p3", 2000, 1000, 1000, 5 * S, 10 * S, -1, 2, 2, KS_OUTCOME_RUNNING, 10 * S);
+  pod(w, "p4", 3000, 1000, 0, 8 * S, -1, -1, -1, 4, KS_OUTCOME_PENDING, 100 * S);
+  pod(w, "p5", 500, 500, 0, 12 * S, -1, 15 * S, -1, 1, KS_OUTCOME_DELETED, 0);
+  pod(w, "p6", 1000, 1000, 0, 20 * S, 26 * S, -1, 0, 1, KS_OUTCOME_RUNNING, 5 * S);
 }
 
 /* Samples at 0, 10, 20, 30 s, from the pods above (bound and unfinished at
@@ -173,8 +179,8 @@ static Want wants[] = {
   {"makespan", "s", LO, 25},
   {"node_hours", "node-h", LO, 70.0 / 3600},
   {"cost", "cost", LO, 0.05},
-  {"slo.pods", "pods", NO, NAN},
-  {"slo.attainment", "ratio", HI, NAN},
+  {"slo.pods", "pods", NO, 5},
+  {"slo.attainment", "ratio", HI, 0.25},
   {"sched.cycles", "count", NO, 8},
   {"sched.nodes_examined_per_cycle", "nodes", LO, 2.5},
   {"sched.wall_per_cycle_us", "us", LO, 50},
@@ -245,6 +251,7 @@ static void test_empty(void **state) {
   static const char *const undefined[] = {
     "latency.p50", "pending.max", "throughput", "alloc.cpu.mean", "fragmentation.cpu",
     "balance.cpu.cv", "evictions", "preemptions", "makespan", "cost", "sched.cycles",
+    "slo.attainment",
     "sched.nodes_examined_per_cycle", "sched.attempts_per_pod"};
   for (gsize i = 0; i < G_N_ELEMENTS(undefined); i++)
     if (!isnan(ks_metrics_value(m, undefined[i])))
@@ -252,6 +259,27 @@ static void test_empty(void **state) {
   ks_metrics_free(m);
   g_unlink(path);
   g_rmdir(dir);
+}
+
+/* A file written before /pods had deadline_us (schema 2 allows added
+ * members) still reads: every deadline is 0, so no pod counts for the SLO. */
+static void test_file_before_deadlines(void **state) {
+  (void)state;
+  g_autofree char *path = g_build_filename(KSIM_TEST_DATA, "results",
+                                           "default-before-deadline.h5", NULL);
+  GError *error = NULL;
+  KsResults *r = ks_results_read(path, &error);
+  if (!r)
+    fail_msg("%s", error->message);
+  assert_int_equal(r->n_pods, 360);
+  for (gsize i = 0; i < r->n_pods; i++)
+    assert_int_equal(r->pods[i].deadline_us, 0);
+  KsMetrics *m = ks_metrics_compute(r);
+  assert_true(ks_metrics_value(m, "slo.pods") == 0);
+  assert_true(isnan(ks_metrics_value(m, "slo.attainment")));
+  assert_true(ks_metrics_value(m, "pods.never_scheduled") == 2);
+  ks_metrics_free(m);
+  ks_results_free(r);
 }
 
 static void test_read_errors(void **state) {
@@ -348,6 +376,102 @@ static void test_tiny_run(void **state) {
   g_unlink(out);
 }
 
+/* tiny.yaml's cluster and pods, priced and with deadlines. */
+static const char priced_yaml[] =
+  "apiVersion: ksim.io/v1alpha1\n"
+  "kind: Scenario\n"
+  "metadata: {name: priced}\n"
+  "spec:\n"
+  "  seed: 1\n"
+  "  duration: 5m\n"
+  "  sampleInterval: 1s\n"
+  "  nodePools:\n"
+  "  - name: tiny\n"
+  "    count: 2\n"
+  "    template:\n"
+  "      metadata:\n"
+  "        annotations: {ksim.io/hourly-cost: \"%s\"}\n"
+  "      status:\n"
+  "        capacity: {cpu: \"2\", memory: 4Gi, pods: \"10\"}\n"
+  "  workloads:\n"
+  "  - at: 0s\n"
+  "    objects:\n"
+  "    - {apiVersion: v1, kind: Pod, metadata: {name: short, annotations: {ksim.io/run-time: 60s, "
+  "ksim.io/deadline: 61s}}, spec: {containers: [{name: c, image: i, resources: {requests: {cpu: "
+  "1500m, memory: 1Gi}}}]}}\n"
+  "    - {apiVersion: v1, kind: Pod, metadata: {name: long, annotations: {ksim.io/run-time: 4m, "
+  "ksim.io/deadline: 2m}}, spec: {containers: [{name: c, image: i, resources: {requests: {cpu: "
+  "1500m, memory: 1Gi}}}]}}\n"
+  "    - {apiVersion: v1, kind: Pod, metadata: {name: waiter, annotations: {ksim.io/run-time: 30s, "
+  "ksim.io/deadline: %s}}, spec: {containers: [{name: c, image: i, resources: {requests: {cpu: "
+  "\"1\", memory: 1Gi}}}]}}\n"
+  "    - {apiVersion: v1, kind: Pod, metadata: {name: small, annotations: {ksim.io/deadline: 10m}}, "
+  "spec: {containers: [{name: c, image: i, resources: {requests: {cpu: 500m, memory: 512Mi}}}]}}\n";
+
+static gboolean run_priced(const char *dir, const char *price, const char *deadline,
+                           KsMetrics **out, GError **error) {
+  g_autofree char *yaml = g_strdup_printf(priced_yaml, price, deadline);
+  g_autofree char *path = g_build_filename(dir, "priced.yaml", NULL);
+  g_autofree char *h5 = g_build_filename(dir, "priced.h5", NULL);
+  assert_true(g_file_set_contents(path, yaml, -1, NULL));
+  KsScenario *s = ks_scenario_load_file(path, error);
+  assert_non_null(s);
+  KsRunOptions opts = {.output = h5};
+  KsRunReport report;
+  gboolean ok = ks_simulation_run(s, &opts, &report, error);
+  ks_scenario_free(s);
+  if (ok) {
+    ks_run_report_clear(&report);
+    *out = ks_metrics_read(h5, error);
+    assert_non_null(*out);
+    g_unlink(h5);
+  }
+  g_unlink(path);
+  return ok;
+}
+
+/* short (61 s deadline) succeeds at 61 s: met; long (2 m) finishes at
+ * 241 s: missed; waiter (100 s) binds when short ends, starts at 62 s and
+ * succeeds at 92 s: met; small (10 m) runs on past the 300 s end before
+ * its deadline: undecided. 2 nodes x 300 s at 1.8 per node hour = 0.3. */
+static void test_priced_run(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  KsMetrics *m = NULL;
+  GError *error = NULL;
+  if (!run_priced(dir, "1.8", "100s", &m, &error))
+    fail_msg("%s", error->message);
+  assert_true(ks_metrics_value(m, "slo.pods") == 4);
+  assert_true(fabs(ks_metrics_value(m, "slo.attainment") - 2.0 / 3) < 1e-12);
+  assert_true(fabs(ks_metrics_value(m, "cost") - 0.3) < 1e-12);
+  ks_metrics_free(m);
+  /* waiter's deadline one second short: 1 of 3 */
+  assert_true(run_priced(dir, "1.8", "29s", &m, &error));
+  assert_true(fabs(ks_metrics_value(m, "slo.attainment") - 1.0 / 3) < 1e-12);
+  ks_metrics_free(m);
+
+  static const struct {
+    const char *price, *deadline, *message;
+  } bad[] = {
+    {"1.8", "5x", "priced.yaml:21:7: pod default/waiter: annotation ksim.io/deadline: \"5x\" is "
+                  "not a duration (use units such as 500ms, 30s, 5m, 2h)"},
+    {"1.8", "0s", "priced.yaml:21:7: pod default/waiter: annotation ksim.io/deadline: \"0s\" is "
+                  "not a positive duration"},
+    {"-1", "100s", "priced.yaml:9:5: spec.nodePools[0].template.metadata.annotations"
+                   "[ksim.io/hourly-cost]: \"-1\" is not a price per node hour (a decimal such "
+                   "as 0.096, at most 9 digits before the point and 6 after)"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    m = NULL;
+    assert_false(run_priced(dir, bad[i].price, bad[i].deadline, &m, &error));
+    assert_null(m);
+    g_autofree char *want = g_build_filename(dir, bad[i].message, NULL);
+    assert_string_equal(error->message, want);
+    g_clear_error(&error);
+  }
+  g_rmdir(dir);
+}
+
 int main(void) {
   wants[27].value = (1 + sqrt(14) / 7 + 1.0 / 3) / 3;
   wants[28].value = (1 + sqrt(2) / 4) / 3;
@@ -357,6 +481,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_synthetic_stored), cmocka_unit_test(test_synthetic_computed),
     cmocka_unit_test(test_empty),            cmocka_unit_test(test_read_errors),
+    cmocka_unit_test(test_file_before_deadlines), cmocka_unit_test(test_priced_run),
     cmocka_unit_test(test_hourly_cost),      cmocka_unit_test(test_tiny_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
