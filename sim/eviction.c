@@ -12,6 +12,7 @@
 #include "workloads/apps.h"
 
 #define MSG_TOO_MANY "Cannot evict pod as it would violate the pod's disruption budget."
+#define MSG_EVICTING "Eviction API: evicting"
 #define MSG_MULTIPLE                                                                       \
   "Internal error occurred: This pod has more than one PodDisruptionBudget, which the "    \
   "eviction subresource does not support."
@@ -112,8 +113,21 @@ static void set_message(char **message, const char *text) {
     *message = g_strdup(text);
 }
 
+/* addConditionAndDeletePod: the DisruptionTarget condition (PodDisruptionConditions, GA in
+ * v1.31), then the DELETE. */
 static KsEvictionResult delete_pod(KsStore *store, const char *ns, const char *name,
                                    char **message) {
+  const KsStoreObject *o = ks_store_get(store, KS_STORE_POD, ns, name);
+  if (o) {
+    KsPod *copy = ks_pod_copy(o->data);
+    if (ks_pod_set_condition(copy, KS_POD_CONDITION_DISRUPTION_TARGET, KS_POD_CONDITION_TRUE,
+                             KS_POD_REASON_EVICTION_BY_EVICTION_API, MSG_EVICTING,
+                             ks_engine_now(ks_store_get_engine(store))))
+      ks_store_update(store, KS_STORE_POD, ns, name, copy, (GDestroyNotify)ks_pod_unref,
+                      o->resource_version, NULL);
+    else
+      ks_pod_unref(copy);
+  }
   GError *error = NULL;
   if (ks_object_delete(store, KS_STORE_POD, ns, name, KS_PROPAGATION_BACKGROUND, &error))
     return KS_EVICTION_OK;

@@ -23,7 +23,9 @@
  *   pod's disruption budget."); a pod controlled by something with no scale
  *   (a DaemonSet, a Job) makes the controller's sync fail, and upstream then
  *   allows 0 disruptions: refused too. Else the pod is deleted.
- * Deleting is the API server's delete with the background policy
+ * Deleting is first the pod's DisruptionTarget condition (reason
+ * EvictionByEvictionAPI, "Eviction API: evicting"; PodDisruptionConditions,
+ * GA in v1.31), then the API server's delete with the background policy
  * (sim/controllers/deletion.h): a pod with finalizers is only marked.
  */
 #pragma once

@@ -299,7 +299,8 @@ static void run_pause_resume(KsTimeline *t, const KsTimelineAction *a) {
 
 /* spec.unschedulable; nothing written when it already is (kubectl: "node/x
  * already cordoned"). The NoSchedule taint node.kubernetes.io/unschedulable
- * is the node lifecycle controller's to add, not kubectl's. */
+ * is not kubectl's: the node lifecycle controller follows spec.unschedulable
+ * with it. */
 static void run_cordon(KsTimeline *t, const KsTimelineAction *a) {
   gboolean cordon = a->type == KS_TIMELINE_CORDON;
   const KsStoreObject *o = ks_timeline_get(t, a);
