@@ -19,6 +19,8 @@ static void set_paths(const uint8_t *data, size_t size, const KsSweepSpec *s) {
     for (guint j = 0; p->kind == KS_SWEEP_PARAM_FIELD && j < p->values->len; j++) {
       KsYamlStream *y = ks_yaml_load_string((const char *)data, size, "fuzz.yaml", NULL);
       GError *error = NULL;
+      if (!y)
+        continue;
       if (!ks_yaml_set_path(y, p->name, ((const KsSweepValue *)p->values->pdata[j])->text, &error))
         g_error_free(error);
       ks_yaml_stream_free(y);
