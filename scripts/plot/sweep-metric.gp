@@ -25,6 +25,7 @@ set style fill solid 0.5 border -1
 set xtics rotate by -20
 if (no_values) {
   set label 1 "no run has a value for this metric" at graph 0.5, 0.5 center
+  set yrange [0:1]
   plot NaN notitle
 } else {
   plot data using 1:3:xtic(2) with boxes lc rgb "#4477aa", \

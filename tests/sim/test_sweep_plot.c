@@ -203,6 +203,31 @@ static void test_plot_errors(void **state) {
   rm_rf(dir);
 }
 
+/* Before any run has results (a sweep emitted for a cluster): every plot
+ * says so instead of failing, and there is no heat map. */
+static void test_plot_no_results(void **state) {
+  (void)state;
+  if (!have_gnuplot())
+    skip();
+  g_autofree char *dir = make_sweep();
+  g_autofree char *runs = g_build_filename(dir, "runs", NULL);
+  rm_rf(runs);
+  GError *error = NULL;
+  if (!ks_sweep_plot(dir, NULL, "png", NULL, &error))
+    fail_msg("%s", error->message);
+  g_autofree char *plots = g_build_filename(dir, "plots", NULL);
+  assert_png(plots, "metric-pending.p99.png");
+  assert_png(plots, "pending-cdf.png");
+  assert_png(plots, "utilization.png");
+  g_autofree char *heat = g_build_filename(plots, "heatmap-1.png", NULL);
+  assert_false(g_file_test(heat, G_FILE_TEST_EXISTS));
+  g_autofree char *metric = read_text(plots, "metric-pending.p99.tsv");
+  assert_string_equal(metric, "# group\tlabel\tmean\tstddev\tmin\tmax\truns\n"
+                              "1\ta\tNaN\tNaN\tNaN\tNaN\t0\n"
+                              "2\tb\tNaN\tNaN\tNaN\tNaN\t0\n");
+  rm_rf(dir);
+}
+
 /* `ksim plot RUN.h5` still renders a run's three PNGs; `ksim plot DIR` a sweep's. */
 static void test_cli(void **state) {
   (void)state;
@@ -240,6 +265,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_plot_sweep),
     cmocka_unit_test(test_plot_errors),
+    cmocka_unit_test(test_plot_no_results),
     cmocka_unit_test(test_cli),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
