@@ -497,6 +497,40 @@ static void test_rollout_undo_daemon_set(void **state) {
   ks_test_world_free(&w);
 }
 
+static void test_rollout_undo_stateful_set(void **state) {
+  (void)state;
+  KsTestWorld w;
+  init(&w,
+       "    - apiVersion: apps/v1\n"
+       "      kind: StatefulSet\n"
+       "      metadata: {name: db}\n"
+       "      spec:\n"
+       "        replicas: 2\n"
+       "        serviceName: db\n"
+       "        selector: {matchLabels: {app: db}}\n"
+       "        template:\n"
+       "          metadata: {labels: {app: db}}\n"
+       "          spec:\n"
+       "            containers: [{name: db, image: 'db:1'}]\n",
+       "  - {at: 10s, action: setImage, kind: sts, name: db, container: db, image: 'db:2'}\n"
+       "  - {at: 30s, action: rolloutUndo, kind: statefulset, name: db}\n"
+       "  - {at: 31s, action: rolloutUndo, kind: statefulset, name: db, toRevision: 3}\n");
+  ks_test_world_run(&w, S(29));
+  assert_int_equal(pods_with_image(&w, "db:2"), 2);
+  ks_test_world_run(&w, S(60));
+  const KsStatefulSet *ss = ks_store_get(w.store, KS_STORE_STATEFUL_SET, "default", "db")->data;
+  assert_string_equal(template_image(ss->template), "db:1");
+  assert_int_equal(ss->meta.generation, 3);
+  /* the members replaced one at a time, back on db:1; revision 1 renumbered 3 */
+  assert_int_equal(pods_with_image(&w, "db:1"), 2);
+  char *revs = cr_revisions(&w);
+  assert_string_equal(revs, "db:1=3 db:2=2");
+  g_free(revs);
+  assert_warnings(&w, "t.yaml:28:5: at 31s: rolloutUndo: skipped rollback (current template "
+                      "already matches revision 3)");
+  ks_test_world_free(&w);
+}
+
 /* ---- drain ---------------------------------------------------------------------------- */
 
 /* Pods labelled app=<app> on node, not being deleted, by name (space separated). */
@@ -669,6 +703,7 @@ int main(void) {
       cmocka_unit_test(test_apply),
       cmocka_unit_test(test_rollout_undo_deployment),
       cmocka_unit_test(test_rollout_undo_daemon_set),
+      cmocka_unit_test(test_rollout_undo_stateful_set),
       cmocka_unit_test(test_drain_budget),
       cmocka_unit_test(test_drain_timeout),
       cmocka_unit_test(test_drain_filters),
