@@ -17,6 +17,7 @@
 #include "sim/controllers/manager.h"
 #include "sim/fgd_setup.h"
 #include "sim/metrics_run.h"
+#include "sim/kubelet/kubelet_results.h"
 #include "sim/node_agent.h"
 #include "sim/pod_gc.h"
 #include "sim/progress.h"
@@ -299,6 +300,7 @@ static gboolean run_and_sample(World *w, const KsScenario *scenario, KsResultsWr
     gint64 at = MIN(t, scenario->duration_us);
     ks_engine_run_until(w->engine, at);
     ok = trace_ok(w, error) && ks_recorder_sample(w->recorder, out, error);
+    ks_kubelet_model_sample(ks_node_agent_model(w->agent));
     ks_progress_update(&bar, at, scenario->duration_us);
     if (at == scenario->duration_us)
       break;
@@ -361,7 +363,8 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     if (trace)
       set_trace_metadata(out, trace);
     ok = run_and_sample(&w, scenario, out, opts->progress, error) &&
-         ks_recorder_write_rows(w.recorder, out, error);
+         ks_recorder_write_rows(w.recorder, out, error) &&
+         ks_kubelet_results_write(out, ks_node_agent_model(w.agent), error);
   }
   if (ok) {
     KsSchedDriverStats stats;

@@ -20,6 +20,8 @@
  */
 #include "sim/summary.h"
 
+#include "sim/kubelet/kubelet_results.h"
+
 #include "sim/json.h"
 
 #include <math.h>
@@ -227,7 +229,25 @@ static void json_attrs(KsJson *j, const KsResults *r) {
   ks_json_end_object(j);
 }
 
-static void print_json(const char *path, const KsResults *r, const KsSummary *s, FILE *f) {
+/* The resource model's totals by QoS class (docs/node-agent.md). */
+static void json_kubelet(KsJson *j, const KsKubeletResults *k) {
+  ks_json_begin_object(j, "kubelet");
+  for (guint i = 0; i < k->qos->len; i++) {
+    const KsKubeletResultRow *q = &g_array_index(k->qos, KsKubeletResultRow, i);
+    ks_json_begin_object(j, q->name);
+    ks_json_int(j, "pods", q->pods);
+    ks_json_int(j, "oom_kills", q->oom_kills);
+    ks_json_int(j, "node_oom_kills", q->node_oom_kills);
+    ks_json_int(j, "restarts", q->restarts);
+    json_double(j, "throttled_cpu_s", (double)q->throttled_cpu_ms / 1e3);
+    json_double(j, "cpu_used_cpu_s", (double)q->cpu_used_cpu_ms / 1e3);
+    ks_json_end_object(j);
+  }
+  ks_json_end_object(j);
+}
+
+static void print_json(const char *path, const KsResults *r, const KsSummary *s,
+                       const KsKubeletResults *k, FILE *f) {
   KsJson j;
   ks_json_init(&j, f);
   const KsResultsAttr *ver = ks_results_attr(r, "ksim_version");
@@ -264,6 +284,8 @@ static void print_json(const char *path, const KsResults *r, const KsSummary *s,
   json_secs(&j, "sim_duration_s", TRUE, s->sim_end_us - s->sim_start_us);
   ks_json_int(&j, "nodes_total", s->nodes_total);
   json_double(&j, "node_hours", (double)s->node_seconds_us / 3.6e9);
+  if (k)
+    json_kubelet(&j, k);
   ks_json_end_object(&j);
   ks_json_finish(&j);
 }
@@ -314,7 +336,28 @@ static void table_util(FILE *f, const char *label, double mean, double peak) {
     row(f, label, "mean %.1f%%  peak %.1f%%", 100 * mean, 100 * peak);
 }
 
-static void print_table(const char *path, const KsResults *r, const KsSummary *s, FILE *f) {
+static void table_kubelet(FILE *f, const KsKubeletResults *k) {
+  GString *oom = g_string_new(NULL), *rs = g_string_new(NULL), *thr = g_string_new(NULL);
+  for (guint i = 0; i < k->qos->len; i++) {
+    const KsKubeletResultRow *q = &g_array_index(k->qos, KsKubeletResultRow, i);
+    const char *sep = i ? ", " : "";
+    g_string_append_printf(oom, "%s%s %" G_GINT64_FORMAT, sep, q->name, q->oom_kills);
+    if (q->node_oom_kills)
+      g_string_append_printf(oom, " (%" G_GINT64_FORMAT " by the node)", q->node_oom_kills);
+    g_string_append_printf(rs, "%s%s %" G_GINT64_FORMAT, sep, q->name, q->restarts);
+    g_string_append_printf(thr, "%s%s %.1f cpu-s", sep, q->name, (double)q->throttled_cpu_ms / 1e3);
+  }
+  row(f, "usage-modelled pods", "%u on %u nodes", k->pods->len, k->nodes->len);
+  row(f, "oom kills", "%s", oom->str);
+  row(f, "restarts", "%s", rs->str);
+  row(f, "cpu throttled", "%s", thr->str);
+  g_string_free(oom, TRUE);
+  g_string_free(rs, TRUE);
+  g_string_free(thr, TRUE);
+}
+
+static void print_table(const char *path, const KsResults *r, const KsSummary *s,
+                        const KsKubeletResults *k, FILE *f) {
   char a[48], b[48];
   row(f, "file", "%s", path);
   for (gsize i = 0; i < r->n_attrs; i++) {
@@ -341,6 +384,8 @@ static void print_table(const char *path, const KsResults *r, const KsSummary *s
       fmt_human(s->sim_start_us, b), fmt_human(s->sim_end_us, (char[48]){0}));
   row(f, "nodes", "%" G_GINT64_FORMAT " (%.2f node-hours)", s->nodes_total,
       (double)s->node_seconds_us / 3.6e9);
+  if (k)
+    table_kubelet(f, k);
 }
 
 gboolean ks_summary_print(const char *path, KsSummaryFormat fmt, FILE *out, GError **error) {
@@ -349,9 +394,14 @@ gboolean ks_summary_print(const char *path, KsSummaryFormat fmt, FILE *out, GErr
     return FALSE;
   KsSummary s;
   ks_summary_compute(r, &s);
+  /* the node agent's resource model, only in runs that used it */
+  KsKubeletResults *k = ks_kubelet_results_read(path, error);
+  if (!k && error && *error)
+    return FALSE;
   if (fmt == KS_SUMMARY_JSON)
-    print_json(path, r, &s, out);
+    print_json(path, r, &s, k, out);
   else
-    print_table(path, r, &s, out);
+    print_table(path, r, &s, k, out);
+  ks_kubelet_results_free(k);
   return TRUE;
 }

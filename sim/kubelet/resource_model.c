@@ -76,10 +76,25 @@ struct KsKubeletModel {
   GHashTable *pods;        /* "ns/name" -> ModelPod* (owned) */
   GHashTable *nodes;       /* name -> ModelNode* (owned by node_list) */
   GPtrArray *node_list;    /* ModelNode*, first-seen order */
-  GHashTable *pod_stats;   /* "ns/name" -> KsKubeletStats* (owned): every pod ever run */
+  GHashTable *pod_stats;   /* "ns/name" -> PodRecord* (owned by records) */
+  GPtrArray *records;      /* PodRecord*: every pod ever run, first-start order */
+  GArray *samples;         /* KsKubeletUsageRow */
   KsKubeletStats qos[KS_QOS_CLASS_COUNT];
   gboolean used;
 };
+
+typedef struct {
+  KsKubeletStats stats; /* first: a PodRecord* is a KsKubeletStats* */
+  char *ns, *name;
+  KsQosClass qos;
+} PodRecord;
+
+static void record_free(gpointer data) {
+  PodRecord *r = data;
+  g_free(r->ns);
+  g_free(r->name);
+  g_free(r);
+}
 
 static void node_update(KsKubeletModel *m, ModelNode *n);
 
@@ -500,7 +515,9 @@ KsKubeletModel *ks_kubelet_model_new(KsStore *store, guint64 seed) {
   m->pods = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, model_pod_free);
   m->nodes = g_hash_table_new(g_str_hash, g_str_equal);
   m->node_list = g_ptr_array_new_with_free_func(node_free);
-  m->pod_stats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  m->pod_stats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  m->records = g_ptr_array_new_with_free_func(record_free);
+  m->samples = g_array_new(FALSE, FALSE, sizeof(KsKubeletUsageRow));
   return m;
 }
 
@@ -511,6 +528,8 @@ void ks_kubelet_model_free(KsKubeletModel *m) {
   g_hash_table_destroy(m->nodes);
   g_ptr_array_unref(m->node_list);
   g_hash_table_destroy(m->pod_stats);
+  g_ptr_array_unref(m->records);
+  g_array_unref(m->samples);
   g_free(m);
 }
 
@@ -561,11 +580,16 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   char *stream = g_strconcat("kubelet/usage/", p->key, NULL);
   ks_rng_init(&p->rng, m->seed, stream);
   g_free(stream);
-  p->stats = g_hash_table_lookup(m->pod_stats, key);
-  if (!p->stats) {
-    p->stats = g_new0(KsKubeletStats, 1);
-    g_hash_table_insert(m->pod_stats, g_strdup(key), p->stats);
+  PodRecord *rec = g_hash_table_lookup(m->pod_stats, key);
+  if (!rec) {
+    rec = g_new0(PodRecord, 1);
+    rec->ns = g_strdup(p->ns);
+    rec->name = g_strdup(p->name);
+    g_ptr_array_add(m->records, rec);
+    g_hash_table_insert(m->pod_stats, g_strdup(key), rec);
   }
+  rec->qos = p->qos;
+  p->stats = &rec->stats;
   g_hash_table_insert(m->pods, p->key, p);
   m->used = TRUE;
   ModelNode *n = p->node;
@@ -654,3 +678,28 @@ gboolean ks_kubelet_model_pod_cpu(const KsKubeletModel *m, const char *ns, const
   *wanted = p->want[KS_USAGE_CPU];
   return TRUE;
 }
+
+guint ks_kubelet_model_n_pods(const KsKubeletModel *m) { return m->records->len; }
+
+const KsKubeletStats *ks_kubelet_model_pod_record(const KsKubeletModel *m, guint i,
+                                                  const char **ns, const char **name,
+                                                  KsQosClass *qos) {
+  const PodRecord *r = g_ptr_array_index(m->records, i);
+  *ns = r->ns;
+  *name = r->name;
+  *qos = r->qos;
+  return &r->stats;
+}
+
+void ks_kubelet_model_sample(KsKubeletModel *m) {
+  if (!m->used)
+    return;
+  gint64 now = ks_engine_now(m->engine);
+  for (guint i = 0; i < m->node_list->len; i++) {
+    KsKubeletUsageRow row = {now, (gint32)i, 0, 0, 0};
+    ks_kubelet_model_node_usage(m, i, &row.milli_cpu, &row.memory, &row.ephemeral_storage);
+    g_array_append_val(m->samples, row);
+  }
+}
+
+const GArray *ks_kubelet_model_samples(const KsKubeletModel *m) { return m->samples; }

@@ -71,3 +71,21 @@ const KsKubeletStats *ks_kubelet_model_pod_stats(const KsKubeletModel *m, const 
 /* A pod's current cpu grant and want (millicores); FALSE when not running in the model. */
 gboolean ks_kubelet_model_pod_cpu(const KsKubeletModel *m, const char *ns, const char *name,
                                   gint64 *granted, gint64 *wanted);
+/* Pods the model ever ran, in first-start order: i-th's namespace, name,
+ * QoS class and totals. transfer none */
+guint ks_kubelet_model_n_pods(const KsKubeletModel *m);
+const KsKubeletStats *ks_kubelet_model_pod_record(const KsKubeletModel *m, guint i,
+                                                  const char **ns, const char **name,
+                                                  KsQosClass *qos);
+
+/* One sample of a node's usage (ks_kubelet_model_node_usage). */
+typedef struct {
+  gint64 time_us;
+  gint32 node; /* index as ks_kubelet_model_node_name */
+  gint64 milli_cpu, memory, ephemeral_storage;
+} KsKubeletUsageRow;
+/* Appends a row per node at the current time (nothing before the model ran
+ * a pod); the run calls it at every sample. */
+void ks_kubelet_model_sample(KsKubeletModel *m);
+/* The rows so far, of KsKubeletUsageRow. transfer none */
+const GArray *ks_kubelet_model_samples(const KsKubeletModel *m);
