@@ -34,6 +34,77 @@ ENUM_FUNCS(ks_completion_mode, KsCompletionMode, completion_names)
 ENUM_FUNCS(ks_pod_replacement_policy, KsPodReplacementPolicy, replacement_names)
 ENUM_FUNCS(ks_concurrency_policy, KsConcurrencyPolicy, concurrency_names)
 
+static const char *const pfp_action_names[] = {"Count", "FailIndex", "FailJob", "Ignore"};
+
+const char *ks_pod_failure_policy_action_to_string(KsPodFailurePolicyAction a) {
+  return (guint)a < G_N_ELEMENTS(pfp_action_names) ? pfp_action_names[a] : "?";
+}
+
+/* ---- podFailurePolicy and successPolicy rules ------------------------------------ */
+
+static void pattern_clear(gpointer p) { g_free(((KsPodConditionPattern *)p)->type); }
+
+static void pfp_rule_clear(gpointer p) {
+  KsPodFailurePolicyRule *r = p;
+  g_free(r->container_name);
+  if (r->values)
+    g_array_unref(r->values);
+  if (r->patterns)
+    g_array_unref(r->patterns);
+}
+
+static void success_rule_clear(gpointer p) { g_free(((KsSuccessPolicyRule *)p)->succeeded_indexes); }
+
+GArray *ks_pod_failure_rule_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsPodFailurePolicyRule));
+  g_array_set_clear_func(a, pfp_rule_clear);
+  return a; /* transfer full */
+}
+
+GArray *ks_success_rule_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsSuccessPolicyRule));
+  g_array_set_clear_func(a, success_rule_clear);
+  return a; /* transfer full */
+}
+
+/* transfer full; NULL -> NULL */
+static GArray *pfp_rules_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = ks_pod_failure_rule_array_new();
+  for (guint i = 0; i < src->len; i++) {
+    KsPodFailurePolicyRule r = g_array_index(src, KsPodFailurePolicyRule, i);
+    r.container_name = g_strdup(r.container_name);
+    if (r.values)
+      r.values = g_array_copy(r.values);
+    if (r.patterns) {
+      const GArray *ps = r.patterns;
+      r.patterns = g_array_new(FALSE, TRUE, sizeof(KsPodConditionPattern));
+      g_array_set_clear_func(r.patterns, pattern_clear);
+      for (guint k = 0; k < ps->len; k++) {
+        KsPodConditionPattern p = g_array_index(ps, KsPodConditionPattern, k);
+        p.type = g_strdup(p.type);
+        g_array_append_val(r.patterns, p);
+      }
+    }
+    g_array_append_val(a, r);
+  }
+  return a;
+}
+
+/* transfer full; NULL -> NULL */
+static GArray *success_rules_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = ks_success_rule_array_new();
+  for (guint i = 0; i < src->len; i++) {
+    KsSuccessPolicyRule r = g_array_index(src, KsSuccessPolicyRule, i);
+    r.succeeded_indexes = g_strdup(r.succeeded_indexes);
+    g_array_append_val(a, r);
+  }
+  return a;
+}
+
 /* ---- Job ------------------------------------------------------------------------ */
 
 KsJob *ks_job_new(const char *ns, const char *name) {
@@ -59,6 +130,10 @@ void ks_job_free(KsJob *j) {
     g_array_unref(j->conditions);
   g_free(j->completed_indexes);
   g_free(j->failed_indexes);
+  if (j->pod_failure_rules)
+    g_array_unref(j->pod_failure_rules);
+  if (j->success_rules)
+    g_array_unref(j->success_rules);
   g_free(j);
 }
 
@@ -71,6 +146,8 @@ KsJob *ks_job_copy(const KsJob *j) {
   c->conditions = ks_condition_array_copy(j->conditions);
   c->completed_indexes = g_strdup(j->completed_indexes);
   c->failed_indexes = g_strdup(j->failed_indexes);
+  c->pod_failure_rules = pfp_rules_copy(j->pod_failure_rules);
+  c->success_rules = success_rules_copy(j->success_rules);
   return c;
 }
 

@@ -36,6 +36,7 @@
 #define KS_JOB_REASON_SUSPENDED "JobSuspended"
 #define KS_JOB_REASON_RESUMED "JobResumed"
 #define KS_JOB_REASON_COMPLETIONS_REACHED "CompletionsReached"
+#define KS_JOB_REASON_SUCCESS_POLICY "SuccessPolicy"
 
 typedef enum {
   KS_COMPLETION_NON_INDEXED = 0, /* NonIndexed (default) */
@@ -50,6 +51,38 @@ typedef enum {
 } KsPodReplacementPolicy;
 gboolean ks_pod_replacement_policy_from_string(const char *s, KsPodReplacementPolicy *out);
 const char *ks_pod_replacement_policy_to_string(KsPodReplacementPolicy p);
+
+/* podFailurePolicy (v1.31, beta, on): rules matched in order against a
+ * failed pod; the first match decides. Actions sorted as upstream lists
+ * them (sets.List). */
+typedef enum {
+  KS_PFP_ACTION_COUNT = 0,  /* Count: the failure counts against backoffLimit */
+  KS_PFP_ACTION_FAIL_INDEX, /* FailIndex: the pod's index fails (backoffLimitPerIndex) */
+  KS_PFP_ACTION_FAIL_JOB,   /* FailJob: the whole Job fails */
+  KS_PFP_ACTION_IGNORE,     /* Ignore: the failure is not counted */
+} KsPodFailurePolicyAction;
+const char *ks_pod_failure_policy_action_to_string(KsPodFailurePolicyAction a);
+
+typedef struct {
+  char *type;               /* onPodConditions[].type, e.g. "DisruptionTarget" */
+  KsConditionStatus status; /* onPodConditions[].status */
+} KsPodConditionPattern;
+
+typedef struct {
+  KsPodFailurePolicyAction action;
+  gboolean on_exit_codes;  /* TRUE: onExitCodes; FALSE: onPodConditions */
+  char *container_name;    /* onExitCodes.containerName; NULL: any container */
+  gboolean not_in;         /* onExitCodes.operator NotIn (else In) */
+  GArray *values;          /* onExitCodes.values, of gint32, ascending and unique */
+  GArray *patterns;        /* onPodConditions, of KsPodConditionPattern */
+} KsPodFailurePolicyRule;
+
+/* successPolicy.rules[] (v1.31, beta, on; Indexed Jobs only). */
+typedef struct {
+  char *succeeded_indexes;     /* succeededIndexes ("0,2-4"); NULL: unset */
+  gboolean has_succeeded_count;
+  gint32 succeeded_count;      /* succeededCount */
+} KsSuccessPolicyRule;
 
 typedef struct {
   KsObjectMeta meta;             /* labels default to the template's when empty */
@@ -72,7 +105,11 @@ typedef struct {
   KsLabelSelector *selector;     /* selector; generated from the uid unless manualSelector */
   gboolean manual_selector;      /* manualSelector */
   KsPodReplacementPolicy pod_replacement_policy; /* podReplacementPolicy */
-  gboolean has_pod_failure_policy; /* podFailurePolicy present (its rules are not modelled) */
+  gboolean has_pod_failure_policy; /* podFailurePolicy present */
+  GArray *pod_failure_rules;     /* podFailurePolicy.rules, of KsPodFailurePolicyRule; NULL
+                                    when there is no podFailurePolicy */
+  GArray *success_rules;         /* successPolicy.rules, of KsSuccessPolicyRule; NULL when
+                                    there is no successPolicy */
   KsPod *template;               /* template; never NULL */
   /* status */
   gint32 active;                 /* status.active */
@@ -88,6 +125,9 @@ typedef struct {
 } KsJob;
 
 KsJob *ks_job_new(const char *ns, const char *name); /* transfer full; defaults set */
+/* Empty arrays with their clear functions set. transfer full */
+GArray *ks_pod_failure_rule_array_new(void);
+GArray *ks_success_rule_array_new(void);
 void ks_job_free(KsJob *j);
 KsJob *ks_job_copy(const KsJob *j); /* transfer full */
 /* The API server's generateSelector (pkg/registry/batch/job, v1.31), for a

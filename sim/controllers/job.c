@@ -36,6 +36,8 @@
 
 /* upstream JobIndexFailureCountAnnotation: failures of the index before this pod */
 #define ANN_INDEX_FAILURE_COUNT "batch.kubernetes.io/job-index-failure-count"
+/* upstream JobIndexIgnoredFailureCountAnnotation: failures a podFailurePolicy Ignore rule forgave */
+#define ANN_INDEX_IGNORED_FAILURE_COUNT "batch.kubernetes.io/job-index-ignored-failure-count"
 
 typedef struct {
   gint32 failures;         /* failuresAfterLastSuccess */
@@ -44,6 +46,7 @@ typedef struct {
 
 typedef struct {
   gboolean succeeded;
+  gboolean counts; /* a failure that counts (not forgiven by an Ignore rule) */
   gint64 finish_us;
 } Vanished;
 
@@ -116,19 +119,38 @@ static gint32 pod_index(const KsPod *p) {
   return (gint32)ix;
 }
 
-static gint32 pod_index_failures(const KsPod *p) {
-  const char *v = ks_labels_get(&p->annotations, ANN_INDEX_FAILURE_COUNT);
+static gint32 annotation_count(const KsPod *p, const char *key) {
+  const char *v = ks_labels_get(&p->annotations, key);
   gint64 n = 0;
   if (!v || !g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL))
     return 0;
   return (gint32)n;
 }
 
-/* The last failed pod of an index: its failure count and finish time. */
+static gint32 pod_index_failures(const KsPod *p) {
+  return annotation_count(p, ANN_INDEX_FAILURE_COUNT);
+}
+
+/* The last failed pod of an index: its failure counts and finish time. */
 typedef struct {
-  gint32 count; /* failures of the index up to and including this pod */
+  gint32 count;   /* counted failures of the index up to and including this pod */
+  gint32 ignored; /* failures an Ignore rule forgave, likewise */
   gint64 finish_us;
 } LastFailed;
+
+/* matchPodFailurePolicy for a failed pod of job: whether the failure
+ * counts, and whether a FailIndex rule matched. Without a policy every
+ * failure counts. */
+static gboolean failure_counts(const KsJob *job, const KsPod *p, gboolean *fail_index) {
+  KsPodFailurePolicyAction action = KS_PFP_ACTION_COUNT;
+  gboolean counts = TRUE;
+  gboolean matched = job->pod_failure_rules &&
+                     ks_job_match_pod_failure_policy(job->pod_failure_rules, p, &action, &counts,
+                                                     NULL);
+  if (fail_index)
+    *fail_index = matched && action == KS_PFP_ACTION_FAIL_INDEX;
+  return counts;
+}
 
 static gint32 pod_restarts(const KsPod *p) {
   const char *v = ks_labels_get(&p->annotations, KS_ANNOTATION_RESTART_COUNT);
@@ -230,6 +252,11 @@ static gboolean create_pod(Sync *s, gint32 index) {
         char *count = g_strdup_printf("%d", lf ? lf->count : 0);
         ks_labels_set(&p->annotations, ANN_INDEX_FAILURE_COUNT, count);
         g_free(count);
+        if (lf && lf->ignored > 0) {
+          char *ignored = g_strdup_printf("%d", lf->ignored);
+          ks_labels_set(&p->annotations, ANN_INDEX_IGNORED_FAILURE_COUNT, ignored);
+          g_free(ignored);
+        }
       }
     }
     GError *error = NULL;
@@ -392,6 +419,23 @@ static void append_condition(KsJob *j, const char *type, const char *reason, con
   ks_conditions_set(&j->conditions, type, KS_CONDITION_TRUE, reason, msg, now);
 }
 
+/* getFailJobMessage: the message of the first failed pod (in name order)
+ * that matches a FailJob rule; NULL if none. transfer full */
+static char *fail_job_message(const KsJob *job, GPtrArray *pods) {
+  if (!job->pod_failure_rules)
+    return NULL;
+  for (guint i = 0; i < pods->len; i++) {
+    const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
+    KsPodFailurePolicyAction action;
+    gboolean counts;
+    char *msg = NULL;
+    if (pod_failed(job, p) &&
+        ks_job_match_pod_failure_policy(job->pod_failure_rules, p, &action, &counts, &msg) && msg)
+      return msg;
+  }
+  return NULL;
+}
+
 /* manageJob; returns the number of active pods after it. */
 static gint32 manage(Sync *s) {
   JobController *jc = s->jc;
@@ -461,7 +505,9 @@ static gint32 manage(Sync *s) {
       for (guint i = 0; i < indexes->len; i++) {
         gint32 ix = g_array_index(indexes, gint32, i);
         const LastFailed *lf = g_hash_table_lookup(s->last_failed, GINT_TO_POINTER(ix + 1));
-        gint64 left = lf ? ks_job_backoff_remaining_us(lf->count, lf->finish_us, s->now) : 0;
+        /* getRemainingTimePerIndex: every failure of the index, ignored ones too */
+        gint64 left =
+            lf ? ks_job_backoff_remaining_us(lf->count + lf->ignored, lf->finish_us, s->now) : 0;
         if (left == 0)
           g_array_append_val(now_ok, ix);
         else
@@ -618,8 +664,11 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
       gint32 ix = pod_index(p);
       if (ix < 0 || ix >= job->completions || !pod_failed(job, p))
         continue;
-      /* isIndexFailed: this pod's failure is one more than its annotation says */
-      if (pod_index_failures(p) >= job->backoff_limit_per_index)
+      /* isIndexFailed: a FailIndex rule, or a counted failure one more than
+       * its annotation says */
+      gboolean fail_index = FALSE;
+      gboolean counts = failure_counts(job, p, &fail_index);
+      if (fail_index || (counts && pod_index_failures(p) >= job->backoff_limit_per_index))
         add_index(s.failed_indexes, ix);
       LastFailed *lf = g_hash_table_lookup(s.last_failed, GINT_TO_POINTER(ix + 1));
       gint64 f = pod_finish_time(p);
@@ -628,9 +677,10 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
         lf->finish_us = G_MININT64;
         g_hash_table_insert(s.last_failed, GINT_TO_POINTER(ix + 1), lf);
       }
-      if (f >= lf->finish_us) {
+      if (f >= lf->finish_us) { /* getNewIndexFailureCounts */
         lf->finish_us = f;
-        lf->count = pod_index_failures(p) + 1;
+        lf->count = pod_index_failures(p) + counts;
+        lf->ignored = annotation_count(p, ANN_INDEX_IGNORED_FAILURE_COUNT) + !counts;
       }
     }
   }
@@ -657,10 +707,13 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
       else if (ix >= 0 && ix < job->completions)
         add_index(s.succeeded_indexes, ix);
     } else if (pod_failed(job, p)) {
+      /* the finalizer goes either way; an Ignore rule keeps it out of
+       * status.failed (nonIgnoredFailedPodsCount) but not out of the
+       * back-off record */
       g_ptr_array_add(s.counted, (gpointer)o);
       Finish f = {pod_finish_time(p), FALSE};
       g_array_append_val(finishes, f);
-      new_failed++;
+      new_failed += failure_counts(job, p, NULL);
     }
   }
   GArray *gone = g_hash_table_lookup(jc->vanished, key);
@@ -671,7 +724,7 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
     if (v->succeeded)
       new_succeeded += !indexed;
     else
-      new_failed++;
+      new_failed += v->counts;
   }
   s.n_active = (gint32)s.active->len;
   s.succeeded = indexed ? (gint32)s.succeeded_indexes->len : job->succeeded + new_succeeded;
@@ -687,13 +740,18 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
 
   /* the verdict */
   const char *fail_reason = NULL, *fail_msg = NULL;
+  char *pfp_msg = NULL; /* a FailJob rule's message */
   gboolean failure_target = FALSE; /* a FailureTarget condition is (to be) written */
   const KsCondition *ft = ks_conditions_get(job->conditions, KS_JOB_COND_FAILURE_TARGET);
   gboolean success_met = ks_conditions_is_true(job->conditions, KS_JOB_COND_SUCCESS_CRITERIA_MET);
+  gboolean success_now = FALSE; /* the successPolicy was met in this sync */
   if (!success_met && ft && ft->status == KS_CONDITION_TRUE) {
     failure_target = TRUE;
     fail_reason = ft->reason;
     fail_msg = ft->message;
+  } else if (!success_met && (pfp_msg = fail_job_message(job, s.pods))) {
+    fail_reason = KS_JOB_REASON_POD_FAILURE_POLICY;
+    fail_msg = pfp_msg;
   } else if (!success_met) {
     if (s.failed > job->backoff_limit || past_backoff_limit_on_failure(job, s.pods)) {
       fail_reason = KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED;
@@ -716,6 +774,15 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
         fail_msg = "Job has failed indexes";
       }
     }
+    char *msg = NULL;
+    if (!fail_reason && indexed &&
+        ks_job_match_success_policy(job->success_rules, job->completions, s.succeeded_indexes,
+                                    &msg)) {
+      append_condition(next, KS_JOB_COND_SUCCESS_CRITERIA_MET, KS_JOB_REASON_SUCCESS_POLICY, msg,
+                       s.now);
+      success_met = success_now = TRUE;
+    }
+    g_free(msg);
   }
   gboolean finishing = fail_reason != NULL || success_met;
   gint32 active = s.n_active;
@@ -734,6 +801,16 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
     }
     if (!failure_target)
       append_condition(next, KS_JOB_COND_FAILURE_TARGET, fail_reason, fail_msg, s.now);
+  } else if (success_now) {
+    /* the lingering pods go, and are not failures (isSuccessCriteriaMetCondition) */
+    for (guint i = 0; i < s.active->len; i++) {
+      const KsStoreObject *o = s.active->pdata[i];
+      if (delete_pod(&s, o)) {
+        active--;
+        deleted_now = TRUE;
+        s.ready -= ((const KsPod *)o->data)->ready;
+      }
+    }
   } else if (!success_met) {
     if (satisfied && job->meta.deletion_timestamp_us == 0)
       active = manage(&s);
@@ -800,6 +877,7 @@ static KsSyncResult sync_job(KsController *c, gpointer self, const char *key) {
   }
   if (next)
     ks_job_free(next);
+  g_free(pfp_msg);
   g_array_free(s.succeeded_indexes, TRUE);
   if (s.failed_indexes)
     g_array_free(s.failed_indexes, TRUE);
@@ -893,7 +971,10 @@ static void pod_del(KsController *c, gpointer self, const KsStoreObject *obj) {
       gone = g_array_new(FALSE, FALSE, sizeof(Vanished));
       g_hash_table_insert(jc->vanished, g_strdup(key), gone);
     }
-    Vanished v = {p->phase == KS_POD_SUCCEEDED,
+    gboolean counts = TRUE;
+    if (p->phase == KS_POD_FAILED && jo)
+      counts = failure_counts(jo->data, p, NULL);
+    Vanished v = {p->phase == KS_POD_SUCCEEDED, counts,
                   pod_terminal(p) ? pod_finish_time(p) : ks_controller_now(c)};
     g_array_append_val(gone, v);
   }

@@ -15,6 +15,10 @@
  *   measured from the last failure's finish time;
  * - backoffLimitPerIndex / maxFailedIndexes for Indexed jobs (per-index
  *   failure counts and back-off, status.failedIndexes);
+ * - podFailurePolicy (FailJob / Ignore / Count / FailIndex on the
+ *   ksim.io/exit-code of a failed pod or on its conditions) and
+ *   successPolicy (succeededIndexes / succeededCount of an Indexed Job),
+ *   job_policies.c;
  * - activeDeadlineSeconds, suspend (pods deleted, startTime reset on
  *   resume), the conditions FailureTarget / SuccessCriteriaMet then
  *   Failed / Complete with upstream's reasons and messages, status
@@ -31,6 +35,7 @@
 
 #include "sched/rng.h"
 #include "sim/controllers/runtime.h"
+#include "workloads/batch.h"
 
 /* Upstream constants (pkg/controller/job, v1.31). */
 #define KS_JOB_POD_FAILURE_BACKOFF_US ((gint64)10 * G_USEC_PER_SEC)  /* DefaultJobPodFailureBackOff */
@@ -69,3 +74,19 @@ char *ks_job_generate_name(const char *base, KsRng *rng);
  * (podGenerateNameWithIndex: the job name is cut so that the prefix fits
  * 58 bytes). index < 0: NonIndexed. transfer full */
 char *ks_job_pod_generate_name(const char *job, gint32 index);
+
+/* podFailurePolicy (job_policies.c, upstream matchPodFailurePolicy) for a
+ * failed pod: TRUE when a rule matched, with its action; *count_failed is
+ * FALSE only for Ignore (TRUE when nothing matched); for FailJob *message
+ * (when message is not NULL) is upstream's "Container c for pod ns/p failed
+ * with exit code 42 matching FailJob rule at index 0" or "Pod ns/p has
+ * condition DisruptionTarget matching FailJob rule at index 1". transfer
+ * full: *message */
+gboolean ks_job_match_pod_failure_policy(const GArray *rules, const KsPod *pod,
+                                         KsPodFailurePolicyAction *action,
+                                         gboolean *count_failed, char **message);
+/* successPolicy (upstream matchSuccessPolicy): the first rule the sorted,
+ * duplicate-free succeeded indexes meet; *message "Matched rules at index
+ * <i>". transfer full: *message */
+gboolean ks_job_match_success_policy(const GArray *rules, gint32 completions,
+                                     const GArray *succeeded, char **message);

@@ -564,6 +564,182 @@ static void test_max_failed_indexes(void **state) {
   world_free(w);
 }
 
+/* ---- podFailurePolicy and successPolicy -------------------------------------------- */
+
+static void add_exit_rule(KsJob *j, KsPodFailurePolicyAction action, gint32 code) {
+  if (!j->pod_failure_rules)
+    j->pod_failure_rules = ks_pod_failure_rule_array_new();
+  j->has_pod_failure_policy = TRUE;
+  j->pod_replacement_policy = KS_POD_REPLACEMENT_FAILED; /* the default with a policy */
+  KsPodFailurePolicyRule r = {0};
+  r.action = action;
+  r.on_exit_codes = TRUE;
+  r.values = g_array_new(FALSE, FALSE, sizeof(gint32));
+  g_array_append_val(r.values, code);
+  g_array_append_val(j->pod_failure_rules, r);
+}
+
+/* A FailJob rule on exit code 42: the first pod fails at 16 s; at 17 s the
+ * Job fails with reason PodFailurePolicy and upstream's message, though
+ * backoffLimit (6) is far away. */
+static void test_pod_failure_policy_fail_job(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("pfp", 5, 42, KS_RESTART_NEVER);
+  add_exit_rule(j, KS_PFP_ACTION_FAIL_JOB, 42);
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(100));
+  assert_int_equal(w->created->len, 1);
+  char *pod = g_strndup(w->created->pdata[0], strcspn(w->created->pdata[0], "@"));
+  const KsJob *job = get_job(w, "pfp");
+  assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_POD_FAILURE_POLICY, S(17));
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_POD_FAILURE_POLICY, S(17));
+  char *want = g_strdup_printf("Container main for pod default/%s failed with exit code 42 "
+                               "matching FailJob rule at index 0", pod);
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message, want);
+  assert_int_equal(job->failed, 1);
+  g_free(want);
+  g_free(pod);
+  world_free(w);
+}
+
+/* An Ignore rule on exit code 1 with backoffLimit 0: failures never count
+ * (status.failed stays 0, the Job never fails), but they still feed the
+ * back-off (nonIgnoredFailedPodsCount is for the counter only): pods at
+ * 10 s, 26 s (10 s after the failure at 16 s), 52 s (20 s after 32 s), 98 s
+ * (40 s after 58 s). */
+static void test_pod_failure_policy_ignore(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("ign", 5, 1, KS_RESTART_NEVER);
+  j->backoff_limit = 0;
+  add_exit_rule(j, KS_PFP_ACTION_IGNORE, 1);
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(99));
+  char *t = times_of(w->created, "ign-");
+  assert_string_equal(t, "10,26,52,98");
+  g_free(t);
+  const KsJob *job = get_job(w, "ign");
+  assert_false(ks_job_is_finished(job));
+  assert_null(ks_conditions_get(job->conditions, KS_JOB_COND_FAILURE_TARGET));
+  assert_int_equal(job->failed, 0);
+  assert_int_equal(job->active, 1);
+  world_free(w);
+}
+
+/* FailIndex on exit code 1 with backoffLimitPerIndex 3: both indexes fail
+ * on their first failure (16 s); at 17 s every index has failed. */
+static void test_pod_failure_policy_fail_index(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("fix", 5, 1, KS_RESTART_NEVER);
+  j->completion_mode = KS_COMPLETION_INDEXED;
+  j->completions = 2;
+  j->parallelism = 2;
+  j->has_backoff_limit_per_index = TRUE;
+  j->backoff_limit_per_index = 3;
+  j->backoff_limit = G_MAXINT32;
+  add_exit_rule(j, KS_PFP_ACTION_FAIL_INDEX, 1);
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(100));
+  const KsJob *job = get_job(w, "fix");
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_FAILED_INDEXES, S(17));
+  assert_string_equal(job->failed_indexes, "0,1");
+  assert_int_equal(job->failed, 2);
+  assert_int_equal(w->created->len, 2);
+  world_free(w);
+}
+
+/* Ignore with backoffLimitPerIndex: the replacement pod carries the
+ * ignored-failure count, and its failure count stays 0. */
+static void test_pod_failure_policy_ignore_per_index(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("ipx", 5, 1, KS_RESTART_NEVER);
+  j->completion_mode = KS_COMPLETION_INDEXED;
+  j->completions = 1;
+  j->parallelism = 1;
+  j->has_backoff_limit_per_index = TRUE;
+  j->backoff_limit_per_index = 0;
+  j->backoff_limit = G_MAXINT32;
+  add_exit_rule(j, KS_PFP_ACTION_IGNORE, 1);
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->e, S(30));
+  char *t = times_of(w->created, "ipx-0-");
+  assert_string_equal(t, "10,26");
+  g_free(t);
+  const KsJob *job = get_job(w, "ipx");
+  assert_false(ks_job_is_finished(job));
+  assert_string_equal(job->failed_indexes, "");
+  const char *second = w->created->pdata[1];
+  char *name = g_strndup(second, strcspn(second, "@"));
+  const KsPod *p = ks_store_get(w->s, KS_STORE_POD, "default", name)->data;
+  assert_string_equal(ks_labels_get(&p->annotations, "batch.kubernetes.io/job-index-failure-count"), "0");
+  assert_string_equal(
+      ks_labels_get(&p->annotations, "batch.kubernetes.io/job-index-ignored-failure-count"), "1");
+  g_free(name);
+  world_free(w);
+}
+
+typedef struct {
+  World *w;
+  const char *prefix;
+} Finish;
+
+/* The kubelet's part for one pod: it ends Succeeded now. */
+static void succeed_pod(KsEngine *e, gpointer data) {
+  Finish *f = data;
+  GPtrArray *pods = ks_store_list(f->w->s, KS_STORE_POD, "default");
+  for (guint i = 0; i < pods->len; i++) {
+    const KsStoreObject *o = pods->pdata[i];
+    if (!g_str_has_prefix(o->name, f->prefix))
+      continue;
+    KsPod *copy = ks_pod_copy(o->data);
+    copy->phase = KS_POD_SUCCEEDED;
+    copy->ready = FALSE;
+    copy->ready_since_us = ks_engine_now(e);
+    assert_true(ks_store_update(f->w->s, KS_STORE_POD, o->namespace, o->name, copy,
+                                (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
+  }
+  g_ptr_array_unref(pods);
+}
+
+/* successPolicy {succeededIndexes: "1"} on an Indexed Job of 3 pods that
+ * run forever: index 1 succeeds at 20 s; at 21 s SuccessCriteriaMet
+ * (SuccessPolicy, "Matched rules at index 0") and the other two pods are
+ * deleted, not counted as failures; Complete with the same reason follows
+ * at the next sync (22 s). */
+static void test_success_policy(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("sp", -1, 0, KS_RESTART_NEVER);
+  j->completion_mode = KS_COMPLETION_INDEXED;
+  j->completions = 3;
+  j->parallelism = 3;
+  j->success_rules = ks_success_rule_array_new();
+  KsSuccessPolicyRule r = {g_strdup("1"), FALSE, 0};
+  g_array_append_val(j->success_rules, r);
+  create_at(w, S(10), j);
+  Finish f = {w, "sp-1-"};
+  ks_engine_schedule(w->e, S(20), succeed_pod, &f, NULL);
+  ks_engine_run_until(w->e, S(100));
+  const KsJob *job = get_job(w, "sp");
+  assert_condition(job, KS_JOB_COND_SUCCESS_CRITERIA_MET, KS_JOB_REASON_SUCCESS_POLICY, S(21));
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_SUCCESS_CRITERIA_MET)->message,
+                      "Matched rules at index 0");
+  assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_SUCCESS_POLICY, S(22));
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_COMPLETE)->message,
+                      "Matched rules at index 0");
+  assert_int_equal(job->completion_time_us, S(22));
+  assert_string_equal(job->completed_indexes, "1");
+  assert_int_equal(job->succeeded, 1);
+  assert_int_equal(job->failed, 0);
+  assert_int_equal(job->active, 0);
+  char *t = times_of(w->deleted, "sp-0-");
+  assert_string_equal(t, "21");
+  g_free(t);
+  t = times_of(w->deleted, "sp-2-");
+  assert_string_equal(t, "21");
+  g_free(t);
+  assert_int_equal(w->created->len, 3);
+  world_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_backoff_limit),   cmocka_unit_test(test_backoff_long),
@@ -573,6 +749,11 @@ int main(void) {
       cmocka_unit_test(test_on_failure_restarts), cmocka_unit_test(test_vanished_pod),
       cmocka_unit_test(test_ttl_after_finished), cmocka_unit_test(test_job_deleted_cascades),
       cmocka_unit_test(test_backoff_limit_per_index), cmocka_unit_test(test_max_failed_indexes),
+      cmocka_unit_test(test_pod_failure_policy_fail_job),
+      cmocka_unit_test(test_pod_failure_policy_ignore),
+      cmocka_unit_test(test_pod_failure_policy_fail_index),
+      cmocka_unit_test(test_pod_failure_policy_ignore_per_index),
+      cmocka_unit_test(test_success_policy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
