@@ -57,19 +57,17 @@ static gboolean check_pod(const KsPod *pod, const char *file, guint line, guint 
 
 /* A CronJob's schedule and time zone as the API server validates them
  * (ValidateCronJobSpec): a schedule the controller could not parse is
- * refused at load, not left to never fire. A real zone with daylight
- * saving time is accepted here (upstream accepts it); the controller says
- * it cannot follow it (docs/controllers.md). */
+ * refused at load, not left to never fire; so is a zone the system's tz
+ * database does not have (upstream's time.LoadLocation). */
 static gboolean check_cron_job(const KsCronJob *cj, const char *file, guint line, guint column,
                                GError **error) {
   GError *local = NULL;
   KsCronSchedule *sched = ks_cron_parse(cj->schedule ? cj->schedule : "", &local);
   if (sched) {
     ks_cron_free(sched);
-    gint32 offset;
-    if (ks_cron_time_zone_offset(cj->time_zone, &offset, &local) ||
-        g_error_matches(local, KS_CRON_ERROR, KS_CRON_ERROR_UNSUPPORTED)) {
-      g_clear_error(&local);
+    GTimeZone *zone = ks_cron_time_zone(cj->time_zone, &local);
+    if (zone) {
+      g_time_zone_unref(zone);
       return TRUE;
     }
     g_set_error(error, KS_CRON_ERROR, local->code,

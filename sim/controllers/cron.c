@@ -7,9 +7,15 @@
  *
  * next() is robfig's SpecSchedule.Next: start at the next whole second,
  * then advance month, day, hour, minute, second in turn, each time
- * restarting from the month when a field wraps. With a fixed UTC offset
- * there is no daylight saving time to correct for, so local time is Unix
- * time plus the offset and the calendar is the proleptic Gregorian one. */
+ * restarting from the month when a field wraps. It follows Go's time
+ * package in the CronJob's zone (a GTimeZone read from the system's tz
+ * database): fields are read from the wall clock, AddDate and Date work on
+ * the wall clock and resolve times a DST change skips or repeats as Go's
+ * time.Date does, Add(hour) and Truncate work on real time. So, as
+ * upstream: an activation in a skipped hour does not happen that day
+ * ("30 2 * * *" in America/New_York on 2026-03-08), one in a repeated hour
+ * happens twice ("30 1 * * *" on 2026-11-01: 01:30 EDT and 01:30 EST), and
+ * hourly schedules fire every real hour. */
 #include "sim/controllers/cron.h"
 
 #include <string.h>
@@ -322,57 +328,71 @@ static gboolean tz_part_ok(const char *part) {
   return TRUE;
 }
 
-gboolean ks_cron_time_zone_offset(const char *tz, gint32 *offset_seconds, GError **error) {
-  if (!tz) {
-    *offset_seconds = 0;
-    return TRUE;
+/* The directory of the system's tz database, as Go's time.LoadLocation
+ * looks for it on Linux ($ZONEINFO is Go's own override; TZDIR is the C
+ * library's). */
+static gboolean tz_database_has(const char *tz) {
+  const char *dirs[] = {g_getenv("ZONEINFO"), g_getenv("TZDIR"), "/usr/share/zoneinfo",
+                        "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ"};
+  for (guint i = 0; i < G_N_ELEMENTS(dirs); i++) {
+    if (!dirs[i] || !*dirs[i])
+      continue;
+    char *path = g_build_filename(dirs[i], tz, NULL);
+    gboolean ok = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+    g_free(path);
+    if (ok)
+      return TRUE;
   }
-  if (!*tz)
-    return fail(error, "timeZone must be nil or non-empty string");
+  return FALSE;
+}
+
+GTimeZone *ks_cron_time_zone(const char *tz, GError **error) {
+  if (!tz)
+    return g_time_zone_new_utc();
+  if (!*tz) {
+    fail(error, "timeZone must be nil or non-empty string");
+    return NULL;
+  }
   char **parts = g_strsplit(tz, "/", -1);
   gboolean ok = TRUE;
   for (guint i = 0; ok && parts[i]; i++)
     ok = tz_part_ok(parts[i]);
   g_strfreev(parts);
-  if (!ok)
-    return fail(error, "unknown time zone %s", tz);
-  if (!g_ascii_strcasecmp(tz, "Local"))
-    return fail(error,
-                "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
+  if (!ok) {
+    fail(error, "unknown time zone %s", tz);
+    return NULL;
+  }
+  if (!g_ascii_strcasecmp(tz, "Local")) {
+    fail(error, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
+    return NULL;
+  }
   static const char *const utc[] = {"UTC",       "Etc/UTC",  "UCT",       "Etc/UCT",
                                     "GMT",       "Etc/GMT",  "GMT0",      "Etc/GMT0",
                                     "GMT+0",     "Etc/GMT+0", "GMT-0",    "Etc/GMT-0",
                                     "Greenwich", "Etc/Greenwich", "Universal", "Etc/Universal",
                                     "Zulu",      "Etc/Zulu"};
-  for (guint i = 0; i < G_N_ELEMENTS(utc); i++) {
-    if (!strcmp(tz, utc[i])) {
-      *offset_seconds = 0;
-      return TRUE;
-    }
-  }
+  for (guint i = 0; i < G_N_ELEMENTS(utc); i++)
+    if (!strcmp(tz, utc[i]))
+      return g_time_zone_new_utc(); /* Go knows "UTC" without the database; so do we */
   /* Etc/GMT+N is N hours *west* of Greenwich (POSIX sign convention):
-   * Etc/GMT+1 .. +12 and Etc/GMT-1 .. -14 exist. */
+   * Etc/GMT+1 .. +12 and Etc/GMT-1 .. -14 exist. Kept without the
+   * database, as before. */
   if (g_str_has_prefix(tz, "Etc/GMT") && (tz[7] == '+' || tz[7] == '-')) {
     const char *n = tz + 8;
     guint64 h = 0;
     if (*n && *n != '0' && strlen(n) <= 2 && g_ascii_string_to_unsigned(n, 10, 1, 14, &h, NULL) &&
-        (tz[7] == '-' || h <= 12)) {
-      *offset_seconds = (gint32)h * 3600 * (tz[7] == '+' ? -1 : 1);
-      return TRUE;
-    }
-    return fail(error, "unknown time zone %s", tz);
+        (tz[7] == '-' || h <= 12))
+      return g_time_zone_new_offset((gint32)h * 3600 * (tz[7] == '+' ? -1 : 1));
+    fail(error, "unknown time zone %s", tz);
+    return NULL;
   }
-  /* the system's tz database tells a real zone from an unknown one, as
-   * upstream's time.LoadLocation does */
-  GTimeZone *zone = g_time_zone_new_identifier(tz);
+  /* Any other zone comes from the system's tz database, as upstream's
+   * time.LoadLocation reads it: a name that is not a file there is
+   * unknown (glib alone would also take a POSIX TZ string such as "EST5"). */
+  GTimeZone *zone = tz_database_has(tz) ? g_time_zone_new_identifier(tz) : NULL;
   if (!zone)
-    return fail(error, "unknown time zone %s", tz);
-  g_time_zone_unref(zone);
-  g_set_error(error, KS_CRON_ERROR, KS_CRON_ERROR_UNSUPPORTED,
-              "time zone %s is not supported by ksim: only UTC and the fixed-offset zones "
-              "(Etc/GMT+N, Etc/GMT-N) are; a zone with daylight saving time needs the tz database",
-              tz);
-  return FALSE;
+    fail(error, "unknown time zone %s", tz);
+  return zone; /* transfer full */
 }
 
 /* ---- next activation --------------------------------------------------------- */
@@ -415,6 +435,32 @@ static Civil civil_from_seconds(gint64 t) {
 
 static gboolean has(guint64 set, gint v) { return (set >> v) & 1; }
 
+/* Go's time arithmetic in a zone (NULL: UTC), on Unix seconds. */
+static gint32 offset_at(GTimeZone *tz, gint64 u) {
+  return tz ? g_time_zone_get_offset(tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, u))
+            : 0;
+}
+
+/* t.Year(), t.Month(), ... of instant u in the zone */
+static Civil civil_at(GTimeZone *tz, gint64 u) { return civil_from_seconds(u + offset_at(tz, u)); }
+
+/* Go's time.Date: month and day may overflow and are normalised; a local
+ * time that does not exist (a DST gap) or exists twice (a DST overlap) is
+ * resolved as Go does: the offset in force at the wall-clock time read as
+ * UTC, unless the instant that gives falls outside that offset's period,
+ * then the offset of the period it falls in. */
+static gint64 go_date(GTimeZone *tz, gint64 y, gint64 m, gint64 d, gint64 h, gint64 mi, gint64 s) {
+  gint64 ym = floor_div(m - 1, 12);
+  gint64 local = days_from_civil(y + ym, (gint)(m - 1 - ym * 12) + 1, d) * 86400 + h * 3600 +
+                 mi * 60 + s;
+  if (!tz)
+    return local;
+  gint i = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, local);
+  gint64 utc = local - g_time_zone_get_offset(tz, i);
+  gint j = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, utc);
+  return j == i ? utc : local - g_time_zone_get_offset(tz, j);
+}
+
 static gboolean day_matches(const KsCronSchedule *s, const Civil *c) {
   gboolean dom = has(s->dom, c->day), dow = has(s->dow, c->weekday);
   if ((s->dom & STAR_BIT) || (s->dow & STAR_BIT))
@@ -434,7 +480,7 @@ static gboolean can_match(const KsCronSchedule *s) {
   return (s->dom & m) || (s->dow & m);
 }
 
-gint64 ks_cron_next(const KsCronSchedule *s, gint32 offset_seconds, gint64 after_us) {
+gint64 ks_cron_next(const KsCronSchedule *s, GTimeZone *tz, gint64 after_us) {
   /* the next whole second */
   gint64 t = floor_div(after_us, US_PER_S) + 1;
   if (s->every)
@@ -442,64 +488,67 @@ gint64 ks_cron_next(const KsCronSchedule *s, gint32 offset_seconds, gint64 after
                                                       : (t - 1 + s->every_s) * US_PER_S;
   if (!can_match(s))
     return KS_CRON_NEVER;
-  t += offset_seconds;
   gboolean added = FALSE;
-  Civil c = civil_from_seconds(t);
+  Civil c = civil_at(tz, t);
   gint64 year_limit = c.year + 5;
 wrap:
-  c = civil_from_seconds(t);
+  c = civil_at(tz, t);
   if (c.year > year_limit)
     return KS_CRON_NEVER;
   while (!has(s->month, c.month)) {
     if (!added) {
       added = TRUE;
-      t = days_from_civil(c.year, c.month, 1) * 86400;
-      c = civil_from_seconds(t);
+      t = go_date(tz, c.year, c.month, 1, 0, 0, 0);
+      c = civil_at(tz, t);
     }
-    /* AddDate(0, 1, 0), normalising an overflowing day as Go does */
-    gint m = c.month == 12 ? 1 : c.month + 1;
-    gint64 y = c.year + (c.month == 12);
-    t = days_from_civil(y, m, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
-    c = civil_from_seconds(t);
+    t = go_date(tz, c.year, c.month + 1, c.day, c.hour, c.minute, c.second); /* AddDate(0, 1, 0) */
+    c = civil_at(tz, t);
     if (c.month == 1)
       goto wrap;
   }
   while (!day_matches(s, &c)) {
     if (!added) {
       added = TRUE;
-      t -= c.hour * 3600 + c.minute * 60 + c.second;
+      t = go_date(tz, c.year, c.month, c.day, 0, 0, 0);
+      c = civil_at(tz, t);
     }
-    t += 86400;
-    c = civil_from_seconds(t);
+    t = go_date(tz, c.year, c.month, c.day + 1, c.hour, c.minute, c.second); /* AddDate(0, 0, 1) */
+    c = civil_at(tz, t);
+    /* robfig: midnight may not exist (a DST change at 0:00); back to the
+     * day's first hour, or on to the next day's */
+    if (c.hour != 0) {
+      t += c.hour > 12 ? (gint64)(24 - c.hour) * 3600 : -(gint64)c.hour * 3600;
+      c = civil_at(tz, t);
+    }
     if (c.day == 1)
       goto wrap;
   }
   while (!has(s->hour, c.hour)) {
     if (!added) {
       added = TRUE;
-      t -= c.minute * 60 + c.second;
+      t = go_date(tz, c.year, c.month, c.day, c.hour, 0, 0);
     }
-    t += 3600;
-    c = civil_from_seconds(t);
+    t += 3600; /* t.Add(time.Hour): an hour of real time, whatever the clock says */
+    c = civil_at(tz, t);
     if (c.hour == 0)
       goto wrap;
   }
   while (!has(s->minute, c.minute)) {
     if (!added) {
       added = TRUE;
-      t -= c.second;
+      t -= t - floor_div(t, 60) * 60; /* Truncate(time.Minute) */
     }
     t += 60;
-    c = civil_from_seconds(t);
+    c = civil_at(tz, t);
     if (c.minute == 0)
       goto wrap;
   }
   while (c.second != 0) { /* the seconds field of the five-field form is "0" */
     added = TRUE;
     t += 1;
-    c = civil_from_seconds(t);
+    c = civil_at(tz, t);
     if (c.second == 0)
       goto wrap;
   }
-  return (t - offset_seconds) * US_PER_S;
+  return t * US_PER_S;
 }

@@ -11,10 +11,10 @@
  *
  * A schedule containing "TZ" is rejected as the API server rejects it on
  * create ("CRON_TZ=" / "TZ=" prefixes: use spec.timeZone instead).
- * spec.timeZone: UTC and the fixed-offset zones (UTC, Etc/UTC, GMT, Etc/GMT,
- * Etc/GMT+N, Etc/GMT-N, Zulu, ...) are supported; zones with daylight
- * saving time (Europe/Paris, America/New_York, ...) need the tz database
- * and are reported as unsupported rather than run in the wrong zone.
+ * spec.timeZone: UTC and its aliases and the fixed-offset zones
+ * (Etc/GMT+N, Etc/GMT-N) need nothing; every other IANA zone
+ * (Europe/Berlin, America/New_York, ...) is read from the system's tz
+ * database (Debian package tzdata), daylight saving time included.
  *
  * Times are Unix time in microseconds (UTC). Error messages are upstream's
  * words, so what kubectl would print for a bad schedule is what ksim prints.
@@ -26,7 +26,6 @@
 GQuark ks_cron_error_quark(void);
 typedef enum {
   KS_CRON_ERROR_INVALID,     /* the API server would reject it */
-  KS_CRON_ERROR_UNSUPPORTED, /* valid upstream, not modelled by ksim (a DST time zone) */
 } KsCronError;
 
 /* "no next time": the schedule never fires again (e.g. "0 0 30 2 *"). As
@@ -45,14 +44,16 @@ KsCronSchedule *ks_cron_parse(const char *spec, GError **error);
 void ks_cron_free(KsCronSchedule *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KsCronSchedule, ks_cron_free)
 
-/* spec.timeZone to a fixed offset east of UTC in seconds. NULL means unset:
- * the controller's zone, which ksim takes to be UTC. Messages as upstream's
- * validation ("unknown time zone Foo/Bar", ...) or, for a real zone with
- * daylight saving time, KS_CRON_ERROR_UNSUPPORTED. */
-gboolean ks_cron_time_zone_offset(const char *time_zone, gint32 *offset_seconds,
-                                  GError **error);
+/* spec.timeZone as a zone (upstream validateTimeZone, then
+ * time.LoadLocation). NULL means unset: the controller's zone, which ksim
+ * takes to be UTC. Messages as upstream's: "unknown time zone Foo/Bar"
+ * (also for a real zone when the tz database is not installed), "timeZone
+ * must be nil or non-empty string", "timeZone must be an explicit time zone
+ * as defined in https://www.iana.org/time-zones" (Local). transfer full */
+GTimeZone *ks_cron_time_zone(const char *time_zone, GError **error);
 
-/* The first activation strictly after after_us (Unix µs), in a zone
- * offset_seconds east of UTC; KS_CRON_NEVER when none within five years.
+/* The first activation strictly after after_us (Unix µs), in zone (NULL:
+ * UTC), as robfig/cron v3's SpecSchedule.Next computes it across daylight
+ * saving changes (see cron.c); KS_CRON_NEVER when none within five years.
  * Activations fall on whole seconds (whole minutes for the five-field form). */
-gint64 ks_cron_next(const KsCronSchedule *s, gint32 offset_seconds, gint64 after_us);
+gint64 ks_cron_next(const KsCronSchedule *s, GTimeZone *zone, gint64 after_us);

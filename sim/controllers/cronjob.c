@@ -174,8 +174,8 @@ static gint64 sync_cron_job(KsController *c, KsCronJob *cj, GPtrArray *jobs) {
   }
   if (cj->meta.deletion_timestamp_us)
     return G_MAXINT64;
-  gint32 tz = 0;
-  if (!ks_cron_time_zone_offset(cj->time_zone, &tz, NULL))
+  g_autoptr(GTimeZone) tz = ks_cron_time_zone(cj->time_zone, NULL);
+  if (!tz)
     return G_MAXINT64; /* UnknownTimeZone: not until the spec changes */
   if (cj->suspend)
     return G_MAXINT64;
@@ -300,9 +300,9 @@ static void cj_update(KsController *c, gpointer self, const KsStoreObject *old_o
   const KsCronJob *was = old_obj->data, *cj = new_obj->data;
   if (g_strcmp0(was->schedule, cj->schedule) || g_strcmp0(was->time_zone, cj->time_zone)) {
     /* a new schedule: requeue at its next activation */
-    gint32 tz = 0;
     g_autoptr(KsCronSchedule) s = ks_cron_parse(cj->schedule, NULL);
-    if (!s || !ks_cron_time_zone_offset(cj->time_zone, &tz, NULL))
+    g_autoptr(GTimeZone) tz = s ? ks_cron_time_zone(cj->time_zone, NULL) : NULL;
+    if (!tz)
       return;
     KsCronJobTimes t = {s, tz, cj->meta.creation_timestamp_us,
                         cj->last_schedule_time_us ? cj->last_schedule_time_us : -1, -1};

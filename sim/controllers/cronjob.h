@@ -36,7 +36,7 @@ typedef enum {
 
 typedef struct {
   const KsCronSchedule *schedule;
-  gint32 tz_offset_s;
+  GTimeZone *zone;              /* spec.timeZone (transfer none; NULL: UTC) */
   gint64 creation_us;          /* metadata.creationTimestamp */
   gint64 last_schedule_us;     /* status.lastScheduleTime; < 0: unset */
   gint64 starting_deadline_s;  /* spec.startingDeadlineSeconds; < 0: unset */

@@ -4,7 +4,7 @@
 #include "sim/controllers/cronjob.h"
 
 static gint64 next(const KsCronJobTimes *t, gint64 after) {
-  return after == KS_CRON_NEVER ? KS_CRON_NEVER : ks_cron_next(t->schedule, t->tz_offset_s, after);
+  return after == KS_CRON_NEVER ? KS_CRON_NEVER : ks_cron_next(t->schedule, t->zone, after);
 }
 
 gboolean ks_cronjob_most_recent_schedule(const KsCronJobTimes *t, gint64 now_us,

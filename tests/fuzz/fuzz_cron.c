@@ -20,11 +20,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     g_clear_error(&error);
   } else {
-    static const gint64 starts[] = {0, 1718000000123456, -86400000000, 4102444800000000};
+    static const gint64 starts[] = {0, 1718000000123456, -86400000000, 4102444800000000,
+                                    1792890000000000 /* 2026-10-25, Berlin's DST end */};
+    GTimeZone *zones[] = {NULL, g_time_zone_new_offset(-3600), g_time_zone_new_offset(3600),
+                          ks_cron_time_zone("Europe/Berlin", NULL),
+                          ks_cron_time_zone("America/New_York", NULL)};
     for (guint i = 0; i < G_N_ELEMENTS(starts); i++) {
       gint64 t = starts[i];
-      for (int k = 0; k < 3; k++) {
-        gint64 next = ks_cron_next(sched, (k - 1) * 3600, t);
+      for (guint k = 0; k < G_N_ELEMENTS(zones); k++) {
+        gint64 next = ks_cron_next(sched, zones[k], t);
         if (next == KS_CRON_NEVER)
           break;
         if (next <= t || next % 1000000 != 0)
@@ -32,15 +36,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         t = next;
       }
     }
+    for (guint k = 0; k < G_N_ELEMENTS(zones); k++)
+      if (zones[k])
+        g_time_zone_unref(zones[k]);
     ks_cron_free(sched);
   }
-  gint32 off = 0;
-  if (!ks_cron_time_zone_offset(s, &off, &error)) {
+  GTimeZone *zone = ks_cron_time_zone(s, &error);
+  if (!zone) {
     if (!error || error->domain != KS_CRON_ERROR)
       abort();
     g_clear_error(&error);
-  } else if (off < -12 * 3600 || off > 14 * 3600) {
-    abort();
+  } else {
+    gint32 off = g_time_zone_get_offset(zone, g_time_zone_find_interval(zone, G_TIME_TYPE_UNIVERSAL, 0));
+    if (off < -12 * 3600 || off > 14 * 3600)
+      abort();
+    g_time_zone_unref(zone);
   }
   g_free(s);
   return 0;

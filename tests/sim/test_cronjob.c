@@ -236,14 +236,17 @@ static void test_suspended_and_invalid(void **state) {
   a->suspend = TRUE;
   create_at(w, S(1), a);
   create_at(w, S(1), make_cronjob("bad", "61 * * * *", KS_CONCURRENCY_ALLOW));
-  KsCronJob *z = make_cronjob("paris", "*/5 * * * *", KS_CONCURRENCY_ALLOW);
-  z->time_zone = g_strdup("Europe/Paris");
+  KsCronJob *z = make_cronjob("mars", "*/5 * * * *", KS_CONCURRENCY_ALLOW);
+  z->time_zone = g_strdup("Mars/Olympus_Mons"); /* UnknownTimeZone: never */
   create_at(w, S(1), z);
+  KsCronJob *paris = make_cronjob("paris", "30 7 * * *", KS_CONCURRENCY_ALLOW);
+  paris->time_zone = g_strdup("Europe/Paris"); /* CET all of 1970: 07:30 is 06:30Z */
+  create_at(w, S(1), paris);
   KsCronJob *off = make_cronjob("east", "0 9 * * *", KS_CONCURRENCY_ALLOW);
   off->time_zone = g_strdup("Etc/GMT-2"); /* 09:00 at UTC+2 is 07:00Z */
   create_at(w, S(1), off);
   ks_engine_run_until(w->e, H(8));
-  assert_string_equal(w->log->str, "+east-420@25200.1 ");
+  assert_string_equal(w->log->str, "+paris-390@23400.1 +east-420@25200.1 ");
   world_free(w);
 }
 

@@ -1,7 +1,8 @@
 /* Tests of the CronJob controller's schedule arithmetic
  * (sim/controllers/cronjob_math.c): upstream's mostRecentScheduleTime with
  * none, few and many missed start times and startingDeadlineSeconds, the
- * requeue delay (next activation + 100 ms), and job names in minutes since
+ * requeue delay (next activation + 100 ms), a Europe/Berlin schedule across
+ * both daylight saving changes of 2026, and job names in minutes since
  * the epoch. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,7 +61,7 @@ static void test_most_recent(void **state) {
     const Case *c = &cases[i];
     g_autoptr(KsCronSchedule) s = ks_cron_parse(c->schedule, NULL);
     assert_non_null(s);
-    KsCronJobTimes t = {s, 0, at(c->created), c->last ? at(c->last) : -1, c->sds};
+    KsCronJobTimes t = {s, NULL, at(c->created), c->last ? at(c->last) : -1, c->sds};
     gint64 earliest = 0, recent = 0;
     KsCronJobMissed missed = 99;
     GError *error = NULL;
@@ -79,7 +80,7 @@ static void test_most_recent(void **state) {
 static void test_never_firing_schedule(void **state) {
   g_autoptr(KsCronSchedule) s = ks_cron_parse("0 0 30 2 *", NULL);
   assert_non_null(s);
-  KsCronJobTimes t = {s, 0, at("2016-05-19T10:00:30Z"), -1, -1};
+  KsCronJobTimes t = {s, NULL, at("2016-05-19T10:00:30Z"), -1, -1};
   gint64 earliest = 0, recent = 0;
   KsCronJobMissed missed = 0;
   GError *error = NULL;
@@ -92,7 +93,7 @@ static void test_never_firing_schedule(void **state) {
 
 static void test_next_delay(void **state) {
   g_autoptr(KsCronSchedule) s = ks_cron_parse("@hourly", NULL);
-  KsCronJobTimes t = {s, 0, at("2016-05-19T10:00:30Z"), -1, -1};
+  KsCronJobTimes t = {s, NULL, at("2016-05-19T10:00:30Z"), -1, -1};
   /* 11:00:00.1 - 10:00:30 */
   assert_int_equal(ks_cronjob_next_schedule_delay(&t, at("2016-05-19T10:00:30Z")),
                    (gint64)3570100000);
@@ -106,9 +107,42 @@ static void test_next_delay(void **state) {
                    H / 2 + 100000);
   /* time zones shift the activations */
   g_autoptr(KsCronSchedule) nine = ks_cron_parse("0 9 * * *", NULL);
-  KsCronJobTimes z = {nine, -5 * 3600, at("2016-05-19T10:00:00Z"), -1, -1};
+  g_autoptr(GTimeZone) gmt5 = ks_cron_time_zone("Etc/GMT+5", NULL);
+  KsCronJobTimes z = {nine, gmt5, at("2016-05-19T10:00:00Z"), -1, -1};
   assert_int_equal(ks_cronjob_next_schedule_delay(&z, at("2016-05-19T10:00:00Z")),
                    4 * H + 100000); /* 09:00 at UTC-5 is 14:00Z */
+}
+
+/* A CronJob "30 2 * * *" in Europe/Berlin across 2026's changes: the
+ * spring day has no 02:30 (no Job that day), the autumn day has two. */
+static void test_daylight_saving(void **state) {
+  g_autoptr(KsCronSchedule) s = ks_cron_parse("30 2 * * *", NULL);
+  GError *error = NULL;
+  g_autoptr(GTimeZone) berlin = ks_cron_time_zone("Europe/Berlin", &error);
+  if (!berlin)
+    fail_msg("%s (is the tz database installed? Debian package tzdata)", error->message);
+  /* last run 2026-03-28 02:30 CET; at noon on the 29th nothing is due */
+  KsCronJobTimes t = {s, berlin, at("2026-03-01T00:00:00Z"), at("2026-03-28T01:30:00Z"), -1};
+  gint64 earliest = 0, recent = 0;
+  KsCronJobMissed missed = 99;
+  assert_true(ks_cronjob_most_recent_schedule(&t, at("2026-03-29T12:00:00Z"), TRUE, &earliest,
+                                              &recent, &missed, NULL));
+  assert_int_equal(recent, KS_CRON_NEVER);
+  assert_int_equal(missed, KS_CRONJOB_NONE_MISSED);
+  /* the next is 2026-03-30 02:30 CEST = 00:30Z: 12.5 h + 100 ms on */
+  assert_int_equal(ks_cronjob_next_schedule_delay(&t, at("2026-03-29T12:00:00Z")),
+                   12 * H + H / 2 + 100000);
+  /* autumn: after 02:30 CEST (00:30Z) comes 02:30 CET (01:30Z) */
+  t.last_schedule_us = at("2026-10-25T00:30:00Z");
+  assert_int_equal(ks_cronjob_next_schedule_delay(&t, at("2026-10-25T01:00:00Z")),
+                   H / 2 + 100000);
+  assert_true(ks_cronjob_most_recent_schedule(&t, at("2026-10-25T01:30:00Z"), TRUE, &earliest,
+                                              &recent, &missed, NULL));
+  assert_int_equal(recent, at("2026-10-25T01:30:00Z"));
+  /* then a day later, 02:30 CET */
+  t.last_schedule_us = recent;
+  assert_int_equal(ks_cronjob_next_schedule_delay(&t, at("2026-10-25T01:30:00Z")),
+                   24 * H + 100000);
 }
 
 static void test_job_names(void **state) {
@@ -131,6 +165,7 @@ int main(void) {
       cmocka_unit_test(test_most_recent),
       cmocka_unit_test(test_never_firing_schedule),
       cmocka_unit_test(test_next_delay),
+      cmocka_unit_test(test_daylight_saving),
       cmocka_unit_test(test_job_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
