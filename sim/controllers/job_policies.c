@@ -51,15 +51,29 @@ static const char *match_exit_codes(const KsPodFailurePolicyRule *r, const KsPod
   return NULL;
 }
 
-/* The pod's status conditions, in order: (type, status). Until pods carry
- * their whole condition list, only Ready is known. */
+/* The pod's status conditions, in order: its conditions array (in the
+ * order they were first set), then Ready, which the object model keeps
+ * apart (ready). */
 static guint pod_condition_count(const KsPod *p) {
-  (void)p;
-  return 1;
+  return (p->conditions ? p->conditions->len : 0) + 1;
+}
+
+static KsConditionStatus from_pod_status(KsPodConditionStatus st) {
+  switch (st) {
+  case KS_POD_CONDITION_TRUE: return KS_CONDITION_TRUE;
+  case KS_POD_CONDITION_FALSE: return KS_CONDITION_FALSE;
+  default: return KS_CONDITION_UNKNOWN;
+  }
 }
 
 static void pod_condition_at(const KsPod *p, guint i, const char **type, KsConditionStatus *st) {
-  (void)i;
+  guint n = p->conditions ? p->conditions->len : 0;
+  if (i < n) {
+    const KsPodCondition *c = &g_array_index(p->conditions, KsPodCondition, i);
+    *type = c->type;
+    *st = from_pod_status(c->status);
+    return;
+  }
   *type = "Ready";
   *st = p->ready ? KS_CONDITION_TRUE : KS_CONDITION_FALSE;
 }

@@ -239,6 +239,26 @@ static void test_match_pod_failure_policy(void **state) {
   g_free(m.msg);
   ks_pod_unref(p);
   g_array_unref(rules);
+
+  /* DisruptionTarget (written by the taint eviction, preemption, ...): the
+   * first pod condition some pattern matches names the message */
+  rules = ks_pod_failure_rule_array_new();
+  add_condition_rule(rules, KS_PFP_ACTION_IGNORE, "DisruptionTarget", KS_CONDITION_FALSE);
+  add_condition_rule(rules, KS_PFP_ACTION_FAIL_JOB, "DisruptionTarget", KS_CONDITION_TRUE);
+  p = failed_pod(137);
+  m = match(rules, p);
+  assert_false(m.matched); /* no such condition */
+  ks_pod_set_condition(p, KS_POD_CONDITION_POD_SCHEDULED, KS_POD_CONDITION_TRUE, NULL, NULL, 1);
+  ks_pod_set_condition(p, KS_POD_CONDITION_DISRUPTION_TARGET, KS_POD_CONDITION_TRUE,
+                       KS_POD_REASON_DELETION_BY_TAINT_MANAGER, "Taint manager: deleting due to NoExecute taint", 2);
+  m = match(rules, p);
+  assert_true(m.matched);
+  assert_int_equal(m.action, KS_PFP_ACTION_FAIL_JOB);
+  assert_string_equal(m.msg, "Pod default/mypod has condition DisruptionTarget matching FailJob "
+                             "rule at index 1");
+  g_free(m.msg);
+  ks_pod_unref(p);
+  g_array_unref(rules);
 }
 
 int main(void) {
