@@ -4,11 +4,13 @@
  * success_policy.go, v1.31). Pure functions, so the tables of upstream's
  * unit tests run without a store.
  *
- * ksim has no container statuses. A failed pod's containers are taken to
- * have terminated with the pod's ksim.io/exit-code (absent: 0), the app
- * containers in template order, its init containers (which ran to the end
- * before the app containers started) with 0, which no rule matches, as
- * upstream skips exit code 0. Pod conditions come from the pod's status
+ * ksim's node agent reports one container state for all of a pod's
+ * containers. A failed pod's app containers are taken to have terminated
+ * with that state's exit code (137 for an OOM kill) or, when the agent
+ * reported none, the pod's ksim.io/exit-code (absent: 0), in template
+ * order; its init containers (which ran to the end before the app
+ * containers started) with 0, which no rule matches, as upstream skips
+ * exit code 0. Pod conditions come from the pod's status
  * conditions.
  */
 #include <string.h>
@@ -18,6 +20,8 @@
 #include "workloads/batch.h"
 
 static gint32 pod_exit_code(const KsPod *p) {
+  if (p->container_state.kind == KS_CONTAINER_TERMINATED)
+    return p->container_state.exit_code; /* the node agent's report (137 for OOMKilled) */
   const char *v = ks_labels_get(&p->annotations, KS_ANNOTATION_EXIT_CODE);
   gint64 n = 0;
   if (!v || !g_ascii_string_to_signed(v, 10, G_MININT32, G_MAXINT32, &n, NULL))

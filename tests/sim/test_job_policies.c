@@ -202,6 +202,20 @@ static void test_match_pod_failure_policy(void **state) {
   ks_pod_unref(p);
   g_array_unref(rules);
 
+  /* the node agent's terminated state wins over the annotation (an OOM kill) */
+  static const gint32 in137[] = {137};
+  GArray *oom = ks_pod_failure_rule_array_new();
+  add_exit_rule(oom, KS_PFP_ACTION_FAIL_JOB, NULL, FALSE, in137, 1);
+  p = failed_pod(2);
+  p->container_state.kind = KS_CONTAINER_TERMINATED;
+  p->container_state.exit_code = 137;
+  m = match(oom, p);
+  assert_string_equal(m.msg, "Container main-container for pod default/mypod failed with exit "
+                             "code 137 matching FailJob rule at index 0");
+  g_free(m.msg);
+  ks_pod_unref(p);
+  g_array_unref(oom);
+
   /* containerName: only that container's status is looked at */
   rules = ks_pod_failure_rule_array_new();
   add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, "sidecar-container", FALSE, in42, 1);
