@@ -314,7 +314,8 @@ static gboolean write_cdf(Group *g, guint k, const char *dir, GError **error) {
   GString *s = g_string_new("# pending_time_s\tfraction_of_scheduled_pods\n");
   gsize n = g->pending->len;
   gint64 *v = (gint64 *)(void *)g->pending->data;
-  qsort(v, n, sizeof *v, cmp_i64);
+  if (n) /* an empty GArray's data is NULL, which qsort must not get */
+    qsort(v, n, sizeof *v, cmp_i64);
   gsize steps = MIN(n, (gsize)KS_SWEEP_PLOT_CDF_POINTS);
   for (gsize j = 1; j <= steps; j++) {
     gsize rank = (j * n + steps - 1) / steps;
