@@ -12,6 +12,7 @@
 #include "sched/gpu.h"
 #include "sched/objects.h"
 #include "sim/kubelet/resource_model.h"
+#include "sim/node_faults.h"
 #include "workloads/annotations.h"
 #include "workloads/usage.h"
 
@@ -24,6 +25,8 @@ struct KsNodeAgent {
   gint64 gpu_used;       /* milli in use, all nodes */
   guint gpus_busy;       /* GPUs with used > 0 */
   KsKubeletModel *model; /* runs the pods with a usage profile (docs/node-agent.md) */
+  GHashTable *down;      /* node name -> GPtrArray of Held: kubelets down (node faults) */
+  guint node_watch;
 };
 
 typedef struct {
@@ -60,6 +63,52 @@ static void pod_task_free(gpointer p) {
   g_free(t->namespace);
   g_free(t->name);
   g_free(t);
+}
+
+/* ---- node faults: a down kubelet's status updates wait for it --------------- */
+
+typedef struct {
+  KsEventFn fn;
+  PodTask *task;
+} Held;
+
+static void held_free(gpointer p) {
+  Held *h = p;
+  pod_task_free(h->task);
+  g_free(h);
+}
+
+/* TRUE (and the step kept for later) when pod's kubelet is down. */
+static gboolean hold(KsNodeAgent *a, const KsPod *pod, KsEventFn fn, const PodTask *t) {
+  GPtrArray *held = pod->node_name ? g_hash_table_lookup(a->down, pod->node_name) : NULL;
+  if (!held)
+    return FALSE;
+  Held *h = g_new0(Held, 1);
+  h->fn = fn;
+  h->task = g_new0(PodTask, 1);
+  *h->task = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  g_ptr_array_add(held, h);
+  return TRUE;
+}
+
+void ks_node_agent_set_node_down(KsNodeAgent *a, const char *node, gboolean down) {
+  if (down) {
+    if (!g_hash_table_contains(a->down, node))
+      g_hash_table_insert(a->down, g_strdup(node), g_ptr_array_new_with_free_func(held_free));
+    return;
+  }
+  GPtrArray *held = NULL;
+  char *key = NULL;
+  if (!g_hash_table_steal_extended(a->down, node, (gpointer *)&key, (gpointer *)&held))
+    return;
+  g_free(key);
+  for (guint i = 0; i < held->len; i++) { /* in the order they fell due */
+    Held *h = held->pdata[i];
+    ks_engine_schedule_after(a->engine, 0, h->fn, h->task, pod_task_free);
+    h->task = NULL;
+  }
+  g_ptr_array_set_free_func(held, g_free);
+  g_ptr_array_unref(held);
 }
 
 static const KsPod *current_pod(KsNodeAgent *a, const PodTask *t, guint64 *rv) {
@@ -121,7 +170,7 @@ static void restart_pod(KsEngine *e, gpointer data) {
   PodTask *t = data;
   guint64 rv = 0;
   const KsPod *pod = current_pod(t->agent, t, &rv);
-  if (!pod || pod->phase != KS_POD_RUNNING)
+  if (!pod || pod->phase != KS_POD_RUNNING || hold(t->agent, pod, restart_pod, t))
     return;
   KsPod *copy = ks_pod_copy(pod);
   char *n = g_strdup_printf("%" G_GINT64_FORMAT, restart_count(pod) + 1);
@@ -139,7 +188,7 @@ static void finish_pod(KsEngine *e, gpointer data) {
   PodTask *t = data;
   guint64 rv = 0;
   const KsPod *pod = current_pod(t->agent, t, &rv);
-  if (!pod || pod->phase != KS_POD_RUNNING)
+  if (!pod || pod->phase != KS_POD_RUNNING || hold(t->agent, pod, finish_pod, t))
     return;
   if (exit_code(pod) == 0) {
     set_phase(t->agent, pod, rv, KS_POD_SUCCEEDED);
@@ -201,7 +250,7 @@ static void start_pod(KsEngine *e, gpointer data) {
   KsNodeAgent *a = t->agent;
   guint64 rv = 0;
   const KsPod *pod = current_pod(a, t, &rv);
-  if (!pod || pod->phase != KS_POD_PENDING)
+  if (!pod || pod->phase != KS_POD_PENDING || hold(a, pod, start_pod, t))
     return;
   if (ks_pod_has_usage(pod) && start_modelled(a, pod, rv, t->run_time_us))
     return;
@@ -329,6 +378,17 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     on_bound(a, pod);
 }
 
+/* A kubelet goes down or comes back (sim/node_faults.h). */
+static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                       const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  (void)old_obj;
+  if (type == KS_WATCH_DELETED)
+    return;
+  const KsNode *n = new_obj->data;
+  ks_node_agent_set_node_down(user_data, n->name, ks_node_fault_is_down(n));
+}
+
 KsNodeAgent *ks_node_agent_new(KsStore *store) { return ks_node_agent_new_seeded(store, 0); }
 
 KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
@@ -339,6 +399,9 @@ KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
   a->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, a);
   a->gpu_nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_node_free);
   a->gpu_pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_hold_free);
+  a->down = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify)g_ptr_array_unref);
+  a->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, a);
   return a;
 }
 
@@ -346,6 +409,8 @@ void ks_node_agent_free(KsNodeAgent *a) {
   if (!a)
     return;
   ks_store_unwatch(a->store, a->watch);
+  ks_store_unwatch(a->store, a->node_watch);
+  g_hash_table_destroy(a->down);
   ks_kubelet_model_free(a->model);
   g_hash_table_destroy(a->gpu_nodes);
   g_hash_table_destroy(a->gpu_pods);

@@ -44,3 +44,14 @@ const gint32 *ks_node_agent_gpu_used(const KsNodeAgent *a, const char *node, gui
  * O(1): kept up to date with every change (for a per-sample recorder). */
 gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a);
 guint ks_node_agent_gpus_busy(const KsNodeAgent *a);
+
+/* ---- node faults (sim/node_faults.h) ----------------------------------------
+ * While a node's kubelet is down its status updates wait: a pod step that
+ * falls due then (start, finish, restart) is held and carried out, in the
+ * order they fell due, when the kubelet is back. The containers are taken
+ * to keep running meanwhile (an unreachable node's pods are not known to
+ * have stopped); the taint eviction controller deletes them after their
+ * tolerationSeconds. The agent follows the node's ksim.io/last-lease-renewal
+ * annotation by itself; this is the call its node watch makes. The kubelet
+ * resource model (pods with a usage profile) is not paused. */
+void ks_node_agent_set_node_down(KsNodeAgent *a, const char *node, gboolean down);

@@ -18,7 +18,10 @@
 #include "sim/fgd_setup.h"
 #include "sim/metrics_run.h"
 #include "sim/kubelet/kubelet_results.h"
+#include "sim/controllers/node_lifecycle.h"
+#include "sim/controllers/taint_eviction.h"
 #include "sim/node_agent.h"
+#include "sim/node_faults.h"
 #include "sim/pod_gc.h"
 #include "sim/progress.h"
 #include "sim/recorder.h"
@@ -132,6 +135,7 @@ typedef struct {
   KsTimeline *timeline;    /* NULL without spec.timeline */
   KsPodGc *gc;
   KsControllerManager *controllers;
+  KsNodeFaults *faults;    /* spec.faults (no events without entries) */
 } World;
 
 static gboolean trace_has_overrides(const KsRunOptions *o) {
@@ -222,11 +226,16 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
     .reconcile_latency_us = scenario->controller_reconcile_latency_us, .seed = seed};
   w->controllers = ks_controller_manager_new(w->store, &cm);
   ks_controller_manager_start_builtin(w->controllers);
+  /* Node health and NoExecute evictions (docs/controllers.md "Node
+   * lifecycle"): without node faults or node conditions they write nothing. */
+  ks_controller_manager_start(w->controllers, &ks_node_lifecycle_controller_class);
+  ks_controller_manager_start(w->controllers, &ks_taint_eviction_controller_class);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
   /* After the feed: at one instant, the scenario's workloads are applied
    * before the timeline's actions. */
   if (scenario->timeline && scenario->timeline->len > 0)
     w->timeline = ks_timeline_new(w->store, scenario->timeline, scenario->file, seed);
+  w->faults = ks_node_faults_new(w->store, scenario->faults, seed);
   /* After the workload feed: the scenario's node pools exist (time 0,
    * queued first) when the trace's first event is applied. */
   if (trace && !trace_init(w, trace, seed, error))
@@ -243,6 +252,7 @@ static void world_free(World *w) {
   /* Components unwatch and cancel their events first; the engine then
    * drops what is left; the feed last, since queued arrivals point at it. */
   ks_pod_gc_free(w->gc);
+  ks_node_faults_free(w->faults);
   ks_controller_manager_free(w->controllers);
   ks_sched_driver_free(w->driver);
   ks_node_agent_free(w->agent);
@@ -379,6 +389,10 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
       report_trace(report, &w, out);
     if (w.timeline)
       report_timeline(&w, out);
+    /* Only with spec.faults, so other runs' files stay as they were. */
+    if (scenario->faults->len)
+      ks_results_writer_set_attr_int(out, "node_failures",
+                                     (gint64)ks_node_faults_failures(w.faults));
     ks_metrics_record_run(out, scenario, &stats);
     ok = ks_results_writer_commit(out, error);
     out = NULL;

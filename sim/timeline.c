@@ -17,6 +17,7 @@
 
 #include "sim/controllers/deletion.h"
 #include "sim/controllers/object_access.h"
+#include "sim/node_faults.h"
 #include "workloads/apps.h"
 #include "workloads/batch.h"
 #include "workloads/core_objects.h"
@@ -311,6 +312,15 @@ static void run_cordon(KsTimeline *t, const KsTimelineAction *a) {
   ks_timeline_update(t, a, o, copy, TRUE);
 }
 
+/* ---- nodeDown / nodeUp ------------------------------------------------------------ */
+
+/* The node's kubelet stops or comes back (sim/node_faults.h); nothing when
+ * it already is. */
+static void run_node_fault(KsTimeline *t, const KsTimelineAction *a) {
+  if (ks_timeline_get(t, a))
+    ks_node_fault_set_down(t->store, a->name, a->type == KS_TIMELINE_NODE_DOWN, NULL);
+}
+
 /* ---- the table and the events ------------------------------------------------------ */
 
 typedef void (*ExecuteFn)(KsTimeline *t, const KsTimelineAction *a);
@@ -327,6 +337,8 @@ static const ExecuteFn execute[KS_TIMELINE_N_ACTIONS] = {
     [KS_TIMELINE_CORDON] = run_cordon,
     [KS_TIMELINE_UNCORDON] = run_cordon,
     [KS_TIMELINE_DRAIN] = ks_timeline_drain,
+    [KS_TIMELINE_NODE_DOWN] = run_node_fault,
+    [KS_TIMELINE_NODE_UP] = run_node_fault,
 };
 
 typedef struct {

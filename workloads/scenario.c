@@ -1125,6 +1125,101 @@ static gboolean load_trace(Loader *L, const KsYamlNode *spec) {
   return FALSE;
 }
 
+/* ---- spec.faults ---------------------------------------------------------- */
+
+static void fault_free(gpointer p) {
+  KsScenarioFault *f = p;
+  g_free(f->pool);
+  ks_label_selector_free(f->selector);
+  g_free(f);
+}
+
+/* mtbf / mttr: a distribution as a generator's runTime takes, required. */
+static gboolean fault_distribution(Loader *L, const KsYamlNode *m, const char *path,
+                                   const char *key, KsRunTimeSpec *rt) {
+  static const char *const names[] = {"constant", "exponential", "uniform", "lognormal", NULL};
+  static const KsRunTimeDistribution kinds[] = {KS_RUN_TIME_CONSTANT, KS_RUN_TIME_EXPONENTIAL,
+                                                KS_RUN_TIME_UNIFORM, KS_RUN_TIME_LOGNORMAL};
+  const KsYamlNode *v = get(m, key);
+  if (!v)
+    return missing(L, m, path, key);
+  char *p = field_path(path, key);
+  const char *d = NULL;
+  gboolean ok = expect_mapping(L, v, p) && read_string(L, v, p, "distribution", TRUE, &d);
+  if (ok) {
+    guint i = 0;
+    while (names[i] && strcmp(names[i], d))
+      i++;
+    if (names[i]) {
+      rt->distribution = kinds[i];
+      ok = run_time_params(L, v, p, rt);
+    } else {
+      char *msg = g_strdup_printf(
+          "\"%s\" is not a distribution (constant, exponential, uniform, lognormal)", d);
+      ok = fail_at(L, v, p, "distribution", msg);
+      g_free(msg);
+    }
+  }
+  g_free(p);
+  return ok;
+}
+
+static gboolean fault_target(Loader *L, const KsYamlNode *m, const char *path,
+                             KsScenarioFault *f) {
+  const char *pool = NULL;
+  if (!read_string(L, m, path, "pool", FALSE, &pool))
+    return FALSE;
+  KsDec d = {.file = L->file, .path = g_string_new(path), .error = L->error};
+  gboolean ok = ks_dec_label_selector(&d, m, "nodeSelector", &f->selector);
+  g_string_free(d.path, TRUE);
+  if (!ok)
+    return FALSE;
+  if (pool && f->selector)
+    return fail(L, m, path, "give pool or nodeSelector, not both");
+  if (!pool && !f->selector)
+    return fail(L, m, path, "needs pool or nodeSelector");
+  if (f->selector && !ks_label_selector_is_valid(f->selector))
+    return fail_at(L, m, path, "nodeSelector", "not a valid label selector");
+  if (!pool)
+    return TRUE;
+  for (guint i = 0; i < L->s->node_pools->len; i++)
+    if (!strcmp(((const KsNodePool *)L->s->node_pools->pdata[i])->name, pool)) {
+      f->pool = g_strdup(pool);
+      return TRUE;
+    }
+  char *msg = g_strdup_printf("no node pool named \"%s\"", pool);
+  fail_at(L, m, path, "pool", msg);
+  g_free(msg);
+  return FALSE;
+}
+
+static gboolean load_fault(Loader *L, const KsYamlNode *m, const char *path, guint index) {
+  static const char *const known[] = {"pool", "nodeSelector", "mtbf", "mttr", NULL};
+  if (!expect_mapping(L, m, path) || !check_fields(L, m, path, known))
+    return FALSE;
+  KsScenarioFault *f = g_new0(KsScenarioFault, 1);
+  f->index = index;
+  f->line = m->line;
+  f->column = m->column;
+  g_ptr_array_add(L->s->faults, f);
+  return fault_target(L, m, path, f) && fault_distribution(L, m, path, "mtbf", &f->mtbf) &&
+         fault_distribution(L, m, path, "mttr", &f->mttr);
+}
+
+static gboolean load_faults(Loader *L, const KsYamlNode *spec) {
+  const KsYamlNode *seq;
+  if (!expect_sequence(L, spec, "spec", "faults", KS_SCENARIO_MAX_FAULTS, &seq))
+    return FALSE;
+  for (guint i = 0; seq && i < ks_yaml_len(seq); i++) {
+    char *p = item_path("spec.faults", i);
+    gboolean ok = load_fault(L, ks_yaml_item(seq, i), p, i);
+    g_free(p);
+    if (!ok)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- the document -------------------------------------------------------- */
 
 static gboolean load_header(Loader *L, const KsYamlNode *root) {
@@ -1197,13 +1292,15 @@ static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   static const char *const known[] = {"seed",      "duration",  "sampleInterval",
                                       "output",    "nodePools", "workloads",
                                       "schedulerConfig", "trace", "controllers", "timeline",
+                                      "faults",
                                       NULL};
   const KsYamlNode *spec = get(root, "spec");
   if (!spec)
     return missing(L, root, "", "spec");
   return expect_mapping(L, spec, "spec") && check_fields(L, spec, "spec", known) &&
          load_run_options(L, spec) && load_pools(L, spec) && load_workloads(L, spec) &&
-         load_trace(L, spec) && load_controllers(L, spec) && load_timeline(L, spec);
+         load_trace(L, spec) && load_controllers(L, spec) && load_timeline(L, spec) &&
+         load_faults(L, spec);
 }
 
 static KsScenario *scenario_new(const char *file, const char *base_dir) {
@@ -1216,6 +1313,7 @@ static KsScenario *scenario_new(const char *file, const char *base_dir) {
   s->batches = g_ptr_array_new_with_free_func(batch_free);
   s->generators = g_ptr_array_new_with_free_func((GDestroyNotify)ks_generator_spec_free);
   s->warnings = g_ptr_array_new_with_free_func(g_free);
+  s->faults = g_ptr_array_new_with_free_func(fault_free);
   return s;
 }
 
@@ -1231,6 +1329,7 @@ void ks_scenario_free(KsScenario *s) {
   g_ptr_array_free(s->batches, TRUE);
   g_ptr_array_free(s->generators, TRUE);
   g_ptr_array_free(s->warnings, TRUE);
+  g_ptr_array_free(s->faults, TRUE);
   if (s->timeline)
     g_ptr_array_free(s->timeline, TRUE);
   ks_scenario_trace_free(s->trace);

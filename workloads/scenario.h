@@ -110,6 +110,21 @@ gboolean ks_scenario_trace_check(const KsScenarioTrace *t, GError **error);
 /* "0.25" -> 250000: a non-negative decimal with at most 6 decimals. */
 gboolean ks_replay_parse_ppm(const char *s, gint64 *out, GError **error);
 
+/* spec.faults: random node failures (sim/node_faults.h, docs/node-agent.md
+ * "Node faults"). Every node of the pool (or matching the selector) fails
+ * after an up time drawn from mtbf and comes back after a down time drawn
+ * from mttr, again and again, from its own RNG stream. */
+#define KS_SCENARIO_MAX_FAULTS 1000
+
+typedef struct {
+  char *pool;                  /* pool: the nodes of this node pool; NULL when a selector */
+  KsLabelSelector *selector;   /* nodeSelector: nodes whose labels match; NULL when a pool */
+  KsRunTimeSpec mtbf;          /* time up before each failure (never KS_RUN_TIME_TEMPLATE) */
+  KsRunTimeSpec mttr;          /* time down before each repair */
+  guint index;                 /* position in spec.faults: names the RNG streams */
+  guint line, column;
+} KsScenarioFault;
+
 typedef struct {
   char *name;              /* metadata.name */
   char *file;              /* the display name errors used */
@@ -128,6 +143,7 @@ typedef struct {
                                              (docs/controllers.md) */
   GPtrArray *timeline;     /* spec.timeline: KsTimelineAction*, sorted by at, ties in file
                               order (workloads/scenario_timeline.h) */
+  GPtrArray *faults;       /* KsScenarioFault*, in file order (spec.faults; empty when absent) */
   GPtrArray *warnings;     /* char*: manifest warnings (skipped kinds), "file:line:column: ..." */
 } KsScenario;
 

@@ -327,6 +327,8 @@ static const ActionRow actions[KS_TIMELINE_N_ACTIONS] = {
      {"node", "ignoreDaemonSets", "deleteEmptyDirData", "force", "gracePeriodSeconds",
       "timeout"},
      decode_drain},
+    {KS_TIMELINE_NODE_DOWN, "nodeDown", {"node"}, decode_node},
+    {KS_TIMELINE_NODE_UP, "nodeUp", {"node"}, decode_node},
 };
 
 const char *ks_timeline_action_name(KsTimelineActionType t) {

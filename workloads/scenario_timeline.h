@@ -39,6 +39,8 @@ typedef enum {
   KS_TIMELINE_CORDON,         /* kubectl cordon NODE */
   KS_TIMELINE_UNCORDON,       /* kubectl uncordon NODE */
   KS_TIMELINE_DRAIN,          /* kubectl drain NODE */
+  KS_TIMELINE_NODE_DOWN,      /* the node's kubelet stops (sim/node_faults.h) */
+  KS_TIMELINE_NODE_UP,        /* ... and comes back */
   KS_TIMELINE_N_ACTIONS
 } KsTimelineActionType;
 
@@ -60,7 +62,7 @@ typedef struct {
   guint index;               /* position in spec.timeline (messages say timeline[index]) */
   guint line, column;        /* of the entry */
   /* the object acted on (all but apply) */
-  KsKind kind;               /* Node for cordon, uncordon, drain */
+  KsKind kind;               /* Node for cordon, uncordon, drain, nodeDown, nodeUp */
   char *name;                /* NULL for a delete by selector */
   char *namespace;           /* "default" when absent; NULL for cluster-scoped kinds */
   KsLabelSelector *selector; /* delete: the label selector (kubectl -l) instead of a name */

@@ -174,7 +174,7 @@ static void test_bad_entries(void **state) {
       {"  - {at: 1s, node: n1}\n", "t.yaml:7:5: spec.timeline[0].action: required field is missing"},
       {"  - {at: 1s, action: reboot, node: n1}\n",
        "t.yaml:7:22: spec.timeline[0].action: \"reboot\" is not an action (apply, delete, scale, "
-       "setImage, rolloutUndo, rolloutPause, rolloutResume, cordon, uncordon, drain)"},
+       "setImage, rolloutUndo, rolloutPause, rolloutResume, cordon, uncordon, drain, nodeDown, nodeUp)"},
       {"  - {at: 1s, action: cordon, node: n1, force: true}\n",
        "t.yaml:7:40: spec.timeline[0].force: unknown field (known fields: at, action, node)"},
       {"  - {at: 1s, action: scale, kind: deploy, name: web, replica: 3}\n",
