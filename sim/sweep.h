@@ -63,6 +63,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(KsSweepPlan, ks_sweep_plan_free)
 gboolean ks_sweep_plan_write(const KsSweepPlan *plan, GError **error);
 /* Reads OUT/runs.tsv back (runs without args). transfer full */
 KsSweepPlan *ks_sweep_plan_read(const char *out_dir, GError **error);
+/* The same from its text; path names it in messages. transfer full */
+KsSweepPlan *ks_sweep_plan_parse(const char *text, const char *out_dir, const char *path,
+                                 GError **error);
 /* A run's command line as one shell-quoted line, with `ksim` as the
  * program name. transfer full */
 char *ks_sweep_run_command(const KsSweepRun *run, const char *ksim);

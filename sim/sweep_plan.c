@@ -415,6 +415,11 @@ KsSweepPlan *ks_sweep_plan_read(const char *out_dir, GError **error) {
     g_error_free(e);
     return NULL;
   }
+  return ks_sweep_plan_parse(text, out_dir, path, error);
+}
+
+KsSweepPlan *ks_sweep_plan_parse(const char *text, const char *out_dir, const char *path,
+                                 GError **error) {
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   guint n_lines = g_strv_length(lines);
   if (n_lines > 0 && !lines[n_lines - 1][0])
