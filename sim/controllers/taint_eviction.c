@@ -212,6 +212,9 @@ static void index_pod(TaintEviction *te, const KsPod *was, const KsPod *pod) {
   }
 }
 
+/* Only pods on a tainted node are worth a sync (upstream's sync returns at
+ * once for the others; a node tainted later visits its pods itself), so a
+ * replay's million bindings cost no work-queue round trip. */
 static void enqueue_pod(KsController *c, const KsPod *pod) {
   char *key = g_strconcat("pod:", pod->namespace, "/", pod->name, NULL);
   ks_controller_enqueue_key(c, key);
@@ -220,8 +223,9 @@ static void enqueue_pod(KsController *c, const KsPod *pod) {
 
 static void pod_add(KsController *c, gpointer self, const KsStoreObject *obj) {
   const KsPod *pod = obj->data;
-  index_pod(self, NULL, pod);
-  if (pod->node_name)
+  TaintEviction *te = self;
+  index_pod(te, NULL, pod);
+  if (pod->node_name && g_hash_table_contains(te->tainted, pod->node_name))
     enqueue_pod(c, pod);
 }
 
@@ -230,15 +234,23 @@ static void pod_add(KsController *c, gpointer self, const KsStoreObject *obj) {
 static void pod_update(KsController *c, gpointer self, const KsStoreObject *old_obj,
                        const KsStoreObject *new_obj) {
   const KsPod *was = old_obj->data, *pod = new_obj->data;
-  index_pod(self, was, pod);
-  if (pod->node_name && g_strcmp0(was->node_name, pod->node_name))
+  TaintEviction *te = self;
+  index_pod(te, was, pod);
+  if (pod->node_name && g_strcmp0(was->node_name, pod->node_name) &&
+      g_hash_table_contains(te->tainted, pod->node_name))
     enqueue_pod(c, pod);
 }
 
+/* A deleted pod's scheduled eviction is cancelled by its sync. */
 static void pod_del(KsController *c, gpointer self, const KsStoreObject *obj) {
   const KsPod *pod = obj->data;
-  index_pod(self, pod, NULL);
-  enqueue_pod(c, pod);
+  TaintEviction *te = self;
+  index_pod(te, pod, NULL);
+  char *key = pod_key_of(pod);
+  gboolean scheduled = g_hash_table_contains(te->scheduled, key);
+  g_free(key);
+  if (scheduled)
+    enqueue_pod(c, pod);
 }
 
 static void enqueue_node(KsController *c, const char *name) {
