@@ -76,7 +76,30 @@ static void on_set_update(KsController *c, gpointer self, const KsStoreObject *o
   ks_controller_enqueue(c, new_obj);
 }
 
+/* getStatefulSetsForPod: an orphan pod wakes every set of its namespace
+ * whose selector matches it, so one may adopt it. */
+static void enqueue_matching_sets(KsController *c, const KsPod *pod) {
+  GPtrArray *sets = ks_store_list(ks_controller_store(c), KS_STORE_STATEFUL_SET, pod->namespace);
+  for (guint i = 0; i < sets->len; i++) {
+    const KsStatefulSet *set = ((const KsStoreObject *)sets->pdata[i])->data;
+    if (set->selector && !ks_label_selector_is_empty(set->selector) &&
+        ks_label_selector_matches(set->selector, &pod->labels))
+      enqueue_set(c, set);
+  }
+  g_ptr_array_unref(sets);
+}
+
 static void on_pod(KsController *c, gpointer self, const KsStoreObject *obj) {
+  (void)self;
+  const KsPod *pod = obj->data;
+  const KsStatefulSet *set = owner_of(ks_controller_store(c), pod);
+  if (set)
+    enqueue_set(c, set);
+  else if (!ks_pod_get_controller(pod) && pod->deletion_timestamp_us == 0)
+    enqueue_matching_sets(c, pod);
+}
+
+static void on_pod_del(KsController *c, gpointer self, const KsStoreObject *obj) {
   (void)self;
   const KsStatefulSet *set = owner_of(ks_controller_store(c), obj->data);
   if (set)
@@ -93,8 +116,13 @@ static void on_pod_update(KsController *c, gpointer self, const KsStoreObject *o
   const KsStatefulSet *old_set = owner_of(s, old), *set = owner_of(s, cur);
   if (old_set && old_set != set)
     enqueue_set(c, old_set);
-  if (set == NULL)
+  if (set == NULL) {
+    /* an orphan whose labels or owner changed: who wants it now */
+    if (!ks_pod_get_controller(cur) &&
+        (!ks_labels_equal(&old->labels, &cur->labels) || ks_pod_get_controller(old)))
+      enqueue_matching_sets(c, cur);
     return;
+  }
   enqueue_set(c, set);
   if (!old->ready && cur->ready && set->min_ready_seconds > 0) {
     char *key = set_key(set);
@@ -544,21 +572,80 @@ static gint descending_ordinal(gconstpointer a, gconstpointer b) {
   return x > y ? -1 : x < y;
 }
 
-typedef struct {
-  const KsStatefulSet *set;
-  GPtrArray *pods;
-} PodList;
+/* ---- claiming (upstream getPodsForStatefulSet, ClaimPods) --------------------------- */
 
-static gboolean collect_pod(const KsStoreObject *obj, gpointer user_data) {
-  PodList *pl = user_data;
-  const KsPod *pod = obj->data;
-  if (g_strcmp0(obj->namespace, pl->set->meta.namespace) != 0)
-    return TRUE;
-  const KsOwnerReference *ref = ks_pod_get_controller(pod);
-  if (ref && g_strcmp0(ref->kind, STS_KIND) == 0 && g_strcmp0(ref->uid, pl->set->meta.uid) == 0 &&
-      ks_statefulset_is_member(pl->set->meta.name, pod->name))
-    g_ptr_array_add(pl->pods, ks_pod_ref((KsPod *)pod));
-  return TRUE;
+/* Writes a copy of the pod with a controller reference to set (adopt) or
+ * without set's references (release); the stored pod after it, or NULL
+ * when the write failed (a conflict: the next sync tries again).
+ * transfer none */
+static const KsStoreObject *patch_owner(KsStore *s, const KsStoreObject *obj,
+                                        const KsStatefulSet *set, gboolean adopt) {
+  KsPod *p = ks_pod_copy(obj->data);
+  if (adopt)
+    ks_owner_reference_array_add(&p->owner_references, STS_API_VERSION, STS_KIND, set->meta.name,
+                                 set->meta.uid, TRUE, TRUE);
+  else if (p->owner_references)
+    ks_owner_reference_array_remove_uid(p->owner_references, set->meta.uid);
+  if (!ks_store_update(s, KS_STORE_POD, obj->namespace, obj->name, p, (GDestroyNotify)ks_pod_unref,
+                       obj->resource_version, NULL))
+    return NULL;
+  return ks_store_get(s, KS_STORE_POD, obj->namespace, obj->name);
+}
+
+/* ClaimPods with isMemberOf as filter: the set's pods are those with its
+ * controller reference that its selector matches and whose name is
+ * <set>-<ordinal>; an orphan that is such a member is adopted (unless the
+ * pod or the set is being deleted); an owned pod that no longer is one is
+ * released (unless the set is being deleted). Returns KsPod refs. */
+static GPtrArray *claim_pods(KsStore *s, const KsStatefulSet *set) {
+  GPtrArray *pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+  GPtrArray *all = ks_store_list(s, KS_STORE_POD, set->meta.namespace);
+  gboolean deleting = set->meta.deletion_timestamp_us != 0;
+  for (guint i = 0; i < all->len; i++) {
+    const KsStoreObject *o = all->pdata[i];
+    const KsPod *pod = o->data;
+    gboolean match = ks_label_selector_matches(set->selector, &pod->labels) &&
+                     ks_statefulset_is_member(set->meta.name, pod->name);
+    const KsOwnerReference *ref = ks_pod_get_controller(pod);
+    if (ref) {
+      if (g_strcmp0(ref->uid, set->meta.uid) != 0)
+        continue; /* someone else's */
+      if (match)
+        g_ptr_array_add(pods, ks_pod_ref((KsPod *)pod));
+      else if (!deleting)
+        patch_owner(s, o, set, FALSE);
+      continue;
+    }
+    if (deleting || !match || pod->deletion_timestamp_us)
+      continue;
+    const KsStoreObject *adopted = patch_owner(s, o, set, TRUE);
+    if (adopted)
+      g_ptr_array_add(pods, ks_pod_ref((KsPod *)adopted->data));
+  }
+  g_ptr_array_unref(all);
+  return pods;
+}
+
+/* adoptOrphanRevisions: revisions of the namespace that the selector
+ * matches and that have no controller get one to the set (ListControllerRevisions
+ * lists them with the set's own). */
+static void adopt_orphan_revisions(KsStore *s, const KsStatefulSet *set) {
+  if (set->meta.deletion_timestamp_us)
+    return; /* canAdopt */
+  GPtrArray *all = ks_store_list(s, KS_STORE_CONTROLLER_REVISION, set->meta.namespace);
+  for (guint i = 0; i < all->len; i++) {
+    const KsStoreObject *o = all->pdata[i];
+    const KsControllerRevision *cr = o->data;
+    if (ks_object_meta_get_controller(&cr->meta) ||
+        !ks_label_selector_matches(set->selector, &cr->meta.labels))
+      continue;
+    KsControllerRevision *up = ks_controller_revision_copy(cr);
+    ks_owner_reference_array_add(&up->meta.owner_references, STS_API_VERSION, STS_KIND,
+                                 set->meta.name, set->meta.uid, TRUE, TRUE);
+    ks_store_update(s, KS_STORE_CONTROLLER_REVISION, o->namespace, o->name, up,
+                    (GDestroyNotify)ks_controller_revision_free, o->resource_version, NULL);
+  }
+  g_ptr_array_unref(all);
 }
 
 static KsSyncResult sts_sync(KsController *c, gpointer self, const char *key) {
@@ -577,8 +664,8 @@ static KsSyncResult sts_sync(KsController *c, gpointer self, const char *key) {
     ks_store_object_unref(held);
     return KS_SYNC_DONE;
   }
-  PodList pl = {set, g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref)};
-  ks_store_foreach(s, KS_STORE_POD, collect_pod, &pl);
+  adopt_orphan_revisions(s, set);
+  GPtrArray *pods = claim_pods(s, set); /* KsPod refs */
   RevList rl = {set, g_ptr_array_new_with_free_func((GDestroyNotify)ks_store_object_unref)};
   ks_store_foreach(s, KS_STORE_CONTROLLER_REVISION, collect_rev, &rl);
   g_ptr_array_sort(rl.revs, rev_compare);
@@ -602,8 +689,8 @@ static KsSyncResult sts_sync(KsController *c, gpointer self, const char *key) {
   g_array_set_clear_func(sy.condemned, member_clear);
   gint start = set->ordinals_start, replicas = MAX(set->replicas, 0);
   g_array_set_size(sy.replicas, (guint)replicas);
-  for (guint i = 0; i < pl.pods->len; i++) {
-    KsPod *pod = pl.pods->pdata[i];
+  for (guint i = 0; i < pods->len; i++) {
+    KsPod *pod = pods->pdata[i];
     gint ord = ks_statefulset_parse_ordinal(pod->name, NULL);
     Member m = {ks_pod_ref(pod), TRUE};
     if (ks_statefulset_in_range(ord, start, replicas))
@@ -686,7 +773,7 @@ static KsSyncResult sts_sync(KsController *c, gpointer self, const char *key) {
     ks_store_update(s, KS_STORE_STATEFUL_SET, set->meta.namespace, set->meta.name, up,
                     (GDestroyNotify)ks_stateful_set_free, held->resource_version, NULL);
   }
-  truncate_history(st, set, pl.pods, rl.revs, cur_obj->name, upd_obj->name);
+  truncate_history(st, set, pods, rl.revs, cur_obj->name, upd_obj->name);
   if (error)
     result = KS_SYNC_RETRY;
   g_array_unref(sy.replicas);
@@ -698,7 +785,7 @@ out:
   if (upd_obj)
     ks_store_object_unref(upd_obj);
   g_ptr_array_unref(rl.revs);
-  g_ptr_array_unref(pl.pods);
+  g_ptr_array_unref(pods);
   ks_store_object_unref(held);
   return result;
 }
@@ -708,7 +795,7 @@ static gpointer sts_init(KsController *c) {
   st->c = c;
   KsInformerHandlers sh = {on_set, on_set_update, on_set};
   ks_controller_watch(c, KS_STORE_STATEFUL_SET, &sh, 0);
-  KsInformerHandlers ph = {on_pod, on_pod_update, on_pod};
+  KsInformerHandlers ph = {on_pod, on_pod_update, on_pod_del};
   ks_controller_watch(c, KS_STORE_POD, &ph, 0);
   return st;
 }

@@ -37,8 +37,11 @@
  *     revision current. Written only when it changed. Then revisions beyond
  *     revisionHistoryLimit that no pod uses are deleted, lowest first.
  *
- * Where ksim departs: spec.hostname/subdomain are not modelled; orphans are
- * not adopted; MaxUnavailableStatefulSet (alpha in v1.31) is off; a
+ * Pods and revisions are claimed as upstream's ClaimPods: orphans the
+ * selector matches (pods named <set>-<ordinal>) are adopted, owned pods
+ * that no longer match are released.
+ *
+ * Where ksim departs: spec.hostname/subdomain are not modelled; MaxUnavailableStatefulSet (alpha in v1.31) is off; a
  * RollingUpdate strategy always has its rollingUpdate block (the API
  * server's default), so a new pod's revision follows the partition.
  */

@@ -4,7 +4,8 @@
  * order, the claims after each step), Parallel management, a partitioned
  * rolling update (highest ordinal first, ordinals below the partition
  * kept), stable identity when a pod is deleted, ordinals.start, and the
- * claim owner references a Delete retention policy asks for. */
+ * claim owner references a Delete retention policy asks for, and the
+ * adoption and release of pods by selector (ClaimPods). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -304,6 +305,9 @@ static void test_parallel(void **state) {
   world_init(&w);
   KsStatefulSet *ss = stateful_set(3, "web:1");
   ss->pod_management_policy = KS_POD_MANAGEMENT_PARALLEL;
+  /* the orphans carry no controller-revision-hash: a RollingUpdate would
+   * replace them (as upstream's), OnDelete keeps them */
+  ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
   put_set(&w, ss);
   ks_engine_run_until(w.engine, S(10));
   assert_log(&w, "t=0 *data-web-0\n"
@@ -602,6 +606,86 @@ static void test_hash_collision(void **state) {
   world_free(&w);
 }
 
+/* ClaimPods: orphans a set's selector matches and named <set>-<ordinal>
+ * are adopted (a controller reference, blockOwnerDeletion) rather than
+ * made again; an orphan whose name is no member's and one that does not
+ * match are left alone; an owned pod relabelled out of the selector is
+ * released (its reference removed). */
+static void put_orphan(World *w, const char *name, const char *app) {
+  KsPod *p = ks_pod_new("default", name);
+  ks_labels_set(&p->labels, "app", app);
+  KsContainer *c = ks_pod_add_container(p, "web", FALSE);
+  c->image = g_strdup("web:1");
+  assert_true(ks_store_create(w->store, KS_STORE_POD, "default", name, p,
+                              (GDestroyNotify)ks_pod_unref, NULL));
+}
+
+static const KsPod *get_pod(World *w, const char *name) {
+  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_POD, "default", name);
+  assert_non_null(o);
+  return o->data;
+}
+
+static void test_adopt_and_release(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  put_orphan(&w, "web-0", "web");
+  put_orphan(&w, "web-1", "web");
+  put_orphan(&w, "web-x", "web");  /* no ordinal: not a member */
+  put_orphan(&w, "web-2", "db");   /* the selector does not match */
+  put_orphan(&w, "cache-0", "web"); /* another set's name */
+  ks_engine_run_until(w.engine, S(5));
+  g_string_truncate(w.log, 0);
+  KsStatefulSet *ss = stateful_set(2, "web:1");
+  g_ptr_array_unref(ss->volume_claim_templates);
+  ss->volume_claim_templates = NULL;
+  ss->pod_management_policy = KS_POD_MANAGEMENT_PARALLEL;
+  /* the orphans carry no controller-revision-hash: a RollingUpdate would
+   * replace them (as upstream's), OnDelete keeps them */
+  ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
+  put_set(&w, ss);
+  ks_engine_run_until(w.engine, S(20));
+  assert_log(&w, ""); /* nothing created: both members were adopted */
+  for (guint i = 0; i < 2; i++) {
+    const KsPod *p = get_pod(&w, i ? "web-1" : "web-0");
+    const KsOwnerReference *ref = ks_pod_get_controller(p);
+    assert_non_null(ref);
+    assert_string_equal(ref->kind, "StatefulSet");
+    assert_string_equal(ref->api_version, "apps/v1");
+    assert_string_equal(ref->name, "web");
+    assert_string_equal(ref->uid, "sts-uid-1");
+    assert_true(ref->block_owner_deletion);
+  }
+  assert_null(ks_pod_get_controller(get_pod(&w, "web-x")));
+  assert_null(ks_pod_get_controller(get_pod(&w, "web-2")));
+  assert_null(ks_pod_get_controller(get_pod(&w, "cache-0")));
+  assert_int_equal(get_set(&w)->status_replicas, 2);
+  /* relabel web-1 out of the selector: released (the set's new web-1 then
+   * finds the name taken, as upstream's would) */
+  const KsStoreObject *o = ks_store_get(w.store, KS_STORE_POD, "default", "web-1");
+  KsPod *p = ks_pod_copy(o->data);
+  ks_labels_set(&p->labels, "app", "other");
+  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "web-1", p,
+                              (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
+  ks_engine_run_until(w.engine, S(30));
+  assert_null(ks_pod_get_controller(get_pod(&w, "web-1")));
+  assert_non_null(ks_pod_get_controller(get_pod(&w, "web-0")));
+  /* an orphan that turns into a match later is adopted then (the informer
+   * wakes the sets that match it) */
+  o = ks_store_get(w.store, KS_STORE_POD, "default", "web-2");
+  p = ks_pod_copy(o->data);
+  ks_labels_set(&p->labels, "app", "web");
+  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "web-2", p,
+                              (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
+  scale(&w, 3);
+  ks_engine_run_until(w.engine, S(40));
+  const KsOwnerReference *ref = ks_pod_get_controller(get_pod(&w, "web-2"));
+  assert_non_null(ref);
+  assert_string_equal(ref->uid, "sts-uid-1");
+  world_free(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scale_0_5_2_5),     cmocka_unit_test(test_parallel),
@@ -611,6 +695,7 @@ int main(void) {
       cmocka_unit_test(test_failed_member),     cmocka_unit_test(test_min_ready_seconds),
       cmocka_unit_test(test_retention_with_gc),
       cmocka_unit_test(test_hash_collision),
+      cmocka_unit_test(test_adopt_and_release),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
