@@ -134,9 +134,40 @@ static GArray *ports_copy(const GArray *src) {
   return a;
 }
 
+void ks_config_ref_clear(KsConfigRef *r) { g_clear_pointer(&r->name, g_free); }
+
+static void config_ref_clear_func(gpointer p) { ks_config_ref_clear(p); }
+
+static GArray *config_ref_array_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(KsConfigRef));
+  g_array_set_clear_func(a, config_ref_clear_func);
+  return a;
+}
+
+void ks_container_add_config_ref(KsContainer *c, KsConfigRefKind kind, const char *name,
+                                 gboolean optional) {
+  if (!c->config_refs)
+    c->config_refs = config_ref_array_new();
+  KsConfigRef r = {kind, g_strdup(name), optional};
+  g_array_append_val(c->config_refs, r);
+}
+
+static GArray *config_refs_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = config_ref_array_new();
+  for (guint i = 0; i < src->len; i++) {
+    KsConfigRef r = g_array_index(src, KsConfigRef, i);
+    r.name = g_strdup(r.name);
+    g_array_append_val(a, r);
+  }
+  return a;
+}
+
 void ks_container_clear(KsContainer *c) {
   g_clear_pointer(&c->name, g_free);
   g_clear_pointer(&c->image, g_free);
+  g_clear_pointer(&c->config_refs, g_array_unref);
   ks_resource_list_clear(&c->requests);
   ks_resource_list_clear(&c->limits);
   g_clear_pointer(&c->ports, g_array_unref);
@@ -145,6 +176,7 @@ void ks_container_clear(KsContainer *c) {
 static void container_copy(KsContainer *dst, const KsContainer *src) {
   dst->name = g_strdup(src->name);
   dst->image = g_strdup(src->image);
+  dst->config_refs = config_refs_copy(src->config_refs);
   ks_resource_list_copy(&dst->requests, &src->requests);
   ks_resource_list_copy(&dst->limits, &src->limits);
   dst->ports = ports_copy(src->ports);
@@ -662,9 +694,15 @@ static gboolean port_eq(gconstpointer pa, gconstpointer pb) {
          str_eq(a->host_ip, b->host_ip);
 }
 
+static gboolean config_ref_eq(gconstpointer pa, gconstpointer pb) {
+  const KsConfigRef *a = pa, *b = pb;
+  return a->kind == b->kind && str_eq(a->name, b->name) && a->optional == b->optional;
+}
+
 static gboolean container_eq(gconstpointer pa, gconstpointer pb) {
   const KsContainer *a = pa, *b = pb;
   return str_eq(a->name, b->name) && str_eq(a->image, b->image) &&
+         array_eq(a->config_refs, b->config_refs, config_ref_eq) &&
          ks_resource_list_equal(&a->requests, &b->requests) &&
          ks_resource_list_equal(&a->limits, &b->limits) && array_eq(a->ports, b->ports, port_eq) &&
          a->restart_always == b->restart_always;
@@ -674,6 +712,7 @@ static gboolean volume_eq(gconstpointer pa, gconstpointer pb) {
   const KsVolume *a = pa, *b = pb;
   return str_eq(a->name, b->name) && a->source == b->source && str_eq(a->ref, b->ref) &&
          a->read_only == b->read_only && a->size_limit == b->size_limit &&
+         a->optional == b->optional &&
          strv_eq(a->monitors, b->monitors);
 }
 

@@ -24,9 +24,20 @@ typedef struct {
   char *host_ip;        /* may be NULL (= 0.0.0.0) */
 } KsContainerPort;
 
+/* A ConfigMap or Secret a container's env / envFrom names (env[].valueFrom
+ * .configMapKeyRef / .secretKeyRef, envFrom[].configMapRef / .secretRef). */
+typedef enum { KS_CONFIG_REF_CONFIG_MAP = 0, KS_CONFIG_REF_SECRET } KsConfigRefKind;
+typedef struct {
+  KsConfigRefKind kind;
+  char *name;
+  gboolean optional;
+} KsConfigRef;
+void ks_config_ref_clear(KsConfigRef *r);
+
 typedef struct {
   char *name;
   char *image;
+  GArray *config_refs;     /* of KsConfigRef, in manifest order (env, then envFrom); may be NULL */
   KsResourceList requests; /* after API defaulting: a limit without a request sets the request */
   KsResourceList limits;
   GArray *ports;           /* of KsContainerPort; may be NULL */
@@ -35,6 +46,9 @@ typedef struct {
 
 void ks_container_clear(KsContainer *c);
 void ks_container_port_clear(KsContainerPort *port);
+/* Appends a reference to c->config_refs (creating it); copies name. */
+void ks_container_add_config_ref(KsContainer *c, KsConfigRefKind kind, const char *name,
+                                 gboolean optional);
 /* Appends a zeroed port (protocol TCP) to c->ports, creating the array with
  * its clear func on first use; the pointer is valid until the next append. */
 KsContainerPort *ks_container_add_port(KsContainer *c);
@@ -64,6 +78,7 @@ typedef struct {
   char *ref;         /* claimName, configMap/secret name, hostPath path, pdName, volumeID, CSI driver */
   gboolean read_only;
   gint64 size_limit; /* emptyDir.sizeLimit in bytes; 0 when unset */
+  gboolean optional; /* configMap / secret: optional (a missing object is then no error) */
   char **monitors;   /* rbd.monitors (NULL-terminated; NULL when none); for RBD `ref` is
                         "<pool>/<image>" with pool defaulted to "rbd" as upstream */
 } KsVolume;

@@ -11,6 +11,7 @@
 
 #include "sched/gpu.h"
 #include "sched/objects.h"
+#include "sim/kubelet/config_refs.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_faults.h"
 #include "workloads/annotations.h"
@@ -27,6 +28,8 @@ struct KsNodeAgent {
   KsKubeletModel *model; /* runs the pods with a usage profile (docs/node-agent.md) */
   GHashTable *down;      /* node name -> GPtrArray of Held: kubelets down (node faults) */
   guint node_watch;
+  GPtrArray *blocked;    /* PodTask*: pods waiting for a ConfigMap or Secret, in order */
+  guint config_watch, secret_watch;
 };
 
 typedef struct {
@@ -128,6 +131,11 @@ static const KsPod *current_pod(KsNodeAgent *a, const PodTask *t, guint64 *rv) {
 static void set_phase(KsNodeAgent *a, const KsPod *pod, guint64 rv, KsPodPhase phase) {
   KsPod *copy = ks_pod_copy(pod);
   copy->phase = phase;
+  if (phase == KS_POD_RUNNING && copy->container_state.kind != KS_CONTAINER_STATE_NONE) {
+    /* it waited for a ConfigMap or Secret: now its containers run */
+    KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, ks_engine_now(a->engine), 0};
+    ks_container_state_set(&copy->container_state, &run);
+  }
   if (phase == KS_POD_RUNNING) {
     copy->ready = TRUE;
     copy->ready_since_us = ks_engine_now(a->engine);
@@ -245,6 +253,29 @@ static gboolean start_modelled(KsNodeAgent *a, const KsPod *pod, guint64 rv, gin
   return TRUE;
 }
 
+/* The pod cannot start yet (config_refs.h): its containers wait with that
+ * reason (written once) until a ConfigMap or Secret appears in its
+ * namespace, when it is tried again. */
+static void block_pod(KsNodeAgent *a, const PodTask *t, const KsPod *pod, guint64 rv,
+                      const char *reason, const char *message) {
+  if (pod->container_state.kind != KS_CONTAINER_WAITING ||
+      g_strcmp0(pod->container_state.reason, reason) ||
+      g_strcmp0(pod->container_state.message, message)) {
+    KsPod *copy = ks_pod_copy(pod);
+    KsContainerState wait = {KS_CONTAINER_WAITING, (char *)reason, (char *)message, 0, 0, 0};
+    ks_container_state_set(&copy->container_state, &wait);
+    GError *error = NULL;
+    if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+                         (GDestroyNotify)ks_pod_unref, rv, &error)) {
+      g_warning("node agent: %s", error->message);
+      g_error_free(error);
+    }
+  }
+  PodTask *b = g_new0(PodTask, 1);
+  *b = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  g_ptr_array_add(a->blocked, b);
+}
+
 static void start_pod(KsEngine *e, gpointer data) {
   PodTask *t = data;
   KsNodeAgent *a = t->agent;
@@ -252,6 +283,13 @@ static void start_pod(KsEngine *e, gpointer data) {
   const KsPod *pod = current_pod(a, t, &rv);
   if (!pod || pod->phase != KS_POD_PENDING || hold(a, pod, start_pod, t))
     return;
+  const char *reason;
+  char *message;
+  if (ks_kubelet_missing_config(a->store, pod, &reason, &message)) {
+    block_pod(a, t, pod, rv, reason, message);
+    g_free(message);
+    return;
+  }
   if (ks_pod_has_usage(pod) && start_modelled(a, pod, rv, t->run_time_us))
     return;
   set_phase(a, pod, rv, KS_POD_RUNNING);
@@ -364,6 +402,15 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
   if ((pod && ks_labels_get(&pod->annotations, KS_GPU_KEY_INDEX)) ||
       (was && ks_labels_get(&was->annotations, KS_GPU_KEY_INDEX)))
     gpu_track(a, was, type == KS_WATCH_DELETED ? NULL : pod);
+  if (type == KS_WATCH_DELETED && was) {
+    for (guint i = 0; i < a->blocked->len; i++) {
+      PodTask *t = g_ptr_array_index(a->blocked, i);
+      if (!g_strcmp0(t->namespace, was->namespace) && !g_strcmp0(t->name, was->name)) {
+        g_ptr_array_remove_index(a->blocked, i);
+        break;
+      }
+    }
+  }
   if (ks_kubelet_model_used(a->model) && (type == KS_WATCH_DELETED || !pod ||
                                           pod->phase == KS_POD_SUCCEEDED ||
                                           pod->phase == KS_POD_FAILED)) {
@@ -391,12 +438,35 @@ static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *o
 
 KsNodeAgent *ks_node_agent_new(KsStore *store) { return ks_node_agent_new_seeded(store, 0); }
 
+/* A ConfigMap or Secret appeared (or changed): the pods of its namespace
+ * that wait for one are tried again now, in the order they blocked. */
+static void config_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                         const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  (void)old_obj;
+  KsNodeAgent *a = user_data;
+  if (type == KS_WATCH_DELETED || !new_obj)
+    return;
+  for (guint i = 0; i < a->blocked->len;) {
+    PodTask *t = g_ptr_array_index(a->blocked, i);
+    if (g_strcmp0(t->namespace, new_obj->namespace) != 0) {
+      i++;
+      continue;
+    }
+    g_ptr_array_steal_index(a->blocked, i); /* keeps the order; t is ours now */
+    ks_engine_schedule_after(a->engine, 0, start_pod, t, pod_task_free);
+  }
+}
+
 KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
   KsNodeAgent *a = g_new0(KsNodeAgent, 1);
   a->model = ks_kubelet_model_new(store, seed);
   a->store = store;
   a->engine = ks_store_get_engine(store);
   a->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, a);
+  a->blocked = g_ptr_array_new_with_free_func(pod_task_free);
+  a->config_watch = ks_store_watch(store, KS_STORE_CONFIG_MAP, config_watch, a);
+  a->secret_watch = ks_store_watch(store, KS_STORE_SECRET, config_watch, a);
   a->gpu_nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_node_free);
   a->gpu_pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_hold_free);
   a->down = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -411,6 +481,9 @@ void ks_node_agent_free(KsNodeAgent *a) {
   ks_store_unwatch(a->store, a->watch);
   ks_store_unwatch(a->store, a->node_watch);
   g_hash_table_destroy(a->down);
+  ks_store_unwatch(a->store, a->config_watch);
+  ks_store_unwatch(a->store, a->secret_watch);
+  g_ptr_array_unref(a->blocked);
   ks_kubelet_model_free(a->model);
   g_hash_table_destroy(a->gpu_nodes);
   g_hash_table_destroy(a->gpu_pods);

@@ -342,6 +342,8 @@ static void volume_source(GString *o, gboolean *first, const KsVolume *v) {
     }
     if (v->read_only)
       kv_bool(o, &f, "readOnly", TRUE);
+    if (v->optional)
+      kv_bool(o, &f, "optional", TRUE);
     if (v->source == KS_VOLUME_EMPTY_DIR && v->size_limit)
       kv_int(o, &f, "sizeLimit", v->size_limit);
     g_string_append_c(o, '}');
@@ -386,6 +388,23 @@ static void containers(GString *o, gboolean *first, const char *k, const GArray 
     }
     if (c->restart_always)
       kv_str(o, &f, "restartPolicy", "Always");
+    if (c->config_refs && c->config_refs->len) {
+      /* the objects env and envFrom name, all as envFrom (what the kubelet waits for) */
+      key(o, &f, "envFrom");
+      g_string_append_c(o, '[');
+      for (guint j = 0; j < c->config_refs->len; j++) {
+        const KsConfigRef *r = &g_array_index(c->config_refs, KsConfigRef, j);
+        gboolean ef = TRUE, rf = TRUE;
+        g_string_append(o, j ? ",{" : "{");
+        key(o, &ef, r->kind == KS_CONFIG_REF_SECRET ? "secretRef" : "configMapRef");
+        g_string_append_c(o, '{');
+        kv_str(o, &rf, "name", r->name);
+        if (r->optional)
+          kv_bool(o, &rf, "optional", TRUE);
+        g_string_append(o, "}}");
+      }
+      g_string_append_c(o, ']');
+    }
     if (c->ports && c->ports->len) {
       key(o, &f, "ports");
       g_string_append_c(o, '[');

@@ -237,7 +237,8 @@ static gboolean pod_compact(const KsPod *p) {
                    p->node_selector.n + (p->tolerations ? p->tolerations->len : 0);
   if (fields > KS_TRACE_MAX_FIELDS)
     return FALSE;
-  if ((c->ports && c->ports->len) || c->restart_always || !c->name || !*c->name ||
+  if ((c->ports && c->ports->len) || (c->config_refs && c->config_refs->len) ||
+      c->restart_always || !c->name || !*c->name ||
       (c->image && !*c->image) || !resources_compact(&c->requests) ||
       !resources_compact(&c->limits))
     return FALSE;

@@ -95,6 +95,59 @@ static gboolean decode_container_restart(KsDec *d, const KsYamlNode *cn, gboolea
   return ok;
 }
 
+/* {name, optional} of a configMapKeyRef / secretKeyRef / configMapRef /
+ * secretRef under m[key], appended to c->config_refs; absent: nothing. */
+static gboolean decode_config_ref(KsDec *d, const KsYamlNode *m, const char *key,
+                                  KsConfigRefKind kind, KsContainer *c) {
+  const KsYamlNode *r = ks_yaml_get(m, key);
+  if (ks_dec_is_absent(r))
+    return TRUE;
+  char *name = NULL;
+  gboolean optional = FALSE;
+  gsize mark = ks_dec_push_field(d, key);
+  gboolean ok = ks_dec_expect_mapping(d, r) && ks_dec_string(d, r, "name", &name) &&
+                ks_dec_bool(d, r, "optional", &optional);
+  ks_dec_pop(d, mark);
+  if (ok)
+    ks_container_add_config_ref(c, kind, name ? name : "", optional);
+  g_free(name);
+  return ok;
+}
+
+/* The ConfigMaps and Secrets env and envFrom name (values are not kept). */
+static gboolean decode_env_refs(KsDec *d, const KsYamlNode *cn, KsContainer *c) {
+  static const char *const lists[] = {"env", "envFrom"};
+  gboolean ok = TRUE;
+  for (guint l = 0; ok && l < G_N_ELEMENTS(lists); l++) {
+    const KsYamlNode *seq = ks_yaml_get(cn, lists[l]);
+    if (ks_dec_is_absent(seq))
+      continue;
+    gsize mark = ks_dec_push_field(d, lists[l]);
+    ok = ks_dec_expect_sequence(d, seq);
+    for (guint i = 0; ok && i < ks_yaml_len(seq); i++) {
+      const KsYamlNode *item = ks_yaml_item(seq, i);
+      gsize im = ks_dec_push_index(d, i);
+      ok = ks_dec_expect_mapping(d, item);
+      if (ok && l == 0) {
+        const KsYamlNode *from = ks_yaml_get(item, "valueFrom");
+        if (!ks_dec_is_absent(from)) {
+          gsize fm = ks_dec_push_field(d, "valueFrom");
+          ok = ks_dec_expect_mapping(d, from) &&
+               decode_config_ref(d, from, "configMapKeyRef", KS_CONFIG_REF_CONFIG_MAP, c) &&
+               decode_config_ref(d, from, "secretKeyRef", KS_CONFIG_REF_SECRET, c);
+          ks_dec_pop(d, fm);
+        }
+      } else if (ok) {
+        ok = decode_config_ref(d, item, "configMapRef", KS_CONFIG_REF_CONFIG_MAP, c) &&
+             decode_config_ref(d, item, "secretRef", KS_CONFIG_REF_SECRET, c);
+      }
+      ks_dec_pop(d, im);
+    }
+    ks_dec_pop(d, mark);
+  }
+  return ok;
+}
+
 static gboolean decode_container(KsDec *d, const KsYamlNode *cn, gboolean init, KsPod *p) {
   char *name = NULL;
   if (ks_dec_is_absent(cn))
@@ -104,7 +157,8 @@ static gboolean decode_container(KsDec *d, const KsYamlNode *cn, gboolean init, 
   KsContainer *c = ks_pod_add_container(p, name, init);
   g_free(name);
   return ks_dec_string(d, cn, "image", &c->image) && decode_resources(d, cn, c) &&
-         decode_ports(d, cn, &c->ports) && decode_container_restart(d, cn, init, c);
+         decode_ports(d, cn, &c->ports) && decode_container_restart(d, cn, init, c) &&
+         decode_env_refs(d, cn, c);
 }
 
 static gboolean decode_containers(KsDec *d, const KsYamlNode *spec, const char *key,
@@ -158,6 +212,8 @@ static gboolean decode_volume_source(KsDec *d, const KsYamlNode *src, const Volu
   gsize mark = ks_dec_push_field(d, k->field);
   gboolean ok = ks_dec_expect_mapping(d, src) && (!k->ref || ks_dec_string(d, src, k->ref, &v->ref)) &&
                 ks_dec_bool(d, src, "readOnly", &v->read_only);
+  if (ok && (k->source == KS_VOLUME_CONFIG_MAP || k->source == KS_VOLUME_SECRET))
+    ok = ks_dec_bool(d, src, "optional", &v->optional);
   if (ok && k->source == KS_VOLUME_EMPTY_DIR)
     ok = ks_dec_quantity_value(d, src, "sizeLimit", &v->size_limit);
   if (ok && k->source == KS_VOLUME_NFS && v->ref) {
