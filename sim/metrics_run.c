@@ -4,6 +4,7 @@
 #include "sim/metrics_run.h"
 
 #include "sim/metrics.h"
+#include "workloads/annotations.h"
 #include "workloads/duration.h"
 
 #define KS_ANNOTATION_HOURLY_COST "ksim.io/hourly-cost"
@@ -50,8 +51,50 @@ gboolean ks_metrics_check_scenario(const KsScenario *s, GError **error) {
   return TRUE;
 }
 
+struct KsMetricsWatch {
+  KsStore *store;
+  guint watch;
+  gint64 restarts;
+};
+
+static gint64 restart_count(const KsStoreObject *o) {
+  const KsPod *pod = o ? o->data : NULL;
+  const char *v = pod ? ks_labels_get(&pod->annotations, KS_ANNOTATION_RESTART_COUNT) : NULL;
+  gint64 n = 0;
+  return v && g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL) ? n : 0;
+}
+
+static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  KsMetricsWatch *mw = user_data;
+  if (type == KS_WATCH_MODIFIED)
+    mw->restarts += MAX(restart_count(new_obj) - restart_count(old_obj), 0);
+}
+
+KsMetricsWatch *ks_metrics_watch_new(KsStore *store) {
+  KsMetricsWatch *mw = g_new0(KsMetricsWatch, 1);
+  mw->store = store;
+  mw->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, mw);
+  return mw;
+}
+
+void ks_metrics_watch_free(KsMetricsWatch *mw) {
+  if (!mw)
+    return;
+  ks_store_unwatch(mw->store, mw->watch);
+  g_free(mw);
+}
+
 void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
-                           const KsSchedDriverStats *stats) {
+                           const KsSchedDriverStats *stats, const KsMetricsWatch *mw,
+                           const KsKubeletModel *model) {
+  guint64 oom = 0;
+  for (int q = 0; model && q < KS_QOS_CLASS_COUNT; q++)
+    oom += ks_kubelet_model_qos_stats(model, (KsQosClass)q)->oom_kills;
+  ks_results_writer_set_attr_int(w, "oom_kills", (gint64)oom);
+  if (mw)
+    ks_results_writer_set_attr_int(w, "restarts", mw->restarts);
   ks_results_writer_set_attr_int(w, "sched_cycles", (gint64)stats->cycles);
   ks_results_writer_set_attr_int(w, "sched_nodes_examined", (gint64)stats->nodes_examined);
   ks_results_writer_set_attr_int(w, "preemptions", (gint64)stats->preempted);

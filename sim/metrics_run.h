@@ -5,7 +5,9 @@
 #include <glib.h>
 
 #include "sim/results.h"
+#include "sim/kubelet/resource_model.h"
 #include "sim/sched_driver.h"
+#include "sim/store.h"
 #include "workloads/scenario.h"
 
 /* ksim.io/deadline: a positive Go duration ("10m"): the pod should have
@@ -19,7 +21,17 @@ gboolean ks_metrics_pod_deadline(const KsPod *pod, gint64 *us, GError **error);
  * file:line:column of the pool. */
 gboolean ks_metrics_check_scenario(const KsScenario *s, GError **error);
 
-/* Sets sched_cycles, sched_nodes_examined, preemptions and one
- * hourly_cost.<pool> per priced pool, and attaches the /metrics hook. */
+/* Counts what no results row holds, watching the run's pods: container
+ * restarts (increments of the node agent's ksim.io/restart-count, from
+ * exit codes and OOM kills alike). transfer full */
+typedef struct KsMetricsWatch KsMetricsWatch;
+KsMetricsWatch *ks_metrics_watch_new(KsStore *store);
+void ks_metrics_watch_free(KsMetricsWatch *mw);
+
+/* Sets sched_cycles, sched_nodes_examined, preemptions, restarts (from mw),
+ * oom_kills (from the node agent's resource model, which is the only way a
+ * pod is OOM-killed) and one hourly_cost.<pool> per priced pool, and
+ * attaches the /metrics hook. */
 void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
-                           const KsSchedDriverStats *stats);
+                           const KsSchedDriverStats *stats, const KsMetricsWatch *mw,
+                           const KsKubeletModel *model);

@@ -128,6 +128,7 @@ typedef struct {
   KsStore *store;
   KsSchedSetup *sched;
   KsRecorder *recorder;
+  KsMetricsWatch *metrics; /* counts for the metrics (restarts) */
   KsNodeAgent *agent;
   KsSchedDriver *driver;
   KsWorkloadFeed *feed;
@@ -217,6 +218,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   /* Watch registration order is delivery order for each change: the
    * recorder first, so it sees a change before the components react. */
   w->recorder = ks_recorder_new(w->store);
+  w->metrics = ks_metrics_watch_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new_seeded(w->store, seed);
   /* The controllers watch after the components that act on pods, so a
@@ -257,6 +259,7 @@ static void world_free(World *w) {
   ks_sched_driver_free(w->driver);
   ks_node_agent_free(w->agent);
   ks_recorder_free(w->recorder);
+  ks_metrics_watch_free(w->metrics);
   ks_store_free(w->store);
   ks_engine_free(w->engine);
   ks_workload_feed_free(w->feed);
@@ -393,7 +396,7 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     if (scenario->faults->len)
       ks_results_writer_set_attr_int(out, "node_failures",
                                      (gint64)ks_node_faults_failures(w.faults));
-    ks_metrics_record_run(out, scenario, &stats);
+    ks_metrics_record_run(out, scenario, &stats, w.metrics, ks_node_agent_model(w.agent));
     ok = ks_results_writer_commit(out, error);
     out = NULL;
   }

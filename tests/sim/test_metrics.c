@@ -369,6 +369,8 @@ static void test_tiny_run(void **state) {
   assert_true(ks_metrics_value(m, "sched.cycles") == 5);
   assert_true(ks_metrics_value(m, "sched.nodes_examined_per_cycle") == 2);
   assert_true(ks_metrics_value(m, "preemptions") == 0);
+  assert_true(ks_metrics_value(m, "restarts") == 0);
+  assert_true(ks_metrics_value(m, "oom_kills") == 0);
   assert_true(fabs(ks_metrics_value(m, "node_hours") - 600.0 / 3600) < 1e-12);
   assert_true(isnan(ks_metrics_value(m, "cost")));
   assert_true(isnan(ks_metrics_value(m, "sched.wall_per_cycle_us")));
@@ -472,6 +474,56 @@ static void test_priced_run(void **state) {
   g_rmdir(dir);
 }
 
+/* crash (run time 10 s, exit code 1, OnFailure) starts at 1 s, fails at
+ * 11 s and restarts at once (back-off 0), fails at 21 s and restarts at
+ * 31 s (10 s back-off), fails at 41 s and would restart at 61 s, after the
+ * 60 s run: 2 restarts. oom uses 1Gi against a 512Mi limit: OOM-killed
+ * when it starts, restartPolicy Never, so 1 OOM kill, no restart. */
+static void test_restarts_and_oom(void **state) {
+  (void)state;
+  static const char yaml[] =
+    "apiVersion: ksim.io/v1alpha1\n"
+    "kind: Scenario\n"
+    "metadata: {name: restarts}\n"
+    "spec:\n"
+    "  duration: 60s\n"
+    "  sampleInterval: 1s\n"
+    "  nodePools:\n"
+    "  - {name: n, count: 1, template: {status: {capacity: {cpu: \"2\", memory: 4Gi, pods: \"10\"}}}}\n"
+    "  workloads:\n"
+    "  - at: 0s\n"
+    "    objects:\n"
+    "    - {apiVersion: v1, kind: Pod, metadata: {name: crash, annotations: {ksim.io/run-time: 10s, "
+    "ksim.io/exit-code: \"1\"}}, spec: {restartPolicy: OnFailure, containers: [{name: c, image: i, "
+    "resources: {requests: {cpu: 500m, memory: 1Gi}}}]}}\n"
+    "    - {apiVersion: v1, kind: Pod, metadata: {name: oom, annotations: {ksim.io/usage-memory: 1Gi, "
+    "ksim.io/run-time: 30s}}, spec: {restartPolicy: Never, containers: [{name: c, image: i, "
+    "resources: {requests: {cpu: 500m, memory: 512Mi}, limits: {memory: 512Mi}}}]}}\n";
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "restarts.yaml", NULL);
+  g_autofree char *h5 = g_build_filename(dir, "restarts.h5", NULL);
+  assert_true(g_file_set_contents(path, yaml, -1, NULL));
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(path, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  KsRunOptions opts = {.output = h5};
+  KsRunReport report;
+  if (!ks_simulation_run(s, &opts, &report, &error))
+    fail_msg("%s", error->message);
+  ks_run_report_clear(&report);
+  ks_scenario_free(s);
+  KsMetrics *m = ks_metrics_read(h5, &error);
+  assert_non_null(m);
+  assert_true(ks_metrics_value(m, "restarts") == 2);
+  assert_true(ks_metrics_value(m, "oom_kills") == 1);
+  assert_true(ks_metrics_value(m, "pods.failed") == 1);
+  ks_metrics_free(m);
+  g_unlink(h5);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
 int main(void) {
   wants[27].value = (1 + sqrt(14) / 7 + 1.0 / 3) / 3;
   wants[28].value = (1 + sqrt(2) / 4) / 3;
@@ -482,6 +534,7 @@ int main(void) {
     cmocka_unit_test(test_synthetic_stored), cmocka_unit_test(test_synthetic_computed),
     cmocka_unit_test(test_empty),            cmocka_unit_test(test_read_errors),
     cmocka_unit_test(test_file_before_deadlines), cmocka_unit_test(test_priced_run),
+    cmocka_unit_test(test_restarts_and_oom),
     cmocka_unit_test(test_hourly_cost),      cmocka_unit_test(test_tiny_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
