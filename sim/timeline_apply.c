@@ -267,6 +267,11 @@ void ks_timeline_apply(KsTimeline *t, const KsTimelineAction *a) {
     KsObjectFields f;
     ks_object_fields(kind, (gpointer)payload(o), &f);
     const char *ns = f.namespace ? *f.namespace : NULL;
+    if (!*f.name || !**f.name) { /* a generateName object: kubectl apply refuses it */
+      ks_timeline_warn(t, a, "error: from %s:%u:%u: cannot use generate name with apply",
+                       o->file, o->line, o->column);
+      continue;
+    }
     const KsStoreObject *old = ks_store_get(t->store, kind, ns, *f.name);
     if (old)
       update(t, a, o, old);

@@ -310,7 +310,8 @@ static void test_apply(void **state) {
       "    - {apiVersion: v1, kind: Pod, metadata: {name: b1}, spec: {containers: [{name: c, "
       "image: j}]}}\n"
       "    - {apiVersion: v1, kind: Node, metadata: {name: extra, labels: {disk: hdd}},\n"
-      "       status: {capacity: {cpu: '2', memory: 4Gi, pods: '10'}}}\n",
+      "       status: {capacity: {cpu: '2', memory: 4Gi, pods: '10'}}}\n"
+      "    - {apiVersion: v1, kind: ConfigMap, metadata: {generateName: gen-}}\n",
       NULL);
   ks_test_world_init_text(&w, text);
   g_free(text);
@@ -340,7 +341,10 @@ static void test_apply(void **state) {
   assert_string_equal(g_array_index(b1->containers, KsContainer, 0).image, "i"); /* left */
   assert_warnings(&w, "t.yaml:62:5: at 30s: apply: pods \"b1\" exists: ksim's apply updates "
                       "Deployments, ReplicaSets, DaemonSets, StatefulSets and simple objects "
-                      "only; left as it is");
+                      "only; left as it is\n"
+                      "t.yaml:62:5: at 30s: apply: error: from t.yaml:68:7: cannot use generate "
+                      "name with apply");
+  assert_int_equal(ks_store_count(w.store, KS_STORE_CONFIG_MAP), 0);
   g_free(uid);
   g_free(node_uid);
   ks_test_world_free(&w);
