@@ -8,6 +8,7 @@
 #include "sim/controllers/pv_controller.h"
 #include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/replica_set.h"
+#include "sim/controllers/replication_controller.h"
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/cronjob.h"
 #include "sim/controllers/job.h"
@@ -18,6 +19,7 @@
 static const KsControllerClass *const builtin[] = {
   &ks_deployment_controller_class,
   &ks_replica_set_controller_class,
+  &ks_replication_controller_class,
   &ks_daemonset_controller_class,
   &ks_statefulset_controller_class,
   &ks_job_controller_class,

@@ -1,6 +1,9 @@
 /* See replica_set.h. Handlers follow upstream's addPod / updatePod /
  * deletePod: a pod's own controller is told of it (and its expectations
- * lowered); an orphan wakes every ReplicaSet whose selector matches it. */
+ * lowered); an orphan wakes every ReplicaSet whose selector matches it.
+ * "ReplicaSet" below is any object of the kind the controller runs (Rsc.k):
+ * handlers read it through the kind's accessors, a sync through one
+ * KsReplicaSet view made at its start. */
 #include "sim/controllers/replica_set.h"
 
 #include <string.h>
@@ -12,21 +15,22 @@
 
 typedef struct {
   KsController *c;
+  const KsReplicaKind *k;
   KsExpectations *exp;
 } Rsc;
 
 static const KsPod *pod_of(const KsStoreObject *o) { return o->data; }
-static const KsReplicaSet *rs_of(const KsStoreObject *o) { return o->data; }
+static const KsObjectMeta *meta_of(Rsc *r, const KsStoreObject *o) { return r->k->meta(o->data); }
 
 static char *pod_key(const KsPod *p) { return g_strconcat(p->namespace, "/", p->name, NULL); }
 
 /* resolveControllerRef: the ReplicaSet ref names, if it is that one (uid). */
 static const KsStoreObject *resolve(Rsc *r, const char *ns, const KsOwnerReference *ref) {
-  if (!ref || g_strcmp0(ref->kind, KS_REPLICA_SET_KIND) != 0)
+  if (!ref || g_strcmp0(ref->kind, r->k->kind) != 0)
     return NULL;
-  const KsStoreObject *o = ks_store_get(ks_controller_store(r->c), KS_STORE_REPLICA_SET, ns,
+  const KsStoreObject *o = ks_store_get(ks_controller_store(r->c), r->k->store_kind, ns,
                                         ref->name);
-  if (!o || g_strcmp0(rs_of(o)->meta.uid, ref->uid) != 0)
+  if (!o || g_strcmp0(meta_of(r, o)->uid, ref->uid) != 0)
     return NULL;
   return o;
 }
@@ -38,10 +42,8 @@ typedef struct {
 
 static gboolean enqueue_if_selects(const KsStoreObject *o, gpointer data) {
   Orphan *x = data;
-  const KsReplicaSet *rs = rs_of(o);
-  if (strcmp(o->namespace, x->pod->namespace) == 0 && rs->selector &&
-      !ks_label_selector_is_empty(rs->selector) &&
-      ks_label_selector_matches(rs->selector, &x->pod->labels))
+  if (strcmp(o->namespace, x->pod->namespace) == 0 &&
+      x->r->k->selects(o->data, &x->pod->labels))
     ks_controller_enqueue(x->r->c, o);
   return TRUE;
 }
@@ -49,7 +51,7 @@ static gboolean enqueue_if_selects(const KsStoreObject *o, gpointer data) {
 /* GetPodReplicaSets: every ReplicaSet of the pod's namespace selecting it. */
 static void enqueue_selecting(Rsc *r, const KsPod *pod) {
   Orphan x = {r, pod};
-  ks_store_foreach(ks_controller_store(r->c), KS_STORE_REPLICA_SET, enqueue_if_selects, &x);
+  ks_store_foreach(ks_controller_store(r->c), r->k->store_kind, enqueue_if_selects, &x);
 }
 
 static void on_pod_delete(KsController *c, gpointer self, const KsStoreObject *obj);
@@ -105,7 +107,7 @@ static void on_pod_update(KsController *c, gpointer self, const KsStoreObject *o
     /* a pod turned ready: look again when it becomes available, one
      * second late as upstream (availability is strictly after
      * minReadySeconds) */
-    gint32 min_ready = rs_of(rs)->min_ready_seconds;
+    gint32 min_ready = r->k->min_ready_seconds(rs->data);
     if (!old->ready && cur->ready && min_ready > 0) {
       char *key = ks_controller_key(rs);
       ks_controller_enqueue_after(c, key, ((gint64)min_ready + 1) * G_USEC_PER_SEC);
@@ -148,18 +150,19 @@ static void on_rs_delete(KsController *c, gpointer self, const KsStoreObject *ob
   g_free(key);
 }
 
-static gpointer rsc_init(KsController *c) {
+gpointer ks_replica_controller_init(KsController *c, const KsReplicaKind *kind) {
   Rsc *r = g_new0(Rsc, 1);
   r->c = c;
+  r->k = kind;
   r->exp = ks_expectations_new(ks_controller_engine(c));
   KsInformerHandlers rs = {on_rs_add, on_rs_update, on_rs_delete};
   KsInformerHandlers pods = {on_pod_add, on_pod_update, on_pod_delete};
-  ks_controller_watch(c, KS_STORE_REPLICA_SET, &rs, 0);
+  ks_controller_watch(c, kind->store_kind, &rs, 0);
   ks_controller_watch(c, KS_STORE_POD, &pods, 0);
-  return r;
+  return r; /* transfer full */
 }
 
-static void rsc_free(gpointer self) {
+void ks_replica_controller_free(gpointer self) {
   Rsc *r = self;
   ks_expectations_free(r->exp);
   g_free(r);
@@ -169,13 +172,12 @@ static void rsc_free(gpointer self) {
 
 /* Writes a copy of pod with its owner references changed: adopt (add a
  * controller reference to rs) or release (remove rs's references). */
-static gboolean patch_owner(Rsc *r, const KsStoreObject *pod_obj, const KsStoreObject *rs_obj,
+static gboolean patch_owner(Rsc *r, const KsStoreObject *pod_obj, const KsReplicaSet *rs,
                             gboolean adopt) {
-  const KsReplicaSet *rs = rs_of(rs_obj);
   KsPod *p = ks_pod_copy(pod_of(pod_obj));
   if (adopt)
-    ks_owner_reference_array_add(&p->owner_references, KS_REPLICA_SET_API_VERSION,
-                                 KS_REPLICA_SET_KIND, rs->meta.name, rs->meta.uid, TRUE, TRUE);
+    ks_owner_reference_array_add(&p->owner_references, r->k->api_version, r->k->kind,
+                                 rs->meta.name, rs->meta.uid, TRUE, TRUE);
   else if (p->owner_references)
     ks_owner_reference_array_remove_uid(p->owner_references, rs->meta.uid);
   return ks_store_update(ks_controller_store(r->c), KS_STORE_POD, pod_obj->namespace,
@@ -185,8 +187,7 @@ static gboolean patch_owner(Rsc *r, const KsStoreObject *pod_obj, const KsStoreO
 
 /* ClaimPods over the active pods of the namespace: returns the pods (store
  * objects, referenced) the ReplicaSet owns after adopting and releasing. */
-static GPtrArray *claim_pods(Rsc *r, const KsStoreObject *rs_obj) {
-  const KsReplicaSet *rs = rs_of(rs_obj);
+static GPtrArray *claim_pods(Rsc *r, const KsStoreObject *rs_obj, const KsReplicaSet *rs) {
   KsStore *store = ks_controller_store(r->c);
   GPtrArray *all = ks_store_list(store, KS_STORE_POD, rs_obj->namespace);
   GPtrArray *owned = g_ptr_array_new_with_free_func((GDestroyNotify)ks_store_object_unref);
@@ -204,13 +205,13 @@ static GPtrArray *claim_pods(Rsc *r, const KsStoreObject *rs_obj) {
       if (match) {
         g_ptr_array_add(owned, ks_store_object_ref(o));
       } else if (!deleting) {
-        patch_owner(r, o, rs_obj, FALSE);
+        patch_owner(r, o, rs, FALSE);
       }
       continue;
     }
     if (deleting || !match || pod->deletion_timestamp_us)
       continue;
-    if (patch_owner(r, o, rs_obj, TRUE)) {
+    if (patch_owner(r, o, rs, TRUE)) {
       const KsStoreObject *adopted = ks_store_get(store, KS_STORE_POD, o->namespace, o->name);
       g_ptr_array_add(owned, ks_store_object_ref(adopted));
     }
@@ -224,16 +225,15 @@ static GPtrArray *claim_pods(Rsc *r, const KsStoreObject *rs_obj) {
 /* slowStartBatch: count creations in batches 1, 2, 4, ...; stops after the
  * first batch with a failure. Returns the successes; *error the first
  * failure. */
-static gint create_pods(Rsc *r, const KsStoreObject *rs_obj, gint count, GError **error) {
-  const KsReplicaSet *rs = rs_of(rs_obj);
+static gint create_pods(Rsc *r, const KsStoreObject *rs_obj, const KsReplicaSet *rs, gint count,
+                        GError **error) {
   char *prefix = g_strconcat(rs->meta.name, "-", NULL);
   gint successes = 0, remaining = count;
   for (gint batch = MIN(remaining, 1); batch > 0; batch = MIN(2 * batch, remaining)) {
     gboolean failed = FALSE;
     for (gint i = 0; i < batch; i++) {
       KsPod *pod = ks_controller_pod_from_template(rs->template, rs_obj->namespace, prefix,
-                                                   KS_REPLICA_SET_API_VERSION,
-                                                   KS_REPLICA_SET_KIND, rs->meta.name,
+                                                   r->k->api_version, r->k->kind, rs->meta.name,
                                                    rs->meta.uid);
       GError *local = NULL;
       char *name = ks_controller_create_pod(r->c, pod, &local);
@@ -257,32 +257,32 @@ static gint create_pods(Rsc *r, const KsStoreObject *rs_obj, gint count, GError 
 }
 
 typedef struct {
+  Rsc *r;
   const char *controller_uid; /* of the ReplicaSet's own controller */
   const char *namespace;
-  KsStore *store;
   GPtrArray *rs_uids;         /* ReplicaSets with that controller */
 } Related;
 
 static gboolean collect_sibling(const KsStoreObject *o, gpointer data) {
   Related *x = data;
-  const KsReplicaSet *rs = rs_of(o);
-  const KsOwnerReference *ref = ks_object_meta_get_controller(&rs->meta);
+  const KsObjectMeta *m = meta_of(x->r, o);
+  const KsOwnerReference *ref = ks_object_meta_get_controller(m);
   if (strcmp(o->namespace, x->namespace) == 0 && ref && g_strcmp0(ref->uid, x->controller_uid) == 0)
-    g_ptr_array_add(x->rs_uids, rs->meta.uid);
+    g_ptr_array_add(x->rs_uids, m->uid);
   return TRUE;
 }
 
 /* getIndirectlyRelatedPods: the pods owned by the ReplicaSet or by any
  * ReplicaSet with the same controller (a Deployment's old and new ones). */
-static GPtrArray *related_pods(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *pod_objs) {
-  const KsReplicaSet *rs = rs_of(rs_obj);
+static GPtrArray *related_pods(Rsc *r, const KsStoreObject *rs_obj, const KsReplicaSet *rs,
+                               GPtrArray *pod_objs) {
   KsStore *store = ks_controller_store(r->c);
   GPtrArray *uids = g_ptr_array_new();
   g_ptr_array_add(uids, rs->meta.uid);
   const KsOwnerReference *ref = ks_object_meta_get_controller(&rs->meta);
   if (ref) {
-    Related x = {ref->uid, rs_obj->namespace, store, uids};
-    ks_store_foreach(store, KS_STORE_REPLICA_SET, collect_sibling, &x);
+    Related x = {r, ref->uid, rs_obj->namespace, uids};
+    ks_store_foreach(store, r->k->store_kind, collect_sibling, &x);
   }
   GPtrArray *related = g_ptr_array_new();
   for (guint i = 0; i < pod_objs->len; i++) {
@@ -303,14 +303,13 @@ static gboolean delete_pod(Rsc *r, const KsPod *pod, GError **error) {
                           KS_PROPAGATION_BACKGROUND, error);
 }
 
-static gboolean manage_replicas(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *owned,
-                                const char *key, GError **error) {
-  const KsReplicaSet *rs = rs_of(rs_obj);
+static gboolean manage_replicas(Rsc *r, const KsStoreObject *rs_obj, const KsReplicaSet *rs,
+                                GPtrArray *owned, const char *key, GError **error) {
   gint diff = (gint)owned->len - rs->replicas;
   if (diff < 0) {
     diff = MIN(-diff, KS_REPLICA_SET_BURST_REPLICAS);
     ks_expectations_expect_creations(r->exp, key, diff);
-    gint created = create_pods(r, rs_obj, diff, error);
+    gint created = create_pods(r, rs_obj, rs, diff, error);
     /* the skipped ones will never be observed */
     ks_expectations_lower(r->exp, key, diff - created, 0);
     return created == diff;
@@ -323,7 +322,7 @@ static gboolean manage_replicas(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *
     g_ptr_array_add(pods, (gpointer)pod_of(owned->pdata[i]));
   if ((guint)diff < pods->len) {
     GPtrArray *ns_pods = ks_store_list(ks_controller_store(r->c), KS_STORE_POD, rs_obj->namespace);
-    GPtrArray *related = related_pods(r, rs_obj, ns_pods);
+    GPtrArray *related = related_pods(r, rs_obj, rs, ns_pods);
     ks_controller_sort_pods_to_delete(pods, related, ks_controller_now(r->c));
     g_ptr_array_unref(related);
     g_ptr_array_unref(ns_pods);
@@ -364,9 +363,8 @@ static gboolean template_labels_match(const KsPod *tmpl, const KsPod *pod) {
   return TRUE;
 }
 
-static gboolean write_status(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *owned,
-                             const GError *manage_error, KsReplicaSet **written) {
-  const KsReplicaSet *rs = rs_of(rs_obj);
+static gboolean write_status(Rsc *r, const KsStoreObject *rs_obj, const KsReplicaSet *rs,
+                             GPtrArray *owned, const GError *manage_error, KsReplicaSet **written) {
   gint64 now = ks_controller_now(r->c);
   gint32 fully = 0, ready = 0, available = 0;
   for (guint i = 0; i < owned->len; i++) {
@@ -400,7 +398,8 @@ static gboolean write_status(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *own
                   n->fully_labeled_replicas == rs->fully_labeled_replicas &&
                   n->ready_replicas == rs->ready_replicas &&
                   n->available_replicas == rs->available_replicas &&
-                  rs->observed_generation == rs->meta.generation && !cond_changed;
+                  rs->observed_generation == rs->meta.generation &&
+                  !(cond_changed && r->k->has_conditions);
   if (same) {
     ks_replica_set_free(n);
     *written = NULL;
@@ -408,19 +407,18 @@ static gboolean write_status(Rsc *r, const KsStoreObject *rs_obj, GPtrArray *own
   }
   n->observed_generation = n->meta.generation;
   *written = n;
-  return ks_store_update(ks_controller_store(r->c), KS_STORE_REPLICA_SET, rs_obj->namespace,
-                         rs_obj->name, ks_replica_set_copy(n), (GDestroyNotify)ks_replica_set_free,
+  return ks_store_update(ks_controller_store(r->c), r->k->store_kind, rs_obj->namespace,
+                         rs_obj->name, r->k->with_status(rs_obj->data, n), r->k->free,
                          rs_obj->resource_version, NULL) != 0;
 }
 
 /* ---- syncReplicaSet --------------------------------------------------------- */
 
-static KsSyncResult rsc_sync(KsController *c, gpointer self, const char *key) {
+KsSyncResult ks_replica_controller_sync(KsController *c, gpointer self, const char *key) {
   Rsc *r = self;
   char *ns, *name;
   ks_controller_split_key(key, &ns, &name);
-  const KsStoreObject *rs_obj = ks_store_get(ks_controller_store(c), KS_STORE_REPLICA_SET, ns,
-                                             name);
+  const KsStoreObject *rs_obj = ks_store_get(ks_controller_store(c), r->k->store_kind, ns, name);
   g_free(ns);
   g_free(name);
   if (!rs_obj) {
@@ -428,15 +426,17 @@ static KsSyncResult rsc_sync(KsController *c, gpointer self, const char *key) {
     return KS_SYNC_DONE;
   }
   KsStoreObject *held = ks_store_object_ref(rs_obj); /* our writes may replace it */
-  const KsReplicaSet *rs = rs_of(held);
+  /* a kind without a conversion stores KsReplicaSets: no copy */
+  KsReplicaSet *view = r->k->to_replica_set ? r->k->to_replica_set(held->data) : NULL;
+  const KsReplicaSet *rs = view ? view : held->data;
   gboolean needs_sync = ks_expectations_satisfied(r->exp, key);
-  GPtrArray *owned = claim_pods(r, held);
+  GPtrArray *owned = claim_pods(r, held, rs);
   GError *manage_error = NULL;
   gboolean ok = TRUE;
   if (needs_sync && rs->meta.deletion_timestamp_us == 0)
-    ok = manage_replicas(r, held, owned, key, &manage_error);
+    ok = manage_replicas(r, held, rs, owned, key, &manage_error);
   KsReplicaSet *written = NULL;
-  if (!write_status(r, held, owned, manage_error, &written))
+  if (!write_status(r, held, rs, owned, manage_error, &written))
     ok = FALSE;
   const KsReplicaSet *now_rs = written ? written : rs;
   /* Upstream requeues after minReadySeconds; its sync runs some
@@ -450,14 +450,49 @@ static KsSyncResult rsc_sync(KsController *c, gpointer self, const char *key) {
     ks_replica_set_free(written);
   g_clear_error(&manage_error);
   g_ptr_array_unref(owned);
+  ks_replica_set_free(view);
   ks_store_object_unref(held);
   return ok ? KS_SYNC_DONE : KS_SYNC_RETRY;
 }
+
+/* ---- the ReplicaSet kind ---------------------------------------------------- */
+
+static const KsObjectMeta *rs_meta(gconstpointer data) { return &((const KsReplicaSet *)data)->meta; }
+
+static gint32 rs_min_ready_seconds(gconstpointer data) {
+  return ((const KsReplicaSet *)data)->min_ready_seconds;
+}
+
+static gboolean rs_selects(gconstpointer data, const KsLabels *labels) {
+  const KsReplicaSet *rs = data;
+  return rs->selector && !ks_label_selector_is_empty(rs->selector) &&
+         ks_label_selector_matches(rs->selector, labels);
+}
+
+/* rs is a copy of data with its status rewritten: it is the new object. */
+static gpointer rs_with_status(gconstpointer data, const KsReplicaSet *rs) {
+  return ks_replica_set_copy(rs); /* transfer full */
+}
+
+const KsReplicaKind ks_replica_set_kind = {
+  .store_kind = KS_STORE_REPLICA_SET,
+  .api_version = KS_REPLICA_SET_API_VERSION,
+  .kind = KS_REPLICA_SET_KIND,
+  .meta = rs_meta,
+  .min_ready_seconds = rs_min_ready_seconds,
+  .selects = rs_selects,
+  .to_replica_set = NULL, /* stored as KsReplicaSet */
+  .with_status = rs_with_status,
+  .free = (GDestroyNotify)ks_replica_set_free,
+  .has_conditions = TRUE,
+};
+
+static gpointer rsc_init(KsController *c) { return ks_replica_controller_init(c, &ks_replica_set_kind); }
 
 const KsControllerClass ks_replica_set_controller_class = {
   .name = "replicaset",
   .default_workers = KS_REPLICA_SET_WORKERS,
   .init = rsc_init,
-  .sync = rsc_sync,
-  .free = rsc_free,
+  .sync = ks_replica_controller_sync,
+  .free = ks_replica_controller_free,
 };
