@@ -12,6 +12,7 @@
 #include "sched/gpu.h"
 #include "sched/objects.h"
 #include "sim/kubelet/config_refs.h"
+#include "sim/kubelet/eviction_manager.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_faults.h"
 #include "workloads/annotations.h"
@@ -30,6 +31,7 @@ struct KsNodeAgent {
   guint node_watch;
   GPtrArray *blocked;    /* PodTask*: pods waiting for a ConfigMap or Secret, in order */
   guint config_watch, secret_watch;
+  KsEvictionManager *evictions; /* node-pressure eviction over the model's usage */
 };
 
 typedef struct {
@@ -390,6 +392,8 @@ gint64 ks_node_agent_gpu_used_total(const KsNodeAgent *a) { return a->gpu_used; 
 
 KsKubeletModel *ks_node_agent_model(const KsNodeAgent *a) { return a->model; }
 
+KsEvictionManager *ks_node_agent_evictions(const KsNodeAgent *a) { return a->evictions; }
+
 guint ks_node_agent_gpus_busy(const KsNodeAgent *a) { return a->gpus_busy; }
 
 /* ---- the watch --------------------------------------------------------------------- */
@@ -472,6 +476,7 @@ KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
   a->down = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify)g_ptr_array_unref);
   a->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, a);
+  a->evictions = ks_eviction_manager_new(store, a->model); /* watches after the agent */
   return a;
 }
 
@@ -484,6 +489,7 @@ void ks_node_agent_free(KsNodeAgent *a) {
   ks_store_unwatch(a->store, a->config_watch);
   ks_store_unwatch(a->store, a->secret_watch);
   g_ptr_array_unref(a->blocked);
+  ks_eviction_manager_free(a->evictions);
   ks_kubelet_model_free(a->model);
   g_hash_table_destroy(a->gpu_nodes);
   g_hash_table_destroy(a->gpu_pods);

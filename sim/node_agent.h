@@ -16,6 +16,7 @@
 #pragma once
 #include <glib.h>
 
+#include "sim/kubelet/eviction_manager.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/store.h"
 
@@ -27,6 +28,8 @@ KsNodeAgent *ks_node_agent_new(KsStore *store);
 KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed);
 /* The resource model (for results). transfer none */
 KsKubeletModel *ks_node_agent_model(const KsNodeAgent *a);
+/* The eviction manager (sim/kubelet/eviction_manager.h). transfer none */
+KsEvictionManager *ks_node_agent_evictions(const KsNodeAgent *a);
 void ks_node_agent_free(KsNodeAgent *a);
 
 /* ---- GPUs (sched/gpu.h, docs/gpu-sharing.md) -------------------------------

@@ -703,3 +703,15 @@ void ks_kubelet_model_sample(KsKubeletModel *m) {
 }
 
 const GArray *ks_kubelet_model_samples(const KsKubeletModel *m) { return m->samples; }
+
+gboolean ks_kubelet_model_pod_usage(const KsKubeletModel *m, const char *ns, const char *name,
+                                    gint64 *memory, gint64 *ephemeral_storage) {
+  char *key = pod_key(ns, name);
+  const ModelPod *p = g_hash_table_lookup(m->pods, key);
+  g_free(key);
+  if (!p || !p->running)
+    return FALSE;
+  *memory = p->want[KS_USAGE_MEMORY];
+  *ephemeral_storage = p->want[KS_USAGE_EPHEMERAL_STORAGE];
+  return TRUE;
+}

@@ -89,3 +89,8 @@ typedef struct {
 void ks_kubelet_model_sample(KsKubeletModel *m);
 /* The rows so far, of KsKubeletUsageRow. transfer none */
 const GArray *ks_kubelet_model_samples(const KsKubeletModel *m);
+
+/* A running pod's memory and ephemeral-storage usage now (bytes); FALSE
+ * when the model does not run it (the eviction manager's pod stats). */
+gboolean ks_kubelet_model_pod_usage(const KsKubeletModel *m, const char *ns, const char *name,
+                                    gint64 *memory, gint64 *ephemeral_storage);

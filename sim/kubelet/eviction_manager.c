@@ -1,0 +1,400 @@
+/* See eviction_manager.h and docs/node-agent.md "Eviction manager".
+ *
+ * State per node: when each pressure condition was last observed (its
+ * thresholds met) and whether the condition is True now. One engine event,
+ * the housekeeping pass, re-arms itself every 10 s once the resource model
+ * has run a pod; a pass collects the running pods per node in one walk of
+ * the store, then synchronizes the model's nodes in their first-seen order. */
+#include "sim/kubelet/eviction_manager.h"
+
+#include <string.h>
+
+#include "sched/objects.h"
+#include "sched/quantity.h"
+
+#define MI (1024LL * 1024)
+
+/* The signals ksim observes (memory.available, nodefs.available), in
+ * upstream's eviction priority (memory first). */
+typedef enum { SIG_MEMORY = 0, SIG_NODEFS, SIG_COUNT } Signal;
+
+/* resourceToReclaim per signal (the message's resource) */
+static const char *const signal_resources[SIG_COUNT] = {"memory", "ephemeral-storage"};
+static const char *const condition_types[SIG_COUNT] = {"MemoryPressure", "DiskPressure"};
+/* the kubelet's node status reasons, True / False */
+static const char *const condition_reasons[SIG_COUNT][2] = {
+  {"KubeletHasInsufficientMemory", "KubeletHasSufficientMemory"},
+  {"KubeletHasDiskPressure", "KubeletHasNoDiskPressure"},
+};
+
+typedef struct {
+  char *name;
+  gint64 last_observed[SIG_COUNT]; /* -1: never */
+  gboolean pressure[SIG_COUNT];    /* the condition as last decided */
+  guint64 evictions;
+  gint index;                      /* in evicted_nodes, -1 before its first */
+} EvNode;
+
+struct KsEvictionManager {
+  KsStore *store;
+  KsEngine *engine;
+  KsKubeletModel *model;
+  guint watch;
+  guint64 tick;          /* the pending pass; 0 before the model ran a pod */
+  GHashTable *nodes;     /* name -> EvNode* (owned) */
+  GPtrArray *evicted_nodes; /* EvNode*, first-eviction order */
+  guint64 by_qos[KS_QOS_CLASS_COUNT];
+  guint64 rejections;
+};
+
+static void ev_node_free(gpointer data) {
+  EvNode *n = data;
+  g_free(n->name);
+  g_free(n);
+}
+
+static EvNode *ev_node(KsEvictionManager *em, const char *name) {
+  EvNode *n = g_hash_table_lookup(em->nodes, name);
+  if (n)
+    return n;
+  n = g_new0(EvNode, 1);
+  n->name = g_strdup(name);
+  for (guint s = 0; s < SIG_COUNT; s++)
+    n->last_observed[s] = -1;
+  n->index = -1;
+  g_hash_table_insert(em->nodes, n->name, n);
+  return n;
+}
+
+static void count_eviction(KsEvictionManager *em, EvNode *n, const KsPod *pod) {
+  em->by_qos[ks_pod_qos(pod)]++;
+  n->evictions++;
+  if (n->index < 0) {
+    n->index = (gint)em->evicted_nodes->len;
+    g_ptr_array_add(em->evicted_nodes, n);
+  }
+}
+
+/* ---- thresholds and observations ------------------------------------------------ */
+
+typedef struct {
+  gboolean observed;
+  gint64 available, capacity;
+} Observation;
+
+/* evictionHard defaults (defaults_linux.go): memory.available<100Mi,
+ * nodefs.available<10%. A percentage is a float32 fraction of capacity and
+ * the quantity int64(float64(capacity) * float64(fraction)), as
+ * GetThresholdQuantity computes it. */
+static gint64 threshold_quantity(Signal s, gint64 capacity) {
+  if (s == SIG_MEMORY)
+    return 100 * MI;
+  float fraction = 10.0f / 100.0f;
+  return (gint64)((double)capacity * (double)fraction);
+}
+
+static void observe(KsEvictionManager *em, guint model_index, const KsNode *node,
+                    Observation obs[SIG_COUNT]) {
+  gint64 cpu = 0, mem = 0, eph = 0;
+  ks_kubelet_model_node_usage(em->model, model_index, &cpu, &mem, &eph);
+  memset(obs, 0, sizeof(Observation) * SIG_COUNT);
+  if (!node)
+    return;
+  gint64 cap_mem = ks_resource_list_has(&node->capacity, KS_RESOURCE_MEMORY)
+                     ? node->capacity.memory
+                     : node->allocatable.memory;
+  if (cap_mem > 0)
+    obs[SIG_MEMORY] = (Observation){TRUE, cap_mem - mem, cap_mem};
+  if (ks_resource_list_has(&node->capacity, KS_RESOURCE_EPHEMERAL_STORAGE) &&
+      node->capacity.ephemeral_storage > 0)
+    obs[SIG_NODEFS] = (Observation){TRUE, node->capacity.ephemeral_storage - eph,
+                                    node->capacity.ephemeral_storage};
+}
+
+/* ---- node conditions ---------------------------------------------------------------- */
+
+static void write_conditions(KsEvictionManager *em, const EvNode *n) {
+  const KsStoreObject *obj = ks_store_get(em->store, KS_STORE_NODE, NULL, n->name);
+  if (!obj)
+    return;
+  const KsNode *node = obj->data;
+  gboolean change = FALSE;
+  for (guint s = 0; s < SIG_COUNT; s++) {
+    const char *now = ks_node_condition_status(node, condition_types[s]);
+    gboolean was = now && !strcmp(now, "True");
+    if (was != n->pressure[s] && (n->pressure[s] || now))
+      change = TRUE;
+  }
+  if (!change)
+    return;
+  KsNode *copy = ks_node_copy(node);
+  for (guint s = 0; s < SIG_COUNT; s++) {
+    const char *now = ks_node_condition_status(node, condition_types[s]);
+    if (!n->pressure[s] && !now)
+      continue; /* never reported: stays absent (absent reads as False) */
+    ks_node_set_condition(copy, condition_types[s], n->pressure[s] ? "True" : "False",
+                          condition_reasons[s][n->pressure[s] ? 0 : 1]);
+  }
+  GError *error = NULL;
+  if (!ks_store_update(em->store, KS_STORE_NODE, NULL, n->name, copy,
+                       (GDestroyNotify)ks_node_unref, obj->resource_version, &error)) {
+    g_warning("eviction manager: %s", error->message);
+    g_error_free(error);
+  }
+}
+
+/* ---- ranking ---------------------------------------------------------------------- */
+
+typedef struct {
+  const KsPod *pod;
+  gint64 usage, request; /* of the resource to reclaim */
+} Candidate;
+
+/* orderedBy(exceedRequests, priority, usage above requests), name last. */
+static gint candidate_cmp(gconstpointer pa, gconstpointer pb) {
+  const Candidate *a = pa, *b = pb;
+  gboolean ea = a->usage > a->request, eb = b->usage > b->request;
+  if (ea != eb)
+    return ea ? -1 : 1;
+  if (a->pod->priority != b->pod->priority)
+    return a->pod->priority < b->pod->priority ? -1 : 1;
+  gint64 oa = a->usage - a->request, ob = b->usage - b->request;
+  if (oa != ob)
+    return oa > ob ? -1 : 1;
+  gint c = g_strcmp0(a->pod->namespace, b->pod->namespace);
+  return c ? c : g_strcmp0(a->pod->name, b->pod->name);
+}
+
+/* ---- eviction ---------------------------------------------------------------------- */
+
+static char *format_bytes(gint64 v) { return ks_quantity_format_value(v, TRUE); }
+
+/* evictionMessage (helpers.go): nodeLowMessageFmt, thresholdMetMessageFmt,
+ * then containerMessageFmt when usage exceeds the request. ksim's pod has
+ * one usage, told against its first container and the pod's request. */
+static char *eviction_message(Signal s, const Observation *obs, const Candidate *c) {
+  GString *m = g_string_new(NULL);
+  const char *res = signal_resources[s];
+  char *q = format_bytes(threshold_quantity(s, obs->capacity));
+  char *avail = format_bytes(obs->available);
+  g_string_append_printf(m, "The node was low on resource: %s. ", res);
+  g_string_append_printf(m, "Threshold quantity: %s, available: %s. ", q, avail);
+  if (c->usage > c->request && c->pod->containers && c->pod->containers->len) {
+    char *u = format_bytes(c->usage), *r = format_bytes(c->request);
+    g_string_append_printf(m, "Container %s was using %s, request is %s, has larger consumption of %s. ",
+                           g_array_index(c->pod->containers, KsContainer, 0).name, u, r, res);
+    g_free(u);
+    g_free(r);
+  }
+  g_free(q);
+  g_free(avail);
+  return g_string_free(m, FALSE);
+}
+
+/* The pod becomes Failed, reason Evicted (the kubelet's status after
+ * killPodFunc), with DisruptionTarget=True written in the same update. */
+static gboolean fail_pod(KsEvictionManager *em, const KsPod *pod, const char *message,
+                         gboolean disruption) {
+  const KsStoreObject *obj = ks_store_get(em->store, KS_STORE_POD, pod->namespace, pod->name);
+  if (!obj)
+    return FALSE;
+  gint64 now = ks_engine_now(em->engine);
+  KsPod *copy = ks_pod_copy(obj->data);
+  copy->phase = KS_POD_FAILED;
+  if (copy->ready) {
+    copy->ready = FALSE;
+    copy->ready_since_us = now;
+  }
+  ks_pod_set_status_reason(copy, KS_EVICTION_REASON, message);
+  if (disruption)
+    ks_pod_set_condition(copy, KS_POD_CONDITION_DISRUPTION_TARGET, KS_POD_CONDITION_TRUE,
+                         KS_POD_REASON_TERMINATION_BY_KUBELET, message, now);
+  GError *error = NULL;
+  if (!ks_store_update(em->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+                       (GDestroyNotify)ks_pod_unref, obj->resource_version, &error)) {
+    g_warning("eviction manager: %s", error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Evicts the first non-critical pod in rank order. */
+static void evict_one(KsEvictionManager *em, EvNode *n, Signal s, const Observation *obs,
+                      GPtrArray *pods) {
+  GArray *cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
+  for (guint i = 0; pods && i < pods->len; i++) {
+    const KsPod *p = g_ptr_array_index(pods, i);
+    gint64 mem = 0, eph = 0;
+    if (!ks_kubelet_model_pod_usage(em->model, p->namespace, p->name, &mem, &eph))
+      mem = eph = 0; /* not run by the model: it uses nothing */
+    KsResourceList req;
+    ks_pod_compute_requests(p, &req);
+    Candidate c = {p, s == SIG_MEMORY ? mem : eph,
+                   s == SIG_MEMORY ? req.memory : req.ephemeral_storage};
+    ks_resource_list_clear(&req);
+    g_array_append_val(cands, c);
+  }
+  g_array_sort(cands, candidate_cmp);
+  for (guint i = 0; i < cands->len; i++) {
+    const Candidate *c = &g_array_index(cands, Candidate, i);
+    if (ks_pod_is_critical(c->pod))
+      continue; /* "cannot evict a critical pod": the next one is tried */
+    char *msg = eviction_message(s, obs, c);
+    KsPod *held = ks_pod_ref((KsPod *)c->pod);
+    if (fail_pod(em, held, msg, TRUE))
+      count_eviction(em, n, held);
+    ks_pod_unref(held);
+    g_free(msg);
+    break;
+  }
+  g_array_unref(cands);
+}
+
+/* synchronize for one node: observe, decide the conditions, write them,
+ * and evict at most one pod for the first threshold met. */
+static void synchronize(KsEvictionManager *em, guint model_index, GPtrArray *pods) {
+  const char *name = ks_kubelet_model_node_name(em->model, model_index);
+  const KsStoreObject *obj = ks_store_get(em->store, KS_STORE_NODE, NULL, name);
+  Observation obs[SIG_COUNT];
+  observe(em, model_index, obj ? obj->data : NULL, obs);
+  EvNode *n = ev_node(em, name);
+  gint64 now = ks_engine_now(em->engine);
+  gboolean met[SIG_COUNT];
+  for (guint s = 0; s < SIG_COUNT; s++) {
+    met[s] = obs[s].observed && threshold_quantity(s, obs[s].capacity) > obs[s].available;
+    if (met[s])
+      n->last_observed[s] = now;
+    n->pressure[s] = n->last_observed[s] >= 0 &&
+                     now - n->last_observed[s] < KS_EVICTION_PRESSURE_TRANSITION_US;
+  }
+  write_conditions(em, n);
+  for (guint s = 0; s < SIG_COUNT; s++)
+    if (met[s]) {
+      evict_one(em, n, s, &obs[s], pods);
+      return;
+    }
+}
+
+static gboolean collect_running(const KsStoreObject *obj, gpointer data) {
+  GHashTable *by_node = data;
+  const KsPod *p = obj->data;
+  if (!p->node_name || p->phase != KS_POD_RUNNING || p->deletion_timestamp_us)
+    return TRUE;
+  GPtrArray *a = g_hash_table_lookup(by_node, p->node_name);
+  if (!a) {
+    a = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
+    g_hash_table_insert(by_node, p->node_name, a);
+  }
+  g_ptr_array_add(a, ks_pod_ref((KsPod *)p));
+  return TRUE;
+}
+
+static void housekeeping(KsEngine *e, gpointer data) {
+  KsEvictionManager *em = data;
+  em->tick = ks_engine_schedule(e, ks_engine_now(e) + KS_EVICTION_HOUSEKEEPING_US, housekeeping,
+                                em, NULL);
+  /* keys borrowed from the pods the arrays hold */
+  GHashTable *by_node = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify)g_ptr_array_unref);
+  ks_store_foreach(em->store, KS_STORE_POD, collect_running, by_node);
+  guint n = ks_kubelet_model_n_nodes(em->model);
+  for (guint i = 0; i < n; i++)
+    synchronize(em, i, g_hash_table_lookup(by_node, ks_kubelet_model_node_name(em->model, i)));
+  g_hash_table_destroy(by_node);
+}
+
+/* ---- admission ---------------------------------------------------------------------- */
+
+/* The eviction admit handler (Admit): NULL to admit, else the message. */
+static char *admit(KsEvictionManager *em, const KsPod *pod) {
+  EvNode *n = g_hash_table_lookup(em->nodes, pod->node_name);
+  if (!n || (!n->pressure[SIG_MEMORY] && !n->pressure[SIG_NODEFS]))
+    return NULL;
+  if (ks_pod_is_critical(pod))
+    return NULL;
+  if (!n->pressure[SIG_NODEFS]) {
+    if (ks_pod_qos(pod) != KS_QOS_BEST_EFFORT)
+      return NULL;
+    KsTaint t = {(char *)"node.kubernetes.io/memory-pressure", NULL, KS_TAINT_EFFECT_NO_SCHEDULE, 0};
+    if (pod->tolerations &&
+        ks_tolerations_tolerate((const KsToleration *)pod->tolerations->data,
+                                pod->tolerations->len, &t))
+      return NULL;
+  }
+  /* fmt's %v of the condition list: [MemoryPressure DiskPressure] */
+  GString *m = g_string_new("The node had condition: [");
+  gboolean first = TRUE;
+  for (guint s = 0; s < SIG_COUNT; s++)
+    if (n->pressure[s]) {
+      g_string_append_printf(m, "%s%s", first ? "" : " ", condition_types[s]);
+      first = FALSE;
+    }
+  g_string_append(m, "]. ");
+  return g_string_free(m, FALSE);
+}
+
+static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  KsEvictionManager *em = user_data;
+  if (!em->tick && ks_kubelet_model_used(em->model)) {
+    gint64 now = ks_engine_now(em->engine), p = KS_EVICTION_HOUSEKEEPING_US;
+    em->tick = ks_engine_schedule(em->engine, (now + p - 1) / p * p, housekeeping, em, NULL);
+  }
+  if (type == KS_WATCH_DELETED || !new_obj)
+    return;
+  const KsPod *pod = new_obj->data;
+  const KsPod *old = old_obj ? old_obj->data : NULL;
+  if (!pod->node_name || pod->phase != KS_POD_PENDING || (old && old->node_name))
+    return;
+  char *msg = admit(em, pod);
+  if (!msg)
+    return;
+  KsPod *held = ks_pod_ref((KsPod *)pod);
+  if (fail_pod(em, held, msg, FALSE))
+    em->rejections++;
+  ks_pod_unref(held);
+  g_free(msg);
+}
+
+/* ---- lifecycle and results ------------------------------------------------------------ */
+
+KsEvictionManager *ks_eviction_manager_new(KsStore *store, KsKubeletModel *model) {
+  KsEvictionManager *em = g_new0(KsEvictionManager, 1);
+  em->store = store;
+  em->engine = ks_store_get_engine(store);
+  em->model = model;
+  em->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, ev_node_free);
+  em->evicted_nodes = g_ptr_array_new();
+  em->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, em);
+  return em;
+}
+
+void ks_eviction_manager_free(KsEvictionManager *em) {
+  if (!em)
+    return;
+  ks_store_unwatch(em->store, em->watch);
+  if (em->tick)
+    ks_engine_cancel(em->engine, em->tick);
+  g_ptr_array_unref(em->evicted_nodes);
+  g_hash_table_destroy(em->nodes);
+  g_free(em);
+}
+
+guint64 ks_eviction_manager_evictions_by_qos(const KsEvictionManager *em, KsQosClass q) {
+  g_return_val_if_fail((guint)q < KS_QOS_CLASS_COUNT, 0);
+  return em->by_qos[q];
+}
+
+guint ks_eviction_manager_n_nodes(const KsEvictionManager *em) { return em->evicted_nodes->len; }
+
+const char *ks_eviction_manager_node_name(const KsEvictionManager *em, guint i) {
+  return ((const EvNode *)g_ptr_array_index(em->evicted_nodes, i))->name;
+}
+
+guint64 ks_eviction_manager_node_evictions(const KsEvictionManager *em, guint i) {
+  return ((const EvNode *)g_ptr_array_index(em->evicted_nodes, i))->evictions;
+}
+
+guint64 ks_eviction_manager_rejections(const KsEvictionManager *em) { return em->rejections; }

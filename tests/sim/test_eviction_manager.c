@@ -1,0 +1,295 @@
+/* The kubelet's eviction manager (sim/kubelet/eviction_manager.h) through the
+ * store, the engine and the node agent: pods created already bound to a
+ * 1Gi node start at 1 s; housekeeping passes run at 10 s, 20 s, ...; the
+ * default hard threshold memory.available<100Mi. Every time, victim and
+ * message is worked out by hand in the comments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sched/objects.h"
+#include "sim/engine.h"
+#include "sim/node_agent.h"
+#include "sim/store.h"
+#include "tests/sim/scenario_results.h"
+#include "workloads/usage.h"
+
+#define S(x) ((gint64)(x) * G_USEC_PER_SEC)
+
+typedef struct {
+  KsEngine *engine;
+  KsStore *store;
+  KsNodeAgent *agent;
+  GString *log; /* "<t>s <pod> <phase>\n" for every phase change, and node conditions */
+} World;
+
+static void log_pods(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                     const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  World *w = user_data;
+  if (type == KS_WATCH_DELETED)
+    return;
+  const KsPod *p = new_obj->data, *o = old_obj ? old_obj->data : NULL;
+  if (o && o->phase == p->phase)
+    return;
+  g_string_append_printf(w->log, "%" G_GINT64_FORMAT "s %s %s\n",
+                         ks_engine_now(w->engine) / G_USEC_PER_SEC, p->name,
+                         ks_pod_phase_to_string(p->phase));
+}
+
+static void log_nodes(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                      const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  (void)old_obj;
+  World *w = user_data;
+  if (type != KS_WATCH_MODIFIED)
+    return;
+  const KsNode *n = new_obj->data;
+  const char *st = ks_node_condition_status(n, "MemoryPressure");
+  g_string_append_printf(w->log, "%" G_GINT64_FORMAT "s node MemoryPressure=%s\n",
+                         ks_engine_now(w->engine) / G_USEC_PER_SEC, st ? st : "-");
+}
+
+static void world_init(World *w) {
+  w->engine = ks_engine_new();
+  w->store = ks_store_new(w->engine);
+  w->log = g_string_new(NULL);
+  ks_store_watch(w->store, KS_STORE_POD, log_pods, w);
+  ks_store_watch(w->store, KS_STORE_NODE, log_nodes, w);
+  w->agent = ks_node_agent_new_seeded(w->store, 7);
+  KsNode *n = ks_node_new("n1");
+  assert_true(ks_resource_list_set_quantity(&n->capacity, "cpu", "4", NULL));
+  assert_true(ks_resource_list_set_quantity(&n->capacity, "memory", "1Gi", NULL));
+  ks_resource_list_copy(&n->allocatable, &n->capacity);
+  assert_true(ks_store_create(w->store, KS_STORE_NODE, NULL, "n1", n,
+                              (GDestroyNotify)ks_node_unref, NULL));
+}
+
+static void world_clear(World *w) {
+  ks_node_agent_free(w->agent);
+  ks_store_free(w->store);
+  ks_engine_free(w->engine);
+  g_string_free(w->log, TRUE);
+}
+
+/* A pod bound to n1 with one container "app": memory request and limit
+ * ("" = none; a limit sets cpu too, so the pod is Guaranteed), and a memory
+ * usage profile (NULL: none). */
+static void create(World *w, const char *name, const char *req, const char *lim,
+                   const char *usage) {
+  KsPod *p = ks_pod_new("default", name);
+  p->uid = g_strdup_printf("uid-%s", name);
+  p->node_name = g_strdup("n1");
+  KsContainer *c = ks_pod_add_container(p, "app", FALSE);
+  if (*req)
+    assert_true(ks_resource_list_set_quantity(&c->requests, "memory", req, NULL));
+  if (*lim) {
+    assert_true(ks_resource_list_set_quantity(&c->limits, "memory", lim, NULL));
+    assert_true(ks_resource_list_set_quantity(&c->limits, "cpu", "100m", NULL));
+    assert_true(ks_resource_list_set_quantity(&c->requests, "cpu", "100m", NULL));
+  }
+  if (usage)
+    ks_labels_set(&p->annotations, KS_ANNOTATION_USAGE_MEMORY, usage);
+  assert_true(ks_store_create(w->store, KS_STORE_POD, p->namespace, p->name, p,
+                              (GDestroyNotify)ks_pod_unref, NULL));
+}
+
+static const KsPod *get(World *w, const char *name) {
+  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_POD, "default", name);
+  return o ? o->data : NULL;
+}
+
+static const char *node_condition(World *w, const char *type) {
+  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_NODE, NULL, "n1");
+  return ks_node_condition_status(o->data, type);
+}
+
+/* 1Gi node, from 1 s: g Guaranteed 200Mi/200Mi using 200Mi; b1 Burstable
+ * (request 100Mi) using 250Mi, 500Mi from 16 s; b2 Burstable (request
+ * 200Mi) using 250Mi, 800Mi from 26 s; be BestEffort using 280Mi.
+ *  - 10 s: usage 200+250+250+280 = 980Mi, available 44Mi < 100Mi. All but g
+ *    exceed their requests; by usage above requests: be 280Mi, b1 150Mi,
+ *    b2 50Mi: be is evicted.
+ *  - 20 s: 200+500+250 = 950Mi, available 74Mi: b1 (400Mi above) before b2
+ *    (50Mi above).
+ *  - 30 s: 200+800 = 1000Mi, available 24Mi: b2 (600Mi above).
+ *  - 40 s: 200Mi used; no threshold met, but MemoryPressure stays True
+ *    until the pass at 330 s (300 s after it was last met at 30 s; True
+ *    while less than the transition period has passed).
+ * g, within its request, survives. */
+static void test_memory_pressure_order(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  create(&w, "g", "200Mi", "200Mi", "200Mi");
+  create(&w, "b1", "100Mi", "", "step(0s=250Mi, 15s=500Mi)");
+  create(&w, "b2", "200Mi", "", "step(0s=250Mi, 25s=800Mi)");
+  create(&w, "be", "", "", "280Mi");
+  ks_engine_run_until(w.engine, S(400));
+  assert_string_equal(w.log->str, "0s g Pending\n"
+                                  "0s b1 Pending\n"
+                                  "0s b2 Pending\n"
+                                  "0s be Pending\n"
+                                  "1s g Running\n"
+                                  "1s b1 Running\n"
+                                  "1s b2 Running\n"
+                                  "1s be Running\n"
+                                  "10s node MemoryPressure=True\n"
+                                  "10s be Failed\n"
+                                  "20s b1 Failed\n"
+                                  "30s b2 Failed\n"
+                                  "330s node MemoryPressure=False\n");
+  const KsPod *be = get(&w, "be");
+  assert_string_equal(be->reason, "Evicted");
+  assert_string_equal(be->message,
+                      "The node was low on resource: memory. Threshold quantity: 100Mi, "
+                      "available: 44Mi. Container app was using 280Mi, request is 0, has larger "
+                      "consumption of memory. ");
+  const KsPodCondition *c = ks_pod_get_condition(be, "DisruptionTarget");
+  assert_non_null(c);
+  assert_int_equal(c->status, KS_POD_CONDITION_TRUE);
+  assert_string_equal(c->reason, "TerminationByKubelet");
+  assert_string_equal(c->message, be->message);
+  assert_int_equal(c->last_transition_time_us, S(10));
+  assert_string_equal(get(&w, "b1")->message,
+                      "The node was low on resource: memory. Threshold quantity: 100Mi, "
+                      "available: 74Mi. Container app was using 500Mi, request is 100Mi, has "
+                      "larger consumption of memory. ");
+  assert_string_equal(get(&w, "b2")->message,
+                      "The node was low on resource: memory. Threshold quantity: 100Mi, "
+                      "available: 24Mi. Container app was using 800Mi, request is 200Mi, has "
+                      "larger consumption of memory. ");
+  assert_int_equal(get(&w, "g")->phase, KS_POD_RUNNING);
+  assert_string_equal(node_condition(&w, "MemoryPressure"), "False");
+  assert_null(node_condition(&w, "DiskPressure"));
+  KsEvictionManager *em = ks_node_agent_evictions(w.agent);
+  assert_int_equal(ks_eviction_manager_evictions_by_qos(em, KS_QOS_BEST_EFFORT), 1);
+  assert_int_equal(ks_eviction_manager_evictions_by_qos(em, KS_QOS_BURSTABLE), 2);
+  assert_int_equal(ks_eviction_manager_evictions_by_qos(em, KS_QOS_GUARANTEED), 0);
+  assert_int_equal(ks_eviction_manager_n_nodes(em), 1);
+  assert_string_equal(ks_eviction_manager_node_name(em, 0), "n1");
+  assert_int_equal(ks_eviction_manager_node_evictions(em, 0), 3);
+  world_clear(&w);
+}
+
+/* Admission under MemoryPressure (True from 10 s to 330 s, as above, with
+ * only be and g): a BestEffort pod bound at 100 s is rejected at once; a
+ * Burstable one is admitted (Running after its 1 s start-up); a BestEffort
+ * one tolerating the memory-pressure taint is admitted; a BestEffort pod
+ * bound at 400 s, after the condition cleared, runs. */
+static void test_admission(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  create(&w, "g", "200Mi", "200Mi", "step(0s=200Mi, 20s=0)");
+  create(&w, "be", "", "", "800Mi");
+  ks_engine_run_until(w.engine, S(100));
+  create(&w, "late-be", "", "", NULL);
+  create(&w, "late-bu", "10Mi", "", NULL);
+  KsPod *p = ks_pod_new("default", "late-tol");
+  p->node_name = g_strdup("n1");
+  ks_pod_add_container(p, "app", FALSE);
+  KsToleration *t = ks_pod_add_toleration(p);
+  t->key = g_strdup("node.kubernetes.io/memory-pressure");
+  t->op = KS_TOLERATION_OP_EXISTS;
+  t->effect = KS_TAINT_EFFECT_NO_SCHEDULE;
+  assert_true(ks_store_create(w.store, KS_STORE_POD, "default", "late-tol", p,
+                              (GDestroyNotify)ks_pod_unref, NULL));
+  ks_engine_run_until(w.engine, S(400));
+  create(&w, "after-be", "", "", NULL);
+  ks_engine_run_until(w.engine, S(410));
+  assert_string_equal(w.log->str, "0s g Pending\n"
+                                  "0s be Pending\n"
+                                  "1s g Running\n"
+                                  "1s be Running\n"
+                                  "10s node MemoryPressure=True\n"
+                                  "10s be Failed\n"
+                                  "100s late-be Pending\n"
+                                  "100s late-bu Pending\n"
+                                  "100s late-tol Pending\n"
+                                  "100s late-be Failed\n"
+                                  "101s late-bu Running\n"
+                                  "101s late-tol Running\n"
+                                  "310s node MemoryPressure=False\n"
+                                  "400s after-be Pending\n"
+                                  "401s after-be Running\n");
+  const KsPod *late = get(&w, "late-be");
+  assert_string_equal(late->reason, "Evicted");
+  assert_string_equal(late->message, "The node had condition: [MemoryPressure]. ");
+  assert_null(ks_pod_get_condition(late, "DisruptionTarget"));
+  assert_int_equal(ks_eviction_manager_rejections(ks_node_agent_evictions(w.agent)), 1);
+  world_clear(&w);
+}
+
+/* A run without usage profiles has no housekeeping pass: no event is queued. */
+static void test_no_profiles_no_events(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  create(&w, "plain", "100Mi", "", NULL);
+  ks_engine_run_until(w.engine, S(100));
+  assert_int_equal(ks_engine_pending(w.engine), 0);
+  assert_int_equal(get(&w, "plain")->phase, KS_POD_RUNNING);
+  world_clear(&w);
+}
+
+static gint cmp_i64(gconstpointer a, gconstpointer b) {
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* workloads/examples/overcommit.yaml: three 2Gi nodes, each with two web
+ * pods (request 512Mi, usage 300Mi ramping to 1100Mi over 4 min, from 1 s)
+ * and a 200Mi BestEffort cache pod. usage(t) = 300Mi + 800Mi * t / 240 s
+ * (t whole seconds since start); memory.available < 100Mi when 2 usage +
+ * 200Mi > 1948Mi, usage > 874Mi, first at t = 173 (174 s): the pass at
+ * 180 s evicts one web pod per node (usage above request 384Mi against the
+ * cache's 200Mi). Its replacement starts at 181 s on the same node (fewest
+ * requests); with the survivor at 1100Mi, the node crosses again when the
+ * new pod passes 648Mi, 105 s after its start (286 s): the pass at 290 s
+ * evicts the survivor (588Mi above request against 151Mi), and so on every
+ * 120 s: 410 s, 530 s. The cache pods are never the furthest above their
+ * request. */
+static void test_overcommit_example(void **state) {
+  (void)state;
+  char *path = g_strdup_printf("%s/../../workloads/examples/overcommit.yaml", KSIM_TEST_DATA);
+  KsResults *r = ks_test_run_scenario(path);
+  g_free(path);
+  GArray *failed = g_array_new(FALSE, FALSE, sizeof(gint64));
+  guint running = 0;
+  for (gsize i = 0; i < r->n_pods; i++) {
+    const KsPodRow *p = &r->pods[i];
+    if (p->outcome == KS_OUTCOME_FAILED) {
+      assert_true(g_str_has_prefix(p->name, "web-"));
+      g_array_append_val(failed, p->finished_us);
+    } else {
+      assert_int_equal(p->outcome, KS_OUTCOME_RUNNING);
+      running++;
+    }
+  }
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(ks_test_pod_row(r, (const char *[]){"cache-0", "cache-1", "cache-2"}[i])->outcome,
+                     KS_OUTCOME_RUNNING);
+  g_array_sort(failed, cmp_i64);
+  const gint64 want[] = {S(180), S(180), S(180), S(290), S(290), S(290),
+                         S(410), S(410), S(410), S(530), S(530), S(530)};
+  assert_int_equal(failed->len, G_N_ELEMENTS(want));
+  for (guint i = 0; i < failed->len; i++)
+    assert_int_equal(g_array_index(failed, gint64, i), want[i]);
+  assert_int_equal(running, 9);
+  g_array_unref(failed);
+  ks_results_free(r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_memory_pressure_order),
+      cmocka_unit_test(test_admission),
+      cmocka_unit_test(test_no_profiles_no_events),
+      cmocka_unit_test(test_overcommit_example),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
