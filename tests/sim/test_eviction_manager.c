@@ -246,40 +246,52 @@ static gint cmp_i64(gconstpointer a, gconstpointer b) {
  * and a 200Mi BestEffort cache pod. usage(t) = 300Mi + 800Mi * t / 240 s
  * (t whole seconds since start); memory.available < 100Mi when 2 usage +
  * 200Mi > 1948Mi, usage > 874Mi, first at t = 173 (174 s): the pass at
- * 180 s evicts one web pod per node (usage above request 384Mi against the
- * cache's 200Mi). Its replacement starts at 181 s on the same node (fewest
- * requests); with the survivor at 1100Mi, the node crosses again when the
- * new pod passes 648Mi, 105 s after its start (286 s): the pass at 290 s
- * evicts the survivor (588Mi above request against 151Mi), and so on every
- * 120 s: 410 s, 530 s. The cache pods are never the furthest above their
- * request. */
+ * 180 s sets MemoryPressure on every node and evicts one web pod per node
+ * (usage above request 384Mi against the cache's 200Mi). The node lifecycle
+ * controller taints the nodes memory-pressure:NoSchedule, so the three
+ * replacements stay Pending while the survivors (1100Mi from 241 s, 1300Mi
+ * per node in all) no longer meet the threshold. MemoryPressure turns False
+ * at the pass at 480 s (300 s after 180 s), the taints go, the replacements
+ * are bound at 480 s and start at 481 s; with the survivor at 1100Mi a node
+ * crosses again when the new pod passes 648Mi, 105 s after its start
+ * (586 s): the pass at 590 s evicts the survivors (588Mi above request
+ * against 151Mi), whose replacements are still pending at the end (10 min).
+ * The cache pods are never the furthest above their request. */
 static void test_overcommit_example(void **state) {
   (void)state;
   char *path = g_strdup_printf("%s/../../workloads/examples/overcommit.yaml", KSIM_TEST_DATA);
   KsResults *r = ks_test_run_scenario(path);
   g_free(path);
   GArray *failed = g_array_new(FALSE, FALSE, sizeof(gint64));
-  guint running = 0;
+  guint running = 0, pending = 0, late = 0;
   for (gsize i = 0; i < r->n_pods; i++) {
     const KsPodRow *p = &r->pods[i];
     if (p->outcome == KS_OUTCOME_FAILED) {
       assert_true(g_str_has_prefix(p->name, "web-"));
       g_array_append_val(failed, p->finished_us);
+    } else if (p->outcome == KS_OUTCOME_PENDING) {
+      assert_int_equal(p->created_us, S(590));
+      pending++;
     } else {
       assert_int_equal(p->outcome, KS_OUTCOME_RUNNING);
       running++;
+    }
+    if (p->created_us == S(180)) {
+      assert_int_equal(p->scheduled_us, S(480));
+      late++;
     }
   }
   for (int i = 0; i < 3; i++)
     assert_int_equal(ks_test_pod_row(r, (const char *[]){"cache-0", "cache-1", "cache-2"}[i])->outcome,
                      KS_OUTCOME_RUNNING);
   g_array_sort(failed, cmp_i64);
-  const gint64 want[] = {S(180), S(180), S(180), S(290), S(290), S(290),
-                         S(410), S(410), S(410), S(530), S(530), S(530)};
+  const gint64 want[] = {S(180), S(180), S(180), S(590), S(590), S(590)};
   assert_int_equal(failed->len, G_N_ELEMENTS(want));
   for (guint i = 0; i < failed->len; i++)
     assert_int_equal(g_array_index(failed, gint64, i), want[i]);
-  assert_int_equal(running, 9);
+  assert_int_equal(running, 6);
+  assert_int_equal(pending, 3);
+  assert_int_equal(late, 3);
   g_array_unref(failed);
   ks_results_free(r);
 }
