@@ -31,27 +31,14 @@ typedef struct {
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static const KsDaemonSet *get_ds(KsStore *s, const char *ns, const char *name,
-                                 guint64 *rv) {
-  const KsStoreObject *o = ks_store_get(s, KS_STORE_DAEMON_SET, ns, name);
-  if (o && rv)
-    *rv = o->resource_version;
-  return o ? o->data : NULL;
-}
-
 static char *ds_key(const KsDaemonSet *ds) {
   return g_strdup_printf("%s/%s", ds->meta.namespace, ds->meta.name);
 }
 
 /* The DaemonSet that controls pod (resolveControllerRef), or NULL. */
-static const KsDaemonSet *owner_of(KsStore *s, const KsPod *pod) {
-  const KsOwnerReference *ref = ks_pod_get_controller(pod);
-  if (ref == NULL || g_strcmp0(ref->kind, DS_KIND) != 0)
-    return NULL;
-  const KsDaemonSet *ds = get_ds(s, pod->namespace, ref->name, NULL);
-  if (ds == NULL || g_strcmp0(ds->meta.uid, ref->uid) != 0)
-    return NULL;
-  return ds;
+static const KsDaemonSet *owner_of(KsController *c, const KsPod *pod) {
+  const KsStoreObject *o = ks_controller_pod_owner(c, pod, KS_STORE_DAEMON_SET);
+  return o ? o->data : NULL;
 }
 
 static gboolean controlled_by(const KsPod *pod, const KsDaemonSet *ds) {
@@ -68,20 +55,8 @@ static void enqueue_ds(KsController *c, const KsDaemonSet *ds) {
 
 /* ---- informers ------------------------------------------------------------------ */
 
-static void on_ds(KsController *c, gpointer self, const KsStoreObject *obj) {
-  (void)self;
-  ks_controller_enqueue(c, obj);
-}
-
-static void on_ds_update(KsController *c, gpointer self, const KsStoreObject *old_obj,
-                         const KsStoreObject *new_obj) {
-  (void)self;
-  (void)old_obj;
-  ks_controller_enqueue(c, new_obj);
-}
-
 static void pod_deleted(KsController *c, Ds *d, const KsPod *pod) {
-  const KsDaemonSet *ds = owner_of(ks_controller_store(c), pod);
+  const KsDaemonSet *ds = owner_of(c, pod);
   if (ds == NULL)
     return;
   char *key = ds_key(ds);
@@ -97,7 +72,7 @@ static void on_pod_add(KsController *c, gpointer self, const KsStoreObject *obj)
     pod_deleted(c, d, pod);
     return;
   }
-  const KsDaemonSet *ds = owner_of(ks_controller_store(c), pod);
+  const KsDaemonSet *ds = owner_of(c, pod);
   if (ds == NULL)
     return;
   char *key = ds_key(ds);
@@ -116,8 +91,7 @@ static void on_pod_update(KsController *c, gpointer self, const KsStoreObject *o
     pod_deleted(c, d, cur);
     return;
   }
-  KsStore *s = ks_controller_store(c);
-  const KsDaemonSet *old_ds = owner_of(s, old), *ds = owner_of(s, cur);
+  const KsDaemonSet *old_ds = owner_of(c, old), *ds = owner_of(c, cur);
   if (old_ds && old_ds != ds)
     enqueue_ds(c, old_ds);
   if (ds == NULL)
@@ -789,8 +763,7 @@ static gpointer ds_init(KsController *c) {
   d->c = c;
   d->exp = ks_expectations_new(ks_controller_engine(c));
   d->backoff = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  KsInformerHandlers dsh = {on_ds, on_ds_update, on_ds};
-  ks_controller_watch(c, KS_STORE_DAEMON_SET, &dsh, 0);
+  ks_controller_watch(c, KS_STORE_DAEMON_SET, &ks_controller_enqueue_handlers, 0);
   KsInformerHandlers ph = {on_pod_add, on_pod_update, on_pod_delete};
   ks_controller_watch(c, KS_STORE_POD, &ph, 0);
   KsInformerHandlers nh = {on_node_add, on_node_update, NULL};

@@ -10,6 +10,8 @@
  */
 #include "sim/controllers/runtime.h"
 
+#include "sim/controllers/object_access.h"
+
 #include <string.h>
 
 typedef struct {
@@ -224,4 +226,43 @@ void ks_controller_enqueue_key(KsController *c, const char *key) {
 
 void ks_controller_enqueue_after(KsController *c, const char *key, gint64 delay_us) {
   ks_work_queue_add_after(c->queue, key, delay_us);
+}
+
+/* ---- generic informer handlers ------------------------------------------------ */
+
+static void enqueue_added(KsController *c, gpointer self, const KsStoreObject *obj) {
+  (void)self;
+  ks_controller_enqueue(c, obj);
+}
+
+static void enqueue_updated(KsController *c, gpointer self, const KsStoreObject *old_obj,
+                            const KsStoreObject *new_obj) {
+  (void)self;
+  (void)old_obj;
+  ks_controller_enqueue(c, new_obj);
+}
+
+const KsInformerHandlers ks_controller_enqueue_handlers = {enqueue_added, enqueue_updated,
+                                                           enqueue_added};
+
+const KsStoreObject *ks_controller_pod_owner(KsController *c, const KsPod *pod,
+                                             KsStoreKind owner_kind) {
+  const KsOwnerReference *ref = ks_pod_get_controller(pod);
+  if (ref == NULL || g_strcmp0(ref->kind, ks_object_kind_name(owner_kind)) != 0)
+    return NULL;
+  const KsStoreObject *o =
+      ks_store_get(ks_controller_store(c), owner_kind, pod->namespace, ref->name);
+  if (o == NULL)
+    return NULL;
+  KsObjectFields f;
+  ks_object_fields(owner_kind, o->data, &f);
+  return f.uid && g_strcmp0(*f.uid, ref->uid) == 0 ? o : NULL;
+}
+
+const KsStoreObject *ks_controller_enqueue_pod_owner(KsController *c, const KsPod *pod,
+                                                     KsStoreKind owner_kind) {
+  const KsStoreObject *o = ks_controller_pod_owner(c, pod, owner_kind);
+  if (o)
+    ks_controller_enqueue(c, o);
+  return o;
 }

@@ -40,6 +40,7 @@
 #pragma once
 #include <glib.h>
 
+#include "sched/pod.h"
 #include "sched/rng.h"
 #include "sim/controllers/work_queue.h"
 #include "sim/store.h"
@@ -114,3 +115,22 @@ void ks_controller_split_key(const char *key, char **namespace, char **name);
 void ks_controller_enqueue(KsController *c, const KsStoreObject *obj);
 void ks_controller_enqueue_key(KsController *c, const char *key);
 void ks_controller_enqueue_after(KsController *c, const char *key, gint64 delay_us);
+
+/* ---- generic informer handlers ----------------------------------------------
+ * What most controllers register for their own kind and for the pods they
+ * own, written once. */
+
+/* Handlers that enqueue the object itself on add, update and delete
+ * (upstream's addX / updateX / deleteX of a controller's own kind, which
+ * only enqueue). Register them with ks_controller_watch. */
+extern const KsInformerHandlers ks_controller_enqueue_handlers;
+/* resolveControllerRef for a pod: the stored object of owner_kind in the
+ * pod's namespace that the pod's controller reference names, when the
+ * reference's Kind is owner_kind's (ks_object_kind_name) and its uid is the
+ * object's; NULL otherwise. transfer none */
+const KsStoreObject *ks_controller_pod_owner(KsController *c, const KsPod *pod,
+                                             KsStoreKind owner_kind);
+/* ks_controller_pod_owner, and that owner enqueued when there is one.
+ * transfer none */
+const KsStoreObject *ks_controller_enqueue_pod_owner(KsController *c, const KsPod *pod,
+                                                     KsStoreKind owner_kind);

@@ -45,15 +45,9 @@ static char *set_key(const KsStatefulSet *set) {
   return g_strdup_printf("%s/%s", set->meta.namespace, set->meta.name);
 }
 
-static const KsStatefulSet *owner_of(KsStore *s, const KsPod *pod) {
-  const KsOwnerReference *ref = ks_pod_get_controller(pod);
-  if (ref == NULL || g_strcmp0(ref->kind, STS_KIND) != 0)
-    return NULL;
-  const KsStoreObject *o = ks_store_get(s, KS_STORE_STATEFUL_SET, pod->namespace, ref->name);
-  if (o == NULL)
-    return NULL;
-  const KsStatefulSet *set = o->data;
-  return g_strcmp0(set->meta.uid, ref->uid) == 0 ? set : NULL;
+static const KsStatefulSet *owner_of(KsController *c, const KsPod *pod) {
+  const KsStoreObject *o = ks_controller_pod_owner(c, pod, KS_STORE_STATEFUL_SET);
+  return o ? o->data : NULL;
 }
 
 static void enqueue_set(KsController *c, const KsStatefulSet *set) {
@@ -63,18 +57,6 @@ static void enqueue_set(KsController *c, const KsStatefulSet *set) {
 }
 
 /* ---- informers -------------------------------------------------------------------- */
-
-static void on_set(KsController *c, gpointer self, const KsStoreObject *obj) {
-  (void)self;
-  ks_controller_enqueue(c, obj);
-}
-
-static void on_set_update(KsController *c, gpointer self, const KsStoreObject *old_obj,
-                          const KsStoreObject *new_obj) {
-  (void)self;
-  (void)old_obj;
-  ks_controller_enqueue(c, new_obj);
-}
 
 /* getStatefulSetsForPod: an orphan pod wakes every set of its namespace
  * whose selector matches it, so one may adopt it. */
@@ -92,18 +74,14 @@ static void enqueue_matching_sets(KsController *c, const KsPod *pod) {
 static void on_pod(KsController *c, gpointer self, const KsStoreObject *obj) {
   (void)self;
   const KsPod *pod = obj->data;
-  const KsStatefulSet *set = owner_of(ks_controller_store(c), pod);
-  if (set)
-    enqueue_set(c, set);
-  else if (!ks_pod_get_controller(pod) && pod->deletion_timestamp_us == 0)
-    enqueue_matching_sets(c, pod);
+  if (!ks_controller_enqueue_pod_owner(c, pod, KS_STORE_STATEFUL_SET) &&
+      !ks_pod_get_controller(pod) && pod->deletion_timestamp_us == 0)
+    enqueue_matching_sets(c, pod); /* an orphan: who wants it */
 }
 
 static void on_pod_del(KsController *c, gpointer self, const KsStoreObject *obj) {
   (void)self;
-  const KsStatefulSet *set = owner_of(ks_controller_store(c), obj->data);
-  if (set)
-    enqueue_set(c, set);
+  ks_controller_enqueue_pod_owner(c, obj->data, KS_STORE_STATEFUL_SET);
 }
 
 static void on_pod_update(KsController *c, gpointer self, const KsStoreObject *old_obj,
@@ -111,9 +89,8 @@ static void on_pod_update(KsController *c, gpointer self, const KsStoreObject *o
   (void)self;
   if (old_obj->resource_version == new_obj->resource_version)
     return;
-  KsStore *s = ks_controller_store(c);
   const KsPod *old = old_obj->data, *cur = new_obj->data;
-  const KsStatefulSet *old_set = owner_of(s, old), *set = owner_of(s, cur);
+  const KsStatefulSet *old_set = owner_of(c, old), *set = owner_of(c, cur);
   if (old_set && old_set != set)
     enqueue_set(c, old_set);
   if (set == NULL) {
@@ -793,8 +770,7 @@ out:
 static gpointer sts_init(KsController *c) {
   Sts *st = g_new0(Sts, 1);
   st->c = c;
-  KsInformerHandlers sh = {on_set, on_set_update, on_set};
-  ks_controller_watch(c, KS_STORE_STATEFUL_SET, &sh, 0);
+  ks_controller_watch(c, KS_STORE_STATEFUL_SET, &ks_controller_enqueue_handlers, 0);
   KsInformerHandlers ph = {on_pod, on_pod_update, on_pod_del};
   ks_controller_watch(c, KS_STORE_POD, &ph, 0);
   return st;
