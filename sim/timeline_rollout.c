@@ -26,6 +26,7 @@
 
 #include <string.h>
 
+#include "sim/controllers/deployment.h"
 #include "sim/controllers/history.h"
 #include "sim/controllers/object_access.h"
 #include "workloads/apps.h"
@@ -56,16 +57,6 @@ static GPtrArray *controlled_by(KsTimeline *t, KsStoreKind kind, const char *ns,
 static gboolean rs_revision(const KsReplicaSet *rs, gint64 *out) {
   const char *v = ks_labels_get(&rs->meta.annotations, KS_ANN_DEPLOYMENT_REVISION);
   return v && g_ascii_string_to_signed(v, 10, G_MININT64, G_MAXINT64, out, NULL);
-}
-
-static gboolean equal_ignore_hash(const KsPod *a, const KsPod *b) {
-  KsPod *x = ks_pod_copy(a), *y = ks_pod_copy(b);
-  ks_labels_remove(&x->labels, KS_LABEL_POD_TEMPLATE_HASH);
-  ks_labels_remove(&y->labels, KS_LABEL_POD_TEMPLATE_HASH);
-  gboolean eq = ks_pod_equal_except_status(x, y);
-  ks_pod_unref(x);
-  ks_pod_unref(y);
-  return eq;
 }
 
 /* deploymentRevision: the ReplicaSet to go back to, or NULL after warning. */
@@ -120,7 +111,7 @@ static void undo_deployment(KsTimeline *t, const KsTimelineAction *a, const KsSt
                      "error: you cannot rollback a paused deployment; resume it first with "
                      "'kubectl rollout resume deployment/%s' and try again",
                      d->meta.name);
-  } else if (equal_ignore_hash(rs->template, d->template)) {
+  } else if (ks_deployment_templates_equal_ignore_hash(rs->template, d->template)) {
     ks_timeline_warn(t, a, "skipped rollback (current template already matches revision %" G_GINT64_FORMAT ")",
                      a->to_revision);
   } else {

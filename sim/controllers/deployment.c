@@ -194,8 +194,7 @@ static gboolean set_replicas_annotations(KsReplicaSet *rs, gint32 desired, gint3
   return TRUE;
 }
 
-/* EqualIgnoreHash. */
-static gboolean equal_ignore_hash(const KsPod *a, const KsPod *b) {
+gboolean ks_deployment_templates_equal_ignore_hash(const KsPod *a, const KsPod *b) {
   KsPod *x = ks_pod_copy(a), *y = ks_pod_copy(b);
   ks_labels_remove(&x->labels, KS_LABEL_POD_TEMPLATE_HASH);
   ks_labels_remove(&y->labels, KS_LABEL_POD_TEMPLATE_HASH);
@@ -370,9 +369,11 @@ static void claim_replica_sets(Sync *s, const KsStoreObject *d_obj) {
 static void split_new_old(Sync *s) {
   g_ptr_array_sort(s->rss, by_creation);
   s->new_rs = NULL;
-  for (guint i = 0; i < s->rss->len && !s->new_rs; i++)
-    if (equal_ignore_hash(((KsReplicaSet *)s->rss->pdata[i])->template, s->d->template))
-      s->new_rs = s->rss->pdata[i];
+  for (guint i = 0; i < s->rss->len && !s->new_rs; i++) {
+    KsReplicaSet *rs = s->rss->pdata[i];
+    if (ks_deployment_templates_equal_ignore_hash(rs->template, s->d->template))
+      s->new_rs = rs;
+  }
   if (s->old)
     g_ptr_array_unref(s->old);
   s->old = g_ptr_array_new();
@@ -526,7 +527,7 @@ static void get_new_rs(Sync *s, gboolean create) {
                                           rs->meta.name);
     const KsOwnerReference *ref = o ? ks_object_meta_get_controller(&rs_of(o)->meta) : NULL;
     if (!(o && ref && g_strcmp0(ref->uid, d->meta.uid) == 0 &&
-          equal_ignore_hash(rs_of(o)->template, d->template))) {
+          ks_deployment_templates_equal_ignore_hash(rs_of(o)->template, d->template))) {
       d->collision_count++;
       write_deployment(s);
     }

@@ -36,3 +36,8 @@
 #define KS_DEPLOYMENT_WORKERS 5 /* --concurrent-deployment-syncs */
 
 extern const KsControllerClass ks_deployment_controller_class;
+
+/* Upstream EqualIgnoreHash: two pod templates equal but for the
+ * pod-template-hash label (the Deployment controller finding its new
+ * ReplicaSet; kubectl rollout undo skipping an undo to the current one). */
+gboolean ks_deployment_templates_equal_ignore_hash(const KsPod *a, const KsPod *b);
