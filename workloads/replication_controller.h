@@ -2,7 +2,8 @@
  * selector is a plain label map. ksim loads it for what it tells the
  * scheduler (its selector feeds the spread lister: PodTopologySpread's
  * system default constraints via DefaultSelector, and the legacy
- * SelectorSpreadPriority); no controller runs it (docs/controllers.md).
+ * SelectorSpreadPriority); the ReplicationController
+ * controller (sim/controllers/replication_controller.c) runs it.
  * Defaults are the API server's (core/v1 SetDefaults_ReplicationController,
  * applied by the decoder once the whole object is read): replicas 1; an
  * empty selector and empty metadata.labels take the template's labels.
