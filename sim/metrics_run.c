@@ -3,6 +3,8 @@
  * so cost is computed from integers the file holds exactly. */
 #include "sim/metrics_run.h"
 
+#include <string.h>
+
 #include "sim/metrics.h"
 #include "workloads/annotations.h"
 #include "workloads/duration.h"
@@ -55,6 +57,7 @@ struct KsMetricsWatch {
   KsStore *store;
   guint watch;
   gint64 restarts;
+  gint64 evictions;
 };
 
 static gint64 restart_count(const KsStoreObject *o) {
@@ -64,12 +67,27 @@ static gint64 restart_count(const KsStoreObject *o) {
   return v && g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL) ? n : 0;
 }
 
+/* An eviction is the moment a pod gains DisruptionTarget=True for one of
+ * the three evicting reasons (taint eviction, the Eviction API, the
+ * kubelet's eviction manager); preemption (PreemptionByScheduler) and the
+ * pod GC are counted elsewhere or not at all. */
+static gboolean evicted(const KsStoreObject *o) {
+  const KsPodCondition *c = o ? ks_pod_get_condition(o->data, KS_POD_CONDITION_DISRUPTION_TARGET) : NULL;
+  return c && c->status == KS_POD_CONDITION_TRUE && c->reason &&
+         (!strcmp(c->reason, KS_POD_REASON_DELETION_BY_TAINT_MANAGER) ||
+          !strcmp(c->reason, KS_POD_REASON_EVICTION_BY_EVICTION_API) ||
+          !strcmp(c->reason, KS_POD_REASON_TERMINATION_BY_KUBELET));
+}
+
 static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
                       const KsStoreObject *new_obj, gpointer user_data) {
   (void)s;
   KsMetricsWatch *mw = user_data;
-  if (type == KS_WATCH_MODIFIED)
-    mw->restarts += MAX(restart_count(new_obj) - restart_count(old_obj), 0);
+  if (type != KS_WATCH_MODIFIED)
+    return;
+  mw->restarts += MAX(restart_count(new_obj) - restart_count(old_obj), 0);
+  if (evicted(new_obj) && !evicted(old_obj))
+    mw->evictions++;
 }
 
 KsMetricsWatch *ks_metrics_watch_new(KsStore *store) {
@@ -93,8 +111,10 @@ void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
   for (int q = 0; model && q < KS_QOS_CLASS_COUNT; q++)
     oom += ks_kubelet_model_qos_stats(model, (KsQosClass)q)->oom_kills;
   ks_results_writer_set_attr_int(w, "oom_kills", (gint64)oom);
-  if (mw)
+  if (mw) {
     ks_results_writer_set_attr_int(w, "restarts", mw->restarts);
+    ks_results_writer_set_attr_int(w, "evictions", mw->evictions);
+  }
   ks_results_writer_set_attr_int(w, "sched_cycles", (gint64)stats->cycles);
   ks_results_writer_set_attr_int(w, "sched_nodes_examined", (gint64)stats->nodes_examined);
   ks_results_writer_set_attr_int(w, "preemptions", (gint64)stats->preempted);

@@ -23,12 +23,14 @@ gboolean ks_metrics_check_scenario(const KsScenario *s, GError **error);
 
 /* Counts what no results row holds, watching the run's pods: container
  * restarts (increments of the node agent's ksim.io/restart-count, from
- * exit codes and OOM kills alike). transfer full */
+ * exit codes and OOM kills alike) and evictions (a pod gaining
+ * DisruptionTarget=True for DeletionByTaintManager, EvictionByEvictionAPI
+ * or TerminationByKubelet). transfer full */
 typedef struct KsMetricsWatch KsMetricsWatch;
 KsMetricsWatch *ks_metrics_watch_new(KsStore *store);
 void ks_metrics_watch_free(KsMetricsWatch *mw);
 
-/* Sets sched_cycles, sched_nodes_examined, preemptions, restarts (from mw),
+/* Sets sched_cycles, sched_nodes_examined, preemptions, restarts and evictions (from mw),
  * oom_kills (from the node agent's resource model, which is the only way a
  * pod is OOM-killed) and one hourly_cost.<pool> per priced pool, and
  * attaches the /metrics hook. */

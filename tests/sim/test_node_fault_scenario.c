@@ -3,6 +3,8 @@
  * tolerationSeconds and the Deployment's pod comes back elsewhere. */
 #include "scenario_results.h"
 
+#include "sim/metrics.h"
+
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
 
 static const char *node_of(const KsResults *r, const KsPodRow *p) {
@@ -50,6 +52,11 @@ static void test_node_failure(void **state) {
   assert_int_equal(first, 3);
   assert_int_equal(on_n0, 1);
   assert_int_equal(replaced, 1);
+  /* the taint eviction controller evicted short, plain and web's pod on
+   * n-0 (DisruptionTarget DeletionByTaintManager): the evictions metric */
+  KsMetrics *m = ks_metrics_compute(r);
+  assert_true(ks_metrics_value(m, "evictions") == 3.0);
+  ks_metrics_free(m);
   ks_results_free(r);
 }
 
