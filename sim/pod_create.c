@@ -6,6 +6,9 @@
 #include "sched/objects.h"
 #include "sched/pdb.h"
 #include "sim/admission.h"
+#include "sim/controllers/controller_utils.h"
+#include "sim/controllers/object_access.h"
+#include "workloads/batch.h"
 
 /* ks_store_foreach callback: stops at the first globalDefault class. */
 static gboolean find_global_default(const KsStoreObject *obj, gpointer user_data) {
@@ -78,4 +81,22 @@ gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError 
     break;
   }
   return TRUE;
+}
+
+gboolean ks_sim_create_workload(KsStore *store, KsRng *uids, KsStoreKind kind, gconstpointer src,
+                                GError **error) {
+  gpointer data = ks_object_data_copy(kind, src);
+  KsObjectFields m;
+  ks_object_fields(kind, data, &m);
+  if (m.uid && !*m.uid)
+    *m.uid = ks_controller_new_uid(uids);
+  if (kind == KS_STORE_JOB) /* the API server's defaulting, now that the Job has a uid */
+    ks_job_generate_selector(data);
+  if (m.creation_timestamp_us && !*m.creation_timestamp_us)
+    *m.creation_timestamp_us = ks_engine_now(ks_store_get_engine(store));
+  if (m.generation && !*m.generation)
+    *m.generation = 1;
+  const char *ns = m.namespace ? *m.namespace : NULL;
+  return ks_store_create(store, kind, ns, *m.name, data, ks_object_data_free_func(kind), error) !=
+         0;
 }

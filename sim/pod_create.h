@@ -1,12 +1,15 @@
 /* Putting objects into the store as a client of the API server would:
  * pods through admission (sim/admission.h) then create, other manifest
  * objects (Node, Namespace, PriorityClass, PodDisruptionBudget) copied and
- * created. One implementation for every feed that creates objects: the
- * scenario's workload feed and the trace replay (sim/trace_feed.c).
+ * created, workload objects (Deployments, Jobs, Services, ...) given the
+ * API server's uid, creation time and generation. One implementation for
+ * everything that creates objects: the scenario's workload feed, the trace
+ * replay (sim/trace_feed.c) and the timeline's apply (sim/timeline_apply.c).
  */
 #pragma once
 #include <glib.h>
 
+#include "sched/rng.h"
 #include "sim/store.h"
 #include "workloads/manifest.h"
 
@@ -22,3 +25,11 @@ gboolean ks_sim_create_pod(KsStore *store, KsPod *pod, GError **error);
 /* Creates a copy of a manifest object (a Pod goes through admission).
  * FALSE with *error when refused. */
 gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError **error);
+
+/* Creates a copy of a workload object (src, of store kind `kind`) as the API
+ * server would: a uid drawn from `uids` when it has none, a Job's generated
+ * selector once it has a uid, creationTimestamp now when unset,
+ * metadata.generation 1 when unset. FALSE with *error when the store
+ * refuses it (an existing name). */
+gboolean ks_sim_create_workload(KsStore *store, KsRng *uids, KsStoreKind kind, gconstpointer src,
+                                GError **error);

@@ -22,7 +22,6 @@
 
 #include <string.h>
 
-#include "sim/controllers/controller_utils.h"
 #include "sim/controllers/object_access.h"
 #include "sim/pod_create.h"
 #include "workloads/apps.h"
@@ -56,24 +55,6 @@ static gconstpointer payload(const KsManifestObject *o) {
 
 /* ---- create ---------------------------------------------------------------------- */
 
-static gboolean create_workload(KsTimeline *t, KsStoreKind kind, gconstpointer src,
-                                GError **error) {
-  gpointer data = ks_object_data_copy(kind, src);
-  KsObjectFields m;
-  ks_object_fields(kind, data, &m);
-  if (m.uid && !*m.uid)
-    *m.uid = ks_controller_new_uid(&t->uids);
-  if (kind == KS_STORE_JOB)
-    ks_job_generate_selector(data);
-  if (m.creation_timestamp_us && !*m.creation_timestamp_us)
-    *m.creation_timestamp_us = ks_engine_now(t->engine);
-  if (m.generation && !*m.generation)
-    *m.generation = 1;
-  const char *ns = m.namespace ? *m.namespace : NULL;
-  return ks_store_create(t->store, kind, ns, *m.name, data, ks_object_data_free_func(kind),
-                         error) != 0;
-}
-
 static void create(KsTimeline *t, const KsTimelineAction *a, const KsManifestObject *o,
                    KsStoreKind kind) {
   GError *error = NULL;
@@ -87,7 +68,7 @@ static void create(KsTimeline *t, const KsTimelineAction *a, const KsManifestObj
     ok = ks_sim_create_object(t->store, o, &error);
     break;
   default:
-    ok = create_workload(t, kind, payload(o), &error);
+    ok = ks_sim_create_workload(t->store, &t->uids, kind, payload(o), &error);
   }
   if (!ok) {
     ks_timeline_warn(t, a, "%s:%u:%u: %s", o->file, o->line, o->column, error->message);

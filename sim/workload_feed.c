@@ -5,10 +5,7 @@
 
 #include "sched/objects.h"
 #include "sched/rng.h"
-#include "sim/controllers/controller_utils.h"
-#include "sim/controllers/object_access.h"
 #include "sim/pod_create.h"
-#include "workloads/batch.h"
 
 typedef struct {
   KsWorkloadFeed *feed;
@@ -86,27 +83,6 @@ static gboolean workload_kind(const KsManifestObject *o, KsStoreKind *kind, gcon
   }
 }
 
-/* Creates a copy of a workload object as the API server would: a uid when
- * it has none (from the feed's "apiserver/uid" stream), creationTimestamp
- * now when unset, metadata.generation 1 when unset. */
-static gboolean create_workload(KsWorkloadFeed *f, KsStoreKind kind, gconstpointer src,
-                                GError **error) {
-  gpointer data = ks_object_data_copy(kind, src);
-  KsObjectFields m;
-  ks_object_fields(kind, data, &m);
-  if (m.uid && !*m.uid)
-    *m.uid = ks_controller_new_uid(&f->uids);
-  if (kind == KS_STORE_JOB) /* the API server's defaulting, now that the Job has a uid */
-    ks_job_generate_selector(data);
-  if (m.creation_timestamp_us && !*m.creation_timestamp_us)
-    *m.creation_timestamp_us = ks_engine_now(f->engine);
-  if (m.generation && !*m.generation)
-    *m.generation = 1;
-  const char *ns = m.namespace ? *m.namespace : NULL;
-  return ks_store_create(f->store, kind, ns, *m.name, data, ks_object_data_free_func(kind),
-                         error) != 0;
-}
-
 static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
   if (o->kind == KS_KIND_POD) {
     create_pod(f, ks_pod_copy(o->u.pod));
@@ -115,8 +91,10 @@ static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
   GError *error = NULL;
   KsStoreKind kind;
   gconstpointer src;
-  gboolean ok = workload_kind(o, &kind, &src) ? create_workload(f, kind, src, &error)
-                                              : ks_sim_create_object(f->store, o, &error);
+  /* workload objects get their uids from the feed's "apiserver/uid" stream */
+  gboolean ok = workload_kind(o, &kind, &src)
+                    ? ks_sim_create_workload(f->store, &f->uids, kind, src, &error)
+                    : ks_sim_create_object(f->store, o, &error);
   if (!ok) {
     fprintf(stderr, "ksim: %s:%u:%u: %s\n", o->file, o->line, o->column, error->message);
     g_error_free(error);
