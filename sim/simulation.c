@@ -17,6 +17,7 @@
 #include "sim/controllers/manager.h"
 #include "sim/fgd_setup.h"
 #include "sim/metrics_run.h"
+#include "sim/kubelet/eviction_record.h"
 #include "sim/kubelet/kubelet_results.h"
 #include "sim/controllers/node_lifecycle.h"
 #include "sim/controllers/taint_eviction.h"
@@ -129,6 +130,7 @@ typedef struct {
   KsSchedSetup *sched;
   KsRecorder *recorder;
   KsMetricsWatch *metrics; /* counts for the metrics (restarts) */
+  KsEvictionRecord *evictions; /* every eviction, for /kubelet */
   KsNodeAgent *agent;
   KsSchedDriver *driver;
   KsWorkloadFeed *feed;
@@ -219,6 +221,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
    * recorder first, so it sees a change before the components react. */
   w->recorder = ks_recorder_new(w->store);
   w->metrics = ks_metrics_watch_new(w->store);
+  w->evictions = ks_eviction_record_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new_seeded(w->store, seed);
   /* The controllers watch after the components that act on pods, so a
@@ -260,6 +263,7 @@ static void world_free(World *w) {
   ks_node_agent_free(w->agent);
   ks_recorder_free(w->recorder);
   ks_metrics_watch_free(w->metrics);
+  ks_eviction_record_free(w->evictions);
   ks_store_free(w->store);
   ks_engine_free(w->engine);
   ks_workload_feed_free(w->feed);
@@ -375,7 +379,7 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
       set_trace_metadata(out, trace);
     ok = run_and_sample(&w, scenario, out, opts->progress, error) &&
          ks_recorder_write_rows(w.recorder, out, error) &&
-         ks_kubelet_results_write(out, ks_node_agent_model(w.agent), error);
+         ks_kubelet_results_write(out, ks_node_agent_model(w.agent), w.evictions, error);
   }
   if (ok) {
     KsSchedDriverStats stats;

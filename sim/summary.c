@@ -246,6 +246,41 @@ static void json_kubelet(KsJson *j, const KsKubeletResults *k) {
   ks_json_end_object(j);
 }
 
+/* Evictions by cause, QoS class and node (docs/node-agent.md "Results"). */
+static void json_eviction_counts(KsJson *j, const char *key, const gint64 *counts) {
+  ks_json_begin_object(j, key);
+  for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+    ks_json_int(j, ks_eviction_cause_to_string((KsEvictionCause)c), counts[c]);
+  ks_json_end_object(j);
+}
+
+static void json_evictions(KsJson *j, const KsKubeletResults *k) {
+  gint64 by_cause[KS_EVICTION_CAUSE_COUNT] = {0};
+  for (guint i = 0; i < k->qos->len; i++)
+    for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+      by_cause[c] += g_array_index(k->qos, KsKubeletResultRow, i).evictions[c];
+  ks_json_begin_object(j, "evictions");
+  ks_json_int(j, "total", (gint64)k->evictions->len);
+  json_eviction_counts(j, "by_cause", by_cause);
+  ks_json_begin_object(j, "by_qos");
+  for (guint i = 0; i < k->qos->len; i++) {
+    const KsKubeletResultRow *q = &g_array_index(k->qos, KsKubeletResultRow, i);
+    json_eviction_counts(j, q->name, q->evictions);
+  }
+  ks_json_end_object(j);
+  ks_json_begin_object(j, "by_node");
+  for (guint i = 0; i < k->nodes->len; i++) {
+    const KsKubeletResultRow *n = &g_array_index(k->nodes, KsKubeletResultRow, i);
+    gint64 total = 0;
+    for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+      total += n->evictions[c];
+    if (total)
+      json_eviction_counts(j, n->name, n->evictions);
+  }
+  ks_json_end_object(j);
+  ks_json_end_object(j);
+}
+
 static void print_json(const char *path, const KsResults *r, const KsSummary *s,
                        const KsKubeletResults *k, FILE *f) {
   KsJson j;
@@ -284,8 +319,10 @@ static void print_json(const char *path, const KsResults *r, const KsSummary *s,
   json_secs(&j, "sim_duration_s", TRUE, s->sim_end_us - s->sim_start_us);
   ks_json_int(&j, "nodes_total", s->nodes_total);
   json_double(&j, "node_hours", (double)s->node_seconds_us / 3.6e9);
-  if (k)
+  if (k && k->pods->len) /* the resource model ran */
     json_kubelet(&j, k);
+  if (k)
+    json_evictions(&j, k);
   ks_json_end_object(&j);
   ks_json_finish(&j);
 }
@@ -347,13 +384,63 @@ static void table_kubelet(FILE *f, const KsKubeletResults *k) {
     g_string_append_printf(rs, "%s%s %" G_GINT64_FORMAT, sep, q->name, q->restarts);
     g_string_append_printf(thr, "%s%s %.1f cpu-s", sep, q->name, (double)q->throttled_cpu_ms / 1e3);
   }
-  row(f, "usage-modelled pods", "%u on %u nodes", k->pods->len, k->nodes->len);
+  row(f, "usage-modelled pods", "%u on %u nodes", k->pods->len, k->model_nodes);
   row(f, "oom kills", "%s", oom->str);
   row(f, "restarts", "%s", rs->str);
   row(f, "cpu throttled", "%s", thr->str);
   g_string_free(oom, TRUE);
   g_string_free(rs, TRUE);
   g_string_free(thr, TRUE);
+}
+
+static gint64 eviction_total(const KsKubeletResultRow *r) {
+  gint64 t = 0;
+  for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+    t += r->evictions[c];
+  return t;
+}
+
+static gint cmp_node_evictions(gconstpointer a, gconstpointer b) {
+  const KsKubeletResultRow *x = *(KsKubeletResultRow *const *)a, *y = *(KsKubeletResultRow *const *)b;
+  gint64 tx = eviction_total(x), ty = eviction_total(y);
+  return (ty > tx) - (ty < tx);
+}
+
+/* The nodes with the most evictions (ties in row order), at most this many. */
+#define SUMMARY_EVICTION_NODES 10
+
+static void table_evictions(FILE *f, const KsKubeletResults *k) {
+  GString *qos = g_string_new(NULL), *cause = g_string_new(NULL), *nodes = g_string_new(NULL);
+  gint64 by_cause[KS_EVICTION_CAUSE_COUNT] = {0};
+  for (guint i = 0; i < k->qos->len; i++) {
+    const KsKubeletResultRow *q = &g_array_index(k->qos, KsKubeletResultRow, i);
+    g_string_append_printf(qos, "%s%s %" G_GINT64_FORMAT, i ? ", " : "", q->name,
+                           eviction_total(q));
+    for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+      by_cause[c] += q->evictions[c];
+  }
+  for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+    g_string_append_printf(cause, "%s%s %" G_GINT64_FORMAT, c ? ", " : "",
+                           ks_eviction_cause_to_string((KsEvictionCause)c), by_cause[c]);
+  GPtrArray *hit = g_ptr_array_new();
+  for (guint i = 0; i < k->nodes->len; i++)
+    if (eviction_total(&g_array_index(k->nodes, KsKubeletResultRow, i)))
+      g_ptr_array_add(hit, &g_array_index(k->nodes, KsKubeletResultRow, i));
+  g_ptr_array_sort(hit, cmp_node_evictions); /* g_ptr_array_sort is stable */
+  for (guint i = 0; i < MIN(hit->len, SUMMARY_EVICTION_NODES); i++) {
+    const KsKubeletResultRow *n = hit->pdata[i];
+    g_string_append_printf(nodes, "%s%s %" G_GINT64_FORMAT, i ? ", " : "", n->name,
+                           eviction_total(n));
+  }
+  if (hit->len > SUMMARY_EVICTION_NODES)
+    g_string_append_printf(nodes, " and %u more nodes", hit->len - SUMMARY_EVICTION_NODES);
+  row(f, "evictions", "%u: %s", k->evictions->len, qos->str);
+  row(f, "evictions by cause", "%s", cause->str);
+  row(f, "evictions by node", "%s", hit->len ? nodes->str : "-");
+  g_ptr_array_unref(hit);
+  g_string_free(qos, TRUE);
+  g_string_free(cause, TRUE);
+  g_string_free(nodes, TRUE);
 }
 
 static void print_table(const char *path, const KsResults *r, const KsSummary *s,
@@ -384,8 +471,10 @@ static void print_table(const char *path, const KsResults *r, const KsSummary *s
       fmt_human(s->sim_start_us, b), fmt_human(s->sim_end_us, (char[48]){0}));
   row(f, "nodes", "%" G_GINT64_FORMAT " (%.2f node-hours)", s->nodes_total,
       (double)s->node_seconds_us / 3.6e9);
-  if (k)
+  if (k && k->pods->len) /* the resource model ran */
     table_kubelet(f, k);
+  if (k)
+    table_evictions(f, k);
 }
 
 gboolean ks_summary_print(const char *path, KsSummaryFormat fmt, FILE *out, GError **error) {

@@ -1,8 +1,9 @@
-/* See kubelet_results.h. Four small compound datasets under /kubelet: the
+/* See kubelet_results.h. Five compound datasets under /kubelet: the
  * three counter tables share one record layout (name, namespace, qos,
- * counters), the usage series has its own. Modification times are off, so
- * the file stays byte-identical run to run. cpu time is stored in
- * cpu-milliseconds (the model counts millicore-microseconds; / 10^6). */
+ * counters), the usage series and the eviction list have their own.
+ * Modification times are off, so the file stays byte-identical run to run.
+ * cpu time is stored in cpu-milliseconds (the model counts
+ * millicore-microseconds; / 10^6). */
 #include "sim/kubelet/kubelet_results.h"
 
 #include <string.h>
@@ -10,13 +11,29 @@
 #include "sim/results_h5.h"
 
 #define QOS_LEN 16
+#define CAUSE_LEN 16
+#define REASON_LEN 32
+#define MESSAGE_LEN 256
+#define ATTR_MODEL_NODES "model_nodes"
 
 typedef struct {
   char name[KS_H5_NAME_LEN];
   char namespace[KS_H5_SHORT_LEN];
   char qos[QOS_LEN];
   gint64 pods, oom_kills, node_oom_kills, restarts, throttled_cpu_ms, cpu_used_cpu_ms;
+  gint64 evictions[KS_EVICTION_CAUSE_COUNT];
 } CounterRec;
+
+typedef struct {
+  gint64 time_us;
+  char name[KS_H5_NAME_LEN];
+  char namespace[KS_H5_SHORT_LEN];
+  char node[KS_H5_NAME_LEN];
+  char qos[QOS_LEN];
+  char cause[CAUSE_LEN];
+  char reason[REASON_LEN];
+  char message[MESSAGE_LEN];
+} EvictionRec;
 
 static hid_t str_type(gsize len) {
   hid_t t = H5Tcopy(H5T_C_S1);
@@ -39,9 +56,38 @@ static hid_t counter_type(void) {
   H5Tinsert(t, "restarts", G_STRUCT_OFFSET(CounterRec, restarts), H5T_STD_I64LE);
   H5Tinsert(t, "throttled_cpu_ms", G_STRUCT_OFFSET(CounterRec, throttled_cpu_ms), H5T_STD_I64LE);
   H5Tinsert(t, "cpu_used_cpu_ms", G_STRUCT_OFFSET(CounterRec, cpu_used_cpu_ms), H5T_STD_I64LE);
+  for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++) {
+    g_autofree char *member = g_strconcat("evictions_", ks_eviction_cause_to_string(c), NULL);
+    H5Tinsert(t, member, G_STRUCT_OFFSET(CounterRec, evictions) + c * sizeof(gint64),
+              H5T_STD_I64LE);
+  }
   H5Tclose(name);
   H5Tclose(ns);
   H5Tclose(qos);
+  return t;
+}
+
+/* transfer full */
+static hid_t eviction_type(void) {
+  static const struct {
+    const char *member;
+    gsize offset, len;
+  } strs[] = {
+      {"name", G_STRUCT_OFFSET(EvictionRec, name), KS_H5_NAME_LEN},
+      {"namespace", G_STRUCT_OFFSET(EvictionRec, namespace), KS_H5_SHORT_LEN},
+      {"node", G_STRUCT_OFFSET(EvictionRec, node), KS_H5_NAME_LEN},
+      {"qos", G_STRUCT_OFFSET(EvictionRec, qos), QOS_LEN},
+      {"cause", G_STRUCT_OFFSET(EvictionRec, cause), CAUSE_LEN},
+      {"reason", G_STRUCT_OFFSET(EvictionRec, reason), REASON_LEN},
+      {"message", G_STRUCT_OFFSET(EvictionRec, message), MESSAGE_LEN},
+  };
+  hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(EvictionRec));
+  H5Tinsert(t, "time_us", G_STRUCT_OFFSET(EvictionRec, time_us), H5T_STD_I64LE);
+  for (guint i = 0; i < G_N_ELEMENTS(strs); i++) {
+    hid_t st = str_type(strs[i].len);
+    H5Tinsert(t, strs[i].member, strs[i].offset, st);
+    H5Tclose(st);
+  }
   return t;
 }
 
@@ -64,6 +110,8 @@ static void copy_str(char *dst, gsize cap, const char *src) {
 
 static void fill(CounterRec *r, const char *name, const char *ns, const char *qos, gint64 pods,
                  const KsKubeletStats *s) {
+  static const KsKubeletStats none;
+  s = s ? s : &none;
   copy_str(r->name, sizeof r->name, name);
   copy_str(r->namespace, sizeof r->namespace, ns);
   copy_str(r->qos, sizeof r->qos, qos);
@@ -73,11 +121,10 @@ static void fill(CounterRec *r, const char *name, const char *ns, const char *qo
   r->restarts = (gint64)s->restarts;
   r->throttled_cpu_ms = s->throttled_mcpu_us / 1000000;
   r->cpu_used_cpu_ms = s->cpu_used_mcpu_us / 1000000;
+  memset(r->evictions, 0, sizeof r->evictions);
 }
 
-static gboolean write_table(hid_t group, const char *name, hid_t mtype, const void *rows, gsize n) {
-  hsize_t dims = n;
-  hid_t space = H5Screate_simple(1, &dims, NULL);
+static hid_t table_dcpl(gsize n) {
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_obj_track_times(dcpl, 0);
   if (n > 0) {
@@ -86,6 +133,13 @@ static gboolean write_table(hid_t group, const char *name, hid_t mtype, const vo
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, KS_H5_DEFLATE_LEVEL);
   }
+  return dcpl;
+}
+
+static gboolean write_table(hid_t group, const char *name, hid_t mtype, const void *rows, gsize n) {
+  hsize_t dims = n;
+  hid_t space = H5Screate_simple(1, &dims, NULL);
+  hid_t dcpl = table_dcpl(n);
   hid_t ftype = H5Tcopy(mtype);
   H5Tpack(ftype);
   hid_t dset = H5Dcreate2(group, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -99,8 +153,117 @@ static gboolean write_table(hid_t group, const char *name, hid_t mtype, const vo
   return ok;
 }
 
-gboolean ks_kubelet_results_write(KsResultsWriter *w, KsKubeletModel *m, GError **error) {
-  if (!ks_kubelet_model_used(m))
+/* /kubelet/evictions, converted and written a chunk at a time: a run with
+ * many preemptions must not hold every fixed-size record at once. */
+static gboolean write_evictions(hid_t group, const KsEvictionRecord *ev) {
+  gsize n = ev ? ks_eviction_record_n_rows(ev) : 0;
+  hsize_t dims = n;
+  hid_t space = H5Screate_simple(1, &dims, NULL);
+  hid_t dcpl = table_dcpl(n);
+  hid_t mtype = eviction_type(), ftype = H5Tcopy(mtype);
+  H5Tpack(ftype);
+  hid_t dset = H5Dcreate2(group, "evictions", ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  gboolean ok = dset >= 0;
+  gsize cap = MIN(MAX(n, 1), (gsize)KS_H5_CHUNK_ROWS);
+  EvictionRec *buf = g_new(EvictionRec, cap);
+  for (gsize start = 0; ok && start < n; start += cap) {
+    hsize_t off = start, count = MIN(cap, n - start);
+    for (gsize i = 0; i < count; i++) {
+      KsEvictionRow row;
+      ks_eviction_record_row(ev, (guint)(start + i), &row);
+      EvictionRec *r = &buf[i];
+      r->time_us = row.time_us;
+      copy_str(r->name, sizeof r->name, row.name);
+      copy_str(r->namespace, sizeof r->namespace, row.namespace);
+      copy_str(r->node, sizeof r->node, row.node);
+      copy_str(r->qos, sizeof r->qos, ks_qos_class_to_string(row.qos));
+      copy_str(r->cause, sizeof r->cause, ks_eviction_cause_to_string(row.cause));
+      copy_str(r->reason, sizeof r->reason, row.reason);
+      copy_str(r->message, sizeof r->message, row.message);
+    }
+    hid_t mem = H5Screate_simple(1, &count, NULL);
+    ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, &off, NULL, &count, NULL) >= 0 &&
+         H5Dwrite(dset, mtype, mem, space, H5P_DEFAULT, buf) >= 0;
+    H5Sclose(mem);
+  }
+  g_free(buf);
+  if (dset >= 0)
+    H5Dclose(dset);
+  H5Tclose(ftype);
+  H5Tclose(mtype);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  return ok;
+}
+
+static gboolean write_model_nodes(hid_t group, gint64 n) {
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = H5Acreate2(group, ATTR_MODEL_NODES, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite(attr, H5T_NATIVE_INT64, &n) >= 0;
+  if (attr >= 0)
+    H5Aclose(attr);
+  H5Sclose(space);
+  return ok;
+}
+
+static void add_counts(CounterRec *r, const guint64 *counts) {
+  for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+    r->evictions[c] += (gint64)counts[c];
+}
+
+/* The nodes table: the model's nodes (first-seen order, the node index of
+ * node_usage), then nodes with evictions only (first-eviction order).
+ * *n_rows is its length. transfer full */
+static CounterRec *node_rows(KsKubeletModel *m, const KsEvictionRecord *ev, guint *n_rows) {
+  guint nn = ks_kubelet_model_n_nodes(m), ne = ev ? ks_eviction_record_n_nodes(ev) : 0;
+  CounterRec *nodes = g_new0(CounterRec, MAX(nn + ne, 1));
+  GHashTable *index = g_hash_table_new(g_str_hash, g_str_equal); /* name -> row + 1 */
+  guint n = 0;
+  for (; n < nn; n++) {
+    const char *name = ks_kubelet_model_node_name(m, n);
+    fill(&nodes[n], name, "", "", 0, ks_kubelet_model_node_stats(m, n));
+    g_hash_table_insert(index, (gpointer)name, GUINT_TO_POINTER(n + 1));
+  }
+  for (guint i = 0; i < ne; i++) {
+    const char *name = ks_eviction_record_node_name(ev, i);
+    guint row = GPOINTER_TO_UINT(g_hash_table_lookup(index, name));
+    if (!row) {
+      fill(&nodes[n], name, "", "", 0, NULL);
+      row = ++n;
+    }
+    guint64 counts[KS_EVICTION_CAUSE_COUNT];
+    for (guint c = 0; c < KS_EVICTION_CAUSE_COUNT; c++)
+      counts[c] = ks_eviction_record_node_count(ev, i, (KsEvictionCause)c);
+    add_counts(&nodes[row - 1], counts);
+  }
+  g_hash_table_destroy(index);
+  *n_rows = n;
+  return nodes;
+}
+
+/* Each modelled pod's evictions, from the eviction rows. */
+static void pod_evictions(CounterRec *pods, guint np, const KsEvictionRecord *ev) {
+  guint ne = ev ? ks_eviction_record_n_rows(ev) : 0;
+  if (!np || !ne)
+    return;
+  GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < np; i++)
+    g_hash_table_insert(index, g_strconcat(pods[i].namespace, "/", pods[i].name, NULL),
+                        GUINT_TO_POINTER(i + 1));
+  for (guint i = 0; i < ne; i++) {
+    KsEvictionRow row;
+    ks_eviction_record_row(ev, i, &row);
+    g_autofree char *key = g_strconcat(row.namespace, "/", row.name, NULL);
+    guint p = GPOINTER_TO_UINT(g_hash_table_lookup(index, key));
+    if (p)
+      pods[p - 1].evictions[row.cause]++;
+  }
+  g_hash_table_destroy(index);
+}
+
+gboolean ks_kubelet_results_write(KsResultsWriter *w, KsKubeletModel *m,
+                                  const KsEvictionRecord *ev, GError **error) {
+  if (!ks_kubelet_model_used(m) && (!ev || ks_eviction_record_n_rows(ev) == 0))
     return TRUE;
   hid_t file = ks_h5_writer_file(w);
   const char *path = ks_h5_writer_path(w);
@@ -125,19 +288,23 @@ gboolean ks_kubelet_results_write(KsResultsWriter *w, KsKubeletModel *m, GError 
     fill(&pods[i], name, ns, ks_qos_class_to_string(qos), 1, s);
     per_class[qos]++;
   }
-  for (guint c = 0; c < KS_QOS_CLASS_COUNT; c++)
+  pod_evictions(pods, np, ev);
+  for (guint c = 0; c < KS_QOS_CLASS_COUNT; c++) {
     fill(&q[c], ks_qos_class_to_string((KsQosClass)c), "", ks_qos_class_to_string((KsQosClass)c),
          per_class[c], ks_kubelet_model_qos_stats(m, (KsQosClass)c));
-  guint nn = ks_kubelet_model_n_nodes(m);
-  CounterRec *nodes = g_new0(CounterRec, MAX(nn, 1));
-  for (guint i = 0; i < nn; i++)
-    fill(&nodes[i], ks_kubelet_model_node_name(m, i), "", "", 0, ks_kubelet_model_node_stats(m, i));
+    for (guint k = 0; ev && k < KS_EVICTION_CAUSE_COUNT; k++)
+      q[c].evictions[k] = (gint64)ks_eviction_record_qos_count(ev, (KsQosClass)c, k);
+  }
+  guint nn;
+  CounterRec *nodes = node_rows(m, ev, &nn);
   hid_t ut = usage_type();
   const GArray *u = ks_kubelet_model_samples(m);
-  gboolean ok = write_table(group, "qos", ct, q, KS_QOS_CLASS_COUNT) &&
+  gboolean ok = write_model_nodes(group, ks_kubelet_model_n_nodes(m)) &&
+                write_table(group, "qos", ct, q, KS_QOS_CLASS_COUNT) &&
                 write_table(group, "nodes", ct, nodes, nn) &&
                 write_table(group, "pods", ct, pods, np) &&
-                write_table(group, "node_usage", ut, u->data, u->len);
+                write_table(group, "node_usage", ut, u->data, u->len) &&
+                write_evictions(group, ev);
   H5Tclose(ut);
   H5Tclose(ct);
   g_free(nodes);
@@ -185,13 +352,71 @@ static gboolean read_counters(hid_t group, const char *name, GArray *out) {
                             c->node_oom_kills,
                             c->restarts,
                             c->throttled_cpu_ms,
-                            c->cpu_used_cpu_ms};
+                            c->cpu_used_cpu_ms,
+                            {0}};
+    memcpy(r.evictions, c->evictions, sizeof r.evictions);
     g_array_append_val(out, r);
   }
   g_free(recs);
   H5Tclose(ct);
   H5Sclose(space);
   H5Dclose(dset);
+  return ok;
+}
+
+static void eviction_clear(gpointer p) {
+  KsKubeletEviction *e = p;
+  g_free(e->name);
+  g_free(e->namespace);
+  g_free(e->node);
+  g_free(e->qos);
+  g_free(e->cause);
+  g_free(e->reason);
+  g_free(e->message);
+}
+
+static gboolean read_evictions(hid_t group, GArray *out) {
+  hid_t dset = H5Dopen2(group, "evictions", H5P_DEFAULT);
+  if (dset < 0)
+    return FALSE;
+  hid_t space = H5Dget_space(dset);
+  hssize_t n = H5Sget_simple_extent_npoints(space);
+  hid_t et = eviction_type();
+  EvictionRec *recs = g_new0(EvictionRec, MAX(n, 1));
+  gboolean ok = n >= 0 && (n == 0 || H5Dread(dset, et, H5S_ALL, H5S_ALL, H5P_DEFAULT, recs) >= 0);
+  for (hssize_t i = 0; ok && i < n; i++) {
+    const EvictionRec *e = &recs[i];
+    KsKubeletEviction r = {e->time_us,
+                           take_str(e->name, sizeof e->name),
+                           take_str(e->namespace, sizeof e->namespace),
+                           take_str(e->node, sizeof e->node),
+                           take_str(e->qos, sizeof e->qos),
+                           take_str(e->cause, sizeof e->cause),
+                           take_str(e->reason, sizeof e->reason),
+                           take_str(e->message, sizeof e->message)};
+    g_array_append_val(out, r);
+  }
+  g_free(recs);
+  H5Tclose(et);
+  H5Sclose(space);
+  H5Dclose(dset);
+  return ok;
+}
+
+/* Files written before evictions were recorded have no attribute: every
+ * node row is then one of the model's. */
+static gboolean read_model_nodes(hid_t group, guint n_nodes, guint *out) {
+  *out = n_nodes;
+  if (H5Aexists(group, ATTR_MODEL_NODES) <= 0)
+    return TRUE;
+  hid_t attr = H5Aopen(group, ATTR_MODEL_NODES, H5P_DEFAULT);
+  gint64 v = -1;
+  gboolean ok = attr >= 0 && H5Aread(attr, H5T_NATIVE_INT64, &v) >= 0 && v >= 0 &&
+                v <= (gint64)n_nodes;
+  if (attr >= 0)
+    H5Aclose(attr);
+  if (ok)
+    *out = (guint)v;
   return ok;
 }
 
@@ -230,9 +455,14 @@ KsKubeletResults *ks_kubelet_results_read(const char *path, GError **error) {
     r->nodes = row_array();
     r->pods = row_array();
     r->usage = g_array_new(FALSE, TRUE, sizeof(KsKubeletUsageRow));
+    r->evictions = g_array_new(FALSE, TRUE, sizeof(KsKubeletEviction));
+    g_array_set_clear_func(r->evictions, eviction_clear);
     gboolean ok = group >= 0 && read_counters(group, "qos", r->qos) &&
                   read_counters(group, "nodes", r->nodes) &&
-                  read_counters(group, "pods", r->pods) && read_usage(group, r->usage);
+                  read_counters(group, "pods", r->pods) && read_usage(group, r->usage) &&
+                  read_model_nodes(group, r->nodes->len, &r->model_nodes) &&
+                  (H5Lexists(group, "evictions", H5P_DEFAULT) <= 0 ||
+                   read_evictions(group, r->evictions));
     if (group >= 0)
       H5Gclose(group);
     if (!ok) {
@@ -253,5 +483,6 @@ void ks_kubelet_results_free(KsKubeletResults *r) {
   g_array_unref(r->nodes);
   g_array_unref(r->pods);
   g_array_unref(r->usage);
+  g_array_unref(r->evictions);
   g_free(r);
 }
