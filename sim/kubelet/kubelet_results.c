@@ -108,6 +108,18 @@ static void copy_str(char *dst, gsize cap, const char *src) {
     memcpy(dst, src, MIN(strlen(src), cap));
 }
 
+/* Free text cut to cap bytes at a character boundary, so a long message
+ * never ends in half a UTF-8 sequence. */
+static void copy_text(char *dst, gsize cap, const char *src) {
+  memset(dst, 0, cap);
+  gsize n = src ? strlen(src) : 0;
+  if (n > cap)
+    for (n = cap; n > 0 && ((guchar)src[n] & 0xC0) == 0x80; n--)
+      ;
+  if (n)
+    memcpy(dst, src, n);
+}
+
 static void fill(CounterRec *r, const char *name, const char *ns, const char *qos, gint64 pods,
                  const KsKubeletStats *s) {
   static const KsKubeletStats none;
@@ -179,7 +191,7 @@ static gboolean write_evictions(hid_t group, const KsEvictionRecord *ev) {
       copy_str(r->qos, sizeof r->qos, ks_qos_class_to_string(row.qos));
       copy_str(r->cause, sizeof r->cause, ks_eviction_cause_to_string(row.cause));
       copy_str(r->reason, sizeof r->reason, row.reason);
-      copy_str(r->message, sizeof r->message, row.message);
+      copy_text(r->message, sizeof r->message, row.message);
     }
     hid_t mem = H5Screate_simple(1, &count, NULL);
     ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, &off, NULL, &count, NULL) >= 0 &&
