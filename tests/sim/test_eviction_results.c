@@ -438,6 +438,7 @@ typedef struct {
   KsNodeAgent *agent;
   KsControllerManager *controllers;
   KsWorkloadFeed *feed;
+  KsEvictionRecord *rec;
 } World;
 
 static void world_init(World *w, const char *file) {
@@ -454,6 +455,7 @@ static void world_init(World *w, const char *file) {
     fail_msg("%s", error->message);
   w->engine = ks_engine_new();
   w->store = ks_store_new(w->engine);
+  w->rec = ks_eviction_record_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, NULL);
   w->agent = ks_node_agent_new_seeded(w->store, w->scenario->seed);
   KsControllerManagerOptions cm = {.seed = w->scenario->seed};
@@ -468,6 +470,7 @@ static void world_free(World *w) {
   ks_controller_manager_free(w->controllers);
   ks_sched_driver_free(w->driver);
   ks_node_agent_free(w->agent);
+  ks_eviction_record_free(w->rec);
   ks_store_free(w->store);
   ks_engine_free(w->engine);
   ks_workload_feed_free(w->feed);
@@ -561,6 +564,22 @@ static void test_memory_pressure_scheduling(void **state) {
   assert_string_equal(pod_at(&w, "be")->node_name, "n-0");
   ks_engine_run_until(w.engine, S(311));
   assert_int_equal(pod_at(&w, "be")->phase, KS_POD_RUNNING);
+
+  /* the record agrees with the eviction manager's own counters */
+  const KsEvictionManager *em = ks_node_agent_evictions(w.agent);
+  guint64 admissions = 0;
+  for (guint q = 0; q < KS_QOS_CLASS_COUNT; q++) {
+    assert_int_equal(ks_eviction_record_qos_count(w.rec, q, NP),
+                     ks_eviction_manager_evictions_by_qos(em, q));
+    admissions += ks_eviction_record_qos_count(w.rec, q, ADM);
+  }
+  assert_int_equal(admissions, 1);
+  assert_int_equal(ks_eviction_manager_rejections(em), 1);
+  assert_int_equal(ks_eviction_manager_n_nodes(em), 1);
+  assert_string_equal(ks_eviction_manager_node_name(em, 0), ks_eviction_record_node_name(w.rec, 0));
+  assert_int_equal(ks_eviction_manager_node_evictions(em, 0),
+                   ks_eviction_record_node_count(w.rec, 0, NP));
+  assert_int_equal(ks_eviction_record_node_count(w.rec, 0, NP), 1);
   world_free(&w);
 }
 
