@@ -17,6 +17,7 @@
 #include "sim/kubelet/resource_model.h"
 #include "sim/results.h"
 #include "sim/store.h"
+#include "sim/summary.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
 
@@ -277,6 +278,53 @@ static KsKubeletResults *write_and_read(Fixture *f) {
   return k;
 }
 
+/* `ksim summary` of a file holding only /kubelet's evictions: the nodes
+ * with the most evictions first (ties in first-eviction order), ten of
+ * them, then how many more. Node i gets (i % 4) + 1 evictions. */
+static void test_summary_top_nodes(void **state) {
+  Fixture *f = *state;
+  guint n = 0;
+  for (guint i = 0; i < 12; i++)
+    for (guint k = 0; k <= i % 4; k++) {
+      char name[32], node[32];
+      g_snprintf(name, sizeof name, "p%02u", n++);
+      g_snprintf(node, sizeof node, "n%u", i);
+      create(f, make_pod(name, node, KS_QOS_GUARANTEED));
+    }
+  run_to(f, S(1));
+  for (guint i = 0; i < n; i++) {
+    char name[32];
+    g_snprintf(name, sizeof name, "p%02u", i);
+    set_disruption(f, name, KS_POD_CONDITION_TRUE, KS_POD_REASON_DELETION_BY_TAINT_MANAGER, "t");
+  }
+  run_to(f, S(2));
+  char *path = g_strdup_printf("%s/ksim-eviction-summary-%d.h5", g_get_tmp_dir(), (int)getpid());
+  GError *error = NULL;
+  KsKubeletModel *m = ks_kubelet_model_new(f->store, 1);
+  KsResultsWriter *w = ks_results_writer_open(path, &error);
+  if (!w || !ks_kubelet_results_write(w, m, f->rec, &error) ||
+      !ks_results_writer_commit(w, &error))
+    fail_msg("%s", error->message);
+  ks_kubelet_model_free(m);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  if (!ks_summary_print(path, KS_SUMMARY_TABLE, out, &error))
+    fail_msg("%s", error->message);
+  fclose(out);
+  const char *want =
+      "evictions            30: Guaranteed 30, Burstable 0, BestEffort 0\n"
+      "evictions by cause   node_pressure 0, admission 0, taint_manager 30, eviction_api 0, "
+      "preemption 0\n"
+      "evictions by node    n3 4, n7 4, n11 4, n2 3, n6 3, n10 3, n1 2, n5 2, n9 2, n0 1 "
+      "and 2 more nodes\n";
+  assert_true(g_str_has_suffix(text, want));
+  assert_null(strstr(text, "usage-modelled pods"));
+  g_free(text);
+  g_unlink(path);
+  g_free(path);
+}
+
 /* No eviction and no model: no /kubelet at all. */
 static void test_nothing_written(void **state) {
   Fixture *f = *state;
@@ -356,6 +404,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_unbound_and_twice, setup, teardown),
       cmocka_unit_test_setup_teardown(test_nothing_written, setup, teardown),
       cmocka_unit_test_setup_teardown(test_written_rows, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_summary_top_nodes, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
