@@ -283,10 +283,32 @@ static void record_nomination(KsSchedDriver *d, const KsPod *pod, const char *no
 
 /* PostFilter's outcome: delete the victims (their DELETED events tell the
  * scheduler they are gone) and record the nominations. */
-static void apply_preemption(KsSchedDriver *d, const KsSchedResult *r) {
+/* upstream prepareCandidate (v1.31, PodDisruptionConditions on): the victim
+ * gains DisruptionTarget=True, reason PreemptionByScheduler, naming the
+ * preemptor's scheduler, before it is deleted. */
+static void mark_preempted(KsSchedDriver *d, const KsPod *victim, const KsPod *preemptor,
+                           gint64 now) {
+  const KsStoreObject *obj = ks_store_get(d->store, KS_STORE_POD, victim->namespace, victim->name);
+  if (!obj)
+    return;
+  char *message = g_strdup_printf("%s: preempting to accommodate a higher priority pod",
+                                  preemptor->scheduler_name ? preemptor->scheduler_name
+                                                            : "default-scheduler");
+  KsPod *copy = ks_pod_copy(obj->data);
+  if (ks_pod_set_condition(copy, KS_POD_CONDITION_DISRUPTION_TARGET, KS_POD_CONDITION_TRUE,
+                           KS_POD_REASON_PREEMPTION_BY_SCHEDULER, message, now))
+    ks_store_update(d->store, KS_STORE_POD, victim->namespace, victim->name, copy,
+                    (GDestroyNotify)ks_pod_unref, obj->resource_version, NULL);
+  else
+    ks_pod_unref(copy);
+  g_free(message);
+}
+
+static void apply_preemption(KsSchedDriver *d, const KsSchedResult *r, gint64 now) {
   for (guint i = 0; i < r->n_victims; i++) {
     const KsPod *v = r->victims[i];
     GError *error = NULL;
+    mark_preempted(d, v, r->pod, now);
     if (ks_store_delete(d->store, KS_STORE_POD, v->namespace, v->name, 0, &error))
       d->stats.preempted++;
     else {
@@ -320,7 +342,7 @@ static void run_cycle(KsEngine *e, gpointer data) {
       d->stats.scheduled++;
   } else if (result.kind == KS_SCHED_RESULT_UNSCHEDULABLE) {
     d->stats.unschedulable++;
-    apply_preemption(d, &result);
+    apply_preemption(d, &result, now);
   }
   kick(d);
 }

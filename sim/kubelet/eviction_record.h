@@ -11,7 +11,7 @@
  *    rejecting a pod under node pressure);
  *  - taint_manager: DeletionByTaintManager (NoExecute taint eviction);
  *  - eviction_api: EvictionByEvictionAPI (kubectl drain, the Eviction API);
- *  - preemption: PreemptionByScheduler (a scheduler that writes the
+ *  - preemption: PreemptionByScheduler (sim/sched_driver.c writes the
  *    condition on its victims before deleting them, as upstream's does).
  *
  * The DisruptionTarget causes are counted when the pod gains the condition

@@ -4,7 +4,8 @@
  * eviction (tests/scenarios/node-failure.yaml), the Eviction API
  * (workloads/examples/rolling-update.yaml's drain), the kubelet's admission
  * and a BestEffort pod kept off a node under memory pressure
- * (tests/scenarios/memory-pressure-scheduling.yaml). */
+ * (tests/scenarios/memory-pressure-scheduling.yaml) and a preemption
+ * (tests/scenarios/preemption-eviction.yaml). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -295,6 +296,40 @@ static void test_node_failure(void **state) {
   assert_contains(text, "\"by_node\": {\n      \"n-0\": {\n        \"node_pressure\": 0,\n"
                         "        \"admission\": 0,\n        \"taint_manager\": 3,\n");
   g_free(text);
+  run_clear(&r);
+}
+
+/* ---- preemption: tests/scenarios/preemption-eviction.yaml ----------------------------- */
+
+/* "high" (priority 1000) preempts "low" at 30 s: the victim gains upstream's
+ * DisruptionTarget condition before it is deleted, so the record counts a
+ * preemption; "high" is bound after its 1 s back-off. */
+static void test_preemption(void **state) {
+  (void)state;
+  Run r;
+  run(&r, "tests/scenarios/preemption-eviction.yaml");
+  const KsKubeletResults *k = r.k;
+  assert_non_null(k);
+  assert_int_equal(k->model_nodes, 0);
+  assert_int_equal(k->nodes->len, 1);
+  static const gint64 one[KS_EVICTION_CAUSE_COUNT] = {0, 0, 0, 0, 1},
+                      none[KS_EVICTION_CAUSE_COUNT] = {0};
+  assert_counts(&g_array_index(k->nodes, KsKubeletResultRow, 0), one);
+  assert_counts(row_named(k->qos, "Burstable"), one);
+  assert_counts(row_named(k->qos, "BestEffort"), none);
+  assert_int_equal(k->evictions->len, 1);
+  const KsKubeletEviction *e = eviction(k, 0);
+  assert_int_equal(e->time_us, S(30));
+  assert_string_equal(e->name, "low");
+  assert_string_equal(e->node, "n-0");
+  assert_string_equal(e->cause, "preemption");
+  assert_string_equal(e->reason, "PreemptionByScheduler");
+  assert_string_equal(e->message, "default-scheduler: preempting to accommodate a higher priority pod");
+  assert_rows_match_pods(&r);
+  assert_int_equal(pod_row(r.rows, "high")->scheduled_us, S(31));
+  /* preemptions are their own metric, not evictions */
+  assert_int_equal(ks_results_attr(r.rows, "preemptions")->num, 1);
+  assert_int_equal(ks_results_attr(r.rows, "evictions")->num, 0);
   run_clear(&r);
 }
 
@@ -589,6 +624,7 @@ int main(void) {
       cmocka_unit_test(test_overcommit),
       cmocka_unit_test(test_node_failure),
       cmocka_unit_test(test_drain),
+      cmocka_unit_test(test_preemption),
       cmocka_unit_test(test_no_evictions_no_group),
       cmocka_unit_test(test_damaged_group),
       cmocka_unit_test(test_memory_pressure_results),
