@@ -36,7 +36,7 @@ static int cmd_gpu_curve(int argc, char **argv);
 static const KsCommand commands[] = {
   {"run", "run a scenario and write its results file (HDF5)", cmd_run},
   {"summary", "print the headline figures of a results file", cmd_summary},
-  {"plot", "render a results file's plots (PNG), or a sweep's comparison plots, with gnuplot", cmd_plot},
+  {"plot", "render a results file's plots (PNG or SVG), or a sweep's comparison plots, with gnuplot", cmd_plot},
   {"compare", "compare the metrics of runs against a baseline; exit 1 on a --fail-on regression", ks_cli_compare},
   {"validate", "check manifests and scenarios without running them", cmd_validate},
   {"explain", "show why a pod goes where it goes: filters and scores per node", cmd_explain},
@@ -87,7 +87,7 @@ static int cmd_run(int argc, char **argv) {
   char *output = NULL, *config = NULL, *profile = NULL;
   char **plugins = NULL;
   gint64 seed = -1, pod_gc = -1;
-  gboolean quiet = FALSE, no_progress = FALSE, skip_bad_rows = FALSE;
+  gboolean quiet = FALSE, no_progress = FALSE, skip_bad_rows = FALSE, wall_time = FALSE;
   char *format = NULL, *trace = NULL, *trace_format = NULL, *tie_break = NULL;
   char **trace_params = NULL, **replay = NULL, **sets = NULL;
   GOptionEntry entries[] = {
@@ -100,6 +100,7 @@ static int cmd_run(int argc, char **argv) {
     {"summary-output", 0, 0, G_OPTION_ARG_STRING, &format, "Summary format: table (default) or json", "FORMAT"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, "Never draw a progress bar", NULL},
+    {"record-wall-time", 0, 0, G_OPTION_ARG_NONE, &wall_time, "Store the scheduler's wall-clock time per cycle (metric sched.wall_per_cycle_us); the results file then differs between identical runs", NULL},
     {"tie-break", 0, 0, G_OPTION_ARG_STRING, &tie_break, "Among nodes with equal top scores pick: random (default, upstream), first (in node order) or node-rank (lowest seeded random rank per node; docs/scheduler.md)", "MODE"},
     {"terminated-pod-gc-threshold", 0, 0, G_OPTION_ARG_INT64, &pod_gc, "Terminated pods kept before the pod garbage collector deletes the oldest (default 12500, as kube-controller-manager; 0 = never)", "N"},
     {"trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Replay this trace (overrides spec.trace.path; docs/replay.md)", "FILE"},
@@ -145,7 +146,8 @@ static int cmd_run(int argc, char **argv) {
                        .trace_params = (const char *const *)trace_params,
                        .trace_skip_bad_rows = skip_bad_rows, .replay = (const char *const *)replay,
                        .tie_break = tie_break, .has_pod_gc_threshold = pod_gc >= 0,
-                       .pod_gc_threshold = pod_gc >= 0 ? pod_gc : 0};
+                       .pod_gc_threshold = pod_gc >= 0 ? pod_gc : 0,
+                       .record_wall_time = wall_time};
   if (!ks_simulation_run(scenario, &opts, &report, &error)) {
     code = exit_code_for(error);
     goto fail;
@@ -357,10 +359,10 @@ static int cmd_plot(int argc, char **argv) {
   GOptionEntry entries[] = {
     {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the plots (default: FILE without .h5, plus -plots; for a sweep SWEEPDIR/plots)", "DIR"},
     {"sweep", 0, 0, G_OPTION_ARG_FILENAME, &sweep, "Plot the sweep whose output folder is DIR (as giving DIR itself; docs/sweeps.md)", "DIR"},
-    {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Sweep plots: png (default) or svg", "FORMAT"},
+    {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Image format: png (default) or svg", "FORMAT"},
     {"metric", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &metrics, "Sweep plots: a metric to plot by group with error bars over seeds (repeatable; default pending.p99, pending.mean, alloc.cpu.mean, makespan)", "NAME"},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  GOptionContext *ctx = new_context("FILE.h5|SWEEPDIR", "Render a run's utilization, pending pods and pending-time CDF plots with gnuplot, or a sweep's\ncomparison plots (a metric by profile with error bars over seeds, pending-time CDFs,\nutilization over time, node x time heat maps of allocation).");
+  GOptionContext *ctx = new_context("FILE.h5|SWEEPDIR", "Render a run's utilization, pending pods and pending-time CDF plots with gnuplot (and, with usage\nprofiles, memory per node with the evictions), or a sweep's comparison plots (a metric by\nprofile with error bars over seeds, pending-time CDFs, utilization over time, node x time heat\nmaps of allocation per resource).");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int code = KS_EXIT_OK;
   if (!parse_options(ctx, &argc, &argv, &code))
@@ -375,8 +377,8 @@ static int cmd_plot(int argc, char **argv) {
     code = ks_cli_plot_sweep(sweep ? sweep : argv[1], out_dir, format, (const char *const *)metrics);
     goto out;
   }
-  if ((format && strcmp(format, "png")) || metrics) {
-    fprintf(stderr, "ksim plot: --format svg and --metric are for sweep plots (a run's plots are PNG)\n");
+  if (metrics) {
+    fprintf(stderr, "ksim plot: --metric is for sweep plots\n");
     code = KS_EXIT_USAGE;
     goto out;
   }
@@ -387,12 +389,15 @@ static int cmd_plot(int argc, char **argv) {
     g_free(base);
   }
   GError *error = NULL;
-  if (!ks_plot_render(argv[1], out_dir, &error)) {
+  gboolean node_memory = FALSE;
+  const char *ext = format ? format : "png";
+  if (!ks_plot_render(argv[1], out_dir, ext, &node_memory, &error)) {
     fprintf(stderr, "ksim plot: %s\n", error->message);
     code = read_exit_code_for(error);
     g_error_free(error);
   } else {
-    printf("ksim plot: wrote %s/utilization.png, pending.png, pending-cdf.png\n", out_dir);
+    printf("ksim plot: wrote %s/utilization.%s, pending.%s, pending-cdf.%s%s%s\n", out_dir, ext,
+           ext, ext, node_memory ? ", node-memory." : "", node_memory ? ext : "");
   }
 out:
   g_free(out_dir);

@@ -222,6 +222,10 @@ static void sched_work(const KsResults *r, double *v) {
 }
 
 KsMetrics *ks_metrics_compute(const KsResults *r) {
+  return ks_metrics_compute_with_usage(r, NULL);
+}
+
+KsMetrics *ks_metrics_compute_with_usage(const KsResults *r, const KsNodeUsage *u) {
   g_return_val_if_fail(r, NULL);
   double v[M_N];
   for (int i = 0; i < M_N; i++)
@@ -243,6 +247,7 @@ KsMetrics *ks_metrics_compute(const KsResults *r) {
   v[M_ALLOC_MEM_PEAK] = s.memory_utilization_peak;
   v[M_ALLOC_GPU_MEAN] = s.gpu_allocation_mean;
   v[M_ALLOC_GPU_PEAK] = s.gpu_allocation_peak;
+  ks_metrics_usage_means(r, u, &v[M_USAGE_CPU_MEAN], &v[M_USAGE_MEM_MEAN]);
   KsNodeFigures nf;
   ks_metrics_node_figures(r, &nf);
   v[M_FRAG_CPU] = nf.fragmentation[KS_MR_CPU];

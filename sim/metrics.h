@@ -45,7 +45,42 @@ typedef struct {
 /* The definitions (value NAN), in the order every KsMetrics holds them. */
 const KsMetric *ks_metrics_catalogue(gsize *n);
 
-/* Computes every metric of r. transfer full: free with ks_metrics_free */
+/* The nodes' usage as the node agent's resource model measured it
+ * (/kubelet/node_usage, docs/results.md): one row per modelled node per
+ * sample, in sample order, each resolved to the /nodes row of its name
+ * present at that time. */
+typedef struct {
+  gint64 time_us;
+  gint32 node;      /* row of /nodes; -1 when no node of that name is present */
+  gint64 cpu_milli; /* granted to the node's modelled pods, plus its system usage */
+  gint64 memory;    /* bytes in use, system usage included */
+} KsNodeUsageRow;
+
+typedef struct {
+  KsNodeUsageRow *rows;
+  gsize n;
+} KsNodeUsage;
+
+/* The node usage of the results file at path, r its rows (ks_results_read).
+ * NULL without an error when the file has no /kubelet group or no
+ * /kubelet/node_usage row: no pod had a usage profile, so the run did not
+ * model usage. transfer full */
+KsNodeUsage *ks_metrics_node_usage_read(const char *path, const KsResults *r, GError **error);
+void ks_node_usage_free(KsNodeUsage *u);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KsNodeUsage, ks_node_usage_free)
+
+/* Cluster usage at each of r's samples (arrays of r->n_samples; any may be
+ * NULL): used / allocatable cpu and memory (NAN without allocatable, or
+ * when u is NULL), and the used millicores and bytes (-1 when u is NULL).
+ * Pods without a usage profile use nothing (docs/metrics.md). */
+void ks_metrics_usage_series(const KsResults *r, const KsNodeUsage *u, double *cpu,
+                             double *memory, gint64 *cpu_used, gint64 *memory_used);
+
+/* Computes every metric of r; usage.* from u (NULL: NAN, usage not
+ * modelled). ks_metrics_read and the /metrics hook pass the file's own
+ * usage. transfer full: free with ks_metrics_free */
+KsMetrics *ks_metrics_compute_with_usage(const KsResults *r, const KsNodeUsage *u);
+/* ks_metrics_compute_with_usage(r, NULL): for rows without a file. */
 KsMetrics *ks_metrics_compute(const KsResults *r);
 
 /* The metrics of a results file: its /metrics dataset when it has one,

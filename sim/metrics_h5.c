@@ -5,13 +5,15 @@
  * the value as an IEEE double (NaN when undefined). The dataset is small
  * (a few dozen rows), so it is contiguous and unfiltered; as for the other
  * datasets, modification times are off so the file stays byte-identical.
- * The metrics are computed by reading the rows back through the open file,
- * so what is stored is exactly ks_metrics_compute(ks_results_read(file)).
+ * The metrics are computed by reading the rows (and the resource model's
+ * node usage, /kubelet) back through the open file, so what is stored is
+ * exactly what ks_metrics_compute_with_usage gives for the file.
  */
 #include "sim/metrics.h"
 
 #include <string.h>
 
+#include "sim/metrics_private.h"
 #include "sim/results_h5.h"
 
 #define METRICS_DATASET "metrics"
@@ -104,9 +106,17 @@ static gboolean commit_hook(KsResultsWriter *w, gpointer data, GError **error) {
   KsResults *r = ks_h5_read_open(file, path, error);
   if (!r)
     return FALSE;
-  KsMetrics *m = ks_metrics_compute(r);
-  gboolean ok = write_metrics(file, path, m, error);
-  ks_metrics_free(m);
+  GError *local = NULL;
+  KsNodeUsage *u = ks_metrics_node_usage_read_h5(file, path, r, &local);
+  gboolean ok = local == NULL;
+  if (ok) {
+    KsMetrics *m = ks_metrics_compute_with_usage(r, u);
+    ok = write_metrics(file, path, m, error);
+    ks_metrics_free(m);
+  } else {
+    g_propagate_error(error, local);
+  }
+  ks_node_usage_free(u);
   ks_results_free(r);
   return ok;
 }
@@ -230,7 +240,13 @@ KsMetrics *ks_metrics_read(const char *path, GError **error) {
   KsMetrics *m = read_stored(path, &absent, error);
   if (absent) {
     KsResults *r = ks_results_read(path, error);
-    m = r ? ks_metrics_compute(r) : NULL;
+    GError *local = NULL;
+    KsNodeUsage *u = r ? ks_metrics_node_usage_read(path, r, &local) : NULL;
+    if (local)
+      g_propagate_error(error, local);
+    else if (r)
+      m = ks_metrics_compute_with_usage(r, u);
+    ks_node_usage_free(u);
     ks_results_free(r);
   }
   ks_h5_quiet_end(&q);

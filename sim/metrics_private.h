@@ -2,7 +2,9 @@
  * live in their own files. */
 #pragma once
 #include <glib.h>
+#include <hdf5.h>
 
+#include "sim/metrics.h"
 #include "sim/results_read.h"
 
 /* Resources the per-node figures cover, in this order. */
@@ -33,3 +35,12 @@ static inline void ks_weighted_add(KsWeightedMean *m, double v, double w) {
 }
 
 double ks_weighted_result(const KsWeightedMean *m);
+
+/* ks_metrics_node_usage_read on an open file (the /metrics commit hook's);
+ * path names it in errors (metrics_usage.c). */
+KsNodeUsage *ks_metrics_node_usage_read_h5(hid_t file, const char *path, const KsResults *r,
+                                           GError **error);
+/* usage.cpu.mean and usage.memory.mean: NAN when u is NULL. */
+void ks_metrics_usage_means(const KsResults *r, const KsNodeUsage *u, double *cpu,
+                            double *memory);
+

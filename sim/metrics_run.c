@@ -106,7 +106,7 @@ void ks_metrics_watch_free(KsMetricsWatch *mw) {
 
 void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
                            const KsSchedDriverStats *stats, const KsMetricsWatch *mw,
-                           const KsKubeletModel *model) {
+                           const KsKubeletModel *model, gboolean record_wall_time) {
   guint64 oom = 0;
   for (int q = 0; model && q < KS_QOS_CLASS_COUNT; q++)
     oom += ks_kubelet_model_qos_stats(model, (KsQosClass)q)->oom_kills;
@@ -118,6 +118,8 @@ void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
   ks_results_writer_set_attr_int(w, "sched_cycles", (gint64)stats->cycles);
   ks_results_writer_set_attr_int(w, "sched_nodes_examined", (gint64)stats->nodes_examined);
   ks_results_writer_set_attr_int(w, "preemptions", (gint64)stats->preempted);
+  if (record_wall_time)
+    ks_results_writer_set_attr_int(w, "sched_wall_us", (gint64)(stats->wall_ns / 1000));
   for (guint i = 0; i < s->node_pools->len; i++) {
     const KsNodePool *pool = s->node_pools->pdata[i];
     const char *price = pool_price(pool);

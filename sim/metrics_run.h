@@ -33,7 +33,9 @@ void ks_metrics_watch_free(KsMetricsWatch *mw);
 /* Sets sched_cycles, sched_nodes_examined, preemptions, restarts and evictions (from mw),
  * oom_kills (from the node agent's resource model, which is the only way a
  * pod is OOM-killed) and one hourly_cost.<pool> per priced pool, and
- * attaches the /metrics hook. */
+ * attaches the /metrics hook. With record_wall_time (`ksim run
+ * --record-wall-time`) also sched_wall_us, the wall-clock time of the
+ * scheduling cycles: the file then differs between identical runs. */
 void ks_metrics_record_run(KsResultsWriter *w, const KsScenario *s,
                            const KsSchedDriverStats *stats, const KsMetricsWatch *mw,
-                           const KsKubeletModel *model);
+                           const KsKubeletModel *model, gboolean record_wall_time);

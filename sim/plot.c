@@ -13,22 +13,36 @@
  * The pending-time CDF is drawn from at most KS_PLOT_CDF_POINTS points
  * (evenly spaced ranks plus the maximum): a million-pod run plots as fast
  * as a small one and looks the same at PNG resolution.
+ *
+ * Runs whose pods had usage profiles also get usage: the used cpu and
+ * memory beside the requested in utilization, and node-memory, the memory
+ * the resource model measured on each node over time (at most
+ * KS_PLOT_MAX_NODE_LINES nodes, those of highest peak) with the kubelet's
+ * evictions (/kubelet/evictions of cause node_pressure or admission: the
+ * pods it turned Failed with reason Evicted) marked at the memory their
+ * node had at the sample before.
  */
 #include "sim/plot.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
+#include "sim/kubelet/kubelet_results.h"
+#include "sim/metrics.h"
 #include "sim/results_read.h"
 
 G_DEFINE_QUARK(ks-plot-error-quark, ks_plot_error)
 
 #define KS_PLOT_CDF_POINTS 2000
+#define KS_PLOT_MAX_NODE_LINES 12
 
 static const char *const scripts[] = {"utilization.gp", "pending.gp", "pending-cdf.gp"};
+#define NODE_MEMORY_SCRIPT "node-memory.gp"
 
 static void time_unit(const KsResults *r, const char **name, double *div) {
   gint64 span = r->n_samples ? r->samples[r->n_samples - 1].time_us - r->samples[0].time_us : 0;
@@ -48,7 +62,19 @@ void ks_plot_time_unit(gint64 span, const char **name, double *div) {
 }
 
 static const char *num(char buf[G_ASCII_DTOSTR_BUF_SIZE], double v) {
+  if (isnan(v))
+    return "NaN";
   return g_ascii_formatd(buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6g", v);
+}
+
+void ks_plot_append_gp_string(GString *out, const char *text) {
+  g_string_append_c(out, '"');
+  for (const char *c = text; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      g_string_append_c(out, '\\');
+    g_string_append_c(out, *c);
+  }
+  g_string_append_c(out, '"');
 }
 
 static FILE *open_data(const char *dir, const char *name, GError **error) {
@@ -72,23 +98,32 @@ static gboolean close_data(FILE *f, const char *dir, const char *name, GError **
   return ok;
 }
 
-static gboolean write_timeseries(const KsResults *r, const char *dir, double div,
-                                 GError **error) {
+#define GIB 1073741824.0
+
+/* u: the run's node usage, NULL when it had none (the used columns are NaN). */
+static gboolean write_timeseries(const KsResults *r, const KsNodeUsage *u, const char *dir,
+                                 double div, GError **error) {
   FILE *f = open_data(dir, "timeseries.tsv", error);
   if (!f)
     return FALSE;
+  gint64 *cpu_used = g_new(gint64, MAX(r->n_samples, 1)), *mem_used = g_new(gint64, MAX(r->n_samples, 1));
+  ks_metrics_usage_series(r, u, NULL, NULL, cpu_used, mem_used);
   fputs("# time\tcpu_requested_cores\tcpu_allocatable_cores\tmemory_requested_gib\t"
-        "memory_allocatable_gib\tpending\trunning\tnodes\n", f);
+        "memory_allocatable_gib\tpending\trunning\tnodes\tcpu_used_cores\tmemory_used_gib\n", f);
   for (gsize i = 0; i < r->n_samples; i++) {
     const KsSampleRow *s = &r->samples[i];
     char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
-      d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
-    fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", num(a, (double)s->time_us / div),
+      d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE], g[G_ASCII_DTOSTR_BUF_SIZE],
+      h[G_ASCII_DTOSTR_BUF_SIZE];
+    fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", num(a, (double)s->time_us / div),
             num(b, (double)s->cpu_requested_milli / 1000), num(c, (double)s->cpu_allocatable_milli / 1000),
-            num(d, (double)s->memory_requested / 1073741824.0),
-            num(e, (double)s->memory_allocatable / 1073741824.0), s->pending, s->running,
-            s->nodes);
+            num(d, (double)s->memory_requested / GIB),
+            num(e, (double)s->memory_allocatable / GIB), s->pending, s->running,
+            s->nodes, u ? num(g, (double)cpu_used[i] / 1000) : "NaN",
+            u ? num(h, (double)mem_used[i] / GIB) : "NaN");
   }
+  g_free(cpu_used);
+  g_free(mem_used);
   return close_data(f, dir, "timeseries.tsv", error);
 }
 
@@ -125,6 +160,175 @@ static gboolean write_cdf(const KsResults *r, const char *dir, gsize *count, GEr
   }
   *count = n;
   return close_data(f, dir, "pending-cdf.tsv", error);
+}
+
+/* ---- node memory and evictions ------------------------------------------------ */
+
+typedef struct {
+  gint32 node;  /* row of /nodes */
+  gint64 peak;  /* bytes */
+} NodePeak;
+
+static int cmp_peak(const void *a, const void *b) {
+  const NodePeak *x = a, *y = b;
+  if (x->peak != y->peak)
+    return (x->peak < y->peak) - (x->peak > y->peak); /* highest first */
+  return (x->node > y->node) - (x->node < y->node);
+}
+
+static int cmp_node(const void *a, const void *b) {
+  const NodePeak *x = a, *y = b;
+  return (x->node > y->node) - (x->node < y->node);
+}
+
+/* The nodes to draw, in /nodes order: the model's, at most
+ * KS_PLOT_MAX_NODE_LINES of them, those of highest peak memory. col[n] is
+ * node n's column (1-based) or 0. transfer full */
+static NodePeak *pick_nodes(const KsResults *r, const KsNodeUsage *u, gint32 *col, guint *n_out,
+                            guint *n_model) {
+  NodePeak *all = g_new0(NodePeak, MAX(r->n_nodes, 1));
+  gboolean *seen = g_new0(gboolean, MAX(r->n_nodes, 1));
+  guint n = 0;
+  for (gsize i = 0; i < u->n; i++) {
+    gint32 node = u->rows[i].node;
+    if (node < 0)
+      continue;
+    if (!seen[node]) {
+      seen[node] = TRUE;
+      all[n++] = (NodePeak){node, 0};
+    }
+  }
+  for (gsize i = 0; i < u->n; i++)
+    for (guint k = 0; k < n; k++)
+      if (all[k].node == u->rows[i].node)
+        all[k].peak = MAX(all[k].peak, u->rows[i].memory);
+  *n_model = n;
+  qsort(all, n, sizeof *all, cmp_peak);
+  n = MIN(n, (guint)KS_PLOT_MAX_NODE_LINES);
+  qsort(all, n, sizeof *all, cmp_node);
+  for (guint k = 0; k < n; k++)
+    col[all[k].node] = (gint32)k + 1;
+  g_free(seen);
+  *n_out = n;
+  return all;
+}
+
+/* node-memory.tsv: time, then each drawn node's memory (GiB) at each
+ * sample (NaN before the model saw it); nodes.gp: their names and
+ * allocatable memory. */
+static gboolean write_node_memory(const KsResults *r, const KsNodeUsage *u, const gint32 *col,
+                                  const NodePeak *nodes, guint n, guint n_model, double div,
+                                  const char *dir, GError **error) {
+  GString *gp = g_string_new("# Written by ksim plot: the nodes of node-memory.tsv.\n");
+  g_string_append_printf(gp, "nnodes = %u\nmodel_nodes = %u\narray node[%u]\narray alloc[%u]\n", n,
+                         n_model, MAX(n, 1), MAX(n, 1));
+  for (guint k = 0; k < n; k++) {
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(gp, "node[%u] = ", k + 1);
+    ks_plot_append_gp_string(gp, r->nodes[nodes[k].node].name);
+    g_string_append_printf(gp, "\nalloc[%u] = %s\n", k + 1,
+                           num(a, (double)r->nodes[nodes[k].node].memory_allocatable / GIB));
+  }
+  g_autofree char *gp_path = g_build_filename(dir, "nodes.gp", NULL);
+  gboolean ok = g_file_set_contents(gp_path, gp->str, (gssize)gp->len, NULL);
+  g_string_free(gp, TRUE);
+  if (!ok) {
+    g_set_error(error, KS_PLOT_ERROR, KS_PLOT_ERROR_IO, "%s: cannot write", gp_path);
+    return FALSE;
+  }
+  FILE *f = open_data(dir, "node-memory.tsv", error);
+  if (!f)
+    return FALSE;
+  fputs("# time\tmemory_used_gib of each node of nodes.gp\n", f);
+  double *row = g_new(double, MAX(n, 1));
+  gsize j = 0;
+  for (gsize i = 0; i < r->n_samples; i++) {
+    gint64 t = r->samples[i].time_us;
+    for (guint k = 0; k < n; k++)
+      row[k] = NAN;
+    while (j < u->n && u->rows[j].time_us < t)
+      j++;
+    for (; j < u->n && u->rows[j].time_us == t; j++)
+      if (u->rows[j].node >= 0 && col[u->rows[j].node] > 0)
+        row[col[u->rows[j].node] - 1] = (double)u->rows[j].memory / GIB;
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
+    fputs(num(a, (double)t / div), f);
+    for (guint k = 0; k < n; k++)
+      fprintf(f, "\t%s", num(a, row[k]));
+    fputc('\n', f);
+  }
+  g_free(row);
+  return close_data(f, dir, "node-memory.tsv", error);
+}
+
+/* The memory of node row `node` at the last usage sample before t, NaN
+ * when there is none. */
+static double memory_before(const KsNodeUsage *u, gint32 node, gint64 t) {
+  double v = NAN;
+  for (gsize i = 0; i < u->n && u->rows[i].time_us < t; i++)
+    if (u->rows[i].node == node)
+      v = (double)u->rows[i].memory / GIB;
+  return v;
+}
+
+static gint32 node_by_name(const KsResults *r, const char *name, gint64 t) {
+  for (gsize i = 0; i < r->n_nodes; i++) {
+    const KsNodeRow *n = &r->nodes[i];
+    if (!strcmp(n->name, name) && n->added_us <= t && (n->removed_us < 0 || n->removed_us > t))
+      return (gint32)i;
+  }
+  return -1;
+}
+
+/* The kubelet's own evictions: the pods it turned Failed, reason Evicted. */
+static gboolean kubelet_eviction(const KsKubeletEviction *e) {
+  return !strcmp(e->cause, ks_eviction_cause_to_string(KS_EVICTION_CAUSE_NODE_PRESSURE)) ||
+         !strcmp(e->cause, ks_eviction_cause_to_string(KS_EVICTION_CAUSE_ADMISSION));
+}
+
+/* evictions.tsv: time, the memory of the pod's node just before (0 when
+ * its node is not drawn), the node's column (0: not drawn), the pod, the
+ * cause. *count: its rows. */
+static gboolean write_evictions(const KsResults *r, const KsNodeUsage *u, const GArray *ev,
+                                const gint32 *col, double div, const char *dir, guint *count,
+                                GError **error) {
+  FILE *f = open_data(dir, "evictions.tsv", error);
+  if (!f)
+    return FALSE;
+  fputs("# time\tnode_memory_used_gib\tnode_column\tnode\tpod\tcause\n", f);
+  *count = 0;
+  for (guint i = 0; ev && i < ev->len; i++) {
+    const KsKubeletEviction *e = &g_array_index(ev, KsKubeletEviction, i);
+    if (!kubelet_eviction(e))
+      continue;
+    gint32 node = node_by_name(r, e->node, e->time_us);
+    gint32 c = node >= 0 ? col[node] : 0;
+    double mem = c > 0 ? memory_before(u, node, e->time_us) : NAN;
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+    fprintf(f, "%s\t%s\t%d\t%s\t%s/%s\t%s\n", num(a, (double)e->time_us / div),
+            num(b, isnan(mem) ? 0 : mem), c, e->node, e->namespace, e->name, e->cause);
+    (*count)++;
+  }
+  return close_data(f, dir, "evictions.tsv", error);
+}
+
+static gboolean node_memory(const KsResults *r, const KsNodeUsage *u, const char *path,
+                            double div, const char *dir, guint *evictions, GError **error) {
+  GError *local = NULL;
+  KsKubeletResults *k = ks_kubelet_results_read(path, &local);
+  if (local) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  gint32 *col = g_new0(gint32, MAX(r->n_nodes, 1));
+  guint n = 0, n_model = 0;
+  NodePeak *nodes = pick_nodes(r, u, col, &n, &n_model);
+  gboolean ok = write_node_memory(r, u, col, nodes, n, n_model, div, dir, error) &&
+                write_evictions(r, u, k ? k->evictions : NULL, col, div, dir, evictions, error);
+  ks_kubelet_results_free(k);
+  g_free(nodes);
+  g_free(col);
+  return ok;
 }
 
 char *ks_plot_find_scripts(GError **error) {
@@ -181,16 +385,22 @@ gboolean ks_plot_run_gnuplot(const char *gnuplot, const char *script, const char
 }
 
 static gboolean render_all(const char *gnuplot, const char *script_dir, const char *params,
-                           const char *out_dir, GError **error) {
-  for (gsize i = 0; i < G_N_ELEMENTS(scripts); i++) {
-    g_autofree char *script = g_build_filename(script_dir, scripts[i], NULL);
+                           gboolean with_node_memory, const char *out_dir, GError **error) {
+  for (gsize i = 0; i <= G_N_ELEMENTS(scripts); i++) {
+    if (i == G_N_ELEMENTS(scripts) && !with_node_memory)
+      break;
+    const char *name = i < G_N_ELEMENTS(scripts) ? scripts[i] : NODE_MEMORY_SCRIPT;
+    g_autofree char *script = g_build_filename(script_dir, name, NULL);
     if (!ks_plot_run_gnuplot(gnuplot, script, params, out_dir, error))
       return FALSE;
   }
   return TRUE;
 }
 
-gboolean ks_plot_render(const char *results_path, const char *out_dir, GError **error) {
+gboolean ks_plot_render(const char *results_path, const char *out_dir, const char *format,
+                        gboolean *node_memory_out, GError **error) {
+  const char *fmt = format ? format : "png";
+  g_return_val_if_fail(!strcmp(fmt, "png") || !strcmp(fmt, "svg"), FALSE);
   g_autofree char *gnuplot = ks_plot_find_gnuplot(error);
   if (!gnuplot)
     return FALSE;
@@ -206,14 +416,27 @@ gboolean ks_plot_render(const char *results_path, const char *out_dir, GError **
                 out_dir, g_strerror(e));
     return FALSE;
   }
+  g_autoptr(KsNodeUsage) u = NULL;
+  GError *local = NULL;
+  u = ks_metrics_node_usage_read(results_path, r, &local);
+  if (local) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
   const char *unit;
   double div;
   gsize cdf_count = 0;
+  guint evictions = 0;
   time_unit(r, &unit, &div);
-  if (!write_timeseries(r, out_dir, div, error) || !write_cdf(r, out_dir, &cdf_count, error))
+  if (!write_timeseries(r, u, out_dir, div, error) || !write_cdf(r, out_dir, &cdf_count, error))
+    return FALSE;
+  if (u && !node_memory(r, u, results_path, div, out_dir, &evictions, error))
     return FALSE;
   g_autofree char *params = g_strdup_printf(
-    "tunit='%s'; no_samples=%d; no_scheduled=%d; unscheduled=%" G_GSIZE_FORMAT, unit,
-    r->n_samples == 0, cdf_count == 0, r->n_pods - cdf_count);
-  return render_all(gnuplot, script_dir, params, out_dir, error);
+    "fmt='%s'; tunit='%s'; no_samples=%d; no_scheduled=%d; unscheduled=%" G_GSIZE_FORMAT
+    "; has_usage=%d; evictions=%u", fmt, unit, r->n_samples == 0, cdf_count == 0,
+    r->n_pods - cdf_count, u != NULL, evictions);
+  if (node_memory_out)
+    *node_memory_out = u != NULL;
+  return render_all(gnuplot, script_dir, params, u != NULL, out_dir, error);
 }

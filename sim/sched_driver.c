@@ -43,6 +43,7 @@
 #include "sim/sched_driver.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "sched/cache.h"
 #include "sched/gpu.h"
@@ -328,9 +329,14 @@ static void run_cycle(KsEngine *e, gpointer data) {
   gint64 now = ks_engine_now(e);
   pdb_flush(d);
   KsSchedResult result;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   ks_sched_schedule_one(d->sched, now, &result);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
   if (result.kind != KS_SCHED_RESULT_NONE) {
     d->stats.cycles++;
+    d->stats.wall_ns += (guint64)MAX((t1.tv_sec - t0.tv_sec) * G_GINT64_CONSTANT(1000000000) +
+                                       (t1.tv_nsec - t0.tv_nsec), 0);
     d->stats.nodes_examined += (guint64)MAX(result.nodes_examined, 0);
     if (d->recorder)
       ks_recorder_count_attempt(d->recorder, result.pod->namespace, result.pod->name);

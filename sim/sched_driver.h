@@ -23,6 +23,8 @@ typedef struct {
   guint64 unschedulable;   /* cycles that found no node */
   guint64 preempted;       /* victims deleted by preemption */
   guint64 nodes_examined;  /* over all cycles */
+  guint64 wall_ns;         /* wall-clock time in ks_sched_schedule_one over those cycles
+                              (never in results unless asked: docs/metrics.md) */
 } KsSchedDriverStats;
 
 /* sched and recorder are borrowed; recorder may be NULL. transfer full */

@@ -400,7 +400,8 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
     if (scenario->faults->len)
       ks_results_writer_set_attr_int(out, "node_failures",
                                      (gint64)ks_node_faults_failures(w.faults));
-    ks_metrics_record_run(out, scenario, &stats, w.metrics, ks_node_agent_model(w.agent));
+    ks_metrics_record_run(out, scenario, &stats, w.metrics, ks_node_agent_model(w.agent),
+                          opts->record_wall_time);
     ok = ks_results_writer_commit(out, error);
     out = NULL;
   }

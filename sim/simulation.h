@@ -35,6 +35,9 @@ typedef struct {
    * upstream default, 12,500; 0 turns the collector off. */
   gboolean has_pod_gc_threshold;
   gint64 pod_gc_threshold;
+  /* Store the scheduler's wall-clock time (sched_wall_us, the metric
+   * sched.wall_per_cycle_us): makes the results differ run to run. */
+  gboolean record_wall_time;
 } KsRunOptions;
 
 typedef struct {

@@ -15,11 +15,13 @@
  *   most KS_SWEEP_PLOT_CDF_POINTS ranks as in a run's CDF.
  * - utilization: per group, requested / allocatable (CPU, memory) at each
  *   sample index, the mean over the group's runs that have that sample.
- * - heatmap-<k>: the first run of group k: CPU requested / allocatable per
- *   node and time bucket, each bound pod counted from binding to its end
- *   (finish, or the end of the run), weighted by its overlap with the
- *   bucket; nodes are folded into bands of consecutive nodes when there are
- *   more than KS_SWEEP_PLOT_MAX_ROWS.
+ * - heatmap-<k>-<resource>: the first run of group k: requested /
+ *   allocatable per node and time bucket, one map per resource the results
+ *   record (cpu, memory, and gpu when the run has GPUs: milli-GPU of the
+ *   bound pods over 1000 x the node's GPUs), each bound pod counted from
+ *   binding to its end (finish, or the end of the run), weighted by its
+ *   overlap with the bucket; nodes are folded into bands of consecutive
+ *   nodes when there are more than KS_SWEEP_PLOT_MAX_ROWS.
  *
  * Results files are read one at a time, so a sweep of many runs costs the
  * memory of one run plus the per-group curves.
@@ -50,13 +52,17 @@ typedef struct {
   guint n;
 } UtilPoint;
 
+/* The heat maps' resources, as the results record them per pod and node. */
+enum { HEAT_CPU, HEAT_MEMORY, HEAT_GPU, HEAT_N };
+static const char *const heat_names[HEAT_N] = {"cpu", "memory", "gpu"};
+
 typedef struct {
   char *key;
   char *label;
   GArray *rows;     /* guint: table rows, in matrix order */
   GArray *pending;  /* gint64: pending µs of scheduled pods, all runs */
   GArray *util;     /* UtilPoint, by sample index */
-  double *heat;     /* rows x buckets, NAN where no node was */
+  double *heat[HEAT_N]; /* rows x buckets, NAN where no node was; NULL: not drawn */
   guint heat_rows, heat_cols, band;
   double heat_dt_us;
   gboolean heat_done;
@@ -70,7 +76,8 @@ static void group_free(gpointer p) {
   g_array_free(g->rows, TRUE);
   g_array_free(g->pending, TRUE);
   g_array_free(g->util, TRUE);
-  g_free(g->heat);
+  for (int h = 0; h < HEAT_N; h++)
+    g_free(g->heat[h]);
   g_free(g);
 }
 
@@ -150,16 +157,10 @@ static gboolean write_groups(const GPtrArray *groups, const char *grouped_by, co
   GString *s = g_string_new("# Written by ksim plot: the groups of this sweep.\n");
   g_string_append_printf(s, "ngroups = %u\n", groups->len);
   GString *q = g_string_new(NULL);
-  const char *texts[2] = {grouped_by, NULL};
   for (guint k = 0; k <= groups->len; k++) {
-    const char *text = k == 0 ? texts[0] : ((const Group *)groups->pdata[k - 1])->label;
-    g_string_assign(q, "\"");
-    for (const char *c = text; *c; c++) {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c(q, '\\');
-      g_string_append_c(q, *c);
-    }
-    g_string_append_c(q, '"');
+    const char *text = k == 0 ? grouped_by : ((const Group *)groups->pdata[k - 1])->label;
+    g_string_truncate(q, 0);
+    ks_plot_append_gp_string(q, text);
     if (k == 0)
       g_string_append_printf(s, "grouped_by = %s\narray label[%u]\n", q->str, MAX(groups->len, 1));
     else
@@ -210,6 +211,39 @@ static void spread(double *acc, guint row, guint cols, double dt, gint64 a, gint
   }
 }
 
+static double pod_request(const KsPodRow *p, int h) {
+  return h == HEAT_CPU ? (double)p->cpu_request_milli
+         : h == HEAT_MEMORY ? (double)p->memory_request : (double)p->gpu_request_milli;
+}
+
+static double node_allocatable(const KsNodeRow *n, int h) {
+  return h == HEAT_CPU ? (double)n->cpu_allocatable_milli
+         : h == HEAT_MEMORY ? (double)n->memory_allocatable : 1000.0 * n->gpus;
+}
+
+/* One resource's map: requested / allocatable per row and bucket, NAN
+ * where no node had that resource. transfer full */
+static double *heat_of(const KsResults *r, int h, guint rows, guint cols, guint band, double dt,
+                       gint64 end) {
+  double *used = g_new0(double, (gsize)rows * cols), *cap = g_new0(double, (gsize)rows * cols);
+  for (gsize i = 0; i < r->n_pods; i++) {
+    const KsPodRow *p = &r->pods[i];
+    if (p->node < 0 || (gsize)p->node >= r->n_nodes || p->scheduled_us < 0)
+      continue;
+    gint64 stop = p->finished_us >= 0 ? MIN(p->finished_us, end) : end;
+    spread(used, (guint)p->node / band, cols, dt, p->scheduled_us, stop, pod_request(p, h));
+  }
+  for (gsize n = 0; n < r->n_nodes; n++) {
+    const KsNodeRow *node = &r->nodes[n];
+    gint64 stop = node->removed_us >= 0 ? MIN(node->removed_us, end) : end;
+    spread(cap, (guint)n / band, cols, dt, MAX(node->added_us, 0), stop, node_allocatable(node, h));
+  }
+  for (gsize i = 0; i < (gsize)rows * cols; i++)
+    used[i] = cap[i] > 0 ? used[i] / cap[i] : NAN;
+  g_free(cap);
+  return used;
+}
+
 static void heat_map(Group *g, const KsResults *r, const char *run_id) {
   gint64 end = run_end(r);
   g->heat_done = TRUE;
@@ -220,24 +254,12 @@ static void heat_map(Group *g, const KsResults *r, const char *run_id) {
   guint band = (guint)((r->n_nodes + KS_SWEEP_PLOT_MAX_ROWS - 1) / KS_SWEEP_PLOT_MAX_ROWS);
   guint rows = (guint)((r->n_nodes + band - 1) / band);
   double dt = (double)end / cols;
-  double *used = g_new0(double, (gsize)rows * cols), *cap = g_new0(double, (gsize)rows * cols);
-  for (gsize i = 0; i < r->n_pods; i++) {
-    const KsPodRow *p = &r->pods[i];
-    if (p->node < 0 || (gsize)p->node >= r->n_nodes || p->scheduled_us < 0)
-      continue;
-    gint64 stop = p->finished_us >= 0 ? MIN(p->finished_us, end) : end;
-    spread(used, (guint)p->node / band, cols, dt, p->scheduled_us, stop, (double)p->cpu_request_milli);
-  }
-  for (gsize n = 0; n < r->n_nodes; n++) {
-    const KsNodeRow *node = &r->nodes[n];
-    gint64 stop = node->removed_us >= 0 ? MIN(node->removed_us, end) : end;
-    spread(cap, (guint)n / band, cols, dt, MAX(node->added_us, 0), stop,
-           (double)node->cpu_allocatable_milli);
-  }
-  for (gsize i = 0; i < (gsize)rows * cols; i++)
-    used[i] = cap[i] > 0 ? used[i] / cap[i] : NAN;
-  g_free(cap);
-  g->heat = used;
+  gboolean gpus = FALSE;
+  for (gsize n = 0; n < r->n_nodes; n++)
+    gpus = gpus || r->nodes[n].gpus > 0;
+  for (int h = 0; h < HEAT_N; h++)
+    if (h != HEAT_GPU || gpus)
+      g->heat[h] = heat_of(r, h, rows, cols, band, dt, end);
   g->heat_rows = rows;
   g->heat_cols = cols;
   g->band = band;
@@ -346,18 +368,25 @@ static gboolean write_util(const Group *g, guint k, double div, const char *dir,
 }
 
 static gboolean write_heat(const Group *g, guint k, const char *dir, GError **error) {
-  GString *s = g_string_new(NULL);
-  for (guint r = 0; r < g->heat_rows; r++) {
-    for (guint c = 0; c < g->heat_cols; c++) {
-      char a[G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append_printf(s, "%s%s", c ? " " : "", num(a, g->heat[(gsize)r * g->heat_cols + c]));
+  for (int h = 0; h < HEAT_N; h++) {
+    if (!g->heat[h])
+      continue;
+    GString *s = g_string_new(NULL);
+    for (guint r = 0; r < g->heat_rows; r++) {
+      for (guint c = 0; c < g->heat_cols; c++) {
+        char a[G_ASCII_DTOSTR_BUF_SIZE];
+        g_string_append_printf(s, "%s%s", c ? " " : "",
+                               num(a, g->heat[h][(gsize)r * g->heat_cols + c]));
+      }
+      g_string_append_c(s, '\n');
     }
-    g_string_append_c(s, '\n');
+    g_autofree char *name = g_strdup_printf("heatmap-%u-%s.tsv", k, heat_names[h]);
+    gboolean ok = write_file(dir, name, s, error);
+    g_string_free(s, TRUE);
+    if (!ok)
+      return FALSE;
   }
-  g_autofree char *name = g_strdup_printf("heatmap-%u.tsv", k);
-  gboolean ok = write_file(dir, name, s, error);
-  g_string_free(s, TRUE);
-  return ok;
+  return TRUE;
 }
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -428,13 +457,18 @@ static gboolean render(const Draw *d, const KsSweepTable *t, GPtrArray *groups,
     const Group *g = groups->pdata[k];
     if (!g->heat_done)
       continue; /* no run of the group has results */
-    char dt[G_ASCII_DTOSTR_BUF_SIZE];
-    g_autofree char *params = g_strdup_printf(
-      "k=%u; dt=%s; tunit='%s'; band=%u; rows=%u; run='%s'; no_samples=%d", k + 1,
-      num(dt, g->heat_dt_us / div), tunit, MAX(g->band, 1), g->heat_rows, g->heat_run,
-      g->heat == NULL);
-    if (!draw(d, "sweep-heatmap.gp", params, error))
-      return FALSE;
+    for (int h = 0; h < HEAT_N; h++) {
+      gboolean empty = g->heat[HEAT_CPU] == NULL; /* a run without nodes or samples */
+      if (!g->heat[h] && (h == HEAT_GPU || !empty))
+        continue; /* no GPUs: no GPU map */
+      char dt[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *params = g_strdup_printf(
+        "k=%u; res='%s'; dt=%s; tunit='%s'; band=%u; rows=%u; run='%s'; no_samples=%d", k + 1,
+        heat_names[h], num(dt, g->heat_dt_us / div), tunit, MAX(g->band, 1), g->heat_rows,
+        g->heat_run, empty);
+      if (!draw(d, "sweep-heatmap.gp", params, error))
+        return FALSE;
+    }
   }
   return TRUE;
 }

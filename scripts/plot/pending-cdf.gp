@@ -1,12 +1,17 @@
 # CDF of pending time (creation to binding) of the pods that were scheduled.
 # Reads pending-cdf.tsv in the working directory (written by `ksim plot`).
-# Parameters (-e): no_scheduled (1 when no pod was scheduled),
+# Parameters (-e): fmt (png or svg), no_scheduled (1 when no pod was scheduled),
 # unscheduled (pods never scheduled, which the CDF cannot show).
+if (!exists("fmt")) fmt = "png"
 if (!exists("no_scheduled")) no_scheduled = 0
 if (!exists("unscheduled")) unscheduled = 0
 
-set terminal pngcairo size 1024,640 noenhanced font ",10"
-set output "pending-cdf.png"
+if (fmt eq "svg") {
+  set terminal svg size 1024,640 noenhanced font ",10"
+} else {
+  set terminal pngcairo size 1024,640 noenhanced font ",10"
+}
+set output "pending-cdf.".fmt
 set datafile separator "\t"
 set grid
 set key bottom right

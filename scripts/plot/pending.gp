@@ -1,11 +1,16 @@
 # Pending and running pods over time.
 # Reads timeseries.tsv in the working directory (written by `ksim plot`).
-# Parameters (-e): tunit (time unit word), no_samples (1 when empty).
+# Parameters (-e): fmt (png or svg), tunit (time unit word), no_samples (1 when empty).
+if (!exists("fmt")) fmt = "png"
 if (!exists("tunit")) tunit = "s"
 if (!exists("no_samples")) no_samples = 0
 
-set terminal pngcairo size 1024,640 noenhanced font ",10"
-set output "pending.png"
+if (fmt eq "svg") {
+  set terminal svg size 1024,640 noenhanced font ",10"
+} else {
+  set terminal pngcairo size 1024,640 noenhanced font ",10"
+}
+set output "pending.".fmt
 set datafile separator "\t"
 set grid
 set key top left

@@ -384,11 +384,17 @@ static void test_junit(void **state) {
 
 /* ---- the command on real files ---- */
 
-/* Two pods created at 0, scheduled after 1 s and after `second` s. */
-static char *write_run(const char *dir, const char *name, int second) {
+/* Two pods created at 0, scheduled after 1 s and after `second` s; with
+ * wall_us >= 0, 4 scheduling cycles that took wall_us in all (as `ksim run
+ * --record-wall-time` records them). */
+static char *write_run_wall(const char *dir, const char *name, int second, gint64 wall_us) {
   char *path = g_build_filename(dir, name, NULL);
   KsResultsWriter *w = ks_results_writer_open(path, NULL);
   assert_non_null(w);
+  if (wall_us >= 0) {
+    ks_results_writer_set_attr_int(w, "sched_cycles", 4);
+    ks_results_writer_set_attr_int(w, "sched_wall_us", wall_us);
+  }
   for (int i = 0; i < 2; i++) {
     KsPodRow p = {.name = i ? "p1" : "p0", .namespace = "default", .created_us = 0,
                   .scheduled_us = (i ? second : 1) * 1000000LL, .started_us = -1,
@@ -397,6 +403,10 @@ static char *write_run(const char *dir, const char *name, int second) {
   }
   assert_true(ks_results_writer_commit(w, NULL));
   return path;
+}
+
+static char *write_run(const char *dir, const char *name, int second) {
+  return write_run_wall(dir, name, second, -1);
 }
 
 static int run_ksim(const char *const *args, char **out, char **err) {
@@ -471,13 +481,50 @@ static void test_exit_codes(void **state) {
   g_rmdir(dir);
 }
 
+/* sched.wall_per_cycle_us exists only in files written with
+ * --record-wall-time: compared like any metric when both runs have it,
+ * n/a when neither has, and a change rule fails when only one has. */
+static void test_wall_time(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("ksim-compare-XXXXXX", NULL);
+  g_autofree char *plain = write_run(dir, "plain.h5", 2);
+  g_autofree char *plain2 = write_run(dir, "plain2.h5", 2);
+  g_autofree char *w20 = write_run_wall(dir, "w20.h5", 2, 20); /* 5 us per cycle */
+  g_autofree char *w30 = write_run_wall(dir, "w30.h5", 2, 30); /* 7.5 us: +50 % */
+  const char *rule = "sched.wall_per_cycle_us>+20%";
+  expect((const char *[]){w20, w30, "--fail-on", rule, NULL}, 1, NULL, "");
+  expect((const char *[]){w30, w20, "--fail-on", rule, NULL}, 0, NULL, "");
+  expect((const char *[]){w20, w30, "--fail-on", "sched.wall_per_cycle_us>+50%", NULL}, 0, NULL,
+         "");
+  expect((const char *[]){plain, plain2, "--fail-on", rule, NULL}, 0, NULL, "");
+  expect((const char *[]){plain, w20, "--fail-on", rule, NULL}, 1, NULL, "");
+  char *out = NULL, *err = NULL;
+  assert_int_equal(run_ksim((const char *[]){plain, w20, "--fail-on", rule, NULL}, &out, &err), 1);
+  const char *line = strstr(out, "\nsched.wall_per_cycle_us ");
+  assert_non_null(line);
+  g_autofree char *row = g_strndup(line + 1, strcspn(line + 1, "\n"));
+  g_auto(GStrv) cells = g_regex_split_simple(" +", row, 0, 0);
+  assert_int_equal(g_strv_length(cells), 6); /* metric, unit, baseline, run, change, % */
+  assert_string_equal(cells[2], "-");
+  assert_string_equal(cells[3], "5");
+  assert_string_equal(cells[4], "-");
+  assert_non_null(strstr(out, "undefined in the baseline (- -> 5)"));
+  g_free(out);
+  g_free(err);
+  g_unlink(plain);
+  g_unlink(plain2);
+  g_unlink(w20);
+  g_unlink(w30);
+  g_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_parse_good), cmocka_unit_test(test_parse_bad),
     cmocka_unit_test(test_eval),       cmocka_unit_test(test_format_names),
     cmocka_unit_test(test_table),      cmocka_unit_test(test_markdown),
     cmocka_unit_test(test_json),       cmocka_unit_test(test_junit),
-    cmocka_unit_test(test_exit_codes),
+    cmocka_unit_test(test_exit_codes), cmocka_unit_test(test_wall_time),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

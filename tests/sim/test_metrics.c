@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <hdf5.h>
 
 #include "sim/metrics.h"
 #include "sim/results.h"
@@ -297,6 +298,22 @@ static void test_read_errors(void **state) {
   g_autofree char *want2 = g_strconcat(missing, ": No such file or directory", NULL);
   assert_string_equal(error->message, want2);
   g_clear_error(&error);
+
+  /* A results file (without /metrics) whose /kubelet lacks its datasets. */
+  g_autofree char *bad = g_build_filename(dir, "bad.h5", NULL);
+  KsResultsWriter *w = ks_results_writer_open(bad, &error);
+  assert_non_null(w);
+  assert_true(ks_results_writer_commit(w, &error));
+  hid_t file = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+  assert_true(file >= 0);
+  hid_t group = H5Gcreate2(file, "kubelet", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Gclose(group);
+  H5Fclose(file);
+  assert_null(ks_metrics_read(bad, &error));
+  g_autofree char *want3 = g_strconcat(bad, ": /kubelet/node_usage or /kubelet/nodes cannot be read", NULL);
+  assert_string_equal(error->message, want3);
+  g_clear_error(&error);
+  g_unlink(bad);
   g_unlink(txt);
   g_rmdir(dir);
 }
@@ -374,6 +391,8 @@ static void test_tiny_run(void **state) {
   assert_true(fabs(ks_metrics_value(m, "node_hours") - 600.0 / 3600) < 1e-12);
   assert_true(isnan(ks_metrics_value(m, "cost")));
   assert_true(isnan(ks_metrics_value(m, "sched.wall_per_cycle_us")));
+  assert_true(isnan(ks_metrics_value(m, "usage.cpu.mean"))); /* no usage profile: not modelled */
+  assert_true(isnan(ks_metrics_value(m, "usage.memory.mean")));
   ks_metrics_free(m);
   g_unlink(out);
 }
@@ -524,6 +543,156 @@ static void test_restarts_and_oom(void **state) {
   g_rmdir(dir);
 }
 
+/* Usage (docs/metrics.md): two nodes of 2 CPU / 4Gi, samples every 10 s
+ * to 60 s. steady (usage 500m / 1Gi, runs on) starts at 1 s; plain
+ * requests a CPU but has no usage profile, so it uses nothing; late
+ * (usage 1 CPU / 512Mi, 20 s of work) is created at 30 s, starts at 31 s
+ * and ends at 51 s. Cluster usage per sample, of 4000m and 8Gi:
+ *   t     0    10    20    30    40     50     60
+ *   cpu   0    500   500   500   1500   1500   500
+ *   mem   0    1Gi   1Gi   1Gi   1.5Gi  1.5Gi  1Gi
+ * (no /kubelet row at 0 s: the model had run no pod yet). The last sample
+ * has no weight: usage.cpu.mean = 4500 / (6 x 4000) = 0.1875, usage.memory.mean
+ * = 6Gi / (6 x 8Gi) = 0.125. With --record-wall-time the scheduler's wall
+ * time is stored and sched.wall_per_cycle_us is positive; without, the
+ * file has no sched_wall_us and the metric is NaN. */
+static void test_usage_run(void **state) {
+  (void)state;
+  static const char yaml[] =
+    "apiVersion: ksim.io/v1alpha1\n"
+    "kind: Scenario\n"
+    "metadata: {name: usage}\n"
+    "spec:\n"
+    "  duration: 60s\n"
+    "  sampleInterval: 10s\n"
+    "  nodePools:\n"
+    "  - {name: n, count: 2, template: {status: {capacity: {cpu: \"2\", memory: 4Gi, pods: \"10\"}}}}\n"
+    "  workloads:\n"
+    "  - at: 0s\n"
+    "    objects:\n"
+    "    - {apiVersion: v1, kind: Pod, metadata: {name: steady, annotations: {ksim.io/usage-cpu: "
+    "500m, ksim.io/usage-memory: 1Gi}}, spec: {containers: [{name: c, image: i, resources: "
+    "{requests: {cpu: 500m, memory: 1Gi}}}]}}\n"
+    "    - {apiVersion: v1, kind: Pod, metadata: {name: plain}, spec: {containers: [{name: c, "
+    "image: i, resources: {requests: {cpu: \"1\", memory: 1Gi}}}]}}\n"
+    "  - at: 30s\n"
+    "    objects:\n"
+    "    - {apiVersion: v1, kind: Pod, metadata: {name: late, annotations: {ksim.io/usage-cpu: \"1\", "
+    "ksim.io/usage-memory: 512Mi, ksim.io/run-time: 20s}}, spec: {containers: [{name: c, image: i, "
+    "resources: {requests: {cpu: \"1\", memory: 512Mi}}}]}}\n";
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "usage.yaml", NULL);
+  g_autofree char *h5 = g_build_filename(dir, "usage.h5", NULL);
+  g_autofree char *h5_wall = g_build_filename(dir, "usage-wall.h5", NULL);
+  assert_true(g_file_set_contents(path, yaml, -1, NULL));
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(path, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  KsRunOptions opts = {.output = h5};
+  KsRunReport report;
+  if (!ks_simulation_run(s, &opts, &report, &error))
+    fail_msg("%s", error->message);
+  ks_run_report_clear(&report);
+  KsRunOptions wall = {.output = h5_wall, .record_wall_time = TRUE};
+  if (!ks_simulation_run(s, &wall, &report, &error))
+    fail_msg("%s", error->message);
+  ks_run_report_clear(&report);
+  ks_scenario_free(s);
+
+  KsResults *r = ks_results_read(h5, &error);
+  assert_non_null(r);
+  assert_int_equal(r->n_samples, 7);
+  assert_null(ks_results_attr(r, "sched_wall_us"));
+  KsNodeUsage *u = ks_metrics_node_usage_read(h5, r, &error);
+  assert_non_null(u);
+  /* steady and plain spread over the two nodes (LeastAllocated), and late
+   * goes beside steady (500m requested against plain's 1000m): the model
+   * saw one node, one row per sample from 10 s */
+  assert_int_equal(u->n, 6);
+  for (gsize i = 0; i < u->n; i++) {
+    assert_int_equal(u->rows[i].time_us, (gint64)(i + 1) * 10 * S);
+    assert_int_equal(u->rows[i].node, u->rows[0].node);
+  }
+  assert_true(u->rows[0].node == 0 || u->rows[0].node == 1);
+  double cpu[7], mem[7];
+  gint64 cpu_used[7], mem_used[7];
+  ks_metrics_usage_series(r, u, cpu, mem, cpu_used, mem_used);
+  static const gint64 want_cpu[7] = {0, 500, 500, 500, 1500, 1500, 500};
+  static const gint64 want_mem_mi[7] = {0, 1024, 1024, 1024, 1536, 1536, 1024};
+  for (int i = 0; i < 7; i++) {
+    assert_int_equal(cpu_used[i], want_cpu[i]);
+    assert_int_equal(mem_used[i], want_mem_mi[i] << 20);
+    assert_true(cpu[i] == want_cpu[i] / 4000.0);
+    assert_true(mem[i] == want_mem_mi[i] / 8192.0);
+  }
+  KsMetrics *m = ks_metrics_read(h5, &error);
+  assert_non_null(m);
+  assert_true(ks_metrics_value(m, "usage.cpu.mean") == 0.1875);
+  assert_true(ks_metrics_value(m, "usage.memory.mean") == 0.125);
+  /* requests, for contrast: 1500m of 4000m for 30 s, then 2500m */
+  assert_true(fabs(ks_metrics_value(m, "alloc.cpu.mean") - (3 * 1500 + 3 * 2500) / 24000.0) < 1e-12);
+  assert_true(isnan(ks_metrics_value(m, "sched.wall_per_cycle_us")));
+  KsMetrics *computed = ks_metrics_compute_with_usage(r, u);
+  assert_true(ks_metrics_value(computed, "usage.cpu.mean") == 0.1875);
+  ks_metrics_free(computed);
+  computed = ks_metrics_compute(r); /* no file: usage not known */
+  assert_true(isnan(ks_metrics_value(computed, "usage.cpu.mean")));
+  ks_metrics_free(computed);
+  ks_metrics_free(m);
+  ks_node_usage_free(u);
+  ks_results_free(r);
+
+  r = ks_results_read(h5_wall, &error);
+  assert_non_null(r);
+  const KsResultsAttr *a = ks_results_attr(r, "sched_wall_us");
+  assert_non_null(a);
+  assert_true(a->num >= 0);
+  m = ks_metrics_read(h5_wall, &error);
+  assert_non_null(m);
+  assert_true(ks_metrics_value(m, "sched.cycles") == 3);
+  assert_true(ks_metrics_value(m, "sched.wall_per_cycle_us") > 0);
+  assert_true(ks_metrics_value(m, "usage.cpu.mean") == 0.1875);
+  ks_metrics_free(m);
+  ks_results_free(r);
+  g_unlink(h5_wall);
+  g_unlink(h5);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* rolling-update.yaml drains a node (evictions through the Eviction API),
+ * so its file has /kubelet for the evictions, but no pod has a usage
+ * profile: usage was not modelled, NaN (not 0). */
+static void test_usage_not_modelled(void **state) {
+  (void)state;
+  g_autofree char *scenario = source_path("workloads/examples/rolling-update.yaml");
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(scenario, &error);
+  assert_non_null(s);
+  g_autofree char *dir = g_dir_make_tmp("ksim-metrics-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename(dir, "rolling.h5", NULL);
+  KsRunOptions opts = {.output = out};
+  KsRunReport report;
+  if (!ks_simulation_run(s, &opts, &report, &error))
+    fail_msg("run: %s", error->message);
+  ks_run_report_clear(&report);
+  ks_scenario_free(s);
+  KsMetrics *m = ks_metrics_read(out, &error);
+  assert_non_null(m);
+  assert_true(ks_metrics_value(m, "evictions") > 0);
+  assert_true(isnan(ks_metrics_value(m, "usage.cpu.mean")));
+  assert_true(isnan(ks_metrics_value(m, "usage.memory.mean")));
+  ks_metrics_free(m);
+  KsResults *r = ks_results_read(out, &error);
+  assert_non_null(r);
+  assert_null(ks_metrics_node_usage_read(out, r, &error));
+  assert_null(error);
+  ks_results_free(r);
+  g_unlink(out);
+  g_rmdir(dir);
+}
+
 int main(void) {
   wants[27].value = (1 + sqrt(14) / 7 + 1.0 / 3) / 3;
   wants[28].value = (1 + sqrt(2) / 4) / 3;
@@ -534,7 +703,8 @@ int main(void) {
     cmocka_unit_test(test_synthetic_stored), cmocka_unit_test(test_synthetic_computed),
     cmocka_unit_test(test_empty),            cmocka_unit_test(test_read_errors),
     cmocka_unit_test(test_file_before_deadlines), cmocka_unit_test(test_priced_run),
-    cmocka_unit_test(test_restarts_and_oom),
+    cmocka_unit_test(test_restarts_and_oom), cmocka_unit_test(test_usage_run),
+    cmocka_unit_test(test_usage_not_modelled),
     cmocka_unit_test(test_hourly_cost),      cmocka_unit_test(test_tiny_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,9 +36,10 @@ static void rm_rf(const char *dir) {
   g_rmdir(dir);
 }
 
-/* One node of 2 CPU; `pods` pods of 1 CPU created at 0, pod i bound at i
+/* One node of 2 CPU, 4Gi and `gpus` GPUs; `pods` pods of 1 CPU and 1Gi
+ * (and 250 milli-GPU on a node with GPUs) created at 0, pod i bound at i
  * seconds and finished at 50s; samples every 10s to 100s. */
-static void write_run(const char *path, int pods) {
+static void write_run(const char *path, int pods, int gpus) {
   GError *error = NULL;
   KsResultsWriter *w = ks_results_writer_open(path, &error);
   assert_non_null(w);
@@ -57,20 +58,23 @@ static void write_run(const char *path, int pods) {
     char name[16];
     g_snprintf(name, sizeof name, "p%d", p);
     KsPodRow row = {.name = name, .namespace = "default", .cpu_request_milli = 1000,
-                    .created_us = 0, .scheduled_us = (gint64)p * S, .started_us = (gint64)p * S,
+                    .memory_request = (gint64)1 << 30, .gpu_count = gpus ? 1 : 0,
+                    .gpu_request_milli = gpus ? 250 : 0, .created_us = 0, .scheduled_us = (gint64)p * S, .started_us = (gint64)p * S,
                     .finished_us = 50 * S, .node = 0, .attempts = 1,
                     .outcome = KS_OUTCOME_SUCCEEDED};
     assert_true(ks_results_writer_append_pod(w, &row, &error));
   }
   KsNodeRow node = {.name = "n-0", .pool = "n", .cpu_allocatable_milli = 2000,
                     .memory_allocatable = (gint64)4 << 30, .pods_allocatable = 110,
-                    .gpu_model = "", .added_us = 0, .removed_us = -1, .pods_bound = pods};
+                    .gpus = gpus, .gpu_model = gpus ? "T4" : "", .added_us = 0, .removed_us = -1,
+                    .pods_bound = pods};
   assert_true(ks_results_writer_append_node(w, &node, &error));
   assert_true(ks_results_writer_commit(w, &error));
 }
 
 /* OUT/runs.tsv and the results of a sweep of profiles a, b x seeds 1..3;
- * run (b, 3) has no results. Run (x, s) has s + (x == b) pods. */
+ * run (b, 3) has no results. Run (x, s) has s + (x == b) pods; b's node
+ * has a GPU, a's none. */
 static char *make_sweep(void) {
   char *dir = g_dir_make_tmp("ksim-sweep-plot-XXXXXX", NULL);
   g_autofree char *runs = g_build_filename(dir, "runs", NULL);
@@ -84,7 +88,7 @@ static char *make_sweep(void) {
         continue;
       g_autofree char *file = g_strconcat(id, ".h5", NULL);
       g_autofree char *path = g_build_filename(runs, file, NULL);
-      write_run(path, seed + x);
+      write_run(path, seed + x, x);
     }
   g_autofree char *path = g_build_filename(dir, "runs.tsv", NULL);
   assert_true(g_file_set_contents(path, list->str, -1, NULL));
@@ -135,9 +139,14 @@ static void test_plot_sweep(void **state) {
     fail_msg("%s", error->message);
   g_autofree char *plots = g_build_filename(dir, "plots", NULL);
   static const char *const pngs[] = {"metric-pods.total.png", "pending-cdf.png", "utilization.png",
-                                     "heatmap-1.png", "heatmap-2.png"};
+                                     "heatmap-1-cpu.png",     "heatmap-1-memory.png",
+                                     "heatmap-2-cpu.png",     "heatmap-2-memory.png",
+                                     "heatmap-2-gpu.png"};
   for (gsize i = 0; i < G_N_ELEMENTS(pngs); i++)
     assert_png(plots, pngs[i]);
+  /* a's runs have no GPU: no GPU map */
+  g_autofree char *no_gpu = g_build_filename(plots, "heatmap-1-gpu.png", NULL);
+  assert_false(g_file_test(no_gpu, G_FILE_TEST_EXISTS));
 
   g_autofree char *groups = read_text(plots, "groups.gp");
   assert_string_equal(groups, "# Written by ksim plot: the groups of this sweep.\n"
@@ -165,8 +174,15 @@ static void test_plot_sweep(void **state) {
   /* The heat map of a's first run (1 pod of 1 CPU on 2 CPU from 0 to 50s):
    * 11 buckets of 100/11 s; 0.5 in the first five, the sixth [45.45, 54.55)
    * half covered, so 0.25. */
-  g_autofree char *heat = read_text(plots, "heatmap-1.tsv");
+  g_autofree char *heat = read_text(plots, "heatmap-1-cpu.tsv");
   assert_string_equal(heat, "0.5 0.5 0.5 0.5 0.5 0.25 0 0 0 0 0\n");
+  /* memory: 1Gi of 4Gi */
+  g_autofree char *heat_mem = read_text(plots, "heatmap-1-memory.tsv");
+  assert_string_equal(heat_mem, "0.25 0.25 0.25 0.25 0.25 0.125 0 0 0 0 0\n");
+  /* b's first run: 250 + 250 milli-GPU of 1000, p1 from 1 s, so the first
+   * bucket holds 0.25 + 0.25 x (100/11 - 1) / (100/11) = 0.4725 */
+  g_autofree char *heat_gpu = read_text(plots, "heatmap-2-gpu.tsv");
+  assert_string_equal(heat_gpu, "0.4725 0.5 0.5 0.5 0.5 0.25 0 0 0 0 0\n");
 
   /* SVG: the same plots as SVG documents of 1024 x 640. */
   g_autofree char *svg_dir = g_build_filename(dir, "svg", NULL);
@@ -174,7 +190,8 @@ static void test_plot_sweep(void **state) {
     fail_msg("%s", error->message);
   static const char *const svgs[] = {"metric-pending.p99.svg", "metric-pending.mean.svg",
                                      "metric-alloc.cpu.mean.svg", "metric-makespan.svg",
-                                     "pending-cdf.svg", "utilization.svg", "heatmap-2.svg"};
+                                     "pending-cdf.svg", "utilization.svg", "heatmap-2-cpu.svg",
+                                     "heatmap-2-memory.svg", "heatmap-2-gpu.svg"};
   for (gsize i = 0; i < G_N_ELEMENTS(svgs); i++) {
     g_autofree char *text = read_text(svg_dir, svgs[i]);
     assert_true(g_str_has_prefix(text, "<?xml"));
@@ -219,7 +236,7 @@ static void test_plot_no_results(void **state) {
   assert_png(plots, "metric-pending.p99.png");
   assert_png(plots, "pending-cdf.png");
   assert_png(plots, "utilization.png");
-  g_autofree char *heat = g_build_filename(plots, "heatmap-1.png", NULL);
+  g_autofree char *heat = g_build_filename(plots, "heatmap-1-cpu.png", NULL);
   assert_false(g_file_test(heat, G_FILE_TEST_EXISTS));
   g_autofree char *metric = read_text(plots, "metric-pending.p99.tsv");
   assert_string_equal(metric, "# group\tlabel\tmean\tstddev\tmin\tmax\truns\n"
@@ -228,7 +245,8 @@ static void test_plot_no_results(void **state) {
   rm_rf(dir);
 }
 
-/* `ksim plot RUN.h5` still renders a run's three PNGs; `ksim plot DIR` a sweep's. */
+/* `ksim plot RUN.h5` still renders a run's three PNGs; `ksim plot DIR` a sweep's;
+ * --metric is refused for a run. */
 static void test_cli(void **state) {
   (void)state;
   if (!have_gnuplot())
@@ -252,12 +270,12 @@ static void test_cli(void **state) {
   assert_int_equal(status, 0);
   assert_png(run_plots, "utilization.png");
   assert_png(run_plots, "pending-cdf.png");
-  const char *argv3[] = {KSIM_BINARY, "plot", run, "--format", "svg", NULL};
+  const char *argv3[] = {KSIM_BINARY, "plot", run, "-m", "pods.total", NULL};
   g_clear_pointer(&out, g_free);
   g_clear_pointer(&err, g_free);
   assert_true(g_spawn_sync(NULL, (char **)argv3, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
   assert_int_equal(WEXITSTATUS(status), 2);
-  assert_string_equal(err, "ksim plot: --format svg and --metric are for sweep plots (a run's plots are PNG)\n");
+  assert_string_equal(err, "ksim plot: --metric is for sweep plots\n");
   rm_rf(dir);
 }
 
