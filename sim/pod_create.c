@@ -8,6 +8,7 @@
 #include "sim/admission.h"
 #include "sim/controllers/controller_utils.h"
 #include "sim/controllers/object_access.h"
+#include "sim/create_strategy.h"
 #include "workloads/batch.h"
 
 /* ks_store_foreach callback: stops at the first globalDefault class. */
@@ -92,6 +93,8 @@ gboolean ks_sim_create_workload(KsStore *store, KsRng *uids, KsStoreKind kind, g
     *m.uid = ks_controller_new_uid(uids);
   if (kind == KS_STORE_JOB) /* the API server's defaulting, now that the Job has a uid */
     ks_job_generate_selector(data);
+  /* a dump's status and creation time describe another cluster */
+  ks_sim_prepare_for_create(kind, data, ks_engine_now(ks_store_get_engine(store)));
   if (m.creation_timestamp_us && !*m.creation_timestamp_us)
     *m.creation_timestamp_us = ks_engine_now(ks_store_get_engine(store));
   if (m.generation && !*m.generation)

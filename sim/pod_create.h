@@ -28,8 +28,9 @@ gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError 
 
 /* Creates a copy of a workload object (src, of store kind `kind`) as the API
  * server would: a uid drawn from `uids` when it has none, a Job's generated
- * selector once it has a uid, creationTimestamp now when unset,
- * metadata.generation 1 when unset. FALSE with *error when the store
+ * selector once it has a uid, the status of the controllers' kinds cleared
+ * and their creationTimestamp now (sim/create_strategy.h; other kinds'
+ * creationTimestamp now when unset), metadata.generation 1 when unset. FALSE with *error when the store
  * refuses it (an existing name). */
 gboolean ks_sim_create_workload(KsStore *store, KsRng *uids, KsStoreKind kind, gconstpointer src,
                                 GError **error);
