@@ -61,6 +61,7 @@ static void clear_replication_controller(KsReplicationController *rc) {
   rc->status_replicas = rc->fully_labeled_replicas = rc->ready_replicas = 0;
   rc->available_replicas = 0;
   rc->observed_generation = 0;
+  clear_conditions(&rc->conditions);
 }
 
 void ks_sim_prepare_for_create(KsStoreKind kind, gpointer data, gint64 now_us) {

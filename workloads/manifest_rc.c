@@ -10,7 +10,8 @@
  * matching the template's labels (`spec.template.metadata.labels: `selector`
  * does not match template `labels``), and the template's restartPolicy
  * Always. An RC without spec decodes as an empty spec, so its first error
- * is the selector's, as upstream's. Status is read as written.
+ * is the selector's, as upstream's. Status is read as written, conditions
+ * included (a run clears it when it creates the RC).
  */
 #include "workloads/manifest_decode.h"
 
@@ -57,7 +58,8 @@ static gboolean rc_status(KsDec *d, const KsYamlNode *obj, KsReplicationControll
       ks_dec_nonneg_int32(d, st, "fullyLabeledReplicas", &rc->fully_labeled_replicas, NULL) &&
       ks_dec_nonneg_int32(d, st, "readyReplicas", &rc->ready_replicas, NULL) &&
       ks_dec_nonneg_int32(d, st, "availableReplicas", &rc->available_replicas, NULL) &&
-      ks_dec_nonneg_int64(d, st, "observedGeneration", &rc->observed_generation, NULL);
+      ks_dec_nonneg_int64(d, st, "observedGeneration", &rc->observed_generation, NULL) &&
+      ks_dec_conditions(d, st, "conditions", &rc->conditions);
   ks_dec_pop(d, mark);
   return ok;
 }

@@ -17,6 +17,8 @@ void ks_replication_controller_free(KsReplicationController *rc) {
   ks_labels_clear(&rc->selector);
   if (rc->template)
     ks_pod_unref(rc->template);
+  if (rc->conditions)
+    g_array_unref(rc->conditions);
   g_free(rc);
 }
 
@@ -26,5 +28,6 @@ KsReplicationController *ks_replication_controller_copy(const KsReplicationContr
   ks_object_meta_copy(&c->meta, &rc->meta);
   ks_labels_copy(&c->selector, &rc->selector);
   c->template = rc->template ? ks_pod_copy(rc->template) : NULL;
+  c->conditions = ks_condition_array_copy(rc->conditions);
   return c; /* transfer full */
 }

@@ -21,12 +21,15 @@ typedef struct {
   gint32 min_ready_seconds; /* minReadySeconds, default 0 */
   KsLabels selector;        /* selector, a map; defaults to the template's labels */
   KsPod *template;          /* template (required by validation); never NULL once decoded */
-  /* status, as written */
+  /* status, as written (cleared when a run creates the RC: sim/create_strategy.h) */
   gint32 status_replicas;        /* status.replicas */
   gint32 fully_labeled_replicas; /* status.fullyLabeledReplicas */
   gint32 ready_replicas;         /* status.readyReplicas */
   gint32 available_replicas;     /* status.availableReplicas */
   gint64 observed_generation;    /* status.observedGeneration */
+  GArray *conditions;            /* status.conditions, of KsCondition (ReplicaFailure, as
+                                    upstream's ReplicationControllerCondition: no
+                                    lastUpdateTime); may be NULL */
 } KsReplicationController;
 
 /* Namespace "default" when ns is NULL or empty; replicas 1, an empty

@@ -399,7 +399,7 @@ static gboolean write_status(Rsc *r, const KsStoreObject *rs_obj, const KsReplic
                   n->ready_replicas == rs->ready_replicas &&
                   n->available_replicas == rs->available_replicas &&
                   rs->observed_generation == rs->meta.generation &&
-                  !(cond_changed && r->k->has_conditions);
+                  !cond_changed;
   if (same) {
     ks_replica_set_free(n);
     *written = NULL;
@@ -484,7 +484,6 @@ const KsReplicaKind ks_replica_set_kind = {
   .to_replica_set = NULL, /* stored as KsReplicaSet */
   .with_status = rs_with_status,
   .free = (GDestroyNotify)ks_replica_set_free,
-  .has_conditions = TRUE,
 };
 
 static gpointer rsc_init(KsController *c) { return ks_replica_controller_init(c, &ks_replica_set_kind); }

@@ -55,10 +55,6 @@ typedef struct {
    * its status rewritten). transfer full */
   gpointer (*with_status)(gconstpointer data, const KsReplicaSet *rs);
   GDestroyNotify free;
-  /* FALSE when the kind's type keeps no status.conditions: the
-   * ReplicaFailure condition is then neither written nor a reason to
-   * write (it would be lost, and every sync would write again). */
-  gboolean has_conditions;
 } KsReplicaKind;
 
 extern const KsReplicaKind ks_replica_set_kind;

@@ -40,6 +40,7 @@ static KsReplicaSet *rc_to_replica_set(gconstpointer data) {
   rs->ready_replicas = rc->ready_replicas;
   rs->available_replicas = rc->available_replicas;
   rs->observed_generation = rc->observed_generation;
+  rs->conditions = ks_condition_array_copy(rc->conditions);
   return rs; /* transfer full */
 }
 
@@ -50,6 +51,9 @@ static gpointer rc_with_status(gconstpointer data, const KsReplicaSet *rs) {
   rc->ready_replicas = rs->ready_replicas;
   rc->available_replicas = rs->available_replicas;
   rc->observed_generation = rs->observed_generation;
+  if (rc->conditions)
+    g_array_unref(rc->conditions);
+  rc->conditions = ks_condition_array_copy(rs->conditions);
   return rc; /* transfer full */
 }
 
@@ -63,7 +67,6 @@ const KsReplicaKind ks_replication_controller_kind = {
   .to_replica_set = rc_to_replica_set,
   .with_status = rc_with_status,
   .free = (GDestroyNotify)ks_replication_controller_free,
-  .has_conditions = FALSE,
 };
 
 static gpointer rcc_init(KsController *c) {

@@ -6,13 +6,11 @@
  * (equality only); pods it creates or adopts get a controller reference
  * kind ReplicationController, apiVersion v1; status (replicas,
  * fullyLabeledReplicas, readyReplicas, availableReplicas,
- * observedGeneration) is written back to the RC. Everything else - claim,
- * slow start, burst 500, deletion ranking, expectations, minReadySeconds -
- * is the ReplicaSet code.
- *
- * Departure: KsReplicationController keeps no status.conditions, so the
- * ReplicaFailure condition upstream sets on a failed create or delete is
- * not written (the failure is retried rate limited all the same).
+ * observedGeneration, and the ReplicaFailure condition of calculateStatus:
+ * FailedCreate / FailedDelete with the error's message while creates or
+ * deletes fail) is written back to the RC. Everything else - claim, slow
+ * start, burst 500, deletion ranking, expectations, minReadySeconds - is
+ * the ReplicaSet code.
  */
 #pragma once
 #include "sim/controllers/replica_set.h"

@@ -3,7 +3,8 @@
  * references kind ReplicationController apiVersion v1, status), scale up
  * and down with the exact victims of upstream's ranking, adoption of an
  * orphan by the selector map (equality) and release, a pod controlled by a
- * ReplicaSet left alone, and cascading deletion by the garbage collector.
+ * ReplicaSet left alone, cascading deletion by the garbage collector, and
+ * the ReplicaFailure condition of a refused create.
  * The test plays the kubelet: it writes pod phases and readiness itself. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "sched/pod.h"
+#include "sched/priority_class.h"
 #include "sim/controllers/controller_utils.h"
 #include "sim/controllers/deletion.h"
 #include "sim/controllers/garbage_collector.h"
@@ -325,24 +327,62 @@ static void test_cascade_delete(void **state) {
   world_free(&w);
 }
 
-/* A refused create (a missing PriorityClass): no pod, retried rate limited
- * (5 ms after the first failure), and no condition to write (the RC type
- * keeps none): the status is written once, for observedGeneration. */
+/* A refused create (a missing PriorityClass): no pod, and the RC gets
+ * upstream's ReplicaFailure condition (calculateStatus: FailedCreate, as
+ * fewer pods than replicas exist; the API server's message), written with
+ * the status, so the RC is synced twice at t=0 (its creation, then its own
+ * status write), as the ReplicaSet is. Retried rate limited: 5 ms, 25 ms
+ * (5 ms doubling per failure, the second failure's 10 ms dropped as the
+ * key already waits), 65 ms. The PriorityClass appears at 30 ms: at 65 ms
+ * the three pods are made and the condition is removed. */
+static void add_priority_class(KsEngine *e, gpointer data) {
+  World *w = data;
+  KsPriorityClass *pc = ks_priority_class_new("missing", 1000);
+  assert_true(ks_store_create(w->s, KS_STORE_PRIORITY_CLASS, NULL, "missing", pc,
+                              (GDestroyNotify)ks_priority_class_free, NULL));
+}
+
 static void test_create_refused(void **state) {
   World w;
   world_init(&w, FALSE);
   KsReplicationController *rc = rc_new(3);
   rc->template->priority_class_name = g_strdup("missing");
   put_rc(&w, rc);
+  ks_engine_schedule(w.e, 30000, add_priority_class, &w, NULL);
   ks_engine_run_until(w.e, 0);
   assert_int_equal(ks_store_count(w.s, KS_STORE_POD), 0);
   assert_int_equal(get_rc(&w)->observed_generation, 1);
-  guint syncs = ks_controller_syncs(w.c);
+  assert_int_equal(get_rc(&w)->conditions->len, 1);
+  const KsCondition *cond = ks_conditions_get(get_rc(&w)->conditions, KS_RS_COND_REPLICA_FAILURE);
+  assert_non_null(cond);
+  assert_string_equal(cond->type, "ReplicaFailure");
+  assert_int_equal(cond->status, KS_CONDITION_TRUE);
+  assert_string_equal(cond->reason, "FailedCreate");
+  /* the admission error of the first pod tried (the name drawn for it) */
+  assert_true(g_str_has_prefix(cond->message, "pods \"ns/web-"));
+  assert_true(g_str_has_suffix(cond->message, "\" is forbidden: no PriorityClass with name "
+                                              "missing was found"));
+  assert_int_equal(strlen(cond->message), strlen("pods \"ns/web-xxxxx\" is forbidden: no "
+                                                 "PriorityClass with name missing was found"));
+  assert_int_equal(cond->last_transition_time_us, 0);
+  assert_int_equal(ks_controller_syncs(w.c), 2);
   ks_engine_run_until(w.e, 4999);
-  assert_int_equal(ks_controller_syncs(w.c), syncs);
+  assert_int_equal(ks_controller_syncs(w.c), 2);
   ks_engine_run_until(w.e, 5000);
-  assert_int_equal(ks_controller_syncs(w.c), syncs + 1);
+  assert_int_equal(ks_controller_syncs(w.c), 3);
+  ks_engine_run_until(w.e, 25000);
+  assert_int_equal(ks_controller_syncs(w.c), 4);
   assert_int_equal(ks_store_count(w.s, KS_STORE_POD), 0);
+  /* unchanged by the failed retries: set once */
+  assert_int_equal(ks_conditions_get(get_rc(&w)->conditions, KS_RS_COND_REPLICA_FAILURE)
+                       ->last_transition_time_us,
+                   0);
+  ks_engine_run_until(w.e, 65000 - 1);
+  assert_int_equal(ks_store_count(w.s, KS_STORE_POD), 0);
+  ks_engine_run_until(w.e, 65000);
+  assert_int_equal(ks_store_count(w.s, KS_STORE_POD), 3);
+  assert_null(ks_conditions_get(get_rc(&w)->conditions, KS_RS_COND_REPLICA_FAILURE));
+  assert_int_equal(get_rc(&w)->status_replicas, 3);
   world_free(&w);
 }
 

@@ -50,17 +50,29 @@ static void test_kubectl_dump(void **state) {
   assert_string_equal(rc->template->namespace, "shop");
   assert_string_equal(ks_labels_get(&rc->template->labels, "tier"), "back");
   assert_int_equal(rc->template->containers->len, 1);
-  assert_int_equal(rc->status_replicas, 3);
-  assert_int_equal(rc->fully_labeled_replicas, 3);
-  assert_int_equal(rc->ready_replicas, 3);
-  assert_int_equal(rc->available_replicas, 3);
+  assert_int_equal(rc->status_replicas, 2);
+  assert_int_equal(rc->fully_labeled_replicas, 2);
+  assert_int_equal(rc->ready_replicas, 2);
+  assert_int_equal(rc->available_replicas, 2);
   assert_int_equal(rc->observed_generation, 2);
+  /* the ReplicaFailure condition a quota refusal left (a folded message) */
+  assert_int_equal(rc->conditions->len, 1);
+  const KsCondition *cond = &g_array_index(rc->conditions, KsCondition, 0);
+  assert_string_equal(cond->type, "ReplicaFailure");
+  assert_int_equal(cond->status, KS_CONDITION_TRUE);
+  assert_string_equal(cond->reason, "FailedCreate");
+  assert_string_equal(cond->message, "pods \"legacy-7xk2p\" is forbidden: exceeded quota: compute, "
+                                     "requested: requests.cpu=100m, used: requests.cpu=200m, "
+                                     "limited: requests.cpu=200m");
+  assert_int_equal(cond->last_transition_time_us, G_GINT64_CONSTANT(1725272431) * G_USEC_PER_SEC);
   assert_string_equal(ks_kind_to_string(KS_KIND_REPLICATION_CONTROLLER), "ReplicationController");
   /* a deep copy */
   KsReplicationController *c = ks_replication_controller_copy(rc);
   assert_string_equal(ks_labels_get(&c->selector, "app"), "legacy");
   assert_true(c->template != rc->template);
   assert_string_equal(c->meta.name, "legacy");
+  assert_true(c->conditions != rc->conditions);
+  assert_string_equal(g_array_index(c->conditions, KsCondition, 0).reason, "FailedCreate");
   ks_replication_controller_free(c);
   ks_manifest_set_free(s);
 }
@@ -135,6 +147,11 @@ static const struct {
      "5:13: spec.selector: expected a mapping, got a sequence"},
     {RC "spec:\n" TMPL_AB "status: {replicas: -1}\n",
      "8:20: status.replicas: -1 must be greater than or equal to 0"},
+    {RC "spec:\n" TMPL_AB "status: {conditions: [{type: ReplicaFailure, status: Maybe}]}\n",
+     "8:54: status.conditions[0].status: Unsupported value: \"Maybe\": supported values: "
+     "\"Unknown\", \"True\", \"False\""},
+    {RC "spec:\n" TMPL_AB "status: {conditions: {type: ReplicaFailure}}\n",
+     "8:22: status.conditions: expected a sequence, got a mapping"},
     {"apiVersion: apps/v1\nkind: ReplicationController\nmetadata: {name: rc}\n",
      "1:13: apiVersion: \"apps/v1\" is not a valid apiVersion for kind ReplicationController (use v1)"},
 };
