@@ -22,6 +22,7 @@
 #include "sim/controllers/node_lifecycle.h"
 #include "sim/controllers/taint_eviction.h"
 #include "sim/node_agent.h"
+#include "workloads/kubelet_config.h"
 #include "sim/node_faults.h"
 #include "sim/pod_gc.h"
 #include "sim/progress.h"
@@ -120,6 +121,12 @@ gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
       return FALSE;
     ks_scheduler_config_free(config);
   }
+  if (s->kubelet_config) {
+    KsKubeletConfig *kc = ks_kubelet_config_load_file(s->kubelet_config, error);
+    if (!kc)
+      return FALSE;
+    ks_kubelet_config_unref(kc);
+  }
   return TRUE;
 }
 
@@ -139,6 +146,9 @@ typedef struct {
   KsPodGc *gc;
   KsControllerManager *controllers;
   KsNodeFaults *faults;    /* spec.faults (no events without entries) */
+  KsKubeletConfig *kubelet_config; /* spec.kubeletConfig; NULL: the v1.31 defaults. Every
+                                      node's kubelet reads it through
+                                      ks_eviction_manager_config(ks_node_agent_evictions()) */
 } World;
 
 static gboolean trace_has_overrides(const KsRunOptions *o) {
@@ -224,6 +234,12 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   w->evictions = ks_eviction_record_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new_seeded(w->store, seed);
+  if (scenario->kubelet_config) {
+    w->kubelet_config = ks_kubelet_config_load_file(scenario->kubelet_config, error);
+    if (!w->kubelet_config)
+      return FALSE;
+    ks_eviction_manager_set_config(ks_node_agent_evictions(w->agent), w->kubelet_config);
+  }
   /* The controllers watch after the components that act on pods, so a
    * change reaches the scheduler and the node agent before a controller
    * reacts to it (docs/controllers.md). */
@@ -270,6 +286,7 @@ static void world_free(World *w) {
   ks_timeline_free(w->timeline);
   ks_trace_feed_free(w->trace);
   ks_sched_setup_free(w->sched);
+  ks_kubelet_config_unref(w->kubelet_config);
 }
 
 static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, const World *w,
@@ -279,6 +296,8 @@ static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, const
   ks_results_writer_set_attr_string(out, "profile", w->sched->profile_label);
   if (w->sched->config)
     ks_results_writer_set_attr_string(out, "scheduler_config", w->sched->config->file);
+  if (w->kubelet_config)
+    ks_results_writer_set_attr_string(out, "kubelet_config", w->kubelet_config->file);
   ks_results_writer_set_attr_string(out, "kubernetes_semantics", "v1.31");
   ks_results_writer_set_attr_int(out, "seed", (gint64)seed);
   ks_results_writer_set_attr_int(out, "duration_us", scenario->duration_us);

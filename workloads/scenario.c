@@ -1255,19 +1255,23 @@ static gboolean load_metadata(Loader *L, const KsYamlNode *root) {
 
 static gboolean load_run_options(Loader *L, const KsYamlNode *spec) {
   KsScenario *s = L->s;
-  const char *output = NULL, *config = NULL;
+  const char *output = NULL, *config = NULL, *kubelet = NULL;
   if (!read_uint(L, spec, "spec", "seed", 0, G_MAXUINT64, "a non-negative integer", &s->seed) ||
       !read_duration(L, spec, "spec", "duration", TRUE, 1, KS_SCENARIO_MAX_DURATION_US,
                      &s->duration_us) ||
       !read_duration(L, spec, "spec", "sampleInterval", FALSE, KS_SCENARIO_MIN_SAMPLE_INTERVAL_US,
                      s->duration_us, &s->sample_interval_us) ||
       !read_string(L, spec, "spec", "output", FALSE, &output) ||
-      !read_string(L, spec, "spec", "schedulerConfig", FALSE, &config))
+      !read_string(L, spec, "spec", "schedulerConfig", FALSE, &config) ||
+      !read_string(L, spec, "spec", "kubeletConfig", FALSE, &kubelet))
     return FALSE;
   /* Relative to the scenario file, as manifest paths are. */
   if (config)
     s->scheduler_config = g_path_is_absolute(config) ? g_strdup(config)
                                                      : g_build_filename(s->base_dir, config, NULL);
+  if (kubelet)
+    s->kubelet_config = g_path_is_absolute(kubelet) ? g_strdup(kubelet)
+                                                    : g_build_filename(s->base_dir, kubelet, NULL);
   if (s->duration_us / s->sample_interval_us > KS_SCENARIO_MAX_SAMPLES)
     return fail(L, get(spec, "sampleInterval"), "spec.sampleInterval",
                 "too short for the duration: more than %" G_GINT64_FORMAT " samples",
@@ -1292,7 +1296,7 @@ static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   static const char *const known[] = {"seed",      "duration",  "sampleInterval",
                                       "output",    "nodePools", "workloads",
                                       "schedulerConfig", "trace", "controllers", "timeline",
-                                      "faults",
+                                      "faults",    "kubeletConfig",
                                       NULL};
   const KsYamlNode *spec = get(root, "spec");
   if (!spec)
@@ -1325,6 +1329,7 @@ void ks_scenario_free(KsScenario *s) {
   g_free(s->base_dir);
   g_free(s->output);
   g_free(s->scheduler_config);
+  g_free(s->kubelet_config);
   g_ptr_array_free(s->node_pools, TRUE);
   g_ptr_array_free(s->batches, TRUE);
   g_ptr_array_free(s->generators, TRUE);

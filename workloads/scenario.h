@@ -135,6 +135,8 @@ typedef struct {
   char *output;            /* default "results/<name>.h5", relative to the working directory */
   char *scheduler_config;  /* spec.schedulerConfig: a KubeSchedulerConfiguration file, resolved
                               against base_dir; NULL = the v1.31 default profile */
+  char *kubelet_config;    /* spec.kubeletConfig: a KubeletConfiguration file for every node,
+                              resolved against base_dir; NULL = the v1.31 kubelet defaults */
   GPtrArray *node_pools;   /* KsNodePool*, in file order */
   GPtrArray *batches;      /* KsScenarioBatch*, sorted by at_us, ties in file order */
   GPtrArray *generators;   /* KsGeneratorSpec*, in file order */

@@ -11,34 +11,59 @@
 
 #include "sched/objects.h"
 #include "sched/quantity.h"
+#include "sim/node_faults.h"
 
-#define MI (1024LL * 1024)
+/* The node conditions the observed signals drive. */
+typedef enum { COND_MEMORY = 0, COND_DISK, COND_COUNT } Condition;
 
-/* The signals ksim observes (memory.available, nodefs.available), in
- * upstream's eviction priority (memory first). */
-typedef enum { SIG_MEMORY = 0, SIG_NODEFS, SIG_COUNT } Signal;
-
-/* resourceToReclaim per signal (the message's resource) */
-static const char *const signal_resources[SIG_COUNT] = {"memory", "ephemeral-storage"};
-static const char *const condition_types[SIG_COUNT] = {"MemoryPressure", "DiskPressure"};
+static const char *const condition_types[COND_COUNT] = {"MemoryPressure", "DiskPressure"};
 /* the kubelet's node status reasons, True / False */
-static const char *const condition_reasons[SIG_COUNT][2] = {
+static const char *const condition_reasons[COND_COUNT][2] = {
   {"KubeletHasInsufficientMemory", "KubeletHasSufficientMemory"},
   {"KubeletHasDiskPressure", "KubeletHasNoDiskPressure"},
 };
 
+/* signalToNodeCondition; -1: PIDPressure, which ksim never observes */
+static gint signal_condition(KsEvictionSignal s) {
+  switch (s) {
+  case KS_EVICTION_SIGNAL_MEMORY_AVAILABLE:
+  case KS_EVICTION_SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE:
+    return COND_MEMORY;
+  case KS_EVICTION_SIGNAL_PID_AVAILABLE:
+  case KS_EVICTION_SIGNAL_COUNT:
+    return -1;
+  default:
+    return COND_DISK;
+  }
+}
+
+static gboolean is_memory_signal(KsEvictionSignal s) {
+  return s == KS_EVICTION_SIGNAL_MEMORY_AVAILABLE ||
+         s == KS_EVICTION_SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE;
+}
+
+/* signalToResource for the signals ksim observes (the message's resource) */
+static const char *signal_resource(KsEvictionSignal s) {
+  return is_memory_signal(s) ? "memory" : "ephemeral-storage";
+}
+
 typedef struct {
   char *name;
-  gint64 last_observed[SIG_COUNT]; /* -1: never */
-  gboolean pressure[SIG_COUNT];    /* the condition as last decided */
+  gint64 last_observed[COND_COUNT]; /* -1: never */
+  gboolean pressure[COND_COUNT];    /* the condition as last decided */
+  /* per threshold of the config (upstream's maps keyed by threshold) */
+  gint64 *first_observed;           /* thresholdsFirstObservedAt; -1: not met */
+  gboolean *met;                    /* thresholdsMet: met with grace periods elapsed */
+  guint n_thresholds;
   guint64 evictions;
-  gint index;                      /* in evicted_nodes, -1 before its first */
+  gint index;                       /* in evicted_nodes, -1 before its first */
 } EvNode;
 
 struct KsEvictionManager {
   KsStore *store;
   KsEngine *engine;
   KsKubeletModel *model;
+  KsKubeletConfig *config; /* a reference */
   guint watch;
   guint64 tick;          /* the pending pass; 0 before the model ran a pod */
   GHashTable *nodes;     /* name -> EvNode* (owned) */
@@ -50,7 +75,28 @@ struct KsEvictionManager {
 static void ev_node_free(gpointer data) {
   EvNode *n = data;
   g_free(n->name);
+  g_free(n->first_observed);
+  g_free(n->met);
   g_free(n);
+}
+
+/* The state a kubelet starts with (and has again after a restart). */
+static void ev_node_reset(EvNode *n, guint n_thresholds) {
+  for (guint c = 0; c < COND_COUNT; c++) {
+    n->last_observed[c] = -1;
+    n->pressure[c] = FALSE;
+  }
+  if (n->n_thresholds != n_thresholds) {
+    g_free(n->first_observed);
+    g_free(n->met);
+    n->first_observed = g_new(gint64, n_thresholds ? n_thresholds : 1);
+    n->met = g_new(gboolean, n_thresholds ? n_thresholds : 1);
+    n->n_thresholds = n_thresholds;
+  }
+  for (guint i = 0; i < n_thresholds; i++) {
+    n->first_observed[i] = -1;
+    n->met[i] = FALSE;
+  }
 }
 
 static EvNode *ev_node(KsEvictionManager *em, const char *name) {
@@ -59,8 +105,8 @@ static EvNode *ev_node(KsEvictionManager *em, const char *name) {
     return n;
   n = g_new0(EvNode, 1);
   n->name = g_strdup(name);
-  for (guint s = 0; s < SIG_COUNT; s++)
-    n->last_observed[s] = -1;
+  n->n_thresholds = G_MAXUINT; /* forces the arrays */
+  ev_node_reset(n, em->config->thresholds->len);
   n->index = -1;
   g_hash_table_insert(em->nodes, n->name, n);
   return n;
@@ -82,33 +128,43 @@ typedef struct {
   gint64 available, capacity;
 } Observation;
 
-/* evictionHard defaults (defaults_linux.go): memory.available<100Mi,
- * nodefs.available<10%. A percentage is a float32 fraction of capacity and
- * the quantity int64(float64(capacity) * float64(fraction)), as
- * GetThresholdQuantity computes it. */
-static gint64 threshold_quantity(Signal s, gint64 capacity) {
-  if (s == SIG_MEMORY)
-    return 100 * MI;
-  float fraction = 10.0f / 100.0f;
-  return (gint64)((double)capacity * (double)fraction);
-}
-
+/* makeSignalObservations for the signals ksim has: memory.available and
+ * nodefs.available; imagefs.available is the node filesystem's own
+ * observation (no node has a dedicated image filesystem, and upstream's
+ * summary then reports the root filesystem as the image filesystem). */
 static void observe(KsEvictionManager *em, guint model_index, const KsNode *node,
-                    Observation obs[SIG_COUNT]) {
+                    Observation obs[KS_EVICTION_SIGNAL_COUNT]) {
   gint64 cpu = 0, mem = 0, eph = 0;
   ks_kubelet_model_node_usage(em->model, model_index, &cpu, &mem, &eph);
-  memset(obs, 0, sizeof(Observation) * SIG_COUNT);
+  memset(obs, 0, sizeof(Observation) * KS_EVICTION_SIGNAL_COUNT);
   if (!node)
     return;
   gint64 cap_mem = ks_resource_list_has(&node->capacity, KS_RESOURCE_MEMORY)
                      ? node->capacity.memory
                      : node->allocatable.memory;
   if (cap_mem > 0)
-    obs[SIG_MEMORY] = (Observation){TRUE, cap_mem - mem, cap_mem};
+    obs[KS_EVICTION_SIGNAL_MEMORY_AVAILABLE] = (Observation){TRUE, cap_mem - mem, cap_mem};
   if (ks_resource_list_has(&node->capacity, KS_RESOURCE_EPHEMERAL_STORAGE) &&
-      node->capacity.ephemeral_storage > 0)
-    obs[SIG_NODEFS] = (Observation){TRUE, node->capacity.ephemeral_storage - eph,
-                                    node->capacity.ephemeral_storage};
+      node->capacity.ephemeral_storage > 0) {
+    Observation fs = {TRUE, node->capacity.ephemeral_storage - eph,
+                      node->capacity.ephemeral_storage};
+    obs[KS_EVICTION_SIGNAL_NODEFS_AVAILABLE] = fs;
+    obs[KS_EVICTION_SIGNAL_IMAGEFS_AVAILABLE] = fs;
+  }
+}
+
+/* thresholdsMet for one threshold: quantity (plus its minimum reclaim when
+ * enforce_min_reclaim) > available. */
+static gboolean threshold_met(const KsEvictionThreshold *t,
+                              const Observation obs[KS_EVICTION_SIGNAL_COUNT],
+                              gboolean enforce_min_reclaim) {
+  const Observation *o = &obs[t->signal];
+  if (!o->observed)
+    return FALSE;
+  gint64 q = ks_threshold_value_quantity(&t->value, o->capacity);
+  if (enforce_min_reclaim && t->has_min_reclaim)
+    q += ks_threshold_value_quantity(&t->min_reclaim, o->capacity);
+  return q > o->available;
 }
 
 /* ---- node conditions ---------------------------------------------------------------- */
@@ -119,7 +175,7 @@ static void write_conditions(KsEvictionManager *em, const EvNode *n) {
     return;
   const KsNode *node = obj->data;
   gboolean change = FALSE;
-  for (guint s = 0; s < SIG_COUNT; s++) {
+  for (guint s = 0; s < COND_COUNT; s++) {
     const char *now = ks_node_condition_status(node, condition_types[s]);
     gboolean was = now && !strcmp(now, "True");
     if (was != n->pressure[s] && (n->pressure[s] || now))
@@ -128,7 +184,7 @@ static void write_conditions(KsEvictionManager *em, const EvNode *n) {
   if (!change)
     return;
   KsNode *copy = ks_node_copy(node);
-  for (guint s = 0; s < SIG_COUNT; s++) {
+  for (guint s = 0; s < COND_COUNT; s++) {
     const char *now = ks_node_condition_status(node, condition_types[s]);
     if (!n->pressure[s] && !now)
       continue; /* never reported: stays absent (absent reads as False) */
@@ -172,10 +228,11 @@ static char *format_bytes(gint64 v) { return ks_quantity_format_value(v, TRUE); 
 /* evictionMessage (helpers.go): nodeLowMessageFmt, thresholdMetMessageFmt,
  * then containerMessageFmt when usage exceeds the request. ksim's pod has
  * one usage, told against its first container and the pod's request. */
-static char *eviction_message(Signal s, const Observation *obs, const Candidate *c) {
+static char *eviction_message(const KsEvictionThreshold *t, const Observation *obs,
+                              const Candidate *c) {
   GString *m = g_string_new(NULL);
-  const char *res = signal_resources[s];
-  char *q = format_bytes(threshold_quantity(s, obs->capacity));
+  const char *res = signal_resource(t->signal);
+  char *q = format_bytes(ks_threshold_value_quantity(&t->value, obs->capacity));
   char *avail = format_bytes(obs->available);
   g_string_append_printf(m, "The node was low on resource: %s. ", res);
   g_string_append_printf(m, "Threshold quantity: %s, available: %s. ", q, avail);
@@ -220,8 +277,9 @@ static gboolean fail_pod(KsEvictionManager *em, const KsPod *pod, const char *me
 }
 
 /* Evicts the first non-critical pod in rank order. */
-static void evict_one(KsEvictionManager *em, EvNode *n, Signal s, const Observation *obs,
-                      GPtrArray *pods) {
+static void evict_one(KsEvictionManager *em, EvNode *n, const KsEvictionThreshold *t,
+                      const Observation *obs, GPtrArray *pods) {
+  gboolean memory = is_memory_signal(t->signal);
   GArray *cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
   for (guint i = 0; pods && i < pods->len; i++) {
     const KsPod *p = g_ptr_array_index(pods, i);
@@ -230,8 +288,7 @@ static void evict_one(KsEvictionManager *em, EvNode *n, Signal s, const Observat
       mem = eph = 0; /* not run by the model: it uses nothing */
     KsResourceList req;
     ks_pod_compute_requests(p, &req);
-    Candidate c = {p, s == SIG_MEMORY ? mem : eph,
-                   s == SIG_MEMORY ? req.memory : req.ephemeral_storage};
+    Candidate c = {p, memory ? mem : eph, memory ? req.memory : req.ephemeral_storage};
     ks_resource_list_clear(&req);
     g_array_append_val(cands, c);
   }
@@ -240,7 +297,7 @@ static void evict_one(KsEvictionManager *em, EvNode *n, Signal s, const Observat
     const Candidate *c = &g_array_index(cands, Candidate, i);
     if (ks_pod_is_critical(c->pod))
       continue; /* "cannot evict a critical pod": the next one is tried */
-    char *msg = eviction_message(s, obs, c);
+    char *msg = eviction_message(t, obs, c);
     KsPod *held = ks_pod_ref((KsPod *)c->pod);
     if (fail_pod(em, held, msg, TRUE))
       count_eviction(em, n, held);
@@ -251,29 +308,57 @@ static void evict_one(KsEvictionManager *em, EvNode *n, Signal s, const Observat
   g_array_unref(cands);
 }
 
-/* synchronize for one node: observe, decide the conditions, write them,
- * and evict at most one pod for the first threshold met. */
+/* synchronize for one node (upstream's synchronize, one node at a time):
+ * thresholds met now, plus those met last pass that have not yet reclaimed
+ * their minimum (mergeThresholds); when each was first observed; the node
+ * conditions from all of them (soft ones count before their grace period
+ * has passed); then the thresholds whose grace period has passed drive at
+ * most one eviction, memory first (byEvictionPriority). A node whose kubelet
+ * is down gets no pass, and its kubelet starts over when it is back. */
 static void synchronize(KsEvictionManager *em, guint model_index, GPtrArray *pods) {
   const char *name = ks_kubelet_model_node_name(em->model, model_index);
   const KsStoreObject *obj = ks_store_get(em->store, KS_STORE_NODE, NULL, name);
-  Observation obs[SIG_COUNT];
-  observe(em, model_index, obj ? obj->data : NULL, obs);
   EvNode *n = ev_node(em, name);
+  const GArray *ths = em->config->thresholds;
+  if (obj && ks_node_fault_is_down(obj->data)) {
+    ev_node_reset(n, ths->len);
+    return;
+  }
+  Observation obs[KS_EVICTION_SIGNAL_COUNT];
+  observe(em, model_index, obj ? obj->data : NULL, obs);
   gint64 now = ks_engine_now(em->engine);
-  gboolean met[SIG_COUNT];
-  for (guint s = 0; s < SIG_COUNT; s++) {
-    met[s] = obs[s].observed && threshold_quantity(s, obs[s].capacity) > obs[s].available;
-    if (met[s])
-      n->last_observed[s] = now;
-    n->pressure[s] = n->last_observed[s] >= 0 &&
-                     now - n->last_observed[s] < KS_EVICTION_PRESSURE_TRANSITION_US;
+  gboolean observed[COND_COUNT] = {FALSE, FALSE};
+  for (guint i = 0; i < ths->len; i++) {
+    const KsEvictionThreshold *t = &g_array_index(ths, KsEvictionThreshold, i);
+    gboolean met = threshold_met(t, obs, FALSE) || (n->met[i] && threshold_met(t, obs, TRUE));
+    if (!met) {
+      n->first_observed[i] = -1;
+      n->met[i] = FALSE;
+      continue;
+    }
+    if (n->first_observed[i] < 0)
+      n->first_observed[i] = now;
+    n->met[i] = now - n->first_observed[i] >= t->grace_period_us;
+    gint c = signal_condition(t->signal);
+    if (c >= 0)
+      observed[c] = TRUE;
+  }
+  for (guint c = 0; c < COND_COUNT; c++) {
+    if (observed[c])
+      n->last_observed[c] = now;
+    n->pressure[c] = n->last_observed[c] >= 0 &&
+                     now - n->last_observed[c] < em->config->eviction_pressure_transition_period_us;
   }
   write_conditions(em, n);
-  for (guint s = 0; s < SIG_COUNT; s++)
-    if (met[s]) {
-      evict_one(em, n, s, &obs[s], pods);
-      return;
-    }
+  const KsEvictionThreshold *reclaim = NULL;
+  for (guint i = 0; i < ths->len && !reclaim; i++) /* memory signals first */
+    if (n->met[i] && is_memory_signal(g_array_index(ths, KsEvictionThreshold, i).signal))
+      reclaim = &g_array_index(ths, KsEvictionThreshold, i);
+  for (guint i = 0; i < ths->len && !reclaim; i++)
+    if (n->met[i])
+      reclaim = &g_array_index(ths, KsEvictionThreshold, i);
+  if (reclaim)
+    evict_one(em, n, reclaim, &obs[reclaim->signal], pods);
 }
 
 static gboolean collect_running(const KsStoreObject *obj, gpointer data) {
@@ -309,11 +394,11 @@ static void housekeeping(KsEngine *e, gpointer data) {
 /* The eviction admit handler (Admit): NULL to admit, else the message. */
 static char *admit(KsEvictionManager *em, const KsPod *pod) {
   EvNode *n = g_hash_table_lookup(em->nodes, pod->node_name);
-  if (!n || (!n->pressure[SIG_MEMORY] && !n->pressure[SIG_NODEFS]))
+  if (!n || (!n->pressure[COND_MEMORY] && !n->pressure[COND_DISK]))
     return NULL;
   if (ks_pod_is_critical(pod))
     return NULL;
-  if (!n->pressure[SIG_NODEFS]) {
+  if (!n->pressure[COND_DISK]) {
     if (ks_pod_qos(pod) != KS_QOS_BEST_EFFORT)
       return NULL;
     KsTaint t = {(char *)"node.kubernetes.io/memory-pressure", NULL, KS_TAINT_EFFECT_NO_SCHEDULE, 0};
@@ -325,7 +410,7 @@ static char *admit(KsEvictionManager *em, const KsPod *pod) {
   /* fmt's %v of the condition list: [MemoryPressure DiskPressure] */
   GString *m = g_string_new("The node had condition: [");
   gboolean first = TRUE;
-  for (guint s = 0; s < SIG_COUNT; s++)
+  for (guint s = 0; s < COND_COUNT; s++)
     if (n->pressure[s]) {
       g_string_append_printf(m, "%s%s", first ? "" : " ", condition_types[s]);
       first = FALSE;
@@ -365,6 +450,7 @@ KsEvictionManager *ks_eviction_manager_new(KsStore *store, KsKubeletModel *model
   em->store = store;
   em->engine = ks_store_get_engine(store);
   em->model = model;
+  em->config = ks_kubelet_config_new_default();
   em->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, ev_node_free);
   em->evicted_nodes = g_ptr_array_new();
   em->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, em);
@@ -379,7 +465,23 @@ void ks_eviction_manager_free(KsEvictionManager *em) {
     ks_engine_cancel(em->engine, em->tick);
   g_ptr_array_unref(em->evicted_nodes);
   g_hash_table_destroy(em->nodes);
+  ks_kubelet_config_unref(em->config);
   g_free(em);
+}
+
+void ks_eviction_manager_set_config(KsEvictionManager *em, KsKubeletConfig *config) {
+  KsKubeletConfig *c = config ? ks_kubelet_config_ref(config) : ks_kubelet_config_new_default();
+  ks_kubelet_config_unref(em->config);
+  em->config = c;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, em->nodes);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    ev_node_reset(v, c->thresholds->len);
+}
+
+const KsKubeletConfig *ks_eviction_manager_config(const KsEvictionManager *em) {
+  return em->config;
 }
 
 guint64 ks_eviction_manager_evictions_by_qos(const KsEvictionManager *em, KsQosClass q) {

@@ -1,29 +1,39 @@
 /* The kubelet's eviction manager (node-pressure eviction), upstream
  * pkg/kubelet/eviction v1.31, run over the resource model's usage
- * (resource_model.h). docs/node-agent.md "Eviction manager" has the
- * equations; in short:
+ * (resource_model.h) with the thresholds of a KubeletConfiguration
+ * (workloads/kubelet_config.h; the v1.31 defaults unless the scenario names
+ * one with spec.kubeletConfig). docs/node-agent.md "Eviction manager" has
+ * the equations; in short:
  *
  *  - signals per node: memory.available = memory capacity - (system memory
  *    + the memory of the running modelled pods); nodefs.available =
  *    ephemeral-storage capacity - the pods' ephemeral-storage usage (only
- *    on nodes that declare ephemeral-storage capacity). imagefs and inodes
- *    are not modelled.
- *  - thresholds: the kubelet's default evictionHard, memory.available<100Mi
- *    and nodefs.available<10% (a float32 fraction of capacity, as upstream),
- *    minimum reclaim 0. No soft thresholds (see the departures).
+ *    on nodes that declare ephemeral-storage capacity); imagefs.available
+ *    is the same observation (no node has a dedicated image filesystem).
+ *    Inodes, pids and allocatableMemory.available are not observed: their
+ *    thresholds are never met.
+ *  - thresholds: the config's hard ones, and soft ones that count once met
+ *    continuously for their grace period (thresholdsFirstObservedAt /
+ *    thresholdsMetGracePeriod); a threshold that drove evictions stays met
+ *    until available >= quantity + minimum reclaim. A percentage is a
+ *    float32 fraction of capacity, as upstream.
  *  - housekeeping: one synchronize pass over every node the model has run a
  *    pod on (first-seen order) at each multiple of 10 s, from the first
  *    multiple at or after the model's first pod; at most one eviction per
- *    node per pass.
+ *    node per pass. A node whose kubelet is down (node faults) gets no pass
+ *    and starts with a fresh state when it is back.
  *  - node conditions MemoryPressure / DiskPressure: True while a threshold
- *    is met and for the pressure transition period (5 min) after it was last
- *    met, written to the Node in the store when they change.
+ *    (hard or soft, before its grace period) is met and for
+ *    evictionPressureTransitionPeriod after it was last met, written to the
+ *    Node in the store when they change.
  *  - victims ranked as rankMemoryPressure / rankDiskPressureFunc: usage
  *    above requests first, then lower priority, then larger usage above
  *    requests (name order breaks ties); critical pods are skipped. The
  *    victim becomes Failed, reason Evicted, with the kubelet's message and a
  *    DisruptionTarget condition (TerminationByKubelet); the node agent then
- *    drops it from the model, so it stops using resources.
+ *    drops it from the model, so it stops using resources. Grace periods
+ *    (1 s for hard evictions, min(evictionMaxPodGracePeriod, the pod's) for
+ *    soft ones) are not waited for: ksim terminates at once.
  *  - admission (the kubelet's eviction admit handler): a pod bound to a node
  *    with MemoryPressure is rejected when BestEffort and not tolerating the
  *    memory-pressure NoSchedule taint; with DiskPressure every pod is
@@ -38,9 +48,9 @@
 #include "sched/qos.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/store.h"
+#include "workloads/kubelet_config.h"
 
 #define KS_EVICTION_HOUSEKEEPING_US (10 * G_USEC_PER_SEC)
-#define KS_EVICTION_PRESSURE_TRANSITION_US (5 * 60 * G_USEC_PER_SEC)
 #define KS_EVICTION_REASON "Evicted"
 
 typedef struct KsEvictionManager KsEvictionManager;
@@ -49,6 +59,15 @@ typedef struct KsEvictionManager KsEvictionManager;
  * node agent, whose model it reads). model: transfer none, outlives it. */
 KsEvictionManager *ks_eviction_manager_new(KsStore *store, KsKubeletModel *model);
 void ks_eviction_manager_free(KsEvictionManager *em);
+
+/* The kubelet configuration every node's eviction manager uses (one config
+ * for all nodes, spec.kubeletConfig). Takes a reference; NULL restores the
+ * v1.31 defaults, which a new manager starts with. Set it before the run:
+ * nodes already seen start over. */
+void ks_eviction_manager_set_config(KsEvictionManager *em, KsKubeletConfig *config);
+/* transfer none; never NULL. The node agent's kubelet settings (image pulls,
+ * image GC) come from here too. */
+const KsKubeletConfig *ks_eviction_manager_config(const KsEvictionManager *em);
 
 /* Evictions (pressure evictions and admission rejections are counted apart). */
 guint64 ks_eviction_manager_evictions_by_qos(const KsEvictionManager *em, KsQosClass q);

@@ -13,8 +13,10 @@
 #include "sched/objects.h"
 #include "sim/engine.h"
 #include "sim/node_agent.h"
+#include "sim/node_faults.h"
 #include "sim/store.h"
 #include "tests/sim/scenario_results.h"
+#include "workloads/kubelet_config.h"
 #include "workloads/usage.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
@@ -66,6 +68,21 @@ static void world_init(World *w) {
   ks_resource_list_copy(&n->allocatable, &n->capacity);
   assert_true(ks_store_create(w->store, KS_STORE_NODE, NULL, "n1", n,
                               (GDestroyNotify)ks_node_unref, NULL));
+}
+
+/* Every node's kubelet runs with the KubeletConfiguration whose fields
+ * (after apiVersion and kind) are `fields`. */
+static void world_set_config(World *w, const char *fields) {
+  char *yaml = g_strconcat("apiVersion: kubelet.config.k8s.io/v1beta1\n"
+                           "kind: KubeletConfiguration\n",
+                           fields, NULL);
+  GError *err = NULL;
+  KsKubeletConfig *c = ks_kubelet_config_load_string(yaml, strlen(yaml), "kubelet.yaml", &err);
+  if (!c)
+    fail_msg("%s", err->message);
+  ks_eviction_manager_set_config(ks_node_agent_evictions(w->agent), c);
+  ks_kubelet_config_unref(c); /* the manager holds its own reference */
+  g_free(yaml);
 }
 
 static void world_clear(World *w) {
@@ -236,6 +253,189 @@ static void test_no_profiles_no_events(void **state) {
   world_clear(&w);
 }
 
+/* Soft threshold memory.available<300Mi held 30 s (evictionSoftGracePeriod
+ * 30s; evictionHard {} so no hard threshold): a BestEffort pod uses 500Mi,
+ * 800Mi from 15 s (14 s after its start at 1 s). Passes: 10 s available
+ * 524Mi; 20 s available 224Mi < 300Mi, first observed: MemoryPressure True
+ * at once (conditions count soft thresholds before their grace period),
+ * no eviction at 20, 30 or 40 s (held 0, 10, 20 s); 50 s: held 30 s,
+ * evicted. MemoryPressure False at 350 s (5 min after 50 s). */
+static void test_soft_grace_period(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  world_set_config(&w, "evictionHard: {}\n"
+                       "evictionSoft:\n  memory.available: 300Mi\n"
+                       "evictionSoftGracePeriod:\n  memory.available: 30s\n"
+                       "evictionMaxPodGracePeriod: 20\n");
+  create(&w, "a", "", "", "step(0s=500Mi, 14s=800Mi)");
+  ks_engine_run_until(w.engine, S(49));
+  assert_int_equal(get(&w, "a")->phase, KS_POD_RUNNING);
+  ks_engine_run_until(w.engine, S(400));
+  assert_string_equal(w.log->str, "0s a Pending\n"
+                                  "1s a Running\n"
+                                  "20s node MemoryPressure=True\n"
+                                  "50s a Failed\n"
+                                  "350s node MemoryPressure=False\n");
+  assert_string_equal(get(&w, "a")->message,
+                      "The node was low on resource: memory. Threshold quantity: 300Mi, "
+                      "available: 224Mi. Container app was using 800Mi, request is 0, has larger "
+                      "consumption of memory. ");
+  world_clear(&w);
+}
+
+/* The grace period restarts when the threshold stops being met at a pass:
+ * 800Mi from 15 s, 500Mi from 34 s, 800Mi again from 45 s. Met at 20 and
+ * 30 s, not at 40 s (the clock restarts), met again from 50 s: evicted at
+ * 80 s, 30 s after 50 s. A 25 s grace period would not evict at 40 s
+ * either (20 s held at 40 s) and evicts at 80 s too (30 s >= 25 s at 80 s,
+ * 20 s at 70 s). */
+static void test_soft_grace_period_restarts(void **state) {
+  (void)state;
+  const char *grace[] = {"30s", "25s"};
+  for (guint i = 0; i < G_N_ELEMENTS(grace); i++) {
+    World w;
+    world_init(&w);
+    char *cfg = g_strdup_printf("evictionHard: {}\n"
+                                "evictionSoft:\n  memory.available: 300Mi\n"
+                                "evictionSoftGracePeriod:\n  memory.available: %s\n",
+                                grace[i]);
+    world_set_config(&w, cfg);
+    g_free(cfg);
+    create(&w, "a", "", "", "step(0s=500Mi, 14s=800Mi, 33s=500Mi, 44s=800Mi)");
+    ks_engine_run_until(w.engine, S(100));
+    assert_string_equal(w.log->str, "0s a Pending\n"
+                                    "1s a Running\n"
+                                    "20s node MemoryPressure=True\n"
+                                    "80s a Failed\n");
+    world_clear(&w);
+  }
+}
+
+/* evictionHard memory.available<200Mi with evictionMinimumReclaim 300Mi.
+ * 1Gi node: p1 (BestEffort) 400Mi, p2 (BestEffort) 300Mi, p3 (request
+ * 300Mi) 250Mi: 950Mi used, 74Mi available at 10 s: p1 evicted (400Mi
+ * above its request against 300Mi). 474Mi available at 20 s: above 200Mi,
+ * but below 200Mi + 300Mi, so the threshold that drove the eviction stays
+ * met and p2 goes at 20 s. 774Mi available at 30 s >= 500Mi: resolved.
+ * Without the minimum reclaim only p1 is evicted. */
+static void test_min_reclaim(void **state) {
+  (void)state;
+  for (int with = 0; with < 2; with++) {
+    World w;
+    world_init(&w);
+    world_set_config(&w, with ? "evictionHard:\n  memory.available: 200Mi\n"
+                                "evictionMinimumReclaim:\n  memory.available: 300Mi\n"
+                              : "evictionHard:\n  memory.available: 200Mi\n");
+    create(&w, "p1", "", "", "400Mi");
+    create(&w, "p2", "", "", "300Mi");
+    create(&w, "p3", "300Mi", "", "250Mi");
+    ks_engine_run_until(w.engine, S(100));
+    assert_int_equal(get(&w, "p1")->phase, KS_POD_FAILED);
+    assert_int_equal(get(&w, "p2")->phase, with ? KS_POD_FAILED : KS_POD_RUNNING);
+    assert_int_equal(get(&w, "p3")->phase, KS_POD_RUNNING);
+    if (with)
+      /* the message gives the threshold, not threshold + reclaim */
+      assert_string_equal(get(&w, "p2")->message,
+                          "The node was low on resource: memory. Threshold quantity: 200Mi, "
+                          "available: 474Mi. Container app was using 300Mi, request is 0, has "
+                          "larger consumption of memory. ");
+    assert_non_null(strstr(w.log->str, "10s p1 Failed\n"));
+    assert_true((strstr(w.log->str, "20s p2 Failed\n") != NULL) == with);
+    world_clear(&w);
+  }
+}
+
+/* A custom evictionHard memory.available<500Mi moves the eviction of a pod
+ * ramping from 100Mi to 1100Mi over 100 s (from 1 s; usage 100Mi + 10Mi per
+ * second of its run) on a 1Gi node. A pass at t sees the ramp's value of
+ * t - 1 s (the step due at t is queued after the pass). The default 100Mi
+ * threshold is crossed past 924Mi: the pass at 90 s (980Mi, 44Mi
+ * available; at 80 s 880Mi, 144Mi). 500Mi is crossed past 524Mi: the pass
+ * at 50 s (580Mi, 444Mi available; at 40 s 480Mi, 544Mi). */
+static void test_custom_hard_threshold(void **state) {
+  (void)state;
+  const char *want[] = {"90s r Failed\n", "50s r Failed\n"};
+  const char *msg[] = {"Threshold quantity: 100Mi, available: 44Mi. Container app was using 980Mi",
+                       "Threshold quantity: 500Mi, available: 444Mi. Container app was using 580Mi"};
+  for (int custom = 0; custom < 2; custom++) {
+    World w;
+    world_init(&w);
+    if (custom)
+      world_set_config(&w, "evictionHard:\n  memory.available: 500Mi\n");
+    create(&w, "r", "", "", "ramp(0s=100Mi, 100s=1100Mi)");
+    ks_engine_run_until(w.engine, S(200));
+    assert_non_null(strstr(w.log->str, want[custom]));
+    if (!strstr(get(&w, "r")->message, msg[custom]))
+      fail_msg("%s", get(&w, "r")->message);
+    world_clear(&w);
+  }
+}
+
+/* No dedicated image filesystem: imagefs.available observes the node
+ * filesystem, so the default imagefs.available<15% acts on it before
+ * nodefs.available<10%. 10Gi ephemeral-storage; a pod using 8.6Gi leaves
+ * 1.4Gi: 15% of 10Gi as float32 is 1610612800 bytes (> 1.4Gi), 10% is
+ * 1073741840 (< 1.4Gi): DiskPressure and an eviction for ephemeral-storage
+ * at 10 s with the imagefs threshold's quantity. */
+static void test_imagefs_on_node_filesystem(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  const KsStoreObject *o = ks_store_get(w.store, KS_STORE_NODE, NULL, "n1");
+  KsNode *n = ks_node_copy(o->data);
+  assert_true(ks_resource_list_set_quantity(&n->capacity, "ephemeral-storage", "10Gi", NULL));
+  assert_true(ks_store_update(w.store, KS_STORE_NODE, NULL, "n1", n, (GDestroyNotify)ks_node_unref,
+                              o->resource_version, NULL));
+  KsPod *p = ks_pod_new("default", "disk");
+  p->node_name = g_strdup("n1");
+  ks_pod_add_container(p, "app", FALSE);
+  ks_labels_set(&p->annotations, KS_ANNOTATION_USAGE_EPHEMERAL_STORAGE, "8806Mi");
+  assert_true(ks_store_create(w.store, KS_STORE_POD, "default", "disk", p,
+                              (GDestroyNotify)ks_pod_unref, NULL));
+  ks_engine_run_until(w.engine, S(20));
+  assert_int_equal(get(&w, "disk")->phase, KS_POD_FAILED);
+  assert_string_equal(get(&w, "disk")->message,
+                      "The node was low on resource: ephemeral-storage. Threshold quantity: "
+                      "1610612800, available: 1434Mi. Container app was using 8806Mi, request is "
+                      "0, has larger consumption of ephemeral-storage. ");
+  assert_string_equal(node_condition(&w, "DiskPressure"), "True");
+  world_clear(&w);
+}
+
+static void go_down(KsEngine *e, gpointer data) {
+  (void)e;
+  World *w = data;
+  assert_true(ks_node_fault_set_down(w->store, "n1", TRUE, NULL));
+}
+
+static void come_back(KsEngine *e, gpointer data) {
+  (void)e;
+  World *w = data;
+  assert_true(ks_node_fault_set_down(w->store, "n1", FALSE, NULL));
+}
+
+/* A node whose kubelet is down runs no eviction pass: a BestEffort pod
+ * using 1000Mi of 1Gi from 1 s would be evicted at 10 s; with the kubelet
+ * down from 5 s to 55 s nothing happens (no MemoryPressure, no eviction)
+ * until the first pass after it is back, at 60 s. */
+static void test_kubelet_down_no_pass(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  create(&w, "hog", "", "", "1000Mi");
+  ks_engine_schedule(w.engine, S(5), go_down, &w, NULL);
+  ks_engine_schedule(w.engine, S(55), come_back, &w, NULL);
+  ks_engine_run_until(w.engine, S(59));
+  assert_int_equal(get(&w, "hog")->phase, KS_POD_RUNNING);
+  assert_null(node_condition(&w, "MemoryPressure"));
+  ks_engine_run_until(w.engine, S(100));
+  assert_int_equal(get(&w, "hog")->phase, KS_POD_FAILED);
+  assert_non_null(strstr(w.log->str, "60s node MemoryPressure=True\n60s hog Failed\n"));
+  assert_null(strstr(w.log->str, "10s hog"));
+  world_clear(&w);
+}
+
 static gint cmp_i64(gconstpointer a, gconstpointer b) {
   gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
   return x < y ? -1 : x > y;
@@ -301,6 +501,12 @@ int main(void) {
       cmocka_unit_test(test_memory_pressure_order),
       cmocka_unit_test(test_admission),
       cmocka_unit_test(test_no_profiles_no_events),
+      cmocka_unit_test(test_soft_grace_period),
+      cmocka_unit_test(test_soft_grace_period_restarts),
+      cmocka_unit_test(test_min_reclaim),
+      cmocka_unit_test(test_custom_hard_threshold),
+      cmocka_unit_test(test_imagefs_on_node_filesystem),
+      cmocka_unit_test(test_kubelet_down_no_pass),
       cmocka_unit_test(test_overcommit_example),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
