@@ -95,6 +95,27 @@ void ks_container_state_set(KsContainerState *dst, const KsContainerState *src) 
   container_state_copy(dst, src);
 }
 
+void ks_container_status_clear(KsContainerStatus *s) {
+  g_clear_pointer(&s->name, g_free);
+  ks_container_state_clear(&s->state);
+  ks_container_state_clear(&s->last_state);
+}
+
+static GArray *container_statuses_copy(const GArray *src) {
+  if (!src)
+    return NULL;
+  GArray *a = g_array_sized_new(FALSE, TRUE, sizeof(KsContainerStatus), src->len);
+  g_array_set_clear_func(a, (GDestroyNotify)ks_container_status_clear);
+  for (guint i = 0; i < src->len; i++) {
+    const KsContainerStatus *s = &g_array_index(src, KsContainerStatus, i);
+    KsContainerStatus c = {g_strdup(s->name), s->ready, s->restart_count, {0}, {0}};
+    container_state_copy(&c.state, &s->state);
+    container_state_copy(&c.last_state, &s->last_state);
+    g_array_append_val(a, c);
+  }
+  return a;
+}
+
 const char *ks_volume_source_to_string(KsVolumeSource s) {
   return (guint)s < G_N_ELEMENTS(volume_names) ? volume_names[s] : "?";
 }
@@ -377,6 +398,8 @@ static void pod_free(KsPod *p) {
     g_array_unref(p->conditions);
   ks_container_state_clear(&p->container_state);
   ks_container_state_clear(&p->last_state);
+  if (p->container_statuses)
+    g_array_unref(p->container_statuses);
   g_free(p);
 }
 
@@ -417,6 +440,7 @@ KsPod *ks_pod_copy(const KsPod *p) {
   c->conditions = conditions_copy(p->conditions);
   container_state_copy(&c->container_state, &p->container_state);
   container_state_copy(&c->last_state, &p->last_state);
+  c->container_statuses = container_statuses_copy(p->container_statuses);
   return c;
 }
 

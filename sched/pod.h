@@ -143,8 +143,9 @@ typedef struct {
 void ks_pod_condition_clear(KsPodCondition *c);
 
 /* A container's state as the kubelet reports it (status.containerStatuses[*]
- * .state / .lastState). ksim's node agent runs a pod's containers as one, so a
- * pod carries one state for all of them (docs/node-agent.md). */
+ * .state / .lastState). A pod carries one state for the node agent's plain
+ * path and start-up, and the resource model writes one per container
+ * (KsContainerStatus, docs/node-agent.md). */
 typedef enum {
   KS_CONTAINER_STATE_NONE = 0, /* not reported (pods the resource model does not run) */
   KS_CONTAINER_WAITING,
@@ -167,6 +168,16 @@ typedef struct {
 void ks_container_state_clear(KsContainerState *s);
 /* Replaces *dst by a deep copy of *src. */
 void ks_container_state_set(KsContainerState *dst, const KsContainerState *src);
+
+/* One container's status (status.containerStatuses[*], sidecars'
+ * initContainerStatuses[*]) as the resource model writes it. */
+typedef struct {
+  char *name;            /* the container's name; owned */
+  gboolean ready;
+  gint32 restart_count;
+  KsContainerState state, last_state;
+} KsContainerStatus;
+void ks_container_status_clear(KsContainerStatus *s);
 
 typedef struct {
   gint ref_count;
@@ -215,6 +226,10 @@ typedef struct {
                                  order they were first set; may be NULL */
   KsContainerState container_state; /* containerStatuses[*].state (see KsContainerState) */
   KsContainerState last_state;      /* containerStatuses[*].lastState */
+  GArray *container_statuses; /* of KsContainerStatus, one per container the resource model
+                                 runs (regular containers, then sidecars); written by it,
+                                 NULL for other pods. container_state / last_state then
+                                 repeat the container that changed last */
 } KsPod;
 
 KsPod *ks_pod_new(const char *ns, const char *name); /* transfer full; refcount 1 */

@@ -388,11 +388,136 @@ gint64 ks_usage_profile_eval(const KsUsageProfile *p, gint64 t_us, gint64 reques
 static const char *const usage_keys[] = {KS_ANNOTATION_USAGE_CPU, KS_ANNOTATION_USAGE_MEMORY,
                                          KS_ANNOTATION_USAGE_EPHEMERAL_STORAGE};
 
+#define USAGE_PREFIX "ksim.io/usage-"
+
+static void container_usage_free(gpointer data) {
+  KsContainerUsage *c = data;
+  for (guint r = 0; r < KS_USAGE_RESOURCE_COUNT; r++)
+    ks_usage_profile_free(c->profile[r]);
+  g_free(c->name);
+  g_free(c);
+}
+
+static const char *pod_ns(const KsPod *pod) { return pod->namespace ? pod->namespace : "default"; }
+
+/* "ksim.io/usage-<resource>.<rest>": the resource and where <rest> starts;
+ * FALSE for any other key (pod-level keys included). */
+static gboolean container_key(const char *key, KsUsageResource *r, const char **rest) {
+  if (!g_str_has_prefix(key, USAGE_PREFIX))
+    return FALSE;
+  const char *tail = key + strlen(USAGE_PREFIX);
+  for (guint i = 0; i < KS_USAGE_RESOURCE_COUNT; i++) {
+    gsize n = strlen(resource_names[i]);
+    if (strncmp(tail, resource_names[i], n) == 0 && tail[n] == '.') {
+      *r = (KsUsageResource)i;
+      *rest = tail + n + 1;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 gboolean ks_pod_has_usage(const KsPod *pod) {
   for (guint r = 0; r < KS_USAGE_RESOURCE_COUNT; r++)
     if (ks_labels_get(&pod->annotations, usage_keys[r]))
       return TRUE;
+  KsUsageResource r;
+  const char *rest;
+  for (guint i = 0; i < pod->annotations.n; i++)
+    if (container_key(pod->annotations.items[i].key, &r, &rest))
+      return TRUE;
   return FALSE;
+}
+
+/* The modelled containers in order: regular ones, then sidecars. */
+static GPtrArray *modelled_containers(const KsPod *pod) {
+  GPtrArray *a = g_ptr_array_new();
+  for (guint i = 0; pod->containers && i < pod->containers->len; i++)
+    g_ptr_array_add(a, &g_array_index(pod->containers, KsContainer, i));
+  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++) {
+    KsContainer *c = &g_array_index(pod->init_containers, KsContainer, i);
+    if (c->restart_always)
+      g_ptr_array_add(a, c);
+  }
+  return a;
+}
+
+static gboolean is_init_container(const KsPod *pod, const char *name) {
+  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++)
+    if (!g_strcmp0(g_array_index(pod->init_containers, KsContainer, i).name, name))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean key_error(const KsPod *pod, const char *key, GError **error, gint code,
+                          const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+static gboolean key_error(const KsPod *pod, const char *key, GError **error, gint code,
+                          const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *why = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error(error, KS_USAGE_ERROR, code, "pod %s/%s: annotation %s: %s", pod_ns(pod),
+              pod->name ? pod->name : "", key, why);
+  g_free(why);
+  return FALSE;
+}
+
+/* A ksim.io/usage-<r>.<container> key names a modelled container and is a
+ * valid annotation key. */
+static gboolean check_container_key(const KsPod *pod, const GPtrArray *mc, const char *key,
+                                    const char *cname, GError **error) {
+  if (strlen(strchr(key, '/') + 1) > KS_USAGE_MAX_KEY_NAME)
+    return key_error(pod, key, error, KS_USAGE_ERROR_RANGE,
+                     "the key's name part is longer than %d characters (the API server "
+                     "refuses it); shorten the container's name",
+                     KS_USAGE_MAX_KEY_NAME);
+  for (guint i = 0; i < mc->len; i++)
+    if (!g_strcmp0(((const KsContainer *)mc->pdata[i])->name, cname))
+      return TRUE;
+  if (is_init_container(pod, cname))
+    return key_error(pod, key, error, KS_USAGE_ERROR_SYNTAX,
+                     "container \"%s\" is an init container; only containers and sidecars "
+                     "(restartPolicy: Always) have a usage",
+                     cname);
+  GString *names = g_string_new(NULL);
+  for (guint i = 0; i < mc->len; i++)
+    g_string_append_printf(names, "%s%s", i ? ", " : "", ((const KsContainer *)mc->pdata[i])->name);
+  key_error(pod, key, error, KS_USAGE_ERROR_SYNTAX, "no container \"%s\" in the pod (containers: %s)",
+            cname, mc->len ? names->str : "none");
+  g_string_free(names, TRUE);
+  return FALSE;
+}
+
+/* Container c's own annotations, appended to out->containers when it has any. */
+static gboolean read_container(const KsPod *pod, const KsContainer *c, KsPodUsage *out,
+                               GError **error) {
+  KsContainerUsage *cu = NULL;
+  for (guint r = 0; r < KS_USAGE_RESOURCE_COUNT; r++) {
+    char *key = g_strconcat(usage_keys[r], ".", c->name, NULL);
+    const char *v = ks_labels_get(&pod->annotations, key);
+    GError *inner = NULL;
+    KsUsageProfile *prof = v ? ks_usage_profile_parse(v, (KsUsageResource)r, &inner) : NULL;
+    if (v && !prof) {
+      key_error(pod, key, error, inner->code, "container \"%s\": %s", c->name, inner->message);
+      g_error_free(inner);
+      g_free(key);
+      return FALSE;
+    }
+    g_free(key);
+    if (!prof)
+      continue;
+    if (!cu) {
+      if (!out->containers)
+        out->containers = g_ptr_array_new_with_free_func(container_usage_free);
+      cu = g_new0(KsContainerUsage, 1);
+      cu->name = g_strdup(c->name);
+      g_ptr_array_add(out->containers, cu);
+    }
+    cu->profile[r] = prof;
+  }
+  return TRUE;
 }
 
 gboolean ks_pod_read_usage(const KsPod *pod, KsPodUsage *out, GError **error) {
@@ -404,20 +529,53 @@ gboolean ks_pod_read_usage(const KsPod *pod, KsPodUsage *out, GError **error) {
     GError *inner = NULL;
     out->profile[r] = ks_usage_profile_parse(v, (KsUsageResource)r, &inner);
     if (!out->profile[r]) {
-      g_set_error(error, KS_USAGE_ERROR, inner->code, "pod %s/%s: annotation %s: %s",
-                  pod->namespace ? pod->namespace : "default", pod->name ? pod->name : "",
-                  usage_keys[r], inner->message);
+      key_error(pod, usage_keys[r], error, inner->code, "%s", inner->message);
       g_error_free(inner);
       ks_pod_usage_clear(out);
       return FALSE;
     }
   }
-  return TRUE;
+  GPtrArray *mc = modelled_containers(pod);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < pod->annotations.n; i++) { /* sorted by key */
+    KsUsageResource r;
+    const char *cname;
+    if (container_key(pod->annotations.items[i].key, &r, &cname))
+      ok = check_container_key(pod, mc, pod->annotations.items[i].key, cname, error);
+  }
+  for (guint i = 0; ok && i < mc->len; i++)
+    ok = read_container(pod, mc->pdata[i], out, error);
+  /* a pod-level profile every container overrides would apply to nothing */
+  for (guint r = 0; ok && r < KS_USAGE_RESOURCE_COUNT; r++) {
+    guint own = 0;
+    for (guint i = 0; out->containers && i < out->containers->len; i++)
+      own += ((KsContainerUsage *)out->containers->pdata[i])->profile[r] != NULL;
+    if (out->profile[r] && mc->len > 0 && own == mc->len)
+      ok = key_error(pod, usage_keys[r], error, KS_USAGE_ERROR_SYNTAX,
+                     "every container has its own %s.<container>, so it applies to none; "
+                     "remove one or the other",
+                     usage_keys[r]);
+  }
+  g_ptr_array_unref(mc);
+  if (!ok)
+    ks_pod_usage_clear(out);
+  return ok;
 }
 
 void ks_pod_usage_clear(KsPodUsage *u) {
   for (guint r = 0; r < KS_USAGE_RESOURCE_COUNT; r++)
     g_clear_pointer(&u->profile[r], ks_usage_profile_free);
+  g_clear_pointer(&u->containers, g_ptr_array_unref);
+}
+
+const KsUsageProfile *ks_pod_usage_container(const KsPodUsage *u, const char *container,
+                                             KsUsageResource r) {
+  for (guint i = 0; u->containers && i < u->containers->len; i++) {
+    const KsContainerUsage *c = u->containers->pdata[i];
+    if (!g_strcmp0(c->name, container))
+      return c->profile[r];
+  }
+  return NULL;
 }
 
 static gboolean read_system(const KsNode *node, const char *key, KsUsageResource r, gint64 *out,

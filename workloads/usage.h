@@ -5,6 +5,7 @@
  *   ksim.io/usage-cpu                 usage of the pod's containers, summed
  *   ksim.io/usage-memory
  *   ksim.io/usage-ephemeral-storage
+ *   ksim.io/usage-<resource>.<container>   one container's own usage
  *   ksim.io/system-usage-cpu          on a Node: what the system daemons use
  *   ksim.io/system-usage-memory       (constant quantities only)
  *
@@ -100,18 +101,42 @@ gint64 ks_usage_value_resolve(const KsUsageValue *v, gint64 request, gint64 limi
 gint64 ks_usage_profile_eval(const KsUsageProfile *p, gint64 t_us, gint64 request, gint64 limit,
                              KsRng *rng, gint64 *next_us);
 
-/* The three ksim.io/usage-* annotations of a pod; NULL where absent. */
+/* Upstream's limit on the name part of an annotation key (after the "/"). */
+#define KS_USAGE_MAX_KEY_NAME 63
+
+/* A container's own profiles: ksim.io/usage-<resource>.<container>. */
+typedef struct {
+  char *name; /* the container's name; owned */
+  KsUsageProfile *profile[KS_USAGE_RESOURCE_COUNT]; /* NULL where it has none */
+} KsContainerUsage;
+
+/* The ksim.io/usage-* annotations of a pod. profile[r] is the pod-level
+ * ksim.io/usage-<r> (NULL when absent): the usage of the containers that
+ * have no ksim.io/usage-<r>.<container> of their own, together.
+ * containers holds one entry per container with any annotation of its own,
+ * in the model's container order (regular containers, then sidecars, each
+ * in manifest order); NULL when none has. */
 typedef struct {
   KsUsageProfile *profile[KS_USAGE_RESOURCE_COUNT];
+  GPtrArray *containers; /* of KsContainerUsage*; owned */
 } KsPodUsage;
 
 /* TRUE when the pod has any ksim.io/usage-* annotation (a cheap test). */
 gboolean ks_pod_has_usage(const KsPod *pod);
 /* Reads them; on error (KS_USAGE_ERROR) out is cleared and the message names
- * the pod and the annotation: pod default/web: annotation ksim.io/usage-cpu:
- * "..": column 3: ... */
+ * the pod, the annotation and the container:
+ *   pod default/web: annotation ksim.io/usage-cpu: "..": column 3: ...
+ *   pod default/web: annotation ksim.io/usage-memory.log: container "log": "..": column 3: ...
+ *   pod default/web: annotation ksim.io/usage-memory.lgo: no container "lgo" in the pod (...)
+ * A container annotation must name a regular container or a sidecar (an
+ * init container with restartPolicy Always); a pod-level annotation that
+ * every container overrides is an error (it would apply to nothing). */
 gboolean ks_pod_read_usage(const KsPod *pod, KsPodUsage *out, GError **error);
 void ks_pod_usage_clear(KsPodUsage *u);
+/* The container's own profile for r (ksim.io/usage-<r>.<container>), NULL
+ * when it has none. transfer none */
+const KsUsageProfile *ks_pod_usage_container(const KsPodUsage *u, const char *container,
+                                             KsUsageResource r);
 
 /* A node's ksim.io/system-usage-cpu and -memory: constant quantities (0 when
  * absent); on error (KS_USAGE_ERROR) the message names the node and the

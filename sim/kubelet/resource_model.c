@@ -1,19 +1,30 @@
 /* See resource_model.h and docs/node-agent.md.
  *
  * State. Per node, the modelled pods in the order they were handed over
- * (that order breaks every tie); per pod, its resolved requests and limits,
- * its profiles and RNG stream, what it wants now, what it is granted, its
- * remaining work and its rate. Work is kept in microseconds x 10^6 (128-bit)
- * so a rate of granted/wanted in parts per million never loses time: a pod
- * that is never short of cpu ends exactly run-time after it started.
+ * (that order breaks every tie); per pod, its containers (regular ones, then
+ * sidecars) and the pod cgroup's cpu shares and quota; per container, its
+ * own requests and limits, its profiles (its own, or its part of the pod's),
+ * its RNG stream, what it wants now, what it is granted, its remaining work
+ * and rate, its restart back-off and the status the kubelet reports for it.
+ * Work is kept in microseconds x 10^6 (128-bit) so a rate of granted/wanted
+ * in parts per million never loses time: a container that is never short of
+ * cpu ends exactly run-time after it started.
  *
- * Every change on a node (a pod starts, ends, is killed or restarts, a
+ * Every change on a node (a container starts, ends, is killed or restarts, a
  * profile steps) runs node_update: first the counters are brought to now at
- * the old rates, then memory is checked (per-pod limit, then the node), cpu
- * is shared again, and each pod whose rate changed gets its end event moved.
- * A pod has at most three pending events: its next profile change, its end,
- * and its restart; all carry the ModelPod and are cancelled when it leaves.
- */
+ * the old rates, then memory is checked (each container's limit, then the
+ * node), cpu is shared again (between pod cgroups, then inside each), and
+ * each container whose rate changed gets its end event moved. A container
+ * has at most three pending events: its next profile change, its end and its
+ * restart; all carry the ModelContainer and are cancelled when its pod
+ * leaves. Handlers find their container again by key after node_update,
+ * which may kill containers and drop pods.
+ *
+ * Status. The model keeps each container's state, last state and restart
+ * count and the pod's phase, and writes them all at every change
+ * (write_status). While the node's kubelet is down (node faults) nothing is
+ * written: the pod is marked dirty and the node's pods are synced when the
+ * kubelet is back (the model's own Node watch). */
 #include "sim/kubelet/resource_model.h"
 
 #include <string.h>
@@ -24,48 +35,78 @@
 #include "sim/kubelet/cpu_share.h"
 #include "sim/kubelet/crash_backoff.h"
 #include "sim/kubelet/oom.h"
+#include "sim/node_faults.h"
 #include "workloads/annotations.h"
 #include "workloads/usage.h"
 
 #define PPM 1000000
 #define OOM_EXIT_CODE 137
+#define R_COUNT KS_USAGE_RESOURCE_COUNT
 
 typedef struct ModelNode ModelNode;
+typedef struct ModelPod ModelPod;
 
 typedef struct {
+  ModelPod *pod;
+  guint index;              /* in pod->containers */
+  char *name;
+  gboolean sidecar;         /* restartable init container: restarts Always, no work */
+  gint64 req[R_COUNT], lim[R_COUNT]; /* the container's own; lim 0: none */
+  gint64 shares;            /* its cgroup's cpu.shares */
+  gint oom_adj;
+  /* usage: its own profile, or the pod's scaled by num/den (its part) */
+  const KsUsageProfile *profile[R_COUNT]; /* borrowed from pod->usage */
+  gint64 num[R_COUNT], den[R_COUNT];
+  gint64 prof_req[R_COUNT], prof_lim[R_COUNT]; /* what %request / %limit are of */
+  KsRng rng;
+  /* the current run */
+  gboolean running;
+  gboolean done;            /* terminated for good */
+  gboolean starting;        /* restarting: its status goes out before it runs */
+  gint64 run_started_us;
+  gint64 want[R_COUNT];
+  gint64 next_usage_us[R_COUNT]; /* absolute; KS_USAGE_NEVER */
+  gint64 granted;
+  gint64 rate_ppm;
+  __int128 work_left;       /* microseconds x PPM */
+  gint64 restart_at;        /* -1: no restart pending */
+  guint64 usage_event, end_event, restart_event;
+  KsCrashBackoff backoff;
+  /* what the kubelet reports */
+  KsContainerState state, last_state;
+  gint32 restart_count;
+} ModelContainer;
+
+struct ModelPod {
   KsKubeletModel *m;
   char *ns, *name, *key;
   ModelNode *node;
   KsQosClass qos;
-  gint oom_adj;
-  gint64 req[KS_USAGE_RESOURCE_COUNT], lim[KS_USAGE_RESOURCE_COUNT]; /* lim 0: none */
-  gint64 shares;
+  gint64 shares;            /* the pod cgroup's cpu.shares (PodRequests cpu) */
+  gint64 quota;             /* its cpu quota (PodLimits cpu); 0: none */
   KsPodUsage usage;
-  KsRng rng;
+  ModelContainer **containers;
+  guint n_containers, n_regular;
   KsRestartPolicy restart_policy;
   gint64 run_time_us;       /* KS_RUN_TIME_FOREVER: runs until stopped */
   gint32 exit_code;         /* at the end of a run */
-  /* the current run */
-  gboolean running;
-  gint64 run_started_us;
-  gint64 want[KS_USAGE_RESOURCE_COUNT];
-  gint64 next_usage_us[KS_USAGE_RESOURCE_COUNT]; /* absolute; KS_USAGE_NEVER */
-  gint64 granted;
-  gint64 rate_ppm;
-  __int128 work_left;       /* microseconds x PPM */
   gint64 accounted_us;
-  guint64 usage_event, end_event, restart_event;
-  KsCrashBackoff backoff;
+  gint64 base_restarts;     /* ksim.io/restart-count when the model took the pod */
+  KsPodPhase phase;         /* Running until it ends */
+  gboolean ended;           /* Succeeded or Failed; waits only for its status to go out */
+  gboolean dirty;           /* status changed while the kubelet was down */
+  guint last_changed;       /* the container the pod-level state repeats */
   KsKubeletStats *stats;    /* the pod's totals (owned by the model's list) */
-} ModelPod;
+};
 
 struct ModelNode {
   char *name;
   guint index;
   GPtrArray *pods;         /* ModelPod*, in hand-over order */
   guint64 node_rv;         /* the Node object the fields below were read from */
-  gint64 alloc_cpu, cap_mem, alloc[KS_USAGE_RESOURCE_COUNT];
+  gint64 alloc_cpu, cap_mem, alloc[R_COUNT];
   gint64 sys_cpu, sys_mem;
+  gboolean down;           /* its kubelet is down (as of the model's Node watch) */
   KsKubeletStats stats;
 };
 
@@ -73,6 +114,7 @@ struct KsKubeletModel {
   KsStore *store;
   KsEngine *engine;
   guint64 seed;
+  guint node_watch;
   GHashTable *pods;        /* "ns/name" -> ModelPod* (owned) */
   GHashTable *nodes;       /* name -> ModelNode* (owned by node_list) */
   GPtrArray *node_list;    /* ModelNode*, first-seen order */
@@ -115,19 +157,24 @@ static void count(ModelPod *p, const KsKubeletStats *d) {
   stats_add(&p->m->qos[p->qos], d);
 }
 
-/* Brings a running pod's counters and remaining work to now at its current
- * grant and rate. */
+/* Brings a pod's counters and its containers' remaining work to now at
+ * their current grants and rates. */
 static void account(ModelPod *p, gint64 now) {
   gint64 dt = now - p->accounted_us;
   p->accounted_us = now;
-  if (!p->running || dt <= 0)
+  if (dt <= 0)
     return;
   KsKubeletStats d = {0};
-  d.throttled_mcpu_us = (p->want[KS_USAGE_CPU] - p->granted) * dt;
-  d.cpu_used_mcpu_us = p->granted * dt;
+  for (guint i = 0; i < p->n_containers; i++) {
+    ModelContainer *c = p->containers[i];
+    if (!c->running)
+      continue;
+    d.throttled_mcpu_us += (c->want[KS_USAGE_CPU] - c->granted) * dt;
+    d.cpu_used_mcpu_us += c->granted * dt;
+    if (!c->sidecar && p->run_time_us != KS_RUN_TIME_FOREVER)
+      c->work_left -= (__int128)dt * c->rate_ppm;
+  }
   count(p, &d);
-  if (p->run_time_us != KS_RUN_TIME_FOREVER)
-    p->work_left -= (__int128)dt * p->rate_ppm;
 }
 
 static void node_refresh(KsKubeletModel *m, ModelNode *n) {
@@ -159,6 +206,8 @@ static ModelNode *node_get(KsKubeletModel *m, const char *name) {
   n->pods = g_ptr_array_new();
   g_ptr_array_add(m->node_list, n);
   g_hash_table_insert(m->nodes, n->name, n);
+  const KsStoreObject *obj = ks_store_get(m->store, KS_STORE_NODE, NULL, name);
+  n->down = obj && ks_node_fault_is_down(obj->data);
   node_refresh(m, n);
   return n;
 }
@@ -176,11 +225,21 @@ static void cancel(KsKubeletModel *m, guint64 *id) {
   *id = 0;
 }
 
+static void container_free(KsKubeletModel *m, ModelContainer *c) {
+  cancel(m, &c->usage_event);
+  cancel(m, &c->end_event);
+  cancel(m, &c->restart_event);
+  ks_container_state_clear(&c->state);
+  ks_container_state_clear(&c->last_state);
+  g_free(c->name);
+  g_free(c);
+}
+
 static void model_pod_free(gpointer data) {
   ModelPod *p = data;
-  cancel(p->m, &p->usage_event);
-  cancel(p->m, &p->end_event);
-  cancel(p->m, &p->restart_event);
+  for (guint i = 0; i < p->n_containers; i++)
+    container_free(p->m, p->containers[i]);
+  g_free(p->containers);
   ks_pod_usage_clear(&p->usage);
   g_free(p->ns);
   g_free(p->name);
@@ -188,19 +247,82 @@ static void model_pod_free(gpointer data) {
   g_free(p);
 }
 
+static ModelPod *lookup(KsKubeletModel *m, const char *key) {
+  return g_hash_table_lookup(m->pods, key);
+}
+
+static void drop(KsKubeletModel *m, ModelPod *p) {
+  g_ptr_array_remove(p->node->pods, p);
+  g_hash_table_remove(m->pods, p->key); /* frees p */
+}
+
 /* ---- writing the pod's status ---------------------------------------------------- */
 
-typedef void (*Mutate)(KsPod *copy, ModelPod *p, gpointer data);
+static gint64 restart_count(const KsPod *pod) {
+  const char *v = ks_labels_get(&pod->annotations, KS_ANNOTATION_RESTART_COUNT);
+  gint64 n = 0;
+  if (v && !g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL))
+    n = 0;
+  return n;
+}
 
-/* Writes a copy of the stored pod changed by fn, as the kubelet's status
- * update. FALSE when the pod is gone. */
-static gboolean write_pod(ModelPod *p, Mutate fn, gpointer data) {
+/* Ready as the kubelet reports it: running, or killed and restarted at this
+ * very instant (its next status shows it running again). */
+static gboolean container_ready(const ModelContainer *c, gint64 now) {
+  return c->running || c->starting || (c->restart_at >= 0 && c->restart_at == now);
+}
+
+static gboolean pod_ready(const ModelPod *p, gint64 now) {
+  if (p->phase != KS_POD_RUNNING)
+    return FALSE;
+  for (guint i = 0; i < p->n_containers; i++)
+    if (!container_ready(p->containers[i], now))
+      return FALSE;
+  return TRUE;
+}
+
+/* Writes the pod's whole status as the model has it (the kubelet's status
+ * update): phase, Ready, every container's status, the pod-level container
+ * state of the container that changed last, the restart count. FALSE when
+ * the pod is gone. */
+static gboolean write_status(ModelPod *p) {
   KsKubeletModel *m = p->m;
+  gint64 now = ks_engine_now(m->engine);
   const KsStoreObject *obj = ks_store_get(m->store, KS_STORE_POD, p->ns, p->name);
   if (!obj)
     return FALSE;
   KsPod *copy = ks_pod_copy(obj->data);
-  fn(copy, p, data);
+  copy->phase = p->phase;
+  gboolean ready = pod_ready(p, now);
+  if (copy->ready != ready) {
+    copy->ready = ready;
+    copy->ready_since_us = now;
+  }
+  if (copy->container_statuses)
+    g_array_unref(copy->container_statuses);
+  copy->container_statuses = g_array_sized_new(FALSE, TRUE, sizeof(KsContainerStatus),
+                                               p->n_containers);
+  g_array_set_clear_func(copy->container_statuses, (GDestroyNotify)ks_container_status_clear);
+  gint64 restarts = p->base_restarts;
+  for (guint i = 0; i < p->n_containers; i++) {
+    const ModelContainer *c = p->containers[i];
+    KsContainerStatus s = {g_strdup(c->name), container_ready(c, now), c->restart_count, {0}, {0}};
+    ks_container_state_set(&s.state, &c->state);
+    ks_container_state_set(&s.last_state, &c->last_state);
+    g_array_append_val(copy->container_statuses, s);
+    restarts += c->restart_count;
+  }
+  if (p->n_containers) {
+    const ModelContainer *c = p->containers[p->last_changed];
+    ks_container_state_set(&copy->container_state, &c->state);
+    if (c->last_state.kind != KS_CONTAINER_STATE_NONE)
+      ks_container_state_set(&copy->last_state, &c->last_state);
+  }
+  if (restarts != restart_count(copy)) {
+    char *v = g_strdup_printf("%" G_GINT64_FORMAT, restarts);
+    ks_labels_set(&copy->annotations, KS_ANNOTATION_RESTART_COUNT, v);
+    g_free(v);
+  }
   GError *error = NULL;
   if (!ks_store_update(m->store, KS_STORE_POD, p->ns, p->name, copy, (GDestroyNotify)ks_pod_unref,
                        obj->resource_version, &error)) {
@@ -211,202 +333,223 @@ static gboolean write_pod(ModelPod *p, Mutate fn, gpointer data) {
   return TRUE;
 }
 
-static void set_not_ready(KsPod *copy, gint64 now) {
-  if (copy->ready) {
-    copy->ready = FALSE;
-    copy->ready_since_us = now;
+static void restart_event(KsEngine *e, gpointer data);
+
+/* The pod's status changed (container `changed` last): written now, or
+ * held while the kubelet is down. Then the restarts that fell due are put
+ * on the engine, after the write as the kubelet would. A pod that ended (or
+ * is gone) leaves the model once its status is out. FALSE when p was freed. */
+static gboolean sync_pod(ModelPod *p, guint changed) {
+  KsKubeletModel *m = p->m;
+  p->last_changed = changed;
+  if (p->node->down) {
+    p->dirty = TRUE;
+  } else if (!write_status(p) || p->ended) {
+    drop(m, p); /* frees p */
+    return FALSE;
   }
+  for (guint i = 0; i < p->n_containers; i++) {
+    ModelContainer *c = p->containers[i];
+    if (c->restart_at >= 0 && !c->restart_event)
+      c->restart_event = ks_engine_schedule(m->engine, c->restart_at, restart_event, c, NULL);
+  }
+  return TRUE;
 }
 
-typedef struct {
-  const char *reason;
-  gint32 exit_code;
-  gint64 restart_at; /* -1: never (the pod ends) */
-  KsPodPhase phase;  /* when it ends */
-  gint64 backoff_us; /* for the CrashLoopBackOff message */
-} Termination;
+/* ---- a container's run -------------------------------------------------------------- */
 
-static void mutate_terminated(KsPod *copy, ModelPod *p, gpointer data) {
-  const Termination *t = data;
+static void usage_event(KsEngine *e, gpointer data);
+static void end_event(KsEngine *e, gpointer data);
+
+/* Evaluates the profiles whose change time has come (all of them when
+ * fresh) and moves the container's usage event to the next change. */
+static void evaluate_usage(ModelContainer *c, gint64 now, gboolean fresh) {
+  ModelPod *p = c->pod;
+  gint64 t = now - c->run_started_us, soonest = KS_USAGE_NEVER;
+  for (guint r = 0; r < R_COUNT; r++) {
+    const KsUsageProfile *prof = c->profile[r];
+    if (!prof) {
+      c->want[r] = 0;
+      c->next_usage_us[r] = KS_USAGE_NEVER;
+      continue;
+    }
+    if (fresh || c->next_usage_us[r] <= now) {
+      gint64 lim = c->prof_lim[r] > 0 ? c->prof_lim[r] : p->node->alloc[r];
+      gint64 next;
+      gint64 v = ks_usage_profile_eval(prof, t, c->prof_req[r], lim, &c->rng, &next);
+      c->want[r] = c->num[r] == c->den[r] ? v : (gint64)(((__int128)v * c->num[r]) / c->den[r]);
+      c->next_usage_us[r] = next == KS_USAGE_NEVER ? KS_USAGE_NEVER : c->run_started_us + next;
+    }
+    soonest = MIN(soonest, c->next_usage_us[r]);
+  }
+  cancel(p->m, &c->usage_event);
+  if (soonest != KS_USAGE_NEVER)
+    c->usage_event = ks_engine_schedule(p->m->engine, soonest, usage_event, c, NULL);
+}
+
+static void begin_run(ModelContainer *c, gint64 now) {
+  c->running = TRUE;
+  c->run_started_us = now;
+  c->granted = 0;
+  c->rate_ppm = -1; /* unknown: node_update sets it and the end event */
+  gint64 T = c->pod->run_time_us;
+  c->work_left = T == KS_RUN_TIME_FOREVER || c->sidecar ? 0 : (__int128)T * PPM;
+  KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, now, 0};
+  ks_container_state_set(&c->state, &run);
+  evaluate_usage(c, now, TRUE);
+}
+
+/* The container stops (killed or done): it takes nothing until it restarts. */
+static void stop_run(ModelContainer *c) {
+  c->running = FALSE;
+  c->granted = 0;
+  for (guint r = 0; r < R_COUNT; r++)
+    c->want[r] = 0;
+  cancel(c->pod->m, &c->usage_event);
+  cancel(c->pod->m, &c->end_event);
+}
+
+/* Go's Duration.String for whole seconds: 10s, 1m20s, 5m0s. transfer full */
+static char *go_duration(gint64 us) {
+  gint64 secs = us / G_USEC_PER_SEC;
+  return secs < 60 ? g_strdup_printf("%" G_GINT64_FORMAT "s", secs)
+                   : g_strdup_printf("%" G_GINT64_FORMAT "m%" G_GINT64_FORMAT "s", secs / 60,
+                                     secs % 60);
+}
+
+/* Container c terminated now (reason, exit code): it restarts per the
+ * restart policy (sidecars: Always) after its own crash back-off, or is done.
+ * Exit code 0 is never restarted (the end of a run, whatever the policy, as
+ * the node agent always did). Only the model's state changes here. */
+static void container_terminate(ModelContainer *c, const char *reason, gint32 exit_code) {
+  ModelPod *p = c->pod;
   gint64 now = ks_engine_now(p->m->engine);
-  KsContainerState term = {KS_CONTAINER_TERMINATED, (char *)t->reason, NULL, t->exit_code,
-                           p->run_started_us, now};
-  if (t->restart_at < 0) {
-    copy->phase = t->phase;
-    set_not_ready(copy, now);
-    ks_container_state_set(&copy->container_state, &term);
+  stop_run(c);
+  KsContainerState term = {KS_CONTAINER_TERMINATED, (char *)reason, NULL, exit_code,
+                           c->run_started_us, now};
+  KsRestartPolicy policy = c->sidecar ? KS_RESTART_ALWAYS : p->restart_policy;
+  if (exit_code == 0 || policy == KS_RESTART_NEVER) {
+    c->done = TRUE;
+    ks_container_state_set(&c->state, &term);
     return;
   }
-  ks_container_state_set(&copy->last_state, &term);
-  if (t->restart_at == now) {
-    ks_container_state_set(&copy->container_state, &term);
+  c->restart_at = ks_crash_backoff_restart_at(&c->backoff, now);
+  ks_container_state_set(&c->last_state, &term);
+  if (c->restart_at == now) {
+    ks_container_state_set(&c->state, &term);
     return;
   }
   /* upstream's message: back-off <d> restarting failed container=<c> pod=<name_ns(uid)> */
-  const char *cname = copy->containers->len ? g_array_index(copy->containers, KsContainer, 0).name
-                                            : "";
-  gint64 secs = t->backoff_us / G_USEC_PER_SEC; /* Go's Duration.String: 10s, 1m20s, 5m0s */
-  char *d = secs < 60 ? g_strdup_printf("%" G_GINT64_FORMAT "s", secs)
-                      : g_strdup_printf("%" G_GINT64_FORMAT "m%" G_GINT64_FORMAT "s", secs / 60,
-                                        secs % 60);
-  char *msg = g_strdup_printf("back-off %s restarting failed container=%s pod=%s_%s(%s)", d, cname,
-                              copy->name, copy->namespace, copy->uid ? copy->uid : "");
+  const KsStoreObject *obj = ks_store_get(p->m->store, KS_STORE_POD, p->ns, p->name);
+  const KsPod *pod = obj ? obj->data : NULL;
+  char *d = go_duration(c->restart_at - now);
+  char *msg = g_strdup_printf("back-off %s restarting failed container=%s pod=%s_%s(%s)", d,
+                              c->name, p->name, p->ns, pod && pod->uid ? pod->uid : "");
   KsContainerState wait = {KS_CONTAINER_WAITING, "CrashLoopBackOff", msg, 0, 0, 0};
-  ks_container_state_set(&copy->container_state, &wait);
-  set_not_ready(copy, now);
+  ks_container_state_set(&c->state, &wait);
   g_free(msg);
   g_free(d);
 }
 
-static gint64 restart_count(const KsPod *pod) {
-  const char *v = ks_labels_get(&pod->annotations, KS_ANNOTATION_RESTART_COUNT);
-  gint64 n = 0;
-  if (v && !g_ascii_string_to_signed(v, 10, 0, G_MAXINT32, &n, NULL))
-    n = 0;
-  return n;
+/* A container that will not restart (a pending restart is dropped). */
+static void container_finish(ModelContainer *c) {
+  if (c->running)
+    container_terminate(c, "Completed", 0);
+  cancel(c->pod->m, &c->restart_event);
+  c->restart_at = -1;
+  c->done = TRUE;
 }
 
-static void mutate_restarted(KsPod *copy, ModelPod *p, gpointer data) {
-  (void)data;
-  gint64 now = ks_engine_now(p->m->engine);
-  char *n = g_strdup_printf("%" G_GINT64_FORMAT, restart_count(copy) + 1);
-  ks_labels_set(&copy->annotations, KS_ANNOTATION_RESTART_COUNT, n);
-  g_free(n);
-  KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, now, 0};
-  ks_container_state_set(&copy->container_state, &run);
-  if (!copy->ready) {
-    copy->ready = TRUE;
-    copy->ready_since_us = now;
+/* A regular container's final exit code: its termination, or the last one
+ * while it waits to restart. */
+static gint32 final_exit_code(const ModelContainer *c) {
+  if (c->state.kind == KS_CONTAINER_TERMINATED)
+    return c->state.exit_code;
+  return c->last_state.kind == KS_CONTAINER_TERMINATED ? c->last_state.exit_code : 0;
+}
+
+/* The pod ends once every regular container is done (upstream getPhase:
+ * all stopped): Succeeded when each exited 0, else Failed; its sidecars are
+ * stopped then (Completed). */
+static void maybe_end(ModelPod *p) {
+  if (p->ended)
+    return;
+  for (guint i = 0; i < p->n_regular; i++)
+    if (!p->containers[i]->done)
+      return;
+  p->ended = TRUE;
+  p->phase = KS_POD_SUCCEEDED;
+  for (guint i = 0; i < p->n_containers; i++) {
+    ModelContainer *c = p->containers[i];
+    if (i < p->n_regular && final_exit_code(c) != 0)
+      p->phase = KS_POD_FAILED;
+    container_finish(c);
   }
 }
 
-/* ---- a run -------------------------------------------------------------------------- */
-
-static void usage_event(KsEngine *e, gpointer data);
-static void end_event(KsEngine *e, gpointer data);
-static void restart_event(KsEngine *e, gpointer data);
-
-/* Evaluates the profiles whose change time has come (all of them when
- * fresh) and moves the pod's usage event to the next change. */
-static void evaluate_usage(ModelPod *p, gint64 now, gboolean fresh) {
-  gint64 t = now - p->run_started_us, soonest = KS_USAGE_NEVER;
-  for (guint r = 0; r < KS_USAGE_RESOURCE_COUNT; r++) {
-    const KsUsageProfile *prof = p->usage.profile[r];
-    if (!prof) {
-      p->want[r] = 0;
-      p->next_usage_us[r] = KS_USAGE_NEVER;
-      continue;
-    }
-    if (fresh || p->next_usage_us[r] <= now) {
-      gint64 lim = p->lim[r] > 0 ? p->lim[r] : p->node->alloc[r];
-      gint64 next;
-      p->want[r] = ks_usage_profile_eval(prof, t, p->req[r], lim, &p->rng, &next);
-      p->next_usage_us[r] = next == KS_USAGE_NEVER ? KS_USAGE_NEVER : p->run_started_us + next;
-    }
-    soonest = MIN(soonest, p->next_usage_us[r]);
-  }
-  cancel(p->m, &p->usage_event);
-  if (soonest != KS_USAGE_NEVER)
-    p->usage_event = ks_engine_schedule(p->m->engine, soonest, usage_event, p, NULL);
+static ModelContainer *find_container(KsKubeletModel *m, const char *key, guint index) {
+  ModelPod *p = lookup(m, key);
+  return p && index < p->n_containers ? p->containers[index] : NULL;
 }
 
-static void begin_run(ModelPod *p, gint64 now) {
-  p->running = TRUE;
-  p->run_started_us = now;
-  p->accounted_us = now;
-  p->granted = 0;
-  p->rate_ppm = -1; /* unknown: node_update sets it and the end event */
-  p->work_left = p->run_time_us == KS_RUN_TIME_FOREVER ? 0 : (__int128)p->run_time_us * PPM;
-  evaluate_usage(p, now, TRUE);
-}
-
-/* The containers stop (killed or done): the pod keeps its place on the node
- * but takes nothing until it restarts. */
-static void stop_run(ModelPod *p) {
-  p->running = FALSE;
-  p->granted = 0;
-  for (guint r = 0; r < KS_USAGE_RESOURCE_COUNT; r++)
-    p->want[r] = 0;
-  cancel(p->m, &p->usage_event);
-  cancel(p->m, &p->end_event);
-}
-
-static void drop(KsKubeletModel *m, ModelPod *p) {
-  g_ptr_array_remove(p->node->pods, p);
-  g_hash_table_remove(m->pods, p->key); /* frees p */
-}
-
-/* The containers terminated (reason, exit code) at now: restart per the
- * pod's restartPolicy after the crash back-off, or end the pod. Exit code 0
- * ends it Succeeded whatever the policy, as the node agent always did. */
-static void terminate(ModelPod *p, const char *reason, gint32 exit_code) {
-  KsKubeletModel *m = p->m;
-  gint64 now = ks_engine_now(m->engine);
-  stop_run(p);
-  Termination t = {reason, exit_code, -1, KS_POD_SUCCEEDED, 0};
-  if (exit_code != 0) {
-    t.phase = KS_POD_FAILED;
-    if (p->restart_policy != KS_RESTART_NEVER) {
-      t.restart_at = ks_crash_backoff_restart_at(&p->backoff, now);
-      t.backoff_us = t.restart_at - now;
-    }
-  }
-  if (!write_pod(p, mutate_terminated, &t) || t.restart_at < 0)
-    drop(m, p); /* frees p */
-  else
-    p->restart_event = ks_engine_schedule(m->engine, t.restart_at, restart_event, p, NULL);
-}
-
-static ModelPod *lookup(KsKubeletModel *m, const char *key) {
-  return g_hash_table_lookup(m->pods, key);
-}
-
+/* The container starts again: its status is written first (running, one
+ * more restart), then it takes its place on the node. */
 static void restart_event(KsEngine *e, gpointer data) {
-  ModelPod *p = data;
+  ModelContainer *c = data;
+  ModelPod *p = c->pod;
   KsKubeletModel *m = p->m;
-  p->restart_event = 0;
-  if (!write_pod(p, mutate_restarted, NULL)) {
-    ModelNode *n = p->node;
-    drop(m, p);
+  ModelNode *n = p->node;
+  gint64 now = ks_engine_now(e);
+  c->restart_event = 0;
+  c->restart_at = -1;
+  c->restart_count++;
+  c->starting = TRUE;
+  KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, now, 0};
+  ks_container_state_set(&c->state, &run);
+  if (!sync_pod(p, c->index)) {
     node_update(m, n);
     return;
   }
+  c->starting = FALSE;
   KsKubeletStats d = {0};
   d.restarts = 1;
   count(p, &d);
-  ModelNode *n = p->node;
   node_update(m, n); /* account the others first, at their old rates */
-  begin_run(p, ks_engine_now(e));
+  begin_run(c, now);
   node_update(m, n);
 }
 
-/* node_update may kill and drop any pod of the node (an OOM kill of a pod
- * that never restarts), so handlers find their pod again by key after it. */
 static void usage_event(KsEngine *e, gpointer data) {
-  ModelPod *p = data;
-  KsKubeletModel *m = p->m;
-  ModelNode *n = p->node;
-  char *key = g_strdup(p->key);
-  p->usage_event = 0;
+  ModelContainer *c = data;
+  KsKubeletModel *m = c->pod->m;
+  ModelNode *n = c->pod->node;
+  char *key = g_strdup(c->pod->key);
+  guint index = c->index;
+  c->usage_event = 0;
   node_update(m, n); /* counters to now at the old usage */
-  if ((p = lookup(m, key)) != NULL && p->running) {
-    evaluate_usage(p, ks_engine_now(e), FALSE);
+  if ((c = find_container(m, key, index)) != NULL && c->running) {
+    evaluate_usage(c, ks_engine_now(e), FALSE);
     node_update(m, n);
   }
   g_free(key);
 }
 
+/* A regular container's work is done: it exits with the pod's exit code. */
 static void end_event(KsEngine *e, gpointer data) {
-  ModelPod *p = data;
-  KsKubeletModel *m = p->m;
-  ModelNode *n = p->node;
-  char *key = g_strdup(p->key);
+  ModelContainer *c = data;
+  KsKubeletModel *m = c->pod->m;
+  ModelNode *n = c->pod->node;
+  char *key = g_strdup(c->pod->key);
+  guint index = c->index;
   (void)e;
-  p->end_event = 0;
+  c->end_event = 0;
   node_update(m, n); /* brings the work to (at most) zero */
   /* gone, killed, or its end moved by that update: nothing to do now */
-  if ((p = lookup(m, key)) != NULL && p->running && !p->end_event) {
-    terminate(p, p->exit_code == 0 ? "Completed" : "Error", p->exit_code);
+  if ((c = find_container(m, key, index)) != NULL && c->running && !c->end_event) {
+    ModelPod *p = c->pod;
+    container_terminate(c, p->exit_code == 0 ? "Completed" : "Error", p->exit_code);
+    maybe_end(p);
+    sync_pod(p, index);
     node_update(m, n);
   }
   g_free(key);
@@ -414,86 +557,135 @@ static void end_event(KsEngine *e, gpointer data) {
 
 /* ---- the node ------------------------------------------------------------------ */
 
-static void oom_kill(ModelPod *p, gboolean by_node) {
-  KsKubeletStats d = {0};
-  d.oom_kills = 1;
-  d.node_oom_kills = by_node ? 1 : 0;
-  count(p, &d);
-  terminate(p, "OOMKilled", OOM_EXIT_CODE);
+/* Kills the victims (containers; from `own` on by the node's OOM killer),
+ * then writes each pod touched once, in the order of its first victim. */
+static void kill_all(GPtrArray *victims, guint own) {
+  GPtrArray *pods = g_ptr_array_new();
+  GArray *last = g_array_new(FALSE, FALSE, sizeof(guint));
+  for (guint i = 0; i < victims->len; i++) {
+    ModelContainer *c = g_ptr_array_index(victims, i);
+    KsKubeletStats d = {0};
+    d.oom_kills = 1;
+    d.node_oom_kills = i >= own ? 1 : 0;
+    count(c->pod, &d);
+    container_terminate(c, "OOMKilled", OOM_EXIT_CODE);
+    guint k;
+    if (!g_ptr_array_find(pods, c->pod, &k)) {
+      g_ptr_array_add(pods, c->pod);
+      g_array_append_val(last, c->index);
+    } else {
+      g_array_index(last, guint, k) = c->index;
+    }
+  }
+  for (guint i = 0; i < pods->len; i++) {
+    ModelPod *p = g_ptr_array_index(pods, i);
+    maybe_end(p);
+    sync_pod(p, g_array_index(last, guint, i));
+  }
+  g_array_unref(last);
+  g_ptr_array_unref(pods);
 }
 
-/* Memory: pods above their own limit first, then the node's killer while
- * the node is out of memory. Returns TRUE when it killed anyone. */
-static gboolean check_memory(KsKubeletModel *m, ModelNode *n) {
+/* Memory: containers above their own limit first, then the node's killer
+ * while the node is out of memory. */
+static void check_memory(ModelNode *n) {
   GPtrArray *victims = g_ptr_array_new();
   GPtrArray *alive = g_ptr_array_new();
   gint64 total = n->sys_mem;
   for (guint i = 0; i < n->pods->len; i++) {
     ModelPod *p = g_ptr_array_index(n->pods, i);
-    if (!p->running)
-      continue;
-    if (p->lim[KS_USAGE_MEMORY] > 0 && p->want[KS_USAGE_MEMORY] > p->lim[KS_USAGE_MEMORY]) {
-      g_ptr_array_add(victims, p);
-      continue;
+    for (guint j = 0; j < p->n_containers; j++) {
+      ModelContainer *c = p->containers[j];
+      if (!c->running)
+        continue;
+      if (c->lim[KS_USAGE_MEMORY] > 0 && c->want[KS_USAGE_MEMORY] > c->lim[KS_USAGE_MEMORY]) {
+        g_ptr_array_add(victims, c);
+        continue;
+      }
+      g_ptr_array_add(alive, c);
+      total += c->want[KS_USAGE_MEMORY];
     }
-    g_ptr_array_add(alive, p);
-    total += p->want[KS_USAGE_MEMORY];
   }
   guint own = victims->len;
   while (n->cap_mem > 0 && total > n->cap_mem && alive->len) {
-    KsOomCandidate *c = g_new(KsOomCandidate, alive->len);
+    KsOomCandidate *cand = g_new(KsOomCandidate, alive->len);
     for (guint i = 0; i < alive->len; i++) {
-      ModelPod *p = g_ptr_array_index(alive, i);
-      c[i] = (KsOomCandidate){p->want[KS_USAGE_MEMORY], p->oom_adj};
+      ModelContainer *c = g_ptr_array_index(alive, i);
+      cand[i] = (KsOomCandidate){c->want[KS_USAGE_MEMORY], c->oom_adj};
     }
-    gint v = ks_oom_pick_victim(c, alive->len, n->cap_mem);
-    g_free(c);
+    gint v = ks_oom_pick_victim(cand, alive->len, n->cap_mem);
+    g_free(cand);
     if (v < 0)
       break;
-    ModelPod *p = g_ptr_array_index(alive, v);
-    total -= p->want[KS_USAGE_MEMORY];
+    ModelContainer *c = g_ptr_array_index(alive, v);
+    total -= c->want[KS_USAGE_MEMORY];
     g_ptr_array_remove_index(alive, (guint)v);
-    g_ptr_array_add(victims, p);
+    g_ptr_array_add(victims, c);
   }
-  for (guint i = 0; i < victims->len; i++)
-    oom_kill(g_ptr_array_index(victims, i), i >= own);
-  gboolean killed = victims->len > 0;
+  if (victims->len)
+    kill_all(victims, own);
   g_ptr_array_unref(victims);
   g_ptr_array_unref(alive);
-  (void)m;
-  return killed;
 }
 
-static void share_cpu(KsKubeletModel *m, ModelNode *n, gint64 now) {
-  guint k = 0;
-  KsCpuClaim *claims = g_new0(KsCpuClaim, MAX(n->pods->len, 1));
-  for (guint i = 0; i < n->pods->len; i++) {
-    ModelPod *p = g_ptr_array_index(n->pods, i);
-    if (p->running)
-      claims[k++] = (KsCpuClaim){p->want[KS_USAGE_CPU], p->lim[KS_USAGE_CPU], p->shares, 0};
+/* A container's rate changed: its end moves to now + what is left at it. */
+static void set_rate(ModelContainer *c, gint64 rate, gint64 now) {
+  KsKubeletModel *m = c->pod->m;
+  if (rate == c->rate_ppm || c->sidecar || c->pod->run_time_us == KS_RUN_TIME_FOREVER) {
+    c->rate_ppm = rate;
+    return;
   }
-  ks_cpu_share(claims, k, MAX(n->alloc_cpu, 0));
-  k = 0;
-  for (guint i = 0; i < n->pods->len; i++) {
+  c->rate_ppm = rate;
+  cancel(m, &c->end_event);
+  if (rate <= 0)
+    return; /* stalled until something changes */
+  __int128 left = c->work_left > 0 ? c->work_left : 0;
+  gint64 dt = (gint64)((left + rate - 1) / rate);
+  c->end_event = ks_engine_schedule(m->engine, now + dt, end_event, c, NULL);
+}
+
+/* CPU in two levels, as the cgroup tree: the pod cgroups share the node's
+ * cpu by their shares (each capped at its quota and at what its containers
+ * can use), then each pod's containers share what it got by theirs, each
+ * capped at its own limit. */
+static void share_cpu(ModelNode *n, gint64 now) {
+  guint np = n->pods->len;
+  KsCpuClaim *pods = g_new0(KsCpuClaim, MAX(np, 1));
+  for (guint i = 0; i < np; i++) {
     ModelPod *p = g_ptr_array_index(n->pods, i);
-    if (!p->running)
-      continue;
-    p->granted = claims[k++].granted;
-    gint64 want = p->want[KS_USAGE_CPU];
-    gint64 rate = want > 0 ? (gint64)(((__int128)p->granted * PPM) / want) : PPM;
-    if (rate == p->rate_ppm || p->run_time_us == KS_RUN_TIME_FOREVER) {
-      p->rate_ppm = rate;
-      continue;
+    gint64 demand = 0;
+    for (guint j = 0; j < p->n_containers; j++) {
+      const ModelContainer *c = p->containers[j];
+      if (!c->running)
+        continue;
+      gint64 d = MAX(c->want[KS_USAGE_CPU], 0);
+      demand += c->lim[KS_USAGE_CPU] > 0 ? MIN(d, c->lim[KS_USAGE_CPU]) : d;
     }
-    p->rate_ppm = rate;
-    cancel(m, &p->end_event);
-    if (rate <= 0)
-      continue; /* stalled until something changes */
-    __int128 left = p->work_left > 0 ? p->work_left : 0;
-    gint64 dt = (gint64)((left + rate - 1) / rate);
-    p->end_event = ks_engine_schedule(m->engine, now + dt, end_event, p, NULL);
+    pods[i] = (KsCpuClaim){demand, p->quota, p->shares, 0};
   }
-  g_free(claims);
+  ks_cpu_share(pods, np, MAX(n->alloc_cpu, 0));
+  for (guint i = 0; i < np; i++) {
+    ModelPod *p = g_ptr_array_index(n->pods, i);
+    KsCpuClaim *cs = g_new0(KsCpuClaim, MAX(p->n_containers, 1));
+    guint k = 0;
+    for (guint j = 0; j < p->n_containers; j++) {
+      const ModelContainer *c = p->containers[j];
+      if (c->running)
+        cs[k++] = (KsCpuClaim){c->want[KS_USAGE_CPU], c->lim[KS_USAGE_CPU], c->shares, 0};
+    }
+    ks_cpu_share(cs, k, pods[i].granted);
+    k = 0;
+    for (guint j = 0; j < p->n_containers; j++) {
+      ModelContainer *c = p->containers[j];
+      if (!c->running)
+        continue;
+      c->granted = cs[k++].granted;
+      gint64 want = c->want[KS_USAGE_CPU];
+      set_rate(c, want > 0 ? (gint64)(((__int128)c->granted * PPM) / want) : PPM, now);
+    }
+    g_free(cs);
+  }
+  g_free(pods);
 }
 
 static void node_update(KsKubeletModel *m, ModelNode *n) {
@@ -501,8 +693,44 @@ static void node_update(KsKubeletModel *m, ModelNode *n) {
   node_refresh(m, n);
   for (guint i = 0; i < n->pods->len; i++)
     account(g_ptr_array_index(n->pods, i), now);
-  check_memory(m, n);
-  share_cpu(m, n, now);
+  check_memory(n);
+  share_cpu(n, now);
+}
+
+/* The kubelet is back (upstream: its status manager syncs every pod): the
+ * pods whose status changed while it was down, or whose Ready the node
+ * lifecycle controller took away, get the model's status now. */
+static void node_back(KsKubeletModel *m, ModelNode *n) {
+  gint64 now = ks_engine_now(m->engine);
+  GPtrArray *pods = g_ptr_array_copy(n->pods, NULL, NULL);
+  for (guint i = 0; i < pods->len; i++) {
+    ModelPod *p = g_ptr_array_index(pods, i);
+    const KsStoreObject *obj = ks_store_get(m->store, KS_STORE_POD, p->ns, p->name);
+    gboolean stale = obj && ((const KsPod *)obj->data)->ready != pod_ready(p, now);
+    if (p->dirty || stale) {
+      p->dirty = FALSE;
+      sync_pod(p, p->last_changed);
+    }
+  }
+  g_ptr_array_unref(pods);
+  node_update(m, n);
+}
+
+static void node_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
+                       const KsStoreObject *new_obj, gpointer user_data) {
+  (void)s;
+  (void)old_obj;
+  KsKubeletModel *m = user_data;
+  if (type == KS_WATCH_DELETED || !new_obj)
+    return;
+  const KsNode *node = new_obj->data;
+  ModelNode *n = g_hash_table_lookup(m->nodes, node->name);
+  if (!n)
+    return;
+  gboolean was = n->down;
+  n->down = ks_node_fault_is_down(node);
+  if (was && !n->down)
+    node_back(m, n);
 }
 
 /* ---- the API --------------------------------------------------------------------- */
@@ -518,12 +746,14 @@ KsKubeletModel *ks_kubelet_model_new(KsStore *store, guint64 seed) {
   m->pod_stats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   m->records = g_ptr_array_new_with_free_func(record_free);
   m->samples = g_array_new(FALSE, FALSE, sizeof(KsKubeletUsageRow));
+  m->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, m);
   return m;
 }
 
 void ks_kubelet_model_free(KsKubeletModel *m) {
   if (!m)
     return;
+  ks_store_unwatch(m->store, m->node_watch);
   g_hash_table_destroy(m->pods);
   g_hash_table_destroy(m->nodes);
   g_ptr_array_unref(m->node_list);
@@ -535,6 +765,85 @@ void ks_kubelet_model_free(KsKubeletModel *m) {
 
 static char *pod_key(const char *ns, const char *name) {
   return g_strconcat(ns ? ns : "", "/", name ? name : "", NULL);
+}
+
+static void resources_of(const KsResourceList *l, gint64 out[R_COUNT]) {
+  out[KS_USAGE_CPU] = l->milli_cpu;
+  out[KS_USAGE_MEMORY] = l->memory;
+  out[KS_USAGE_EPHEMERAL_STORAGE] = l->ephemeral_storage;
+}
+
+/* The containers the model runs: regular ones, then sidecars (a pod with
+ * none runs as one nameless container with the pod's requests). */
+static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_COUNT],
+                             const gint64 plim[R_COUNT]) {
+  GPtrArray *spec = g_ptr_array_new();
+  for (guint i = 0; pod->containers && i < pod->containers->len; i++)
+    g_ptr_array_add(spec, &g_array_index(pod->containers, KsContainer, i));
+  p->n_regular = spec->len;
+  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++)
+    if (g_array_index(pod->init_containers, KsContainer, i).restart_always)
+      g_ptr_array_add(spec, &g_array_index(pod->init_containers, KsContainer, i));
+  gboolean anonymous = spec->len == 0;
+  p->n_containers = anonymous ? 1 : spec->len;
+  p->n_regular = anonymous ? 1 : p->n_regular;
+  p->containers = g_new0(ModelContainer *, p->n_containers);
+  gint64 cap = MAX(p->node->cap_mem, 1);
+  for (guint i = 0; i < p->n_containers; i++) {
+    const KsContainer *k = anonymous ? NULL : g_ptr_array_index(spec, i);
+    ModelContainer *c = g_new0(ModelContainer, 1);
+    c->pod = p;
+    c->index = i;
+    c->name = g_strdup(k ? k->name : "");
+    c->sidecar = i >= p->n_regular;
+    c->restart_at = -1;
+    if (k) {
+      resources_of(&k->requests, c->req);
+      resources_of(&k->limits, c->lim);
+      c->oom_adj = ks_qos_container_oom_score_adj(pod, k, cap);
+    } else {
+      memcpy(c->req, preq, sizeof c->req);
+      memcpy(c->lim, plim, sizeof c->lim);
+      c->oom_adj = KS_OOM_SCORE_ADJ_BEST_EFFORT;
+    }
+    c->shares = ks_cpu_milli_to_shares(c->req[KS_USAGE_CPU]);
+    /* the first container draws from the pod's stream (as when the model ran
+     * a pod as one container), the others from their own */
+    char *stream = i == 0 ? g_strconcat("kubelet/usage/", p->key, NULL)
+                          : g_strconcat("kubelet/usage/", p->key, "/", c->name, NULL);
+    ks_rng_init(&c->rng, p->m->seed, stream);
+    g_free(stream);
+    p->containers[i] = c;
+  }
+  g_ptr_array_unref(spec);
+  /* profiles: a container's own, else its part of the pod's, split by the
+   * requests of the containers without their own (equal parts if none) */
+  for (guint r = 0; r < R_COUNT; r++) {
+    gint64 total = 0, n = 0;
+    for (guint i = 0; i < p->n_containers; i++) {
+      ModelContainer *c = p->containers[i];
+      const KsUsageProfile *own = ks_pod_usage_container(&p->usage, c->name, r);
+      if (own) {
+        c->profile[r] = own;
+        c->num[r] = c->den[r] = 1;
+        c->prof_req[r] = c->req[r];
+        c->prof_lim[r] = c->lim[r];
+        continue;
+      }
+      total += c->req[r];
+      n++;
+    }
+    for (guint i = 0; i < p->n_containers; i++) {
+      ModelContainer *c = p->containers[i];
+      if (c->profile[r] || !p->usage.profile[r])
+        continue;
+      c->profile[r] = p->usage.profile[r];
+      c->num[r] = total > 0 ? c->req[r] : 1;
+      c->den[r] = total > 0 ? total : n;
+      c->prof_req[r] = preq[r];
+      c->prof_lim[r] = plim[r];
+    }
+  }
 }
 
 gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_time_us,
@@ -555,6 +864,8 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   p->qos = ks_pod_qos(pod);
   p->restart_policy = pod->restart_policy;
   p->run_time_us = run_time_us;
+  p->phase = KS_POD_RUNNING;
+  p->base_restarts = restart_count(pod);
   const char *code = ks_labels_get(&pod->annotations, KS_ANNOTATION_EXIT_CODE);
   gint64 c = 0;
   if (code && !g_ascii_string_to_signed(code, 10, G_MININT32, G_MAXINT32, &c, NULL))
@@ -563,23 +874,14 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   KsResourceList req, lim;
   ks_pod_compute_requests(pod, &req);
   ks_pod_compute_limits(pod, &lim);
-  p->req[KS_USAGE_CPU] = req.milli_cpu;
-  p->req[KS_USAGE_MEMORY] = req.memory;
-  p->req[KS_USAGE_EPHEMERAL_STORAGE] = req.ephemeral_storage;
-  p->lim[KS_USAGE_CPU] = lim.milli_cpu;
-  p->lim[KS_USAGE_MEMORY] = lim.memory;
-  p->lim[KS_USAGE_EPHEMERAL_STORAGE] = lim.ephemeral_storage;
+  gint64 preq[R_COUNT], plim[R_COUNT];
+  resources_of(&req, preq);
+  resources_of(&lim, plim);
   ks_resource_list_clear(&req);
   ks_resource_list_clear(&lim);
-  p->shares = ks_cpu_milli_to_shares(p->req[KS_USAGE_CPU]);
-  const KsContainer *first =
-      pod->containers && pod->containers->len ? &g_array_index(pod->containers, KsContainer, 0)
-                                              : NULL;
-  p->oom_adj = first ? ks_qos_container_oom_score_adj(pod, first, MAX(p->node->cap_mem, 1))
-                     : KS_OOM_SCORE_ADJ_BEST_EFFORT;
-  char *stream = g_strconcat("kubelet/usage/", p->key, NULL);
-  ks_rng_init(&p->rng, m->seed, stream);
-  g_free(stream);
+  p->shares = ks_cpu_milli_to_shares(preq[KS_USAGE_CPU]);
+  p->quota = plim[KS_USAGE_CPU];
+  build_containers(p, pod, preq, plim);
   PodRecord *rec = g_hash_table_lookup(m->pod_stats, key);
   if (!rec) {
     rec = g_new0(PodRecord, 1);
@@ -595,7 +897,10 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   ModelNode *n = p->node;
   node_update(m, n); /* the others' counters to now */
   g_ptr_array_add(n->pods, p);
-  begin_run(p, ks_engine_now(m->engine));
+  gint64 now = ks_engine_now(m->engine);
+  p->accounted_us = now;
+  for (guint i = 0; i < p->n_containers; i++)
+    begin_run(p->containers[i], now);
   node_update(m, n);
   return TRUE;
 }
@@ -638,6 +943,24 @@ const KsKubeletStats *ks_kubelet_model_node_stats(const KsKubeletModel *m, guint
   return &((ModelNode *)g_ptr_array_index(m->node_list, i))->stats;
 }
 
+/* A running pod's usage summed over its running containers. */
+static gboolean pod_sum(const ModelPod *p, gint64 *granted, gint64 want[R_COUNT]) {
+  gboolean any = FALSE;
+  *granted = 0;
+  for (guint r = 0; r < R_COUNT; r++)
+    want[r] = 0;
+  for (guint i = 0; p && i < p->n_containers; i++) {
+    const ModelContainer *c = p->containers[i];
+    if (!c->running)
+      continue;
+    any = TRUE;
+    *granted += c->granted;
+    for (guint r = 0; r < R_COUNT; r++)
+      want[r] += c->want[r];
+  }
+  return any;
+}
+
 void ks_kubelet_model_node_usage(KsKubeletModel *m, guint i, gint64 *milli_cpu, gint64 *memory,
                                  gint64 *ephemeral_storage) {
   ModelNode *n = g_ptr_array_index(m->node_list, i);
@@ -646,11 +969,12 @@ void ks_kubelet_model_node_usage(KsKubeletModel *m, guint i, gint64 *milli_cpu, 
   for (guint j = 0; j < n->pods->len; j++) {
     ModelPod *p = g_ptr_array_index(n->pods, j);
     account(p, now);
-    if (!p->running)
+    gint64 g, want[R_COUNT];
+    if (!pod_sum(p, &g, want))
       continue;
-    cpu += p->granted;
-    mem += p->want[KS_USAGE_MEMORY];
-    eph += p->want[KS_USAGE_EPHEMERAL_STORAGE];
+    cpu += g;
+    mem += want[KS_USAGE_MEMORY];
+    eph += want[KS_USAGE_EPHEMERAL_STORAGE];
   }
   *milli_cpu = cpu;
   *memory = mem;
@@ -667,15 +991,50 @@ const KsKubeletStats *ks_kubelet_model_pod_stats(const KsKubeletModel *m, const 
   return s;
 }
 
-gboolean ks_kubelet_model_pod_cpu(const KsKubeletModel *m, const char *ns, const char *name,
-                                  gint64 *granted, gint64 *wanted) {
+static const ModelPod *find_pod(const KsKubeletModel *m, const char *ns, const char *name) {
   char *key = pod_key(ns, name);
   const ModelPod *p = g_hash_table_lookup(m->pods, key);
   g_free(key);
-  if (!p || !p->running)
+  return p;
+}
+
+gboolean ks_kubelet_model_pod_cpu(const KsKubeletModel *m, const char *ns, const char *name,
+                                  gint64 *granted, gint64 *wanted) {
+  gint64 g, want[R_COUNT];
+  if (!pod_sum(find_pod(m, ns, name), &g, want))
     return FALSE;
-  *granted = p->granted;
-  *wanted = p->want[KS_USAGE_CPU];
+  *granted = g;
+  *wanted = want[KS_USAGE_CPU];
+  return TRUE;
+}
+
+/* The container named so of a pod the model runs. */
+static const ModelContainer *find_model_container(const KsKubeletModel *m, const char *ns,
+                                                  const char *name, const char *container) {
+  const ModelPod *p = find_pod(m, ns, name);
+  for (guint i = 0; p && i < p->n_containers; i++)
+    if (!g_strcmp0(p->containers[i]->name, container))
+      return p->containers[i];
+  return NULL;
+}
+
+gboolean ks_kubelet_model_container_cpu(const KsKubeletModel *m, const char *ns, const char *name,
+                                        const char *container, gint64 *granted, gint64 *wanted) {
+  const ModelContainer *c = find_model_container(m, ns, name, container);
+  if (!c || !c->running)
+    return FALSE;
+  *granted = c->granted;
+  *wanted = c->want[KS_USAGE_CPU];
+  return TRUE;
+}
+
+gboolean ks_kubelet_model_container_memory(const KsKubeletModel *m, const char *ns,
+                                           const char *name, const char *container,
+                                           gint64 *memory) {
+  const ModelContainer *c = find_model_container(m, ns, name, container);
+  if (!c || !c->running)
+    return FALSE;
+  *memory = c->want[KS_USAGE_MEMORY];
   return TRUE;
 }
 
@@ -706,12 +1065,10 @@ const GArray *ks_kubelet_model_samples(const KsKubeletModel *m) { return m->samp
 
 gboolean ks_kubelet_model_pod_usage(const KsKubeletModel *m, const char *ns, const char *name,
                                     gint64 *memory, gint64 *ephemeral_storage) {
-  char *key = pod_key(ns, name);
-  const ModelPod *p = g_hash_table_lookup(m->pods, key);
-  g_free(key);
-  if (!p || !p->running)
+  gint64 g, want[R_COUNT];
+  if (!pod_sum(find_pod(m, ns, name), &g, want))
     return FALSE;
-  *memory = p->want[KS_USAGE_MEMORY];
-  *ephemeral_storage = p->want[KS_USAGE_EPHEMERAL_STORAGE];
+  *memory = want[KS_USAGE_MEMORY];
+  *ephemeral_storage = want[KS_USAGE_EPHEMERAL_STORAGE];
   return TRUE;
 }

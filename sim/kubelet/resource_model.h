@@ -1,21 +1,28 @@
 /* The kubelet's resource model: what runs on each node once pods with a
  * usage profile (workloads/usage.h) have started. docs/node-agent.md has the
- * model and its equations; this is the engine-driven part:
+ * model and its equations; this is the engine-driven part. Containers are
+ * modelled one by one (regular containers, then sidecars):
  *
- *  - each running pod wants cpu, memory and ephemeral storage as its
- *    profiles say (re-evaluated at each profile change);
- *  - cpu is shared per node (cpu_share.h); a pod that gets less than it
- *    wants progresses at granted/wanted of full speed, so its end moves
+ *  - each running container wants cpu, memory and ephemeral storage as its
+ *    own profile, or its part of the pod's, says (re-evaluated at each
+ *    profile change); a pod uses the sum of its containers;
+ *  - cpu is shared per node between pod cgroups, then inside each pod
+ *    between its containers (cpu_share.h); a container that gets less than
+ *    it wants progresses at granted/wanted of full speed, so its end moves
  *    (recomputed at every change on its node), and the shortfall is counted
  *    as throttled cpu time;
- *  - memory above the pod's limit is an OOM kill (exit 137, OOMKilled), and
- *    memory above the node's capacity kills victims by badness (oom.h);
- *    killed containers restart per restartPolicy with CrashLoopBackOff
- *    (crash_backoff.h); the end of a run and its exit code work the same way.
+ *  - memory above a container's own limit OOM-kills that container (exit
+ *    137, OOMKilled), and memory above the node's capacity kills containers
+ *    by badness (oom.h); killed containers restart per restartPolicy with
+ *    their own CrashLoopBackOff (crash_backoff.h), the others keep running;
+ *    the end of a run and its exit code work the same way;
+ *  - while a node's kubelet is down nothing is written for its pods; the
+ *    containers run on, and the status is synced when the kubelet is back.
  *
  * The node agent starts pods (phase Running) and hands the ones with a usage
- * profile to the model, which from then on writes their status itself. Pods
- * without a profile never enter it and behave exactly as before. */
+ * profile to the model, which from then on writes their status itself
+ * (phase, Ready, KsPod.container_statuses). Pods without a profile never
+ * enter it and behave exactly as before. */
 #pragma once
 #include <glib.h>
 
@@ -68,9 +75,18 @@ gboolean ks_kubelet_model_used(const KsKubeletModel *m);
 /* A pod's own totals (NULL when the model never ran it). transfer none */
 const KsKubeletStats *ks_kubelet_model_pod_stats(const KsKubeletModel *m, const char *ns,
                                                  const char *name);
-/* A pod's current cpu grant and want (millicores); FALSE when not running in the model. */
+/* A pod's current cpu grant and want (millicores), summed over its running
+ * containers; FALSE when none runs in the model. */
 gboolean ks_kubelet_model_pod_cpu(const KsKubeletModel *m, const char *ns, const char *name,
                                   gint64 *granted, gint64 *wanted);
+/* One container's current cpu grant and want (millicores) and memory
+ * (bytes); FALSE when the model does not run it now (not running, in
+ * back-off, or no such pod or container). */
+gboolean ks_kubelet_model_container_cpu(const KsKubeletModel *m, const char *ns, const char *name,
+                                        const char *container, gint64 *granted, gint64 *wanted);
+gboolean ks_kubelet_model_container_memory(const KsKubeletModel *m, const char *ns,
+                                           const char *name, const char *container,
+                                           gint64 *memory);
 /* Pods the model ever ran, in first-start order: i-th's namespace, name,
  * QoS class and totals. transfer none */
 guint ks_kubelet_model_n_pods(const KsKubeletModel *m);
@@ -90,7 +106,8 @@ void ks_kubelet_model_sample(KsKubeletModel *m);
 /* The rows so far, of KsKubeletUsageRow. transfer none */
 const GArray *ks_kubelet_model_samples(const KsKubeletModel *m);
 
-/* A running pod's memory and ephemeral-storage usage now (bytes); FALSE
- * when the model does not run it (the eviction manager's pod stats). */
+/* A running pod's memory and ephemeral-storage usage now (bytes), summed
+ * over its running containers; FALSE when the model does not run it (the
+ * eviction manager's pod stats). */
 gboolean ks_kubelet_model_pod_usage(const KsKubeletModel *m, const char *ns, const char *name,
                                     gint64 *memory, gint64 *ephemeral_storage);

@@ -8,7 +8,13 @@
  *  - restartPolicy Never: the pod Fails with OOMKilled, exit 137;
  *  - cpu contention stretching run times, and the throttled cpu counted;
  *  - the node's OOM killer choosing by badness;
- *  - a pod without a usage profile is left alone. */
+ *  - a pod without a usage profile is left alone;
+ *  - containers one by one: a sidecar OOM-killed and restarted with its
+ *    own back-off while the main container runs on, restartPolicy Never
+ *    with two containers, the node's OOM killer choosing a container by
+ *    its own oom_score_adj, cpu shared between pods and then between a
+ *    pod's containers, and a node whose kubelet is down writing nothing
+ *    until it is back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +25,7 @@
 #include "sched/objects.h"
 #include "sim/engine.h"
 #include "sim/node_agent.h"
+#include "sim/node_faults.h"
 #include "sim/store.h"
 #include "workloads/annotations.h"
 #include "workloads/usage.h"
@@ -389,6 +396,326 @@ static void test_delete_frees_cpu(void **state) {
   world_clear(&w);
 }
 
+
+/* ---- containers one by one --------------------------------------------------------- */
+
+/* Adds a container; requests/limits "cpu,memory" ("" = none). */
+static void add_container(KsPod *p, const char *name, const char *req, const char *lim,
+                          gboolean sidecar) {
+  KsContainer *c = ks_pod_add_container(p, name, sidecar);
+  c->restart_always = sidecar;
+  const char *pairs[] = {req, lim};
+  KsResourceList *lists[] = {&c->requests, &c->limits};
+  for (int i = 0; i < 2; i++) {
+    char **v = g_strsplit(pairs[i], ",", 2);
+    if (v[0] && *v[0])
+      assert_true(ks_resource_list_set_quantity(lists[i], "cpu", v[0], NULL));
+    if (v[0] && v[1] && *v[1])
+      assert_true(ks_resource_list_set_quantity(lists[i], "memory", v[1], NULL));
+    g_strfreev(v);
+  }
+}
+
+static const KsContainerStatus *status_of(const KsPod *p, const char *container) {
+  for (guint i = 0; p->container_statuses && i < p->container_statuses->len; i++) {
+    const KsContainerStatus *s = &g_array_index(p->container_statuses, KsContainerStatus, i);
+    if (strcmp(s->name, container) == 0)
+      return s;
+  }
+  fail_msg("%s: no status for container %s", p->name, container);
+  return NULL;
+}
+
+/* Pod web (restartPolicy Always): app (100m/100Mi, using 50Mi, no limit
+ * reached) and log (limit 64Mi) whose own profile steps from 10Mi to 100Mi
+ * 30 s after each of its starts. Both start at 1 s. Only log is killed, at
+ * 31, 61, 101, 151, 221 s; its own back-off restarts it at 31 (at once), 71
+ * (10 s), 121 (20 s), 191 (40 s), 301 (80 s, after the end). app runs from
+ * 1 s throughout: restart count 0. The pod stays Running; it is not Ready
+ * while log waits in CrashLoopBackOff. */
+static KsPod *web_pod(KsRestartPolicy policy) {
+  KsPod *p = ks_pod_new("default", "web");
+  p->uid = g_strdup("uid-web");
+  p->node_name = g_strdup("n1");
+  p->restart_policy = policy;
+  add_container(p, "app", "100m,100Mi", "100m,100Mi", FALSE);
+  add_container(p, "log", "50m,32Mi", "50m,64Mi", FALSE);
+  ks_labels_set(&p->annotations, "ksim.io/usage-memory.app", "50Mi");
+  ks_labels_set(&p->annotations, "ksim.io/usage-memory.log", "step(0s=10Mi, 30s=100Mi)");
+  return p;
+}
+
+static void test_sidecar_oom_alone(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "4Gi");
+  create(&w, web_pod(KS_RESTART_ALWAYS));
+  KsKubeletModel *m = ks_node_agent_model(w.agent);
+  ks_engine_run_until(w.engine, S(65));
+  /* 65 s: log waits (killed at 61, restart at 71); app runs, 50Mi */
+  const KsPod *p = get(&w, "web");
+  assert_int_equal(p->phase, KS_POD_RUNNING);
+  assert_false(p->ready);
+  assert_int_equal(p->container_statuses->len, 2);
+  const KsContainerStatus *app = status_of(p, "app"), *log = status_of(p, "log");
+  assert_int_equal(app->state.kind, KS_CONTAINER_RUNNING);
+  assert_true(app->state.started_at_us == S(1));
+  assert_true(app->ready);
+  assert_int_equal(app->restart_count, 0);
+  assert_int_equal(app->last_state.kind, KS_CONTAINER_STATE_NONE);
+  assert_int_equal(log->state.kind, KS_CONTAINER_WAITING);
+  assert_string_equal(log->state.reason, "CrashLoopBackOff");
+  assert_string_equal(log->state.message,
+                      "back-off 10s restarting failed container=log pod=web_default(uid-web)");
+  assert_false(log->ready);
+  assert_int_equal(log->restart_count, 1);
+  assert_string_equal(log->last_state.reason, "OOMKilled");
+  assert_int_equal(log->last_state.exit_code, 137);
+  assert_true(log->last_state.started_at_us == S(31) && log->last_state.finished_at_us == S(61));
+  gint64 mem = 0;
+  assert_true(ks_kubelet_model_container_memory(m, "default", "web", "app", &mem));
+  assert_true(mem == 50 * MI);
+  assert_false(ks_kubelet_model_container_memory(m, "default", "web", "log", &mem));
+  ks_engine_run_until(w.engine, S(250));
+  static const Want want[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(31), RUN, TRUE, T_, "OOMKilled", 137, 0},
+      {S(31), RUN, TRUE, R_, NULL, 0, 1},
+      {S(61), RUN, FALSE, W_, "CrashLoopBackOff", 0, 1},
+      {S(71), RUN, TRUE, R_, NULL, 0, 2},
+      {S(101), RUN, FALSE, W_, "CrashLoopBackOff", 0, 2},
+      {S(121), RUN, TRUE, R_, NULL, 0, 3},
+      {S(151), RUN, FALSE, W_, "CrashLoopBackOff", 0, 3},
+      {S(191), RUN, TRUE, R_, NULL, 0, 4},
+      {S(221), RUN, FALSE, W_, "CrashLoopBackOff", 0, 4},
+  };
+  expect_log(&w, "web", want, G_N_ELEMENTS(want));
+  p = get(&w, "web");
+  app = status_of(p, "app");
+  log = status_of(p, "log");
+  assert_int_equal(app->state.kind, KS_CONTAINER_RUNNING);
+  assert_true(app->state.started_at_us == S(1));
+  assert_int_equal(app->restart_count, 0);
+  assert_int_equal(log->restart_count, 4);
+  assert_string_equal(log->state.message,
+                      "back-off 1m20s restarting failed container=log pod=web_default(uid-web)");
+  const KsKubeletStats *st = ks_kubelet_model_pod_stats(m, "default", "web");
+  assert_int_equal(st->oom_kills, 5);
+  assert_int_equal(st->restarts, 4);
+  world_clear(&w);
+}
+
+/* restartPolicy Never, 100 s of work: log is killed at 31 and stays
+ * terminated (the pod Running, not Ready: a container is down); app runs
+ * its 100 s and exits 0 at 101: every container has stopped, one failed:
+ * the pod Fails (upstream getPhase). */
+static void test_two_containers_never(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "4Gi");
+  KsPod *p = web_pod(KS_RESTART_NEVER);
+  ks_pod_set_run_time(p, S(100));
+  create(&w, p);
+  ks_engine_run_until(w.engine, S(200));
+  static const Want want[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(31), RUN, FALSE, T_, "OOMKilled", 137, 0},
+      {S(101), KS_POD_FAILED, FALSE, T_, "Completed", 0, 0},
+  };
+  expect_log(&w, "web", want, G_N_ELEMENTS(want));
+  const KsPod *now = get(&w, "web");
+  assert_string_equal(status_of(now, "log")->state.reason, "OOMKilled");
+  assert_true(status_of(now, "log")->state.finished_at_us == S(31));
+  assert_string_equal(status_of(now, "app")->state.reason, "Completed");
+  assert_true(status_of(now, "app")->state.finished_at_us == S(101));
+  assert_false(ks_kubelet_model_has(ks_node_agent_model(w.agent), "default", "web"));
+  world_clear(&w);
+}
+
+/* Node memory 1Gi (1073741824 bytes; capacity/1000 = 1073741).
+ *   pod a (Burstable, Never): big  request 100Mi using 400Mi: adj 1000 - 97 = 903
+ *                             small request 300Mi using 350Mi: adj 1000 - 292 = 708
+ *   pod b (BestEffort):       one container using 300Mi:     adj 1000
+ * 1050Mi > 1024Mi. Badness = bytes + adj * 1073741:
+ *   big   419430400 + 903 * 1073741 = 1389018523   <- the victim
+ *   small 367001600 + 708 * 1073741 = 1127210228
+ *   b     314572800 + 1000 * 1073741 = 1388313800
+ * Only big dies; small and b run on (650Mi). As one process the pod would
+ * have died whole. */
+static void test_node_oom_by_container(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "1Gi");
+  KsPod *a = ks_pod_new("default", "a");
+  a->node_name = g_strdup("n1");
+  a->restart_policy = KS_RESTART_NEVER;
+  add_container(a, "big", ",100Mi", ",", FALSE);
+  add_container(a, "small", ",300Mi", ",", FALSE);
+  ks_labels_set(&a->annotations, "ksim.io/usage-memory.big", "400Mi");
+  ks_labels_set(&a->annotations, "ksim.io/usage-memory.small", "350Mi");
+  KsPod *b = pod("b", ",", ",", KS_RESTART_NEVER);
+  ks_labels_set(&b->annotations, KS_ANNOTATION_USAGE_MEMORY, "300Mi");
+  create(&w, a);
+  create(&w, b);
+  ks_engine_run_until(w.engine, S(10));
+  const KsPod *pa = get(&w, "a");
+  assert_int_equal(pa->phase, KS_POD_RUNNING);
+  assert_int_equal(status_of(pa, "big")->state.kind, KS_CONTAINER_TERMINATED);
+  assert_string_equal(status_of(pa, "big")->state.reason, "OOMKilled");
+  assert_int_equal(status_of(pa, "small")->state.kind, KS_CONTAINER_RUNNING);
+  assert_int_equal(get(&w, "b")->phase, KS_POD_RUNNING);
+  KsKubeletModel *m = ks_node_agent_model(w.agent);
+  assert_int_equal(ks_kubelet_model_pod_stats(m, "default", "a")->node_oom_kills, 1);
+  assert_int_equal(ks_kubelet_model_pod_stats(m, "default", "b")->oom_kills, 0);
+  gint64 cpu, mem, eph;
+  ks_kubelet_model_node_usage(m, 0, &cpu, &mem, &eph);
+  assert_true(mem == 650 * MI);
+  gint64 mem_a = 0, eph_a = 0;
+  assert_true(ks_kubelet_model_pod_usage(m, "default", "a", &mem_a, &eph_a));
+  assert_true(mem_a == 350 * MI);
+  world_clear(&w);
+}
+
+/* 2 cpu. Pod a: a1 request 500m no limit wanting 1500m, a2 request 250m
+ * limit 300m wanting 1000m (pod shares MilliCPUToShares(750) = 768, no pod
+ * quota: a1 has no limit; demand 1500 + 300 = 1800). Pod b: request 250m
+ * (256 shares) wanting 2000m.
+ * Pods: 3800 > 2000; a 1800/768 does not fit its part (1800*1024 >
+ * 2000*768), so both split by shares: a 2000*768/1024 = 1500, b 500.
+ * In a (1500): a2's 300 per 256 shares fits (300*768 <= 1500*256): a2 300;
+ * a1 gets the other 1200.
+ * Each of a's containers has 120 s of work: a1 at 1200/1500 = 0.8 ends at
+ * 1 + 150 = 151 s; a2 at 300/1000 = 0.3 (its quota, whatever the others
+ * do) ends at 1 + 400 = 401 s, and the pod with it (the slowest). b then
+ * gets the 1700 a leaves. */
+static void test_cpu_per_container(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "2", "4Gi");
+  KsPod *a = ks_pod_new("default", "a");
+  a->node_name = g_strdup("n1");
+  add_container(a, "a1", "500m,", ",", FALSE);
+  add_container(a, "a2", "250m,", "300m,", FALSE);
+  ks_labels_set(&a->annotations, "ksim.io/usage-cpu.a1", "1500m");
+  ks_labels_set(&a->annotations, "ksim.io/usage-cpu.a2", "1");
+  ks_pod_set_run_time(a, S(120));
+  KsPod *b = pod("b", "250m,", ",", KS_RESTART_ALWAYS);
+  ks_labels_set(&b->annotations, KS_ANNOTATION_USAGE_CPU, "2");
+  create(&w, a);
+  create(&w, b);
+  ks_engine_run_until(w.engine, S(100));
+  KsKubeletModel *m = ks_node_agent_model(w.agent);
+  gint64 g = 0, want = 0;
+  assert_true(ks_kubelet_model_container_cpu(m, "default", "a", "a1", &g, &want));
+  assert_int_equal(g, 1200);
+  assert_int_equal(want, 1500);
+  assert_true(ks_kubelet_model_container_cpu(m, "default", "a", "a2", &g, &want));
+  assert_int_equal(g, 300);
+  assert_int_equal(want, 1000);
+  assert_true(ks_kubelet_model_pod_cpu(m, "default", "a", &g, &want));
+  assert_int_equal(g, 1500);
+  assert_int_equal(want, 2500);
+  assert_true(ks_kubelet_model_pod_cpu(m, "default", "b", &g, &want));
+  assert_int_equal(g, 500);
+  ks_engine_run_until(w.engine, S(200));
+  assert_true(ks_kubelet_model_pod_cpu(m, "default", "b", &g, &want));
+  assert_int_equal(g, 1700);
+  assert_false(ks_kubelet_model_container_cpu(m, "default", "a", "a1", &g, &want));
+  ks_engine_run_until(w.engine, S(500));
+  static const Want want_a[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(151), RUN, FALSE, T_, "Completed", 0, 0},
+      {S(401), KS_POD_SUCCEEDED, FALSE, T_, "Completed", 0, 0},
+  };
+  expect_log(&w, "a", want_a, G_N_ELEMENTS(want_a));
+  const KsPod *pa = get(&w, "a");
+  assert_true(status_of(pa, "a1")->state.finished_at_us == S(151));
+  assert_true(status_of(pa, "a2")->state.finished_at_us == S(401));
+  /* throttled: a1 300m short for 150 s; a2 700m short for 400 s */
+  assert_true(ks_kubelet_model_pod_stats(m, "default", "a")->throttled_mcpu_us ==
+              300LL * S(150) + 700LL * S(400));
+  world_clear(&w);
+}
+
+/* web (Always) as in test_sidecar_oom_alone on a node whose kubelet goes
+ * down at 40 s and comes back at 200 s. While it is down nothing is
+ * written, but the containers run on: log is still killed at 61, 101, 151
+ * and restarted at 71, 121, 191 by the (partitioned) kubelet. At 200 s the
+ * kubelet syncs: one write with log running since 191, 4 restarts, its last
+ * state the kill at 151. Then the kill at 221 is written as usual. */
+static void test_down_node_holds_status(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "4Gi");
+  create(&w, web_pod(KS_RESTART_ALWAYS));
+  ks_engine_run_until(w.engine, S(40));
+  assert_true(ks_node_fault_set_down(w.store, "n1", TRUE, NULL));
+  ks_engine_run_until(w.engine, S(200));
+  KsKubeletModel *m = ks_node_agent_model(w.agent);
+  assert_int_equal(ks_kubelet_model_pod_stats(m, "default", "web")->oom_kills, 4);
+  gint64 g = 0, want = 0;
+  assert_true(ks_kubelet_model_container_cpu(m, "default", "web", "log", &g, &want));
+  assert_true(ks_node_fault_set_down(w.store, "n1", FALSE, NULL));
+  ks_engine_run_until(w.engine, S(250));
+  static const Want want_log[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(31), RUN, TRUE, T_, "OOMKilled", 137, 0},
+      {S(31), RUN, TRUE, R_, NULL, 0, 1},
+      {S(200), RUN, TRUE, R_, NULL, 0, 4},
+      {S(221), RUN, FALSE, W_, "CrashLoopBackOff", 0, 4},
+  };
+  expect_log(&w, "web", want_log, G_N_ELEMENTS(want_log));
+  const KsPod *p = get(&w, "web");
+  const KsContainerStatus *log = status_of(p, "log");
+  assert_int_equal(log->restart_count, 4);
+  assert_true(log->last_state.started_at_us == S(191) && log->last_state.finished_at_us == S(221));
+  assert_int_equal(status_of(p, "app")->restart_count, 0);
+  world_clear(&w);
+}
+
+/* A native sidecar (init container, restartPolicy Always) in a
+ * restartPolicy Never pod: proxy (limit 64Mi, 10Mi then 100Mi 30 s after
+ * each start) restarts anyway, at 31 (at once) and 71 (10 s back-off after
+ * the kill at 61); app has 90 s of work and exits 0 at 91. Sidecars do not
+ * count for the phase: the pod Succeeds at 91 and proxy is stopped then
+ * (Completed), its 2 restarts kept. */
+static void test_native_sidecar(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "4Gi");
+  KsPod *p = ks_pod_new("default", "side");
+  p->node_name = g_strdup("n1");
+  p->restart_policy = KS_RESTART_NEVER;
+  add_container(p, "app", "100m,100Mi", "100m,100Mi", FALSE);
+  add_container(p, "proxy", "50m,32Mi", "50m,64Mi", TRUE);
+  ks_labels_set(&p->annotations, "ksim.io/usage-memory.proxy", "step(0s=10Mi, 30s=100Mi)");
+  ks_pod_set_run_time(p, S(90));
+  create(&w, p);
+  ks_engine_run_until(w.engine, S(200));
+  static const Want want[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(31), RUN, TRUE, T_, "OOMKilled", 137, 0},
+      {S(31), RUN, TRUE, R_, NULL, 0, 1},
+      {S(61), RUN, FALSE, W_, "CrashLoopBackOff", 0, 1},
+      {S(71), RUN, TRUE, R_, NULL, 0, 2},
+      {S(91), KS_POD_SUCCEEDED, FALSE, T_, "Completed", 0, 2},
+  };
+  expect_log(&w, "side", want, G_N_ELEMENTS(want));
+  const KsPod *now = get(&w, "side");
+  const KsContainerStatus *proxy = status_of(now, "proxy");
+  assert_int_equal(proxy->state.kind, KS_CONTAINER_TERMINATED);
+  assert_string_equal(proxy->state.reason, "Completed");
+  assert_true(proxy->state.started_at_us == S(71) && proxy->state.finished_at_us == S(91));
+  assert_int_equal(proxy->restart_count, 2);
+  assert_int_equal(g_array_index(now->container_statuses, KsContainerStatus, 0).restart_count, 0);
+  world_clear(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_oom_crash_loop),
@@ -398,6 +725,12 @@ int main(void) {
       cmocka_unit_test(test_node_oom),
       cmocka_unit_test(test_unprofiled_pod_untouched),
       cmocka_unit_test(test_delete_frees_cpu),
+      cmocka_unit_test(test_sidecar_oom_alone),
+      cmocka_unit_test(test_two_containers_never),
+      cmocka_unit_test(test_node_oom_by_container),
+      cmocka_unit_test(test_cpu_per_container),
+      cmocka_unit_test(test_down_node_holds_status),
+      cmocka_unit_test(test_native_sidecar),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
