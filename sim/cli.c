@@ -15,6 +15,7 @@
 #include "sim/summary.h"
 #include "sim/sweep_cli.h"
 #include "sim/trace_cmd.h"
+#include "workloads/kubelet_config.h"
 #include "workloads/manifest.h"
 #include "workloads/scenario.h"
 #include "workloads/sweep_spec.h"
@@ -218,6 +219,29 @@ static gboolean is_scenario_file(const char *path) {
   return yes;
 }
 
+static gboolean is_kubelet_config_file(const char *path) {
+  KsYamlStream *s = ks_yaml_load_file(path, NULL);
+  gboolean yes = s && s->documents->len > 0 && s->documents->pdata[0] &&
+                 scalar_is(ks_yaml_get(s->documents->pdata[0], "kind"), KS_KUBELET_CONFIG_KIND, TRUE);
+  if (s)
+    ks_yaml_stream_free(s);
+  return yes;
+}
+
+/* A KubeletConfiguration (spec.kubeletConfig's files) on its own. */
+static gboolean validate_kubelet_config(const char *path, GError **error) {
+  KsKubeletConfig *c = ks_kubelet_config_load_file(path, error);
+  if (!c)
+    return FALSE;
+  guint hard = 0;
+  for (guint i = 0; i < c->thresholds->len; i++)
+    hard += g_array_index(c->thresholds, KsEvictionThreshold, i).hard;
+  printf("%s: ok: KubeletConfiguration, %u hard and %u soft eviction thresholds\n", path, hard,
+         c->thresholds->len - hard);
+  ks_kubelet_config_unref(c);
+  return TRUE;
+}
+
 static gboolean validate_scenario(const char *path, GError **error) {
   KsScenario *s = ks_scenario_load_file(path, error);
   if (!s || !ks_simulation_check_scenario(s, error)) {
@@ -269,7 +293,7 @@ static gboolean validate_manifests(const char *path, GError **error) {
 
 static int cmd_validate(int argc, char **argv) {
   GOptionEntry entries[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
-  GOptionContext *ctx = new_context("FILE...", "Check Kubernetes manifests (every kind ksim loads, docs/formats.md, and List) and ksim scenarios.\nEvery error names file:line:column and the field path.");
+  GOptionContext *ctx = new_context("FILE...", "Check Kubernetes manifests (every kind ksim loads, docs/formats.md, and List), ksim scenarios and KubeletConfiguration files.\nEvery error names file:line:column and the field path.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int code = KS_EXIT_OK;
   if (!parse_options(ctx, &argc, &argv, &code))
@@ -281,8 +305,9 @@ static int cmd_validate(int argc, char **argv) {
   }
   for (int i = 1; i < argc; i++) {
     GError *error = NULL;
-    gboolean ok = is_scenario_file(argv[i]) ? validate_scenario(argv[i], &error)
-                                            : validate_manifests(argv[i], &error);
+    gboolean ok = is_scenario_file(argv[i])         ? validate_scenario(argv[i], &error)
+                  : is_kubelet_config_file(argv[i]) ? validate_kubelet_config(argv[i], &error)
+                                                    : validate_manifests(argv[i], &error);
     if (!ok) {
       fprintf(stderr, "%s\n", error->message);
       g_error_free(error);

@@ -99,11 +99,31 @@ static void test_bad_kubelet_config(void **state) {
   g_free(dir);
 }
 
+/* `ksim validate` on a KubeletConfiguration file on its own. */
+static void test_validate_command(void **state) {
+  (void)state;
+  char *file = g_strdup(KSIM_TEST_DATA "/../scenarios/kubelet-config-kubelet.yaml");
+  const char *argv[] = {KSIM_BINARY, "validate", file, NULL};
+  char *out = NULL, *err = NULL;
+  gint status = 0;
+  assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                           &status, NULL));
+  assert_true(g_spawn_check_wait_status(status, NULL));
+  char *want = g_strdup_printf("%s: ok: KubeletConfiguration, 3 hard and 1 soft eviction "
+                               "thresholds\n", file);
+  assert_string_equal(out, want);
+  g_free(want);
+  g_free(out);
+  g_free(err);
+  g_free(file);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_soft_and_hard_thresholds),
       cmocka_unit_test(test_defaults_evict_nothing),
       cmocka_unit_test(test_bad_kubelet_config),
+      cmocka_unit_test(test_validate_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
