@@ -2,12 +2,13 @@
  * memory (docs/node-agent.md, Memory).
  *
  * A container whose memory use exceeds its cgroup limit is killed by the
- * cgroup's OOM killer (the node agent checks that per pod). When the pods'
- * and the system's memory together exceed the node's memory capacity, the
- * kernel's global OOM killer picks the process with the highest badness,
- * oom_badness() = resident pages + oom_score_adj * totalpages / 1000; ksim
- * counts bytes instead of pages (the same order), treats each pod as one
- * process using the pod's memory, and kills until the rest fits.
+ * cgroup's OOM killer (the resource model checks that per container). When
+ * the containers' and the system's memory together exceed the node's memory
+ * capacity, the kernel's global OOM killer picks the process with the
+ * highest badness, oom_badness() = resident pages + oom_score_adj *
+ * totalpages / 1000; ksim counts bytes instead of pages (the same order),
+ * treats each container as one process with its own oom_score_adj, and
+ * kills until the rest fits.
  * oom_score_adj -1000 exempts a process; ties go to the earliest-started
  * candidate (the kernel takes the first it finds with the maximum). */
 #pragma once
