@@ -318,7 +318,8 @@ static void test_soft_grace_period_restarts(void **state) {
  * above its request against 300Mi). 474Mi available at 20 s: above 200Mi,
  * but below 200Mi + 300Mi, so the threshold that drove the eviction stays
  * met and p2 goes at 20 s. 774Mi available at 30 s >= 500Mi: resolved.
- * Without the minimum reclaim only p1 is evicted. */
+ * MemoryPressure, last observed at 20 s, turns False at 320 s. Without the
+ * minimum reclaim only p1 is evicted and MemoryPressure is False at 310 s. */
 static void test_min_reclaim(void **state) {
   (void)state;
   for (int with = 0; with < 2; with++) {
@@ -330,7 +331,9 @@ static void test_min_reclaim(void **state) {
     create(&w, "p1", "", "", "400Mi");
     create(&w, "p2", "", "", "300Mi");
     create(&w, "p3", "300Mi", "", "250Mi");
-    ks_engine_run_until(w.engine, S(100));
+    ks_engine_run_until(w.engine, S(400));
+    assert_non_null(strstr(w.log->str, with ? "320s node MemoryPressure=False\n"
+                                            : "310s node MemoryPressure=False\n"));
     assert_int_equal(get(&w, "p1")->phase, KS_POD_FAILED);
     assert_int_equal(get(&w, "p2")->phase, with ? KS_POD_FAILED : KS_POD_RUNNING);
     assert_int_equal(get(&w, "p3")->phase, KS_POD_RUNNING);
@@ -400,6 +403,25 @@ static void test_imagefs_on_node_filesystem(void **state) {
                       "1610612800, available: 1434Mi. Container app was using 8806Mi, request is "
                       "0, has larger consumption of ephemeral-storage. ");
   assert_string_equal(node_condition(&w, "DiskPressure"), "True");
+  world_clear(&w);
+}
+
+/* evictionPressureTransitionPeriod 1m: a BestEffort pod using 1000Mi of
+ * 1Gi is evicted at 10 s (the default evictionHard stays, the file gives
+ * none); MemoryPressure, last observed at 10 s, is False at the pass at
+ * 70 s instead of 310 s. */
+static void test_transition_period(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  world_set_config(&w, "evictionPressureTransitionPeriod: 1m\n");
+  create(&w, "hog", "", "", "1000Mi");
+  ks_engine_run_until(w.engine, S(100));
+  assert_string_equal(w.log->str, "0s hog Pending\n"
+                                  "1s hog Running\n"
+                                  "10s node MemoryPressure=True\n"
+                                  "10s hog Failed\n"
+                                  "70s node MemoryPressure=False\n");
   world_clear(&w);
 }
 
@@ -506,6 +528,7 @@ int main(void) {
       cmocka_unit_test(test_min_reclaim),
       cmocka_unit_test(test_custom_hard_threshold),
       cmocka_unit_test(test_imagefs_on_node_filesystem),
+      cmocka_unit_test(test_transition_period),
       cmocka_unit_test(test_kubelet_down_no_pass),
       cmocka_unit_test(test_overcommit_example),
   };
