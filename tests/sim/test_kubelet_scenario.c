@@ -2,7 +2,9 @@
  * datasets of the results file (OOM kills, restarts and pods by QoS class,
  * per node and per pod, the node's usage series) with the values worked out
  * in the scenario's comment, `ksim summary` showing them, and a scenario
- * without usage profiles writing no /kubelet at all. */
+ * without usage profiles writing no /kubelet at all; containers one by one
+ * (tests/scenarios/usage-containers.yaml) and a container annotation
+ * refused at load with its file position. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,10 +142,83 @@ static void test_no_kubelet_group(void **state) {
   g_free(out);
 }
 
+/* tests/scenarios/usage-containers.yaml: per-container kills, restarts,
+ * throttling and the two-level cpu split, as worked out in its comment. */
+static void test_containers_scenario(void **state) {
+  (void)state;
+  char *out = run("usage-containers.yaml");
+  GError *error = NULL;
+  KsKubeletResults *k = ks_kubelet_results_read(out, &error);
+  assert_non_null(k);
+  const KsKubeletResultRow *web = find(k->pods, "web");
+  assert_string_equal(web->qos, "Burstable");
+  assert_int_equal(web->oom_kills, 4);
+  assert_int_equal(web->node_oom_kills, 0);
+  assert_int_equal(web->restarts, 3);
+  /* app: 500m short of its 1000m from 1 to 180 s = 89.5 cpu-s; log always
+   * gets its 50m. Used: app 500m x 179 s, log 50m while it runs: 1..61,
+   * 71..101, 121..151 = 120 s -> 89500 + 6000 ms */
+  assert_int_equal(web->throttled_cpu_ms, 89500);
+  assert_int_equal(web->cpu_used_cpu_ms, 95500);
+  const KsKubeletResultRow *batch = find(k->pods, "batch");
+  assert_int_equal(batch->oom_kills, 0);
+  /* 10 s: web 500 + 50, batch 360 + 90; memory app 50Mi + log 10Mi */
+  const KsKubeletUsageRow *at10 = &g_array_index(k->usage, KsKubeletUsageRow, 9);
+  assert_true(at10->time_us == S(10));
+  assert_int_equal(at10->milli_cpu, 550 + 360 + 90);
+  assert_true(at10->memory == 60 * MI);
+  /* 65 s: log waits; web 500, batch 400 + 100; memory app's 50Mi */
+  const KsKubeletUsageRow *at65 = &g_array_index(k->usage, KsKubeletUsageRow, 64);
+  assert_true(at65->time_us == S(65));
+  assert_int_equal(at65->milli_cpu, 500 + 400 + 100);
+  assert_true(at65->memory == 50 * MI);
+  ks_kubelet_results_free(k);
+  g_unlink(out);
+  g_free(out);
+}
+
+/* A container annotation naming no container is refused when the scenario
+ * is checked, with the pod's file position. */
+static void test_container_annotation_refused(void **state) {
+  (void)state;
+  static const char yaml[] =
+      "apiVersion: ksim.io/v1alpha1\n"
+      "kind: Scenario\n"
+      "metadata: {name: bad}\n"
+      "spec:\n"
+      "  duration: 1m\n"
+      "  nodePools:\n"
+      "  - name: p\n"
+      "    count: 1\n"
+      "    template: {apiVersion: v1, kind: Node, status: {capacity: {cpu: '1', memory: 1Gi}}}\n"
+      "  workloads:\n"
+      "  - at: 0s\n"
+      "    objects:\n"
+      "    - apiVersion: v1\n"
+      "      kind: Pod\n"
+      "      metadata:\n"
+      "        name: web\n"
+      "        annotations: {ksim.io/usage-memory.lgo: 1Gi}\n"
+      "      spec:\n"
+      "        containers: [{name: app, image: busybox}, {name: log, image: busybox}]\n";
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_string(yaml, sizeof yaml - 1, "bad.yaml", ".", &error);
+  assert_non_null(s);
+  assert_false(ks_simulation_check_scenario(s, &error));
+  assert_non_null(error);
+  assert_string_equal(error->message,
+                      "bad.yaml:13:7: pod default/web: annotation ksim.io/usage-memory.lgo: no "
+                      "container \"lgo\" in the pod (containers: app, log)");
+  g_clear_error(&error);
+  ks_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_usage_scenario),
       cmocka_unit_test(test_no_kubelet_group),
+      cmocka_unit_test(test_containers_scenario),
+      cmocka_unit_test(test_container_annotation_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
