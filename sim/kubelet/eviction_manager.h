@@ -66,7 +66,9 @@ void ks_eviction_manager_free(KsEvictionManager *em);
  * nodes already seen start over. */
 void ks_eviction_manager_set_config(KsEvictionManager *em, KsKubeletConfig *config);
 /* transfer none; never NULL. The node agent's kubelet settings (image pulls,
- * image GC) come from here too. */
+ * image GC) come from here too. The pointer changes (and the old config may
+ * be freed) when set_config runs: read it when needed, or hold a reference
+ * (ks_kubelet_config_ref). */
 const KsKubeletConfig *ks_eviction_manager_config(const KsEvictionManager *em);
 
 /* Evictions (pressure evictions and admission rejections are counted apart). */
