@@ -1,7 +1,11 @@
 /* See eviction_manager.h and docs/node-agent.md "Eviction manager".
  *
- * State per node: when each pressure condition was last observed (its
- * thresholds met) and whether the condition is True now. One engine event,
+ * State per node, as upstream's manager keeps it: when each pressure
+ * condition was last observed (its thresholds met) and whether the
+ * condition is True now; per threshold of the KubeletConfiguration, when it
+ * was first observed met and whether it drove evictions at the last pass
+ * (for minimum reclaim). Arrays indexed like config->thresholds, so a pass
+ * does no lookup and no allocation. One engine event,
  * the housekeeping pass, re-arms itself every 10 s once the resource model
  * has run a pod; a pass collects the running pods per node in one walk of
  * the store, then synchronizes the model's nodes in their first-seen order. */
