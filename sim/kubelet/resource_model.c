@@ -666,7 +666,9 @@ static void share_cpu(ModelNode *n, gint64 now) {
   ks_cpu_share(pods, np, MAX(n->alloc_cpu, 0));
   for (guint i = 0; i < np; i++) {
     ModelPod *p = g_ptr_array_index(n->pods, i);
-    KsCpuClaim *cs = g_new0(KsCpuClaim, MAX(p->n_containers, 1));
+    KsCpuClaim local[8]; /* pods rarely have more containers: no allocation per update */
+    KsCpuClaim *cs = p->n_containers <= G_N_ELEMENTS(local) ? local
+                                                            : g_new0(KsCpuClaim, p->n_containers);
     guint k = 0;
     for (guint j = 0; j < p->n_containers; j++) {
       const ModelContainer *c = p->containers[j];
@@ -683,7 +685,8 @@ static void share_cpu(ModelNode *n, gint64 now) {
       gint64 want = c->want[KS_USAGE_CPU];
       set_rate(c, want > 0 ? (gint64)(((__int128)c->granted * PPM) / want) : PPM, now);
     }
-    g_free(cs);
+    if (cs != local)
+      g_free(cs);
   }
   g_free(pods);
 }

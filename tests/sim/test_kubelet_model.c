@@ -716,6 +716,88 @@ static void test_native_sidecar(void **state) {
   world_clear(&w);
 }
 
+/* Down from 5 s to 60 s. once (Never, limit 128Mi, 200Mi from 20 s after
+ * its start) is killed at 21 s while nobody reports: the pod stays Running
+ * in the store until the kubelet is back at 60 s, then Failed is written
+ * (terminated at 21 s) and it leaves the model. steady changes nothing, but
+ * at 10 s the node lifecycle controller (here by hand) marks it not Ready:
+ * the kubelet's sync at 60 s makes it Ready again, transition time 60 s. */
+static void test_down_node_sync(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "4Gi");
+  KsPod *steady = pod("steady", "100m,64Mi", "100m,64Mi", KS_RESTART_ALWAYS);
+  ks_labels_set(&steady->annotations, KS_ANNOTATION_USAGE_MEMORY, "10Mi");
+  KsPod *once = pod("once", "100m,64Mi", "200m,128Mi", KS_RESTART_NEVER);
+  ks_labels_set(&once->annotations, KS_ANNOTATION_USAGE_MEMORY, "step(0s=50Mi, 20s=200Mi)");
+  create(&w, steady);
+  create(&w, once);
+  ks_engine_run_until(w.engine, S(5));
+  assert_true(ks_node_fault_set_down(w.store, "n1", TRUE, NULL));
+  ks_engine_run_until(w.engine, S(10));
+  const KsStoreObject *o = ks_store_get(w.store, KS_STORE_POD, "default", "steady");
+  KsPod *copy = ks_pod_copy(o->data);
+  copy->ready = FALSE;
+  copy->ready_since_us = S(10);
+  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "steady", copy,
+                              (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
+  ks_engine_run_until(w.engine, S(59));
+  KsKubeletModel *m = ks_node_agent_model(w.agent);
+  assert_int_equal(get(&w, "once")->phase, KS_POD_RUNNING);
+  assert_true(ks_kubelet_model_has(m, "default", "once"));
+  assert_int_equal(ks_kubelet_model_pod_stats(m, "default", "once")->oom_kills, 1);
+  assert_false(ks_kubelet_model_pod_cpu(m, "default", "once", &(gint64){0}, &(gint64){0}));
+  ks_engine_run_until(w.engine, S(60));
+  assert_true(ks_node_fault_set_down(w.store, "n1", FALSE, NULL));
+  ks_engine_run_until(w.engine, S(100));
+  static const Want want_once[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(60), KS_POD_FAILED, FALSE, T_, "OOMKilled", 137, 0},
+  };
+  expect_log(&w, "once", want_once, G_N_ELEMENTS(want_once));
+  assert_true(get(&w, "once")->container_state.finished_at_us == S(21));
+  assert_false(ks_kubelet_model_has(m, "default", "once"));
+  static const Want want_steady[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(10), RUN, FALSE, R_, NULL, 0, 0},
+      {S(60), RUN, TRUE, R_, NULL, 0, 0},
+  };
+  expect_log(&w, "steady", want_steady, G_N_ELEMENTS(want_steady));
+  assert_true(get(&w, "steady")->ready_since_us == S(60));
+  world_clear(&w);
+}
+
+/* Nine containers (more than the model keeps on the stack), 100m requests
+ * (102 shares each), wanting 200m each through the pod-level profile "1800m"
+ * split by their equal requests, on 1 cpu: the pod gets 1000m, each
+ * container 1000 * 102 / 918 = 111m. */
+static void test_many_containers(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "1", "4Gi");
+  KsPod *p = ks_pod_new("default", "nine");
+  p->node_name = g_strdup("n1");
+  for (int i = 0; i < 9; i++) {
+    char *name = g_strdup_printf("c%d", i);
+    add_container(p, name, "100m,", ",", FALSE);
+    g_free(name);
+  }
+  ks_labels_set(&p->annotations, KS_ANNOTATION_USAGE_CPU, "1800m");
+  create(&w, p);
+  ks_engine_run_until(w.engine, S(5));
+  KsKubeletModel *m = ks_node_agent_model(w.agent);
+  gint64 g = 0, want = 0;
+  assert_true(ks_kubelet_model_container_cpu(m, "default", "nine", "c8", &g, &want));
+  assert_int_equal(g, 111);
+  assert_int_equal(want, 200);
+  assert_true(ks_kubelet_model_pod_cpu(m, "default", "nine", &g, &want));
+  assert_int_equal(g, 999);
+  assert_int_equal(want, 1800);
+  world_clear(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_oom_crash_loop),
@@ -731,6 +813,8 @@ int main(void) {
       cmocka_unit_test(test_cpu_per_container),
       cmocka_unit_test(test_down_node_holds_status),
       cmocka_unit_test(test_native_sidecar),
+      cmocka_unit_test(test_down_node_sync),
+      cmocka_unit_test(test_many_containers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
