@@ -21,10 +21,9 @@
 
 #include <string.h>
 
-static const KsRestartPolicy always_only[] = {KS_RESTART_ALWAYS};
-
-/* Selector present, non-empty, matching the template (in upstream's order:
- * required, empty, mismatch). `what` names the kind in the empty message. */
+/* Selector present, non-empty, matching the template, and the template's
+ * restartPolicy Always (in upstream's order: required, empty, mismatch,
+ * restart policy). `what` names the kind in the empty message. */
 static gboolean check_selector(KsDec *d, const KsYamlNode *spec, const KsLabelSelector *sel,
                                const KsPod *tmpl, const char *what, gboolean required) {
   if (!sel && required)
@@ -35,21 +34,8 @@ static gboolean check_selector(KsDec *d, const KsYamlNode *spec, const KsLabelSe
     ks_dec_pop(d, mark);
     return FALSE;
   }
-  if (ks_label_selector_matches(sel, &tmpl->labels))
-    return TRUE;
-  const KsYamlNode *at = ks_dec_get_path(spec, "template.metadata.labels");
-  if (!at)
-    at = ks_dec_get_path(spec, "template.metadata");
-  if (!at)
-    at = ks_yaml_get(spec, "template");
-  gsize mark = ks_dec_push_field(d, "template");
-  gsize m2 = ks_dec_push_field(d, "metadata");
-  gsize m3 = ks_dec_push_field(d, "labels");
-  ks_dec_fail(d, at, "`selector` does not match template `labels`");
-  ks_dec_pop(d, m3);
-  ks_dec_pop(d, m2);
-  ks_dec_pop(d, mark);
-  return FALSE;
+  return ks_dec_check_replica_template(d, spec, ks_label_selector_matches(sel, &tmpl->labels),
+                                       tmpl);
 }
 
 /* Reads spec (a mapping, required for these kinds), pushing "spec". */
@@ -103,28 +89,34 @@ static gboolean rs_spec(KsDec *d, const KsYamlNode *obj, KsReplicaSet *rs) {
                 ks_dec_nonneg_int32(d, spec, "minReadySeconds", &rs->min_ready_seconds, NULL) &&
                 ks_dec_label_selector(d, spec, "selector", &rs->selector) &&
                 ks_dec_pod_template(d, spec, "template", rs->meta.namespace, &rs->template) &&
-                check_selector(d, spec, rs->selector, rs->template, "deployment", TRUE) &&
-                ks_dec_check_restart_policy(d, spec, rs->template, always_only, 1);
+                check_selector(d, spec, rs->selector, rs->template, "deployment", TRUE);
   ks_dec_pop(d, mark);
   return ok;
 }
 
-static gboolean rs_status(KsDec *d, const KsYamlNode *obj, KsReplicaSet *rs) {
+gboolean ks_dec_replica_status(KsDec *d, const KsYamlNode *obj, KsDecReplicaStatus *out) {
   gsize mark = 0;
   const KsYamlNode *st = NULL;
   if (!enter_status(d, obj, &st, &mark))
     return FALSE;
   if (!st)
     return TRUE;
-  gboolean ok = ks_dec_nonneg_int32(d, st, "replicas", &rs->status_replicas, NULL) &&
-                ks_dec_nonneg_int32(d, st, "fullyLabeledReplicas", &rs->fully_labeled_replicas,
-                                    NULL) &&
-                ks_dec_nonneg_int32(d, st, "readyReplicas", &rs->ready_replicas, NULL) &&
-                ks_dec_nonneg_int32(d, st, "availableReplicas", &rs->available_replicas, NULL) &&
-                ks_dec_nonneg_int64(d, st, "observedGeneration", &rs->observed_generation, NULL) &&
-                ks_dec_conditions(d, st, "conditions", &rs->conditions);
+  gboolean ok =
+      ks_dec_nonneg_int32(d, st, "replicas", out->replicas, NULL) &&
+      ks_dec_nonneg_int32(d, st, "fullyLabeledReplicas", out->fully_labeled_replicas, NULL) &&
+      ks_dec_nonneg_int32(d, st, "readyReplicas", out->ready_replicas, NULL) &&
+      ks_dec_nonneg_int32(d, st, "availableReplicas", out->available_replicas, NULL) &&
+      ks_dec_nonneg_int64(d, st, "observedGeneration", out->observed_generation, NULL) &&
+      ks_dec_conditions(d, st, "conditions", out->conditions);
   ks_dec_pop(d, mark);
   return ok;
+}
+
+static gboolean rs_status(KsDec *d, const KsYamlNode *obj, KsReplicaSet *rs) {
+  KsDecReplicaStatus st = {&rs->status_replicas,    &rs->fully_labeled_replicas,
+                           &rs->ready_replicas,     &rs->available_replicas,
+                           &rs->observed_generation, &rs->conditions};
+  return ks_dec_replica_status(d, obj, &st);
 }
 
 KsReplicaSet *ks_dec_replica_set(KsDec *d, const KsYamlNode *obj) {
@@ -182,7 +174,6 @@ static gboolean deployment_spec(KsDec *d, const KsYamlNode *obj, KsDeployment *d
       ks_dec_label_selector(d, spec, "selector", &dp->selector) &&
       ks_dec_pod_template(d, spec, "template", dp->meta.namespace, &dp->template) &&
       check_selector(d, spec, dp->selector, dp->template, "deployment", TRUE) &&
-      ks_dec_check_restart_policy(d, spec, dp->template, always_only, 1) &&
       deployment_strategy(d, spec, dp) &&
       ks_dec_nonneg_int32(d, spec, "minReadySeconds", &dp->min_ready_seconds, NULL) &&
       ks_dec_nonneg_int32(d, spec, "revisionHistoryLimit", &dp->revision_history_limit, NULL) &&
@@ -270,7 +261,6 @@ static gboolean daemon_set_spec(KsDec *d, const KsYamlNode *obj, KsDaemonSet *ds
       ks_dec_label_selector(d, spec, "selector", &ds->selector) &&
       ks_dec_pod_template(d, spec, "template", ds->meta.namespace, &ds->template) &&
       check_selector(d, spec, ds->selector, ds->template, "daemonset", FALSE) &&
-      ks_dec_check_restart_policy(d, spec, ds->template, always_only, 1) &&
       ks_dec_nonneg_int32(d, spec, "minReadySeconds", &ds->min_ready_seconds, NULL) &&
       daemon_set_strategy(d, spec, ds) &&
       ks_dec_nonneg_int32(d, spec, "revisionHistoryLimit", &ds->revision_history_limit, NULL);
@@ -400,7 +390,6 @@ static gboolean stateful_set_spec(KsDec *d, const KsYamlNode *obj, KsStatefulSet
       ks_dec_label_selector(d, spec, "selector", &ss->selector) &&
       ks_dec_pod_template(d, spec, "template", ss->meta.namespace, &ss->template) &&
       check_selector(d, spec, ss->selector, ss->template, "statefulset", TRUE) &&
-      ks_dec_check_restart_policy(d, spec, ss->template, always_only, 1) &&
       ks_dec_string(d, spec, "serviceName", &ss->service_name) &&
       ks_dec_enum(d, spec, "podManagementPolicy", pod_management_policies,
                   G_N_ELEMENTS(pod_management_policies), &pmp) &&

@@ -131,6 +131,25 @@ gboolean ks_dec_pod_template(KsDec *d, const KsYamlNode *spec, const char *key, 
  * is one of allowed (upstream's NotSupported wording). */
 gboolean ks_dec_check_restart_policy(KsDec *d, const KsYamlNode *spec, const KsPod *tmpl,
                                      const KsRestartPolicy *allowed, guint n_allowed);
+/* The replica controllers' template rule (upstream's
+ * ValidatePodTemplateSpecForReplicaSet / ForRC, shared by ReplicaSet,
+ * Deployment, DaemonSet, StatefulSet and ReplicationController), in its
+ * order: the selector must match the template's labels ("`selector` does
+ * not match template `labels`" at spec.template.metadata.labels, or the
+ * nearest node there is), then restartPolicy must be Always. The caller
+ * has pushed "spec" and says whether its selector matches. */
+gboolean ks_dec_check_replica_template(KsDec *d, const KsYamlNode *spec, gboolean selector_matches,
+                                       const KsPod *tmpl);
+/* Where a ReplicaSet's or ReplicationController's status goes (the two
+ * kinds' status has one schema: apps/v1 ReplicaSetStatus, v1
+ * ReplicationControllerStatus). */
+typedef struct {
+  gint32 *replicas, *fully_labeled_replicas, *ready_replicas, *available_replicas;
+  gint64 *observed_generation;
+  GArray **conditions;
+} KsDecReplicaStatus;
+/* obj's status (absent: nothing set), as written. */
+gboolean ks_dec_replica_status(KsDec *d, const KsYamlNode *obj, KsDecReplicaStatus *out);
 /* Node pointer of m.a.b... (NULL when any step is absent). */
 const KsYamlNode *ks_dec_get_path(const KsYamlNode *m, const char *dotted);
 

@@ -345,3 +345,23 @@ gboolean ks_dec_check_restart_policy(KsDec *d, const KsYamlNode *spec, const KsP
   g_string_free(msg, TRUE);
   return FALSE;
 }
+
+gboolean ks_dec_check_replica_template(KsDec *d, const KsYamlNode *spec, gboolean selector_matches,
+                                       const KsPod *tmpl) {
+  static const KsRestartPolicy always_only[] = {KS_RESTART_ALWAYS};
+  if (selector_matches)
+    return ks_dec_check_restart_policy(d, spec, tmpl, always_only, 1);
+  const KsYamlNode *at = ks_dec_get_path(spec, "template.metadata.labels");
+  if (!at)
+    at = ks_dec_get_path(spec, "template.metadata");
+  if (!at)
+    at = ks_yaml_get(spec, "template");
+  gsize mark = ks_dec_push_field(d, "template");
+  gsize m2 = ks_dec_push_field(d, "metadata");
+  gsize m3 = ks_dec_push_field(d, "labels");
+  ks_dec_fail(d, at, "`selector` does not match template `labels`");
+  ks_dec_pop(d, m3);
+  ks_dec_pop(d, m2);
+  ks_dec_pop(d, mark);
+  return FALSE;
+}

@@ -17,8 +17,6 @@
 
 #include <string.h>
 
-static const KsRestartPolicy always_only[] = {KS_RESTART_ALWAYS};
-
 /* Fails at spec.<key> (its node, else the spec mapping, else the object). */
 static gboolean fail_spec(KsDec *d, const KsYamlNode *obj, const KsYamlNode *spec,
                           const char *key, const char *msg) {
@@ -48,20 +46,10 @@ static gboolean rc_spec(KsDec *d, const KsYamlNode *spec, KsReplicationControlle
 }
 
 static gboolean rc_status(KsDec *d, const KsYamlNode *obj, KsReplicationController *rc) {
-  const KsYamlNode *st = ks_yaml_get(obj, "status");
-  if (ks_dec_is_absent(st))
-    return TRUE;
-  gsize mark = ks_dec_push_field(d, "status");
-  gboolean ok =
-      ks_dec_expect_mapping(d, st) &&
-      ks_dec_nonneg_int32(d, st, "replicas", &rc->status_replicas, NULL) &&
-      ks_dec_nonneg_int32(d, st, "fullyLabeledReplicas", &rc->fully_labeled_replicas, NULL) &&
-      ks_dec_nonneg_int32(d, st, "readyReplicas", &rc->ready_replicas, NULL) &&
-      ks_dec_nonneg_int32(d, st, "availableReplicas", &rc->available_replicas, NULL) &&
-      ks_dec_nonneg_int64(d, st, "observedGeneration", &rc->observed_generation, NULL) &&
-      ks_dec_conditions(d, st, "conditions", &rc->conditions);
-  ks_dec_pop(d, mark);
-  return ok;
+  KsDecReplicaStatus st = {&rc->status_replicas,    &rc->fully_labeled_replicas,
+                           &rc->ready_replicas,     &rc->available_replicas,
+                           &rc->observed_generation, &rc->conditions};
+  return ks_dec_replica_status(d, obj, &st);
 }
 
 /* SetDefaults_ReplicationController: the template's labels, when it has
@@ -99,25 +87,9 @@ static gboolean rc_validate(KsDec *d, const KsYamlNode *obj, KsReplicationContro
     return fail_spec(d, obj, spec, "selector", "Required value");
   if (!has_template)
     return fail_spec(d, obj, spec, "template", "required field is missing");
-  if (!map_matches(&rc->selector, &rc->template->labels)) {
-    const KsYamlNode *at = ks_dec_get_path(spec, "template.metadata.labels");
-    if (!at)
-      at = ks_dec_get_path(spec, "template.metadata");
-    if (!at)
-      at = ks_yaml_get(spec, "template");
-    gsize mark = ks_dec_push_field(d, "spec");
-    gsize m2 = ks_dec_push_field(d, "template");
-    gsize m3 = ks_dec_push_field(d, "metadata");
-    gsize m4 = ks_dec_push_field(d, "labels");
-    ks_dec_fail(d, at, "`selector` does not match template `labels`");
-    ks_dec_pop(d, m4);
-    ks_dec_pop(d, m3);
-    ks_dec_pop(d, m2);
-    ks_dec_pop(d, mark);
-    return FALSE;
-  }
   gsize mark = ks_dec_push_field(d, "spec");
-  gboolean ok = ks_dec_check_restart_policy(d, spec, rc->template, always_only, 1);
+  gboolean ok = ks_dec_check_replica_template(
+      d, spec, map_matches(&rc->selector, &rc->template->labels), rc->template);
   ks_dec_pop(d, mark);
   return ok;
 }
