@@ -15,21 +15,13 @@
 #include "sim/controllers/daemonset_util.h"
 #include "sim/controllers/history.h"
 #include "sim/controllers/runtime.h"
-#include "sim/engine.h"
-#include "sim/node_agent.h"
-#include "sim/sched_driver.h"
-#include "sim/scheduler_setup.h"
-#include "sim/store.h"
+#include "tests/sim/controller_world.h"
 #include "workloads/apps.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
 
 typedef struct {
-  KsEngine *engine;
-  KsStore *store;
-  KsSchedSetup *sched;
-  KsSchedDriver *driver;
-  KsNodeAgent *agent;
+  KsCtlWorld cw;
   KsController *ctl;
   GString *log; /* pod events: "t=<s> +<node>" (bound) / "t=<s> -<node>" (deleted) */
 } World;
@@ -49,89 +41,53 @@ static void log_pods(KsStore *s, KsWatchEventType type, const KsStoreObject *old
   }
 }
 
-/* Until the node agent reports the Ready condition, this stands in for it:
- * a pod that turns Running becomes Ready at that instant (a kubelet without
- * readiness probes). When the agent does it, this finds the pod ready and
- * does nothing. */
-static void mark_ready(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
-                       const KsStoreObject *new_obj, gpointer user_data) {
-  (void)old_obj;
-  (void)user_data;
-  if (type == KS_WATCH_DELETED)
-    return;
-  const KsPod *p = new_obj->data;
-  if (p->phase != KS_POD_RUNNING || p->ready || ks_pod_is_terminating(p))
-    return;
-  KsPod *r = ks_pod_copy(p);
-  r->ready = TRUE;
-  r->ready_since_us = ks_engine_now(ks_store_get_engine(s));
-  ks_store_update(s, KS_STORE_POD, new_obj->namespace, new_obj->name, r, (GDestroyNotify)ks_pod_unref,
-                  new_obj->resource_version, NULL);
-}
-
 static void world_init(World *w) {
   memset(w, 0, sizeof *w);
-  w->engine = ks_engine_new();
-  w->store = ks_store_new(w->engine);
+  ks_ctl_world_open(&w->cw);
   w->log = g_string_new("");
-  ks_store_watch(w->store, KS_STORE_POD, log_pods, w);
-  KsSchedSetupOptions o = {.percentage_of_nodes_to_score = -1, .seed = 1};
-  GError *error = NULL;
-  w->sched = ks_sched_setup_new(&o, &error);
-  assert_non_null(w->sched);
-  w->driver = ks_sched_driver_new(w->store, w->sched->sched, NULL);
-  w->agent = ks_node_agent_new(w->store);
-  ks_store_watch(w->store, KS_STORE_POD, mark_ready, NULL);
+  ks_store_watch(w->cw.store, KS_STORE_POD, log_pods, w);
+  ks_ctl_world_start(&w->cw, TRUE, NULL);
   KsControllerOptions co;
   ks_controller_options_default(&co);
   co.seed = 7;
-  w->ctl = ks_controller_new(&ks_daemonset_controller_class, w->store, &co);
+  w->ctl = ks_controller_new(&ks_daemonset_controller_class, w->cw.store, &co);
 }
 
 static void world_free(World *w) {
   ks_controller_free(w->ctl);
-  ks_sched_driver_free(w->driver);
-  ks_node_agent_free(w->agent);
-  ks_store_free(w->store);
-  ks_engine_free(w->engine);
-  ks_sched_setup_free(w->sched);
+  ks_ctl_world_close(&w->cw);
   g_string_free(w->log, TRUE);
 }
 
 static void add_node(World *w, const char *name, const char *taint_key, KsTaintEffect effect) {
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, "kubernetes.io/hostname", name);
-  ks_resource_list_set(&n->allocatable, "cpu", 4000);
-  ks_resource_list_set(&n->allocatable, "memory", (gint64)8 << 30);
-  ks_resource_list_set(&n->allocatable, "pods", 110);
-  ks_resource_list_copy(&n->capacity, &n->allocatable);
+  KsNode *n = ks_ctl_node_new(name);
   if (taint_key)
     ks_node_add_taint(n, taint_key, NULL, effect);
-  assert_true(ks_store_create(w->store, KS_STORE_NODE, NULL, name, n, (GDestroyNotify)ks_node_unref, NULL));
+  ks_ctl_world_add_node(&w->cw, n);
 }
 
 /* The node leaves, and its pods with it (what upstream's pod garbage
  * collector does for pods bound to a node that no longer exists). */
 static void remove_node(World *w, const char *name) {
-  assert_true(ks_store_delete(w->store, KS_STORE_NODE, NULL, name, 0, NULL));
-  GPtrArray *pods = ks_store_list(w->store, KS_STORE_POD, NULL);
+  assert_true(ks_store_delete(w->cw.store, KS_STORE_NODE, NULL, name, 0, NULL));
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, NULL);
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
     const KsPod *p = o->data;
     if (g_strcmp0(p->node_name, name) == 0)
-      ks_store_delete(w->store, KS_STORE_POD, o->namespace, o->name, 0, NULL);
+      ks_store_delete(w->cw.store, KS_STORE_POD, o->namespace, o->name, 0, NULL);
   }
   g_ptr_array_unref(pods);
 }
 
 static void set_node_taint(World *w, const char *name, const char *key, KsTaintEffect effect) {
-  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_NODE, NULL, name);
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_NODE, NULL, name);
   KsNode *n = ks_node_copy(o->data);
   if (n->taints)
     g_array_set_size(n->taints, 0);
   if (key)
     ks_node_add_taint(n, key, NULL, effect);
-  assert_true(ks_store_update(w->store, KS_STORE_NODE, NULL, name, n, (GDestroyNotify)ks_node_unref, 0, NULL));
+  assert_true(ks_store_update(w->cw.store, KS_STORE_NODE, NULL, name, n, (GDestroyNotify)ks_node_unref, 0, NULL));
 }
 
 static KsDaemonSet *daemon_set(const char *image) {
@@ -150,17 +106,17 @@ static KsDaemonSet *daemon_set(const char *image) {
 }
 
 static void put_ds(World *w, KsDaemonSet *ds) {
-  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_DAEMON_SET, "kube-system", "agent");
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_DAEMON_SET, "kube-system", "agent");
   if (o == NULL)
-    assert_true(ks_store_create(w->store, KS_STORE_DAEMON_SET, "kube-system", "agent", ds,
+    assert_true(ks_store_create(w->cw.store, KS_STORE_DAEMON_SET, "kube-system", "agent", ds,
                                 (GDestroyNotify)ks_daemon_set_free, NULL));
   else
-    assert_true(ks_store_update(w->store, KS_STORE_DAEMON_SET, "kube-system", "agent", ds,
+    assert_true(ks_store_update(w->cw.store, KS_STORE_DAEMON_SET, "kube-system", "agent", ds,
                                 (GDestroyNotify)ks_daemon_set_free, 0, NULL));
 }
 
 static const KsDaemonSet *get_ds(World *w) {
-  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_DAEMON_SET, "kube-system", "agent");
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_DAEMON_SET, "kube-system", "agent");
   assert_non_null(o);
   return o->data;
 }
@@ -172,7 +128,7 @@ static gint cmp_str(gconstpointer a, gconstpointer b) {
 /* "node=count node=count ..." over the DaemonSet's pods by target node
  * (bound node or injected affinity), sorted by node. transfer full */
 static char *pods_per_node(World *w) {
-  GPtrArray *pods = ks_store_list(w->store, KS_STORE_POD, NULL);
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, NULL);
   GPtrArray *nodes = g_ptr_array_new();
   for (guint i = 0; i < pods->len; i++) {
     const char *node = ks_daemonset_target_node(((const KsStoreObject *)pods->pdata[i])->data);
@@ -215,7 +171,7 @@ static void assert_status(World *w, gint32 desired, gint32 current, gint32 ready
 /* The controller-revision-hash every pod of the DaemonSet carries (they
  * must agree). transfer full */
 static char *pod_hash(World *w) {
-  GPtrArray *pods = ks_store_list(w->store, KS_STORE_POD, NULL);
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, NULL);
   assert_true(pods->len > 0);
   char *hash = NULL;
   for (guint i = 0; i < pods->len; i++) {
@@ -238,44 +194,44 @@ static void test_follows_nodes(void **state) {
   add_node(&w, "n1", NULL, 0);
   add_node(&w, "n2", NULL, 0);
   put_ds(&w, daemon_set("agent:1"));
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   assert_pods(&w, "n1=1 n2=1");
   assert_status(&w, 2, 2, 2, 2, 0, 2);
 
   /* a node joins: a pod follows at once, bound by the scheduler */
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   add_node(&w, "n3", NULL, 0);
-  ks_engine_run_until(w.engine, S(25));
+  ks_engine_run_until(w.cw.engine, S(25));
   assert_pods(&w, "n1=1 n2=1 n3=1");
   assert_status(&w, 3, 3, 3, 3, 0, 3);
 
   /* a tainted node joins: nothing goes there */
   add_node(&w, "n4", "dedicated", KS_TAINT_EFFECT_NO_SCHEDULE);
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_pods(&w, "n1=1 n2=1 n3=1");
   assert_status(&w, 3, 3, 3, 3, 0, 3);
 
   /* a node leaves with its pod: no replacement anywhere */
   remove_node(&w, "n1");
-  ks_engine_run_until(w.engine, S(40));
+  ks_engine_run_until(w.cw.engine, S(40));
   assert_pods(&w, "n2=1 n3=1");
   assert_status(&w, 2, 2, 2, 2, 0, 2);
 
   /* the taint goes: a pod follows */
   set_node_taint(&w, "n4", NULL, 0);
-  ks_engine_run_until(w.engine, S(50));
+  ks_engine_run_until(w.cw.engine, S(50));
   assert_pods(&w, "n2=1 n3=1 n4=1");
   assert_status(&w, 3, 3, 3, 3, 0, 3);
 
   /* an untolerated NoExecute taint: the pod is deleted */
   set_node_taint(&w, "n2", "maintenance", KS_TAINT_EFFECT_NO_EXECUTE);
-  ks_engine_run_until(w.engine, S(60));
+  ks_engine_run_until(w.cw.engine, S(60));
   assert_pods(&w, "n3=1 n4=1");
   assert_status(&w, 2, 2, 2, 2, 0, 2);
 
   /* not-ready NoExecute: the daemon tolerations keep it */
   set_node_taint(&w, "n3", KS_TAINT_NODE_NOT_READY, KS_TAINT_EFFECT_NO_EXECUTE);
-  ks_engine_run_until(w.engine, S(70));
+  ks_engine_run_until(w.cw.engine, S(70));
   assert_pods(&w, "n3=1 n4=1");
 
   /* pods per node over time: bound at once (the start latency is the node
@@ -290,10 +246,10 @@ static void test_follows_nodes(void **state) {
 }
 
 static void relabel_node(World *w, const char *name, const char *key, const char *value) {
-  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_NODE, NULL, name);
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_NODE, NULL, name);
   KsNode *n = ks_node_copy(o->data);
   ks_labels_set(&n->labels, key, value);
-  assert_true(ks_store_update(w->store, KS_STORE_NODE, NULL, name, n, (GDestroyNotify)ks_node_unref, 0, NULL));
+  assert_true(ks_store_update(w->cw.store, KS_STORE_NODE, NULL, name, n, (GDestroyNotify)ks_node_unref, 0, NULL));
 }
 
 /* nodeSelector: only matching nodes; a node that stops matching loses its
@@ -311,15 +267,15 @@ static void test_node_selector_and_misscheduled(void **state) {
   KsDaemonSet *ds = daemon_set("agent:1");
   ks_labels_set(&ds->template->node_selector, "role", "infra");
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   assert_pods(&w, "n2=1 n3=1");
   assert_status(&w, 2, 2, 2, 2, 0, 2);
   relabel_node(&w, "n3", "role", "batch");
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_pods(&w, "n2=1");
   assert_status(&w, 1, 1, 1, 1, 0, 1);
   set_node_taint(&w, "n2", "dedicated", KS_TAINT_EFFECT_NO_SCHEDULE);
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_pods(&w, "n2=1");
   assert_status(&w, 0, 0, 0, 0, 1, 0);
   assert_string_equal(w.log->str, "t=0 +n2\n"
@@ -338,13 +294,13 @@ static void test_rolling_update(void **state) {
   add_node(&w, "n2", NULL, 0);
   add_node(&w, "n3", NULL, 0);
   put_ds(&w, daemon_set("agent:1"));
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   char *hash1 = pod_hash(&w);
   g_string_truncate(w.log, 0);
   KsDaemonSet *ds = daemon_set("agent:2");
   ds->meta.generation = 2;
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_pods(&w, "n1=1 n2=1 n3=1");
   assert_status(&w, 3, 3, 3, 3, 0, 3);
   /* node order, one at a time: delete, the new pod is bound at once and
@@ -359,7 +315,7 @@ static void test_rolling_update(void **state) {
    * named after its hash */
   char *hash2 = pod_hash(&w);
   assert_string_not_equal(hash1, hash2);
-  GPtrArray *revs = ks_store_list(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system");
+  GPtrArray *revs = ks_store_list(w.cw.store, KS_STORE_CONTROLLER_REVISION, "kube-system");
   assert_int_equal(revs->len, 2);
   for (guint i = 0; i < revs->len; i++) {
     const KsControllerRevision *cr = ((const KsStoreObject *)revs->pdata[i])->data;
@@ -387,16 +343,16 @@ static void test_surge_update(void **state) {
   ds->max_unavailable = (KsIntOrPercent){.set = TRUE, .value = 0};
   ds->max_surge = (KsIntOrPercent){.set = TRUE, .value = 1};
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
   ds = daemon_set("agent:2");
   ds->meta.generation = 2;
   ds->max_unavailable = (KsIntOrPercent){.set = TRUE, .value = 0};
   ds->max_surge = (KsIntOrPercent){.set = TRUE, .value = 1};
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   assert_pods(&w, "n1=2 n2=1"); /* surged onto n1 */
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_pods(&w, "n1=1 n2=1");
   assert_status(&w, 2, 2, 2, 2, 0, 2);
   assert_string_equal(w.log->str, "t=10 +n1\n"
@@ -417,23 +373,23 @@ static void test_on_delete(void **state) {
   KsDaemonSet *ds = daemon_set("agent:1");
   ds->update_strategy = KS_DAEMON_SET_ON_DELETE;
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   ds = daemon_set("agent:2");
   ds->meta.generation = 2;
   ds->update_strategy = KS_DAEMON_SET_ON_DELETE;
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_status(&w, 2, 2, 2, 2, 0, 0);
-  GPtrArray *pods = ks_store_list(w.store, KS_STORE_POD, "kube-system");
+  GPtrArray *pods = ks_store_list(w.cw.store, KS_STORE_POD, "kube-system");
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
     if (strcmp(((const KsPod *)o->data)->node_name, "n1") == 0)
-      assert_true(ks_store_delete(w.store, KS_STORE_POD, o->namespace, o->name, 0, NULL));
+      assert_true(ks_store_delete(w.cw.store, KS_STORE_POD, o->namespace, o->name, 0, NULL));
   }
   g_ptr_array_unref(pods);
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_status(&w, 2, 2, 2, 2, 0, 1);
-  pods = ks_store_list(w.store, KS_STORE_POD, "kube-system");
+  pods = ks_store_list(w.cw.store, KS_STORE_POD, "kube-system");
   for (guint i = 0; i < pods->len; i++) {
     const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
     assert_string_equal(g_array_index(p->containers, KsContainer, 0).image,
@@ -444,7 +400,7 @@ static void test_on_delete(void **state) {
 }
 
 static void fail_pod_on(World *w, const char *node) {
-  GPtrArray *pods = ks_store_list(w->store, KS_STORE_POD, "kube-system");
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, "kube-system");
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
     const KsPod *p = o->data;
@@ -453,7 +409,7 @@ static void fail_pod_on(World *w, const char *node) {
     KsPod *f = ks_pod_copy(p);
     f->phase = KS_POD_FAILED;
     f->ready = FALSE;
-    assert_true(ks_store_update(w->store, KS_STORE_POD, o->namespace, o->name, f,
+    assert_true(ks_store_update(w->cw.store, KS_STORE_POD, o->namespace, o->name, f,
                                 (GDestroyNotify)ks_pod_unref, 0, NULL));
   }
   g_ptr_array_unref(pods);
@@ -467,14 +423,14 @@ static void test_failed_pod_backoff(void **state) {
   world_init(&w);
   add_node(&w, "n1", NULL, 0);
   put_ds(&w, daemon_set("agent:1"));
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
   fail_pod_on(&w, "n1");
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   fail_pod_on(&w, "n1"); /* the replacement, bound at t=10 */
-  ks_engine_run_until(w.engine, S(11));
+  ks_engine_run_until(w.cw.engine, S(11));
   fail_pod_on(&w, "n1"); /* the next one, bound at t=11 */
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_string_equal(w.log->str, "t=10 -n1\n"
                                   "t=10 +n1\n"
                                   "t=11 -n1\n"
@@ -498,9 +454,9 @@ static void test_history_limit(void **state) {
     ds->meta.generation = i + 1;
     ds->revision_history_limit = 1;
     put_ds(&w, ds);
-    ks_engine_run_until(w.engine, S(10 * (i + 1)));
+    ks_engine_run_until(w.cw.engine, S(10 * (i + 1)));
   }
-  GPtrArray *revs = ks_store_list(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system");
+  GPtrArray *revs = ks_store_list(w.cw.store, KS_STORE_CONTROLLER_REVISION, "kube-system");
   assert_int_equal(revs->len, 2);
   gint64 numbers = 0;
   for (guint i = 0; i < revs->len; i++)
@@ -526,15 +482,15 @@ static void test_hash_collision(void **state) {
   KsControllerRevision *squatter = ks_controller_revision_new("kube-system", name0);
   squatter->revision = 1;
   squatter->data = ks_pod_new("kube-system", "");
-  assert_true(ks_store_create(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system", name0, squatter,
+  assert_true(ks_store_create(w.cw.store, KS_STORE_CONTROLLER_REVISION, "kube-system", name0, squatter,
                               (GDestroyNotify)ks_controller_revision_free, NULL));
   put_ds(&w, ds);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   assert_int_equal(get_ds(&w)->collision_count, 1);
   char *have = pod_hash(&w);
   assert_string_equal(have, hash1);
   char *name1 = ks_history_revision_name("agent", hash1);
-  assert_non_null(ks_store_get(w.store, KS_STORE_CONTROLLER_REVISION, "kube-system", name1));
+  assert_non_null(ks_store_get(w.cw.store, KS_STORE_CONTROLLER_REVISION, "kube-system", name1));
   assert_pods(&w, "n1=1");
   g_free(have);
   g_free(name0);

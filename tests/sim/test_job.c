@@ -15,18 +15,14 @@
 #include "sim/controllers/garbage_collector.h"
 #include "sim/controllers/job.h"
 #include "sim/controllers/ttl_after_finished.h"
-#include "sim/engine.h"
-#include "sim/node_agent.h"
-#include "sim/store.h"
+#include "tests/sim/controller_world.h"
 #include "workloads/annotations.h"
 #include "workloads/batch.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
 
 typedef struct {
-  KsEngine *e;
-  KsStore *s;
-  KsNodeAgent *agent;
+  KsCtlWorld cw; /* no scheduler: bind_pods stands in */
   KsController *jobs, *gc, *ttl;
   guint bind_watch;
   GPtrArray *created; /* "name@seconds" of every pod created */
@@ -36,7 +32,7 @@ typedef struct {
 static void bind_pods(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
                       const KsStoreObject *new_obj, gpointer user_data) {
   World *w = user_data;
-  gint64 now = ks_engine_now(w->e);
+  gint64 now = ks_engine_now(w->cw.engine);
   if (type == KS_WATCH_DELETED) {
     g_ptr_array_add(w->deleted, g_strdup_printf("%s@%" G_GINT64_FORMAT, old_obj->name,
                                                 now / G_USEC_PER_SEC));
@@ -57,16 +53,15 @@ static void bind_pods(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
 
 static World *world_new(void) {
   World *w = g_new0(World, 1);
-  w->e = ks_engine_new();
-  w->s = ks_store_new(w->e);
+  ks_ctl_world_open(&w->cw);
   w->created = g_ptr_array_new_with_free_func(g_free);
   w->deleted = g_ptr_array_new_with_free_func(g_free);
-  w->bind_watch = ks_store_watch(w->s, KS_STORE_POD, bind_pods, w);
-  w->agent = ks_node_agent_new(w->s);
+  w->bind_watch = ks_store_watch(w->cw.store, KS_STORE_POD, bind_pods, w);
+  ks_ctl_world_start(&w->cw, FALSE, NULL);
   KsControllerOptions o;
   ks_controller_options_default(&o);
   o.seed = 42;
-  w->jobs = ks_controller_new(&ks_job_controller_class, w->s, &o);
+  w->jobs = ks_controller_new(&ks_job_controller_class, w->cw.store, &o);
   return w;
 }
 
@@ -75,8 +70,8 @@ static World *world_new_gc(void) {
   World *w = world_new();
   KsControllerOptions o;
   ks_controller_options_default(&o);
-  w->gc = ks_controller_new(&ks_garbage_collector_class, w->s, &o);
-  w->ttl = ks_controller_new(&ks_ttl_after_finished_controller_class, w->s, &o);
+  w->gc = ks_controller_new(&ks_garbage_collector_class, w->cw.store, &o);
+  w->ttl = ks_controller_new(&ks_ttl_after_finished_controller_class, w->cw.store, &o);
   return w;
 }
 
@@ -84,9 +79,7 @@ static void world_free(World *w) {
   ks_controller_free(w->ttl);
   ks_controller_free(w->gc);
   ks_controller_free(w->jobs);
-  ks_node_agent_free(w->agent);
-  ks_store_free(w->s);
-  ks_engine_free(w->e);
+  ks_ctl_world_close(&w->cw);
   g_ptr_array_unref(w->created);
   g_ptr_array_unref(w->deleted);
   g_free(w);
@@ -120,7 +113,7 @@ static void put_job(KsEngine *e, gpointer data) {
   KsJob *j = p->job;
   p->job = NULL;
   j->meta.creation_timestamp_us = ks_engine_now(e);
-  assert_true(ks_store_create(p->w->s, KS_STORE_JOB, j->meta.namespace, j->meta.name, j,
+  assert_true(ks_store_create(p->w->cw.store, KS_STORE_JOB, j->meta.namespace, j->meta.name, j,
                               (GDestroyNotify)ks_job_free, NULL));
 }
 
@@ -134,11 +127,11 @@ static void put_free(gpointer data) {
 static void create_at(World *w, gint64 at, KsJob *j) {
   Put *p = g_new0(Put, 1);
   *p = (Put){w, j};
-  ks_engine_schedule(w->e, at, put_job, p, put_free);
+  ks_engine_schedule(w->cw.engine, at, put_job, p, put_free);
 }
 
 static const KsJob *get_job(World *w, const char *name) {
-  const KsStoreObject *o = ks_store_get(w->s, KS_STORE_JOB, "default", name);
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_JOB, "default", name);
   assert_non_null(o);
   return o->data;
 }
@@ -175,14 +168,14 @@ static void test_backoff_limit(void **state) {
   KsJob *j = make_job("crash", 5, 1, KS_RESTART_NEVER);
   j->backoff_limit = 2;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(59) - 1);
+  ks_engine_run_until(w->cw.engine, S(59) - 1);
   char *t = times_of(w->created, "crash-");
   assert_string_equal(t, "10,26,52");
   g_free(t);
   const KsJob *job = get_job(w, "crash");
   assert_false(ks_job_is_finished(job));
   assert_int_equal(job->failed, 2);
-  ks_engine_run_until(w->e, S(600));
+  ks_engine_run_until(w->cw.engine, S(600));
   job = get_job(w, "crash");
   assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(59));
   assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(59));
@@ -197,7 +190,7 @@ static void test_backoff_limit(void **state) {
   assert_string_equal(t, "10,26,52"); /* nothing after the failure */
   g_free(t);
   /* counted pods lose the tracking finalizer; failed pods stay */
-  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, "default");
   assert_int_equal(pods->len, 3);
   for (guint i = 0; i < pods->len; i++) {
     const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
@@ -216,7 +209,7 @@ static void test_backoff_long(void **state) {
   KsJob *j = make_job("long", 0, 1, KS_RESTART_NEVER); /* fails 1 s after creation */
   j->backoff_limit = 9;
   create_at(w, S(1), j);
-  ks_engine_run_until(w->e, S(4000));
+  ks_engine_run_until(w->cw.engine, S(4000));
   /* failures at c+1; next creation at c+1+backoff: 10,20,40,80,160,320,600,600,600 */
   char *t = times_of(w->created, "long-");
   assert_string_equal(t, "1,12,33,74,155,316,637,1238,1839,2440");
@@ -236,7 +229,7 @@ static void test_completions(void **state) {
   j->completions = 3;
   j->parallelism = 2;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   char *t = times_of(w->created, "work-");
   assert_string_equal(t, "10,10,17");
   g_free(t);
@@ -260,7 +253,7 @@ static void test_work_queue(void **state) {
   j->has_completions = FALSE;
   j->parallelism = 3;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   char *t = times_of(w->created, "queue-");
   assert_string_equal(t, "10,10,10");
   g_free(t);
@@ -279,11 +272,11 @@ static void test_indexed(void **state) {
   j->parallelism = 2;
   j->completion_mode = KS_COMPLETION_INDEXED;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(18));
+  ks_engine_run_until(w->cw.engine, S(18));
   const KsJob *job = get_job(w, "idx");
   assert_string_equal(job->completed_indexes, "0,1");
   assert_int_equal(job->succeeded, 2);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   char *t = times_of(w->created, "idx-0-");
   assert_string_equal(t, "10");
   g_free(t);
@@ -297,7 +290,7 @@ static void test_indexed(void **state) {
   assert_string_equal(job->completed_indexes, "0-2");
   assert_int_equal(job->succeeded, 3);
   assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_COMPLETIONS_REACHED, S(24));
-  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, "default");
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
     const KsPod *p = o->data;
@@ -323,7 +316,7 @@ static void test_active_deadline(void **state) {
   j->has_active_deadline_seconds = TRUE;
   j->active_deadline_seconds = 30;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(200));
+  ks_engine_run_until(w->cw.engine, S(200));
   const KsJob *job = get_job(w, "slow");
   assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_DEADLINE_EXCEEDED, S(40));
   assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_DEADLINE_EXCEEDED, S(41));
@@ -334,7 +327,7 @@ static void test_active_deadline(void **state) {
   char *t = times_of(w->deleted, "slow-");
   assert_string_equal(t, "40,40");
   g_free(t);
-  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 0);
+  assert_int_equal(ks_store_count(w->cw.store, KS_STORE_POD), 0);
   world_free(w);
 }
 
@@ -345,18 +338,18 @@ typedef struct {
 
 static void flip_suspend(KsEngine *e, gpointer data) {
   Flip *f = data;
-  const KsStoreObject *o = ks_store_get(f->w->s, KS_STORE_JOB, "default", "pause");
+  const KsStoreObject *o = ks_store_get(f->w->cw.store, KS_STORE_JOB, "default", "pause");
   KsJob *j = ks_job_copy(o->data);
   j->suspend = f->suspend;
   j->meta.generation++;
-  assert_true(ks_store_update(f->w->s, KS_STORE_JOB, "default", "pause", j,
+  assert_true(ks_store_update(f->w->cw.store, KS_STORE_JOB, "default", "pause", j,
                               (GDestroyNotify)ks_job_free, 0, NULL));
 }
 
 static void flip_at(World *w, gint64 at, gboolean suspend) {
   Flip *f = g_new0(Flip, 1);
   *f = (Flip){w, suspend};
-  ks_engine_schedule(w->e, at, flip_suspend, f, g_free);
+  ks_engine_schedule(w->cw.engine, at, flip_suspend, f, g_free);
 }
 
 /* Created suspended: no pods, no start time, Suspended=True. Resumed at
@@ -369,13 +362,13 @@ static void test_suspend(void **state) {
   j->parallelism = 2;
   j->completions = 2;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(15));
+  ks_engine_run_until(w->cw.engine, S(15));
   const KsJob *job = get_job(w, "pause");
   assert_int_equal(w->created->len, 0);
   assert_int_equal(job->start_time_us, 0);
   assert_condition(job, KS_JOB_COND_SUSPENDED, KS_JOB_REASON_SUSPENDED, S(10));
   flip_at(w, S(20), FALSE);
-  ks_engine_run_until(w->e, S(25));
+  ks_engine_run_until(w->cw.engine, S(25));
   job = get_job(w, "pause");
   char *t = times_of(w->created, "pause-");
   assert_string_equal(t, "20,20");
@@ -387,7 +380,7 @@ static void test_suspend(void **state) {
   assert_int_equal(c->last_transition_time_us, S(20));
   assert_int_equal(job->active, 2);
   flip_at(w, S(30), TRUE);
-  ks_engine_run_until(w->e, S(60));
+  ks_engine_run_until(w->cw.engine, S(60));
   job = get_job(w, "pause");
   t = times_of(w->deleted, "pause-");
   assert_string_equal(t, "30,30");
@@ -407,16 +400,16 @@ static void test_on_failure_restarts(void **state) {
   KsJob *j = make_job("flaky", 5, 3, KS_RESTART_ON_FAILURE);
   j->backoff_limit = 2;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(31) - 1);
+  ks_engine_run_until(w->cw.engine, S(31) - 1);
   const KsStoreObject *o = NULL;
-  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, "default");
   assert_int_equal(pods->len, 1);
   o = pods->pdata[0];
   assert_int_equal(((const KsPod *)o->data)->phase, KS_POD_RUNNING);
   assert_string_equal(ks_labels_get(&((const KsPod *)o->data)->annotations,
                                     KS_ANNOTATION_RESTART_COUNT), "1");
   g_ptr_array_unref(pods);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   const KsJob *job = get_job(w, "flaky");
   assert_condition(job, KS_JOB_COND_FAILURE_TARGET, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(32));
   assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_BACKOFF_LIMIT_EXCEEDED, S(33));
@@ -431,10 +424,10 @@ static void test_on_failure_restarts(void **state) {
  * and is replaced after the back-off. */
 static void del_first_pod(KsEngine *e, gpointer data) {
   World *w = data;
-  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, "default");
   assert_int_equal(pods->len, 1);
   const KsStoreObject *o = pods->pdata[0];
-  assert_true(ks_store_delete(w->s, KS_STORE_POD, o->namespace, o->name, 0, NULL));
+  assert_true(ks_store_delete(w->cw.store, KS_STORE_POD, o->namespace, o->name, 0, NULL));
   g_ptr_array_unref(pods);
 }
 
@@ -442,8 +435,8 @@ static void test_vanished_pod(void **state) {
   World *w = world_new();
   KsJob *j = make_job("gone", 100, 0, KS_RESTART_NEVER);
   create_at(w, S(10), j);
-  ks_engine_schedule(w->e, S(20), del_first_pod, w, NULL);
-  ks_engine_run_until(w->e, S(40));
+  ks_engine_schedule(w->cw.engine, S(20), del_first_pod, w, NULL);
+  ks_engine_run_until(w->cw.engine, S(40));
   const KsJob *job = get_job(w, "gone");
   assert_int_equal(job->failed, 1);
   char *t = times_of(w->created, "gone-");
@@ -462,13 +455,13 @@ static void test_ttl_after_finished(void **state) {
   j->has_ttl_seconds_after_finished = TRUE;
   j->ttl_seconds_after_finished = 100;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(124) - 1);
+  ks_engine_run_until(w->cw.engine, S(124) - 1);
   const KsJob *job = get_job(w, "ttl");
   assert_condition(job, KS_JOB_COND_COMPLETE, KS_JOB_REASON_COMPLETIONS_REACHED, S(24));
-  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 3);
-  ks_engine_run_until(w->e, S(200));
-  assert_null(ks_store_get(w->s, KS_STORE_JOB, "default", "ttl"));
-  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 0);
+  assert_int_equal(ks_store_count(w->cw.store, KS_STORE_POD), 3);
+  ks_engine_run_until(w->cw.engine, S(200));
+  assert_null(ks_store_get(w->cw.store, KS_STORE_JOB, "default", "ttl"));
+  assert_int_equal(ks_store_count(w->cw.store, KS_STORE_POD), 0);
   char *t = times_of(w->deleted, "ttl-");
   assert_string_equal(t, "124,124,124");
   g_free(t);
@@ -480,7 +473,7 @@ static void test_ttl_after_finished(void **state) {
  * orphans', so they go at once. */
 static void del_job(KsEngine *e, gpointer data) {
   World *w = data;
-  assert_true(ks_object_delete(w->s, KS_STORE_JOB, "default", "bye", KS_PROPAGATION_BACKGROUND,
+  assert_true(ks_object_delete(w->cw.store, KS_STORE_JOB, "default", "bye", KS_PROPAGATION_BACKGROUND,
                                NULL));
 }
 
@@ -490,10 +483,10 @@ static void test_job_deleted_cascades(void **state) {
   j->parallelism = 2;
   j->completions = 2;
   create_at(w, S(10), j);
-  ks_engine_schedule(w->e, S(30), del_job, w, NULL);
-  ks_engine_run_until(w->e, S(60));
-  assert_null(ks_store_get(w->s, KS_STORE_JOB, "default", "bye"));
-  assert_int_equal(ks_store_count(w->s, KS_STORE_POD), 0);
+  ks_engine_schedule(w->cw.engine, S(30), del_job, w, NULL);
+  ks_engine_run_until(w->cw.engine, S(60));
+  assert_null(ks_store_get(w->cw.store, KS_STORE_JOB, "default", "bye"));
+  assert_int_equal(ks_store_count(w->cw.store, KS_STORE_POD), 0);
   char *t = times_of(w->deleted, "bye-");
   assert_string_equal(t, "30,30");
   g_free(t);
@@ -514,7 +507,7 @@ static void test_backoff_limit_per_index(void **state) {
   j->backoff_limit_per_index = 1;
   j->backoff_limit = G_MAXINT32; /* the API server's default with backoffLimitPerIndex */
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   char *t = times_of(w->created, "pix-0-");
   assert_string_equal(t, "10,26");
   g_free(t);
@@ -527,7 +520,7 @@ static void test_backoff_limit_per_index(void **state) {
                       "Job has failed indexes");
   assert_string_equal(job->failed_indexes, "0,1");
   assert_int_equal(job->failed, 4);
-  GPtrArray *pods = ks_store_list(w->s, KS_STORE_POD, "default");
+  GPtrArray *pods = ks_store_list(w->cw.store, KS_STORE_POD, "default");
   guint second = 0;
   for (guint i = 0; i < pods->len; i++) {
     const KsPod *p = ((const KsStoreObject *)pods->pdata[i])->data;
@@ -554,7 +547,7 @@ static void test_max_failed_indexes(void **state) {
   j->max_failed_indexes = 1;
   j->backoff_limit = G_MAXINT32;
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   const KsJob *job = get_job(w, "mfi");
   assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_MAX_FAILED_INDEXES_EXCEEDED, S(17));
   assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message,
@@ -587,7 +580,7 @@ static void test_pod_failure_policy_fail_job(void **state) {
   KsJob *j = make_job("pfp", 5, 42, KS_RESTART_NEVER);
   add_exit_rule(j, KS_PFP_ACTION_FAIL_JOB, 42);
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   assert_int_equal(w->created->len, 1);
   char *pod = g_strndup(w->created->pdata[0], strcspn(w->created->pdata[0], "@"));
   const KsJob *job = get_job(w, "pfp");
@@ -613,7 +606,7 @@ static void test_pod_failure_policy_ignore(void **state) {
   j->backoff_limit = 0;
   add_exit_rule(j, KS_PFP_ACTION_IGNORE, 1);
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(99));
+  ks_engine_run_until(w->cw.engine, S(99));
   char *t = times_of(w->created, "ign-");
   assert_string_equal(t, "10,26,52,98");
   g_free(t);
@@ -638,7 +631,7 @@ static void test_pod_failure_policy_fail_index(void **state) {
   j->backoff_limit = G_MAXINT32;
   add_exit_rule(j, KS_PFP_ACTION_FAIL_INDEX, 1);
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_run_until(w->cw.engine, S(100));
   const KsJob *job = get_job(w, "fix");
   assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_FAILED_INDEXES, S(17));
   assert_string_equal(job->failed_indexes, "0,1");
@@ -660,7 +653,7 @@ static void test_pod_failure_policy_ignore_per_index(void **state) {
   j->backoff_limit = G_MAXINT32;
   add_exit_rule(j, KS_PFP_ACTION_IGNORE, 1);
   create_at(w, S(10), j);
-  ks_engine_run_until(w->e, S(30));
+  ks_engine_run_until(w->cw.engine, S(30));
   char *t = times_of(w->created, "ipx-0-");
   assert_string_equal(t, "10,26");
   g_free(t);
@@ -669,7 +662,7 @@ static void test_pod_failure_policy_ignore_per_index(void **state) {
   assert_string_equal(job->failed_indexes, "");
   const char *second = w->created->pdata[1];
   char *name = g_strndup(second, strcspn(second, "@"));
-  const KsPod *p = ks_store_get(w->s, KS_STORE_POD, "default", name)->data;
+  const KsPod *p = ks_store_get(w->cw.store, KS_STORE_POD, "default", name)->data;
   assert_string_equal(ks_labels_get(&p->annotations, "batch.kubernetes.io/job-index-failure-count"), "0");
   assert_string_equal(
       ks_labels_get(&p->annotations, "batch.kubernetes.io/job-index-ignored-failure-count"), "1");
@@ -685,7 +678,7 @@ typedef struct {
 /* The kubelet's part for one pod: it ends Succeeded now. */
 static void succeed_pod(KsEngine *e, gpointer data) {
   Finish *f = data;
-  GPtrArray *pods = ks_store_list(f->w->s, KS_STORE_POD, "default");
+  GPtrArray *pods = ks_store_list(f->w->cw.store, KS_STORE_POD, "default");
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
     if (!g_str_has_prefix(o->name, f->prefix))
@@ -694,7 +687,7 @@ static void succeed_pod(KsEngine *e, gpointer data) {
     copy->phase = KS_POD_SUCCEEDED;
     copy->ready = FALSE;
     copy->ready_since_us = ks_engine_now(e);
-    assert_true(ks_store_update(f->w->s, KS_STORE_POD, o->namespace, o->name, copy,
+    assert_true(ks_store_update(f->w->cw.store, KS_STORE_POD, o->namespace, o->name, copy,
                                 (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
   }
   g_ptr_array_unref(pods);
@@ -716,8 +709,8 @@ static void test_success_policy(void **state) {
   g_array_append_val(j->success_rules, r);
   create_at(w, S(10), j);
   Finish f = {w, "sp-1-"};
-  ks_engine_schedule(w->e, S(20), succeed_pod, &f, NULL);
-  ks_engine_run_until(w->e, S(100));
+  ks_engine_schedule(w->cw.engine, S(20), succeed_pod, &f, NULL);
+  ks_engine_run_until(w->cw.engine, S(100));
   const KsJob *job = get_job(w, "sp");
   assert_condition(job, KS_JOB_COND_SUCCESS_CRITERIA_MET, KS_JOB_REASON_SUCCESS_POLICY, S(21));
   assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_SUCCESS_CRITERIA_MET)->message,

@@ -12,8 +12,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "sched/pod.h"
 #include "sched/volume_objects.h"
@@ -22,21 +20,13 @@
 #include "sim/controllers/runtime.h"
 #include "sim/controllers/statefulset.h"
 #include "sim/controllers/statefulset_util.h"
-#include "sim/engine.h"
-#include "sim/node_agent.h"
-#include "sim/sched_driver.h"
-#include "sim/scheduler_setup.h"
-#include "sim/store.h"
+#include "tests/sim/controller_world.h"
 #include "workloads/apps.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
 
 typedef struct {
-  KsEngine *engine;
-  KsStore *store;
-  KsSchedSetup *sched;
-  KsSchedDriver *driver;
-  KsNodeAgent *agent;
+  KsCtlWorld cw;
   KsController *ctl;
   KsController *gc; /* NULL unless a test starts it */
   GString *log; /* "t=<s> +<pod>" created, "-<pod>" deleted, "*<pvc>" claim created */
@@ -54,43 +44,12 @@ static void log_event(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     g_string_append_printf(w->log, "t=%" G_GINT64_FORMAT " -%s\n", t, o->name);
 }
 
-static void add_node(World *w, const char *name) {
-  KsNode *n = ks_node_new(name);
-  ks_labels_set(&n->labels, "kubernetes.io/hostname", name);
-  ks_resource_list_set(&n->allocatable, "cpu", 4000);
-  ks_resource_list_set(&n->allocatable, "memory", (gint64)8 << 30);
-  ks_resource_list_set(&n->allocatable, "pods", 110);
-  ks_resource_list_copy(&n->capacity, &n->allocatable);
-  assert_true(ks_store_create(w->store, KS_STORE_NODE, NULL, name, n, (GDestroyNotify)ks_node_unref, NULL));
-}
-
-/* Until the node agent reports the Ready condition, this stands in for it:
- * a pod that turns Running becomes Ready at that instant (a kubelet without
- * readiness probes). When the agent does it, this finds the pod ready and
- * does nothing. */
-static void mark_ready(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
-                       const KsStoreObject *new_obj, gpointer user_data) {
-  (void)old_obj;
-  (void)user_data;
-  if (type == KS_WATCH_DELETED)
-    return;
-  const KsPod *p = new_obj->data;
-  if (p->phase != KS_POD_RUNNING || p->ready || ks_pod_is_terminating(p))
-    return;
-  KsPod *r = ks_pod_copy(p);
-  r->ready = TRUE;
-  r->ready_since_us = ks_engine_now(ks_store_get_engine(s));
-  ks_store_update(s, KS_STORE_POD, new_obj->namespace, new_obj->name, r, (GDestroyNotify)ks_pod_unref,
-                  new_obj->resource_version, NULL);
-}
-
 static void world_init(World *w) {
   memset(w, 0, sizeof *w);
-  w->engine = ks_engine_new();
-  w->store = ks_store_new(w->engine);
+  ks_ctl_world_open(&w->cw);
   w->log = g_string_new("");
-  ks_store_watch(w->store, KS_STORE_POD, log_event, w);
-  ks_store_watch(w->store, KS_STORE_PERSISTENT_VOLUME_CLAIM, log_event, w);
+  ks_store_watch(w->cw.store, KS_STORE_POD, log_event, w);
+  ks_store_watch(w->cw.store, KS_STORE_PERSISTENT_VOLUME_CLAIM, log_event, w);
   /* The default profile without the volume plugins: these tests are about
    * the StatefulSet's pods and claims, not about binding the claims to
    * volumes (the PV controller's and VolumeBinding's job), so the claims
@@ -106,37 +65,19 @@ static void world_init(World *w) {
                                "      - name: VolumeRestrictions\n"
                                "      - name: VolumeZone\n"
                                "      - name: NodeVolumeLimits\n";
-  GError *error = NULL;
-  char *path = NULL;
-  int fd = g_file_open_tmp("ksim-sts-XXXXXX.yaml", &path, &error);
-  assert_true(fd >= 0);
-  close(fd);
-  assert_true(g_file_set_contents(path, config, -1, &error));
-  KsSchedSetupOptions o = {.config_path = path, .percentage_of_nodes_to_score = -1, .seed = 1};
-  w->sched = ks_sched_setup_new(&o, &error);
-  if (w->sched == NULL)
-    fail_msg("%s", error->message);
-  g_unlink(path);
-  g_free(path);
-  w->driver = ks_sched_driver_new(w->store, w->sched->sched, NULL);
-  w->agent = ks_node_agent_new(w->store);
-  ks_store_watch(w->store, KS_STORE_POD, mark_ready, NULL);
+  ks_ctl_world_start(&w->cw, TRUE, config);
   KsControllerOptions co;
   ks_controller_options_default(&co);
-  w->ctl = ks_controller_new(&ks_statefulset_controller_class, w->store, &co);
-  add_node(w, "n1");
-  add_node(w, "n2");
-  add_node(w, "n3");
+  w->ctl = ks_controller_new(&ks_statefulset_controller_class, w->cw.store, &co);
+  ks_ctl_world_add_node(&w->cw, ks_ctl_node_new("n1"));
+  ks_ctl_world_add_node(&w->cw, ks_ctl_node_new("n2"));
+  ks_ctl_world_add_node(&w->cw, ks_ctl_node_new("n3"));
 }
 
 static void world_free(World *w) {
   ks_controller_free(w->gc);
   ks_controller_free(w->ctl);
-  ks_sched_driver_free(w->driver);
-  ks_node_agent_free(w->agent);
-  ks_store_free(w->store);
-  ks_engine_free(w->engine);
-  ks_sched_setup_free(w->sched);
+  ks_ctl_world_close(&w->cw);
   g_string_free(w->log, TRUE);
 }
 
@@ -162,14 +103,14 @@ static KsStatefulSet *stateful_set(gint32 replicas, const char *image) {
 }
 
 static const KsStatefulSet *get_set(World *w) {
-  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_STATEFUL_SET, "default", "web");
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_STATEFUL_SET, "default", "web");
   assert_non_null(o);
   return o->data;
 }
 
 static void put_set(World *w, KsStatefulSet *ss) {
-  if (ks_store_get(w->store, KS_STORE_STATEFUL_SET, "default", "web") == NULL) {
-    assert_true(ks_store_create(w->store, KS_STORE_STATEFUL_SET, "default", "web", ss,
+  if (ks_store_get(w->cw.store, KS_STORE_STATEFUL_SET, "default", "web") == NULL) {
+    assert_true(ks_store_create(w->cw.store, KS_STORE_STATEFUL_SET, "default", "web", ss,
                                 (GDestroyNotify)ks_stateful_set_free, NULL));
     return;
   }
@@ -185,7 +126,7 @@ static void put_set(World *w, KsStatefulSet *ss) {
   ss->update_revision = g_strdup(cur->update_revision);
   ss->collision_count = cur->collision_count;
   ss->meta.generation = cur->meta.generation + 1;
-  assert_true(ks_store_update(w->store, KS_STORE_STATEFUL_SET, "default", "web", ss,
+  assert_true(ks_store_update(w->cw.store, KS_STORE_STATEFUL_SET, "default", "web", ss,
                               (GDestroyNotify)ks_stateful_set_free, 0, NULL));
 }
 
@@ -193,13 +134,13 @@ static void scale(World *w, gint32 replicas) {
   KsStatefulSet *ss = ks_stateful_set_copy(get_set(w));
   ss->replicas = replicas;
   ss->meta.generation++;
-  assert_true(ks_store_update(w->store, KS_STORE_STATEFUL_SET, "default", "web", ss,
+  assert_true(ks_store_update(w->cw.store, KS_STORE_STATEFUL_SET, "default", "web", ss,
                               (GDestroyNotify)ks_stateful_set_free, 0, NULL));
 }
 
 /* The names of a kind in the namespace, space separated, in store order. */
 static char *names(World *w, KsStoreKind kind) {
-  GPtrArray *a = ks_store_list(w->store, kind, "default");
+  GPtrArray *a = ks_store_list(w->cw.store, kind, "default");
   GString *s = g_string_new("");
   for (guint i = 0; i < a->len; i++)
     g_string_append_printf(s, "%s%s", i ? " " : "", ((const KsStoreObject *)a->pdata[i])->name);
@@ -240,7 +181,7 @@ static void test_scale_0_5_2_5(void **state) {
   World w;
   world_init(&w);
   put_set(&w, stateful_set(0, "web:1"));
-  ks_engine_run_until(w.engine, S(9));
+  ks_engine_run_until(w.cw.engine, S(9));
   assert_log(&w, "");
   assert_status(&w, 0, 0, 0, 0);
   const KsStatefulSet *ss = get_set(&w);
@@ -248,7 +189,7 @@ static void test_scale_0_5_2_5(void **state) {
   assert_true(g_str_has_prefix(ss->update_revision, "web-"));
 
   scale(&w, 5);
-  ks_engine_run_until(w.engine, S(29));
+  ks_engine_run_until(w.cw.engine, S(29));
   assert_log(&w, "t=9 *data-web-0\n"
                  "t=9 +web-0\n"
                  "t=10 *data-web-1\n"
@@ -265,7 +206,7 @@ static void test_scale_0_5_2_5(void **state) {
   assert_status(&w, 5, 5, 5, 5);
 
   scale(&w, 2);
-  ks_engine_run_until(w.engine, S(49));
+  ks_engine_run_until(w.cw.engine, S(49));
   assert_log(&w, "t=29 -web-4\n"
                  "t=29 -web-3\n"
                  "t=29 -web-2\n");
@@ -275,7 +216,7 @@ static void test_scale_0_5_2_5(void **state) {
   assert_status(&w, 2, 2, 2, 2);
 
   scale(&w, 5);
-  ks_engine_run_until(w.engine, S(69));
+  ks_engine_run_until(w.cw.engine, S(69));
   assert_log(&w, "t=49 +web-2\n"
                  "t=50 +web-3\n"
                  "t=51 +web-4\n");
@@ -286,7 +227,7 @@ static void test_scale_0_5_2_5(void **state) {
   /* each pod uses its own claim */
   for (int i = 0; i < 5; i++) {
     char *pn = ks_statefulset_pod_name("web", i), *cn = ks_statefulset_claim_name("data", "web", i);
-    const KsPod *p = ks_store_get(w.store, KS_STORE_POD, "default", pn)->data;
+    const KsPod *p = ks_store_get(w.cw.store, KS_STORE_POD, "default", pn)->data;
     const KsVolume *v = &g_array_index(p->volumes, KsVolume, 0);
     assert_string_equal(v->name, "data");
     assert_string_equal(v->ref, cn);
@@ -295,7 +236,7 @@ static void test_scale_0_5_2_5(void **state) {
     g_free(cn);
   }
   /* one revision throughout */
-  assert_int_equal(ks_store_count(w.store, KS_STORE_CONTROLLER_REVISION), 1);
+  assert_int_equal(ks_store_count(w.cw.store, KS_STORE_CONTROLLER_REVISION), 1);
   world_free(&w);
 }
 
@@ -309,7 +250,7 @@ static void test_parallel(void **state) {
    * replace them (as upstream's), OnDelete keeps them */
   ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   assert_log(&w, "t=0 *data-web-0\n"
                  "t=0 +web-0\n"
                  "t=0 *data-web-1\n"
@@ -317,7 +258,7 @@ static void test_parallel(void **state) {
                  "t=0 *data-web-2\n"
                  "t=0 +web-2\n");
   scale(&w, 1);
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_log(&w, "t=10 -web-2\n"
                  "t=10 -web-1\n");
   assert_status(&w, 1, 1, 1, 1);
@@ -334,13 +275,13 @@ static void test_partitioned_update(void **state) {
   KsStatefulSet *ss = stateful_set(4, "web:1");
   ss->partition = 2;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
   char *rev1 = g_strdup(get_set(&w)->update_revision);
   ss = stateful_set(4, "web:2");
   ss->partition = 2;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_log(&w, "t=10 -web-3\n"
                  "t=10 +web-3\n"
                  "t=11 -web-2\n"
@@ -351,7 +292,7 @@ static void test_partitioned_update(void **state) {
   assert_status(&w, 4, 4, 2, 2);
   for (int i = 0; i < 4; i++) {
     char *pn = ks_statefulset_pod_name("web", i);
-    const KsPod *p = ks_store_get(w.store, KS_STORE_POD, "default", pn)->data;
+    const KsPod *p = ks_store_get(w.cw.store, KS_STORE_POD, "default", pn)->data;
     assert_string_equal(ks_statefulset_pod_revision(p), i < 2 ? rev1 : cur->update_revision);
     assert_string_equal(g_array_index(p->containers, KsContainer, 0).image, i < 2 ? "web:1" : "web:2");
     g_free(pn);
@@ -359,7 +300,7 @@ static void test_partitioned_update(void **state) {
   /* partition 0: the rest follow, then the update revision becomes current */
   ss = stateful_set(4, "web:2");
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(50));
+  ks_engine_run_until(w.cw.engine, S(50));
   assert_log(&w, "t=30 -web-1\n"
                  "t=30 +web-1\n"
                  "t=31 -web-0\n"
@@ -377,10 +318,10 @@ static void test_stable_identity(void **state) {
   World w;
   world_init(&w);
   put_set(&w, stateful_set(3, "web:1"));
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
-  assert_true(ks_store_delete(w.store, KS_STORE_POD, "default", "web-1", 0, NULL));
-  ks_engine_run_until(w.engine, S(20));
+  assert_true(ks_store_delete(w.cw.store, KS_STORE_POD, "default", "web-1", 0, NULL));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_log(&w, "t=10 -web-1\n"
                  "t=10 +web-1\n");
   assert_names(&w, KS_STORE_PERSISTENT_VOLUME_CLAIM, "data-web-0 data-web-1 data-web-2");
@@ -395,7 +336,7 @@ static void test_ordinals_start(void **state) {
   KsStatefulSet *ss = stateful_set(2, "web:1");
   ss->ordinals_start = 3;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   assert_names(&w, KS_STORE_POD, "web-3 web-4");
   assert_names(&w, KS_STORE_PERSISTENT_VOLUME_CLAIM, "data-web-3 data-web-4");
   world_free(&w);
@@ -412,19 +353,19 @@ static void test_retention_owner_refs(void **state) {
   ss->when_scaled = KS_PVC_RETENTION_DELETE;
   ss->when_deleted = KS_PVC_RETENTION_DELETE;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   const KsPersistentVolumeClaim *c0 =
-      ks_store_get(w.store, KS_STORE_PERSISTENT_VOLUME_CLAIM, "default", "data-web-0")->data;
+      ks_store_get(w.cw.store, KS_STORE_PERSISTENT_VOLUME_CLAIM, "default", "data-web-0")->data;
   const KsOwnerReference *ref = ks_owner_reference_get_controller(c0->owner_references);
   assert_non_null(ref);
   assert_string_equal(ref->kind, "StatefulSet");
   assert_string_equal(ref->uid, "sts-uid-1");
-  const KsPod *p1 = ks_store_get(w.store, KS_STORE_POD, "default", "web-1")->data;
+  const KsPod *p1 = ks_store_get(w.cw.store, KS_STORE_POD, "default", "web-1")->data;
   char *p1_uid = g_strdup(p1->uid);
   scale(&w, 1);
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   const KsPersistentVolumeClaim *c1 =
-      ks_store_get(w.store, KS_STORE_PERSISTENT_VOLUME_CLAIM, "default", "data-web-1")->data;
+      ks_store_get(w.cw.store, KS_STORE_PERSISTENT_VOLUME_CLAIM, "default", "data-web-1")->data;
   assert_int_equal(c1->owner_references->len, 1);
   ref = ks_owner_reference_get_controller(c1->owner_references);
   assert_string_equal(ref->kind, "Pod");
@@ -441,15 +382,15 @@ static void test_rollback(void **state) {
   World w;
   world_init(&w);
   put_set(&w, stateful_set(2, "web:1"));
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   char *rev1 = g_strdup(get_set(&w)->update_revision);
   put_set(&w, stateful_set(2, "web:2"));
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   char *rev2 = g_strdup(get_set(&w)->update_revision);
   assert_string_not_equal(rev1, rev2);
   g_string_truncate(w.log, 0);
   put_set(&w, stateful_set(2, "web:1"));
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_log(&w, "t=20 -web-1\n"
                  "t=20 +web-1\n"
                  "t=21 -web-0\n"
@@ -457,11 +398,11 @@ static void test_rollback(void **state) {
   const KsStatefulSet *ss = get_set(&w);
   assert_string_equal(ss->update_revision, rev1);
   assert_string_equal(ss->current_revision, rev1);
-  assert_int_equal(ks_store_count(w.store, KS_STORE_CONTROLLER_REVISION), 2);
+  assert_int_equal(ks_store_count(w.cw.store, KS_STORE_CONTROLLER_REVISION), 2);
   const KsControllerRevision *cr =
-      ks_store_get(w.store, KS_STORE_CONTROLLER_REVISION, "default", rev1)->data;
+      ks_store_get(w.cw.store, KS_STORE_CONTROLLER_REVISION, "default", rev1)->data;
   assert_int_equal(cr->revision, 3);
-  cr = ks_store_get(w.store, KS_STORE_CONTROLLER_REVISION, "default", rev2)->data;
+  cr = ks_store_get(w.cw.store, KS_STORE_CONTROLLER_REVISION, "default", rev2)->data;
   assert_int_equal(cr->revision, 2);
   g_free(rev1);
   g_free(rev2);
@@ -477,20 +418,20 @@ static void test_on_delete(void **state) {
   KsStatefulSet *ss = stateful_set(2, "web:1");
   ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
   ss = stateful_set(2, "web:2");
   ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_log(&w, "");
   assert_status(&w, 2, 2, 2, 0);
-  assert_true(ks_store_delete(w.store, KS_STORE_POD, "default", "web-0", 0, NULL));
-  ks_engine_run_until(w.engine, S(30));
+  assert_true(ks_store_delete(w.cw.store, KS_STORE_POD, "default", "web-0", 0, NULL));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_log(&w, "t=20 -web-0\n"
                  "t=20 +web-0\n");
   assert_status(&w, 2, 2, 1, 1);
-  const KsPod *p = ks_store_get(w.store, KS_STORE_POD, "default", "web-0")->data;
+  const KsPod *p = ks_store_get(w.cw.store, KS_STORE_POD, "default", "web-0")->data;
   assert_string_equal(g_array_index(p->containers, KsContainer, 0).image, "web:2");
   world_free(&w);
 }
@@ -501,15 +442,15 @@ static void test_failed_member(void **state) {
   World w;
   world_init(&w);
   put_set(&w, stateful_set(2, "web:1"));
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
-  const KsStoreObject *o = ks_store_get(w.store, KS_STORE_POD, "default", "web-0");
+  const KsStoreObject *o = ks_store_get(w.cw.store, KS_STORE_POD, "default", "web-0");
   KsPod *f = ks_pod_copy(o->data);
   f->phase = KS_POD_FAILED;
   f->ready = FALSE;
-  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "web-0", f,
+  assert_true(ks_store_update(w.cw.store, KS_STORE_POD, "default", "web-0", f,
                               (GDestroyNotify)ks_pod_unref, 0, NULL));
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_log(&w, "t=10 -web-0\n"
                  "t=10 +web-0\n");
   assert_status(&w, 2, 2, 2, 2);
@@ -525,12 +466,12 @@ static void test_min_ready_seconds(void **state) {
   KsStatefulSet *ss = stateful_set(3, "web:1");
   ss->min_ready_seconds = 5;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(4));
+  ks_engine_run_until(w.cw.engine, S(4));
   const KsStatefulSet *early = get_set(&w);
   assert_int_equal(early->status_replicas, 1);
   assert_int_equal(early->ready_replicas, 1);
   assert_int_equal(early->available_replicas, 0); /* ready, not yet available */
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_log(&w, "t=0 *data-web-0\n"
                  "t=0 +web-0\n"
                  "t=6 *data-web-1\n"
@@ -552,22 +493,22 @@ static void test_retention_with_gc(void **state) {
   world_init(&w);
   KsControllerOptions co;
   ks_controller_options_default(&co);
-  w.gc = ks_controller_new(&ks_garbage_collector_class, w.store, &co);
+  w.gc = ks_controller_new(&ks_garbage_collector_class, w.cw.store, &co);
   KsStatefulSet *ss = stateful_set(3, "web:1");
   ss->when_scaled = KS_PVC_RETENTION_DELETE;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   g_string_truncate(w.log, 0);
   scale(&w, 1);
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_log(&w, "t=10 -web-2\n"
                  "t=10 -data-web-2\n"
                  "t=10 -web-1\n"
                  "t=10 -data-web-1\n");
   assert_names(&w, KS_STORE_PERSISTENT_VOLUME_CLAIM, "data-web-0");
   /* the set goes (its pods with it, by the collector); its claim stays */
-  assert_true(ks_store_delete(w.store, KS_STORE_STATEFUL_SET, "default", "web", 0, NULL));
-  ks_engine_run_until(w.engine, S(30));
+  assert_true(ks_store_delete(w.cw.store, KS_STORE_STATEFUL_SET, "default", "web", 0, NULL));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_names(&w, KS_STORE_POD, "");
   assert_names(&w, KS_STORE_PERSISTENT_VOLUME_CLAIM, "data-web-0");
   world_free(&w);
@@ -589,14 +530,14 @@ static void test_hash_collision(void **state) {
   KsControllerRevision *squatter = ks_controller_revision_new("default", name0);
   squatter->revision = 1;
   squatter->data = ks_pod_new("default", "");
-  assert_true(ks_store_create(w.store, KS_STORE_CONTROLLER_REVISION, "default", name0, squatter,
+  assert_true(ks_store_create(w.cw.store, KS_STORE_CONTROLLER_REVISION, "default", name0, squatter,
                               (GDestroyNotify)ks_controller_revision_free, NULL));
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(10));
+  ks_engine_run_until(w.cw.engine, S(10));
   const KsStatefulSet *cur = get_set(&w);
   assert_int_equal(cur->collision_count, 1);
   assert_string_equal(cur->update_revision, name1);
-  const KsPod *p = ks_store_get(w.store, KS_STORE_POD, "default", "web-0")->data;
+  const KsPod *p = ks_store_get(w.cw.store, KS_STORE_POD, "default", "web-0")->data;
   assert_string_equal(ks_statefulset_pod_revision(p), name1);
   g_free(data);
   g_free(hash0);
@@ -616,12 +557,12 @@ static void put_orphan(World *w, const char *name, const char *app) {
   ks_labels_set(&p->labels, "app", app);
   KsContainer *c = ks_pod_add_container(p, "web", FALSE);
   c->image = g_strdup("web:1");
-  assert_true(ks_store_create(w->store, KS_STORE_POD, "default", name, p,
+  assert_true(ks_store_create(w->cw.store, KS_STORE_POD, "default", name, p,
                               (GDestroyNotify)ks_pod_unref, NULL));
 }
 
 static const KsPod *get_pod(World *w, const char *name) {
-  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_POD, "default", name);
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_POD, "default", name);
   assert_non_null(o);
   return o->data;
 }
@@ -635,7 +576,7 @@ static void test_adopt_and_release(void **state) {
   put_orphan(&w, "web-x", "web");  /* no ordinal: not a member */
   put_orphan(&w, "web-2", "db");   /* the selector does not match */
   put_orphan(&w, "cache-0", "web"); /* another set's name */
-  ks_engine_run_until(w.engine, S(5));
+  ks_engine_run_until(w.cw.engine, S(5));
   g_string_truncate(w.log, 0);
   KsStatefulSet *ss = stateful_set(2, "web:1");
   g_ptr_array_unref(ss->volume_claim_templates);
@@ -645,7 +586,7 @@ static void test_adopt_and_release(void **state) {
    * replace them (as upstream's), OnDelete keeps them */
   ss->update_strategy = KS_STATEFUL_SET_ON_DELETE;
   put_set(&w, ss);
-  ks_engine_run_until(w.engine, S(20));
+  ks_engine_run_until(w.cw.engine, S(20));
   assert_log(&w, ""); /* nothing created: both members were adopted */
   for (guint i = 0; i < 2; i++) {
     const KsPod *p = get_pod(&w, i ? "web-1" : "web-0");
@@ -663,23 +604,23 @@ static void test_adopt_and_release(void **state) {
   assert_int_equal(get_set(&w)->status_replicas, 2);
   /* relabel web-1 out of the selector: released (the set's new web-1 then
    * finds the name taken, as upstream's would) */
-  const KsStoreObject *o = ks_store_get(w.store, KS_STORE_POD, "default", "web-1");
+  const KsStoreObject *o = ks_store_get(w.cw.store, KS_STORE_POD, "default", "web-1");
   KsPod *p = ks_pod_copy(o->data);
   ks_labels_set(&p->labels, "app", "other");
-  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "web-1", p,
+  assert_true(ks_store_update(w.cw.store, KS_STORE_POD, "default", "web-1", p,
                               (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
-  ks_engine_run_until(w.engine, S(30));
+  ks_engine_run_until(w.cw.engine, S(30));
   assert_null(ks_pod_get_controller(get_pod(&w, "web-1")));
   assert_non_null(ks_pod_get_controller(get_pod(&w, "web-0")));
   /* an orphan that turns into a match later is adopted then (the informer
    * wakes the sets that match it) */
-  o = ks_store_get(w.store, KS_STORE_POD, "default", "web-2");
+  o = ks_store_get(w.cw.store, KS_STORE_POD, "default", "web-2");
   p = ks_pod_copy(o->data);
   ks_labels_set(&p->labels, "app", "web");
-  assert_true(ks_store_update(w.store, KS_STORE_POD, "default", "web-2", p,
+  assert_true(ks_store_update(w.cw.store, KS_STORE_POD, "default", "web-2", p,
                               (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
   scale(&w, 3);
-  ks_engine_run_until(w.engine, S(40));
+  ks_engine_run_until(w.cw.engine, S(40));
   const KsOwnerReference *ref = ks_pod_get_controller(get_pod(&w, "web-2"));
   assert_non_null(ref);
   assert_string_equal(ref->uid, "sts-uid-1");
