@@ -14,7 +14,9 @@
  * - pending-cdf: per group, every scheduled pod of every seed pooled, at
  *   most KS_SWEEP_PLOT_CDF_POINTS ranks as in a run's CDF.
  * - utilization: per group, requested / allocatable (CPU, memory) at each
- *   sample index, the mean over the group's runs that have that sample.
+ *   sample index, the mean over the group's runs that have that sample;
+ *   and used / allocatable (docs/metrics.md, usage), the mean over the
+ *   group's runs that modelled usage (pods with usage profiles).
  * - heatmap-<k>-<resource>: the first run of group k: requested /
  *   allocatable per node and time bucket, one map per resource the results
  *   record (cpu, memory, and gpu when the run has GPUs: milli-GPU of the
@@ -50,6 +52,8 @@ typedef struct {
   gint64 time_us;
   double cpu, memory;
   guint n;
+  double cpu_used, memory_used; /* runs with usage */
+  guint n_used;
 } UtilPoint;
 
 /* The heat maps' resources, as the results record them per pod and node. */
@@ -179,7 +183,8 @@ static gint64 run_end(const KsResults *r) {
   return r->n_samples ? r->samples[r->n_samples - 1].time_us : 0;
 }
 
-static void add_run(Group *g, const KsResults *r) {
+/* usage: the run's node usage, NULL when it did not model usage. */
+static void add_run(Group *g, const KsResults *r, const KsNodeUsage *usage) {
   for (gsize i = 0; i < r->n_pods; i++)
     if (r->pods[i].scheduled_us >= 0 && r->pods[i].created_us >= 0) {
       gint64 v = r->pods[i].scheduled_us - r->pods[i].created_us;
@@ -196,6 +201,18 @@ static void add_run(Group *g, const KsResults *r) {
     u->memory += s->memory_allocatable ? (double)s->memory_requested / s->memory_allocatable : 0;
     u->n++;
   }
+  if (!usage)
+    return;
+  double *cpu = g_new(double, MAX(r->n_samples, 1)), *mem = g_new(double, MAX(r->n_samples, 1));
+  ks_metrics_usage_series(r, usage, cpu, mem, NULL, NULL);
+  for (gsize i = 0; i < r->n_samples; i++) {
+    UtilPoint *u = &g_array_index(g->util, UtilPoint, i);
+    u->cpu_used += isnan(cpu[i]) ? 0 : cpu[i];
+    u->memory_used += isnan(mem[i]) ? 0 : mem[i];
+    u->n_used++;
+  }
+  g_free(cpu);
+  g_free(mem);
 }
 
 /* Adds x times the overlap of [a, b) with each bucket into acc[row * cols + bucket]. */
@@ -266,8 +283,10 @@ static void heat_map(Group *g, const KsResults *r, const char *run_id) {
   g->heat_dt_us = dt;
 }
 
-static gboolean read_runs(const KsSweepTable *t, GPtrArray *groups, gint64 *span, GError **error) {
+static gboolean read_runs(const KsSweepTable *t, GPtrArray *groups, gint64 *span,
+                          gboolean *any_usage, GError **error) {
   *span = 0;
+  *any_usage = FALSE;
   for (guint k = 0; k < groups->len; k++) {
     Group *g = groups->pdata[k];
     for (guint i = 0; i < g->rows->len; i++) {
@@ -278,7 +297,14 @@ static gboolean read_runs(const KsSweepTable *t, GPtrArray *groups, gint64 *span
       g_autoptr(KsResults) r = ks_results_read(run->output, error);
       if (!r)
         return FALSE;
-      add_run(g, r);
+      GError *local = NULL;
+      g_autoptr(KsNodeUsage) usage = ks_metrics_node_usage_read(run->output, r, &local);
+      if (local) {
+        g_propagate_error(error, local);
+        return FALSE;
+      }
+      add_run(g, r, usage);
+      *any_usage = *any_usage || usage != NULL;
       *span = MAX(*span, run_end(r));
       if (!g->heat_done)
         heat_map(g, r, run->id);
@@ -352,14 +378,18 @@ static gboolean write_cdf(Group *g, guint k, const char *dir, GError **error) {
 }
 
 static gboolean write_util(const Group *g, guint k, double div, const char *dir, GError **error) {
-  GString *s = g_string_new("# time\tcpu_requested_over_allocatable\tmemory_requested_over_allocatable\n");
+  GString *s = g_string_new("# time\tcpu_requested_over_allocatable\tmemory_requested_over_allocatable\t"
+                             "cpu_used_over_allocatable\tmemory_used_over_allocatable\n");
   for (guint i = 0; i < g->util->len; i++) {
     const UtilPoint *u = &g_array_index(g->util, UtilPoint, i);
     if (!u->n)
       continue;
-    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
-    g_string_append_printf(s, "%s\t%s\t%s\n", num(a, (double)u->time_us / div),
-                           num(b, u->cpu / u->n), num(c, u->memory / u->n));
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
+      d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(s, "%s\t%s\t%s\t%s\t%s\n", num(a, (double)u->time_us / div),
+                           num(b, u->cpu / u->n), num(c, u->memory / u->n),
+                           num(d, u->n_used ? u->cpu_used / u->n_used : NAN),
+                           num(e, u->n_used ? u->memory_used / u->n_used : NAN));
   }
   g_autofree char *name = g_strdup_printf("utilization-%u.tsv", k);
   gboolean ok = write_file(dir, name, s, error);
@@ -424,7 +454,8 @@ static const char *unit_of(const char *metric) {
 static gboolean render(const Draw *d, const KsSweepTable *t, GPtrArray *groups,
                        const char *const *metrics, GError **error) {
   gint64 span;
-  if (!read_runs(t, groups, &span, error))
+  gboolean any_usage;
+  if (!read_runs(t, groups, &span, &any_usage, error))
     return FALSE;
   const char *tunit;
   double div;
@@ -450,7 +481,8 @@ static gboolean render(const Draw *d, const KsSweepTable *t, GPtrArray *groups,
       return FALSE;
   }
   g_autofree char *cdf = g_strdup_printf("no_scheduled=%d", !any_pending);
-  g_autofree char *util = g_strdup_printf("tunit='%s'; no_samples=%d", tunit, !any_samples);
+  g_autofree char *util = g_strdup_printf("tunit='%s'; no_samples=%d; has_usage=%d", tunit,
+                                          !any_samples, any_usage);
   if (!draw(d, "sweep-pending-cdf.gp", cdf, error) || !draw(d, "sweep-utilization.gp", util, error))
     return FALSE;
   for (guint k = 0; k < groups->len; k++) {

@@ -643,6 +643,19 @@ static void test_usage_run(void **state) {
   ks_node_usage_free(u);
   ks_results_free(r);
 
+  /* the command's flag is the option */
+  g_autofree char *h5_cli = g_build_filename(dir, "usage-cli.h5", NULL);
+  const char *argv[] = {KSIM_BINARY, "run", "-q", "--record-wall-time", "-o", h5_cli, path, NULL};
+  int status = 0;
+  assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                           NULL, &status, NULL));
+  assert_int_equal(status, 0);
+  m = ks_metrics_read(h5_cli, &error);
+  assert_non_null(m);
+  assert_true(ks_metrics_value(m, "sched.wall_per_cycle_us") > 0);
+  ks_metrics_free(m);
+  g_unlink(h5_cli);
+
   r = ks_results_read(h5_wall, &error);
   assert_non_null(r);
   const KsResultsAttr *a = ks_results_attr(r, "sched_wall_us");

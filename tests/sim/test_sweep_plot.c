@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
+#include <hdf5.h>
 
 #include "sim/plot.h"
 #include "sim/results.h"
@@ -72,9 +73,62 @@ static void write_run(const char *path, int pods, int gpus) {
   assert_true(ks_results_writer_commit(w, &error));
 }
 
+/* The resource model's node usage, as a run with usage profiles has it
+ * (/kubelet/nodes names, /kubelet/node_usage rows; docs/results.md): each
+ * running pod of write_run uses 500m and 512Mi of node n-0. */
+static void add_usage(const char *path, int pods) {
+  hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  assert_true(file >= 0);
+  hid_t group = H5Gcreate2(file, "kubelet", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  typedef struct {
+    char name[253];
+  } NameRec;
+  NameRec node = {"n-0"};
+  hid_t str = H5Tcopy(H5T_C_S1);
+  H5Tset_size(str, 253);
+  H5Tset_strpad(str, H5T_STR_NULLPAD);
+  H5Tset_cset(str, H5T_CSET_UTF8); /* as ksim writes names; HDF5 converts no charset */
+  hid_t nt = H5Tcreate(H5T_COMPOUND, sizeof(NameRec));
+  H5Tinsert(nt, "name", 0, str);
+  hsize_t one = 1;
+  hid_t space = H5Screate_simple(1, &one, NULL);
+  hid_t d = H5Dcreate2(group, "nodes", nt, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(H5Dwrite(d, nt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &node) >= 0);
+  H5Dclose(d);
+  H5Sclose(space);
+  typedef struct {
+    gint64 time_us;
+    gint32 node;
+    gint64 cpu_milli, memory;
+  } UsageRec;
+  UsageRec rows[11];
+  for (int i = 0; i <= 10; i++) {
+    gint64 t = (gint64)i * 10 * S, running = 0;
+    for (int p = 0; p < pods; p++)
+      running += (gint64)p * S <= t && t < 50 * S;
+    rows[i] = (UsageRec){t, 0, 500 * running, running << 29};
+  }
+  hid_t ut = H5Tcreate(H5T_COMPOUND, sizeof(UsageRec));
+  H5Tinsert(ut, "time_us", G_STRUCT_OFFSET(UsageRec, time_us), H5T_NATIVE_INT64);
+  H5Tinsert(ut, "node", G_STRUCT_OFFSET(UsageRec, node), H5T_NATIVE_INT32);
+  H5Tinsert(ut, "cpu_milli", G_STRUCT_OFFSET(UsageRec, cpu_milli), H5T_NATIVE_INT64);
+  H5Tinsert(ut, "memory", G_STRUCT_OFFSET(UsageRec, memory), H5T_NATIVE_INT64);
+  hsize_t n = 11;
+  space = H5Screate_simple(1, &n, NULL);
+  d = H5Dcreate2(group, "node_usage", ut, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(H5Dwrite(d, ut, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+  H5Dclose(d);
+  H5Sclose(space);
+  H5Tclose(ut);
+  H5Tclose(nt);
+  H5Tclose(str);
+  H5Gclose(group);
+  H5Fclose(file);
+}
+
 /* OUT/runs.tsv and the results of a sweep of profiles a, b x seeds 1..3;
  * run (b, 3) has no results. Run (x, s) has s + (x == b) pods; b's node
- * has a GPU, a's none. */
+ * has a GPU, a's none; b's runs modelled usage (add_usage), a's did not. */
 static char *make_sweep(void) {
   char *dir = g_dir_make_tmp("ksim-sweep-plot-XXXXXX", NULL);
   g_autofree char *runs = g_build_filename(dir, "runs", NULL);
@@ -89,6 +143,8 @@ static char *make_sweep(void) {
       g_autofree char *file = g_strconcat(id, ".h5", NULL);
       g_autofree char *path = g_build_filename(runs, file, NULL);
       write_run(path, seed + x, x);
+      if (x == 1)
+        add_usage(path, seed + x);
     }
   g_autofree char *path = g_build_filename(dir, "runs.tsv", NULL);
   assert_true(g_file_set_contents(path, list->str, -1, NULL));
@@ -164,12 +220,18 @@ static void test_plot_sweep(void **state) {
   g_autofree char *cdf = read_text(plots, "pending-cdf-1.tsv");
   assert_string_equal(cdf, "# pending_time_s\tfraction_of_scheduled_pods\n"
                            "0\t0.166667\n0\t0.333333\n0\t0.5\n1\t0.666667\n1\t0.833333\n2\t1\n");
-  /* b at 10s: 2 and 3 pods running of 2 CPU -> 1 and 1.5, mean 1.25; at 50s all finished. */
+  /* b at 10s: 2 and 3 pods running of 2 CPU -> 1 and 1.5, mean 1.25; used
+   * 1000m and 1500m -> 0.625, 1Gi and 1.5Gi of 4Gi -> 0.3125; at 50s all
+   * finished. a modelled no usage: NaN. */
   g_autofree char *util = read_text(plots, "utilization-2.tsv");
   g_auto(GStrv) lines = g_strsplit(util, "\n", -1);
-  assert_string_equal(lines[0], "# time\tcpu_requested_over_allocatable\tmemory_requested_over_allocatable");
-  assert_string_equal(lines[2], "10\t1.25\t0");
-  assert_string_equal(lines[6], "50\t0\t0");
+  assert_string_equal(lines[0], "# time\tcpu_requested_over_allocatable\tmemory_requested_over_allocatable"
+                                "\tcpu_used_over_allocatable\tmemory_used_over_allocatable");
+  assert_string_equal(lines[2], "10\t1.25\t0\t0.625\t0.3125");
+  assert_string_equal(lines[6], "50\t0\t0\t0\t0");
+  g_autofree char *util_a = read_text(plots, "utilization-1.tsv");
+  g_auto(GStrv) lines_a = g_strsplit(util_a, "\n", -1);
+  assert_true(g_str_has_suffix(lines_a[2], "\tNaN\tNaN"));
   assert_int_equal(g_strv_length(lines), 13); /* header, 11 samples, "" */
   /* The heat map of a's first run (1 pod of 1 CPU on 2 CPU from 0 to 50s):
    * 11 buckets of 100/11 s; 0.5 in the first five, the sixth [45.45, 54.55)
