@@ -251,9 +251,15 @@ static gboolean validate_scenario(const char *path, GError **error) {
   }
   for (guint i = 0; i < s->warnings->len; i++)
     printf("%s: warning: %s\n", path, (const char *)s->warnings->pdata[i]);
-  printf("%s: ok: scenario %s, %" G_GUINT64_FORMAT " nodes in %u pools, %u batches, %u generators\n",
+  printf("%s: ok: scenario %s, %" G_GUINT64_FORMAT " nodes in %u pools, %u batches, %u generators",
          path, s->name, ks_scenario_node_count(s), s->node_pools->len, s->batches->len,
          s->generators->len);
+  /* what else was checked, when the scenario has it */
+  if (s->timeline && s->timeline->len)
+    printf(", %u timeline actions", s->timeline->len);
+  if (s->faults->len)
+    printf(", %u fault entries", s->faults->len);
+  printf("\n");
   ks_scenario_free(s);
   return TRUE;
 }

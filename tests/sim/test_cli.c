@@ -117,6 +117,49 @@ static void test_validate(void **state) {
   result_clear(&r);
 }
 
+/* spec.timeline and spec.faults are checked by validate as ksim run checks
+ * them at load (the scenario loader, then the objects a timeline apply
+ * creates): the ok line counts them, and each broken one exits 2 with the
+ * loader's message. */
+static void test_validate_timeline_and_faults(void **state) {
+  Result r = ksim("validate", "tests/data/scenarios/timeline-faults.yaml",
+                  "tests/scenarios/timeline-rc-scale.yaml", NULL);
+  assert_int_equal(r.status, 0);
+  assert_string_equal(r.out, "tests/data/scenarios/timeline-faults.yaml: ok: scenario "
+                             "timeline-faults, 3 nodes in 1 pools, 0 batches, 0 generators, 3 "
+                             "timeline actions, 1 fault entries\n"
+                             "tests/scenarios/timeline-rc-scale.yaml: ok: scenario "
+                             "timeline-rc-scale, 2 nodes in 1 pools, 1 batches, 0 generators, 2 "
+                             "timeline actions\n");
+  result_clear(&r);
+  static const char *const cases[][2] = {
+    {"timeline-after-end.yaml",
+     "9:10: spec.timeline[1].at: must be before the end of the run (spec.duration: 1m)"},
+    {"timeline-unknown-field.yaml",
+     "8:59: spec.timeline[0].replica: unknown field (known fields: at, action, kind, name, "
+     "namespace, replicas)"},
+    /* an object the apply would create, refused as the API server would */
+    {"timeline-apply-cronjob.yaml",
+     "11:7: spec.schedule: Invalid value: \"0 25 * * *\": end of range (25) above maximum (23): "
+     "25"},
+    {"faults-pool.yaml", "16:11: spec.faults[0].pool: no node pool named \"workers\""},
+    {"faults-distribution.yaml",
+     "17:26: spec.faults[0].mtbf.distribution: \"weibull\" is not a distribution (constant, "
+     "exponential, uniform, lognormal)"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    char *rel = g_strconcat("tests/data/scenarios/bad/", cases[i][0], NULL);
+    r = ksim("validate", rel, NULL);
+    char *want = g_strdup_printf("%s:%s\n", rel, cases[i][1]);
+    if (r.status != 2 || strcmp(r.err, want) != 0)
+      fail_msg("ksim validate %s: exit %d\ngot  %swant %s", rel, r.status, r.err, want);
+    assert_string_equal(r.out, "");
+    g_free(want);
+    g_free(rel);
+    result_clear(&r);
+  }
+}
+
 /* Every broken manifest and scenario of the loader tests also fails through
  * the command: exit 2, one message naming the file with line and column. */
 static void check_bad_dir(const char *rel_dir) {
@@ -372,6 +415,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_version_and_usage),   cmocka_unit_test(test_help_on_every_command),
     cmocka_unit_test(test_validate),            cmocka_unit_test(test_validate_every_bad_file),
+    cmocka_unit_test(test_validate_timeline_and_faults),
     cmocka_unit_test(test_run_summary_plot),
     cmocka_unit_test(test_bad_inputs_exit_2),   cmocka_unit_test(test_unwritable_output_exits_1),
     cmocka_unit_test(test_run_with_scheduler_config_and_plugins),
