@@ -70,6 +70,21 @@ ENUM_FUNCS(ks_restart_policy, KsRestartPolicy, restart_names)
 ENUM_FUNCS(ks_preemption_policy, KsPreemptionPolicy, preemption_names)
 ENUM_FUNCS(ks_pod_condition_status, KsPodConditionStatus, condition_status_names)
 
+/* Index 0 is KS_PULL_POLICY_UNSET, which has no name. */
+static const char *const pull_policy_names[] = {NULL, "Always", "IfNotPresent", "Never"};
+
+gboolean ks_pull_policy_from_string(const char *s, KsPullPolicy *out) {
+  guint i;
+  if (!lookup(pull_policy_names + 1, G_N_ELEMENTS(pull_policy_names) - 1, s, &i))
+    return FALSE;
+  *out = (KsPullPolicy)(i + 1);
+  return TRUE;
+}
+
+const char *ks_pull_policy_to_string(KsPullPolicy p) {
+  return (guint)p < G_N_ELEMENTS(pull_policy_names) ? pull_policy_names[p] : NULL;
+}
+
 static const char *const container_state_names[] = {"none", "waiting", "running", "terminated"};
 
 const char *ks_container_state_kind_to_string(KsContainerStateKind k) {
@@ -202,6 +217,7 @@ static void container_copy(KsContainer *dst, const KsContainer *src) {
   ks_resource_list_copy(&dst->limits, &src->limits);
   dst->ports = ports_copy(src->ports);
   dst->restart_always = src->restart_always;
+  dst->image_pull_policy = src->image_pull_policy;
 }
 
 static void container_clear_func(gpointer p) { ks_container_clear(p); }
@@ -729,7 +745,7 @@ static gboolean container_eq(gconstpointer pa, gconstpointer pb) {
          array_eq(a->config_refs, b->config_refs, config_ref_eq) &&
          ks_resource_list_equal(&a->requests, &b->requests) &&
          ks_resource_list_equal(&a->limits, &b->limits) && array_eq(a->ports, b->ports, port_eq) &&
-         a->restart_always == b->restart_always;
+         a->restart_always == b->restart_always && a->image_pull_policy == b->image_pull_policy;
 }
 
 static gboolean volume_eq(gconstpointer pa, gconstpointer pb) {

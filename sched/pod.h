@@ -34,9 +34,22 @@ typedef struct {
 } KsConfigRef;
 void ks_config_ref_clear(KsConfigRef *r);
 
+/* containers[*].imagePullPolicy. UNSET: the manifest gave none, and the
+ * API server's default applies (Always for a `latest` or missing tag,
+ * otherwise IfNotPresent: sim/kubelet/image_pull_policy.h). */
+typedef enum {
+  KS_PULL_POLICY_UNSET = 0,
+  KS_PULL_ALWAYS,
+  KS_PULL_IF_NOT_PRESENT,
+  KS_PULL_NEVER,
+} KsPullPolicy;
+gboolean ks_pull_policy_from_string(const char *s, KsPullPolicy *out);
+const char *ks_pull_policy_to_string(KsPullPolicy p); /* NULL for UNSET */
+
 typedef struct {
   char *name;
   char *image;
+  KsPullPolicy image_pull_policy;
   GArray *config_refs;     /* of KsConfigRef, in manifest order (env, then envFrom); may be NULL */
   KsResourceList requests; /* after API defaulting: a limit without a request sets the request */
   KsResourceList limits;

@@ -13,6 +13,7 @@
 #include "sched/objects.h"
 #include "sim/kubelet/config_refs.h"
 #include "sim/kubelet/eviction_manager.h"
+#include "sim/kubelet/image_pull_policy.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_faults.h"
 #include "workloads/annotations.h"
@@ -32,6 +33,8 @@ struct KsNodeAgent {
   GPtrArray *blocked;    /* PodTask*: pods waiting for a ConfigMap or Secret, in order */
   guint config_watch, secret_watch;
   KsEvictionManager *evictions; /* node-pressure eviction over the model's usage */
+  KsImageManager *images; /* image pulls; NULL without an image model */
+  GPtrArray *never_blocked; /* PodTask*: pods waiting with ErrImageNeverPull, in order */
 };
 
 typedef struct {
@@ -302,6 +305,99 @@ static void start_pod(KsEngine *e, gpointer data) {
   ks_engine_schedule_after(e, t->run_time_us, finish_pod, next, pod_task_free);
 }
 
+/* Writes the containers' waiting state (once: nothing when unchanged). */
+static void set_waiting(KsNodeAgent *a, const PodTask *t, const char *reason, const char *message) {
+  guint64 rv = 0;
+  const KsPod *pod = current_pod(a, t, &rv);
+  if (!pod || (pod->container_state.kind == KS_CONTAINER_WAITING &&
+               !g_strcmp0(pod->container_state.reason, reason) &&
+               !g_strcmp0(pod->container_state.message, message)))
+    return;
+  KsPod *copy = ks_pod_copy(pod);
+  KsContainerState wait = {KS_CONTAINER_WAITING, (char *)reason, (char *)message, 0, 0, 0};
+  ks_container_state_set(&copy->container_state, &wait);
+  GError *error = NULL;
+  if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+                       (GDestroyNotify)ks_pod_unref, rv, &error)) {
+    g_warning("node agent: %s", error->message);
+    g_error_free(error);
+  }
+}
+
+static PodTask *task_copy(const PodTask *t) {
+  PodTask *c = g_new0(PodTask, 1);
+  *c = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  return c;
+}
+
+/* The pod's images are on its node: its containers start after the
+ * container start time. */
+static void images_ready(gpointer data) {
+  PodTask *t = data;
+  ks_engine_schedule_after(t->agent->engine, ks_image_manager_container_start_us(t->agent->images),
+                           start_pod, task_copy(t), pod_task_free);
+}
+
+/* Start-up through the image manager (t: transfer full). */
+static void pull_images(KsNodeAgent *a, PodTask *t) {
+  guint64 rv = 0;
+  const KsPod *pod = current_pod(a, t, &rv);
+  if (!pod || pod->phase != KS_POD_PENDING || !pod->node_name) {
+    pod_task_free(t);
+    return;
+  }
+  char *message = NULL;
+  switch (ks_image_manager_ensure(a->images, pod, images_ready, t, pod_task_free, &message)) {
+  case KS_IMAGES_READY:
+    images_ready(t);
+    pod_task_free(t);
+    break;
+  case KS_IMAGES_PULLING: /* t is the manager's now */
+    set_waiting(a, t, KS_REASON_CONTAINER_CREATING, NULL);
+    break;
+  case KS_IMAGES_NEVER_PULL:
+    set_waiting(a, t, KS_REASON_ERR_IMAGE_NEVER_PULL, message);
+    g_ptr_array_add(a->never_blocked, t);
+    g_free(message);
+    break;
+  }
+}
+
+static void retry_pull(KsEngine *e, gpointer data) {
+  (void)e;
+  PodTask *t = data;
+  pull_images(t->agent, task_copy(t));
+}
+
+/* An image landed on `node`: pods there waiting with ErrImageNeverPull are
+ * tried again now (upstream: at their next sync), in the order they
+ * blocked. */
+static void image_added(const char *node, gpointer data) {
+  KsNodeAgent *a = data;
+  for (guint i = 0; i < a->never_blocked->len;) {
+    PodTask *t = g_ptr_array_index(a->never_blocked, i);
+    guint64 rv = 0;
+    const KsPod *pod = current_pod(a, t, &rv);
+    if (pod && g_strcmp0(pod->node_name, node)) {
+      i++;
+      continue;
+    }
+    g_ptr_array_steal_index(a->never_blocked, i);
+    if (pod)
+      ks_engine_schedule_after(a->engine, 0, retry_pull, t, pod_task_free);
+    else
+      pod_task_free(t);
+  }
+}
+
+void ks_node_agent_enable_images(KsNodeAgent *a, const KsImagePullOptions *opts) {
+  g_return_if_fail(a->images == NULL);
+  a->images = ks_image_manager_new(a->store, opts);
+  ks_image_manager_set_image_added(a->images, image_added, a);
+}
+
+KsImageManager *ks_node_agent_images(const KsNodeAgent *a) { return a->images; }
+
 static void on_bound(KsNodeAgent *a, const KsPod *pod) {
   KsPodTiming timing;
   GError *error = NULL;
@@ -314,6 +410,11 @@ static void on_bound(KsNodeAgent *a, const KsPod *pod) {
   }
   PodTask *t = g_new0(PodTask, 1);
   *t = (PodTask){a, g_strdup(pod->namespace), g_strdup(pod->name), timing.run_time_us};
+  /* An explicit ksim.io/start-latency is the whole start-up, image model or not. */
+  if (a->images && !ks_labels_get(&pod->annotations, KS_ANNOTATION_START_LATENCY)) {
+    pull_images(a, t);
+    return;
+  }
   ks_engine_schedule_after(a->engine, timing.start_latency_us, start_pod, t, pod_task_free);
 }
 
@@ -407,13 +508,15 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
       (was && ks_labels_get(&was->annotations, KS_GPU_KEY_INDEX)))
     gpu_track(a, was, type == KS_WATCH_DELETED ? NULL : pod);
   if (type == KS_WATCH_DELETED && was) {
-    for (guint i = 0; i < a->blocked->len; i++) {
-      PodTask *t = g_ptr_array_index(a->blocked, i);
-      if (!g_strcmp0(t->namespace, was->namespace) && !g_strcmp0(t->name, was->name)) {
-        g_ptr_array_remove_index(a->blocked, i);
-        break;
+    GPtrArray *lists[] = {a->blocked, a->never_blocked};
+    for (guint l = 0; l < G_N_ELEMENTS(lists); l++)
+      for (guint i = 0; i < lists[l]->len; i++) {
+        PodTask *t = g_ptr_array_index(lists[l], i);
+        if (!g_strcmp0(t->namespace, was->namespace) && !g_strcmp0(t->name, was->name)) {
+          g_ptr_array_remove_index(lists[l], i);
+          break;
+        }
       }
-    }
   }
   if (ks_kubelet_model_used(a->model) && (type == KS_WATCH_DELETED || !pod ||
                                           pod->phase == KS_POD_SUCCEEDED ||
@@ -469,6 +572,7 @@ KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
   a->engine = ks_store_get_engine(store);
   a->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, a);
   a->blocked = g_ptr_array_new_with_free_func(pod_task_free);
+  a->never_blocked = g_ptr_array_new_with_free_func(pod_task_free);
   a->config_watch = ks_store_watch(store, KS_STORE_CONFIG_MAP, config_watch, a);
   a->secret_watch = ks_store_watch(store, KS_STORE_SECRET, config_watch, a);
   a->gpu_nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gpu_node_free);
@@ -489,6 +593,8 @@ void ks_node_agent_free(KsNodeAgent *a) {
   ks_store_unwatch(a->store, a->config_watch);
   ks_store_unwatch(a->store, a->secret_watch);
   g_ptr_array_unref(a->blocked);
+  ks_image_manager_free(a->images);
+  g_ptr_array_unref(a->never_blocked);
   ks_eviction_manager_free(a->evictions);
   ks_kubelet_model_free(a->model);
   g_hash_table_destroy(a->gpu_nodes);

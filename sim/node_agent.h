@@ -1,7 +1,8 @@
 /* The node agent: the simulated kubelet of every node.
  *
  * It watches pods. When a pod is bound to a node, the agent starts it after
- * its start-up latency (annotation ksim.io/start-latency, default 1 s):
+ * its start-up latency (annotation ksim.io/start-latency, default 1 s), or,
+ * with an image model, after its image pulls and the container start time:
  * the pod becomes Running. It then runs for its run time (ksim.io/run-time)
  * and becomes Succeeded; a pod with no run time runs until the end of the
  * simulation. Phase changes are written to the store as the kubelet's
@@ -17,6 +18,7 @@
 #include <glib.h>
 
 #include "sim/kubelet/eviction_manager.h"
+#include "sim/kubelet/image_manager.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/store.h"
 
@@ -31,6 +33,18 @@ KsKubeletModel *ks_node_agent_model(const KsNodeAgent *a);
 /* The eviction manager (sim/kubelet/eviction_manager.h). transfer none */
 KsEvictionManager *ks_node_agent_evictions(const KsNodeAgent *a);
 void ks_node_agent_free(KsNodeAgent *a);
+
+/* ---- image pulls (sim/kubelet/image_manager.h) -------------------------------
+ * With an image model (a scenario with spec.images or spec.imagePulls) a
+ * bound pod without ksim.io/start-latency waits for its images: its
+ * containers wait with reason ContainerCreating while they are pulled (or
+ * ErrImageNeverPull, until the image lands on the node, for an absent image
+ * with policy Never), then start containerStartTime later. Without one,
+ * start-up is ksim.io/start-latency (1 s) as before. Call once, before any
+ * pod is bound; opts is copied (its catalog must outlive the agent). */
+void ks_node_agent_enable_images(KsNodeAgent *a, const KsImagePullOptions *opts);
+/* The image manager, NULL without an image model. transfer none */
+KsImageManager *ks_node_agent_images(const KsNodeAgent *a);
 
 /* ---- GPUs (sched/gpu.h, docs/gpu-sharing.md) -------------------------------
  * The agent tracks, per node, the milli-GPU in use on each GPU: a pod holds

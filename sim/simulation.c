@@ -87,15 +87,34 @@ static gboolean check_cron_job(const KsCronJob *cj, const char *file, guint line
   return FALSE;
 }
 
+/* A node's ksim.io/image-pull-bandwidth (sim/kubelet/image_manager.h). */
+static gboolean check_node(const KsNode *node, const char *file, guint line, guint column,
+                           GError **error) {
+  gint64 bw;
+  GError *local = NULL;
+  if (ks_image_node_bandwidth(node, &bw, &local))
+    return TRUE;
+  g_set_error(error, KS_ANNOTATION_ERROR, KS_ANNOTATION_ERROR_INVALID, "%s:%u:%u: %s", file, line,
+              column, local->message);
+  g_error_free(local);
+  return FALSE;
+}
+
 gboolean ks_simulation_check_object(const KsManifestObject *o, GError **error) {
   switch (o->kind) {
   case KS_KIND_POD: return check_pod(o->u.pod, o->file, o->line, o->column, error);
+  case KS_KIND_NODE: return check_node(o->u.node, o->file, o->line, o->column, error);
   case KS_KIND_CRON_JOB: return check_cron_job(o->u.cron_job, o->file, o->line, o->column, error);
   default: return TRUE;
   }
 }
 
 gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
+  for (guint p = 0; p < s->node_pools->len; p++) {
+    const KsNodePool *pool = s->node_pools->pdata[p];
+    if (!check_node(pool->template, s->file, pool->line, pool->column, error))
+      return FALSE;
+  }
   for (guint b = 0; b < s->batches->len; b++) {
     const KsScenarioBatch *batch = s->batches->pdata[b];
     for (guint i = 0; i < batch->set->objects->len; i++)
@@ -239,6 +258,21 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
     if (!w->kubelet_config)
       return FALSE;
     ks_eviction_manager_set_config(ks_node_agent_evictions(w->agent), w->kubelet_config);
+  }
+  if (scenario->images) { /* the image model (docs/node-agent.md "Start-up: image pulls") */
+    KsImagePullOptions images;
+    ks_image_pull_options_init(&images, scenario->images);
+    const KsKubeletConfig *kc = w->kubelet_config; /* spec.kubeletConfig, else the defaults */
+    if (kc) {
+      images.serialize_image_pulls = kc->serialize_image_pulls;
+      images.max_parallel_image_pulls =
+          kc->has_max_parallel_image_pulls ? kc->max_parallel_image_pulls : 0;
+      images.node_status_max_images = kc->node_status_max_images;
+      images.image_gc_high_percent = kc->image_gc_high_threshold_percent;
+      images.image_gc_low_percent = kc->image_gc_low_threshold_percent;
+      images.image_minimum_gc_age_us = kc->image_minimum_gc_age_us;
+    }
+    ks_node_agent_enable_images(w->agent, &images);
   }
   /* The controllers watch after the components that act on pods, so a
    * change reaches the scheduler and the node agent before a controller

@@ -378,6 +378,8 @@ static void containers(GString *o, gboolean *first, const char *k, const GArray 
     g_string_append(o, i ? ",{" : "{");
     kv_str(o, &f, "name", c->name);
     kv_str(o, &f, "image", c->image);
+    if (c->image_pull_policy != KS_PULL_POLICY_UNSET)
+      kv_str(o, &f, "imagePullPolicy", ks_pull_policy_to_string(c->image_pull_policy));
     if (ks_resource_list_count(&c->requests) || ks_resource_list_count(&c->limits)) {
       key(o, &f, "resources");
       gboolean rf = TRUE;

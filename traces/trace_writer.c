@@ -238,7 +238,7 @@ static gboolean pod_compact(const KsPod *p) {
   if (fields > KS_TRACE_MAX_FIELDS)
     return FALSE;
   if ((c->ports && c->ports->len) || (c->config_refs && c->config_refs->len) ||
-      c->restart_always || !c->name || !*c->name ||
+      c->restart_always || c->image_pull_policy != KS_PULL_POLICY_UNSET || !c->name || !*c->name ||
       (c->image && !*c->image) || !resources_compact(&c->requests) ||
       !resources_compact(&c->limits))
     return FALSE;

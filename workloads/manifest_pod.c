@@ -148,6 +148,25 @@ static gboolean decode_env_refs(KsDec *d, const KsYamlNode *cn, KsContainer *c) 
   return ok;
 }
 
+/* imagePullPolicy: absent stays UNSET (the default is worked out from the
+ * image where it is used); any other value is refused as validation does. */
+static gboolean decode_pull_policy(KsDec *d, const KsYamlNode *cn, KsContainer *c) {
+  char *policy = NULL;
+  if (!ks_dec_string(d, cn, "imagePullPolicy", &policy))
+    return FALSE;
+  gboolean ok = !policy || ks_pull_policy_from_string(policy, &c->image_pull_policy);
+  if (!ok) {
+    gsize mark = ks_dec_push_field(d, "imagePullPolicy");
+    ks_dec_fail(d, ks_yaml_get(cn, "imagePullPolicy"),
+                "Unsupported value: \"%s\": supported values: \"Always\", \"IfNotPresent\", "
+                "\"Never\"",
+                policy);
+    ks_dec_pop(d, mark);
+  }
+  g_free(policy);
+  return ok;
+}
+
 static gboolean decode_container(KsDec *d, const KsYamlNode *cn, gboolean init, KsPod *p) {
   char *name = NULL;
   if (ks_dec_is_absent(cn))
@@ -156,7 +175,8 @@ static gboolean decode_container(KsDec *d, const KsYamlNode *cn, gboolean init, 
     return FALSE;
   KsContainer *c = ks_pod_add_container(p, name, init);
   g_free(name);
-  return ks_dec_string(d, cn, "image", &c->image) && decode_resources(d, cn, c) &&
+  return ks_dec_string(d, cn, "image", &c->image) && decode_pull_policy(d, cn, c) &&
+         decode_resources(d, cn, c) &&
          decode_ports(d, cn, &c->ports) && decode_container_restart(d, cn, init, c) &&
          decode_env_refs(d, cn, c);
 }

@@ -1296,7 +1296,7 @@ static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   static const char *const known[] = {"seed",      "duration",  "sampleInterval",
                                       "output",    "nodePools", "workloads",
                                       "schedulerConfig", "trace", "controllers", "timeline",
-                                      "faults",    "kubeletConfig",
+                                      "faults",    "kubeletConfig", "images", "imagePulls",
                                       NULL};
   const KsYamlNode *spec = get(root, "spec");
   if (!spec)
@@ -1304,7 +1304,7 @@ static gboolean load_spec(Loader *L, const KsYamlNode *root) {
   return expect_mapping(L, spec, "spec") && check_fields(L, spec, "spec", known) &&
          load_run_options(L, spec) && load_pools(L, spec) && load_workloads(L, spec) &&
          load_trace(L, spec) && load_controllers(L, spec) && load_timeline(L, spec) &&
-         load_faults(L, spec);
+         load_faults(L, spec) && ks_image_catalog_decode(spec, L->file, &L->s->images, L->error);
 }
 
 static KsScenario *scenario_new(const char *file, const char *base_dir) {
@@ -1335,6 +1335,7 @@ void ks_scenario_free(KsScenario *s) {
   g_ptr_array_free(s->generators, TRUE);
   g_ptr_array_free(s->warnings, TRUE);
   g_ptr_array_free(s->faults, TRUE);
+  ks_image_catalog_free(s->images);
   if (s->timeline)
     g_ptr_array_free(s->timeline, TRUE);
   ks_scenario_trace_free(s->trace);

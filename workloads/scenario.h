@@ -19,6 +19,7 @@
 #include "sched/objects.h"
 #include "workloads/manifest.h"
 #include "workloads/generator.h"
+#include "workloads/image_catalog.h"
 #include "workloads/scenario_timeline.h"
 
 #define KS_SCENARIO_API_VERSION "ksim.io/v1alpha1"
@@ -146,6 +147,8 @@ typedef struct {
   GPtrArray *timeline;     /* spec.timeline: KsTimelineAction*, sorted by at, ties in file
                               order (workloads/scenario_timeline.h) */
   GPtrArray *faults;       /* KsScenarioFault*, in file order (spec.faults; empty when absent) */
+  KsImageCatalog *images;  /* spec.images + spec.imagePulls; NULL when neither (no image model,
+                              workloads/image_catalog.h) */
   GPtrArray *warnings;     /* char*: manifest warnings (skipped kinds), "file:line:column: ..." */
 } KsScenario;
 

@@ -231,7 +231,7 @@ static const struct {
     {"kind.yaml", "2:7: kind: must be Scenario, not \"Simulation\""},
     {"unknown-field.yaml", "7:3: spec.sampleIntervall: unknown field (known fields: seed, duration, "
                            "sampleInterval, output, nodePools, workloads, schedulerConfig, trace, "
-                           "controllers, timeline, faults, kubeletConfig)"},
+                           "controllers, timeline, faults, kubeletConfig, images, imagePulls)"},
     {"missing-duration.yaml", "6:3: spec.duration: required field is missing"},
     {"bad-duration.yaml", "6:13: spec.duration: \"2 hours\" is not a duration (use units such as "
                           "500ms, 30s, 5m, 2h)"},

@@ -1,0 +1,102 @@
+/* The kubelet's image manager: image pulls before a pod's containers start,
+ * the node's status.images, and image garbage collection (upstream
+ * pkg/kubelet/images, nodestatus.Images, v1.31; docs/node-agent.md
+ * "Start-up: image pulls").
+ *
+ * Per node the manager knows the images present (from the Node's
+ * status.images when it appears, then its own pulls and deletions) and
+ * runs pull jobs. A pod bound to the node asks for its containers' images
+ * (ks_image_manager_ensure); each image its containers' pull policies say
+ * to pull becomes a job, or joins the job for that image already queued or
+ * running on the node (one download per image and node). A job is one
+ * registry round-trip (registryLatency) and then, when the image is absent,
+ * its download: size / bandwidth. With serializeImagePulls one job runs at
+ * a time per node, in request order; without it at most
+ * maxParallelImagePulls (0 = unlimited) run and the downloads share the
+ * node's bandwidth equally (processor sharing). When all of a pod's jobs
+ * are done its `ready` callback runs.
+ *
+ * A downloaded image is written to the Node's status.images (largest
+ * first, at most nodeStatusMaxImages) through the store, so the
+ * scheduler's ImageLocality sees it. Every 5 minutes the image GC deletes
+ * unused images, least recently used first, when the node's image bytes
+ * reach imageGCHighThresholdPercent of its ephemeral-storage capacity.
+ */
+#pragma once
+#include <glib.h>
+
+#include "sched/pod.h"
+#include "sim/store.h"
+#include "workloads/image_catalog.h"
+
+/* KubeletConfiguration defaults (v1.31). */
+#define KS_IMAGE_DEFAULT_NODE_STATUS_MAX_IMAGES 50
+#define KS_IMAGE_DEFAULT_GC_HIGH_PERCENT 85
+#define KS_IMAGE_DEFAULT_GC_LOW_PERCENT 80
+#define KS_IMAGE_DEFAULT_GC_MIN_AGE_US ((gint64)120 * G_USEC_PER_SEC) /* imageMinimumGCAge 2m */
+#define KS_IMAGE_GC_PERIOD_US ((gint64)300 * G_USEC_PER_SEC)         /* ImageGCPeriod 5m */
+#define KS_IMAGE_MAX_NAMES_IN_STATUS 5                               /* MaxNamesPerImageInNodeStatus */
+
+typedef struct {
+  const KsImageCatalog *catalog;  /* borrowed: sizes, bandwidth, latency, container start */
+  gboolean serialize_image_pulls; /* default TRUE */
+  gint32 max_parallel_image_pulls; /* 0 = nil: no limit (used only without serialization) */
+  gint32 node_status_max_images;  /* default 50; -1 = no cap */
+  gint32 image_gc_high_percent;   /* default 85; 100 turns image GC off */
+  gint32 image_gc_low_percent;    /* default 80 */
+  gint64 image_minimum_gc_age_us; /* default 2m */
+} KsImagePullOptions;
+
+/* The defaults above, with `catalog`. */
+void ks_image_pull_options_init(KsImagePullOptions *o, const KsImageCatalog *catalog);
+
+typedef struct KsImageManager KsImageManager;
+
+/* transfer full. Watches nodes (each node's images and bandwidth are read
+ * when it appears) and, unless GC is off, checks images every 5 minutes
+ * from the current time. opts is copied; its catalog must outlive it. */
+KsImageManager *ks_image_manager_new(KsStore *store, const KsImagePullOptions *opts);
+void ks_image_manager_free(KsImageManager *m);
+/* containerStartTime: from images ready to Running. */
+gint64 ks_image_manager_container_start_us(const KsImageManager *m);
+
+typedef enum {
+  KS_IMAGES_READY,      /* nothing to pull: the containers can start now */
+  KS_IMAGES_PULLING,    /* `ready` will be called when the pulls are done */
+  KS_IMAGES_NEVER_PULL, /* a container's image is absent with policy Never */
+} KsImagesStatus;
+
+typedef void (*KsImagesReadyFn)(gpointer data);
+
+/* Asks for the images of pod (bound to its node) at the current time.
+ * PULLING: the manager owns data and calls ready(data) from an engine
+ * event once every job is done, then destroy(data); if the node is
+ * deleted first, only destroy(data). READY and NEVER_PULL: the caller keeps
+ * data; with NEVER_PULL *message is upstream's message for the first such
+ * container (transfer full), and nothing is pulled. */
+KsImagesStatus ks_image_manager_ensure(KsImageManager *m, const KsPod *pod, KsImagesReadyFn ready,
+                                       gpointer data, GDestroyNotify destroy, char **message);
+
+/* Called (from the job's engine event) after an image lands on a node. */
+typedef void (*KsImageAddedFn)(const char *node, gpointer data);
+void ks_image_manager_set_image_added(KsImageManager *m, KsImageAddedFn fn, gpointer data);
+
+/* ---- counters (results) ---------------------------------------------------- */
+
+typedef struct {
+  const char *node;         /* transfer none */
+  guint64 pulls;            /* images downloaded */
+  gint64 bytes;             /* bytes downloaded */
+  guint64 registry_checks;  /* pulls of an image already present (policy Always) */
+  guint64 pods_waited;      /* pods whose start waited for a pull */
+  gint64 wait_us;           /* their waits summed (bound -> images ready) */
+  gint64 max_wait_us;
+  guint64 gc_images;        /* images deleted by the image GC */
+  gint64 gc_bytes;
+} KsImageNodeStats;
+
+/* Nodes in the order the manager first saw them. */
+guint ks_image_manager_n_nodes(const KsImageManager *m);
+void ks_image_manager_node_stats(const KsImageManager *m, guint i, KsImageNodeStats *out);
+/* TRUE when some node pulled or checked an image, or GC deleted one. */
+gboolean ks_image_manager_active(const KsImageManager *m);
