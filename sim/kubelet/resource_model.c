@@ -284,14 +284,17 @@ static gboolean pod_ready(const ModelPod *p, gint64 now) {
 /* Writes the pod's whole status as the model has it (the kubelet's status
  * update): phase, Ready, every container's status, the pod-level container
  * state of the container that changed last, the restart count. FALSE when
- * the pod is gone. */
+ * the pod is gone or already terminal. */
 static gboolean write_status(ModelPod *p) {
   KsKubeletModel *m = p->m;
   gint64 now = ks_engine_now(m->engine);
   const KsStoreObject *obj = ks_store_get(m->store, KS_STORE_POD, p->ns, p->name);
-  if (!obj)
+  const KsPod *stored = obj ? obj->data : NULL;
+  /* gone, or ended by someone else's write (an eviction) not yet seen by
+   * the node agent's watch: a pod never leaves a terminal phase */
+  if (!stored || stored->phase == KS_POD_SUCCEEDED || stored->phase == KS_POD_FAILED)
     return FALSE;
-  KsPod *copy = ks_pod_copy(obj->data);
+  KsPod *copy = ks_pod_copy(stored);
   copy->phase = p->phase;
   gboolean ready = pod_ready(p, now);
   if (copy->ready != ready) {

@@ -798,6 +798,41 @@ static void test_many_containers(void **state) {
   world_clear(&w);
 }
 
+static void evict_now(KsEngine *e, gpointer data) {
+  (void)e;
+  World *w = data;
+  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_POD, "default", "ev");
+  KsPod *copy = ks_pod_copy(o->data);
+  copy->phase = KS_POD_FAILED;
+  ks_pod_set_status_reason(copy, "Evicted", "by hand");
+  assert_true(ks_store_update(w->store, KS_STORE_POD, "default", "ev", copy,
+                              (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
+}
+
+/* Someone else ends the pod (an eviction) at 11 s, the instant the model
+ * kills its container (limit 64Mi, 100Mi from 10 s after its start at 1 s)
+ * and, before the node agent has seen the eviction, would restart it: the
+ * model writes nothing over a terminal phase and lets the pod go. */
+static void test_no_write_over_terminal(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "4", "4Gi");
+  KsPod *p = pod("ev", "100m,64Mi", "100m,64Mi", KS_RESTART_ALWAYS);
+  ks_labels_set(&p->annotations, KS_ANNOTATION_USAGE_MEMORY, "step(0s=10Mi, 10s=100Mi)");
+  create(&w, p);
+  ks_engine_schedule(w.engine, S(11), evict_now, &w, NULL);
+  ks_engine_run_until(w.engine, S(30));
+  static const Want want[] = {
+      {0, KS_POD_PENDING, FALSE, KS_CONTAINER_STATE_NONE, NULL, 0, 0},
+      {S(1), RUN, TRUE, R_, NULL, 0, 0},
+      {S(11), KS_POD_FAILED, TRUE, R_, NULL, 0, 0},
+  };
+  expect_log(&w, "ev", want, G_N_ELEMENTS(want));
+  assert_string_equal(get(&w, "ev")->reason, "Evicted");
+  assert_false(ks_kubelet_model_has(ks_node_agent_model(w.agent), "default", "ev"));
+  world_clear(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_oom_crash_loop),
@@ -815,6 +850,7 @@ int main(void) {
       cmocka_unit_test(test_native_sidecar),
       cmocka_unit_test(test_down_node_sync),
       cmocka_unit_test(test_many_containers),
+      cmocka_unit_test(test_no_write_over_terminal),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
