@@ -18,6 +18,7 @@
 #include "sim/fgd_setup.h"
 #include "sim/metrics_run.h"
 #include "sim/kubelet/eviction_record.h"
+#include "sim/kubelet/image_results.h"
 #include "sim/kubelet/kubelet_results.h"
 #include "sim/controllers/node_lifecycle.h"
 #include "sim/controllers/taint_eviction.h"
@@ -432,7 +433,8 @@ gboolean ks_simulation_run(const KsScenario *scenario, const KsRunOptions *opts,
       set_trace_metadata(out, trace);
     ok = run_and_sample(&w, scenario, out, opts->progress, error) &&
          ks_recorder_write_rows(w.recorder, out, error) &&
-         ks_kubelet_results_write(out, ks_node_agent_model(w.agent), w.evictions, error);
+         ks_kubelet_results_write(out, ks_node_agent_model(w.agent), w.evictions, error) &&
+         ks_image_results_write(out, ks_node_agent_images(w.agent), error);
   }
   if (ok) {
     KsSchedDriverStats stats;

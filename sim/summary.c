@@ -20,6 +20,7 @@
  */
 #include "sim/summary.h"
 
+#include "sim/kubelet/image_results.h"
 #include "sim/kubelet/kubelet_results.h"
 
 #include "sim/json.h"
@@ -282,7 +283,7 @@ static void json_evictions(KsJson *j, const KsKubeletResults *k) {
 }
 
 static void print_json(const char *path, const KsResults *r, const KsSummary *s,
-                       const KsKubeletResults *k, FILE *f) {
+                       const KsKubeletResults *k, const KsImagePullTotals *img, FILE *f) {
   KsJson j;
   ks_json_init(&j, f);
   const KsResultsAttr *ver = ks_results_attr(r, "ksim_version");
@@ -323,6 +324,8 @@ static void print_json(const char *path, const KsResults *r, const KsSummary *s,
     json_kubelet(&j, k);
   if (k)
     json_evictions(&j, k);
+  if (img) /* image pulls happened (sim/kubelet/image_results.h) */
+    ks_image_results_print_json(&j, img);
   ks_json_end_object(&j);
   ks_json_finish(&j);
 }
@@ -444,7 +447,7 @@ static void table_evictions(FILE *f, const KsKubeletResults *k) {
 }
 
 static void print_table(const char *path, const KsResults *r, const KsSummary *s,
-                        const KsKubeletResults *k, FILE *f) {
+                        const KsKubeletResults *k, const KsImagePullTotals *img, FILE *f) {
   char a[48], b[48];
   row(f, "file", "%s", path);
   for (gsize i = 0; i < r->n_attrs; i++) {
@@ -475,6 +478,8 @@ static void print_table(const char *path, const KsResults *r, const KsSummary *s
     table_kubelet(f, k);
   if (k)
     table_evictions(f, k);
+  if (img)
+    ks_image_results_print_row(f, img);
 }
 
 gboolean ks_summary_print(const char *path, KsSummaryFormat fmt, FILE *out, GError **error) {
@@ -487,10 +492,16 @@ gboolean ks_summary_print(const char *path, KsSummaryFormat fmt, FILE *out, GErr
   KsKubeletResults *k = ks_kubelet_results_read(path, error);
   if (!k && error && *error)
     return FALSE;
+  KsImagePullTotals img;
+  gboolean has_img = FALSE;
+  if (!ks_image_results_read_totals(path, &img, &has_img, error)) {
+    ks_kubelet_results_free(k);
+    return FALSE;
+  }
   if (fmt == KS_SUMMARY_JSON)
-    print_json(path, r, &s, k, out);
+    print_json(path, r, &s, k, has_img ? &img : NULL, out);
   else
-    print_table(path, r, &s, k, out);
+    print_table(path, r, &s, k, has_img ? &img : NULL, out);
   ks_kubelet_results_free(k);
   return TRUE;
 }

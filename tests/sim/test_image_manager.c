@@ -17,6 +17,8 @@
 #include "sched/objects.h"
 #include "sched/plugins/image_locality.h"
 #include "sim/engine.h"
+#include "sim/kubelet/image_results.h"
+#include "sim/summary.h"
 #include "sim/kubelet/image_pull_policy.h"
 #include "sim/node_agent.h"
 #include "sim/results_read.h"
@@ -549,6 +551,75 @@ static void test_example(void **state) {
   ks_results_free(r);
 }
 
+/* spec.kubeletConfig sets the pulls parallel, at most 2 (the times of
+ * test_parallel's second case); /image_pulls and the summary line. */
+static void test_kubelet_config_and_results(void **state) {
+  (void)state;
+  GError *error = NULL;
+  char *path = g_strdup_printf("%s/image-pulls-parallel.yaml", KSIM_TEST_DATA "/../scenarios");
+  KsScenario *s = ks_scenario_load_file(path, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  char *out = g_strdup_printf("%s/ksim-image-kubelet-%d.h5", g_get_tmp_dir(), (int)getpid());
+  KsRunOptions opts = {.output = out};
+  KsRunReport report;
+  if (!ks_simulation_run(s, &opts, &report, &error))
+    fail_msg("%s", error->message);
+  ks_run_report_clear(&report);
+  KsResults *r = ks_results_read(out, &error);
+  assert_non_null(r);
+  assert_true(ks_test_pod_row(r, "pa")->started_us == MS(5100));
+  assert_true(ks_test_pod_row(r, "pb")->started_us == MS(7000));
+  assert_true(ks_test_pod_row(r, "pc")->started_us == MS(7100));
+  ks_results_free(r);
+  KsImagePullTotals t;
+  gboolean present = FALSE;
+  assert_true(ks_image_results_read_totals(out, &t, &present, &error));
+  assert_true(present);
+  assert_int_equal(t.nodes, 1);
+  assert_int_equal(t.pulls, 3);
+  assert_true(t.bytes == 60 * MI);
+  assert_int_equal(t.pods_waited, 3);
+  assert_true(t.wait_us == MS(4100 + 6000 + 6100));
+  assert_true(t.max_wait_us == MS(6100));
+  char *text = NULL;
+  gsize len = 0;
+  FILE *f = open_memstream(&text, &len);
+  assert_true(ks_summary_print(out, KS_SUMMARY_TABLE, f, &error));
+  fclose(f);
+  assert_non_null(strstr(text, "\nimage pulls          3 pulls (60.0 MiB) on 1 nodes, 0 registry "
+                               "checks; 3 pods waited, mean 5.400s max 6.100s; GC deleted 0 "
+                               "images (0.0 MiB)\n"));
+  free(text);
+  g_unlink(out);
+  g_free(out);
+  g_free(path);
+  ks_scenario_free(s);
+}
+
+/* A run without an image model has no /image_pulls and no summary line. */
+static void test_no_model_no_dataset(void **state) {
+  (void)state;
+  char *path = g_strdup_printf("%s/../../workloads/examples/tiny.yaml", KSIM_TEST_DATA);
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(path, &error);
+  assert_non_null(s);
+  assert_null(s->images);
+  char *out = g_strdup_printf("%s/ksim-image-none-%d.h5", g_get_tmp_dir(), (int)getpid());
+  KsRunOptions opts = {.output = out};
+  KsRunReport report;
+  assert_true(ks_simulation_run(s, &opts, &report, &error));
+  ks_run_report_clear(&report);
+  KsImagePullTotals t;
+  gboolean present = TRUE;
+  assert_true(ks_image_results_read_totals(out, &t, &present, &error));
+  assert_false(present);
+  g_unlink(out);
+  g_free(out);
+  g_free(path);
+  ks_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pull_policy),
@@ -560,6 +631,8 @@ int main(void) {
       cmocka_unit_test(test_second_pod_follows_image),
       cmocka_unit_test(test_gc),
       cmocka_unit_test(test_example),
+      cmocka_unit_test(test_kubelet_config_and_results),
+      cmocka_unit_test(test_no_model_no_dataset),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
