@@ -639,32 +639,34 @@ static gboolean run_time_params(Loader *L, const KsYamlNode *r, const char *path
   return TRUE;
 }
 
-static gboolean load_run_time(Loader *L, const KsYamlNode *g, const char *gpath,
-                              KsRunTimeSpec *rt) {
+/* A distribution at m.key, as a generator's runTime and a fault's mtbf /
+ * mttr take it; absent: an error when required. */
+static gboolean load_distribution(Loader *L, const KsYamlNode *m, const char *mpath,
+                                  const char *key, gboolean required, KsRunTimeSpec *rt) {
   static const char *const names[] = {"constant", "exponential", "uniform", "lognormal", NULL};
   static const KsRunTimeDistribution kinds[] = {KS_RUN_TIME_CONSTANT, KS_RUN_TIME_EXPONENTIAL,
                                                 KS_RUN_TIME_UNIFORM, KS_RUN_TIME_LOGNORMAL};
-  const KsYamlNode *r = get(g, "runTime");
-  if (!r)
-    return TRUE;
-  char *path = field_path(gpath, "runTime");
+  const KsYamlNode *v = get(m, key);
+  if (!v)
+    return required ? missing(L, m, mpath, key) : TRUE;
+  char *p = field_path(mpath, key);
   const char *d = NULL;
-  gboolean ok = expect_mapping(L, r, path) && read_string(L, r, path, "distribution", TRUE, &d);
+  gboolean ok = expect_mapping(L, v, p) && read_string(L, v, p, "distribution", TRUE, &d);
   if (ok) {
     guint i = 0;
     while (names[i] && strcmp(names[i], d))
       i++;
     if (names[i]) {
       rt->distribution = kinds[i];
-      ok = run_time_params(L, r, path, rt);
+      ok = run_time_params(L, v, p, rt);
     } else {
-      char *p = field_path(path, "distribution");
-      ok = fail(L, get(r, "distribution"), p,
-                "\"%s\" is not a distribution (constant, exponential, uniform, lognormal)", d);
-      g_free(p);
+      char *msg = g_strdup_printf(
+          "\"%s\" is not a distribution (constant, exponential, uniform, lognormal)", d);
+      ok = fail_at(L, v, p, "distribution", msg);
+      g_free(msg);
     }
   }
-  g_free(path);
+  g_free(p);
   return ok;
 }
 
@@ -741,7 +743,7 @@ static gboolean load_generator(Loader *L, const KsYamlNode *entry, const char *p
   gboolean ok = expect_mapping(L, g, gpath) && check_fields(L, g, gpath, known) &&
                 generator_template(L, g, gpath, spec) && generator_name(L, g, gpath, spec) &&
                 generator_window(L, g, gpath, spec) && load_arrivals(L, g, gpath, spec) &&
-                load_run_time(L, g, gpath, &spec->run_time);
+                load_distribution(L, g, gpath, "runTime", FALSE, &spec->run_time);
   g_free(gpath);
   return ok;
 }
@@ -1134,36 +1136,6 @@ static void fault_free(gpointer p) {
   g_free(f);
 }
 
-/* mtbf / mttr: a distribution as a generator's runTime takes, required. */
-static gboolean fault_distribution(Loader *L, const KsYamlNode *m, const char *path,
-                                   const char *key, KsRunTimeSpec *rt) {
-  static const char *const names[] = {"constant", "exponential", "uniform", "lognormal", NULL};
-  static const KsRunTimeDistribution kinds[] = {KS_RUN_TIME_CONSTANT, KS_RUN_TIME_EXPONENTIAL,
-                                                KS_RUN_TIME_UNIFORM, KS_RUN_TIME_LOGNORMAL};
-  const KsYamlNode *v = get(m, key);
-  if (!v)
-    return missing(L, m, path, key);
-  char *p = field_path(path, key);
-  const char *d = NULL;
-  gboolean ok = expect_mapping(L, v, p) && read_string(L, v, p, "distribution", TRUE, &d);
-  if (ok) {
-    guint i = 0;
-    while (names[i] && strcmp(names[i], d))
-      i++;
-    if (names[i]) {
-      rt->distribution = kinds[i];
-      ok = run_time_params(L, v, p, rt);
-    } else {
-      char *msg = g_strdup_printf(
-          "\"%s\" is not a distribution (constant, exponential, uniform, lognormal)", d);
-      ok = fail_at(L, v, p, "distribution", msg);
-      g_free(msg);
-    }
-  }
-  g_free(p);
-  return ok;
-}
-
 static gboolean fault_target(Loader *L, const KsYamlNode *m, const char *path,
                              KsScenarioFault *f) {
   const char *pool = NULL;
@@ -1202,8 +1174,8 @@ static gboolean load_fault(Loader *L, const KsYamlNode *m, const char *path, gui
   f->line = m->line;
   f->column = m->column;
   g_ptr_array_add(L->s->faults, f);
-  return fault_target(L, m, path, f) && fault_distribution(L, m, path, "mtbf", &f->mtbf) &&
-         fault_distribution(L, m, path, "mttr", &f->mttr);
+  return fault_target(L, m, path, f) && load_distribution(L, m, path, "mtbf", TRUE, &f->mtbf) &&
+         load_distribution(L, m, path, "mttr", TRUE, &f->mttr);
 }
 
 static gboolean load_faults(Loader *L, const KsYamlNode *spec) {
