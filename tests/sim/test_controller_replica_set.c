@@ -15,44 +15,19 @@
 #include "sim/controllers/controller_utils.h"
 #include "sim/controllers/replica_set.h"
 #include "sim/controllers/runtime.h"
-#include "sim/engine.h"
-#include "sim/store.h"
+#include "tests/sim/replica_world.h"
 #include "workloads/apps.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
 #define RS_UID "11111111-1111-4111-8111-111111111111"
 
-typedef struct {
-  KsEngine *e;
-  KsStore *s;
-  KsController *c;
-  GPtrArray *deleted; /* names of deleted pods, in order */
-} World;
-
-static void on_pod(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
-                   const KsStoreObject *new_obj, gpointer user_data) {
-  if (type == KS_WATCH_DELETED)
-    g_ptr_array_add(user_data, g_strdup(old_obj->name));
-}
+typedef KsReplicaWorld World;
 
 static void world_init(World *w, gint64 latency) {
-  w->e = ks_engine_new();
-  w->s = ks_store_new(w->e);
-  w->deleted = g_ptr_array_new_with_free_func(g_free);
-  ks_store_watch(w->s, KS_STORE_POD, on_pod, w->deleted);
-  KsControllerOptions o;
-  ks_controller_options_default(&o);
-  o.reconcile_latency_us = latency;
-  o.seed = 42;
-  w->c = ks_controller_new(&ks_replica_set_controller_class, w->s, &o);
+  ks_replica_world_init(w, &ks_replica_set_controller_class, latency, FALSE);
 }
 
-static void world_free(World *w) {
-  ks_controller_free(w->c);
-  ks_store_free(w->s);
-  ks_engine_free(w->e);
-  g_ptr_array_unref(w->deleted);
-}
+static void world_free(World *w) { ks_replica_world_free(w); }
 
 static KsReplicaSet *rs_new(gint32 replicas) {
   KsReplicaSet *rs = ks_replica_set_new("ns", "web");
@@ -88,28 +63,13 @@ static void scale(World *w, gint32 replicas) {
 /* A pod owned by the RS. */
 static KsPod *owned_pod(const char *name, const char *uid, const char *node, KsPodPhase phase,
                         gboolean ready, gint64 ready_since, gint64 created) {
-  KsPod *p = ks_pod_new("ns", name);
-  p->uid = g_strdup(uid);
-  ks_labels_set(&p->labels, "app", "web");
-  ks_owner_reference_array_add(&p->owner_references, "apps/v1", "ReplicaSet", "web", RS_UID, TRUE,
-                               TRUE);
-  p->node_name = node ? g_strdup(node) : NULL;
-  p->phase = phase;
-  p->ready = ready;
-  p->ready_since_us = ready_since;
-  p->creation_timestamp_us = created;
-  return p;
+  return ks_replica_owned_pod("apps/v1", "ReplicaSet", RS_UID, name, uid, node, phase, ready,
+                              ready_since, created);
 }
 
-static void put_pod(World *w, KsPod *p) {
-  assert_true(ks_store_create(w->s, KS_STORE_POD, "ns", p->name, p, (GDestroyNotify)ks_pod_unref,
-                              NULL));
-}
+static void put_pod(World *w, KsPod *p) { ks_replica_put_pod(w, p); }
 
-static const KsPod *get_pod(World *w, const char *name) {
-  const KsStoreObject *o = ks_store_get(w->s, KS_STORE_POD, "ns", name);
-  return o ? o->data : NULL;
-}
+static const KsPod *get_pod(World *w, const char *name) { return ks_replica_get_pod(w, name); }
 
 static void set_pod(World *w, const char *name, KsPodPhase phase, gboolean ready) {
   KsPod *p = ks_pod_copy(get_pod(w, name));
@@ -119,13 +79,6 @@ static void set_pod(World *w, const char *name, KsPodPhase phase, gboolean ready
   p->ready = ready;
   assert_true(ks_store_update(w->s, KS_STORE_POD, "ns", name, p, (GDestroyNotify)ks_pod_unref, 0,
                               NULL));
-}
-
-static void assert_names(GPtrArray *got, const char *const *want) {
-  guint n = g_strv_length((char **)want);
-  for (guint i = 0; i < MIN(n, got->len); i++)
-    assert_string_equal(got->pdata[i], want[i]);
-  assert_int_equal(got->len, n);
 }
 
 static gboolean generated_name(const char *name) {
@@ -246,7 +199,7 @@ static void test_scale_down_victims(void **state) {
   ks_engine_run(w.e);
   const char *want[] = {"unassigned", "assigned-pending", "running-not-ready", "ready-recent",
                         NULL};
-  assert_names(w.deleted, want);
+  ks_replica_assert_names(w.deleted, want);
   assert_non_null(get_pod(&w, "ready-old"));
   assert_non_null(get_pod(&w, "ready-costly"));
   assert_int_equal(get_rs(&w)->status_replicas, 2);
@@ -278,7 +231,7 @@ static void test_scale_down_rank_and_log_scale(void **state) {
   ks_engine_schedule(w.e, S(2001), scale_to_1, &w, NULL);
   ks_engine_run(w.e);
   const char *want[] = {"a", "b", NULL};
-  assert_names(w.deleted, want);
+  ks_replica_assert_names(w.deleted, want);
   world_free(&w);
 }
 
