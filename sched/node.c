@@ -113,6 +113,7 @@ KsNode *ks_node_copy(const KsNode *n) {
   c->unschedulable = n->unschedulable;
   ks_resource_list_copy(&c->capacity, &n->capacity);
   ks_resource_list_copy(&c->allocatable, &n->allocatable);
+  c->allocatable_from_capacity = n->allocatable_from_capacity;
   c->conditions = conditions_copy(n->conditions);
   c->images = images_copy(n->images);
   return c;

@@ -62,13 +62,24 @@ static gboolean create_priority_class(KsStore *store, const KsPriorityClass *src
                          (GDestroyNotify)ks_priority_class_free, error) != 0;
 }
 
+gboolean ks_sim_create_node(KsStore *store, KsNode *node, const KsKubeletConfigs *kubelets,
+                            GError **error) {
+  ks_kubelet_configs_register_node(kubelets, node);
+  return ks_store_create(store, KS_STORE_NODE, NULL, node->name, node,
+                         (GDestroyNotify)ks_node_unref, error) != 0;
+}
+
 gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError **error) {
+  return ks_sim_create_object_kubelets(store, o, NULL, error);
+}
+
+gboolean ks_sim_create_object_kubelets(KsStore *store, const KsManifestObject *o,
+                                       const KsKubeletConfigs *kubelets, GError **error) {
   switch (o->kind) {
   case KS_KIND_POD:
     return ks_sim_create_pod(store, ks_pod_copy(o->u.pod), error);
   case KS_KIND_NODE:
-    return ks_store_create(store, KS_STORE_NODE, NULL, o->u.node->name, ks_node_copy(o->u.node),
-                           (GDestroyNotify)ks_node_unref, error) != 0;
+    return ks_sim_create_node(store, ks_node_copy(o->u.node), kubelets, error);
   case KS_KIND_NAMESPACE:
     return create_namespace(store, o->u.ns, error);
   case KS_KIND_PRIORITY_CLASS:

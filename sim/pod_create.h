@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "sched/rng.h"
+#include "sim/kubelet/kubelet_configs.h"
 #include "sim/store.h"
 #include "workloads/manifest.h"
 
@@ -25,6 +26,17 @@ gboolean ks_sim_create_pod(KsStore *store, KsPod *pod, GError **error);
 /* Creates a copy of a manifest object (a Pod goes through admission).
  * FALSE with *error when refused. */
 gboolean ks_sim_create_object(KsStore *store, const KsManifestObject *o, GError **error);
+/* The same, a Node registered through ks_sim_create_node with `kubelets`. */
+gboolean ks_sim_create_object_kubelets(KsStore *store, const KsManifestObject *o,
+                                       const KsKubeletConfigs *kubelets, GError **error);
+
+/* Creates node as its kubelet registers it: the one place every Node of a
+ * run (pools, manifests, timeline applies, trace nodes) enters the store.
+ * A node that does not declare status.allocatable gets the allocatable of
+ * its KubeletConfiguration (kubelets: sim/kubelet/kubelet_configs.h; NULL
+ * or no configuration: unchanged). node: transfer full (freed on failure). */
+gboolean ks_sim_create_node(KsStore *store, KsNode *node, const KsKubeletConfigs *kubelets,
+                            GError **error);
 
 /* Creates a copy of a workload object (src, of store kind `kind`) as the API
  * server would: a uid drawn from `uids` when it has none, a Job's generated

@@ -18,6 +18,7 @@
 #include "sim/fgd_setup.h"
 #include "sim/metrics_run.h"
 #include "sim/kubelet/eviction_record.h"
+#include "sim/kubelet/image_manager.h"
 #include "sim/kubelet/image_results.h"
 #include "sim/kubelet/kubelet_results.h"
 #include "sim/controllers/node_lifecycle.h"
@@ -141,12 +142,11 @@ gboolean ks_simulation_check_scenario(const KsScenario *s, GError **error) {
       return FALSE;
     ks_scheduler_config_free(config);
   }
-  if (s->kubelet_config) {
-    KsKubeletConfig *kc = ks_kubelet_config_load_file(s->kubelet_config, error);
-    if (!kc)
-      return FALSE;
-    ks_kubelet_config_unref(kc);
-  }
+  /* spec.kubeletConfig and the pools' kubeletConfig files */
+  KsKubeletConfigs *kubelets = ks_kubelet_configs_load(s, error);
+  if (!kubelets)
+    return FALSE;
+  ks_kubelet_configs_unref(kubelets);
   return TRUE;
 }
 
@@ -169,6 +169,8 @@ typedef struct {
   KsKubeletConfig *kubelet_config; /* spec.kubeletConfig; NULL: the v1.31 defaults. Every
                                       node's kubelet reads it through
                                       ks_eviction_manager_config(ks_node_agent_evictions()) */
+  KsKubeletConfigs *kubelets;      /* every node's configuration: spec.kubeletConfig and the
+                                      pools' own (node registration, eviction, images, kubepods) */
 } World;
 
 static gboolean trace_has_overrides(const KsRunOptions *o) {
@@ -227,7 +229,8 @@ static gboolean trace_init(World *w, const KsScenarioTrace *t, guint64 seed, GEr
   KsTraceSource *src = ks_trace_feed_open_source(t, error);
   if (!src)
     return FALSE;
-  KsTraceFeedOptions fo = {.spec = t, .seed = seed, .sched = w->sched->sched};
+  KsTraceFeedOptions fo = {
+      .spec = t, .seed = seed, .sched = w->sched->sched, .kubelets = w->kubelets};
   w->trace = ks_trace_feed_new(w->store, src, &fo);
   return TRUE;
 }
@@ -254,26 +257,24 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   w->evictions = ks_eviction_record_new(w->store);
   w->driver = ks_sched_driver_new(w->store, w->sched->sched, w->recorder);
   w->agent = ks_node_agent_new_seeded(w->store, seed);
-  if (scenario->kubelet_config) {
-    w->kubelet_config = ks_kubelet_config_load_file(scenario->kubelet_config, error);
-    if (!w->kubelet_config)
-      return FALSE;
+  w->kubelets = ks_kubelet_configs_load(scenario, error);
+  if (!w->kubelets)
+    return FALSE;
+  if ((w->kubelet_config = ks_kubelet_configs_default(w->kubelets))) {
+    ks_kubelet_config_ref(w->kubelet_config);
     ks_eviction_manager_set_config(ks_node_agent_evictions(w->agent), w->kubelet_config);
   }
+  ks_eviction_manager_set_kubelets(ks_node_agent_evictions(w->agent), w->kubelets);
+  ks_kubelet_model_set_kubelets(ks_node_agent_model(w->agent), w->kubelets);
   if (scenario->images) { /* the image model (docs/node-agent.md "Start-up: image pulls") */
     KsImagePullOptions images;
     ks_image_pull_options_init(&images, scenario->images);
     const KsKubeletConfig *kc = w->kubelet_config; /* spec.kubeletConfig, else the defaults */
-    if (kc) {
-      images.serialize_image_pulls = kc->serialize_image_pulls;
-      images.max_parallel_image_pulls =
-          kc->has_max_parallel_image_pulls ? kc->max_parallel_image_pulls : 0;
-      images.node_status_max_images = kc->node_status_max_images;
-      images.image_gc_high_percent = kc->image_gc_high_threshold_percent;
-      images.image_gc_low_percent = kc->image_gc_low_threshold_percent;
-      images.image_minimum_gc_age_us = kc->image_minimum_gc_age_us;
-    }
+    if (kc)
+      ks_image_pull_options_set_config(&images, kc);
     ks_node_agent_enable_images(w->agent, &images);
+    if (ks_kubelet_configs_has_pools(w->kubelets)) /* the pools' own settings */
+      ks_image_manager_set_kubelets(ks_node_agent_images(w->agent), w->kubelets);
   }
   /* The controllers watch after the components that act on pods, so a
    * change reaches the scheduler and the node agent before a controller
@@ -287,10 +288,13 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   ks_controller_manager_start(w->controllers, &ks_node_lifecycle_controller_class);
   ks_controller_manager_start(w->controllers, &ks_taint_eviction_controller_class);
   w->feed = ks_workload_feed_new(w->store, scenario, seed);
+  ks_workload_feed_set_kubelets(w->feed, w->kubelets); /* the nodes' allocatable */
   /* After the feed: at one instant, the scenario's workloads are applied
    * before the timeline's actions. */
   if (scenario->timeline && scenario->timeline->len > 0)
     w->timeline = ks_timeline_new(w->store, scenario->timeline, scenario->file, seed);
+  if (w->timeline)
+    ks_timeline_set_kubelets(w->timeline, w->kubelets);
   w->faults = ks_node_faults_new(w->store, scenario->faults, seed);
   /* After the workload feed: the scenario's node pools exist (time 0,
    * queued first) when the trace's first event is applied. */
@@ -322,6 +326,7 @@ static void world_free(World *w) {
   ks_trace_feed_free(w->trace);
   ks_sched_setup_free(w->sched);
   ks_kubelet_config_unref(w->kubelet_config);
+  ks_kubelet_configs_unref(w->kubelets);
 }
 
 static void set_metadata(KsResultsWriter *out, const KsScenario *scenario, const World *w,

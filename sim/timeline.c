@@ -379,7 +379,14 @@ void ks_timeline_free(KsTimeline *t) {
   g_ptr_array_unref(t->drains);
   g_ptr_array_unref(t->warnings);
   g_free(t->file);
+  ks_kubelet_configs_unref(t->kubelets);
   g_free(t);
+}
+
+void ks_timeline_set_kubelets(KsTimeline *t, KsKubeletConfigs *kubelets) {
+  KsKubeletConfigs *k = kubelets ? ks_kubelet_configs_ref(kubelets) : NULL;
+  ks_kubelet_configs_unref(t->kubelets);
+  t->kubelets = k;
 }
 
 const GPtrArray *ks_timeline_warnings(const KsTimeline *t) { return t->warnings; }

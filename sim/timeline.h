@@ -16,6 +16,7 @@
 #pragma once
 #include <glib.h>
 
+#include "sim/kubelet/kubelet_configs.h"
 #include "sim/store.h"
 #include "workloads/scenario_timeline.h"
 
@@ -33,6 +34,9 @@ KsTimeline *ks_timeline_new(KsStore *store, const GPtrArray *actions, const char
 /* Pending events point at the timeline: free it only after the engine has
  * been freed or has run past its last event (as the workload feed). */
 void ks_timeline_free(KsTimeline *t);
+/* Nodes the timeline applies register with these kubelet configurations
+ * (sim/kubelet/kubelet_configs.h); a reference is taken. */
+void ks_timeline_set_kubelets(KsTimeline *t, KsKubeletConfigs *kubelets);
 
 /* The warnings so far, in order ("file:line:column: at 30s: scale: Error
  * from server (NotFound): deployments.apps \"web\" not found"), at most

@@ -18,6 +18,7 @@ struct KsTimeline {
   guint64 actions_run;
   KsRng uids;               /* "apiserver/uid/timeline" */
   GPtrArray *drains;        /* drains in progress (timeline_drain.c), owned */
+  KsKubeletConfigs *kubelets; /* applied Nodes register with them (ks_sim_create_node); NULL */
 };
 
 /* Records a warning of action a: "<file>:<line>:<column>: at <now>: <action>: <message>",

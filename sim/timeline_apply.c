@@ -65,7 +65,7 @@ static void create(KsTimeline *t, const KsTimelineAction *a, const KsManifestObj
   case KS_KIND_NAMESPACE:
   case KS_KIND_PRIORITY_CLASS:
   case KS_KIND_POD_DISRUPTION_BUDGET:
-    ok = ks_sim_create_object(t->store, o, &error);
+    ok = ks_sim_create_object_kubelets(t->store, o, t->kubelets, &error);
     break;
   default:
     ok = ks_sim_create_workload(t->store, &t->uids, kind, payload(o), &error);

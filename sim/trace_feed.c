@@ -24,6 +24,7 @@
 #include "workloads/annotations.h"
 
 struct KsTraceFeed {
+  KsKubeletConfigs *kubelets; /* a reference, or NULL (ks_sim_create_node) */
   KsStore *store;
   KsEngine *engine;
   KsScheduler *sched;
@@ -162,8 +163,7 @@ static void exclude(KsTraceFeed *f, const char *name) {
 /* node: transfer full */
 static void add_node(KsTraceFeed *f, KsNode *node) {
   GError *error = NULL;
-  if (ks_store_create(f->store, KS_STORE_NODE, NULL, node->name, node,
-                      (GDestroyNotify)ks_node_unref, &error)) {
+  if (ks_sim_create_node(f->store, node, f->kubelets, &error)) {
     f->stats.nodes_added++;
     f->nodes_kept++;
     return;
@@ -257,10 +257,11 @@ static void on_node_update(KsTraceFeed *f, KsTraceEvent *ev) {
   ev->node = NULL;
   GError *error = NULL;
   gboolean exists = ks_store_get(f->store, KS_STORE_NODE, NULL, node->name) != NULL;
+  if (exists) /* the kubelet's status update: allocatable as at registration */
+    ks_kubelet_configs_register_node(f->kubelets, node);
   gboolean ok = exists ? ks_store_update(f->store, KS_STORE_NODE, NULL, node->name, node,
                                          (GDestroyNotify)ks_node_unref, 0, &error) != 0
-                       : ks_store_create(f->store, KS_STORE_NODE, NULL, node->name, node,
-                                         (GDestroyNotify)ks_node_unref, &error) != 0;
+                       : ks_sim_create_node(f->store, node, f->kubelets, &error);
   if (!ok) {
     warn(f, ev, error);
     g_error_free(error);
@@ -528,7 +529,7 @@ static void on_object(KsTraceFeed *f, const KsTraceEvent *ev) {
     create_pod(f, ks_pod_copy(ev->object->u.pod));
     return;
   }
-  if (!ks_sim_create_object(f->store, ev->object, &error)) {
+  if (!ks_sim_create_object_kubelets(f->store, ev->object, f->kubelets, &error)) {
     warn(f, ev, error);
     g_error_free(error);
   }
@@ -850,6 +851,7 @@ KsTraceFeed *ks_trace_feed_new(KsStore *store, KsTraceSource *src, const KsTrace
   f->store = store;
   f->engine = ks_store_get_engine(store);
   f->sched = opts->sched;
+  f->kubelets = opts->kubelets ? ks_kubelet_configs_ref(opts->kubelets) : NULL;
   f->src = src;
   f->spec = ks_scenario_trace_copy(opts->spec);
   f->seed = opts->seed;
@@ -888,6 +890,7 @@ void ks_trace_feed_free(KsTraceFeed *f) {
   g_free(f->check_ns);
   g_free(f->check_name);
   g_clear_error(&f->error);
+  ks_kubelet_configs_unref(f->kubelets);
   g_free(f);
 }
 

@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "sched/scheduler.h"
+#include "sim/kubelet/kubelet_configs.h"
 #include "sim/store.h"
 #include "traces/trace_source.h"
 #include "workloads/scenario.h"
@@ -37,6 +38,8 @@ typedef struct {
   const KsScenarioTrace *spec; /* the replay options; copied */
   guint64 seed;                /* node subset, shuffle and resampling streams */
   KsScheduler *sched;          /* borrowed; fill mode waits on its active queue (may be NULL) */
+  KsKubeletConfigs *kubelets;  /* the trace nodes' kubelet configurations (their allocatable,
+                                  sim/kubelet/kubelet_configs.h); a reference is taken; NULL */
 } KsTraceFeedOptions;
 
 typedef struct {

@@ -20,6 +20,7 @@ struct KsWorkloadFeed {
   GPtrArray *generators; /* GeneratorState* */
   guint64 rejected;
   KsRng uids;            /* "apiserver/uid": uids of created workload objects */
+  KsKubeletConfigs *kubelets; /* the nodes' kubelet configurations; NULL: none */
 };
 
 /* Admission then create (sim/pod_create.h). pod: transfer full. */
@@ -94,7 +95,7 @@ static void create_object(KsWorkloadFeed *f, const KsManifestObject *o) {
   /* workload objects get their uids from the feed's "apiserver/uid" stream */
   gboolean ok = workload_kind(o, &kind, &src)
                     ? ks_sim_create_workload(f->store, &f->uids, kind, src, &error)
-                    : ks_sim_create_object(f->store, o, &error);
+                    : ks_sim_create_object_kubelets(f->store, o, f->kubelets, &error);
   if (!ok) {
     fprintf(stderr, "ksim: %s:%u:%u: %s\n", o->file, o->line, o->column, error->message);
     g_error_free(error);
@@ -120,8 +121,7 @@ static void create_pools(KsEngine *e, gpointer data) {
     for (guint i = 0; i < pool->count; i++) {
       KsNode *node = ks_node_pool_instantiate(pool, i);
       GError *error = NULL;
-      if (!ks_store_create(f->store, KS_STORE_NODE, NULL, node->name, node,
-                           (GDestroyNotify)ks_node_unref, &error)) {
+      if (!ks_sim_create_node(f->store, node, f->kubelets, &error)) {
         fprintf(stderr, "ksim: node pool %s: %s\n", pool->name, error->message);
         g_error_free(error);
       }
@@ -185,7 +185,14 @@ void ks_workload_feed_free(KsWorkloadFeed *f) {
   if (!f)
     return;
   g_ptr_array_free(f->generators, TRUE);
+  ks_kubelet_configs_unref(f->kubelets);
   g_free(f);
+}
+
+void ks_workload_feed_set_kubelets(KsWorkloadFeed *f, KsKubeletConfigs *kubelets) {
+  KsKubeletConfigs *k = kubelets ? ks_kubelet_configs_ref(kubelets) : NULL;
+  ks_kubelet_configs_unref(f->kubelets);
+  f->kubelets = k;
 }
 
 guint64 ks_workload_feed_rejected(const KsWorkloadFeed *f) { return f->rejected; }

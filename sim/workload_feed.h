@@ -13,6 +13,7 @@
 #pragma once
 #include <glib.h>
 
+#include "sim/kubelet/kubelet_configs.h"
 #include "sim/store.h"
 #include "workloads/scenario.h"
 
@@ -22,5 +23,9 @@ typedef struct KsWorkloadFeed KsWorkloadFeed;
  * nothing is created before the engine runs. transfer full */
 KsWorkloadFeed *ks_workload_feed_new(KsStore *store, const KsScenario *scenario, guint64 seed);
 void ks_workload_feed_free(KsWorkloadFeed *f);
+/* The kubelet configurations the feed's nodes register with (their
+ * allocatable, sim/kubelet/kubelet_configs.h); a reference is taken. Set
+ * before the engine runs. */
+void ks_workload_feed_set_kubelets(KsWorkloadFeed *f, KsKubeletConfigs *kubelets);
 /* Pods rejected at admission (each also reported once on stderr). */
 guint64 ks_workload_feed_rejected(const KsWorkloadFeed *f);

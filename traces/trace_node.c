@@ -12,5 +12,6 @@ KsNode *ks_trace_node_new(const char *name, gint64 milli_cpu, gint64 memory, gin
   ks_resource_list_set(&n->capacity, KS_RESOURCE_PODS, max_pods);
   ks_resource_list_clear(&n->allocatable);
   ks_resource_list_copy(&n->allocatable, &n->capacity);
+  n->allocatable_from_capacity = TRUE;
   return n;
 }

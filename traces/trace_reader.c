@@ -554,6 +554,7 @@ static gboolean parse_node(LineCtx *c, char *ident, char *line, char **cur, KsTr
   if (!has_alloc) {
     ks_resource_list_clear(&n->allocatable);
     ks_resource_list_copy(&n->allocatable, &n->capacity);
+    n->allocatable_from_capacity = TRUE;
   }
   return TRUE;
 }

@@ -546,6 +546,115 @@ static gboolean decode_reserved(KsDec *d, const KsYamlNode *root, const char *fi
   return ok;
 }
 
+/* cpuset.Parse (k8s.io/utils/cpuset): "N" or "N-M" items separated by
+ * commas, each number strconv.Atoi's; the count of distinct CPUs. FALSE
+ * with Go's error text in *why. */
+static gboolean parse_cpu_list(const char *s, gint32 *count, char **why) {
+  GHashTable *cpus = g_hash_table_new(g_direct_hash, g_direct_equal);
+  char **ranges = g_strsplit(s, ",", -1);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && ranges[i]; i++) {
+    char **b = g_strsplit(ranges[i], "-", 2);
+    gint64 v[2] = {0, 0};
+    guint n = g_strv_length(b);
+    if (n == 0) /* glib splits "" into nothing, Go into [""] */
+      n = 1;
+    for (guint j = 0; ok && j < n; j++) {
+      const char *t = b[j] ? b[j] : "";
+      const char *digits = (*t == '+' || *t == '-') ? t + 1 : t;
+      if (!*digits || strspn(digits, "0123456789") != strlen(digits) ||
+          !g_ascii_string_to_signed(t, 10, G_MININT32, G_MAXINT32, &v[j], NULL)) {
+        *why = g_strdup_printf("strconv.Atoi: parsing \"%s\": %s", t,
+                               *digits && strspn(digits, "0123456789") == strlen(digits)
+                                   ? "value out of range"
+                                   : "invalid syntax");
+        ok = FALSE;
+      }
+    }
+    if (ok && n == 2 && v[0] > v[1]) {
+      *why = g_strdup_printf("invalid range \"%s\" (%" G_GINT64_FORMAT " > %" G_GINT64_FORMAT ")",
+                             ranges[i], v[0], v[1]);
+      ok = FALSE;
+    }
+    /* a range of more CPUs than any machine has is refused before the loop */
+    if (ok && n == 2 && v[1] - v[0] >= 1 << 20) {
+      *why = g_strdup_printf("invalid range \"%s\": more than %d CPUs", ranges[i], 1 << 20);
+      ok = FALSE;
+    }
+    for (gint64 c = v[0]; ok && c <= (n == 2 ? v[1] : v[0]); c++)
+      g_hash_table_add(cpus, GINT_TO_POINTER((gint)c));
+    g_strfreev(b);
+  }
+  g_strfreev(ranges);
+  *count = (gint32)g_hash_table_size(cpus);
+  g_hash_table_destroy(cpus);
+  return ok;
+}
+
+/* reservedSystemCPUs, enforceNodeAllocatable and the two reserved cgroup
+ * names, with ValidateKubeletConfiguration's checks (v1.31). */
+static gboolean decode_node_allocatable(KsDec *d, const KsYamlNode *root, KsKubeletConfig *c) {
+  char *cpus = NULL, *sys_cgroup = NULL, *kube_cgroup = NULL, **enforce = NULL;
+  gboolean ok = ks_dec_string(d, root, "reservedSystemCPUs", &cpus) &&
+                ks_dec_string(d, root, "systemReservedCgroup", &sys_cgroup) &&
+                ks_dec_string(d, root, "kubeReservedCgroup", &kube_cgroup) &&
+                ks_dec_string_list(d, root, "enforceNodeAllocatable", &enforce);
+  gboolean has_sys = sys_cgroup && *sys_cgroup, has_kube = kube_cgroup && *kube_cgroup;
+  if (ok && ks_dec_is_absent(ks_yaml_get(root, "enforceNodeAllocatable")))
+    c->enforce_node_allocatable = KS_ENFORCE_PODS; /* DefaultNodeAllocatableEnforcement */
+  guint n = enforce ? g_strv_length(enforce) : 0;
+  for (guint i = 0; ok && i < n; i++) {
+    const char *v = enforce[i];
+    if (strcmp(v, "pods") == 0) {
+      c->enforce_node_allocatable |= KS_ENFORCE_PODS;
+    } else if (strcmp(v, "system-reserved") == 0) {
+      c->enforce_node_allocatable |= KS_ENFORCE_SYSTEM_RESERVED;
+      if (!has_sys)
+        ok = fail_field(d, root, "enforceNodeAllocatable",
+                        "invalid configuration: systemReservedCgroup (--system-reserved-cgroup) "
+                        "must be specified when \"system-reserved\" contained in "
+                        "enforceNodeAllocatable (--enforce-node-allocatable)");
+    } else if (strcmp(v, "kube-reserved") == 0) {
+      c->enforce_node_allocatable |= KS_ENFORCE_KUBE_RESERVED;
+      if (!has_kube)
+        ok = fail_field(d, root, "enforceNodeAllocatable",
+                        "invalid configuration: kubeReservedCgroup (--kube-reserved-cgroup) "
+                        "must be specified when \"kube-reserved\" contained in "
+                        "enforceNodeAllocatable (--enforce-node-allocatable)");
+    } else if (strcmp(v, "none") == 0) {
+      if (n > 1)
+        ok = fail_field(d, root, "enforceNodeAllocatable",
+                        "invalid configuration: enforceNodeAllocatable (--enforce-node-allocatable) "
+                        "may not contain additional enforcements when \"none\" is specified");
+    } else {
+      ok = fail_field(d, root, "enforceNodeAllocatable",
+                      "invalid configuration: option \"%s\" specified for enforceNodeAllocatable "
+                      "(--enforce-node-allocatable). Valid options are \"pods\", "
+                      "\"system-reserved\", \"kube-reserved\", or \"none\"",
+                      v);
+    }
+  }
+  if (ok && cpus && *cpus) {
+    char *why = NULL;
+    if (has_sys || has_kube)
+      ok = fail_field(d, root, "reservedSystemCPUs",
+                      "invalid configuration: can't use reservedSystemCPUs (--reserved-cpus) with "
+                      "systemReservedCgroup (--system-reserved-cgroup) or kubeReservedCgroup "
+                      "(--kube-reserved-cgroup)");
+    else if (!parse_cpu_list(cpus, &c->reserved_system_cpus, &why))
+      ok = fail_field(d, root, "reservedSystemCPUs",
+                      "invalid configuration: unable to parse reservedSystemCPUs (--reserved-cpus) "
+                      "%s, error: %s",
+                      cpus, why);
+    g_free(why);
+  }
+  g_free(cpus);
+  g_free(sys_cgroup);
+  g_free(kube_cgroup);
+  g_strfreev(enforce);
+  return ok;
+}
+
 /* ---- TypeMeta ---------------------------------------------------------------------- */
 
 static gboolean check_type_meta(KsDec *d, const KsYamlNode *root) {
@@ -712,6 +821,7 @@ KsKubeletConfig *ks_kubelet_config_new_default(void) {
   add_default_hard(c->thresholds);
   Given g = {0};
   apply_defaults(c, &g);
+  c->enforce_node_allocatable = KS_ENFORCE_PODS;
   return c; /* transfer full */
 }
 
@@ -733,7 +843,8 @@ static KsKubeletConfig *load_stream(KsYamlStream *s, GError **error) {
     apply_defaults(c, &g);
     ok = validate(&d, root, c) && decode_eviction(&d, root, c) &&
          decode_reserved(&d, root, "systemReserved", &c->system_reserved) &&
-         decode_reserved(&d, root, "kubeReserved", &c->kube_reserved);
+         decode_reserved(&d, root, "kubeReserved", &c->kube_reserved) &&
+         decode_node_allocatable(&d, root, c);
   }
   g_string_free(d.path, TRUE);
   ks_yaml_stream_free(s);

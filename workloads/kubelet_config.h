@@ -71,6 +71,11 @@ typedef struct {
   KsThresholdValue min_reclaim; /* evictionMinimumReclaim of the signal */
 } KsEvictionThreshold;
 
+/* enforceNodeAllocatable keys (kubetypes, v1.31). */
+#define KS_ENFORCE_PODS (1u << 0)            /* "pods": the kubepods cgroup limit */
+#define KS_ENFORCE_SYSTEM_RESERVED (1u << 1) /* "system-reserved" */
+#define KS_ENFORCE_KUBE_RESERVED (1u << 2)   /* "kube-reserved" */
+
 typedef struct {
   gint ref_count;
   char *file; /* display name; NULL for the built-in defaults */
@@ -95,10 +100,17 @@ typedef struct {
   gint32 registry_burst;                  /* default 10 */
 
   /* Node allocatable reservations (cpu in millicores, memory and
-   * ephemeral-storage in bytes; "pid" as the scalar "pid"). Decoded and
-   * validated; node pools keep the allocatable the scenario gives. */
+   * ephemeral-storage in bytes; "pid" as the scalar "pid"), as given: the
+   * arithmetic (and reservedSystemCPUs replacing their cpu) is
+   * sim/kubelet/node_allocatable.h. */
   KsResourceList system_reserved;
   KsResourceList kube_reserved;
+  /* reservedSystemCPUs (a Linux cpu list, "0-1,6"): the number of CPUs it
+   * names, 0 when unset or "". */
+  gint32 reserved_system_cpus;
+  /* enforceNodeAllocatable: KS_ENFORCE_* bits; default (absent or null)
+   * {"pods"}; [] and ["none"] enforce nothing. */
+  guint enforce_node_allocatable;
 
   gint32 max_pods; /* default 110 */
 } KsKubeletConfig;

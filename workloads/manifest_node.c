@@ -69,6 +69,7 @@ static gboolean decode_node_status(KsDec *d, const KsYamlNode *obj, KsNode *node
   if (ok && ks_dec_is_absent(ks_yaml_get(st, "allocatable"))) {
     ks_resource_list_clear(&node->allocatable);
     ks_resource_list_copy(&node->allocatable, &node->capacity);
+    node->allocatable_from_capacity = TRUE;
   }
   return ok;
 }

@@ -298,6 +298,7 @@ static void node_pool_free(gpointer p) {
   KsNodePool *pool = p;
   g_free(pool->name);
   g_free(pool->prefix);
+  g_free(pool->kubelet_config);
   if (pool->template)
     ks_node_unref(pool->template);
   g_free(pool);
@@ -426,8 +427,26 @@ static gboolean pool_template(Loader *L, const KsYamlNode *m, const char *path, 
   return ok;
 }
 
+/* kubeletConfig: a path, relative to the scenario file as spec.kubeletConfig;
+ * the file is loaded with the run's kubelet configurations
+ * (sim/kubelet/kubelet_configs.h), which name this field in its errors. */
+static gboolean pool_kubelet_config(Loader *L, const KsYamlNode *m, const char *path,
+                                    KsNodePool *pool) {
+  const char *file = NULL;
+  if (!read_string(L, m, path, "kubeletConfig", FALSE, &file))
+    return FALSE;
+  if (file) {
+    const KsYamlNode *v = get(m, "kubeletConfig");
+    pool->kubelet_config = g_path_is_absolute(file) ? g_strdup(file)
+                                                    : g_build_filename(L->s->base_dir, file, NULL);
+    pool->kubelet_config_line = v->line;
+    pool->kubelet_config_column = v->column;
+  }
+  return TRUE;
+}
+
 static gboolean load_pool(Loader *L, const KsYamlNode *m, const char *path) {
-  static const char *const known[] = {"name", "count", "template", NULL};
+  static const char *const known[] = {"name", "count", "template", "kubeletConfig", NULL};
   if (!expect_mapping(L, m, path) || !check_fields(L, m, path, known))
     return FALSE;
   KsNodePool *pool = g_new0(KsNodePool, 1);
@@ -435,7 +454,7 @@ static gboolean load_pool(Loader *L, const KsYamlNode *m, const char *path) {
   pool->column = m->column;
   g_ptr_array_add(L->s->node_pools, pool);
   return pool_name(L, m, path, pool) && pool_count(L, m, path, pool) &&
-         pool_template(L, m, path, pool);
+         pool_template(L, m, path, pool) && pool_kubelet_config(L, m, path, pool);
 }
 
 static gboolean load_pools(Loader *L, const KsYamlNode *spec) {

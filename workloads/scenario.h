@@ -46,6 +46,9 @@ typedef struct {
   guint count;       /* 1..KS_SCENARIO_MAX_POOL_NODES */
   KsNode *template;  /* owned reference; labels already include ksim.io/node-pool */
   guint line, column;
+  char *kubelet_config; /* kubeletConfig: the pool's KubeletConfiguration file, overriding
+                           spec.kubeletConfig for its nodes (resolved like it); NULL: none */
+  guint kubelet_config_line, kubelet_config_column;
 } KsNodePool;
 
 /* Node i of the pool: a copy of the template named "<prefix>-<i>" and labelled

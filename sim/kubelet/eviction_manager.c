@@ -67,7 +67,8 @@ struct KsEvictionManager {
   KsStore *store;
   KsEngine *engine;
   KsKubeletModel *model;
-  KsKubeletConfig *config; /* a reference */
+  KsKubeletConfig *config; /* a reference: nodes no pool configures */
+  KsKubeletConfigs *kubelets; /* a reference or NULL: per-pool configurations */
   guint watch;
   guint64 tick;          /* the pending pass; 0 before the model ran a pod */
   GHashTable *nodes;     /* name -> EvNode* (owned) */
@@ -323,7 +324,10 @@ static void synchronize(KsEvictionManager *em, guint model_index, GPtrArray *pod
   const char *name = ks_kubelet_model_node_name(em->model, model_index);
   const KsStoreObject *obj = ks_store_get(em->store, KS_STORE_NODE, NULL, name);
   EvNode *n = ev_node(em, name);
-  const GArray *ths = em->config->thresholds;
+  const KsKubeletConfig *config = ks_eviction_manager_node_config(em, obj ? obj->data : NULL);
+  const GArray *ths = config->thresholds;
+  if (n->n_thresholds != ths->len) /* a pool's own configuration: its kubelet's first state */
+    ev_node_reset(n, ths->len);
   if (obj && ks_node_fault_is_down(obj->data)) {
     ev_node_reset(n, ths->len);
     return;
@@ -351,7 +355,7 @@ static void synchronize(KsEvictionManager *em, guint model_index, GPtrArray *pod
     if (observed[c])
       n->last_observed[c] = now;
     n->pressure[c] = n->last_observed[c] >= 0 &&
-                     now - n->last_observed[c] < em->config->eviction_pressure_transition_period_us;
+                     now - n->last_observed[c] < config->eviction_pressure_transition_period_us;
   }
   write_conditions(em, n);
   const KsEvictionThreshold *reclaim = NULL;
@@ -470,6 +474,7 @@ void ks_eviction_manager_free(KsEvictionManager *em) {
   g_ptr_array_unref(em->evicted_nodes);
   g_hash_table_destroy(em->nodes);
   ks_kubelet_config_unref(em->config);
+  ks_kubelet_configs_unref(em->kubelets);
   g_free(em);
 }
 
@@ -486,6 +491,20 @@ void ks_eviction_manager_set_config(KsEvictionManager *em, KsKubeletConfig *conf
 
 const KsKubeletConfig *ks_eviction_manager_config(const KsEvictionManager *em) {
   return em->config;
+}
+
+void ks_eviction_manager_set_kubelets(KsEvictionManager *em, KsKubeletConfigs *kubelets) {
+  KsKubeletConfigs *k = kubelets ? ks_kubelet_configs_ref(kubelets) : NULL;
+  ks_kubelet_configs_unref(em->kubelets);
+  em->kubelets = k;
+}
+
+const KsKubeletConfig *ks_eviction_manager_node_config(const KsEvictionManager *em,
+                                                       const KsNode *node) {
+  const KsKubeletConfig *c =
+      ks_kubelet_configs_has_pools(em->kubelets) ? ks_kubelet_configs_for_node(em->kubelets, node)
+                                                 : NULL;
+  return c ? c : em->config;
 }
 
 guint64 ks_eviction_manager_evictions_by_qos(const KsEvictionManager *em, KsQosClass q) {

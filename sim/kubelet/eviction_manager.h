@@ -48,6 +48,7 @@
 #include "sched/qos.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/store.h"
+#include "sim/kubelet/kubelet_configs.h"
 #include "workloads/kubelet_config.h"
 
 #define KS_EVICTION_HOUSEKEEPING_US (10 * G_USEC_PER_SEC)
@@ -70,6 +71,14 @@ void ks_eviction_manager_set_config(KsEvictionManager *em, KsKubeletConfig *conf
  * be freed) when set_config runs: read it when needed, or hold a reference
  * (ks_kubelet_config_ref). */
 const KsKubeletConfig *ks_eviction_manager_config(const KsEvictionManager *em);
+/* Per-pool configurations (spec.nodePools[].kubeletConfig): a node whose
+ * pool has its own runs with it (sim/kubelet/kubelet_configs.h); the others
+ * with ks_eviction_manager_config. A reference is taken; NULL: none. */
+void ks_eviction_manager_set_kubelets(KsEvictionManager *em, KsKubeletConfigs *kubelets);
+/* transfer none: the configuration node's kubelet runs with (node NULL:
+ * the default one). Valid while the configurations are set. */
+const KsKubeletConfig *ks_eviction_manager_node_config(const KsEvictionManager *em,
+                                                       const KsNode *node);
 
 /* Evictions (pressure evictions and admission rejections are counted apart). */
 guint64 ks_eviction_manager_evictions_by_qos(const KsEvictionManager *em, KsQosClass q);

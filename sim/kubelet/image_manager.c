@@ -73,6 +73,7 @@ struct ImgNode {
   gint64 last_advance_us;
   guint64 transfer_event;
   KsImageNodeStats stats;
+  KsImagePullOptions opts; /* the manager's, or its pool's KubeletConfiguration's */
 };
 
 struct KsImageManager {
@@ -86,7 +87,17 @@ struct KsImageManager {
   guint64 gc_event;
   KsImageAddedFn added;
   gpointer added_data;
+  KsKubeletConfigs *kubelets; /* a reference or NULL: per-pool settings */
 };
+
+void ks_image_pull_options_set_config(KsImagePullOptions *o, const KsKubeletConfig *kc) {
+  o->serialize_image_pulls = kc->serialize_image_pulls;
+  o->max_parallel_image_pulls = kc->has_max_parallel_image_pulls ? kc->max_parallel_image_pulls : 0;
+  o->node_status_max_images = kc->node_status_max_images;
+  o->image_gc_high_percent = kc->image_gc_high_threshold_percent;
+  o->image_gc_low_percent = kc->image_gc_low_threshold_percent;
+  o->image_minimum_gc_age_us = kc->image_minimum_gc_age_us;
+}
 
 void ks_image_pull_options_init(KsImagePullOptions *o, const KsImageCatalog *catalog) {
   *o = (KsImagePullOptions){
@@ -148,8 +159,8 @@ static void write_status(ImgNode *n) {
     g_ptr_array_add(sorted, n->images->pdata[i]);
   g_ptr_array_sort(sorted, img_status_cmp);
   guint count = sorted->len;
-  if (m->opts.node_status_max_images > -1 && (guint)m->opts.node_status_max_images < count)
-    count = (guint)m->opts.node_status_max_images;
+  if (n->opts.node_status_max_images > -1 && (guint)n->opts.node_status_max_images < count)
+    count = (guint)n->opts.node_status_max_images;
   KsNode *copy = ks_node_copy(obj->data);
   if (copy->images)
     g_array_unref(copy->images);
@@ -176,6 +187,12 @@ static void write_status(ImgNode *n) {
 /* ---- nodes -------------------------------------------------------------------------- */
 
 static void node_load(KsImageManager *m, ImgNode *n, const KsNode *node) {
+  n->opts = m->opts;
+  if (ks_kubelet_configs_has_pools(m->kubelets)) {
+    const KsKubeletConfig *kc = ks_kubelet_configs_for_node(m->kubelets, node);
+    if (kc)
+      ks_image_pull_options_set_config(&n->opts, kc);
+  }
   n->bandwidth = m->opts.catalog ? m->opts.catalog->bandwidth : 0;
   gint64 bw = -1;
   GError *error = NULL;
@@ -442,10 +459,10 @@ static void latency_event(KsEngine *e, gpointer data) {
 static void start_jobs(ImgNode *n) {
   KsImageManager *m = n->m;
   guint limit = G_MAXUINT;
-  if (m->opts.serialize_image_pulls)
+  if (n->opts.serialize_image_pulls)
     limit = 1;
-  else if (m->opts.max_parallel_image_pulls > 0)
-    limit = (guint)m->opts.max_parallel_image_pulls;
+  else if (n->opts.max_parallel_image_pulls > 0)
+    limit = (guint)n->opts.max_parallel_image_pulls;
   while (!g_queue_is_empty(&n->queue) && n->active->len < limit) {
     Job *j = g_queue_pop_head(&n->queue);
     g_ptr_array_add(n->active, j);
@@ -607,9 +624,9 @@ static void gc_node(KsImageManager *m, ImgNode *n, gint64 capacity, GHashTable *
   }
   i128 available = capacity - usage;
   i128 usage_percent = 100 - available * 100 / capacity; /* truncated, as Go's int division */
-  if (usage_percent < m->opts.image_gc_high_percent)
+  if (usage_percent < n->opts.image_gc_high_percent)
     return;
-  i128 to_free = (i128)capacity * (100 - m->opts.image_gc_low_percent) / 100 - available;
+  i128 to_free = (i128)capacity * (100 - n->opts.image_gc_low_percent) / 100 - available;
   GPtrArray *order = g_ptr_array_new();
   for (guint i = 0; i < n->images->len; i++) {
     Img *img = n->images->pdata[i];
@@ -621,7 +638,7 @@ static void gc_node(KsImageManager *m, ImgNode *n, gint64 capacity, GHashTable *
   guint deleted = 0;
   for (guint i = 0; i < order->len && freed < to_free; i++) {
     Img *img = order->pdata[i];
-    if (now - img->first_detected_us < m->opts.image_minimum_gc_age_us)
+    if (now - img->first_detected_us < n->opts.image_minimum_gc_age_us)
       continue;
     freed += img->size;
     n->stats.gc_images++;
@@ -684,7 +701,16 @@ void ks_image_manager_free(KsImageManager *m) {
   g_hash_table_destroy(m->nodes);
   g_ptr_array_free(m->order, TRUE);
   g_hash_table_destroy(m->known_sizes);
+  ks_kubelet_configs_unref(m->kubelets);
   g_free(m);
+}
+
+void ks_image_manager_set_kubelets(KsImageManager *m, KsKubeletConfigs *kubelets) {
+  KsKubeletConfigs *k = kubelets ? ks_kubelet_configs_ref(kubelets) : NULL;
+  ks_kubelet_configs_unref(m->kubelets);
+  m->kubelets = k;
+  if (!m->gc_event) /* a pool may collect images where the default does not */
+    m->gc_event = ks_engine_schedule_after(m->engine, 0, gc_event, m, NULL);
 }
 
 gint64 ks_image_manager_container_start_us(const KsImageManager *m) {

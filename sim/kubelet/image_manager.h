@@ -26,6 +26,7 @@
 #include <glib.h>
 
 #include "sched/pod.h"
+#include "sim/kubelet/kubelet_configs.h"
 #include "sim/store.h"
 #include "workloads/image_catalog.h"
 
@@ -49,6 +50,10 @@ typedef struct {
 
 /* The defaults above, with `catalog`. */
 void ks_image_pull_options_init(KsImagePullOptions *o, const KsImageCatalog *catalog);
+/* The KubeletConfiguration's settings: serializeImagePulls,
+ * maxParallelImagePulls, nodeStatusMaxImages, imageGCHigh/LowThresholdPercent,
+ * imageMinimumGCAge (the catalog is kept). */
+void ks_image_pull_options_set_config(KsImagePullOptions *o, const KsKubeletConfig *kc);
 
 typedef struct KsImageManager KsImageManager;
 
@@ -57,6 +62,11 @@ typedef struct KsImageManager KsImageManager;
  * from the current time. opts is copied; its catalog must outlive it. */
 KsImageManager *ks_image_manager_new(KsStore *store, const KsImagePullOptions *opts);
 void ks_image_manager_free(KsImageManager *m);
+/* Per-pool KubeletConfigurations (a reference is taken): a node whose
+ * pool has its own pulls and collects images with its settings, read when
+ * the node appears; the others with the manager's options. Set before the
+ * nodes appear. */
+void ks_image_manager_set_kubelets(KsImageManager *m, KsKubeletConfigs *kubelets);
 /* containerStartTime: from images ready to Running. */
 gint64 ks_image_manager_container_start_us(const KsImageManager *m);
 

@@ -34,6 +34,7 @@
 #include "sched/rng.h"
 #include "sim/kubelet/cpu_share.h"
 #include "sim/kubelet/crash_backoff.h"
+#include "sim/kubelet/node_allocatable.h"
 #include "sim/kubelet/oom.h"
 #include "sim/node_faults.h"
 #include "workloads/annotations.h"
@@ -105,6 +106,7 @@ struct ModelNode {
   GPtrArray *pods;         /* ModelPod*, in hand-over order */
   guint64 node_rv;         /* the Node object the fields below were read from */
   gint64 alloc_cpu, cap_mem, alloc[R_COUNT];
+  gint64 kubepods_mem; /* the kubepods cgroup's memory limit; -1: none (no KubeletConfiguration) */
   gint64 sys_cpu, sys_mem;
   gboolean down;           /* its kubelet is down (as of the model's Node watch) */
   KsKubeletStats stats;
@@ -123,6 +125,7 @@ struct KsKubeletModel {
   GArray *samples;         /* KsKubeletUsageRow */
   KsKubeletStats qos[KS_QOS_CLASS_COUNT];
   gboolean used;
+  KsKubeletConfigs *kubelets; /* a reference or NULL: the nodes' kubepods limits */
 };
 
 typedef struct {
@@ -189,6 +192,8 @@ static void node_refresh(KsKubeletModel *m, ModelNode *n) {
   n->alloc[KS_USAGE_EPHEMERAL_STORAGE] = node->allocatable.ephemeral_storage;
   n->cap_mem = ks_resource_list_has(&node->capacity, KS_RESOURCE_MEMORY) ? node->capacity.memory
                                                                          : node->allocatable.memory;
+  const KsKubeletConfig *kc = ks_kubelet_configs_for_node(m->kubelets, node);
+  n->kubepods_mem = kc ? ks_node_allocatable_kubepods_memory(kc, &node->capacity) : -1;
   GError *error = NULL;
   if (!ks_node_read_system_usage(node, &n->sys_cpu, &n->sys_mem, &error)) {
     g_warning("node agent: %s", error->message);
@@ -204,6 +209,7 @@ static ModelNode *node_get(KsKubeletModel *m, const char *name) {
   n->name = g_strdup(name);
   n->index = m->node_list->len;
   n->pods = g_ptr_array_new();
+  n->kubepods_mem = -1;
   g_ptr_array_add(m->node_list, n);
   g_hash_table_insert(m->nodes, n->name, n);
   const KsStoreObject *obj = ks_store_get(m->store, KS_STORE_NODE, NULL, name);
@@ -610,6 +616,25 @@ static void check_memory(ModelNode *n) {
     }
   }
   guint own = victims->len;
+  /* the kubepods cgroup's OOM killer (enforceNodeAllocatable "pods"): the
+   * pods alone above capacity - kubeReserved - systemReserved */
+  gint64 pods = total - n->sys_mem;
+  while (n->kubepods_mem >= 0 && pods > n->kubepods_mem && alive->len) {
+    KsOomCandidate *cand = g_new(KsOomCandidate, alive->len);
+    for (guint i = 0; i < alive->len; i++) {
+      ModelContainer *c = g_ptr_array_index(alive, i);
+      cand[i] = (KsOomCandidate){c->want[KS_USAGE_MEMORY], c->oom_adj};
+    }
+    gint v = ks_oom_pick_victim(cand, alive->len, n->kubepods_mem);
+    g_free(cand);
+    if (v < 0)
+      break;
+    ModelContainer *c = g_ptr_array_index(alive, v);
+    total -= c->want[KS_USAGE_MEMORY];
+    pods -= c->want[KS_USAGE_MEMORY];
+    g_ptr_array_remove_index(alive, (guint)v);
+    g_ptr_array_add(victims, c);
+  }
   while (n->cap_mem > 0 && total > n->cap_mem && alive->len) {
     KsOomCandidate *cand = g_new(KsOomCandidate, alive->len);
     for (guint i = 0; i < alive->len; i++) {
@@ -766,7 +791,14 @@ void ks_kubelet_model_free(KsKubeletModel *m) {
   g_hash_table_destroy(m->pod_stats);
   g_ptr_array_unref(m->records);
   g_array_unref(m->samples);
+  ks_kubelet_configs_unref(m->kubelets);
   g_free(m);
+}
+
+void ks_kubelet_model_set_kubelets(KsKubeletModel *m, KsKubeletConfigs *kubelets) {
+  KsKubeletConfigs *k = kubelets ? ks_kubelet_configs_ref(kubelets) : NULL;
+  ks_kubelet_configs_unref(m->kubelets);
+  m->kubelets = k;
 }
 
 static char *pod_key(const char *ns, const char *name) {

@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "sched/qos.h"
+#include "sim/kubelet/kubelet_configs.h"
 #include "sim/store.h"
 
 typedef struct KsKubeletModel KsKubeletModel;
@@ -36,6 +37,11 @@ typedef struct KsKubeletModel KsKubeletModel;
 KsKubeletModel *ks_kubelet_model_new(KsStore *store, guint64 seed);
 /* Cancels the model's pending events. */
 void ks_kubelet_model_free(KsKubeletModel *m);
+/* The nodes' KubeletConfigurations (a reference is taken; NULL: none): a
+ * node's pods share the kubepods cgroup, whose memory limit
+ * (enforceNodeAllocatable "pods": capacity - kubeReserved - systemReserved,
+ * sim/kubelet/node_allocatable.h) OOM-kills as the node's limit does. */
+void ks_kubelet_model_set_kubelets(KsKubeletModel *m, KsKubeletConfigs *kubelets);
 
 /* The pod's containers have just started (the node agent has written phase
  * Running). run_time_us: its work at full speed, or KS_RUN_TIME_FOREVER.

@@ -252,7 +252,11 @@ static const struct {
     {"pool-template-quantity.yaml",
      "11:32: spec.nodePools[0].template.status.capacity.cpu: \"4x\" is not a quantity"},
     {"pool-unknown-field.yaml",
-     "10:5: spec.nodePools[0].size: unknown field (known fields: name, count, template)"},
+     "10:5: spec.nodePools[0].size: unknown field (known fields: name, count, template, "
+     "kubeletConfig)"},
+    {"pool-kubelet-config-empty.yaml", "10:20: spec.nodePools[0].kubeletConfig: must not be empty"},
+    {"pool-kubelet-config-mapping.yaml",
+     "12:20: spec.nodePools[0].kubeletConfig: must be a string, not a mapping"},
     {"nodepools-mapping.yaml", "7:14: spec.nodePools: must be a sequence, not a mapping"},
     {"workload-empty.yaml", "8:5: spec.workloads[0]: needs manifests, objects or a generator"},
     {"workload-after-end.yaml",

@@ -1,0 +1,150 @@
+/* Node allocatable end to end: tests/scenarios/node-allocatable.yaml
+ * (numbers worked out in its comment). Pool nodes get the allocatable of
+ * spec.kubeletConfig, a pool with its own kubeletConfig gets its own, a
+ * Node that declares status.allocatable keeps it; the results' /nodes show
+ * it; a pod that fits capacity but no allocatable stays Pending with the
+ * scheduler's "Insufficient memory". A pool's kubeletConfig that does not
+ * load names the scenario field. */
+#include "tests/sim/scenario_results.h"
+
+#include "sim/kubelet/kubelet_configs.h"
+#include "sim/scheduler_setup.h"
+#include "sim/workload_feed.h"
+
+#define MI ((gint64)1 << 20)
+#define SCENARIO KSIM_TEST_DATA "/../scenarios/node-allocatable.yaml"
+
+static const KsNodeRow *node_row(const KsResults *r, const char *name) {
+  for (gsize i = 0; i < r->n_nodes; i++)
+    if (!strcmp(r->nodes[i].name, name))
+      return &r->nodes[i];
+  fail_msg("node %s not in results", name);
+  return NULL;
+}
+
+static void test_results(void **state) {
+  (void)state;
+  KsResults *r = ks_test_run_bundled_scenario("node-allocatable.yaml");
+  assert_int_equal(r->n_nodes, 3);
+  const KsNodeRow *general = node_row(r, "general-0");
+  assert_int_equal(general->cpu_allocatable_milli, 3500);
+  assert_int_equal(general->memory_allocatable, 6668 * MI);
+  assert_int_equal(general->pods_allocatable, 110);
+  const KsNodeRow *tight = node_row(r, "tight-0");
+  assert_int_equal(tight->cpu_allocatable_milli, 4000);
+  assert_int_equal(tight->memory_allocatable, 6044 * MI);
+  assert_int_equal(tight->pods_allocatable, 20);
+  const KsNodeRow *declared = node_row(r, "declared");
+  assert_int_equal(declared->cpu_allocatable_milli, 4000);
+  assert_int_equal(declared->memory_allocatable, 6144 * MI);
+  const KsPodRow *big = ks_test_pod_row(r, "big");
+  assert_int_equal(big->outcome, KS_OUTCOME_PENDING);
+  assert_int_equal(big->node, -1);
+  const KsPodRow *fits = ks_test_pod_row(r, "fits");
+  assert_int_equal(fits->outcome, KS_OUTCOME_RUNNING);
+  assert_string_equal(r->nodes[fits->node].name, "general-0");
+  ks_results_free(r);
+}
+
+/* The feed registers the nodes as the run does; one scheduling cycle of
+ * "big" against them gives upstream's FailedScheduling message. */
+static void test_insufficient_memory_message(void **state) {
+  (void)state;
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(SCENARIO, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  KsKubeletConfigs *k = ks_kubelet_configs_load(s, &error);
+  if (!k)
+    fail_msg("%s", error->message);
+  KsEngine *engine = ks_engine_new();
+  KsStore *store = ks_store_new(engine);
+  KsWorkloadFeed *feed = ks_workload_feed_new(store, s, 1);
+  ks_workload_feed_set_kubelets(feed, k);
+  ks_engine_run_until(engine, 2 * G_USEC_PER_SEC);
+
+  KsSchedSetupOptions setup = {.percentage_of_nodes_to_score = -1, .seed = 1};
+  KsSchedSetup *sched = ks_sched_setup_new(&setup, &error);
+  if (!sched)
+    fail_msg("%s", error->message);
+  gint64 now = ks_engine_now(engine);
+  GPtrArray *nodes = ks_store_list(store, KS_STORE_NODE, NULL);
+  assert_int_equal(nodes->len, 3);
+  for (guint i = 0; i < nodes->len; i++)
+    ks_sched_add_node(sched->sched, ((const KsStoreObject *)nodes->pdata[i])->data, now);
+  g_ptr_array_unref(nodes);
+  const KsStoreObject *o = ks_store_get(store, KS_STORE_POD, "default", "big");
+  assert_non_null(o);
+  assert_true(ks_sched_add_pending_pod(sched->sched, o->data, now));
+  KsSchedResult res;
+  ks_sched_schedule_one(sched->sched, now, &res);
+  assert_int_equal(res.kind, KS_SCHED_RESULT_UNSCHEDULABLE);
+  assert_string_equal(res.message, "0/3 nodes are available: 3 Insufficient memory. preemption: "
+                                   "0/3 nodes are available: 3 No preemption victims found for "
+                                   "incoming pod.");
+  ks_sched_setup_free(sched);
+  ks_store_free(store);
+  ks_engine_free(engine);
+  ks_workload_feed_free(feed);
+  ks_kubelet_configs_unref(k);
+  ks_scenario_free(s);
+}
+
+static void write_file(const char *path, const char *text) {
+  GError *error = NULL;
+  if (!g_file_set_contents(path, text, -1, &error))
+    fail_msg("%s", error->message);
+}
+
+/* A pool's broken file: its error after the scenario's position and field;
+ * validate's check and the run both refuse it. */
+static void test_bad_pool_kubelet_config(void **state) {
+  (void)state;
+  char *dir = g_dir_make_tmp("ksim-alloc-XXXXXX", NULL);
+  char *scenario = g_build_filename(dir, "s.yaml", NULL);
+  char *cfg = g_build_filename(dir, "pool.yaml", NULL);
+  write_file(cfg, "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+                  "kubeReserved: {memory: lots}\n");
+  write_file(scenario, "apiVersion: ksim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+                       "spec:\n  duration: 1m\n  nodePools:\n  - name: a\n    count: 1\n"
+                       "    template: {status: {capacity: {cpu: \"1\"}}}\n"
+                       "  - name: b\n    count: 1\n    kubeletConfig: pool.yaml\n"
+                       "    template: {status: {capacity: {cpu: \"1\"}}}\n");
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(scenario, &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  char *want = g_strdup_printf(
+      "%s:12:20: spec.nodePools[1].kubeletConfig: %s:3:24: kubeReserved.memory: failed to parse "
+      "quantity \"lots\" for \"memory\" resource: quantities must match the regular expression "
+      "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+      scenario, cfg);
+  assert_false(ks_simulation_check_scenario(s, &error));
+  assert_string_equal(error->message, want);
+  g_clear_error(&error);
+  char *out = g_build_filename(dir, "out.h5", NULL);
+  KsRunOptions opts = {.output = out};
+  KsRunReport report;
+  assert_false(ks_simulation_run(s, &opts, &report, &error));
+  assert_string_equal(error->message, want);
+  assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+  g_clear_error(&error);
+  g_free(want);
+  g_free(out);
+  ks_scenario_free(s);
+  g_unlink(cfg);
+  g_unlink(scenario);
+  g_rmdir(dir);
+  g_free(cfg);
+  g_free(scenario);
+  g_free(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_results),
+    cmocka_unit_test(test_insufficient_memory_message),
+    cmocka_unit_test(test_bad_pool_kubelet_config),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
