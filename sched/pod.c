@@ -416,6 +416,8 @@ static void pod_free(KsPod *p) {
   ks_container_state_clear(&p->last_state);
   if (p->container_statuses)
     g_array_unref(p->container_statuses);
+  if (p->init_container_statuses)
+    g_array_unref(p->init_container_statuses);
   g_free(p);
 }
 
@@ -457,6 +459,7 @@ KsPod *ks_pod_copy(const KsPod *p) {
   container_state_copy(&c->container_state, &p->container_state);
   container_state_copy(&c->last_state, &p->last_state);
   c->container_statuses = container_statuses_copy(p->container_statuses);
+  c->init_container_statuses = container_statuses_copy(p->init_container_statuses);
   return c;
 }
 

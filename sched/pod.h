@@ -243,6 +243,10 @@ typedef struct {
                                  runs (regular containers, then sidecars); written by it,
                                  NULL for other pods. container_state / last_state then
                                  repeat the container that changed last */
+  GArray *init_container_statuses; /* of KsContainerStatus: the plain init containers the
+                                      resource model runs (status.initContainerStatuses,
+                                      sidecars excepted: they stay in container_statuses);
+                                      NULL for other pods */
 } KsPod;
 
 KsPod *ks_pod_new(const char *ns, const char *name); /* transfer full; refcount 1 */

@@ -224,9 +224,11 @@ static void finish_pod(KsEngine *e, gpointer data) {
   ks_engine_schedule_after(e, delay, restart_pod, next, pod_task_free);
 }
 
-/* A pod with a usage profile: Running with its container state, then the
- * resource model runs it. FALSE (nothing written) when its profile does not
- * parse; it then runs as any other pod. */
+/* A pod with a usage profile or per-container run times / exit codes:
+ * Running with its container state, then the resource model runs it (a pod
+ * with plain init containers stays Pending: the model writes its status
+ * from the start). FALSE (nothing written) when its profile does not parse;
+ * it then runs as any other pod. */
 static gboolean start_modelled(KsNodeAgent *a, const KsPod *pod, guint64 rv, gint64 run_time_us) {
   KsPodUsage usage;
   GError *error = NULL;
@@ -236,6 +238,14 @@ static gboolean start_modelled(KsNodeAgent *a, const KsPod *pod, guint64 rv, gin
     return FALSE;
   }
   ks_pod_usage_clear(&usage);
+  if (ks_kubelet_model_runs_init(pod)) {
+    if (!ks_kubelet_model_start(a->model, pod, run_time_us, &error)) {
+      g_warning("node agent: %s", error->message);
+      g_error_free(error);
+      return FALSE;
+    }
+    return TRUE;
+  }
   gint64 now = ks_engine_now(a->engine);
   KsPod *copy = ks_pod_copy(pod);
   copy->phase = KS_POD_RUNNING;
@@ -295,7 +305,8 @@ static void start_pod(KsEngine *e, gpointer data) {
     g_free(message);
     return;
   }
-  if (ks_pod_has_usage(pod) && start_modelled(a, pod, rv, t->run_time_us))
+  if ((ks_pod_has_usage(pod) || ks_pod_has_container_timing(pod)) &&
+      start_modelled(a, pod, rv, t->run_time_us))
     return;
   set_phase(a, pod, rv, KS_POD_RUNNING);
   if (t->run_time_us == KS_RUN_TIME_FOREVER)

@@ -49,7 +49,8 @@ static gboolean check_pod(const KsPod *pod, const char *file, guint line, guint 
   KsPodUsage usage;
   GError *local = NULL;
   gint64 deadline;
-  gboolean ok = ks_pod_read_timing(pod, &timing, &local) && ks_pod_read_usage(pod, &usage, &local);
+  gboolean ok = ks_pod_read_timing(pod, &timing, &local) &&
+                ks_pod_check_container_timing(pod, &local) && ks_pod_read_usage(pod, &usage, &local);
   if (ok) {
     ks_pod_usage_clear(&usage);
     ok = ks_metrics_pod_deadline(pod, &deadline, &local);

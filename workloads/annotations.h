@@ -19,6 +19,13 @@
  *                          pod staying Running (a Job counts those restarts).
  *   ksim.io/restart-count  written by the node agent: restarts so far, ksim's
  *                          stand-in for status.containerStatuses[].restartCount.
+ *   ksim.io/run-time.<c>   one container's own run time and exit code (a
+ *   ksim.io/exit-code.<c>  regular, init or sidecar container of the pod);
+ *                          the pod-level ones apply to the regular containers
+ *                          without their own. A pod with any of them is run
+ *                          by the resource model, container by container, with
+ *                          upstream's restart rules (annotations_container.c,
+ *                          docs/node-agent.md).
  *
  * Generators write the run time they sample into ksim.io/run-time, so the
  * node agent has one way to read run times.
@@ -59,3 +66,41 @@ typedef struct {
 gboolean ks_pod_read_timing(const KsPod *pod, KsPodTiming *out, GError **error);
 /* Writes ksim.io/run-time in the shortest exact form ("1m30.5s"). */
 void ks_pod_set_run_time(KsPod *pod, gint64 run_time_us);
+
+/* ---- per container (annotations_container.c) -------------------------------- */
+
+#define KS_ANNOTATION_RUN_TIME_PREFIX "ksim.io/run-time."
+#define KS_ANNOTATION_EXIT_CODE_PREFIX "ksim.io/exit-code."
+/* Upstream's limit on the name part of an annotation key (after the "/"). */
+#define KS_ANNOTATION_MAX_KEY_NAME 63
+
+typedef struct {
+  gint64 run_time_us; /* >= 0, or KS_RUN_TIME_FOREVER */
+  gint32 exit_code;
+} KsContainerTiming;
+
+/* Which of a pod's containers a per-container timing is for. */
+typedef enum {
+  KS_CONTAINER_REGULAR = 0, /* spec.containers */
+  KS_CONTAINER_INIT,        /* spec.initContainers without restartPolicy */
+  KS_CONTAINER_SIDECAR,     /* spec.initContainers with restartPolicy: Always */
+} KsContainerRole;
+
+/* TRUE when the pod has any ksim.io/run-time.<c> or ksim.io/exit-code.<c>
+ * annotation (a cheap test, no parsing). */
+gboolean ks_pod_has_container_timing(const KsPod *pod);
+/* Checks every per-container annotation strictly: the key names a container
+ * of the pod and is at most 63 characters after "ksim.io/", the run time is
+ * a Go duration >= 0, the exit code a decimal integer in 0..255. Errors
+ * (KS_ANNOTATION_ERROR) name the pod and the annotation:
+ *   pod default/web: annotation ksim.io/exit-code.app: "x" is not an exit code (an integer 0..255)
+ *   pod default/web: annotation ksim.io/run-time.lgo: no container "lgo" in the pod (containers: app, log) */
+gboolean ks_pod_check_container_timing(const KsPod *pod, GError **error);
+/* A container's run time and exit code: its own annotations, else for a
+ * regular container the pod-level ksim.io/run-time (absent: forever) and
+ * ksim.io/exit-code (absent or malformed: 0 / 1, as the node agent always
+ * read it); an init container runs 0 s and exits 0, a sidecar runs until
+ * the pod ends. Malformed own values (not checked at load) count as
+ * absent. */
+void ks_pod_container_timing(const KsPod *pod, const char *container, KsContainerRole role,
+                             KsContainerTiming *out);

@@ -4,14 +4,20 @@
  * success_policy.go, v1.31). Pure functions, so the tables of upstream's
  * unit tests run without a store.
  *
- * ksim's node agent reports one container state for all of a pod's
- * containers. A failed pod's app containers are taken to have terminated
- * with that state's exit code (137 for an OOM kill) or, when the agent
- * reported none, the pod's ksim.io/exit-code (absent: 0), in template
- * order; its init containers (which ran to the end before the app
- * containers started) with 0, which no rule matches, as upstream skips
- * exit code 0. Pod conditions come from the pod's status
- * conditions.
+ * onExitCodes looks at the containers' terminated states as upstream's
+ * matchOnExitCodes does: the regular containers' statuses first, then the
+ * init containers' (plain and sidecars) in spec order; the first that is
+ * terminated with a non-zero exit code, is named by containerName (or any
+ * when none is given) and satisfies the operator matches. Pods the
+ * resource model runs carry those statuses (KsPod.container_statuses and
+ * init_container_statuses, docs/node-agent.md). A pod on the node agent's
+ * plain path reports one container state for all its containers: its app
+ * containers are taken to have terminated with that state's exit code (137
+ * for an OOM kill) or, when the agent reported none, the pod's
+ * ksim.io/exit-code (absent: 0), in template order; its init containers
+ * (which ran to the end before the app containers started) with 0, which
+ * no rule matches, as upstream skips exit code 0. Pod conditions come from
+ * the pod's status conditions.
  */
 #include <string.h>
 
@@ -36,10 +42,57 @@ static gboolean operator_matches(const KsPodFailurePolicyRule *r, gint32 code) {
   return r->not_in ? !in : in;
 }
 
+static const KsContainerStatus *status_named(const GArray *list, const char *name) {
+  for (guint i = 0; list && i < list->len; i++) {
+    const KsContainerStatus *s = &g_array_index(list, KsContainerStatus, i);
+    if (!g_strcmp0(s->name, name))
+      return s;
+  }
+  return NULL;
+}
+
+/* getMatchingContainerFromList for one status: terminated, named by the
+ * rule (or any), non-zero, and the operator holds. */
+static gboolean status_matches(const KsPodFailurePolicyRule *r, const KsContainerStatus *s) {
+  if (!s || s->state.kind != KS_CONTAINER_TERMINATED)
+    return FALSE; /* still running or restarting: no exit code to match */
+  if (r->container_name && g_strcmp0(r->container_name, s->name))
+    return FALSE;
+  return s->state.exit_code != 0 && operator_matches(r, s->state.exit_code);
+}
+
+/* matchOnExitCodes over the per-container statuses: containerStatuses (the
+ * regular containers), then initContainerStatuses (init containers in spec
+ * order, sidecars included, wherever ksim keeps their status). */
+static const char *match_container_statuses(const KsPodFailurePolicyRule *r, const KsPod *p,
+                                            gint32 *code_out) {
+  const KsContainerStatus *found = NULL;
+  for (guint i = 0; !found && p->containers && i < p->containers->len; i++) {
+    const KsContainerStatus *s =
+        status_named(p->container_statuses, g_array_index(p->containers, KsContainer, i).name);
+    if (status_matches(r, s))
+      found = s;
+  }
+  for (guint i = 0; !found && p->init_containers && i < p->init_containers->len; i++) {
+    const char *name = g_array_index(p->init_containers, KsContainer, i).name;
+    const KsContainerStatus *s = status_named(p->init_container_statuses, name);
+    if (!s)
+      s = status_named(p->container_statuses, name); /* a sidecar */
+    if (status_matches(r, s))
+      found = s;
+  }
+  if (!found)
+    return NULL;
+  *code_out = found->state.exit_code;
+  return found->name ? found->name : "";
+}
+
 /* matchOnExitCodes: the name of the first terminated container (app
  * containers, then init containers) whose exit code matches; NULL if none. */
 static const char *match_exit_codes(const KsPodFailurePolicyRule *r, const KsPod *p,
                                     gint32 *code_out) {
+  if (p->container_statuses || p->init_container_statuses)
+    return match_container_statuses(r, p, code_out);
   gint32 code = pod_exit_code(p);
   if (code == 0)
     return NULL; /* init containers exited 0 too: nothing to match */

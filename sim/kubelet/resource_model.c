@@ -36,6 +36,7 @@
 #include "sim/kubelet/crash_backoff.h"
 #include "sim/kubelet/node_allocatable.h"
 #include "sim/kubelet/oom.h"
+#include "sim/kubelet/pod_phase.h"
 #include "sim/node_faults.h"
 #include "workloads/annotations.h"
 #include "workloads/usage.h"
@@ -51,7 +52,12 @@ typedef struct {
   ModelPod *pod;
   guint index;              /* in pod->containers */
   char *name;
-  gboolean sidecar;         /* restartable init container: restarts Always, no work */
+  gboolean sidecar;         /* restartable init container: restarts Always, no work of its
+                               own unless ksim.io/run-time.<c> gives it some */
+  gboolean init;            /* plain init container: runs to completion before the next */
+  gint64 run_time_us;       /* its work at full speed per run; KS_RUN_TIME_FOREVER: none */
+  gint32 exit_code;         /* at the end of a run */
+  gboolean started;         /* has run (a sidecar's status.started) */
   gint64 req[R_COUNT], lim[R_COUNT]; /* the container's own; lim 0: none */
   gint64 shares;            /* its cgroup's cpu.shares */
   gint oom_adj;
@@ -86,14 +92,16 @@ struct ModelPod {
   gint64 shares;            /* the pod cgroup's cpu.shares (PodRequests cpu) */
   gint64 quota;             /* its cpu quota (PodLimits cpu); 0: none */
   KsPodUsage usage;
-  ModelContainer **containers;
+  ModelContainer **containers; /* regular ones, then init containers in spec order */
   guint n_containers, n_regular;
+  guint n_plain_init;       /* plain init containers among them */
+  guint init_pos;           /* the next init container to start (index from n_regular) */
+  gboolean initialized;     /* every plain init container has completed */
+  gboolean upstream_restarts; /* ksim.io/run-time.<c> / exit-code.<c>: Always restarts exit 0 */
   KsRestartPolicy restart_policy;
-  gint64 run_time_us;       /* KS_RUN_TIME_FOREVER: runs until stopped */
-  gint32 exit_code;         /* at the end of a run */
   gint64 accounted_us;
   gint64 base_restarts;     /* ksim.io/restart-count when the model took the pod */
-  KsPodPhase phase;         /* Running until it ends */
+  KsPodPhase phase;         /* getPhase (pod_phase.h) after every change */
   gboolean ended;           /* Succeeded or Failed; waits only for its status to go out */
   gboolean dirty;           /* status changed while the kubelet was down */
   guint last_changed;       /* the container the pod-level state repeats */
@@ -174,7 +182,7 @@ static void account(ModelPod *p, gint64 now) {
       continue;
     d.throttled_mcpu_us += (c->want[KS_USAGE_CPU] - c->granted) * dt;
     d.cpu_used_mcpu_us += c->granted * dt;
-    if (!c->sidecar && p->run_time_us != KS_RUN_TIME_FOREVER)
+    if (c->run_time_us != KS_RUN_TIME_FOREVER)
       c->work_left -= (__int128)dt * c->rate_ppm;
   }
   count(p, &d);
@@ -275,16 +283,53 @@ static gint64 restart_count(const KsPod *pod) {
 /* Ready as the kubelet reports it: running, or killed and restarted at this
  * very instant (its next status shows it running again). */
 static gboolean container_ready(const ModelContainer *c, gint64 now) {
+  if (c->init) /* upstream: an init container is ready once it completed */
+    return c->state.kind == KS_CONTAINER_TERMINATED && c->state.exit_code == 0;
   return c->running || c->starting || (c->restart_at >= 0 && c->restart_at == now);
 }
 
+/* Ready: Running and every container but the plain init ones ready. */
 static gboolean pod_ready(const ModelPod *p, gint64 now) {
   if (p->phase != KS_POD_RUNNING)
     return FALSE;
   for (guint i = 0; i < p->n_containers; i++)
-    if (!container_ready(p->containers[i], now))
+    if (!p->containers[i]->init && !container_ready(p->containers[i], now))
       return FALSE;
   return TRUE;
+}
+
+static GArray *status_array(guint n) {
+  GArray *a = g_array_sized_new(FALSE, TRUE, sizeof(KsContainerStatus), n);
+  g_array_set_clear_func(a, (GDestroyNotify)ks_container_status_clear);
+  return a;
+}
+
+/* The containers as getPhase sees them (cs: n_containers entries). */
+static void phase_view(const ModelPod *p, KsPhaseContainer *cs) {
+  for (guint i = 0; i < p->n_containers; i++) {
+    const ModelContainer *c = p->containers[i];
+    cs[i] = (KsPhaseContainer){c->init ? KS_PHASE_INIT
+                                       : (c->sidecar ? KS_PHASE_SIDECAR : KS_PHASE_REGULAR),
+                               c->name, &c->state, &c->last_state, c->started};
+  }
+}
+
+/* The Initialized condition of a pod with plain init containers
+ * (GeneratePodInitializedCondition). */
+static void set_initialized(const ModelPod *p, KsPod *copy, gint64 now) {
+  KsPhaseContainer local[8] = {{0}};
+  KsPhaseContainer *cs = p->n_containers <= G_N_ELEMENTS(local)
+                             ? local
+                             : g_new(KsPhaseContainer, p->n_containers);
+  phase_view(p, cs);
+  const char *reason;
+  char *message;
+  gboolean ok = ks_kubelet_pod_initialized(cs, p->n_containers, p->phase, &reason, &message);
+  ks_pod_set_condition(copy, KS_POD_CONDITION_INITIALIZED,
+                       ok ? KS_POD_CONDITION_TRUE : KS_POD_CONDITION_FALSE, reason, message, now);
+  g_free(message);
+  if (cs != local)
+    g_free(cs);
 }
 
 /* Writes the pod's whole status as the model has it (the kubelet's status
@@ -307,20 +352,25 @@ static gboolean write_status(ModelPod *p) {
     copy->ready = ready;
     copy->ready_since_us = now;
   }
+  if (copy->start_time_us == 0)
+    copy->start_time_us = now;
   if (copy->container_statuses)
     g_array_unref(copy->container_statuses);
-  copy->container_statuses = g_array_sized_new(FALSE, TRUE, sizeof(KsContainerStatus),
-                                               p->n_containers);
-  g_array_set_clear_func(copy->container_statuses, (GDestroyNotify)ks_container_status_clear);
+  g_clear_pointer(&copy->init_container_statuses, g_array_unref);
+  copy->container_statuses = status_array(p->n_containers - p->n_plain_init);
+  if (p->n_plain_init)
+    copy->init_container_statuses = status_array(p->n_plain_init);
   gint64 restarts = p->base_restarts;
   for (guint i = 0; i < p->n_containers; i++) {
     const ModelContainer *c = p->containers[i];
     KsContainerStatus s = {g_strdup(c->name), container_ready(c, now), c->restart_count, {0}, {0}};
     ks_container_state_set(&s.state, &c->state);
     ks_container_state_set(&s.last_state, &c->last_state);
-    g_array_append_val(copy->container_statuses, s);
+    g_array_append_val(c->init ? copy->init_container_statuses : copy->container_statuses, s);
     restarts += c->restart_count;
   }
+  if (p->n_plain_init)
+    set_initialized(p, copy, now);
   if (p->n_containers) {
     const ModelContainer *c = p->containers[p->last_changed];
     ks_container_state_set(&copy->container_state, &c->state);
@@ -401,8 +451,9 @@ static void begin_run(ModelContainer *c, gint64 now) {
   c->run_started_us = now;
   c->granted = 0;
   c->rate_ppm = -1; /* unknown: node_update sets it and the end event */
-  gint64 T = c->pod->run_time_us;
-  c->work_left = T == KS_RUN_TIME_FOREVER || c->sidecar ? 0 : (__int128)T * PPM;
+  c->started = TRUE;
+  gint64 T = c->run_time_us;
+  c->work_left = T == KS_RUN_TIME_FOREVER ? 0 : (__int128)T * PPM;
   KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, now, 0};
   ks_container_state_set(&c->state, &run);
   evaluate_usage(c, now, TRUE);
@@ -426,18 +477,35 @@ static char *go_duration(gint64 us) {
                                      secs % 60);
 }
 
-/* Container c terminated now (reason, exit code): it restarts per the
- * restart policy (sidecars: Always) after its own crash back-off, or is done.
- * Exit code 0 is never restarted (the end of a run, whatever the policy, as
- * the node agent always did). Only the model's state changes here. */
-static void container_terminate(ModelContainer *c, const char *reason, gint32 exit_code) {
+/* Whether a container that exited so restarts (upstream's
+ * ShouldContainerBeRestarted): a sidecar always; a plain init container
+ * after a failure unless the pod's policy is Never; a regular container per
+ * the pod's policy (Always: any exit, OnFailure: a non-zero one, Never:
+ * none). Pods without per-container run times or exit codes keep ksim's
+ * older rule for regular containers: exit code 0 ends a container whatever
+ * the policy (a finite workload's pod-level ksim.io/run-time). */
+static gboolean restarts(const ModelContainer *c, gint32 exit_code) {
+  KsRestartPolicy policy = c->pod->restart_policy;
+  if (c->sidecar)
+    return TRUE;
+  if (policy == KS_RESTART_NEVER)
+    return FALSE;
+  if (exit_code != 0)
+    return TRUE;
+  return !c->init && policy == KS_RESTART_ALWAYS && c->pod->upstream_restarts;
+}
+
+/* Container c terminated now (reason, exit code): it restarts after its own
+ * crash back-off when `restarts` says so (and may_restart), or is done.
+ * Only the model's state changes here. */
+static void container_terminate(ModelContainer *c, const char *reason, gint32 exit_code,
+                                gboolean may_restart) {
   ModelPod *p = c->pod;
   gint64 now = ks_engine_now(p->m->engine);
   stop_run(c);
   KsContainerState term = {KS_CONTAINER_TERMINATED, (char *)reason, NULL, exit_code,
                            c->run_started_us, now};
-  KsRestartPolicy policy = c->sidecar ? KS_RESTART_ALWAYS : p->restart_policy;
-  if (exit_code == 0 || policy == KS_RESTART_NEVER) {
+  if (!may_restart || !restarts(c, exit_code)) {
     c->done = TRUE;
     ks_container_state_set(&c->state, &term);
     return;
@@ -463,37 +531,67 @@ static void container_terminate(ModelContainer *c, const char *reason, gint32 ex
 /* A container that will not restart (a pending restart is dropped). */
 static void container_finish(ModelContainer *c) {
   if (c->running)
-    container_terminate(c, "Completed", 0);
+    container_terminate(c, "Completed", 0, FALSE);
   cancel(c->pod->m, &c->restart_event);
   c->restart_at = -1;
   c->done = TRUE;
 }
 
-/* A regular container's final exit code: its termination, or the last one
- * while it waits to restart. */
-static gint32 final_exit_code(const ModelContainer *c) {
-  if (c->state.kind == KS_CONTAINER_TERMINATED)
-    return c->state.exit_code;
-  return c->last_state.kind == KS_CONTAINER_TERMINATED ? c->last_state.exit_code : 0;
-}
-
-/* The pod ends once every regular container is done (upstream getPhase:
- * all stopped): Succeeded when each exited 0, else Failed; its sidecars are
- * stopped then (Completed). */
-static void maybe_end(ModelPod *p) {
+/* The pod's phase after a change (upstream getPhase over its containers).
+ * Once every regular container is done the kubelet finds the pod terminal:
+ * its sidecars are stopped (Completed) and the phase is Succeeded when each
+ * regular container exited 0, else Failed. A phase that is terminal anyway
+ * (an init container failed with restartPolicy Never) stops everything. */
+static void update_phase(ModelPod *p) {
   if (p->ended)
     return;
-  for (guint i = 0; i < p->n_regular; i++)
-    if (!p->containers[i]->done)
-      return;
-  p->ended = TRUE;
-  p->phase = KS_POD_SUCCEEDED;
-  for (guint i = 0; i < p->n_containers; i++) {
-    ModelContainer *c = p->containers[i];
-    if (i < p->n_regular && final_exit_code(c) != 0)
-      p->phase = KS_POD_FAILED;
-    container_finish(c);
+  gboolean all_done = p->initialized;
+  for (guint i = 0; all_done && i < p->n_regular; i++)
+    all_done = p->containers[i]->done;
+  if (all_done)
+    for (guint i = 0; i < p->n_containers; i++)
+      container_finish(p->containers[i]);
+  KsPhaseContainer local[8] = {{0}};
+  KsPhaseContainer *cs = p->n_containers <= G_N_ELEMENTS(local)
+                             ? local
+                             : g_new(KsPhaseContainer, p->n_containers);
+  phase_view(p, cs);
+  p->phase = ks_kubelet_pod_phase(cs, p->n_containers, p->restart_policy, all_done);
+  if (cs != local)
+    g_free(cs);
+  if (p->phase == KS_POD_SUCCEEDED || p->phase == KS_POD_FAILED) {
+    p->ended = TRUE;
+    for (guint i = 0; i < p->n_containers; i++)
+      container_finish(p->containers[i]);
   }
+}
+
+/* Starts the init containers in spec order from init_pos: a sidecar starts
+ * and the next follows at once; a plain one runs alone until it completes
+ * (exit 0), when this is called again. After the last, the regular
+ * containers start and the pod is initialized. */
+static void advance_init(ModelPod *p, gint64 now) {
+  while (p->n_regular + p->init_pos < p->n_containers) {
+    ModelContainer *c = p->containers[p->n_regular + p->init_pos];
+    if (c->init && c->done && c->state.kind == KS_CONTAINER_TERMINATED &&
+        c->state.exit_code == 0) {
+      p->init_pos++;
+      continue;
+    }
+    if (c->init) {
+      if (!c->running && !c->done && c->restart_at < 0)
+        begin_run(c, now);
+      return;
+    }
+    if (!c->running && !c->started)
+      begin_run(c, now);
+    p->init_pos++;
+  }
+  if (p->initialized)
+    return;
+  p->initialized = TRUE;
+  for (guint i = 0; i < p->n_regular; i++)
+    begin_run(p->containers[i], now);
 }
 
 static ModelContainer *find_container(KsKubeletModel *m, const char *key, guint index) {
@@ -556,8 +654,10 @@ static void end_event(KsEngine *e, gpointer data) {
   /* gone, killed, or its end moved by that update: nothing to do now */
   if ((c = find_container(m, key, index)) != NULL && c->running && !c->end_event) {
     ModelPod *p = c->pod;
-    container_terminate(c, p->exit_code == 0 ? "Completed" : "Error", p->exit_code);
-    maybe_end(p);
+    container_terminate(c, c->exit_code == 0 ? "Completed" : "Error", c->exit_code, TRUE);
+    if (c->init && c->done && c->exit_code == 0)
+      advance_init(p, ks_engine_now(e)); /* counters are at now: the next one starts */
+    update_phase(p);
     sync_pod(p, index);
     node_update(m, n);
   }
@@ -577,7 +677,7 @@ static void kill_all(GPtrArray *victims, guint own) {
     d.oom_kills = 1;
     d.node_oom_kills = i >= own ? 1 : 0;
     count(c->pod, &d);
-    container_terminate(c, "OOMKilled", OOM_EXIT_CODE);
+    container_terminate(c, "OOMKilled", OOM_EXIT_CODE, TRUE);
     guint k;
     if (!g_ptr_array_find(pods, c->pod, &k)) {
       g_ptr_array_add(pods, c->pod);
@@ -588,7 +688,7 @@ static void kill_all(GPtrArray *victims, guint own) {
   }
   for (guint i = 0; i < pods->len; i++) {
     ModelPod *p = g_ptr_array_index(pods, i);
-    maybe_end(p);
+    update_phase(p);
     sync_pod(p, g_array_index(last, guint, i));
   }
   g_array_unref(last);
@@ -659,7 +759,7 @@ static void check_memory(ModelNode *n) {
 /* A container's rate changed: its end moves to now + what is left at it. */
 static void set_rate(ModelContainer *c, gint64 rate, gint64 now) {
   KsKubeletModel *m = c->pod->m;
-  if (rate == c->rate_ppm || c->sidecar || c->pod->run_time_us == KS_RUN_TIME_FOREVER) {
+  if (rate == c->rate_ppm || c->run_time_us == KS_RUN_TIME_FOREVER) {
     c->rate_ppm = rate;
     return;
   }
@@ -811,17 +911,23 @@ static void resources_of(const KsResourceList *l, gint64 out[R_COUNT]) {
   out[KS_USAGE_EPHEMERAL_STORAGE] = l->ephemeral_storage;
 }
 
-/* The containers the model runs: regular ones, then sidecars (a pod with
- * none runs as one nameless container with the pod's requests). */
+/* The containers the model runs: regular ones, then the init containers
+ * (sidecars and plain ones) in spec order (a pod with none runs as one
+ * nameless container with the pod's requests). Each has its own run time
+ * and exit code (ksim.io/run-time.<c>, exit-code.<c>; a regular one falls
+ * back on the pod's run_time_us and ksim.io/exit-code). Before the plain
+ * init containers have completed the others wait with PodInitializing. */
 static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_COUNT],
-                             const gint64 plim[R_COUNT]) {
+                             const gint64 plim[R_COUNT], gint64 run_time_us) {
   GPtrArray *spec = g_ptr_array_new();
   for (guint i = 0; pod->containers && i < pod->containers->len; i++)
     g_ptr_array_add(spec, &g_array_index(pod->containers, KsContainer, i));
   p->n_regular = spec->len;
-  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++)
-    if (g_array_index(pod->init_containers, KsContainer, i).restart_always)
-      g_ptr_array_add(spec, &g_array_index(pod->init_containers, KsContainer, i));
+  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++) {
+    KsContainer *k = &g_array_index(pod->init_containers, KsContainer, i);
+    g_ptr_array_add(spec, k);
+    p->n_plain_init += !k->restart_always;
+  }
   gboolean anonymous = spec->len == 0;
   p->n_containers = anonymous ? 1 : spec->len;
   p->n_regular = anonymous ? 1 : p->n_regular;
@@ -833,8 +939,26 @@ static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_
     c->pod = p;
     c->index = i;
     c->name = g_strdup(k ? k->name : "");
-    c->sidecar = i >= p->n_regular;
+    c->sidecar = i >= p->n_regular && k->restart_always;
+    c->init = i >= p->n_regular && !k->restart_always;
     c->restart_at = -1;
+    KsContainerTiming timing;
+    ks_pod_container_timing(pod, c->name,
+                            c->init ? KS_CONTAINER_INIT
+                                    : (c->sidecar ? KS_CONTAINER_SIDECAR : KS_CONTAINER_REGULAR),
+                            &timing);
+    c->run_time_us = timing.run_time_us;
+    c->exit_code = timing.exit_code;
+    if (!c->init && !c->sidecar) {
+      char *own = g_strconcat(KS_ANNOTATION_RUN_TIME_PREFIX, c->name, NULL);
+      if (!ks_labels_get(&pod->annotations, own))
+        c->run_time_us = run_time_us; /* the pod's, as the node agent read it */
+      g_free(own);
+    }
+    if (p->n_plain_init > 0) {
+      KsContainerState wait = {KS_CONTAINER_WAITING, KS_REASON_POD_INITIALIZING, NULL, 0, 0, 0};
+      ks_container_state_set(&c->state, &wait);
+    }
     if (k) {
       resources_of(&k->requests, c->req);
       resources_of(&k->limits, c->lim);
@@ -860,6 +984,8 @@ static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_
     gint64 total = 0, n = 0;
     for (guint i = 0; i < p->n_containers; i++) {
       ModelContainer *c = p->containers[i];
+      if (c->init)
+        continue; /* no usage of their own (workloads/usage.h), no part of the pod's */
       const KsUsageProfile *own = ks_pod_usage_container(&p->usage, c->name, r);
       if (own) {
         c->profile[r] = own;
@@ -873,7 +999,7 @@ static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_
     }
     for (guint i = 0; i < p->n_containers; i++) {
       ModelContainer *c = p->containers[i];
-      if (c->profile[r] || !p->usage.profile[r])
+      if (c->init || c->profile[r] || !p->usage.profile[r])
         continue;
       c->profile[r] = p->usage.profile[r];
       c->num[r] = total > 0 ? c->req[r] : 1;
@@ -901,14 +1027,8 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   p->node = node_get(m, pod->node_name);
   p->qos = ks_pod_qos(pod);
   p->restart_policy = pod->restart_policy;
-  p->run_time_us = run_time_us;
-  p->phase = KS_POD_RUNNING;
+  p->upstream_restarts = ks_pod_has_container_timing(pod);
   p->base_restarts = restart_count(pod);
-  const char *code = ks_labels_get(&pod->annotations, KS_ANNOTATION_EXIT_CODE);
-  gint64 c = 0;
-  if (code && !g_ascii_string_to_signed(code, 10, G_MININT32, G_MAXINT32, &c, NULL))
-    c = 1; /* as the node agent reads it */
-  p->exit_code = (gint32)c;
   KsResourceList req, lim;
   ks_pod_compute_requests(pod, &req);
   ks_pod_compute_limits(pod, &lim);
@@ -919,7 +1039,8 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   ks_resource_list_clear(&lim);
   p->shares = ks_cpu_milli_to_shares(preq[KS_USAGE_CPU]);
   p->quota = plim[KS_USAGE_CPU];
-  build_containers(p, pod, preq, plim);
+  build_containers(p, pod, preq, plim, run_time_us);
+  p->phase = p->n_plain_init > 0 ? KS_POD_PENDING : KS_POD_RUNNING;
   PodRecord *rec = g_hash_table_lookup(m->pod_stats, key);
   if (!rec) {
     rec = g_new0(PodRecord, 1);
@@ -937,10 +1058,28 @@ gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_
   g_ptr_array_add(n->pods, p);
   gint64 now = ks_engine_now(m->engine);
   p->accounted_us = now;
-  for (guint i = 0; i < p->n_containers; i++)
-    begin_run(p->containers[i], now);
+  if (p->n_plain_init == 0) {
+    p->initialized = TRUE;
+    for (guint i = 0; i < p->n_containers; i++)
+      begin_run(p->containers[i], now);
+    node_update(m, n);
+    return TRUE;
+  }
+  /* init containers first: the pod is Pending, Initialized False, until they complete */
+  advance_init(p, now);
+  char *k = g_strdup(p->key);
   node_update(m, n);
+  if ((p = lookup(m, k)) != NULL && sync_pod(p, p->n_regular))
+    node_update(m, n);
+  g_free(k);
   return TRUE;
+}
+
+gboolean ks_kubelet_model_runs_init(const KsPod *pod) {
+  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++)
+    if (!g_array_index(pod->init_containers, KsContainer, i).restart_always)
+      return TRUE;
+  return FALSE;
 }
 
 void ks_kubelet_model_forget(KsKubeletModel *m, const char *ns, const char *name) {

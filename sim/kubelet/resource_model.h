@@ -48,6 +48,10 @@ void ks_kubelet_model_set_kubelets(KsKubeletModel *m, KsKubeletConfigs *kubelets
  * FALSE (and nothing changes) when its usage annotations do not parse. */
 gboolean ks_kubelet_model_start(KsKubeletModel *m, const KsPod *pod, gint64 run_time_us,
                                 GError **error);
+/* TRUE when the model runs init containers of this pod before its
+ * containers (it has plain init containers): the pod stays Pending and the
+ * model writes its whole status from the start. */
+gboolean ks_kubelet_model_runs_init(const KsPod *pod);
 /* The store says the pod is gone or terminal (someone else's write): the
  * model stops running it. A no-op for pods it does not run. */
 void ks_kubelet_model_forget(KsKubeletModel *m, const char *ns, const char *name);

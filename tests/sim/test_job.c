@@ -595,6 +595,50 @@ static void test_pod_failure_policy_fail_job(void **state) {
   world_free(w);
 }
 
+/* onExitCodes with containerName over per-container exit codes (the
+ * resource model's container statuses): main runs 10 s and exits 0, worker
+ * runs 5 s and exits 42 (ksim.io/run-time.<c>, exit-code.<c>). Rule 0 names
+ * main (exit 0: skipped), rule 1 names worker. The pod starts at 11 s,
+ * worker terminates at 16 s, main at 21 s: the pod is Failed then, and the
+ * Job's sync at 22 s fails it by rule 1. */
+static void test_pod_failure_policy_container_name(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("pfc", -1, 0, KS_RESTART_NEVER);
+  ks_pod_add_container(j->template, "worker", FALSE);
+  ks_labels_set(&j->template->annotations, "ksim.io/run-time.main", "10s");
+  ks_labels_set(&j->template->annotations, "ksim.io/run-time.worker", "5s");
+  ks_labels_set(&j->template->annotations, "ksim.io/exit-code.worker", "42");
+  add_exit_rule(j, KS_PFP_ACTION_FAIL_JOB, 42);
+  add_exit_rule(j, KS_PFP_ACTION_FAIL_JOB, 42);
+  g_array_index(j->pod_failure_rules, KsPodFailurePolicyRule, 0).container_name = g_strdup("main");
+  g_array_index(j->pod_failure_rules, KsPodFailurePolicyRule, 1).container_name =
+      g_strdup("worker");
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->cw.engine, S(21) - 1);
+  assert_int_equal(w->created->len, 1);
+  char *pod = g_strndup(w->created->pdata[0], strcspn(w->created->pdata[0], "@"));
+  const KsStoreObject *o = ks_store_get(w->cw.store, KS_STORE_POD, "default", pod);
+  const KsPod *p = o->data;
+  assert_int_equal(p->phase, KS_POD_RUNNING); /* worker ended, main runs on */
+  const KsContainerStatus *wk = &g_array_index(p->container_statuses, KsContainerStatus, 1);
+  assert_string_equal(wk->name, "worker");
+  assert_int_equal(wk->state.exit_code, 42);
+  assert_int_equal(wk->state.finished_at_us, S(16));
+  ks_engine_run_until(w->cw.engine, S(100));
+  p = ks_store_get(w->cw.store, KS_STORE_POD, "default", pod)->data;
+  assert_int_equal(p->phase, KS_POD_FAILED);
+  const KsJob *job = get_job(w, "pfc");
+  assert_condition(job, KS_JOB_COND_FAILED, KS_JOB_REASON_POD_FAILURE_POLICY, S(22));
+  char *want = g_strdup_printf("Container worker for pod default/%s failed with exit code 42 "
+                               "matching FailJob rule at index 1", pod);
+  assert_string_equal(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED)->message, want);
+  assert_int_equal(job->failed, 1);
+  assert_int_equal(w->created->len, 1);
+  g_free(want);
+  g_free(pod);
+  world_free(w);
+}
+
 /* An Ignore rule on exit code 1 with backoffLimit 0: failures never count
  * (status.failed stays 0, the Job never fails), but they still feed the
  * back-off (nonIgnoredFailedPodsCount is for the counter only): pods at
@@ -743,6 +787,7 @@ int main(void) {
       cmocka_unit_test(test_ttl_after_finished), cmocka_unit_test(test_job_deleted_cascades),
       cmocka_unit_test(test_backoff_limit_per_index), cmocka_unit_test(test_max_failed_indexes),
       cmocka_unit_test(test_pod_failure_policy_fail_job),
+      cmocka_unit_test(test_pod_failure_policy_container_name),
       cmocka_unit_test(test_pod_failure_policy_ignore),
       cmocka_unit_test(test_pod_failure_policy_fail_index),
       cmocka_unit_test(test_pod_failure_policy_ignore_per_index),

@@ -275,10 +275,99 @@ static void test_match_pod_failure_policy(void **state) {
   g_array_unref(rules);
 }
 
+/* A status of the resource model: name, terminated with code (or running
+ * when code < 0, with a last termination of -code). */
+static void add_status(GArray **list, const char *name, int code) {
+  if (!*list) {
+    *list = g_array_new(FALSE, TRUE, sizeof(KsContainerStatus));
+    g_array_set_clear_func(*list, (GDestroyNotify)ks_container_status_clear);
+  }
+  KsContainerStatus s = {g_strdup(name), FALSE, 0, {0}, {0}};
+  if (code >= 0) {
+    s.state.kind = KS_CONTAINER_TERMINATED;
+    s.state.exit_code = code;
+  } else {
+    s.state.kind = KS_CONTAINER_RUNNING;
+    s.last_state.kind = KS_CONTAINER_TERMINATED;
+    s.last_state.exit_code = -code;
+  }
+  g_array_append_val(*list, s);
+}
+
+/* Pods the resource model ran carry one terminated state per container
+ * (containerStatuses, then initContainerStatuses, as upstream's
+ * matchOnExitCodes reads them); the pod-level annotation is not read. */
+static void test_match_container_statuses(void **state) {
+  (void)state;
+  static const gint32 in42[] = {42}, in5[] = {5}, in3[] = {3};
+  /* main exited 0, sidecar-container 42 (the annotation says 7: ignored) */
+  KsPod *p = failed_pod(7);
+  add_status(&p->container_statuses, "main-container", 0);
+  add_status(&p->container_statuses, "sidecar-container", 42);
+  add_status(&p->init_container_statuses, "init-container", 0);
+  GArray *rules = ks_pod_failure_rule_array_new();
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, NULL, FALSE, in42, 1);
+  Match m = match(rules, p);
+  assert_true(m.matched);
+  assert_string_equal(m.msg, "Container sidecar-container for pod default/mypod failed with exit "
+                             "code 42 matching FailJob rule at index 0");
+  g_free(m.msg);
+  g_array_unref(rules);
+  /* containerName main-container: it exited 0, so no match */
+  rules = ks_pod_failure_rule_array_new();
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, "main-container", FALSE, in42, 1);
+  m = match(rules, p);
+  assert_false(m.matched);
+  assert_true(m.counts);
+  g_array_unref(rules);
+  /* NotIn 42: 42 is in, 0 is skipped: no match */
+  rules = ks_pod_failure_rule_array_new();
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, NULL, TRUE, in42, 1);
+  m = match(rules, p);
+  assert_false(m.matched);
+  g_array_unref(rules);
+  ks_pod_unref(p);
+
+  /* an init container that failed (the app containers never ran) */
+  p = failed_pod(0);
+  add_status(&p->init_container_statuses, "init-container", 5);
+  rules = ks_pod_failure_rule_array_new();
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, "init-container", FALSE, in5, 1);
+  m = match(rules, p);
+  assert_string_equal(m.msg, "Container init-container for pod default/mypod failed with exit "
+                             "code 5 matching FailJob rule at index 0");
+  g_free(m.msg);
+  g_array_unref(rules);
+  ks_pod_unref(p);
+
+  /* regular containers before init containers; a running container's last
+   * termination is not looked at */
+  p = failed_pod(0);
+  add_status(&p->container_statuses, "main-container", -3);
+  add_status(&p->container_statuses, "sidecar-container", 3);
+  add_status(&p->init_container_statuses, "init-container", 3);
+  rules = ks_pod_failure_rule_array_new();
+  add_exit_rule(rules, KS_PFP_ACTION_COUNT, NULL, FALSE, in3, 1);
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, "init-container", FALSE, in3, 1);
+  m = match(rules, p);
+  assert_int_equal(m.action, KS_PFP_ACTION_COUNT);
+  g_array_unref(rules);
+  rules = ks_pod_failure_rule_array_new();
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, "main-container", FALSE, in3, 1);
+  add_exit_rule(rules, KS_PFP_ACTION_FAIL_JOB, NULL, FALSE, in3, 1);
+  m = match(rules, p);
+  assert_string_equal(m.msg, "Container sidecar-container for pod default/mypod failed with exit "
+                             "code 3 matching FailJob rule at index 1");
+  g_free(m.msg);
+  g_array_unref(rules);
+  ks_pod_unref(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_match_success_policy),
       cmocka_unit_test(test_match_pod_failure_policy),
+      cmocka_unit_test(test_match_container_statuses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

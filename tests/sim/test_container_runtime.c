@@ -1,0 +1,365 @@
+/* Per-container run times and exit codes and init containers in the node
+ * agent's resource model (docs/node-agent.md, "Containers: run times, exit
+ * codes, init containers"), through the store and the engine: pods created
+ * already bound with ksim.io/start-latency 0s (they start at 0), and a
+ * watch that logs every status the kubelet writes as one line:
+ *
+ *   "<t> <phase> <ready|-> [<init>...] <container>... [Initialized=<T|F>@<t>]"
+ *
+ * with a container as name:R (running), name:T<exit>/<reason>,
+ * name:W/<reason> (waiting), and #<restarts> when it restarted. Times are
+ * worked out by hand in the comments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sched/objects.h"
+#include "sim/engine.h"
+#include "sim/kubelet/resource_model.h"
+#include "sim/node_agent.h"
+#include "sim/store.h"
+#include "workloads/annotations.h"
+#include "workloads/usage.h"
+
+#define S(x) ((gint64)(x) * G_USEC_PER_SEC)
+
+typedef struct {
+  KsEngine *engine;
+  KsStore *store;
+  KsNodeAgent *agent;
+  GPtrArray *log; /* char*: one line per write of the watched pod */
+  const char *watch;
+} World;
+
+static void add_status(GString *s, const KsContainerStatus *c) {
+  g_string_append_printf(s, " %s:", c->name);
+  switch (c->state.kind) {
+  case KS_CONTAINER_RUNNING: g_string_append(s, "R"); break;
+  case KS_CONTAINER_TERMINATED:
+    g_string_append_printf(s, "T%d/%s", c->state.exit_code, c->state.reason ? c->state.reason : "");
+    break;
+  case KS_CONTAINER_WAITING:
+    g_string_append_printf(s, "W/%s", c->state.reason ? c->state.reason : "");
+    break;
+  default: g_string_append(s, "-"); break;
+  }
+  if (c->restart_count)
+    g_string_append_printf(s, "#%d", c->restart_count);
+}
+
+static void log_pod(KsStore *st, KsWatchEventType type, const KsStoreObject *old_obj,
+                    const KsStoreObject *new_obj, gpointer user_data) {
+  (void)st;
+  (void)old_obj;
+  World *w = user_data;
+  if (type == KS_WATCH_DELETED)
+    return;
+  const KsPod *p = new_obj->data;
+  if (g_strcmp0(p->name, w->watch) || !p->container_statuses)
+    return;
+  GString *s = g_string_new(NULL);
+  g_string_append_printf(s, "%" G_GINT64_FORMAT " %s %s", ks_engine_now(w->engine) / G_USEC_PER_SEC,
+                         ks_pod_phase_to_string(p->phase), p->ready ? "ready" : "-");
+  for (guint i = 0; p->init_container_statuses && i < p->init_container_statuses->len; i++)
+    add_status(s, &g_array_index(p->init_container_statuses, KsContainerStatus, i));
+  g_string_append(s, " |");
+  for (guint i = 0; i < p->container_statuses->len; i++)
+    add_status(s, &g_array_index(p->container_statuses, KsContainerStatus, i));
+  const KsPodCondition *init = ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED);
+  if (init)
+    g_string_append_printf(s, " Initialized=%s@%" G_GINT64_FORMAT,
+                           init->status == KS_POD_CONDITION_TRUE ? "T" : "F",
+                           init->last_transition_time_us / G_USEC_PER_SEC);
+  g_ptr_array_add(w->log, g_string_free(s, FALSE));
+}
+
+static void world_init(World *w, const char *watch) {
+  w->engine = ks_engine_new();
+  w->store = ks_store_new(w->engine);
+  w->log = g_ptr_array_new_with_free_func(g_free);
+  w->watch = watch;
+  ks_store_watch(w->store, KS_STORE_POD, log_pod, w);
+  w->agent = ks_node_agent_new_seeded(w->store, 7);
+  KsNode *n = ks_node_new("n1");
+  assert_true(ks_resource_list_set_quantity(&n->capacity, "cpu", "4", NULL));
+  assert_true(ks_resource_list_set_quantity(&n->capacity, "memory", "4Gi", NULL));
+  ks_resource_list_copy(&n->allocatable, &n->capacity);
+  assert_true(ks_store_create(w->store, KS_STORE_NODE, NULL, "n1", n,
+                              (GDestroyNotify)ks_node_unref, NULL));
+}
+
+static void world_clear(World *w) {
+  ks_node_agent_free(w->agent);
+  ks_store_free(w->store);
+  ks_engine_free(w->engine);
+  g_ptr_array_unref(w->log);
+}
+
+/* A pod bound to n1, starting at 0; containers "a,b" with "-x" a plain init
+ * container and "+x" a sidecar (init containers in the order given);
+ * annotations "key=value" pairs, NULL-terminated. */
+static KsPod *make_pod(const char *name, KsRestartPolicy policy, const char *containers, ...) {
+  KsPod *p = ks_pod_new("default", name);
+  p->uid = g_strdup_printf("uid-%s", name);
+  p->node_name = g_strdup("n1");
+  p->restart_policy = policy;
+  char **names = g_strsplit(containers, ",", -1);
+  for (guint i = 0; names[i]; i++) {
+    const char *n = names[i];
+    gboolean init = n[0] == '-' || n[0] == '+';
+    KsContainer *c = ks_pod_add_container(p, init ? n + 1 : n, init);
+    c->restart_always = n[0] == '+';
+  }
+  g_strfreev(names);
+  ks_labels_set(&p->annotations, KS_ANNOTATION_START_LATENCY, "0s");
+  va_list ap;
+  va_start(ap, containers);
+  const char *kv;
+  while ((kv = va_arg(ap, const char *)) != NULL) {
+    char **pair = g_strsplit(kv, "=", 2);
+    ks_labels_set(&p->annotations, pair[0], pair[1]);
+    g_strfreev(pair);
+  }
+  va_end(ap);
+  return p;
+}
+
+static void create(World *w, KsPod *p) {
+  assert_true(ks_store_create(w->store, KS_STORE_POD, p->namespace, p->name, p,
+                              (GDestroyNotify)ks_pod_unref, NULL));
+}
+
+static const KsPod *get(World *w, const char *name) {
+  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_POD, "default", name);
+  return o ? o->data : NULL;
+}
+
+static void expect(World *w, const char *const *want, guint n) {
+  for (guint i = 0; i < MAX(n, w->log->len); i++) {
+    const char *got = i < w->log->len ? w->log->pdata[i] : "(none)";
+    const char *exp = i < n ? want[i] : "(none)";
+    if (strcmp(got, exp))
+      fail_msg("write %u: got \"%s\", want \"%s\"", i, got, exp);
+  }
+}
+
+/* Two containers of 60 s and 120 s, OnFailure, both exit 0: short ends at
+ * 60 s (the pod runs on), long at 120 s, and the pod Succeeds then. */
+static void test_two_run_times(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "job");
+  create(&w, make_pod("job", KS_RESTART_ON_FAILURE, "short,long", "ksim.io/run-time.short=60s",
+                      "ksim.io/run-time.long=2m", NULL));
+  ks_engine_run_until(w.engine, S(1000));
+  static const char *const want[] = {
+      "60 Running - | short:T0/Completed long:R",
+      "120 Succeeded - | short:T0/Completed long:T0/Completed",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  const KsPod *p = get(&w, "job");
+  const KsContainerStatus *l = &g_array_index(p->container_statuses, KsContainerStatus, 1);
+  assert_int_equal(l->state.started_at_us, 0);
+  assert_int_equal(l->state.finished_at_us, S(120));
+  assert_false(ks_kubelet_model_has(ks_node_agent_model(w.agent), "default", "job"));
+  world_clear(&w);
+}
+
+/* OnFailure, app runs 30 s and exits 1, beside a container that runs on:
+ *   30  exit 1: no back-off entry -> restarts at once (entry 10 s)
+ *   60  exit 1: CrashLoopBackOff 10 s -> restarts at 70 (next 20 s)
+ *  100  exit 1: CrashLoopBackOff 20 s -> restarts at 120
+ * The pod stays Running throughout (getPhase: OnFailure, restarting). */
+static void test_on_failure_backoff(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "crash");
+  create(&w, make_pod("crash", KS_RESTART_ON_FAILURE, "app,web", "ksim.io/run-time.app=30s",
+                      "ksim.io/exit-code.app=1", NULL));
+  ks_engine_run_until(w.engine, S(125));
+  static const char *const want[] = {
+      "30 Running ready | app:T1/Error web:R",
+      "30 Running ready | app:R#1 web:R",
+      "60 Running - | app:W/CrashLoopBackOff#1 web:R",
+      "70 Running ready | app:R#2 web:R",
+      "100 Running - | app:W/CrashLoopBackOff#2 web:R",
+      "120 Running ready | app:R#3 web:R",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  const KsPod *p = get(&w, "crash");
+  assert_string_equal(ks_labels_get(&p->annotations, KS_ANNOTATION_RESTART_COUNT), "3");
+  const KsContainerStatus *a = &g_array_index(p->container_statuses, KsContainerStatus, 0);
+  assert_int_equal(a->last_state.exit_code, 1);
+  assert_string_equal(a->last_state.reason, "Error");
+  assert_int_equal(a->last_state.started_at_us, S(70));
+  assert_int_equal(a->last_state.finished_at_us, S(100));
+  world_clear(&w);
+}
+
+/* restartPolicy Always restarts a container that exits 0 too (its own run
+ * time given): at once at 30 s, after 10 s at 70 s; the pod never ends. */
+static void test_always_restarts_exit_zero(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "svc");
+  create(&w, make_pod("svc", KS_RESTART_ALWAYS, "app", "ksim.io/run-time.app=30s", NULL));
+  ks_engine_run_until(w.engine, S(75));
+  static const char *const want[] = {
+      "30 Running ready | app:T0/Completed",
+      "30 Running ready | app:R#1",
+      "60 Running - | app:W/CrashLoopBackOff#1",
+      "70 Running ready | app:R#2",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  world_clear(&w);
+}
+
+/* restartPolicy Never with two containers: one exits 3 at 20 s, the other
+ * ends 0 at 40 s: Failed at 40 s (getPhase: all terminated, one failed). */
+static void test_never_one_fails(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "nv");
+  create(&w, make_pod("nv", KS_RESTART_NEVER, "a,b", "ksim.io/run-time.a=20s",
+                      "ksim.io/exit-code.a=3", "ksim.io/run-time.b=40s", NULL));
+  ks_engine_run_until(w.engine, S(100));
+  static const char *const want[] = {
+      "20 Running - | a:T3/Error b:R",
+      "40 Failed - | a:T3/Error b:T0/Completed",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  world_clear(&w);
+}
+
+/* Init containers of 30 s and 20 s, then app (60 s, OnFailure): Pending
+ * with Initialized False until 50 s; app starts at 50 s, the pod is Running
+ * and Ready then, Initialized True since 50 s; app ends at 110 s. */
+static void test_init_containers(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "init");
+  create(&w, make_pod("init", KS_RESTART_ON_FAILURE, "-setup1,-setup2,app",
+                      "ksim.io/run-time.setup1=30s", "ksim.io/run-time.setup2=20s",
+                      "ksim.io/run-time.app=1m", NULL));
+  ks_engine_run_until(w.engine, S(40));
+  const KsPod *p = get(&w, "init");
+  const KsPodCondition *c = ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED);
+  assert_string_equal(c->reason, "ContainersNotInitialized");
+  assert_string_equal(c->message, "containers with incomplete status: [setup2]");
+  ks_engine_run_until(w.engine, S(200));
+  static const char *const want[] = {
+      "0 Pending - setup1:R setup2:W/PodInitializing | app:W/PodInitializing Initialized=F@0",
+      "30 Pending - setup1:T0/Completed setup2:R | app:W/PodInitializing Initialized=F@0",
+      "50 Running ready setup1:T0/Completed setup2:T0/Completed | app:R Initialized=T@50",
+      "110 Succeeded - setup1:T0/Completed setup2:T0/Completed | app:T0/Completed "
+      "Initialized=T@50",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  p = get(&w, "init");
+  const KsContainerStatus *app = &g_array_index(p->container_statuses, KsContainerStatus, 0);
+  assert_int_equal(app->state.started_at_us, S(50));
+  c = ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED);
+  assert_null(c->message);
+  world_clear(&w);
+}
+
+/* An init container failing (exit 2 after 10 s) with restartPolicy Never:
+ * the pod is Failed at 10 s and app never starts. */
+static void test_init_fails_never(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "bad");
+  create(&w, make_pod("bad", KS_RESTART_NEVER, "-setup,app", "ksim.io/run-time.setup=10s",
+                      "ksim.io/exit-code.setup=2", NULL));
+  ks_engine_run_until(w.engine, S(100));
+  static const char *const want[] = {
+      "0 Pending - setup:R | app:W/PodInitializing Initialized=F@0",
+      "10 Failed - setup:T2/Error | app:W/PodInitializing Initialized=F@0",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  const KsPod *p = get(&w, "bad");
+  assert_string_equal(ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED)->message,
+                      "containers with incomplete status: [setup]");
+  world_clear(&w);
+}
+
+/* The same with OnFailure: the init container restarts with its back-off
+ * (at once at 10 s, after 10 s at 30 s) and the pod stays Pending. */
+static void test_init_fails_restarts(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "retry");
+  create(&w, make_pod("retry", KS_RESTART_ON_FAILURE, "-setup,app",
+                      "ksim.io/run-time.setup=10s", "ksim.io/exit-code.setup=2", NULL));
+  ks_engine_run_until(w.engine, S(45));
+  static const char *const want[] = {
+      "0 Pending - setup:R | app:W/PodInitializing Initialized=F@0",
+      "10 Pending - setup:T2/Error | app:W/PodInitializing Initialized=F@0",
+      "10 Pending - setup:R#1 | app:W/PodInitializing Initialized=F@0",
+      "20 Pending - setup:W/CrashLoopBackOff#1 | app:W/PodInitializing Initialized=F@0",
+      "30 Pending - setup:R#2 | app:W/PodInitializing Initialized=F@0",
+      "40 Pending - setup:W/CrashLoopBackOff#2 | app:W/PodInitializing Initialized=F@0",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  world_clear(&w);
+}
+
+/* A sidecar declared after a plain init container starts when that one
+ * completes (30 s), together with app; app's end (90 s) ends the pod and
+ * stops the sidecar. An init container without a run time completes at
+ * once. */
+static void test_sidecar_after_init(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "mesh");
+  create(&w, make_pod("mesh", KS_RESTART_NEVER, "-quick,-setup,+proxy,app",
+                      "ksim.io/run-time.setup=30s", "ksim.io/run-time.app=1m", NULL));
+  ks_engine_run_until(w.engine, S(200));
+  static const char *const want[] = {
+      "0 Pending - quick:R setup:W/PodInitializing | app:W/PodInitializing "
+      "proxy:W/PodInitializing Initialized=F@0",
+      "0 Pending - quick:T0/Completed setup:R | app:W/PodInitializing proxy:W/PodInitializing "
+      "Initialized=F@0",
+      "30 Running ready quick:T0/Completed setup:T0/Completed | app:R proxy:R Initialized=T@30",
+      "90 Succeeded - quick:T0/Completed setup:T0/Completed | app:T0/Completed "
+      "proxy:T0/Completed Initialized=T@30",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  world_clear(&w);
+}
+
+/* A pod with init containers but none of these annotations (and no usage
+ * profile) keeps the plain path: no container statuses, Running at 0,
+ * Succeeded after its pod-level run time. */
+static void test_plain_path_kept(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "plain");
+  create(&w, make_pod("plain", KS_RESTART_NEVER, "-setup,app", "ksim.io/run-time=30s", NULL));
+  ks_engine_run_until(w.engine, S(100));
+  assert_int_equal(w.log->len, 0); /* the watch logs only model-written pods */
+  const KsPod *p = get(&w, "plain");
+  assert_int_equal(p->phase, KS_POD_SUCCEEDED);
+  assert_null(p->container_statuses);
+  assert_null(p->init_container_statuses);
+  assert_false(ks_kubelet_model_used(ks_node_agent_model(w.agent)));
+  world_clear(&w);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_two_run_times),
+      cmocka_unit_test(test_on_failure_backoff),
+      cmocka_unit_test(test_always_restarts_exit_zero),
+      cmocka_unit_test(test_never_one_fails),
+      cmocka_unit_test(test_init_containers),
+      cmocka_unit_test(test_init_fails_never),
+      cmocka_unit_test(test_init_fails_restarts),
+      cmocka_unit_test(test_sidecar_after_init),
+      cmocka_unit_test(test_plain_path_kept),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
