@@ -15,6 +15,7 @@
 #include "sim/summary.h"
 #include "sim/sweep_cli.h"
 #include "sim/trace_cmd.h"
+#include "sim/kubelet/kubelet_configs.h"
 #include "workloads/kubelet_config.h"
 #include "workloads/manifest.h"
 #include "workloads/scenario.h"
@@ -260,6 +261,16 @@ static gboolean validate_scenario(const char *path, GError **error) {
   if (s->faults->len)
     printf(", %u fault entries", s->faults->len);
   printf("\n");
+  /* the allocatable the pools' kubelets register (docs/node-agent.md "Node allocatable") */
+  KsKubeletConfigs *kubelets = ks_kubelet_configs_load(s, NULL);
+  for (guint i = 0; kubelets && i < s->node_pools->len; i++) {
+    const KsNodePool *pool = s->node_pools->pdata[i];
+    char *alloc = ks_kubelet_configs_describe_pool(kubelets, pool);
+    if (alloc)
+      printf("%s: pool %s: %s\n", path, pool->name, alloc);
+    g_free(alloc);
+  }
+  ks_kubelet_configs_unref(kubelets);
   ks_scenario_free(s);
   return TRUE;
 }

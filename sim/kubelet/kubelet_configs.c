@@ -1,6 +1,7 @@
 /* See kubelet_configs.h. */
 #include "sim/kubelet/kubelet_configs.h"
 
+#include "sched/quantity.h"
 #include "sim/kubelet/node_allocatable.h"
 #include "workloads/annotations.h"
 #include "workloads/yaml_doc.h"
@@ -102,4 +103,32 @@ const KsKubeletConfig *ks_kubelet_configs_for_node(const KsKubeletConfigs *k, co
 
 void ks_kubelet_configs_register_node(const KsKubeletConfigs *k, KsNode *node) {
   ks_node_allocatable_apply(node, ks_kubelet_configs_for_node(k, node));
+}
+
+static void describe_entry(const char *name, gint64 value, gpointer data) {
+  GString *out = data;
+  gboolean bytes = !g_strcmp0(name, KS_RESOURCE_MEMORY) ||
+                   !g_strcmp0(name, KS_RESOURCE_EPHEMERAL_STORAGE) ||
+                   ks_resource_is_hugepages(name);
+  char *q = !g_strcmp0(name, KS_RESOURCE_CPU) ? ks_quantity_format_milli(value)
+                                               : ks_quantity_format_value(value, bytes);
+  g_string_append_printf(out, "%s%s %s", out->len ? ", " : "", name, q);
+  g_free(q);
+}
+
+char *ks_kubelet_configs_describe_pool(const KsKubeletConfigs *k, const KsNodePool *pool) {
+  const KsKubeletConfig *c = ks_kubelet_configs_for_node(k, pool->template);
+  if (!c || !pool->template->allocatable_from_capacity)
+    return NULL;
+  KsResourceList alloc;
+  ks_resource_list_init(&alloc);
+  ks_node_allocatable_compute(c, &pool->template->capacity, NULL, &alloc);
+  GString *list = g_string_new(NULL);
+  ks_resource_list_foreach(&alloc, describe_entry, list);
+  ks_resource_list_clear(&alloc);
+  char *base = c->file ? g_path_get_basename(c->file) : g_strdup("defaults");
+  char *out = g_strdup_printf("allocatable %s (%s)", list->str, base);
+  g_free(base);
+  g_string_free(list, TRUE);
+  return out; /* transfer full */
 }

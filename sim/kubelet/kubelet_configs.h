@@ -50,3 +50,9 @@ const KsKubeletConfig *ks_kubelet_configs_for_pool(const KsKubeletConfigs *k, co
  * configuration (a node that declares status.allocatable keeps it). k may
  * be NULL (nothing changes). */
 void ks_kubelet_configs_register_node(const KsKubeletConfigs *k, KsNode *node);
+
+/* For `ksim validate`: "allocatable cpu 3500m, memory 6668Mi, pods 110
+ * (kubelet.yaml)", the allocatable pool's nodes register with, or NULL when
+ * no configuration applies to the pool or its template declares
+ * status.allocatable. transfer full */
+char *ks_kubelet_configs_describe_pool(const KsKubeletConfigs *k, const KsNodePool *pool);

@@ -140,11 +140,34 @@ static void test_bad_pool_kubelet_config(void **state) {
   g_free(dir);
 }
 
+/* `ksim validate` shows what each pool's kubelet registers. */
+static void test_validate_shows_allocatable(void **state) {
+  (void)state;
+  char *argv[] = {(char *)KSIM_BINARY, (char *)"validate", (char *)SCENARIO, NULL};
+  char *out = NULL, *err = NULL;
+  gint status = 0;
+  GError *error = NULL;
+  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error))
+    fail_msg("%s", error->message);
+  assert_int_equal(status, 0);
+  char *want = g_strdup_printf(
+      "%s: ok: scenario node-allocatable, 2 nodes in 2 pools, 2 batches, 0 generators\n"
+      "%s: pool general: allocatable cpu 3500m, memory 6668Mi, pods 110 "
+      "(node-allocatable-kubelet.yaml)\n"
+      "%s: pool tight: allocatable cpu 4, memory 6044Mi, pods 20 (node-allocatable-tight.yaml)\n",
+      SCENARIO, SCENARIO, SCENARIO);
+  assert_string_equal(out, want);
+  g_free(want);
+  g_free(out);
+  g_free(err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_results),
     cmocka_unit_test(test_insufficient_memory_message),
     cmocka_unit_test(test_bad_pool_kubelet_config),
+    cmocka_unit_test(test_validate_shows_allocatable),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
