@@ -2,10 +2,12 @@
  *
  * State. Per node, the modelled pods in the order they were handed over
  * (that order breaks every tie); per pod, its containers (regular ones, then
- * sidecars) and the pod cgroup's cpu shares and quota; per container, its
- * own requests and limits, its profiles (its own, or its part of the pod's),
- * its RNG stream, what it wants now, what it is granted, its remaining work
- * and rate, its restart back-off and the status the kubelet reports for it.
+ * init containers in spec order) and the pod cgroup's cpu shares and quota,
+ * and how far its init containers got; per container, its run time and exit
+ * code, its own requests and limits, its profiles (its own, or its part of
+ * the pod's), its RNG stream, what it wants now, what it is granted, its
+ * remaining work and rate, its restart back-off and the status the kubelet
+ * reports for it.
  * Work is kept in microseconds x 10^6 (128-bit) so a rate of granted/wanted
  * in parts per million never loses time: a container that is never short of
  * cpu ends exactly run-time after it started.
@@ -21,7 +23,8 @@
  * which may kill containers and drop pods.
  *
  * Status. The model keeps each container's state, last state and restart
- * count and the pod's phase, and writes them all at every change
+ * count and the pod's phase (recomputed by getPhase after every change:
+ * update_phase), and writes them all at every change
  * (write_status). While the node's kubelet is down (node faults) nothing is
  * written: the pod is marked dirty and the node's pods are synced when the
  * kubelet is back (the model's own Node watch). */

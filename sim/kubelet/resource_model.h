@@ -1,7 +1,10 @@
 /* The kubelet's resource model: what runs on each node once pods with a
- * usage profile (workloads/usage.h) have started. docs/node-agent.md has the
- * model and its equations; this is the engine-driven part. Containers are
- * modelled one by one (regular containers, then sidecars):
+ * usage profile (workloads/usage.h), or with per-container run times or
+ * exit codes (workloads/annotations.h), have started. docs/node-agent.md has
+ * the model and its equations; this is the engine-driven part. Containers
+ * are modelled one by one (regular containers, then init containers: plain
+ * ones run one after another before the others start, the pod Pending and
+ * Initialized False meanwhile; sidecars start in their order):
  *
  *  - each running container wants cpu, memory and ephemeral storage as its
  *    own profile, or its part of the pod's, says (re-evaluated at each
@@ -15,14 +18,16 @@
  *    137, OOMKilled), and memory above the node's capacity kills containers
  *    by badness (oom.h); killed containers restart per restartPolicy with
  *    their own CrashLoopBackOff (crash_backoff.h), the others keep running;
- *    the end of a run and its exit code work the same way;
+ *    the end of a run (each container's own run time) and its exit code
+ *    work the same way; the phase is upstream's getPhase (pod_phase.h);
  *  - while a node's kubelet is down nothing is written for its pods; the
  *    containers run on, and the status is synced when the kubelet is back.
  *
  * The node agent starts pods (phase Running) and hands the ones with a usage
  * profile to the model, which from then on writes their status itself
- * (phase, Ready, KsPod.container_statuses). Pods without a profile never
- * enter it and behave exactly as before. */
+ * (phase, Ready, Initialized, KsPod.container_statuses and
+ * init_container_statuses). Pods without a profile or per-container
+ * annotations never enter it and behave exactly as before. */
 #pragma once
 #include <glib.h>
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "sched/objects.h"
+#include "tests/sim/scenario_results.h"
 #include "sim/engine.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_agent.h"
@@ -349,6 +350,63 @@ static void test_plain_path_kept(void **state) {
   world_clear(&w);
 }
 
+/* tests/scenarios/container-runtime.yaml through a whole run: the results'
+ * start (Running) and finish times and outcomes (worked out in the file). */
+static void test_scenario(void **state) {
+  (void)state;
+  KsResults *r = ks_test_run_bundled_scenario("container-runtime.yaml");
+  const KsPodRow *two = ks_test_pod_row(r, "two");
+  assert_int_equal(two->started_us, S(1));
+  assert_int_equal(two->finished_us, S(121));
+  assert_int_equal(two->outcome, KS_OUTCOME_SUCCEEDED);
+  const KsPodRow *init = ks_test_pod_row(r, "init");
+  assert_int_equal(init->scheduled_us, 0);
+  assert_int_equal(init->started_us, S(51));
+  assert_int_equal(init->finished_us, S(111));
+  assert_int_equal(init->outcome, KS_OUTCOME_SUCCEEDED);
+  const KsPodRow *bad = ks_test_pod_row(r, "bad-init");
+  assert_int_equal(bad->finished_us, S(11));
+  assert_int_equal(bad->outcome, KS_OUTCOME_FAILED);
+  ks_results_free(r);
+}
+
+/* A bad per-container annotation is refused when the scenario is checked,
+ * with the pod's file position. */
+static void test_refused_at_load(void **state) {
+  (void)state;
+  static const char yaml[] =
+      "apiVersion: ksim.io/v1alpha1\n"
+      "kind: Scenario\n"
+      "metadata: {name: bad}\n"
+      "spec:\n"
+      "  duration: 1m\n"
+      "  nodePools:\n"
+      "  - name: p\n"
+      "    count: 1\n"
+      "    template: {apiVersion: v1, kind: Node, status: {capacity: {cpu: '1', memory: 1Gi}}}\n"
+      "  workloads:\n"
+      "  - at: 0s\n"
+      "    objects:\n"
+      "    - apiVersion: v1\n"
+      "      kind: Pod\n"
+      "      metadata:\n"
+      "        name: web\n"
+      "        annotations: {ksim.io/exit-code.setup: '300'}\n"
+      "      spec:\n"
+      "        initContainers: [{name: setup, image: busybox}]\n"
+      "        containers: [{name: app, image: busybox}]\n";
+  GError *error = NULL;
+  KsScenario *sc = ks_scenario_load_string(yaml, sizeof yaml - 1, "bad.yaml", ".", &error);
+  assert_non_null(sc);
+  assert_false(ks_simulation_check_scenario(sc, &error));
+  assert_non_null(error);
+  assert_string_equal(error->message, "bad.yaml:13:7: pod default/web: annotation "
+                                      "ksim.io/exit-code.setup: \"300\" is not an exit code (an "
+                                      "integer 0..255)");
+  g_clear_error(&error);
+  ks_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_run_times),
@@ -360,6 +418,8 @@ int main(void) {
       cmocka_unit_test(test_init_fails_restarts),
       cmocka_unit_test(test_sidecar_after_init),
       cmocka_unit_test(test_plain_path_kept),
+      cmocka_unit_test(test_scenario),
+      cmocka_unit_test(test_refused_at_load),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
