@@ -26,8 +26,9 @@ typedef struct {
   gboolean unschedulable;    /* spec.unschedulable */
   KsResourceList capacity;   /* status.capacity */
   KsResourceList allocatable;/* status.allocatable; defaults to capacity when absent */
-  gboolean allocatable_from_capacity; /* status.allocatable was absent and is a copy of
-                                        capacity: a KubeletConfiguration derives it
+  gboolean allocatable_from_capacity; /* status.allocatable was not declared (decoders copy
+                                        capacity into it): the node's KubeletConfiguration
+                                        derives it when it registers
                                         (sim/kubelet/node_allocatable.h) */
   GArray *conditions;        /* of KsNodeCondition; may be NULL */
   GArray *images;            /* of KsContainerImage; may be NULL */

@@ -9,6 +9,7 @@
 
 #include "sim/kubelet/kubelet_configs.h"
 #include "sim/scheduler_setup.h"
+#include "sim/trace_feed.h"
 #include "sim/workload_feed.h"
 
 #define MI ((gint64)1 << 20)
@@ -140,6 +141,71 @@ static void test_bad_pool_kubelet_config(void **state) {
   g_free(dir);
 }
 
+/* Trace nodes register through the same point: t1 (no alloc) derived, t2
+ * (alloc in the trace) kept. */
+static void test_trace_nodes(void **state) {
+  (void)state;
+  KsResults *r = ks_test_run_bundled_scenario("node-allocatable-trace.yaml");
+  assert_int_equal(r->n_nodes, 2);
+  const KsNodeRow *t1 = node_row(r, "t1"), *t2 = node_row(r, "t2");
+  assert_int_equal(t1->cpu_allocatable_milli, 3500);
+  assert_int_equal(t1->memory_allocatable, 6668 * MI);
+  assert_int_equal(t1->pods_allocatable, 110);
+  assert_int_equal(t2->cpu_allocatable_milli, 4000);
+  assert_int_equal(t2->memory_allocatable, 7168 * MI);
+  ks_results_free(r);
+}
+
+/* A trace's node-update is the kubelet's status: t1's 16Gi at 60 s gives
+ * 16384Mi - 1024Mi - 500Mi = 14860Mi in the store. */
+static void test_trace_node_update(void **state) {
+  (void)state;
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(KSIM_TEST_DATA "/../scenarios/node-allocatable-trace.yaml",
+                                        &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  KsKubeletConfigs *k = ks_kubelet_configs_load(s, &error);
+  KsTraceSource *src = k ? ks_trace_feed_open_source(s->trace, &error) : NULL;
+  if (!src)
+    fail_msg("%s", error->message);
+  KsEngine *engine = ks_engine_new();
+  KsStore *store = ks_store_new(engine);
+  KsTraceFeedOptions fo = {.spec = s->trace, .seed = 1, .kubelets = k};
+  KsTraceFeed *feed = ks_trace_feed_new(store, src, &fo);
+  ks_engine_run_until(engine, 30 * G_USEC_PER_SEC);
+  const KsNode *t1 = ks_store_get(store, KS_STORE_NODE, NULL, "t1")->data;
+  assert_int_equal(t1->allocatable.memory, 6668 * MI);
+  ks_engine_run_until(engine, 61 * G_USEC_PER_SEC);
+  t1 = ks_store_get(store, KS_STORE_NODE, NULL, "t1")->data;
+  assert_int_equal(t1->capacity.memory, 16384 * MI);
+  assert_int_equal(t1->allocatable.memory, 14860 * MI);
+  assert_int_equal(t1->allocatable.pods, 110);
+  ks_store_free(store);
+  ks_engine_free(engine);
+  ks_trace_feed_free(feed);
+  ks_kubelet_configs_unref(k);
+  ks_scenario_free(s);
+}
+
+/* A pool's own kubeletConfig sets its image pulls (times worked out in
+ * tests/scenarios/node-allocatable-images.yaml). */
+static void test_pool_image_pulls(void **state) {
+  (void)state;
+  KsResults *r = ks_test_run_bundled_scenario("node-allocatable-images.yaml");
+  static const struct {
+    const char *pod;
+    gint64 started_ms;
+  } want[] = {{"sa", 3100}, {"sb", 6200}, {"sc", 7300}, {"pa", 5100}, {"pb", 7000}, {"pc", 7100}};
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    const KsPodRow *p = ks_test_pod_row(r, want[i].pod);
+    if (p->started_us != want[i].started_ms * 1000)
+      fail_msg("%s started at %" G_GINT64_FORMAT " us, want %" G_GINT64_FORMAT " ms", want[i].pod,
+               p->started_us, want[i].started_ms);
+  }
+  ks_results_free(r);
+}
+
 /* `ksim validate` shows what each pool's kubelet registers. */
 static void test_validate_shows_allocatable(void **state) {
   (void)state;
@@ -168,6 +234,9 @@ int main(void) {
     cmocka_unit_test(test_insufficient_memory_message),
     cmocka_unit_test(test_bad_pool_kubelet_config),
     cmocka_unit_test(test_validate_shows_allocatable),
+    cmocka_unit_test(test_trace_nodes),
+    cmocka_unit_test(test_trace_node_update),
+    cmocka_unit_test(test_pool_image_pulls),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
