@@ -206,6 +206,23 @@ static void test_pool_image_pulls(void **state) {
   ks_results_free(r);
 }
 
+/* A pool's own kubeletConfig sets its eviction thresholds
+ * (tests/scenarios/node-allocatable-eviction.yaml). */
+static void test_pool_eviction(void **state) {
+  (void)state;
+  KsResults *r = ks_test_run_bundled_scenario("node-allocatable-eviction.yaml");
+  const KsPodRow *strict = ks_test_pod_row(r, "s"), *lax = ks_test_pod_row(r, "l");
+  assert_int_equal(strict->outcome, KS_OUTCOME_FAILED);
+  assert_int_equal(strict->finished_us, 10 * G_USEC_PER_SEC);
+  assert_string_equal(r->nodes[strict->node].name, "strict-0");
+  assert_int_equal(lax->outcome, KS_OUTCOME_RUNNING);
+  assert_string_equal(r->nodes[lax->node].name, "lax-0");
+  /* strict-0's allocatable: 2048Mi - 500Mi; lax-0 keeps its capacity */
+  assert_int_equal(node_row(r, "strict-0")->memory_allocatable, 1548 * MI);
+  assert_int_equal(node_row(r, "lax-0")->memory_allocatable, 2048 * MI);
+  ks_results_free(r);
+}
+
 /* `ksim validate` shows what each pool's kubelet registers. */
 static void test_validate_shows_allocatable(void **state) {
   (void)state;
@@ -237,6 +254,7 @@ int main(void) {
     cmocka_unit_test(test_trace_nodes),
     cmocka_unit_test(test_trace_node_update),
     cmocka_unit_test(test_pool_image_pulls),
+    cmocka_unit_test(test_pool_eviction),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
