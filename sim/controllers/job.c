@@ -99,10 +99,37 @@ static gboolean pod_failed(const KsJob *job, const KsPod *p) {
   return p->deletion_timestamp_us != 0 && p->phase != KS_POD_SUCCEEDED;
 }
 
-/* getFinishedTime: ksim has no container statuses; the node agent records a
- * terminated pod's Ready=False transition time, then the deletion
- * timestamp, then the creation time, as upstream falls back. */
+/* getFinishTimeFromContainers: the latest finishedAt when every regular
+ * container's status is terminated (pods the resource model runs carry
+ * them; sidecars, which ksim lists there too, are not upstream's
+ * containerStatuses); -1 otherwise. */
+static gint64 containers_finish_time(const KsPod *p) {
+  if (!p->container_statuses || !p->containers || p->containers->len == 0)
+    return -1;
+  gint64 t = -1;
+  for (guint i = 0; i < p->container_statuses->len; i++) {
+    const KsContainerStatus *s = &g_array_index(p->container_statuses, KsContainerStatus, i);
+    gboolean regular = FALSE;
+    for (guint k = 0; !regular && k < p->containers->len; k++)
+      regular = !g_strcmp0(g_array_index(p->containers, KsContainer, k).name, s->name);
+    if (!regular)
+      continue;
+    if (s->state.kind != KS_CONTAINER_TERMINATED || s->state.finished_at_us <= 0)
+      return -1;
+    t = MAX(t, s->state.finished_at_us);
+  }
+  return t;
+}
+
+/* getFinishedTime: the containers' latest finish when all terminated, else
+ * the Ready=False transition time (the node agent records a terminated
+ * pod's; the resource model the first status of a pod that was never
+ * Ready), then the deletion timestamp, then the creation time, as upstream
+ * falls back. */
 static gint64 pod_finish_time(const KsPod *p) {
+  gint64 t = containers_finish_time(p);
+  if (t >= 0)
+    return t;
   if (!p->ready && p->ready_since_us > 0)
     return p->ready_since_us;
   if (p->deletion_timestamp_us)

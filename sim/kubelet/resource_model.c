@@ -351,7 +351,9 @@ static gboolean write_status(ModelPod *p) {
   KsPod *copy = ks_pod_copy(stored);
   copy->phase = p->phase;
   gboolean ready = pod_ready(p, now);
-  if (copy->ready != ready) {
+  if (copy->ready != ready || (!ready && copy->ready_since_us == 0)) {
+    /* the kubelet's first status of a pod never Ready (init containers
+     * running) sets Ready=False with its transition time */
     copy->ready = ready;
     copy->ready_since_us = now;
   }

@@ -639,6 +639,54 @@ static void test_pod_failure_policy_container_name(void **state) {
   world_free(w);
 }
 
+static void pattern_clear(gpointer p) { g_free(((KsPodConditionPattern *)p)->type); }
+
+/* onPodConditions over the kubelet's Initialized condition: the pods' init
+ * container exits 1 after 5 s (restartPolicy Never), so each pod is Failed
+ * with Initialized=False (ContainersNotInitialized) and its app never runs.
+ * An Ignore rule on Initialized=False keeps the failures out of
+ * status.failed, so backoffLimit 0 never fails the Job. Replacements follow
+ * the back-off from upstream's finish time (getFinishedTime): the app
+ * container never terminated, so it is the Ready=False transition, the
+ * kubelet's first status at 11 s: pod 2 at 21 s (10 s), first status at
+ * 22 s, pod 3 at 42 s (20 s). */
+static void test_pod_failure_policy_init_condition(void **state) {
+  World *w = world_new();
+  KsJob *j = make_job("pfi", 60, 0, KS_RESTART_NEVER);
+  j->backoff_limit = 0;
+  ks_pod_add_container(j->template, "setup", TRUE);
+  ks_labels_set(&j->template->annotations, "ksim.io/run-time.setup", "5s");
+  ks_labels_set(&j->template->annotations, "ksim.io/exit-code.setup", "1");
+  j->pod_failure_rules = ks_pod_failure_rule_array_new();
+  j->has_pod_failure_policy = TRUE;
+  j->pod_replacement_policy = KS_POD_REPLACEMENT_FAILED;
+  KsPodFailurePolicyRule r = {0};
+  r.action = KS_PFP_ACTION_IGNORE;
+  r.patterns = g_array_new(FALSE, FALSE, sizeof(KsPodConditionPattern));
+  g_array_set_clear_func(r.patterns, pattern_clear);
+  KsPodConditionPattern pat = {g_strdup(KS_POD_CONDITION_INITIALIZED), KS_CONDITION_FALSE};
+  g_array_append_val(r.patterns, pat);
+  g_array_append_val(j->pod_failure_rules, r);
+  create_at(w, S(10), j);
+  ks_engine_run_until(w->cw.engine, S(60));
+  char *got = times_of(w->created, "pfi-");
+  assert_string_equal(got, "10,21,42");
+  g_free(got);
+  char *pod = g_strndup(w->created->pdata[0], strcspn(w->created->pdata[0], "@"));
+  const KsPod *p = ks_store_get(w->cw.store, KS_STORE_POD, "default", pod)->data;
+  assert_int_equal(p->phase, KS_POD_FAILED);
+  const KsPodCondition *init = ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED);
+  assert_int_equal(init->status, KS_POD_CONDITION_FALSE);
+  assert_string_equal(init->reason, "ContainersNotInitialized");
+  const KsContainerStatus *app = &g_array_index(p->container_statuses, KsContainerStatus, 0);
+  assert_string_equal(app->state.reason, "PodInitializing");
+  const KsJob *job = get_job(w, "pfi");
+  assert_int_equal(job->failed, 0);
+  assert_null(ks_conditions_get(job->conditions, KS_JOB_COND_FAILED));
+  g_free(pod);
+  world_free(w);
+}
+
 /* An Ignore rule on exit code 1 with backoffLimit 0: failures never count
  * (status.failed stays 0, the Job never fails), but they still feed the
  * back-off (nonIgnoredFailedPodsCount is for the counter only): pods at
@@ -788,6 +836,7 @@ int main(void) {
       cmocka_unit_test(test_backoff_limit_per_index), cmocka_unit_test(test_max_failed_indexes),
       cmocka_unit_test(test_pod_failure_policy_fail_job),
       cmocka_unit_test(test_pod_failure_policy_container_name),
+      cmocka_unit_test(test_pod_failure_policy_init_condition),
       cmocka_unit_test(test_pod_failure_policy_ignore),
       cmocka_unit_test(test_pod_failure_policy_fail_index),
       cmocka_unit_test(test_pod_failure_policy_ignore_per_index),
