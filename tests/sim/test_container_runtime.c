@@ -21,6 +21,7 @@
 #include "sim/engine.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_agent.h"
+#include "sim/node_faults.h"
 #include "sim/store.h"
 #include "workloads/annotations.h"
 #include "workloads/usage.h"
@@ -350,6 +351,36 @@ static void test_plain_path_kept(void **state) {
   world_clear(&w);
 }
 
+/* The kubelet down from 10 s to 70 s while the init containers run (30 s
+ * and 20 s): they complete and the app starts at 50 s unseen; when the
+ * kubelet is back one write shows it all (Initialized's transition time is
+ * that write's); the app's own times are when things happened. */
+static void test_init_while_down(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "init");
+  create(&w, make_pod("init", KS_RESTART_ON_FAILURE, "-setup1,-setup2,app",
+                      "ksim.io/run-time.setup1=30s", "ksim.io/run-time.setup2=20s",
+                      "ksim.io/run-time.app=1m", NULL));
+  ks_engine_run_until(w.engine, S(10));
+  assert_true(ks_node_fault_set_down(w.store, "n1", TRUE, NULL));
+  ks_engine_run_until(w.engine, S(70));
+  assert_true(ks_node_fault_set_down(w.store, "n1", FALSE, NULL));
+  ks_engine_run_until(w.engine, S(200));
+  static const char *const want[] = {
+      "0 Pending - setup1:R setup2:W/PodInitializing | app:W/PodInitializing Initialized=F@0",
+      "70 Running ready setup1:T0/Completed setup2:T0/Completed | app:R Initialized=T@70",
+      "110 Succeeded - setup1:T0/Completed setup2:T0/Completed | app:T0/Completed "
+      "Initialized=T@70",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  const KsPod *p = get(&w, "init");
+  const KsContainerStatus *app = &g_array_index(p->container_statuses, KsContainerStatus, 0);
+  assert_int_equal(app->state.started_at_us, S(50));
+  assert_int_equal(app->state.finished_at_us, S(110));
+  world_clear(&w);
+}
+
 /* tests/scenarios/container-runtime.yaml through a whole run: the results'
  * start (Running) and finish times and outcomes (worked out in the file). */
 static void test_scenario(void **state) {
@@ -418,6 +449,7 @@ int main(void) {
       cmocka_unit_test(test_init_fails_restarts),
       cmocka_unit_test(test_sidecar_after_init),
       cmocka_unit_test(test_plain_path_kept),
+      cmocka_unit_test(test_init_while_down),
       cmocka_unit_test(test_scenario),
       cmocka_unit_test(test_refused_at_load),
   };
