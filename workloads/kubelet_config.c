@@ -591,15 +591,21 @@ static gboolean parse_cpu_list(const char *s, gint32 *count, char **why) {
   return ok;
 }
 
-/* reservedSystemCPUs, enforceNodeAllocatable and the two reserved cgroup
- * names, with ValidateKubeletConfiguration's checks (v1.31). */
+/* podsPerCore, reservedSystemCPUs, enforceNodeAllocatable and the two
+ * reserved cgroup names, with ValidateKubeletConfiguration's checks (v1.31). */
 static gboolean decode_node_allocatable(KsDec *d, const KsYamlNode *root, KsKubeletConfig *c) {
   char *cpus = NULL, *sys_cgroup = NULL, *kube_cgroup = NULL, **enforce = NULL;
-  gboolean ok = ks_dec_string(d, root, "reservedSystemCPUs", &cpus) &&
+  gboolean ok = ks_dec_int32(d, root, "podsPerCore", &c->pods_per_core, NULL) &&
+                ks_dec_string(d, root, "reservedSystemCPUs", &cpus) &&
                 ks_dec_string(d, root, "systemReservedCgroup", &sys_cgroup) &&
                 ks_dec_string(d, root, "kubeReservedCgroup", &kube_cgroup) &&
                 ks_dec_string_list(d, root, "enforceNodeAllocatable", &enforce);
   gboolean has_sys = sys_cgroup && *sys_cgroup, has_kube = kube_cgroup && *kube_cgroup;
+  if (ok && c->pods_per_core < 0)
+    ok = fail_field(d, root, "podsPerCore",
+                    "invalid configuration: podsPerCore (--pods-per-core) %d must not be a "
+                    "negative number",
+                    c->pods_per_core);
   if (ok && ks_dec_is_absent(ks_yaml_get(root, "enforceNodeAllocatable")))
     c->enforce_node_allocatable = KS_ENFORCE_PODS; /* DefaultNodeAllocatableEnforcement */
   guint n = enforce ? g_strv_length(enforce) : 0;

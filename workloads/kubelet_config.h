@@ -113,6 +113,7 @@ typedef struct {
   guint enforce_node_allocatable;
 
   gint32 max_pods; /* default 110 */
+  gint32 pods_per_core; /* podsPerCore; default 0: off (pods = maxPods) */
 } KsKubeletConfig;
 
 /* The v1.31 defaults, as a kubelet without a config file runs. transfer full */

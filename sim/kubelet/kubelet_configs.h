@@ -43,7 +43,7 @@ gboolean ks_kubelet_configs_has_pools(const KsKubeletConfigs *k);
 /* transfer none. The configuration node's kubelet runs with (above); NULL
  * when none (k NULL too). */
 const KsKubeletConfig *ks_kubelet_configs_for_node(const KsKubeletConfigs *k, const KsNode *node);
-/* The same, for the node named `name` in the pool `pool` (NULL: no pool). */
+/* The same, for a node of pool `pool` (NULL: of no pool). */
 const KsKubeletConfig *ks_kubelet_configs_for_pool(const KsKubeletConfigs *k, const char *pool);
 
 /* What node's kubelet registers: ks_node_allocatable_apply with its

@@ -69,8 +69,14 @@ void ks_node_allocatable_compute(const KsKubeletConfig *c, const KsResourceList 
                                  KsResourceList *capacity_out, KsResourceList *allocatable) {
   KsResourceList cap;
   ks_resource_list_copy(&cap, capacity);
-  if (!ks_resource_list_has(&cap, KS_RESOURCE_PODS))
-    ks_resource_list_set(&cap, KS_RESOURCE_PODS, c->max_pods);
+  if (!ks_resource_list_has(&cap, KS_RESOURCE_PODS)) {
+    /* the MachineInfo setter: min(NumCores * podsPerCore, maxPods) when
+     * podsPerCore is set; the machine's cores are whole cpus of capacity */
+    gint64 pods = c->max_pods;
+    if (c->pods_per_core > 0)
+      pods = MIN(cap.milli_cpu / 1000 * c->pods_per_core, pods);
+    ks_resource_list_set(&cap, KS_RESOURCE_PODS, pods);
+  }
   subtract(c, &cap, TRUE, allocatable);
   if (capacity_out) {
     ks_resource_list_clear(capacity_out);

@@ -16,7 +16,8 @@
  * GetThresholdQuantity); no other signal reserves anything. With
  * reservedSystemCPUs the cpu reservation is the number of CPUs it lists
  * (systemReserved cpu replaced, kubeReserved cpu dropped). A node without a
- * `pods` capacity gets maxPods (the kubelet's capacity). Extended resources
+ * `pods` capacity gets maxPods, or min(cores * podsPerCore, maxPods) with
+ * podsPerCore (the kubelet's capacity; cores: whole cpus of capacity). Extended resources
  * (nvidia.com/gpu, ...) reserve nothing: allocatable = capacity.
  *
  * All integer arithmetic on upstream's units (millicores, bytes); nothing

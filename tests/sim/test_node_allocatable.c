@@ -201,6 +201,22 @@ static void test_allocatable(void **state) {
   assert_int_equal(alloc.pods, 30);
   ks_kubelet_config_unref(c);
 
+  /* podsPerCore: min(cores * podsPerCore, maxPods); 4 cpus (and 4500m: 4 cores) */
+  KsResourceList cores;
+  capacity(&cores, 4000, 8 * GI);
+  c = load(HEAD "podsPerCore: 10\n");
+  ks_node_allocatable_compute(c, &cores, NULL, &alloc);
+  assert_int_equal(alloc.pods, 40);
+  ks_resource_list_set(&cores, KS_RESOURCE_CPU, 4500);
+  ks_node_allocatable_compute(c, &cores, NULL, &alloc);
+  assert_int_equal(alloc.pods, 40);
+  ks_kubelet_config_unref(c);
+  c = load(HEAD "podsPerCore: 50\nmaxPods: 120\n");
+  ks_node_allocatable_compute(c, &cores, NULL, &alloc);
+  assert_int_equal(alloc.pods, 120);
+  ks_kubelet_config_unref(c);
+  ks_resource_list_clear(&cores);
+
   /* the defaults: 100Mi of memory, 10% of ephemeral storage */
   c = ks_kubelet_config_new_default();
   ks_node_allocatable_compute(c, &cap, NULL, &alloc);
@@ -332,6 +348,9 @@ static void test_bad_inputs(void **state) {
      "k.yaml:3:25: enforceNodeAllocatable: invalid configuration: kubeReservedCgroup "
      "(--kube-reserved-cgroup) must be specified when \"kube-reserved\" contained in "
      "enforceNodeAllocatable (--enforce-node-allocatable)"},
+    {"podsPerCore: -1\n",
+     "k.yaml:3:14: podsPerCore: invalid configuration: podsPerCore (--pods-per-core) -1 must not "
+     "be a negative number"},
     {"enforceNodeAllocatable: pods\n",
      "k.yaml:3:25: enforceNodeAllocatable: expected a sequence, got \"pods\""},
   };
