@@ -69,6 +69,7 @@ typedef struct {
   char *name;
   KsLabels labels;
   KsLabels annotations;            /* incl. storageclass.kubernetes.io/is-default-class */
+  gint64 creation_timestamp_us;    /* metadata.creationTimestamp: the newest default class wins */
   char *provisioner;               /* provisioner (required) */
   KsLabels parameters;             /* parameters */
   KsReclaimPolicy reclaim_policy;  /* reclaimPolicy, default Delete */

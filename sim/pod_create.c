@@ -6,6 +6,7 @@
 #include "sched/objects.h"
 #include "sched/pdb.h"
 #include "sim/admission.h"
+#include "sim/admission_storage_class.h"
 #include "sim/controllers/controller_utils.h"
 #include "sim/controllers/object_access.h"
 #include "sim/create_strategy.h"
@@ -104,6 +105,8 @@ gboolean ks_sim_create_workload(KsStore *store, KsRng *uids, KsStoreKind kind, g
     *m.uid = ks_controller_new_uid(uids);
   if (kind == KS_STORE_JOB) /* the API server's defaulting, now that the Job has a uid */
     ks_job_generate_selector(data);
+  if (kind == KS_STORE_PERSISTENT_VOLUME_CLAIM) /* DefaultStorageClass admission */
+    ks_admit_pvc_default_storage_class(data, store);
   /* a dump's status and creation time describe another cluster */
   ks_sim_prepare_for_create(kind, data, ks_engine_now(ks_store_get_engine(store)));
   if (m.creation_timestamp_us && !*m.creation_timestamp_us)

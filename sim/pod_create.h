@@ -40,7 +40,8 @@ gboolean ks_sim_create_node(KsStore *store, KsNode *node, const KsKubeletConfigs
 
 /* Creates a copy of a workload object (src, of store kind `kind`) as the API
  * server would: a uid drawn from `uids` when it has none, a Job's generated
- * selector once it has a uid, the status of the controllers' kinds cleared
+ * selector once it has a uid, a claim without a class the default
+ * StorageClass (sim/admission_storage_class.h), the status of the controllers' kinds cleared
  * and their creationTimestamp now (sim/create_strategy.h; other kinds'
  * creationTimestamp now when unset), metadata.generation 1 when unset. FALSE with *error when the store
  * refuses it (an existing name). */

@@ -328,6 +328,7 @@ KsStorageClass *ks_dec_storage_class(KsDec *d, const KsYamlNode *obj) {
   ks_labels_clear(&sc->annotations);
   ks_labels_copy(&sc->labels, &meta.labels);
   ks_labels_copy(&sc->annotations, &meta.annotations);
+  sc->creation_timestamp_us = meta.creation_timestamp_us;
   ks_object_meta_clear(&meta);
   guint reclaim = sc->reclaim_policy, binding = sc->volume_binding_mode;
   gboolean ok =

@@ -41,6 +41,7 @@ void ks_object_fields(KsStoreKind kind, gpointer data, KsObjectFields *out) {
     break;
   case KS_STORE_STORAGE_CLASS:
     out->name = &((KsStorageClass *)data)->name;
+    out->creation_timestamp_us = &((KsStorageClass *)data)->creation_timestamp_us;
     break;
   case KS_STORE_DEPLOYMENT:
     from_meta(&((KsDeployment *)data)->meta, out);

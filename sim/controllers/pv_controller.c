@@ -12,6 +12,7 @@
 
 #include "sched/node.h"
 #include "sched/volume_lister.h"
+#include "sim/admission_storage_class.h"
 #include "workloads/duration.h"
 
 #define NOT_SUPPORTED_PROVISIONER "kubernetes.io/no-provisioner"
@@ -266,19 +267,6 @@ static KsSyncResult provision(PvCtrl *pc, const char *key, const KsStoreObject *
 
 /* ---- claims ------------------------------------------------------------------------------------ */
 
-/* The default StorageClass (the first by name when several are marked). */
-static const KsStorageClass *default_class(PvCtrl *pc) {
-  GPtrArray *objs = ks_store_list(store_of(pc), KS_STORE_STORAGE_CLASS, NULL);
-  const KsStorageClass *found = NULL;
-  for (guint i = 0; i < objs->len && !found; i++) {
-    const KsStorageClass *sc = ((const KsStoreObject *)objs->pdata[i])->data;
-    if (ks_storage_class_is_default(sc))
-      found = sc;
-  }
-  g_ptr_array_unref(objs);
-  return found;
-}
-
 static gboolean delay_binding(PvCtrl *pc, const KsPersistentVolumeClaim *claim) {
   const KsStorageClass *sc = get_class(pc, ks_pvc_get_class(claim));
   return sc && sc->volume_binding_mode == KS_BINDING_WAIT_FOR_FIRST_CONSUMER;
@@ -297,19 +285,18 @@ static KsSyncResult set_claim_phase(PvCtrl *pc, const KsStoreObject *o,
 static KsSyncResult sync_unbound_claim(PvCtrl *pc, const char *key, const KsStoreObject *o) {
   const KsPersistentVolumeClaim *claim = o->data;
   KsStore *s = store_of(pc);
-  if (!claim->storage_class_name && !ks_labels_get(&claim->annotations, KS_ANN_BETA_STORAGE_CLASS)) {
-    const KsStorageClass *def = default_class(pc);
-    if (def) {
-      KsPersistentVolumeClaim *nc = ks_pvc_copy(claim);
-      nc->storage_class_name = g_strdup(def->name);
-      return update_pvc(pc, nc, o->resource_version) ? KS_SYNC_DONE : KS_SYNC_RETRY;
-    }
-  }
   if (!claim->volume_name || !*claim->volume_name) {
     gboolean delay = delay_binding(pc, claim);
     const KsStoreObject *pv = find_best_match(pc, claim, delay);
     if (pv)
       return bind(pc, pv, o);
+    /* RetroactiveDefaultStorageClass (GA in v1.28): a claim admitted while
+     * no class was the default gets the one there is now, once no PV
+     * without a class matched it; the update's watch event syncs it again. */
+    KsPersistentVolumeClaim *nc = ks_pvc_copy(claim);
+    if (ks_admit_pvc_default_storage_class(nc, s))
+      return update_pvc(pc, nc, o->resource_version) ? KS_SYNC_DONE : KS_SYNC_RETRY;
+    ks_pvc_free(nc);
     if (delay && !ks_pvc_selected_node(claim))
       return set_claim_phase(pc, o, KS_PVC_PENDING); /* WaitForFirstConsumer */
     const KsStorageClass *sc = get_class(pc, ks_pvc_get_class(claim));

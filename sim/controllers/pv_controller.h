@@ -6,10 +6,8 @@
  * resync (upstream --pvclaimbinder-sync-period).
  *
  * Claims (syncClaim):
- *  - unbound (no pv.kubernetes.io/bind-completed): a claim whose
- *    storageClassName is unset gets the default StorageClass (retroactive
- *    default class assignment, GA in v1.28; with several defaults the first
- *    by name). Without spec.volumeName, findBestMatchForClaim: over the
+ *  - unbound (no pv.kubernetes.io/bind-completed): without
+ *    spec.volumeName, findBestMatchForClaim: over the
  *    access-mode sets of the PVs that contain the claim's modes, fewest
  *    modes first, the smallest matching Available PV
  *    (ks_sched_find_matching_volume without a node); for a claim of a
@@ -17,7 +15,12 @@
  *    scheduler's PreBind) matches. Found: bind (PV claimRef + phase Bound,
  *    then the claim's volumeName, bind-completed and bound-by-controller
  *    annotations, phase Bound, status capacity and access modes). Not
- *    found: a WaitForFirstConsumer claim waits for the scheduler's
+ *    found: a claim without a class (storageClassName unset, no beta
+ *    annotation) gets the default StorageClass if there is one now
+ *    (RetroactiveDefaultStorageClass, GA in v1.28: for claims created while
+ *    there was none; DefaultStorageClass admission, sim/admission_storage_class.h,
+ *    sets it on create otherwise; the same newest-default rule) and is synced
+ *    again; else a WaitForFirstConsumer claim waits for the scheduler's
  *    volume.kubernetes.io/selected-node; a claim whose class has a
  *    provisioner (not kubernetes.io/no-provisioner) is provisioned; any
  *    other stays Pending. A claim naming a volume binds to it when the PV

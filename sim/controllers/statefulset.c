@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sim/admission_storage_class.h"
 #include "sim/controllers/controller_utils.h"
 #include "sim/controllers/history.h"
 #include "sim/controllers/statefulset_util.h"
@@ -351,6 +352,7 @@ static gboolean sync_claims(const Sync *sy, const KsPod *pod, gint ordinal, gboo
         ks_labels_set(&c->labels, set->selector->match_labels.items[j].key,
                       set->selector->match_labels.items[j].value);
       c->creation_timestamp_us = sy->now;
+      ks_admit_pvc_default_storage_class(c, s); /* the API server's admission on create */
       if (!retain)
         fix_claim_refs(sy, c, pod, scaled_down);
       GError *error = NULL;

@@ -4,8 +4,8 @@
  * and volumes, dynamic provisioning after the class's delay with node
  * affinity from allowedTopologies, WaitForFirstConsumer waiting for the
  * selected node and provisioning in its zone, the default class assigned
- * to a claim without one, reclaim Delete / Retain / Recycle, a claim
- * losing its volume. */
+ * retroactively to a claim without one that no PV matched, reclaim
+ * Delete / Retain / Recycle, a claim losing its volume. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -299,21 +299,43 @@ static void test_scheduler_binding_completed(void **state) {
   world_free(&w);
 }
 
-/* The default class: a claim without storageClassName gets it, then
- * provisions through it; a claim with "" stays without class. */
+/* RetroactiveDefaultStorageClass: claims created while no class was the
+ * default (here put straight into the store, past the DefaultStorageClass
+ * admission of sim/admission_storage_class.c). A claim without a class
+ * binds a matching PV without one first; one that matches none gets the
+ * default once there is one (no StorageClass watch: the 15 s resync of the
+ * claim finds it), the newer of two defaults, and provisions through it;
+ * a claim with "" stays without class and Pending. */
 static void test_default_class(void **state) {
   World w;
   world_init(&w);
-  KsStorageClass *sc = new_sc("standard", "csi.example.com", KS_BINDING_IMMEDIATE, KS_RECLAIM_DELETE);
-  ks_labels_set(&sc->annotations, KS_ANN_IS_DEFAULT_CLASS, "true");
-  store_sc(&w, sc);
+  add_pv(&w, "bare", "", GI, KS_ACCESS_RWO, KS_RECLAIM_RETAIN);
+  add_pvc(&w, new_pvc("first", NULL, GI));
+  run_to(&w, S(1));
+  assert_bound(&w, "first", "bare");
+  assert_null(pvc(&w, "first")->storage_class_name);
   add_pvc(&w, new_pvc("unset", NULL, GI));
   add_pvc(&w, new_pvc("none", "", GI));
-  run_to(&w, S(1));
+  run_to(&w, S(2));
+  assert_null(pvc(&w, "unset")->storage_class_name);
+  assert_int_equal(pvc(&w, "unset")->phase, KS_PVC_PENDING);
+  KsStorageClass *old = new_sc("old", "csi.example.com", KS_BINDING_IMMEDIATE, KS_RECLAIM_DELETE);
+  ks_labels_set(&old->annotations, KS_ANN_IS_DEFAULT_CLASS, "true");
+  old->creation_timestamp_us = S(2);
+  store_sc(&w, old);
+  KsStorageClass *sc = new_sc("standard", "csi.example.com", KS_BINDING_IMMEDIATE, KS_RECLAIM_DELETE);
+  ks_labels_set(&sc->annotations, KS_ANN_BETA_IS_DEFAULT_CLASS, "true");
+  sc->creation_timestamp_us = S(3);
+  store_sc(&w, sc);
+  run_to(&w, S(3));
+  assert_null(pvc(&w, "unset")->storage_class_name); /* not before the resync */
+  run_to(&w, S(17));
   assert_string_equal(pvc(&w, "unset")->storage_class_name, "standard");
   assert_int_equal(pvc(&w, "unset")->phase, KS_PVC_BOUND);
+  assert_string_equal(pv(&w, pvc(&w, "unset")->volume_name)->storage_class_name, "standard");
   assert_string_equal(pvc(&w, "none")->storage_class_name, "");
   assert_int_equal(pvc(&w, "none")->phase, KS_PVC_PENDING);
+  assert_null(pvc(&w, "first")->storage_class_name); /* bound: left alone */
   world_free(&w);
 }
 
