@@ -101,12 +101,19 @@ static void add_usage(const char *path, int pods) {
     gint32 node;
     gint64 cpu_milli, memory;
   } UsageRec;
+  /* Zeroed whole, then field by field: a compound literal leaves the
+   * padding after `node` undefined, and H5Dwrite copies those bytes into
+   * the file (valgrind: uninitialised bytes in a write). */
   UsageRec rows[11];
+  memset(rows, 0, sizeof rows);
   for (int i = 0; i <= 10; i++) {
     gint64 t = (gint64)i * 10 * S, running = 0;
     for (int p = 0; p < pods; p++)
       running += (gint64)p * S <= t && t < 50 * S;
-    rows[i] = (UsageRec){t, 0, 500 * running, running << 29};
+    rows[i].time_us = t;
+    rows[i].node = 0;
+    rows[i].cpu_milli = 500 * running;
+    rows[i].memory = running << 29;
   }
   hid_t ut = H5Tcreate(H5T_COMPOUND, sizeof(UsageRec));
   H5Tinsert(ut, "time_us", G_STRUCT_OFFSET(UsageRec, time_us), H5T_NATIVE_INT64);
