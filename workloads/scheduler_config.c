@@ -140,10 +140,10 @@ gboolean ks_sched_config_check_fields(KsDec *d, const KsYamlNode *m, const char 
     gsize mark = ks_dec_push_field(d, key ? key : "?");
     gboolean ok = TRUE;
     if (!key || !g_strv_contains(known, key))
-      ok = ks_dec_fail(d, key_node, "unknown field \"%s\"", d->path->str);
+      ok = ks_dec_fail(d, key_node, "unknown field \"%s\"", key ? key : "?");
     for (guint j = 0; ok && j < i; j++)
       if (g_strcmp0(ks_yaml_key(m, j), key) == 0)
-        ok = ks_dec_fail(d, key_node, "duplicate field \"%s\"", d->path->str);
+        ok = ks_dec_fail(d, key_node, "duplicate field \"%s\"", key);
     ks_dec_pop(d, mark);
     if (!ok)
       return FALSE;

@@ -1103,7 +1103,7 @@ static gboolean decode_string_map(KsDec *d, const KsYamlNode *args, KsSchedConfi
     if (!key)
       ok = ks_dec_fail(d, args->items->pdata[2 * i], "args keys must be strings");
     else if (ks_labels_has(&b->labels, key))
-      ok = ks_dec_fail(d, args->items->pdata[2 * i], "duplicate field \"%s\"", d->path->str);
+      ok = ks_dec_fail(d, args->items->pdata[2 * i], "duplicate field \"%s\"", key);
     else if (v && v->kind != KS_YAML_SCALAR)
       ok = ks_dec_fail(d, v,
                        "nested values are not supported: a loaded plugin's args are a flat map "

@@ -938,7 +938,7 @@ static const struct {
     {"extenders.yaml", "4:1: extenders: scheduler extenders are not supported by ksim (they are "
                        "HTTP services outside the scheduler)"},
     {"fit-unknown-arg.yaml", "9:7: profiles[0].pluginConfig[0].args.ignoredResource: unknown "
-                             "field \"profiles[0].pluginConfig[0].args.ignoredResource\""},
+                             "field \"ignoredResource\""},
     {"fit-unsupported-type.yaml",
      "8:15: profiles[0].pluginConfig[0].args.scoringStrategy.type: Unsupported value: "
      "\"LeastRequested\": supported values: \"LeastAllocated\", \"MostAllocated\", "
@@ -983,7 +983,7 @@ static const struct {
                                 "not RequestedToCapacityRatio"},
     {"unknown-field.yaml", "3:1: profile: unknown field \"profile\""},
     {"unknown-plugin-set.yaml",
-     "5:5: profiles[0].plugins.scores: unknown field \"profiles[0].plugins.scores\""},
+     "5:5: profiles[0].plugins.scores: unknown field \"scores\""},
     {"v1beta3.yaml", "1:13: apiVersion: no kind \"KubeSchedulerConfiguration\" is registered for "
                      "version \"kubescheduler.config.k8s.io/v1beta3\": that version is no longer "
                      "served; kube-scheduler v1.31 reads kubescheduler.config.k8s.io/v1 only"},
@@ -1058,7 +1058,7 @@ static const struct {
      "14:24: profiles[0].pluginConfig[0].args.addedAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].matchExpressions[0].values[0]: Invalid value: \"four\": for 'Gt', 'Lt' operators, the value must be an integer"},
     /* strict decoding of NodeAffinityArgs */
     {"na-unknown-field.yaml",
-     "8:9: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingRequiredDuringExecution: unknown field \"profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingRequiredDuringExecution\""},
+     "8:9: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingRequiredDuringExecution: unknown field \"requiredDuringSchedulingRequiredDuringExecution\""},
     /* ksim RandomArgs */
     {"random-seed-negative.yaml",
      "7:13: profiles[0].pluginConfig[0].args.seed: Invalid value: -7: must be non-negative"},
@@ -1067,7 +1067,7 @@ static const struct {
      "7:13: profiles[0].pluginConfig[0].args.seed: expected an integer, got the string \"42\""},
     /* ksim RandomArgs */
     {"random-unknown-field.yaml",
-     "7:7: profiles[0].pluginConfig[0].args.sead: unknown field \"profiles[0].pluginConfig[0].args.sead\""},
+     "7:7: profiles[0].pluginConfig[0].args.sead: unknown field \"sead\""},
     /* ksim BestFitArgs */
     {"bestfit-cpu-101.yaml",
      "7:18: profiles[0].pluginConfig[0].args.cpuWeight: Invalid value: 101: not in valid range [0, 100]"},
@@ -1109,14 +1109,14 @@ static const struct {
      "8:33: profiles[0].pluginConfig[0].args.shape[0].score: expected an integer, got the string \"10\""},
     /* strict decoding of UtilizationShapePoint */
     {"vb-shape-unknown-field.yaml",
-     "8:26: profiles[0].pluginConfig[0].args.shape[0].scor: unknown field \"profiles[0].pluginConfig[0].args.shape[0].scor\""},
+     "8:26: profiles[0].pluginConfig[0].args.shape[0].scor: unknown field \"scor\""},
     /* ValidateVolumeBindingArgs checks bindTimeoutSeconds before the shape */
     {"vb-timeout-before-shape.yaml",
      "7:27: profiles[0].pluginConfig[0].args.bindTimeoutSeconds: Invalid value: -1: invalid BindTimeoutSeconds, should not be a negative value"},
     {"vb-wrong-kind.yaml",
      "7:13: profiles[0].pluginConfig[0].args.kind: args for plugin VolumeBinding were not of type VolumeBindingArgs.kubescheduler.config.k8s.io, got VolumeBindingArg.kubescheduler.config.k8s.io"},
     {"vb-unknown-field.yaml",
-     "7:7: profiles[0].pluginConfig[0].args.bindTimeout: unknown field \"profiles[0].pluginConfig[0].args.bindTimeout\""},
+     "7:7: profiles[0].pluginConfig[0].args.bindTimeout: unknown field \"bindTimeout\""},
     /* validateFunctionShape: the order check runs over all points before the range checks */
     {"rtcr-unsorted-before-range.yaml",
      "12:27: profiles[0].pluginConfig[0].args.scoringStrategy.requestedToCapacityRatio.shape[1].utilization: Invalid value: -5: values must be sorted in increasing order"},
