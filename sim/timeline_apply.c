@@ -214,7 +214,12 @@ static void update(KsTimeline *t, const KsTimelineAction *a, const KsManifestObj
     live = ks_stateful_set_copy(old->data);
     spec = update_stateful_set(live, o->u.stateful_set, &meta);
     break;
-  case KS_STORE_NODE:
+  case KS_STORE_NODE: { /* the kubelet registers the applied status again */
+    KsNode *node = replacement(old->kind, old, payload(o));
+    ks_kubelet_configs_register_node(t->kubelets, node);
+    ks_timeline_update(t, a, old, node, FALSE);
+    return;
+  }
   case KS_STORE_NAMESPACE:
   case KS_STORE_PRIORITY_CLASS:
   case KS_STORE_POD_DISRUPTION_BUDGET:

@@ -9,6 +9,7 @@
 
 #include "sim/kubelet/kubelet_configs.h"
 #include "sim/scheduler_setup.h"
+#include "sim/timeline.h"
 #include "sim/trace_feed.h"
 #include "sim/workload_feed.h"
 
@@ -223,6 +224,38 @@ static void test_pool_eviction(void **state) {
   ks_results_free(r);
 }
 
+/* The timeline's apply registers a Node it creates, and again one it
+ * replaces (tests/scenarios/node-allocatable-timeline.yaml). */
+static void test_timeline_nodes(void **state) {
+  (void)state;
+  GError *error = NULL;
+  KsScenario *s = ks_scenario_load_file(
+      KSIM_TEST_DATA "/../scenarios/node-allocatable-timeline.yaml", &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  KsKubeletConfigs *k = ks_kubelet_configs_load(s, &error);
+  if (!k)
+    fail_msg("%s", error->message);
+  KsEngine *engine = ks_engine_new();
+  KsStore *store = ks_store_new(engine);
+  KsTimeline *t = ks_timeline_new(store, s->timeline, s->file, s->seed);
+  ks_timeline_set_kubelets(t, k);
+  ks_engine_run_until(engine, 11 * G_USEC_PER_SEC);
+  const KsNode *n = ks_store_get(store, KS_STORE_NODE, NULL, "late")->data;
+  assert_int_equal(n->allocatable.milli_cpu, 3500);
+  assert_int_equal(n->allocatable.memory, 6668 * MI);
+  ks_engine_run_until(engine, 21 * G_USEC_PER_SEC);
+  n = ks_store_get(store, KS_STORE_NODE, NULL, "late")->data;
+  assert_int_equal(n->allocatable.memory, 14860 * MI);
+  assert_int_equal(n->allocatable.pods, 110);
+  assert_int_equal(ks_timeline_warning_count(t), 0);
+  ks_store_free(store);
+  ks_engine_free(engine);
+  ks_timeline_free(t);
+  ks_kubelet_configs_unref(k);
+  ks_scenario_free(s);
+}
+
 /* `ksim validate` shows what each pool's kubelet registers. */
 static void test_validate_shows_allocatable(void **state) {
   (void)state;
@@ -255,6 +288,7 @@ int main(void) {
     cmocka_unit_test(test_trace_node_update),
     cmocka_unit_test(test_pool_image_pulls),
     cmocka_unit_test(test_pool_eviction),
+    cmocka_unit_test(test_timeline_nodes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
