@@ -218,7 +218,9 @@ static const char *host_nominated_node(KsSchedPreemptionHost *h, const KsPod *po
 
 static gboolean host_terminating(KsSchedPreemptionHost *h, const KsPod *pod) {
   KsScheduler *s = h->data;
-  return g_hash_table_contains(s->preempting, pod);
+  /* upstream reads the deletionTimestamp; ksim's own victims count from
+   * the moment they are handed out */
+  return ks_pod_is_terminating(pod) || g_hash_table_contains(s->preempting, pod);
 }
 
 static gint64 host_start_time(KsSchedPreemptionHost *h, const KsPod *pod) {

@@ -116,7 +116,7 @@ static void set_message(char **message, const char *text) {
 /* addConditionAndDeletePod: the DisruptionTarget condition (PodDisruptionConditions, GA in
  * v1.31), then the DELETE. */
 static KsEvictionResult delete_pod(KsStore *store, const char *ns, const char *name,
-                                   char **message) {
+                                   const gint64 *grace, char **message) {
   const KsStoreObject *o = ks_store_get(store, KS_STORE_POD, ns, name);
   if (o) {
     KsPod *copy = ks_pod_copy(o->data);
@@ -129,7 +129,8 @@ static KsEvictionResult delete_pod(KsStore *store, const char *ns, const char *n
       ks_pod_unref(copy);
   }
   GError *error = NULL;
-  if (ks_object_delete(store, KS_STORE_POD, ns, name, KS_PROPAGATION_BACKGROUND, &error))
+  if (ks_object_delete_grace(store, KS_STORE_POD, ns, name, KS_PROPAGATION_BACKGROUND, grace,
+                             &error))
     return KS_EVICTION_OK;
   KsEvictionResult r = g_error_matches(error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_FOUND)
                            ? KS_EVICTION_NOT_FOUND
@@ -141,6 +142,11 @@ static KsEvictionResult delete_pod(KsStore *store, const char *ns, const char *n
 
 KsEvictionResult ks_sim_evict_pod(KsStore *store, const char *ns, const char *name,
                                   char **message) {
+  return ks_sim_evict_pod_grace(store, ns, name, NULL, message);
+}
+
+KsEvictionResult ks_sim_evict_pod_grace(KsStore *store, const char *ns, const char *name,
+                                        const gint64 *grace_seconds, char **message) {
   if (message)
     *message = NULL;
   const KsStoreObject *o = ks_store_get(store, KS_STORE_POD, ns, name);
@@ -152,7 +158,7 @@ KsEvictionResult ks_sim_evict_pod(KsStore *store, const char *ns, const char *na
   const KsPod *pod = o->data;
   if (pod->phase == KS_POD_SUCCEEDED || pod->phase == KS_POD_FAILED ||
       pod->phase == KS_POD_PENDING || ks_pod_is_terminating(pod))
-    return delete_pod(store, ns, name, message);
+    return delete_pod(store, ns, name, grace_seconds, message);
   GPtrArray *pdbs = ks_store_list(store, KS_STORE_POD_DISRUPTION_BUDGET, ns);
   const KsPodDisruptionBudget *budget = NULL;
   guint covering = 0;
@@ -171,16 +177,16 @@ KsEvictionResult ks_sim_evict_pod(KsStore *store, const char *ns, const char *na
     set_message(message, MSG_MULTIPLE);
     r = KS_EVICTION_ERROR;
   } else if (covering == 0) {
-    r = delete_pod(store, ns, name, message);
+    r = delete_pod(store, ns, name, grace_seconds, message);
   } else {
     budget_status(store, budget, &st);
     if (!pod->ready && st.current_healthy >= st.desired_healthy && st.desired_healthy > 0)
-      r = delete_pod(store, ns, name, message); /* IfHealthyBudget: not counted, not needed */
+      r = delete_pod(store, ns, name, grace_seconds, message); /* IfHealthyBudget: not counted, not needed */
     else if (st.disruptions_allowed == 0) {
       set_message(message, MSG_TOO_MANY);
       r = KS_EVICTION_TOO_MANY_REQUESTS;
     } else
-      r = delete_pod(store, ns, name, message);
+      r = delete_pod(store, ns, name, grace_seconds, message);
   }
   g_ptr_array_unref(pdbs);
   return r;

@@ -26,7 +26,9 @@
  * Deleting is first the pod's DisruptionTarget condition (reason
  * EvictionByEvictionAPI, "Eviction API: evicting"; PodDisruptionConditions,
  * GA in v1.31), then the API server's delete with the background policy
- * (sim/controllers/deletion.h): a pod with finalizers is only marked.
+ * (sim/controllers/deletion.h) with the Eviction's DeleteOptions: the pod
+ * terminates gracefully (its own grace, or gracePeriodSeconds when given),
+ * and a pod with finalizers is only marked.
  */
 #pragma once
 #include <glib.h>
@@ -44,3 +46,6 @@ typedef enum {
  * may be NULL) gets the API server's message unless the result is OK. */
 KsEvictionResult ks_sim_evict_pod(KsStore *store, const char *ns, const char *name,
                                   char **message);
+/* The same with deleteOptions.gracePeriodSeconds (NULL: not given). */
+KsEvictionResult ks_sim_evict_pod_grace(KsStore *store, const char *ns, const char *name,
+                                        const gint64 *grace_seconds, char **message);

@@ -14,6 +14,7 @@
 #include "sim/kubelet/config_refs.h"
 #include "sim/kubelet/eviction_manager.h"
 #include "sim/kubelet/image_pull_policy.h"
+#include "sim/kubelet/pod_termination.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_faults.h"
 #include "workloads/annotations.h"
@@ -35,6 +36,7 @@ struct KsNodeAgent {
   KsEvictionManager *evictions; /* node-pressure eviction over the model's usage */
   KsImageManager *images; /* image pulls; NULL without an image model */
   GPtrArray *never_blocked; /* PodTask*: pods waiting with ErrImageNeverPull, in order */
+  KsPodTermination *termination; /* the kubelets' part of graceful deletion */
 };
 
 typedef struct {
@@ -417,7 +419,7 @@ static void on_bound(KsNodeAgent *a, const KsPod *pod) {
   if (!ks_pod_read_timing(pod, &timing, &error)) {
     g_warning("node agent: %s", error->message);
     g_clear_error(&error);
-    timing = (KsPodTiming){KS_RUN_TIME_FOREVER, KS_DEFAULT_START_LATENCY_US};
+    timing = (KsPodTiming){KS_RUN_TIME_FOREVER, KS_DEFAULT_START_LATENCY_US, 0};
   }
   PodTask *t = g_new0(PodTask, 1);
   *t = (PodTask){a, g_strdup(pod->namespace), g_strdup(pod->name), timing.run_time_us};
@@ -592,6 +594,7 @@ KsNodeAgent *ks_node_agent_new_seeded(KsStore *store, guint64 seed) {
                                   (GDestroyNotify)g_ptr_array_unref);
   a->node_watch = ks_store_watch(store, KS_STORE_NODE, node_watch, a);
   a->evictions = ks_eviction_manager_new(store, a->model); /* watches after the agent */
+  a->termination = ks_pod_termination_new(store);
   return a;
 }
 
@@ -607,6 +610,7 @@ void ks_node_agent_free(KsNodeAgent *a) {
   ks_image_manager_free(a->images);
   g_ptr_array_unref(a->never_blocked);
   ks_eviction_manager_free(a->evictions);
+  ks_pod_termination_free(a->termination);
   ks_kubelet_model_free(a->model);
   g_hash_table_destroy(a->gpu_nodes);
   g_hash_table_destroy(a->gpu_pods);

@@ -42,7 +42,11 @@ KsPodGc *ks_pod_gc_new(KsStore *store, gint64 threshold);
 /* Unwatches and cancels the next check. NULL is a no-op. */
 void ks_pod_gc_free(KsPodGc *gc);
 
-/* Pods the collector deleted so far. */
+#define KS_TAINT_OUT_OF_SERVICE "node.kubernetes.io/out-of-service"
+
+/* Pods the collector deleted so far (terminated-pod pass). */
 guint64 ks_pod_gc_deleted(const KsPodGc *gc);
+/* Terminating pods it force-deleted on out-of-service nodes so far. */
+guint64 ks_pod_gc_forced(const KsPodGc *gc);
 /* Terminated pods the collector knows of now. */
 guint ks_pod_gc_terminated(const KsPodGc *gc);

@@ -149,7 +149,12 @@ static void on_pod_modified(KsRecorder *r, const KsPod *old, const KsPod *pod, g
     mark_bound(r, rec, pod->node_name, now);
   if (old->phase != KS_POD_RUNNING && pod->phase == KS_POD_RUNNING)
     rec->started_us = now;
-  if (phase_is_terminal(pod->phase)) {
+  if (phase_is_terminal(pod->phase) && pod->deletion_timestamp_us) {
+    /* the kubelet's last status of a pod it killed for a delete: deleted */
+    leave(r, rec, now);
+    rec->outcome = KS_OUTCOME_DELETED;
+    unindex(r, pod);
+  } else if (phase_is_terminal(pod->phase)) {
     mark_finished(r, rec, pod->phase, now);
     unindex(r, pod);
   }

@@ -51,6 +51,7 @@
 #include "sched/pdb.h"
 #include "sched/spread_lister.h"
 #include "sched/volume_lister.h"
+#include "sim/controllers/deletion.h"
 #include "workloads/apps.h"
 #include "workloads/core_objects.h"
 #include "workloads/replication_controller.h"
@@ -282,8 +283,11 @@ static void record_nomination(KsSchedDriver *d, const KsPod *pod, const char *no
   }
 }
 
-/* PostFilter's outcome: delete the victims (their DELETED events tell the
- * scheduler they are gone) and record the nominations. */
+/* PostFilter's outcome: delete the victims, each with its own grace period
+ * (the API server's graceful delete, sim/controllers/deletion.h: a victim
+ * stays Terminating on its node until its kubelet has killed it; its
+ * DELETED event tells the scheduler it is gone), and record the
+ * nominations. */
 /* upstream prepareCandidate (v1.31, PodDisruptionConditions on): the victim
  * gains DisruptionTarget=True, reason PreemptionByScheduler, naming the
  * preemptor's scheduler, before it is deleted. */
@@ -310,7 +314,8 @@ static void apply_preemption(KsSchedDriver *d, const KsSchedResult *r, gint64 no
     const KsPod *v = r->victims[i];
     GError *error = NULL;
     mark_preempted(d, v, r->pod, now);
-    if (ks_store_delete(d->store, KS_STORE_POD, v->namespace, v->name, 0, &error))
+    if (ks_object_delete(d->store, KS_STORE_POD, v->namespace, v->name,
+                         KS_PROPAGATION_BACKGROUND, &error))
       d->stats.preempted++;
     else {
       g_warning("preempting %s/%s: %s", v->namespace, v->name, error->message);

@@ -149,16 +149,18 @@ static const KsLabels *object_labels(KsStoreKind kind, gconstpointer data) {
 }
 
 /* Upstream's pod garbage collector deletes the pods bound to a node that is
- * gone (gcOrphaned, after a 40 s quarantine); ksim does it with the node's
- * delete, as its trace feed does, so the pods' controllers replace them. */
+ * gone (gcOrphaned, after a 40 s quarantine, with grace 0: no kubelet is
+ * left to finish them); ksim does it with the node's delete, as its trace
+ * feed does, so the pods' controllers replace them. */
 static void delete_pods_of_node(KsTimeline *t, const char *node) {
+  static const gint64 force = 0;
   GPtrArray *pods = ks_store_list(t->store, KS_STORE_POD, NULL);
   for (guint i = 0; i < pods->len; i++) {
     const KsStoreObject *o = pods->pdata[i];
     const KsPod *p = o->data;
     if (g_strcmp0(p->node_name, node) == 0)
-      ks_object_delete(t->store, KS_STORE_POD, p->namespace, p->name, KS_PROPAGATION_BACKGROUND,
-                       NULL);
+      ks_object_delete_grace(t->store, KS_STORE_POD, p->namespace, p->name,
+                             KS_PROPAGATION_BACKGROUND, &force, NULL);
   }
   g_ptr_array_unref(pods);
 }
@@ -172,7 +174,9 @@ static void delete_one(KsTimeline *t, const KsTimelineAction *a, KsStoreKind kin
   };
   GError *error = NULL;
   char *node = kind == KS_STORE_NODE ? g_strdup(name) : NULL;
-  if (ks_object_delete(t->store, kind, ns, name, policies[a->propagation], &error)) {
+  /* gracePeriodSeconds: the DeleteOptions of kubectl delete --grace-period */
+  if (ks_object_delete_grace(t->store, kind, ns, name, policies[a->propagation],
+                             a->has_grace_period ? &a->grace_period_seconds : NULL, &error)) {
     if (node)
       delete_pods_of_node(t, node);
   } else if (g_error_matches(error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_FOUND)) {

@@ -17,8 +17,11 @@
  *    0 = none) has passed; the first refusal of each pod and the timeout
  *    are warnings, in kubectl's words. A pod that is gone or was replaced
  *    (another uid, e.g. a StatefulSet member recreated) counts as evicted.
- * ksim has no termination grace period: an evicted pod is gone at once
- * (or, with finalizers, marked), so there is nothing to wait for after.
+ * Each eviction carries the action's gracePeriodSeconds (kubectl drain
+ * --grace-period; absent: -1, each pod's own) as its DeleteOptions: the
+ * pods then terminate gracefully (sim/kubelet/pod_termination.h). kubectl's
+ * wait for the pods to be gone changes nothing in the cluster, so the
+ * drain does not model it.
  */
 #include "sim/timeline_actions.h"
 
@@ -102,7 +105,9 @@ static void attempt(KsEngine *e, gpointer data) {
     return;
   }
   char *message = NULL;
-  KsEvictionResult r = ks_sim_evict_pod(t->store, ev->ns, ev->name, &message);
+  KsEvictionResult r =
+      ks_sim_evict_pod_grace(t->store, ev->ns, ev->name,
+                             ev->a->has_grace_period ? &ev->a->grace_period_seconds : NULL, &message);
   if (r == KS_EVICTION_TOO_MANY_REQUESTS) {
     if (!ev->refused)
       ks_timeline_warn(t, ev->a, "error when evicting pods/\"%s\" -n \"%s\" (will retry after 5s): %s",

@@ -1,6 +1,6 @@
 /* Reading the ksim.io/ pod annotations (see annotations.h for what they mean).
  *
- * Both annotations are Go durations, parsed by the one duration parser, and
+ * The three annotations are Go durations, parsed by the one duration parser, and
  * read together so the node agent makes one call per pod and gets one error
  * naming the pod and the annotation. Writing goes through
  * ks_duration_format, whose output ks_duration_parse reads back exactly, so
@@ -34,7 +34,8 @@ gboolean ks_pod_read_timing(const KsPod *pod, KsPodTiming *out, GError **error) 
   KsPodTiming t;
   if (!read_duration(pod, KS_ANNOTATION_RUN_TIME, KS_RUN_TIME_FOREVER, &t.run_time_us, error) ||
       !read_duration(pod, KS_ANNOTATION_START_LATENCY, KS_DEFAULT_START_LATENCY_US,
-                     &t.start_latency_us, error))
+                     &t.start_latency_us, error) ||
+      !read_duration(pod, KS_ANNOTATION_SHUTDOWN_TIME, 0, &t.shutdown_time_us, error))
     return FALSE;
   *out = t;
   return TRUE;

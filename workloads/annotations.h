@@ -17,6 +17,12 @@
  *                          place after the kubelet's crash back-off (none,
  *                          then 10 s doubling to 5 min) and run again, the
  *                          pod staying Running (a Job counts those restarts).
+ *   ksim.io/shutdown-time  Go duration: how long the containers take to exit
+ *                          after SIGTERM when the pod is deleted (or evicted
+ *                          by its kubelet). Absent: 0, the process exits at
+ *                          SIGTERM. The kill takes min(shutdown-time, grace
+ *                          period): past the grace the kubelet sends SIGKILL
+ *                          (sim/kubelet/pod_termination.h).
  *   ksim.io/restart-count  written by the node agent: restarts so far, ksim's
  *                          stand-in for status.containerStatuses[].restartCount.
  *   ksim.io/run-time.<c>   one container's own run time and exit code (a
@@ -38,6 +44,7 @@
 #define KS_ANNOTATION_START_LATENCY "ksim.io/start-latency"
 #define KS_ANNOTATION_EXIT_CODE "ksim.io/exit-code"
 #define KS_ANNOTATION_RESTART_COUNT "ksim.io/restart-count"
+#define KS_ANNOTATION_SHUTDOWN_TIME "ksim.io/shutdown-time"
 /* The kubelet's container restart back-off (v1.31): the first restart is
  * immediate, then 10 s doubling, capped at 5 min. */
 #define KS_CONTAINER_BACKOFF_US ((gint64)10 * G_USEC_PER_SEC)
@@ -58,9 +65,10 @@ typedef enum { KS_ANNOTATION_ERROR_INVALID } KsAnnotationError;
 typedef struct {
   gint64 run_time_us;      /* >= 0, or KS_RUN_TIME_FOREVER */
   gint64 start_latency_us; /* >= 0 */
+  gint64 shutdown_time_us; /* >= 0; 0 when absent */
 } KsPodTiming;
 
-/* Reads both annotations. On error `out` is untouched and the message names
+/* Reads the three annotations. On error `out` is untouched and the message names
  * the pod and the annotation:
  *   pod default/web-0: annotation ksim.io/run-time: "5x" is not a duration (...) */
 gboolean ks_pod_read_timing(const KsPod *pod, KsPodTiming *out, GError **error);

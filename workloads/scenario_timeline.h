@@ -71,7 +71,7 @@ typedef struct {
   /* delete */
   KsTimelinePropagation propagation;
   gboolean has_grace_period;
-  gint64 grace_period_seconds; /* delete, drain: accepted; ksim has no termination grace */
+  gint64 grace_period_seconds; /* delete, drain: DeleteOptions.gracePeriodSeconds of the pods */
   /* scale */
   gint32 replicas;
   /* setImage */

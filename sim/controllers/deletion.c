@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/controllers/object_access.h"
+#include "sim/kubelet/pod_termination.h"
 #include "workloads/object_meta.h"
 
 gboolean ks_propagation_from_string(const char *s, KsPropagation *out) {
@@ -77,11 +78,60 @@ static const KsStoreObject *get_or_error(KsStore *store, KsStoreKind kind, const
   return o;
 }
 
+static gboolean update_pod(KsStore *store, const KsStoreObject *o, KsPod *copy, GError **error) {
+  return ks_store_update(store, KS_STORE_POD, o->namespace, o->name, copy,
+                         (GDestroyNotify)ks_pod_unref, o->resource_version, error) != 0;
+}
+
+/* rest.BeforeDelete for a pod already gracefully terminating: only a
+ * shorter grace period counts; 0 ends the grace now. */
+static gboolean pod_shorten_grace(KsStore *store, const KsStoreObject *o, const gint64 *grace,
+                                  GError **error) {
+  const KsPod *pod = o->data;
+  gint64 period = grace ? MAX(*grace, 0) : pod->deletion_grace_period_seconds;
+  if (grace && *grace < 0)
+    period = 1;
+  if (period >= pod->deletion_grace_period_seconds)
+    return TRUE; /* graceful deletion pending: nothing to do */
+  if (period == 0 && !pod->finalizers)
+    return ks_store_delete(store, KS_STORE_POD, o->namespace, o->name, o->resource_version,
+                           error);
+  KsPod *copy = ks_pod_copy(pod);
+  copy->deletion_timestamp_us =
+      pod->deletion_timestamp_us - (pod->deletion_grace_period_seconds - period) * G_USEC_PER_SEC;
+  copy->deletion_grace_period_seconds = period;
+  return update_pod(store, o, copy, error);
+}
+
 gboolean ks_object_delete(KsStore *store, KsStoreKind kind, const char *ns, const char *name,
                           KsPropagation policy, GError **error) {
+  return ks_object_delete_grace(store, kind, ns, name, policy, NULL, error);
+}
+
+gboolean ks_object_delete_grace(KsStore *store, KsStoreKind kind, const char *ns,
+                                const char *name, KsPropagation policy,
+                                const gint64 *grace_seconds, GError **error) {
   const KsStoreObject *o = get_or_error(store, kind, ns, name, error);
   if (!o)
     return FALSE;
+  if (kind == KS_STORE_POD) {
+    const KsPod *pod = o->data;
+    if (pod->deletion_timestamp_us && pod->deletion_grace_period_seconds > 0)
+      return pod_shorten_grace(store, o, grace_seconds, error);
+    gint64 grace = pod->deletion_timestamp_us ? 0 : ks_pod_deletion_grace_seconds(pod, grace_seconds);
+    if (grace > 0 && (ks_pod_kill_duration_us(pod, grace) > 0 || !ks_pod_kubelet_up(store, pod))) {
+      const char *gc = policy == KS_PROPAGATION_ORPHAN       ? KS_FINALIZER_ORPHAN
+                       : policy == KS_PROPAGATION_FOREGROUND ? KS_FINALIZER_FOREGROUND
+                                                             : NULL;
+      KsPod *copy = ks_pod_copy(pod);
+      char **wanted = finalizers_edit(pod->finalizers, NULL, TRUE, gc);
+      g_strfreev(copy->finalizers);
+      copy->finalizers = wanted;
+      copy->deletion_timestamp_us = ks_engine_now(ks_store_get_engine(store)) + grace * G_USEC_PER_SEC;
+      copy->deletion_grace_period_seconds = grace;
+      return update_pod(store, o, copy, error);
+    }
+  }
   KsObjectFields f;
   ks_object_fields(kind, o->data, &f);
   if (!f.finalizers || !f.deletion_timestamp_us)
@@ -116,7 +166,9 @@ gboolean ks_object_remove_finalizer(KsStore *store, KsStoreKind kind, const char
   if (!f.finalizers || !ks_finalizers_have(*f.finalizers, finalizer))
     return TRUE;
   char **rest = finalizers_edit(*f.finalizers, finalizer, FALSE, NULL);
-  if (!rest && f.deletion_timestamp_us && *f.deletion_timestamp_us)
+  gboolean in_grace =
+      kind == KS_STORE_POD && ((const KsPod *)o->data)->deletion_grace_period_seconds > 0;
+  if (!rest && f.deletion_timestamp_us && *f.deletion_timestamp_us && !in_grace)
     return ks_store_delete(store, kind, ns, name, o->resource_version, error);
   gpointer copy = ks_object_data_copy(kind, o->data);
   ks_object_fields(kind, copy, &f);

@@ -361,7 +361,10 @@ static KsSyncResult gc_sync(KsController *c, gpointer self, const char *key) {
   if (being_deleted(o)) {
     KsObjectFields f;
     fields_of(o, &f);
-    if (!f.finalizers || !*f.finalizers)
+    /* a pod in its grace period is its kubelet's to remove (pod_termination.h) */
+    gboolean in_grace = kind_of(o) == KS_STORE_POD &&
+                        ((const KsPod *)o->data)->deletion_grace_period_seconds > 0;
+    if ((!f.finalizers || !*f.finalizers) && !in_grace)
       ok = ks_store_delete(s, kind_of(o), o->namespace, o->name, o->resource_version, NULL);
     else if (has_finalizer(o, KS_FINALIZER_ORPHAN))
       ok = orphan_dependents(g, o);

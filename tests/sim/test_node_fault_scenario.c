@@ -1,6 +1,8 @@
 /* A node failure through a whole run: tests/scenarios/node-failure.yaml
- * (times worked out in the file): pods leave the failed node after their
- * tolerationSeconds and the Deployment's pod comes back elsewhere. */
+ * (times worked out in the file): pods are deleted from the failed node
+ * after their tolerationSeconds, stay Terminating until its kubelet is back
+ * (600 s; graceful termination), and the Deployment's pod comes back
+ * elsewhere at the DELETE (the ReplicaSet ignores terminating pods). */
 #include "scenario_results.h"
 
 #include "sim/metrics.h"
@@ -17,15 +19,15 @@ static void test_node_failure(void **state) {
   const KsPodRow *p = ks_test_pod_row(r, "short");
   assert_string_equal(node_of(r, p), "n-0");
   assert_int_equal(p->outcome, KS_OUTCOME_DELETED);
-  assert_int_equal(p->finished_us, S(200));
+  assert_int_equal(p->finished_us, S(600)); /* DELETE at 200 s, kubelet back at 600 s */
   p = ks_test_pod_row(r, "plain");
   assert_int_equal(p->outcome, KS_OUTCOME_DELETED);
-  assert_int_equal(p->finished_us, S(440));
+  assert_int_equal(p->finished_us, S(600)); /* DELETE at 440 s */
   p = ks_test_pod_row(r, "forever");
   assert_string_equal(node_of(r, p), "n-0");
   assert_int_equal(p->outcome, KS_OUTCOME_RUNNING);
   /* web: three first pods, one per node; the one on n-0 deleted at 440 s
-   * and replaced at once on another node */
+   * (gone at 600 s) and replaced at once on another node */
   guint first = 0, replaced = 0, on_n0 = 0;
   for (gsize i = 0; i < r->n_pods; i++) {
     const KsPodRow *w = &r->pods[i];
@@ -36,7 +38,7 @@ static void test_node_failure(void **state) {
       if (!strcmp(node_of(r, w), "n-0")) {
         on_n0++;
         assert_int_equal(w->outcome, KS_OUTCOME_DELETED);
-        assert_int_equal(w->finished_us, S(440));
+        assert_int_equal(w->finished_us, S(600));
       } else {
         assert_int_equal(w->outcome, KS_OUTCOME_RUNNING);
       }

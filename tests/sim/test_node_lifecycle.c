@@ -29,15 +29,21 @@ typedef struct {
   KsEngine *e;
   KsStore *s;
   KsController *lc, *te;
-  GString *log; /* "name@seconds " per pod deletion */
+  GString *log; /* "name@seconds " per pod DELETE (deletionTimestamp set, or gone) */
 } World;
 
 static void on_delete(KsStore *s, KsWatchEventType type, const KsStoreObject *old_obj,
                       const KsStoreObject *new_obj, gpointer user_data) {
   (void)s;
-  (void)new_obj;
   World *w = user_data;
-  if (type == KS_WATCH_DELETED)
+  /* no kubelet runs here: a graceful DELETE leaves the pod Terminating
+   * (sim/kubelet/pod_termination.h), so the DELETE is when its
+   * deletionTimestamp appears */
+  gboolean deleting = type == KS_WATCH_MODIFIED &&
+                      ((const KsPod *)new_obj->data)->deletion_timestamp_us &&
+                      !((const KsPod *)old_obj->data)->deletion_timestamp_us;
+  if ((type == KS_WATCH_DELETED && !((const KsPod *)old_obj->data)->deletion_timestamp_us) ||
+      deleting)
     g_string_append_printf(w->log, "%s@%" G_GINT64_FORMAT " ", old_obj->name,
                            ks_engine_now(w->e) / G_USEC_PER_SEC);
 }
