@@ -1,7 +1,7 @@
 /* Graceful pod termination through whole runs (times worked out in each
  * scenario's header): tests/scenarios/graceful-scale-down.yaml (a
  * Deployment scaled down whose pods take 20 s to stop, with grace 30 and
- * 5), graceful-preemption.yaml (the preemptor waits 10 s for its one
+ * 5; a timeline delete and a drain with gracePeriodSeconds), graceful-preemption.yaml (the preemptor waits 10 s for its one
  * victim), graceful-node-failure.yaml (pods stay Terminating on a failed
  * node until its kubelet is back; the StatefulSet's member is recreated
  * only then). */
@@ -37,20 +37,23 @@ static void test_scale_down(void **state) {
   (void)state;
   KsResults *r = ks_test_run_bundled_scenario("graceful-scale-down.yaml");
   /* slow: two deleted at 100 s, gone at 120 s (shutdown 20 s < grace 30 s);
-   * two new at 110 s, beside them; the survivor runs on */
-  assert_int_equal(pods_of(r, "slow-"), 5);
+   * two new at 110 s, beside them; the survivor and those two drained at
+   * 175 s with grace 4: gone at 179 s, replaced at 175 s, Pending */
+  assert_int_equal(pods_of(r, "slow-"), 8);
   assert_int_equal(count(r, "slow-", 0, S(120), KS_OUTCOME_DELETED), 2);
-  assert_int_equal(count(r, "slow-", 0, -1, KS_OUTCOME_RUNNING), 1);
-  assert_int_equal(count(r, "slow-", S(110), -1, KS_OUTCOME_RUNNING), 2);
+  assert_int_equal(count(r, "slow-", 0, S(179), KS_OUTCOME_DELETED), 1);
+  assert_int_equal(count(r, "slow-", S(110), S(179), KS_OUTCOME_DELETED), 2);
+  assert_int_equal(count(r, "slow-", S(175), -1, KS_OUTCOME_PENDING), 3);
   for (gsize i = 0; i < r->n_pods; i++)
     if (g_str_has_prefix(r->pods[i].name, "slow-") && r->pods[i].created_us == S(110)) {
       assert_int_equal(r->pods[i].scheduled_us, S(110));
       assert_int_equal(r->pods[i].started_us, S(111));
     }
-  /* quick: grace 5 s, SIGKILL at 105 s */
-  assert_int_equal(pods_of(r, "quick-"), 3);
+  /* quick: grace 5 s, SIGKILL at 105 s; the survivor drained */
+  assert_int_equal(pods_of(r, "quick-"), 4);
   assert_int_equal(count(r, "quick-", 0, S(105), KS_OUTCOME_DELETED), 2);
-  assert_int_equal(count(r, "quick-", 0, -1, KS_OUTCOME_RUNNING), 1);
+  assert_int_equal(count(r, "quick-", 0, S(179), KS_OUTCOME_DELETED), 1);
+  assert_int_equal(count(r, "quick-", S(175), -1, KS_OUTCOME_PENDING), 1);
   /* timeline delete: gracePeriodSeconds 2 wins over the pod's 30 */
   const KsPodRow *p = ks_test_pod_row(r, "single");
   assert_int_equal(p->outcome, KS_OUTCOME_DELETED);
