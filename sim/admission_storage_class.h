@@ -27,6 +27,15 @@
  * marked default. transfer none (valid until the store changes). */
 const KsStorageClass *ks_sim_default_storage_class(const KsStore *store);
 
+/* The same choice among classes (KsStorageClass *), for callers without a
+ * store (`ksim explain`). transfer none */
+const KsStorageClass *ks_default_storage_class_among(const GPtrArray *classes);
+
+/* Sets the claim's storage_class_name to def's name when the claim has no
+ * class and def is not NULL. TRUE when it set it. */
+gboolean ks_pvc_apply_default_storage_class(KsPersistentVolumeClaim *pvc,
+                                            const KsStorageClass *def);
+
 /* The admission step on a claim about to be created (in place): sets
  * storage_class_name to the default class's name when the claim has no
  * class and a default exists. TRUE when it set it. */

@@ -545,7 +545,7 @@ static int cmd_explain(int argc, char **argv) {
   gboolean score_all = FALSE;
   gint64 seed = 1;
   GOptionEntry entries[] = {
-    {"filename", 'f', 0, G_OPTION_ARG_FILENAME_ARRAY, &files, "Manifests: Nodes, bound Pods, Namespaces, PriorityClasses and the one Pod to place (repeatable; files may also follow the options)", "FILE"},
+    {"filename", 'f', 0, G_OPTION_ARG_FILENAME_ARRAY, &files, "Manifests: Nodes, bound Pods, Namespaces, PriorityClasses, volumes (PVs, claims, StorageClasses), Services and workloads for spreading, and the one Pod to place (repeatable; files may also follow the options)", "FILE"},
     {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "KubeSchedulerConfiguration file (default: the v1.31 default profile)", "FILE"},
     {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "Built-in profile when no configuration is given: default or legacy-v1.7", "NAME"},
     {"plugin", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugins, "Load scheduler plugins from a shared object (repeatable)", "PATH.so"},

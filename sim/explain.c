@@ -9,6 +9,7 @@
 #include "sched/scheduler.h"
 #include "sched/trace.h"
 #include "sim/admission.h"
+#include "sim/admission_storage_class.h"
 #include "sim/json.h"
 #include "sim/scheduler_setup.h"
 #include "workloads/manifest.h"
@@ -22,6 +23,7 @@ typedef struct {
   GPtrArray *pending;    /* KsPod* copies, admitted */
   GPtrArray *namespaces; /* KsNamespace* (borrowed) */
   GPtrArray *classes;    /* KsPriorityClass* (borrowed) */
+  GPtrArray *storage_classes; /* KsStorageClass* (borrowed) */
 } Inputs;
 
 static const KsPriorityClass *input_class(const char *name, gpointer user_data) {
@@ -40,6 +42,7 @@ static void inputs_clear(Inputs *in) {
   g_ptr_array_free(in->nodes, TRUE);
   g_ptr_array_free(in->namespaces, TRUE);
   g_ptr_array_free(in->classes, TRUE);
+  g_ptr_array_free(in->storage_classes, TRUE);
   g_ptr_array_free(in->sets, TRUE);
 }
 
@@ -50,6 +53,7 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
   in->pending = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
   in->namespaces = g_ptr_array_new();
   in->classes = g_ptr_array_new();
+  in->storage_classes = g_ptr_array_new();
   for (const char *const *f = opts->files; *f; f++) {
     KsManifestSet *set = ks_manifest_load_file(*f, error);
     if (!set)
@@ -63,6 +67,8 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
         g_ptr_array_add(in->namespaces, o->u.ns);
       else if (o->kind == KS_KIND_PRIORITY_CLASS)
         g_ptr_array_add(in->classes, o->u.priority_class);
+      else if (o->kind == KS_KIND_STORAGE_CLASS)
+        g_ptr_array_add(in->storage_classes, o->u.storage_class);
     }
   }
   /* Pods after every PriorityClass is known, as they would be created. */
@@ -100,6 +106,19 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
   return TRUE;
 }
 
+/* explain is a dry run: VolumeBinding's PreBind writes (the PV's claimRef,
+ * the claim's selected-node) are accepted and dropped, so a pod whose claims
+ * bind at its node is shown as scheduled rather than failing for want of an
+ * API server. */
+static gboolean accept_pv_write(gpointer data, const KsPersistentVolume *pv, GError **error) {
+  return TRUE;
+}
+
+static gboolean accept_pvc_write(gpointer data, const KsPersistentVolumeClaim *pvc,
+                                 GError **error) {
+  return TRUE;
+}
+
 /* What the scheduler lists besides nodes and pods, as the sim driver feeds
  * it from the store: PVs, claims and StorageClasses for the volume plugins;
  * Services, ReplicationControllers, ReplicaSets and StatefulSets for the
@@ -107,6 +126,9 @@ static gboolean load_inputs(const KsExplainOptions *opts, Inputs *in, GError **e
 static void add_listed_objects(KsScheduler *s, const Inputs *in) {
   KsSchedVolumeLister *volumes = ks_sched_volume_lister(s);
   KsSchedSpreadLister *spread = ks_sched_cache(s)->spread;
+  const KsStorageClass *default_class = ks_default_storage_class_among(in->storage_classes);
+  const KsSchedVolumeWriter dry_writer = {accept_pv_write, accept_pvc_write, NULL};
+  ks_sched_volume_lister_set_writer(volumes, &dry_writer);
   for (guint f = 0; f < in->sets->len; f++) {
     const KsManifestSet *set = in->sets->pdata[f];
     for (guint i = 0; i < set->objects->len; i++) {
@@ -115,9 +137,14 @@ static void add_listed_objects(KsScheduler *s, const Inputs *in) {
       case KS_KIND_PERSISTENT_VOLUME:
         ks_sched_volume_lister_set_pv(volumes, ks_pv_copy(o->u.pv));
         break;
-      case KS_KIND_PERSISTENT_VOLUME_CLAIM:
-        ks_sched_volume_lister_set_pvc(volumes, ks_pvc_copy(o->u.pvc));
+      case KS_KIND_PERSISTENT_VOLUME_CLAIM: {
+        /* As created through the API server: DefaultStorageClass admission
+         * gives a claim without a class the default one. */
+        KsPersistentVolumeClaim *pvc = ks_pvc_copy(o->u.pvc);
+        ks_pvc_apply_default_storage_class(pvc, default_class);
+        ks_sched_volume_lister_set_pvc(volumes, pvc);
         break;
+      }
       case KS_KIND_STORAGE_CLASS:
         ks_sched_volume_lister_set_storage_class(volumes, ks_storage_class_copy(o->u.storage_class));
         break;

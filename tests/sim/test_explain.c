@@ -134,6 +134,16 @@ static void test_unbound_immediate_claim(void **state) {
   g_free(out);
 }
 
+/* A claim without a class gets the default StorageClass, as DefaultStorageClass
+ * admission gives it in a run: the default class binds WaitForFirstConsumer,
+ * so the pod is scheduled where a class-less (Immediate) claim stops it. */
+static void test_claim_gets_default_class(void **state) {
+  char *out = explain("explain/default-class-claim.yaml", KS_EXPLAIN_JSON, FALSE, NULL);
+  assert_non_null(out);
+  assert_contains(out, "\"selected\": \"node-a\"");
+  g_free(out);
+}
+
 static void test_input_errors(void **state) {
   GError *error = NULL;
   assert_null(explain("manifests/nodelist.yaml", KS_EXPLAIN_JSON, FALSE, &error));
@@ -153,6 +163,7 @@ int main(void) {
     cmocka_unit_test(test_legacy_profile),
     cmocka_unit_test(test_service_default_spreading),
     cmocka_unit_test(test_unbound_immediate_claim),
+    cmocka_unit_test(test_claim_gets_default_class),
     cmocka_unit_test(test_input_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
