@@ -739,7 +739,7 @@ static void apply_defaults(KsKubeletConfig *c, const Given *g) {
   if (c->eviction_pressure_transition_period_us == 0)
     c->eviction_pressure_transition_period_us = 5 * 60 * G_USEC_PER_SEC;
   if (c->max_pods == 0)
-    c->max_pods = 110;
+    c->max_pods = KS_KUBELET_DEFAULT_MAX_PODS;
 }
 
 /* ValidateKubeletConfiguration's checks on the decoded fields, in its order. */

@@ -28,6 +28,9 @@
 
 #define KS_KUBELET_CONFIG_API_VERSION "kubelet.config.k8s.io/v1beta1"
 #define KS_KUBELET_CONFIG_KIND "KubeletConfiguration"
+/* The kubelet's maxPods when the configuration leaves it 0 (or no
+ * configuration is named): the pods capacity it reports. */
+#define KS_KUBELET_DEFAULT_MAX_PODS 110
 
 /* Eviction signals the v1.31 kubelet accepts (evictionapi.Signal), in
  * ksim's fixed order (memory first, as byEvictionPriority ranks them). */
@@ -112,7 +115,7 @@ typedef struct {
    * {"pods"}; [] and ["none"] enforce nothing. */
   guint enforce_node_allocatable;
 
-  gint32 max_pods; /* default 110 */
+  gint32 max_pods; /* default KS_KUBELET_DEFAULT_MAX_PODS */
   gint32 pods_per_core; /* podsPerCore; default 0: off (pods = maxPods) */
 } KsKubeletConfig;
 

@@ -100,8 +100,18 @@ gint64 ks_node_allocatable_kubepods_memory(const KsKubeletConfig *c,
 }
 
 void ks_node_allocatable_apply(KsNode *node, const KsKubeletConfig *c) {
-  if (!c || !node->allocatable_from_capacity)
+  if (!node->allocatable_from_capacity)
     return;
+  if (!c) {
+    /* No configuration named: allocatable stays the capacity, but the
+     * kubelet still reports a pods capacity (its default maxPods); a node
+     * without one would take no pod at all. */
+    if (!ks_resource_list_has(&node->capacity, KS_RESOURCE_PODS)) {
+      ks_resource_list_set(&node->capacity, KS_RESOURCE_PODS, KS_KUBELET_DEFAULT_MAX_PODS);
+      ks_resource_list_set(&node->allocatable, KS_RESOURCE_PODS, KS_KUBELET_DEFAULT_MAX_PODS);
+    }
+    return;
+  }
   KsResourceList cap;
   ks_resource_list_init(&cap);
   ks_node_allocatable_compute(c, &node->capacity, &cap, &node->allocatable);

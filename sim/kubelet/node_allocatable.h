@@ -50,6 +50,8 @@ gint64 ks_node_allocatable_kubepods_memory(const KsKubeletConfig *c,
 
 /* What the kubelet registers: a node whose allocatable was not declared
  * (allocatable_from_capacity) gets capacity (with pods) and allocatable
- * from `c`; a node that declares status.allocatable (a `kubectl get node`
- * dump already shows its kubelet's result) and c NULL leave it as it is. */
+ * from `c`; with c NULL only a missing pods entry is added to both (the
+ * default maxPods, allocatable otherwise the capacity). A node that declares
+ * status.allocatable (a `kubectl get node` dump already shows its kubelet's
+ * result) is left as it is. */
 void ks_node_allocatable_apply(KsNode *node, const KsKubeletConfig *c);

@@ -277,8 +277,20 @@ static void test_apply(void **state) {
   assert_int_equal(declared->allocatable.milli_cpu, 1900);
   assert_int_equal(declared->allocatable.memory, 3 * GI);
   assert_false(ks_resource_list_has(&declared->capacity, KS_RESOURCE_PODS));
-  ks_node_allocatable_apply(derived, NULL);
-  assert_int_equal(derived->allocatable.memory, 3 * GI);
+  /* without a configuration: only the kubelet's pods capacity is added */
+  ks_node_allocatable_apply(declared, NULL);
+  assert_false(ks_resource_list_has(&declared->allocatable, KS_RESOURCE_PODS));
+  KsNode *bare = node_with(TRUE);
+  ks_node_allocatable_apply(bare, NULL);
+  assert_int_equal(bare->allocatable.memory, 3 * GI);
+  assert_int_equal(bare->allocatable.milli_cpu, 1900);
+  assert_int_equal(bare->allocatable.pods, 110);
+  assert_int_equal(bare->capacity.pods, 110);
+  ks_resource_list_set(&bare->capacity, KS_RESOURCE_PODS, 30);
+  ks_resource_list_set(&bare->allocatable, KS_RESOURCE_PODS, 30);
+  ks_node_allocatable_apply(bare, NULL); /* a pods capacity of its own is kept */
+  assert_int_equal(bare->allocatable.pods, 30);
+  ks_node_unref(bare);
   ks_node_allocatable_apply(derived, c);
   assert_int_equal(derived->allocatable.milli_cpu, 1500);
   assert_int_equal(derived->allocatable.memory, 3 * GI - 500 * MI);
