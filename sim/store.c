@@ -22,6 +22,13 @@
  * the write that made it; a delete takes a revision too but the DELETED event
  * carries the object as last stored (objects are immutable).
  *
+ * Secondary indexes. An index (ks_store_index) maps each value of its
+ * function to a GTree of the Entries with that value, ordered as the kind's
+ * tree, so a lookup lists them in list order without a sort. The value of
+ * an object is taken again at every write; an update that changes it moves
+ * the Entry between trees; an empty tree is dropped, so the index holds
+ * only live values (controller UIDs come and go with their controllers).
+ *
  * Watch delivery. Each change with watchers queues one Delivery {kind,
  * type, old, new, last watch id} on a FIFO owned by the store, and one
  * engine event at the current time whose data is the store itself. Delivery
@@ -176,6 +183,44 @@ typedef struct {
   guint64 event_id;
 } Delivery;
 
+typedef struct {
+  char *name;
+  KsStoreKind kind;
+  KsStoreIndexFn fn;
+  GHashTable *buckets; /* value (owned) -> GTree of Entry (borrowed), by key */
+} Index;
+
+static void index_free(gpointer p) {
+  Index *ix = p;
+  g_hash_table_destroy(ix->buckets);
+  g_free(ix->name);
+  g_free(ix);
+}
+
+static void index_add(Index *ix, Entry *e) {
+  const char *v = ix->fn(e->obj);
+  if (!v)
+    return;
+  GTree *t = g_hash_table_lookup(ix->buckets, v);
+  if (!t) {
+    t = g_tree_new_full(entry_cmp, NULL, NULL, NULL);
+    g_hash_table_insert(ix->buckets, g_strdup(v), t);
+  }
+  g_tree_insert(t, e, e);
+}
+
+/* Removes e, filed under value v (the value of the object it was filed with). */
+static void index_remove(Index *ix, Entry *e, const char *v) {
+  if (!v)
+    return;
+  GTree *t = g_hash_table_lookup(ix->buckets, v);
+  if (!t)
+    return;
+  g_tree_remove(t, e);
+  if (g_tree_nnodes(t) == 0)
+    g_hash_table_remove(ix->buckets, v);
+}
+
 struct KsStore {
   KsEngine *engine;                          /* borrowed; NULL: no watches */
   GTree *objects[KS_STORE_N_KINDS];          /* Entry (owned) -> itself, by key */
@@ -186,6 +231,7 @@ struct KsStore {
   guint queue_head;
   gsize pending;                             /* watcher deliveries queued, not yet run */
   guint64 revision;
+  GPtrArray *indexes;                        /* Index (owned); index id = position + 1 */
 };
 
 KsStore *ks_store_new(KsEngine *engine) {
@@ -198,6 +244,7 @@ KsStore *ks_store_new(KsEngine *engine) {
   }
   s->watchers = g_array_new(FALSE, FALSE, sizeof(Watcher));
   s->queue = g_array_new(FALSE, FALSE, sizeof(Delivery));
+  s->indexes = g_ptr_array_new_with_free_func(index_free);
   return s;
 }
 
@@ -219,6 +266,7 @@ void ks_store_free(KsStore *s) {
     ks_store_object_unref(d->old_obj);
     ks_store_object_unref(d->new_obj);
   }
+  g_ptr_array_free(s->indexes, TRUE); /* before the Entries its trees borrow */
   for (int k = 0; k < KS_STORE_N_KINDS; k++) {
     g_hash_table_destroy(s->index[k]);
     g_tree_unref(s->objects[k]);
@@ -424,6 +472,11 @@ guint64 ks_store_create(KsStore *s, KsStoreKind kind, const char *namespace, con
   e->obj = obj;
   g_tree_insert(s->objects[kind], e, e);
   g_hash_table_add(s->index[kind], e);
+  for (guint i = 0; i < s->indexes->len; i++) {
+    Index *ix = s->indexes->pdata[i];
+    if (ix->kind == kind)
+      index_add(ix, e);
+  }
   notify(s, kind, KS_WATCH_ADDED, NULL, obj);
   return obj->resource_version;
 }
@@ -441,6 +494,16 @@ guint64 ks_store_update(KsStore *s, KsStoreKind kind, const char *namespace, con
   KsStoreObject *obj = object_new(kind, namespace, name, ++s->revision, data, free_data);
   KsStoreObject *old = e->obj;
   e->obj = obj; /* same key: the tree and the index stay as they are */
+  for (guint i = 0; i < s->indexes->len; i++) {
+    Index *ix = s->indexes->pdata[i];
+    if (ix->kind != kind)
+      continue;
+    const char *was = ix->fn(old), *is = ix->fn(obj);
+    if (g_strcmp0(was, is) != 0) {
+      index_remove(ix, e, was); /* e's key is unchanged: found by obj's */
+      index_add(ix, e);
+    }
+  }
   notify(s, kind, KS_WATCH_MODIFIED, old, obj);
   ks_store_object_unref(old); /* the Entry's reference */
   return obj->resource_version;
@@ -457,6 +520,11 @@ gboolean ks_store_delete(KsStore *s, KsStoreKind kind, const char *namespace, co
   s->revision++;
   /* Our own reference: the watchers need old after the Entry is freed. */
   KsStoreObject *old = ks_store_object_ref(e->obj);
+  for (guint i = 0; i < s->indexes->len; i++) {
+    Index *ix = s->indexes->pdata[i];
+    if (ix->kind == kind)
+      index_remove(ix, e, ix->fn(old));
+  }
   g_hash_table_remove(s->index[kind], e);
   g_tree_remove(s->objects[kind], e); /* frees the Entry and its reference */
   notify(s, kind, KS_WATCH_DELETED, old, NULL);
@@ -511,4 +579,58 @@ void ks_store_foreach(const KsStore *s, KsStoreKind kind, KsStoreForeachFn fn,
 guint ks_store_count(const KsStore *s, KsStoreKind kind) {
   g_return_val_if_fail(s != NULL && (guint)kind < KS_STORE_N_KINDS, 0);
   return (guint)g_tree_nnodes(s->objects[kind]);
+}
+
+/* --- secondary indexes -------------------------------------------------- */
+
+static gboolean index_existing(gpointer key, gpointer value, gpointer data) {
+  index_add(data, key);
+  return FALSE;
+}
+
+guint ks_store_index(KsStore *s, KsStoreKind kind, const char *name, KsStoreIndexFn fn) {
+  g_return_val_if_fail(s != NULL && name != NULL && fn != NULL, 0);
+  g_return_val_if_fail((guint)kind < KS_STORE_N_KINDS, 0);
+  for (guint i = 0; i < s->indexes->len; i++) {
+    const Index *ix = s->indexes->pdata[i];
+    if (ix->kind == kind && !strcmp(ix->name, name)) {
+      g_return_val_if_fail(ix->fn == fn, 0);
+      return i + 1;
+    }
+  }
+  Index *ix = g_new(Index, 1);
+  *ix = (Index){.name = g_strdup(name),
+                .kind = kind,
+                .fn = fn,
+                .buckets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify)g_tree_unref)};
+  g_tree_foreach(s->objects[kind], index_existing, ix);
+  g_ptr_array_add(s->indexes, ix);
+  return s->indexes->len;
+}
+
+typedef struct {
+  GPtrArray *out;
+  const char *ns;
+} IndexWalk;
+
+static gboolean collect_indexed(gpointer key, gpointer value, gpointer data) {
+  IndexWalk *w = data;
+  KsStoreObject *o = ((Entry *)key)->obj;
+  if (!w->ns || !strcmp(o->namespace, w->ns))
+    g_ptr_array_add(w->out, ks_store_object_ref(o));
+  return FALSE;
+}
+
+GPtrArray *ks_store_list_by_index(const KsStore *s, guint index_id, const char *value,
+                                  const char *namespace) {
+  g_return_val_if_fail(s != NULL && index_id > 0 && index_id <= s->indexes->len, NULL);
+  const Index *ix = s->indexes->pdata[index_id - 1];
+  GTree *t = value ? g_hash_table_lookup(ix->buckets, value) : NULL;
+  IndexWalk w = {g_ptr_array_new_full(t ? (guint)g_tree_nnodes(t) : 0,
+                                      (GDestroyNotify)ks_store_object_unref),
+                 namespace};
+  if (t)
+    g_tree_foreach(t, collect_indexed, &w);
+  return w.out;
 }

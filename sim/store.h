@@ -124,6 +124,23 @@ void ks_store_foreach(const KsStore *s, KsStoreKind kind, KsStoreForeachFn fn,
                       gpointer user_data);
 guint ks_store_count(const KsStore *s, KsStoreKind kind);
 
+/* Secondary indexes, as client-go's Indexers (the controllers' pod index by
+ * controller UID): fn gives an object's index value, a string inside
+ * obj->data (transfer none), or NULL to leave the object out. fn must
+ * depend only on the object. The store keeps every index up to date on
+ * create, update and delete. */
+typedef const char *(*KsStoreIndexFn)(const KsStoreObject *obj);
+/* The id (> 0) of index `name` on kind, added on first use (the objects
+ * already stored are indexed then): callers share an index by its name.
+ * The name is copied; fn must be the same at every call for a name. */
+guint ks_store_index(KsStore *s, KsStoreKind kind, const char *name, KsStoreIndexFn fn);
+/* transfer container: the objects whose value in index index_id is value,
+ * referenced and sorted as ks_store_list; namespace NULL for all, else only
+ * that one. O(k) for the k objects with the value, whatever the store
+ * holds. */
+GPtrArray *ks_store_list_by_index(const KsStore *s, guint index_id, const char *value,
+                                  const char *namespace);
+
 typedef enum { KS_WATCH_ADDED, KS_WATCH_MODIFIED, KS_WATCH_DELETED } KsWatchEventType;
 const char *ks_watch_event_type_to_string(KsWatchEventType type);
 

@@ -40,6 +40,46 @@ gboolean ks_controller_pod_is_active(const KsPod *pod) {
          pod->deletion_timestamp_us == 0;
 }
 
+static const char *pod_controller_uid(const KsStoreObject *obj) {
+  const KsOwnerReference *r = ks_pod_get_controller(obj->data);
+  return r ? r->uid : NULL;
+}
+
+static const char *pod_orphan(const KsStoreObject *obj) {
+  return ks_pod_get_controller(obj->data) ? NULL : "";
+}
+
+GPtrArray *ks_controller_pods_controlled_by(KsStore *store, const char *ns, const char *uid) {
+  guint ix = ks_store_index(store, KS_STORE_POD, "pod-controller-uid", pod_controller_uid);
+  return ks_store_list_by_index(store, ix, uid, ns);
+}
+
+GPtrArray *ks_controller_orphan_pods(KsStore *store, const char *ns) {
+  guint ix = ks_store_index(store, KS_STORE_POD, "pod-orphans", pod_orphan);
+  return ks_store_list_by_index(store, ix, "", ns);
+}
+
+GPtrArray *ks_controller_claimable_pods(KsStore *store, const char *ns, const char *uid) {
+  GPtrArray *own = ks_controller_pods_controlled_by(store, ns, uid);
+  GPtrArray *orphans = ks_controller_orphan_pods(store, ns);
+  GPtrArray *out = g_ptr_array_new_full(own->len + orphans->len,
+                                        (GDestroyNotify)ks_store_object_unref);
+  guint i = 0, j = 0;
+  while (i < own->len || j < orphans->len) {
+    /* one namespace: names order the pods as ks_store_list does */
+    gboolean take_own =
+        j == orphans->len ||
+        (i < own->len && strcmp(((const KsStoreObject *)own->pdata[i])->name,
+                                ((const KsStoreObject *)orphans->pdata[j])->name) < 0);
+    GPtrArray *from = take_own ? own : orphans;
+    guint k = take_own ? i++ : j++;
+    g_ptr_array_add(out, ks_store_object_ref(from->pdata[k]));
+  }
+  g_ptr_array_unref(own);
+  g_ptr_array_unref(orphans);
+  return out;
+}
+
 KsPod *ks_controller_pod_from_template(const KsPod *tmpl, const char *ns,
                                        const char *generate_name, const char *api_version,
                                        const char *kind, const char *owner_name,

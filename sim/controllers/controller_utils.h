@@ -26,6 +26,21 @@ char *ks_controller_new_uid(KsRng *rng);
 /* upstream IsPodActive: not Succeeded, not Failed, no deletionTimestamp. */
 gboolean ks_controller_pod_is_active(const KsPod *pod);
 
+/* The pods of namespace ns whose controller reference has uid (client-go's
+ * PodControllerUIDIndex), from the store's "pod-controller-uid" index:
+ * what a controller owns, without walking the namespace's other pods.
+ * transfer container (references), in ks_store_list order. */
+GPtrArray *ks_controller_pods_controlled_by(KsStore *store, const char *ns, const char *uid);
+/* The pods of namespace ns without a controller reference (the orphans a
+ * controller may adopt), from the store's "pod-orphans" index. transfer
+ * container (references), in ks_store_list order. */
+GPtrArray *ks_controller_orphan_pods(KsStore *store, const char *ns);
+/* What ClaimPods looks at for the controller with uid: its own pods and the
+ * orphans of ns, merged in ks_store_list order (the pods of other
+ * controllers, which ClaimPods skips, are never visited). transfer
+ * container (references). */
+GPtrArray *ks_controller_claimable_pods(KsStore *store, const char *ns, const char *uid);
+
 /* upstream GetPodFromTemplate: a copy of tmpl (labels, annotations,
  * finalizers, spec) in namespace ns with generateName generate_name, no
  * name yet, owned by a controller reference to (api_version, kind, name,

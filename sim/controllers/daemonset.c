@@ -299,7 +299,10 @@ static void ds_pods_init(DsPods *dp, KsStore *s, const KsDaemonSet *ds) {
   dp->pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
   dp->by_node = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify)g_ptr_array_unref);
-  ks_store_foreach(s, KS_STORE_POD, collect_pod, dp);
+  GPtrArray *own = ks_controller_pods_controlled_by(s, ds->meta.namespace, ds->meta.uid);
+  for (guint i = 0; i < own->len; i++)
+    collect_pod(own->pdata[i], dp);
+  g_ptr_array_unref(own);
   for (guint i = 0; i < dp->pods->len; i++) {
     KsPod *pod = dp->pods->pdata[i];
     const char *node = ks_daemonset_target_node(pod);

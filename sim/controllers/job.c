@@ -608,7 +608,7 @@ static void strip_finalizers(KsStore *store, GPtrArray *pods) {
 }
 
 static GPtrArray *list_pods(KsStore *store, const KsJob *job) {
-  GPtrArray *all = ks_store_list(store, KS_STORE_POD, job->meta.namespace);
+  GPtrArray *all = ks_controller_pods_controlled_by(store, job->meta.namespace, job->meta.uid);
   GPtrArray *mine = g_ptr_array_new_with_free_func((GDestroyNotify)ks_store_object_unref);
   for (guint i = 0; i < all->len; i++) {
     const KsStoreObject *o = all->pdata[i];

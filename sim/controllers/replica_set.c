@@ -189,7 +189,7 @@ static gboolean patch_owner(Rsc *r, const KsStoreObject *pod_obj, const KsReplic
  * objects, referenced) the ReplicaSet owns after adopting and releasing. */
 static GPtrArray *claim_pods(Rsc *r, const KsStoreObject *rs_obj, const KsReplicaSet *rs) {
   KsStore *store = ks_controller_store(r->c);
-  GPtrArray *all = ks_store_list(store, KS_STORE_POD, rs_obj->namespace);
+  GPtrArray *all = ks_controller_claimable_pods(store, rs_obj->namespace, rs->meta.uid);
   GPtrArray *owned = g_ptr_array_new_with_free_func((GDestroyNotify)ks_store_object_unref);
   gboolean deleting = rs->meta.deletion_timestamp_us != 0;
   for (guint i = 0; i < all->len; i++) {

@@ -578,7 +578,7 @@ static const KsStoreObject *patch_owner(KsStore *s, const KsStoreObject *obj,
  * released (unless the set is being deleted). Returns KsPod refs. */
 static GPtrArray *claim_pods(KsStore *s, const KsStatefulSet *set) {
   GPtrArray *pods = g_ptr_array_new_with_free_func((GDestroyNotify)ks_pod_unref);
-  GPtrArray *all = ks_store_list(s, KS_STORE_POD, set->meta.namespace);
+  GPtrArray *all = ks_controller_claimable_pods(s, set->meta.namespace, set->meta.uid);
   gboolean deleting = set->meta.deletion_timestamp_us != 0;
   for (guint i = 0; i < all->len; i++) {
     const KsStoreObject *o = all->pdata[i];

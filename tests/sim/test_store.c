@@ -222,6 +222,72 @@ static void test_list_order(void **state) {
   ks_store_free(s);
 }
 
+/* --- secondary indexes ---------------------------------------------------- */
+
+/* Index value: the payload's text after ':' ("x:u1" -> "u1", a string
+ * inside the object as the index wants), none without one. */
+static const char *owner_of(const KsStoreObject *o) {
+  const char *colon = strchr(((Payload *)o->data)->text, ':');
+  return colon ? colon + 1 : NULL;
+}
+
+static char *keys_of(GPtrArray *objs) {
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < objs->len; i++) {
+    const KsStoreObject *o = objs->pdata[i];
+    g_string_append_printf(out, "%s%s/%s", i ? " " : "", o->namespace, o->name);
+  }
+  g_ptr_array_unref(objs);
+  return g_string_free(out, FALSE);
+}
+
+static void assert_indexed(KsStore *s, guint ix, const char *value, const char *ns,
+                           const char *want) {
+  g_autofree char *got = keys_of(ks_store_list_by_index(s, ix, value, ns));
+  assert_string_equal(got, want);
+}
+
+/* Objects stored before the index exists are in it; creates, updates that
+ * change the value, and deletes keep it current; lists come in key order. */
+static void test_index(void **state) {
+  KsStore *s = ks_store_new(NULL);
+  assert_true(create_pod(s, "b", "p2", "x:u1", NULL, NULL) > 0);
+  assert_true(create_pod(s, "a", "p9", "x:u1", NULL, NULL) > 0);
+  assert_true(create_pod(s, "a", "p1", "plain", NULL, NULL) > 0);
+  guint ix = ks_store_index(s, KS_STORE_POD, "owner", owner_of);
+  assert_true(ix > 0);
+  assert_int_equal(ks_store_index(s, KS_STORE_POD, "owner", owner_of), ix); /* shared by name */
+  assert_indexed(s, ix, "u1", NULL, "a/p9 b/p2");
+  assert_true(create_pod(s, "a", "p3", "y:u1", NULL, NULL) > 0);
+  assert_indexed(s, ix, "u1", NULL, "a/p3 a/p9 b/p2");
+  assert_indexed(s, ix, "u1", "a", "a/p3 a/p9");
+  assert_indexed(s, ix, "u1", "c", "");
+  assert_indexed(s, ix, "u2", NULL, "");
+  assert_indexed(s, ix, NULL, NULL, "");
+  /* the value changes: the object moves; it goes; it comes in */
+  assert_true(update_pod(s, "a", "p9", "x:u2", 0, NULL, NULL) > 0);
+  assert_true(update_pod(s, "a", "p3", "z:u1", 0, NULL, NULL) > 0); /* same value: stays */
+  assert_true(update_pod(s, "b", "p2", "orphan", 0, NULL, NULL) > 0);
+  assert_true(update_pod(s, "a", "p1", "w:u1", 0, NULL, NULL) > 0);
+  assert_indexed(s, ix, "u1", NULL, "a/p1 a/p3");
+  assert_indexed(s, ix, "u2", NULL, "a/p9");
+  GPtrArray *held = ks_store_list_by_index(s, ix, "u1", "a");
+  assert_string_equal(text_of(g_ptr_array_index(held, 1)), "z:u1"); /* the current object */
+  g_ptr_array_unref(held);
+  assert_true(ks_store_delete(s, KS_STORE_POD, "a", "p9", 0, NULL));
+  assert_true(ks_store_delete(s, KS_STORE_POD, "a", "p1", 0, NULL));
+  assert_indexed(s, ix, "u2", NULL, "");
+  assert_indexed(s, ix, "u1", NULL, "a/p3");
+  /* another kind's objects never enter the pod index */
+  assert_true(ks_store_create(s, KS_STORE_NODE, NULL, "n1", payload_new(NULL, "n:u1"),
+                              payload_free, NULL) > 0);
+  assert_indexed(s, ix, "u1", NULL, "a/p3");
+  guint node_ix = ks_store_index(s, KS_STORE_NODE, "owner", owner_of);
+  assert_true(node_ix != ix);
+  assert_indexed(s, node_ix, "u1", NULL, "/n1");
+  ks_store_free(s);
+}
+
 /* --- watches ------------------------------------------------------------ */
 
 typedef struct {
@@ -487,6 +553,7 @@ int main(void) {
       cmocka_unit_test(test_conflict),
       cmocka_unit_test(test_resource_versions_monotonic),
       cmocka_unit_test(test_list_order),
+      cmocka_unit_test(test_index),
       cmocka_unit_test(test_watch_events_in_order),
       cmocka_unit_test(test_delete_keeps_queued_object_alive),
       cmocka_unit_test(test_handler_writes_are_queued_in_turn),
