@@ -43,24 +43,41 @@ char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
     return g_string_free(m, FALSE);
   }
   /* Reasons are static or interned strings, so counting by pointer is exact
-   * and cheap (this runs over every node for every unschedulable pod); the
-   * few distinct pointers are then merged by text. */
-  GHashTable *hist = g_hash_table_new(g_direct_hash, g_direct_equal); /* reason -> count */
+   * and cheap (this runs over every node for every unschedulable pod): a
+   * short array of (pointer, count), searched from the last hit since
+   * neighbouring nodes mostly fail alike; the few distinct pointers are then
+   * merged by text. */
+  typedef struct {
+    const char *reason;
+    guint count;
+  } Tally;
+  GArray *hist = g_array_sized_new(FALSE, FALSE, sizeof(Tally), 8);
+  guint last = 0;
   for (guint i = 0; i < n; i++) {
     const KsSchedStatus *st = &status[slots[i]];
     for (guint r = 0; r < st->n_reasons; r++) {
-      guint c = GPOINTER_TO_UINT(g_hash_table_lookup(hist, st->reasons[r]));
-      g_hash_table_insert(hist, (gpointer)st->reasons[r], GUINT_TO_POINTER(c + 1));
+      const char *reason = st->reasons[r];
+      guint len = hist->len, j = 0;
+      while (j < len && g_array_index(hist, Tally, (last + j) % len).reason != reason)
+        j++;
+      if (j < len) {
+        last = (last + j) % len;
+        g_array_index(hist, Tally, last).count++;
+      } else {
+        Tally t = {reason, 1};
+        g_array_append_val(hist, t);
+        last = hist->len - 1;
+      }
     }
   }
   GHashTable *by_text = g_hash_table_new(g_str_hash, g_str_equal);
-  GHashTableIter it;
   gpointer k, v;
-  g_hash_table_iter_init(&it, hist);
-  while (g_hash_table_iter_next(&it, &k, &v)) {
-    guint c = GPOINTER_TO_UINT(g_hash_table_lookup(by_text, k));
-    g_hash_table_insert(by_text, k, GUINT_TO_POINTER(c + GPOINTER_TO_UINT(v)));
+  for (guint i = 0; i < hist->len; i++) {
+    const Tally *t = &g_array_index(hist, Tally, i);
+    guint c = GPOINTER_TO_UINT(g_hash_table_lookup(by_text, t->reason));
+    g_hash_table_insert(by_text, (gpointer)t->reason, GUINT_TO_POINTER(c + t->count));
   }
+  GHashTableIter it;
   GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
   g_hash_table_iter_init(&it, by_text);
   while (g_hash_table_iter_next(&it, &k, &v))
@@ -72,7 +89,7 @@ char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
   if (lines->len)
     g_string_append_c(m, '.');
   g_ptr_array_free(lines, TRUE);
-  g_hash_table_destroy(hist);
+  g_array_free(hist, TRUE);
   return g_string_free(m, FALSE);
 }
 

@@ -12,6 +12,11 @@
  *   the same input pop in the same order. Upstream leaves such ties to its
  *   heap's internals; this is our documented tie-break.
  * - A hash table (namespace/name) finds a pending pod for update/delete.
+ * - The oldest timestamp among unschedulable pods (when the next
+ *   podMaxInUnschedulablePodsDuration flush is due, asked after every
+ *   cycle) is cached: an add lowers it, the removal or re-stamp of the pod
+ *   that holds it drops the cache, and the next question scans the array.
+ *   A scan per cycle made a long queue of unschedulable pods quadratic.
  * - Event moves implement the gate-OFF rule: a pod moves when any of its
  *   rejecting plugins registered an event matching the one that happened
  *   (ks_sched_framework_event_moves), or it had no rejector. Assigned-pod
@@ -45,6 +50,8 @@ struct KsSchedQueue {
   guint64 seq;
   gint64 cycle;
   gint64 move_request_cycle;
+  gint64 unsched_oldest;        /* cached: min timestamp of non-gated unsched pods */
+  gboolean unsched_oldest_valid;
   /* nominator */
   GHashTable *nominated; /* KsPod* (ns/name, a ref) -> interned node name */
   GHashTable *by_node;   /* interned node name -> GPtrArray of KsPod* (refs) */
@@ -70,6 +77,8 @@ KsSchedQueue *ks_sched_queue_new(const KsSchedFramework *fw, gint64 initial_back
   q->unsched = g_ptr_array_new();
   q->pods = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal, NULL, qp_free);
   q->move_request_cycle = -1;
+  q->unsched_oldest = G_MAXINT64;
+  q->unsched_oldest_valid = TRUE;
   q->nominated = g_hash_table_new_full(ks_pod_key_hash, ks_pod_key_equal,
                                        (GDestroyNotify)ks_pod_unref, NULL);
   q->by_node = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
@@ -259,6 +268,8 @@ static void detach(KsSchedQueue *q, KsSchedQueuedPod *qp) {
     heap_remove(q, q->backoff, backoff_less, qp->pos);
     break;
   case Q_UNSCHED: {
+    if (!qp->gated && qp->timestamp == q->unsched_oldest)
+      q->unsched_oldest_valid = FALSE;
     KsSchedQueuedPod *last = g_ptr_array_index(q->unsched, q->unsched->len - 1);
     g_ptr_array_index(q->unsched, qp->pos) = last;
     last->pos = qp->pos;
@@ -283,6 +294,8 @@ static void to_backoff(KsSchedQueue *q, KsSchedQueuedPod *qp) {
 
 static void to_unsched(KsSchedQueue *q, KsSchedQueuedPod *qp) {
   qp->where = Q_UNSCHED;
+  if (!qp->gated && qp->timestamp < q->unsched_oldest)
+    q->unsched_oldest = qp->timestamp; /* a valid cache stays valid; an invalid one is rescanned */
   qp->pos = q->unsched->len;
   g_ptr_array_add(q->unsched, qp);
 }
@@ -330,6 +343,8 @@ static void admit_to_active(KsSchedQueue *q, KsSchedQueuedPod *qp) {
 }
 
 static void stamp(KsSchedQueue *q, KsSchedQueuedPod *qp, gint64 now) {
+  if (qp->where == Q_UNSCHED && !qp->gated && qp->timestamp == q->unsched_oldest)
+    q->unsched_oldest_valid = FALSE;
   qp->timestamp = now;
   qp->seq = q->seq++;
 }
@@ -598,14 +613,18 @@ gint64 ks_sched_queue_next_backoff_expiry(const KsSchedQueue *q) {
   return backoff_expiry(q, g_ptr_array_index(q->backoff, 0));
 }
 
-gint64 ks_sched_queue_oldest_unschedulable(const KsSchedQueue *q) {
-  gint64 t = G_MAXINT64;
-  for (guint i = 0; i < q->unsched->len; i++) {
-    const KsSchedQueuedPod *qp = g_ptr_array_index(q->unsched, i);
-    if (!qp->gated && qp->timestamp < t)
-      t = qp->timestamp;
+gint64 ks_sched_queue_oldest_unschedulable(KsSchedQueue *q) {
+  if (!q->unsched_oldest_valid) {
+    gint64 t = G_MAXINT64;
+    for (guint i = 0; i < q->unsched->len; i++) {
+      const KsSchedQueuedPod *qp = g_ptr_array_index(q->unsched, i);
+      if (!qp->gated && qp->timestamp < t)
+        t = qp->timestamp;
+    }
+    q->unsched_oldest = t;
+    q->unsched_oldest_valid = TRUE;
   }
-  return t;
+  return q->unsched_oldest;
 }
 
 guint ks_sched_queue_active_len(const KsSchedQueue *q) { return q->active->len; }

@@ -72,8 +72,9 @@ void ks_sched_queue_flush_unschedulable(KsSchedQueue *q, gint64 now);
 gint64 ks_sched_queue_backoff_duration(const KsSchedQueue *q, gint32 attempts);
 /* Earliest backoff expiry in backoffQ, or G_MAXINT64. */
 gint64 ks_sched_queue_next_backoff_expiry(const KsSchedQueue *q);
-/* Earliest timestamp among non-gated unschedulable pods, or G_MAXINT64. */
-gint64 ks_sched_queue_oldest_unschedulable(const KsSchedQueue *q);
+/* Earliest timestamp among non-gated unschedulable pods, or G_MAXINT64
+ * (cached; q is not const for the cache's sake). */
+gint64 ks_sched_queue_oldest_unschedulable(KsSchedQueue *q);
 
 guint ks_sched_queue_active_len(const KsSchedQueue *q);
 guint ks_sched_queue_backoff_len(const KsSchedQueue *q);

@@ -129,6 +129,33 @@ static void test_unschedulable_flush_after_5_minutes(void **state) {
   assert_int_equal(ks_sched_queue_active_len(e->q), 1); /* backoff long expired */
 }
 
+/* The oldest unschedulable timestamp (when the next flush is due) follows
+ * the pods in and out, whatever order they leave in. */
+static void test_oldest_unschedulable_tracks_pods(void **state) {
+  Env *e = *state;
+  guint64 fit = bit_of(e, "NodeResourcesFit");
+  add(e, "a", 0, 0);
+  add(e, "b", 0, 0);
+  add(e, "c", 0, 0);
+  const gint64 at[] = {30 * SEC, 10 * SEC, 20 * SEC};
+  for (guint i = 0; i < 3; i++)
+    ks_sched_queue_requeue(e->q, ks_sched_queue_pop(e->q), fit, at[i]);
+  assert_int_equal(ks_sched_queue_unschedulable_len(e->q), 3);
+  assert_true(ks_sched_queue_oldest_unschedulable(e->q) == 10 * SEC);
+  KsPod *b = pod("b", 0);
+  assert_true(ks_sched_queue_delete(e->q, b)); /* the oldest goes */
+  ks_pod_unref(b);
+  assert_true(ks_sched_queue_oldest_unschedulable(e->q) == 20 * SEC);
+  add(e, "d", 0, 40 * SEC);
+  ks_sched_queue_requeue(e->q, ks_sched_queue_pop(e->q), fit, 5 * SEC); /* an older one comes */
+  assert_true(ks_sched_queue_oldest_unschedulable(e->q) == 5 * SEC);
+  ks_sched_queue_flush_unschedulable(e->q, 305 * SEC + 1); /* d leaves */
+  assert_int_equal(ks_sched_queue_unschedulable_len(e->q), 2);
+  assert_true(ks_sched_queue_oldest_unschedulable(e->q) == 20 * SEC);
+  ks_sched_queue_flush_unschedulable(e->q, 330 * SEC + 1); /* the rest leave */
+  assert_true(ks_sched_queue_oldest_unschedulable(e->q) == G_MAXINT64);
+}
+
 static void test_move_on_assigned_pod_delete(void **state) {
   Env *e = *state;
   add(e, "fit", 0, 0);
@@ -215,6 +242,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_fifo_among_equal_priority, setup, teardown),
       cmocka_unit_test_setup_teardown(test_backoff_durations, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unschedulable_flush_after_5_minutes, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_oldest_unschedulable_tracks_pods, setup, teardown),
       cmocka_unit_test_setup_teardown(test_move_on_assigned_pod_delete, setup, teardown),
       cmocka_unit_test_setup_teardown(test_move_request_during_cycle_goes_to_backoff, setup,
                                       teardown),
