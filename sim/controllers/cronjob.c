@@ -137,6 +137,27 @@ static gboolean owned_by(const KsJob *j, const KsCronJob *cj) {
   return r && !g_strcmp0(r->kind, "CronJob") && !g_strcmp0(r->name, cj->meta.name);
 }
 
+/* getJobsToBeReconciled matches a Job's controller by name (not UID): the
+ * store's index by controller name finds the candidates without walking the
+ * namespace's other Jobs. */
+static const char *job_controller_name(const KsStoreObject *obj) {
+  const KsOwnerReference *r = ks_object_meta_get_controller(&((const KsJob *)obj->data)->meta);
+  return r ? r->name : NULL;
+}
+
+/* The namespace's Jobs the CronJob controls, in list order. jobs: emptied
+ * first, filled with borrowed pointers into *all (replaced; unref it). */
+static void list_jobs(KsStore *store, const KsCronJob *cj, GPtrArray **all, GPtrArray *jobs) {
+  guint ix = ks_store_index(store, KS_STORE_JOB, "job-controller-name", job_controller_name);
+  if (*all)
+    g_ptr_array_unref(*all);
+  *all = ks_store_list_by_index(store, ix, cj->meta.name, cj->meta.namespace);
+  g_ptr_array_set_size(jobs, 0);
+  for (guint i = 0; i < (*all)->len; i++)
+    if (owned_by(((const KsStoreObject *)(*all)->pdata[i])->data, cj))
+      g_ptr_array_add(jobs, (*all)->pdata[i]);
+}
+
 static gboolean active_equal(const GPtrArray *a, const GPtrArray *b) {
   guint na = a ? a->len : 0, nb = b ? b->len : 0;
   if (na != nb)
@@ -257,20 +278,13 @@ static KsSyncResult sync(KsController *c, gpointer self, const char *key) {
     return KS_SYNC_DONE;
   const KsCronJob *cj = obj->data;
   guint64 rv = obj->resource_version;
-  GPtrArray *all = ks_store_list(store, KS_STORE_JOB, cj->meta.namespace);
+  GPtrArray *all = NULL;
   GPtrArray *jobs = g_ptr_array_new();
-  for (guint i = 0; i < all->len; i++)
-    if (owned_by(((const KsStoreObject *)all->pdata[i])->data, cj))
-      g_ptr_array_add(jobs, all->pdata[i]);
+  list_jobs(store, cj, &all, jobs);
   KsCronJob *next = ks_cron_job_copy(cj);
   cleanup_finished(store, next, jobs);
   /* the cleanup may have deleted some: list again for the sync */
-  g_ptr_array_set_size(jobs, 0);
-  g_ptr_array_unref(all);
-  all = ks_store_list(store, KS_STORE_JOB, cj->meta.namespace);
-  for (guint i = 0; i < all->len; i++)
-    if (owned_by(((const KsStoreObject *)all->pdata[i])->data, cj))
-      g_ptr_array_add(jobs, all->pdata[i]);
+  list_jobs(store, cj, &all, jobs);
   gint64 delay = sync_cron_job(c, next, jobs);
   g_ptr_array_free(jobs, TRUE);
   g_ptr_array_unref(all);
