@@ -70,22 +70,27 @@ char *ks_sched_fit_error_message(guint n_all, const KsSchedStatus *pre_filter,
       }
     }
   }
-  GHashTable *by_text = g_hash_table_new(g_str_hash, g_str_equal);
-  gpointer k, v;
-  for (guint i = 0; i < hist->len; i++) {
-    const Tally *t = &g_array_index(hist, Tally, i);
-    guint c = GPOINTER_TO_UINT(g_hash_table_lookup(by_text, t->reason));
-    g_hash_table_insert(by_text, (gpointer)t->reason, GUINT_TO_POINTER(c + t->count));
-  }
-  GHashTableIter it;
+  /* Merge equal texts behind different pointers (a handful: quadratic is
+   * cheapest), then one "count reason" line per text. */
   GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-  g_hash_table_iter_init(&it, by_text);
-  while (g_hash_table_iter_next(&it, &k, &v))
-    g_ptr_array_add(lines, g_strdup_printf("%u %s", GPOINTER_TO_UINT(v), (const char *)k));
-  g_hash_table_destroy(by_text);
+  for (guint i = 0; i < hist->len; i++) {
+    Tally *t = &g_array_index(hist, Tally, i);
+    if (!t->count)
+      continue;
+    for (guint j = i + 1; j < hist->len; j++) {
+      Tally *u = &g_array_index(hist, Tally, j);
+      if (u->count && !strcmp(u->reason, t->reason)) {
+        t->count += u->count;
+        u->count = 0;
+      }
+    }
+    g_ptr_array_add(lines, g_strdup_printf("%u %s", t->count, t->reason));
+  }
   g_ptr_array_sort(lines, cmp_str); /* upstream sorts the "count reason" strings */
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append_printf(m, "%s%s", i ? ", " : " ", (const char *)g_ptr_array_index(lines, i));
+  for (guint i = 0; i < lines->len; i++) {
+    g_string_append(m, i ? ", " : " ");
+    g_string_append(m, g_ptr_array_index(lines, i));
+  }
   if (lines->len)
     g_string_append_c(m, '.');
   g_ptr_array_free(lines, TRUE);
