@@ -501,6 +501,9 @@ static void batch_absorb(KsScenarioBatch *b, KsManifestSet *src) {
 static gboolean load_manifest_file(Loader *L, const KsYamlNode *v, const char *path,
                                    KsScenarioBatch *b) {
   const char *rel = NULL;
+  if (v->kind == KS_YAML_MAPPING) /* the likely slip: an object where a file belongs */
+    return fail(L, v, path, "must be a file name, not a mapping (objects written inline go under "
+                            "\"objects\")");
   if (!scalar_text(L, v, path, &rel))
     return FALSE;
   if (++L->manifest_files > KS_SCENARIO_MAX_MANIFEST_FILES)

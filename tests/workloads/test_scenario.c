@@ -262,6 +262,9 @@ static const struct {
     {"workload-after-end.yaml",
      "8:9: spec.workloads[0].at: must be before the end of the run (spec.duration: 1h)"},
     {"workload-missing-file.yaml", NULL}, /* names the path: checked separately */
+    {"workload-inline-manifest.yaml", "10:7: spec.workloads[0].manifests[0]: must be a file name, "
+                                      "not a mapping (objects written inline go under "
+                                      "\"objects\")"},
     {"workload-generator-and-at.yaml", "8:5: spec.workloads[0]: a workload is a generator or "
                                        "manifests/objects applied at a time, not both"},
     {"generator-no-name.yaml", "11:9: spec.workloads[0].generator.template.metadata.name: "
