@@ -343,10 +343,23 @@ static PodTask *task_copy(const PodTask *t) {
   return c;
 }
 
+static void retry_pull(KsEngine *e, gpointer data);
+
+/* The pod worker re-syncs a pod whose sync failed after backOffPeriod
+ * (pkg/kubelet/pod_workers.go; upstream adds up to 50% jitter, ksim none). */
+#define POD_WORKER_ERROR_RESYNC_US ((gint64)10 * G_USEC_PER_SEC)
+
 /* The pod's images are on its node: its containers start after the
- * container start time. */
-static void images_ready(gpointer data) {
+ * container start time. A failed pull leaves them waiting with
+ * ErrImagePull until the pod's next sync. */
+static void images_ready(gpointer data, const char *reason, const char *message) {
   PodTask *t = data;
+  if (reason) {
+    set_waiting(t->agent, t, reason, message);
+    ks_engine_schedule_after(t->agent->engine, POD_WORKER_ERROR_RESYNC_US, retry_pull,
+                             task_copy(t), pod_task_free);
+    return;
+  }
   ks_engine_schedule_after(t->agent->engine, ks_image_manager_container_start_us(t->agent->images),
                            start_pod, task_copy(t), pod_task_free);
 }
@@ -362,18 +375,29 @@ static void pull_images(KsNodeAgent *a, PodTask *t) {
   char *message = NULL;
   switch (ks_image_manager_ensure(a->images, pod, images_ready, t, pod_task_free, &message)) {
   case KS_IMAGES_READY:
-    images_ready(t);
+    images_ready(t, NULL, NULL);
     pod_task_free(t);
     break;
   case KS_IMAGES_PULLING: /* t is the manager's now */
-    set_waiting(a, t, KS_REASON_CONTAINER_CREATING, NULL);
+    if (pod->container_state.kind != KS_CONTAINER_WAITING ||
+        (g_strcmp0(pod->container_state.reason, KS_REASON_ERR_IMAGE_PULL) &&
+         g_strcmp0(pod->container_state.reason, KS_REASON_IMAGE_PULL_BACKOFF)))
+      set_waiting(a, t, KS_REASON_CONTAINER_CREATING, NULL); /* a retry keeps its last error */
     break;
   case KS_IMAGES_NEVER_PULL:
     set_waiting(a, t, KS_REASON_ERR_IMAGE_NEVER_PULL, message);
     g_ptr_array_add(a->never_blocked, t);
-    g_free(message);
+    break;
+  case KS_IMAGES_BACKOFF: /* ImagePullBackOff until a sync finds the back-off over */
+    set_waiting(a, t, KS_REASON_IMAGE_PULL_BACKOFF, message);
+    ks_engine_schedule_after(a->engine, POD_WORKER_ERROR_RESYNC_US, retry_pull, t, pod_task_free);
+    break;
+  case KS_IMAGES_INVALID_NAME: /* Pending for good: the spec must change */
+    set_waiting(a, t, KS_REASON_INVALID_IMAGE_NAME, message);
+    pod_task_free(t);
     break;
   }
+  g_free(message);
 }
 
 static void retry_pull(KsEngine *e, gpointer data) {

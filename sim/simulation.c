@@ -270,6 +270,7 @@ static gboolean world_init(World *w, const KsScenario *scenario, const KsRunOpti
   if (scenario->images) { /* the image model (docs/node-agent.md "Start-up: image pulls") */
     KsImagePullOptions images;
     ks_image_pull_options_init(&images, scenario->images);
+    images.seed = seed;
     const KsKubeletConfig *kc = w->kubelet_config; /* spec.kubeletConfig, else the defaults */
     if (kc)
       ks_image_pull_options_set_config(&images, kc);

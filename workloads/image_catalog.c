@@ -15,6 +15,7 @@ KsImageCatalog *ks_image_catalog_new(void) {
   KsImageCatalog *c = g_new0(KsImageCatalog, 1);
   c->sizes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c->names = g_ptr_array_new();
+  c->failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c->registry_latency_us = KS_IMAGE_DEFAULT_REGISTRY_LATENCY_US;
   c->container_start_us = KS_IMAGE_DEFAULT_CONTAINER_START_US;
   return c;
@@ -25,6 +26,7 @@ void ks_image_catalog_free(KsImageCatalog *c) {
     return;
   g_ptr_array_free(c->names, TRUE); /* the strings belong to sizes */
   g_hash_table_destroy(c->sizes);
+  g_hash_table_destroy(c->failures);
   g_free(c);
 }
 
@@ -33,6 +35,15 @@ gint64 ks_image_catalog_size(const KsImageCatalog *c, const char *image) {
   const gint64 *size = g_hash_table_lookup(c->sizes, name);
   g_free(name);
   return size ? *size : -1;
+}
+
+const KsImageFailure *ks_image_catalog_failure(const KsImageCatalog *c, const char *image) {
+  if (!c || g_hash_table_size(c->failures) == 0)
+    return NULL;
+  char *name = ks_sched_normalize_image_name(image);
+  const KsImageFailure *f = g_hash_table_lookup(c->failures, name);
+  g_free(name);
+  return f;
 }
 
 gboolean ks_image_bandwidth_parse(const char *text, gint64 *out, GError **error) {
@@ -161,8 +172,66 @@ static gboolean read_duration(Dec *d, const KsYamlNode *m, const char *path, con
   return ok;
 }
 
+/* A probability 0..1 with at most 6 decimals ("0.25", "1", ".5"), in millionths. */
+static gboolean parse_rate(const char *t, gint32 *ppm) {
+  gint64 whole = 0, frac = 0;
+  int digits = 0, fdigits = 0;
+  const char *p = t;
+  for (; g_ascii_isdigit(*p) && digits < 2; p++, digits++)
+    whole = whole * 10 + (*p - '0');
+  if (*p == '.') {
+    for (p++; g_ascii_isdigit(*p) && fdigits < 7; p++, fdigits++)
+      frac = frac * 10 + (*p - '0');
+    if (fdigits == 0 || fdigits > 6)
+      return FALSE;
+  }
+  if (*p || (digits == 0 && fdigits == 0))
+    return FALSE;
+  for (int i = fdigits; i < 6; i++)
+    frac *= 10;
+  gint64 v = whole * KS_IMAGE_FAILURE_RATE_SCALE + frac;
+  if (v > KS_IMAGE_FAILURE_RATE_SCALE)
+    return FALSE;
+  *ppm = (gint32)v;
+  return TRUE;
+}
+
+/* missing, availableAfter, pullFailureRate of one image; *any TRUE when set. */
+static gboolean decode_failure(Dec *d, const KsYamlNode *m, const char *path, KsImageFailure *f,
+                               gboolean *any) {
+  const KsYamlNode *v = get(m, "missing");
+  char *p = g_strdup_printf("%s.missing", path);
+  gboolean ok = TRUE;
+  if (v && (v->kind != KS_YAML_SCALAR || (strcmp(v->scalar, "true") && strcmp(v->scalar, "false"))))
+    ok = fail(d, v, p, "must be true or false");
+  else if (v)
+    f->missing = !strcmp(v->scalar, "true");
+  g_free(p);
+  if (!ok || !read_duration(d, m, path, "availableAfter", &f->available_after_us))
+    return FALSE;
+  v = get(m, "pullFailureRate");
+  if (v) {
+    p = g_strdup_printf("%s.pullFailureRate", path);
+    if (v->kind != KS_YAML_SCALAR || !parse_rate(v->scalar, &f->failure_rate_ppm))
+      ok = fail(d, v, p, "must be a probability from 0 to 1 with at most 6 decimals, such as 0.25");
+    g_free(p);
+    if (!ok)
+      return FALSE;
+  }
+  if (f->missing && (f->available_after_us > 0 || f->failure_rate_ppm > 0)) {
+    p = g_strdup_printf("%s.missing", path);
+    fail(d, get(m, "missing"), p,
+         "a missing image never becomes available: drop availableAfter and pullFailureRate");
+    g_free(p);
+    return FALSE;
+  }
+  *any = f->missing || f->available_after_us > 0 || f->failure_rate_ppm > 0;
+  return TRUE;
+}
+
 static gboolean decode_image(Dec *d, const KsYamlNode *m, const char *path, KsImageCatalog *c) {
-  static const char *const known[] = {"name", "sizeBytes", NULL};
+  static const char *const known[] = {"name", "sizeBytes", "missing", "availableAfter",
+                                      "pullFailureRate", NULL};
   if (!check_fields(d, m, path, known))
     return FALSE;
   const KsYamlNode *n = get(m, "name");
@@ -175,8 +244,12 @@ static gboolean decode_image(Dec *d, const KsYamlNode *m, const char *path, KsIm
   else if (!*n->scalar || strpbrk(n->scalar, " \t\n"))
     ok = fail(d, n, p, "must be an image reference without blanks");
   g_free(p);
-  gint64 size = 0;
-  if (!ok || !read_bytes(d, m, path, "sizeBytes", TRUE, FALSE, &size))
+  KsImageFailure f = {0};
+  gboolean any = FALSE;
+  if (!ok || !decode_failure(d, m, path, &f, &any))
+    return FALSE;
+  gint64 size = 0; /* a missing image has nothing to download: its size may be left out */
+  if (!read_bytes(d, m, path, "sizeBytes", !f.missing, FALSE, &size))
     return FALSE;
   char *name = ks_sched_normalize_image_name(n->scalar);
   if (g_hash_table_contains(c->sizes, name)) {
@@ -192,6 +265,8 @@ static gboolean decode_image(Dec *d, const KsYamlNode *m, const char *path, KsIm
   *v = size;
   g_hash_table_insert(c->sizes, name, v);
   g_ptr_array_add(c->names, name);
+  if (any)
+    g_hash_table_insert(c->failures, g_strdup(name), g_memdup2(&f, sizeof f));
   return TRUE;
 }
 

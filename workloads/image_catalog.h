@@ -1,6 +1,10 @@
 /* The image model's inputs in a Scenario (docs/formats.md "Images"):
  *
- *   spec.images       the registry's catalog: a list of {name, sizeBytes}
+ *   spec.images       the registry's catalog: a list of {name, sizeBytes}, and
+ *                     per image how its pulls fail: missing (always: the
+ *                     registry does not have it), availableAfter (until
+ *                     that run time), pullFailureRate (each pull with that
+ *                     probability, 0..1, at most 6 decimals)
  *   spec.imagePulls   defaultImageSize (unlisted images), bandwidth (a
  *                     node's pull bandwidth, bytes per second, unless the
  *                     node's ksim.io/image-pull-bandwidth says otherwise),
@@ -26,7 +30,17 @@
 #define KS_IMAGE_DEFAULT_REGISTRY_LATENCY_US ((gint64)100000)  /* 100ms */
 #define KS_IMAGE_DEFAULT_CONTAINER_START_US ((gint64)1000000) /* 1s, the old start latency */
 
+#define KS_IMAGE_FAILURE_RATE_SCALE 1000000 /* pullFailureRate kept in millionths */
+
+/* How pulls of one image fail (docs/formats.md "Images"). */
 typedef struct {
+  gboolean missing;           /* every pull fails */
+  gint64 available_after_us;  /* pulls whose registry answer comes before fail; 0: none */
+  gint32 failure_rate_ppm;    /* each pull fails with this chance, in millionths */
+} KsImageFailure;
+
+typedef struct {
+  GHashTable *failures;       /* normalized name -> KsImageFailure*: images that can fail */
   GHashTable *sizes;          /* normalized name -> gint64* bytes (spec.images) */
   GPtrArray *names;           /* the same names, in file order */
   gint64 default_size_bytes;  /* imagePulls.defaultImageSize; default 0 */
@@ -41,6 +55,9 @@ void ks_image_catalog_free(KsImageCatalog *c);
 /* Size of an image (any spelling; normalized here) listed in the catalog;
  * -1 when it is not listed. */
 gint64 ks_image_catalog_size(const KsImageCatalog *c, const char *image);
+
+/* How pulls of an image (any spelling) fail; NULL when they do not. */
+const KsImageFailure *ks_image_catalog_failure(const KsImageCatalog *c, const char *image);
 
 /* Reads spec.images and spec.imagePulls of `spec` (the Scenario's spec
  * mapping). *out is NULL when neither is present (no image model).

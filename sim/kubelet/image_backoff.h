@@ -10,8 +10,9 @@
  * now): 10 s for a new or expired entry (not updated for more than twice
  * the maximum, 600 s), else double the last, at most 300 s. A failed pull
  * shows ErrImagePull until the next sync finds the key in back-off.
- * Upstream retries at the first pod sync after the back-off ends; ksim
- * retries exactly at ks_image_backoff_retry_at. Entries are not removed on
+ * Upstream retries at the first pod sync after the back-off ends; ksim's
+ * node agent re-syncs every 10 s from the failure (no jitter), which falls
+ * exactly on the back-off's end. Entries are not removed on
  * success (upstream garbage-collects them with the pod). */
 #pragma once
 #include <glib.h>

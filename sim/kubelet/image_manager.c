@@ -27,7 +27,10 @@
 
 #include "sched/cache.h"
 #include "sched/objects.h"
+#include "sched/rng.h"
+#include "sim/kubelet/image_backoff.h"
 #include "sim/kubelet/image_pull_policy.h"
+#include "sim/kubelet/pull_throttle.h"
 
 typedef __int128 i128;
 #define WORK_SCALE ((i128)1000000)
@@ -47,6 +50,8 @@ typedef struct {
   GDestroyNotify destroy;
   guint pending; /* jobs not done */
   gint64 since_us;
+  char *key;     /* the pod's UID (else namespace/name): its back-off entries */
+  char *error;   /* the first failed pull's message, or NULL */
 } Waiter;
 
 typedef struct {
@@ -57,6 +62,7 @@ typedef struct {
   gboolean transferring;
   i128 work;         /* remaining, bytes x 10^6 */
   guint64 latency_event;
+  char *error;        /* set: the pull fails when its event fires (throttle) */
   GPtrArray *waiters; /* Waiter*, not owned (freed when their last job is done) */
 } Job;
 
@@ -74,6 +80,7 @@ struct ImgNode {
   guint64 transfer_event;
   KsImageNodeStats stats;
   KsImagePullOptions opts; /* the manager's, or its pool's KubeletConfiguration's */
+  KsPullThrottle throttle; /* registryPullQPS / registryBurst */
 };
 
 struct KsImageManager {
@@ -88,6 +95,8 @@ struct KsImageManager {
   KsImageAddedFn added;
   gpointer added_data;
   KsKubeletConfigs *kubelets; /* a reference or NULL: per-pool settings */
+  KsImageBackoff *backoff;    /* the kubelets' image pull back-off (keys carry the pod UID) */
+  KsRng rng;                  /* pullFailureRate's draws */
 };
 
 void ks_image_pull_options_set_config(KsImagePullOptions *o, const KsKubeletConfig *kc) {
@@ -97,6 +106,8 @@ void ks_image_pull_options_set_config(KsImagePullOptions *o, const KsKubeletConf
   o->image_gc_high_percent = kc->image_gc_high_threshold_percent;
   o->image_gc_low_percent = kc->image_gc_low_threshold_percent;
   o->image_minimum_gc_age_us = kc->image_minimum_gc_age_us;
+  o->registry_pull_qps = kc->registry_pull_qps;
+  o->registry_burst = kc->registry_burst;
 }
 
 void ks_image_pull_options_init(KsImagePullOptions *o, const KsImageCatalog *catalog) {
@@ -108,6 +119,8 @@ void ks_image_pull_options_init(KsImagePullOptions *o, const KsImageCatalog *cat
       .image_gc_high_percent = KS_IMAGE_DEFAULT_GC_HIGH_PERCENT,
       .image_gc_low_percent = KS_IMAGE_DEFAULT_GC_LOW_PERCENT,
       .image_minimum_gc_age_us = KS_IMAGE_DEFAULT_GC_MIN_AGE_US,
+      .registry_pull_qps = KS_IMAGE_DEFAULT_REGISTRY_PULL_QPS,
+      .registry_burst = KS_IMAGE_DEFAULT_REGISTRY_BURST,
   };
 }
 
@@ -229,8 +242,15 @@ static void job_free(Job *j) {
   if (j->latency_event)
     ks_engine_cancel(e, j->latency_event);
   g_free(j->image);
+  g_free(j->error);
   g_ptr_array_free(j->waiters, TRUE);
   g_free(j);
+}
+
+static void waiter_free(Waiter *w) {
+  g_free(w->key);
+  g_free(w->error);
+  g_free(w);
 }
 
 /* The node's jobs dropped (node deleted): waiters are told nothing but
@@ -258,7 +278,7 @@ static void node_drop_jobs(ImgNode *n) {
     Waiter *w = waiters->pdata[i];
     if (w->destroy)
       w->destroy(w->data);
-    g_free(w);
+    waiter_free(w);
   }
   g_ptr_array_free(waiters, TRUE);
   g_ptr_array_free(jobs, TRUE);
@@ -300,6 +320,8 @@ static ImgNode *node_add(KsImageManager *m, const KsNode *node) {
   n->gone = FALSE;
   n->last_advance_us = ks_engine_now(m->engine);
   node_load(m, n, node);
+  ks_pull_throttle_init(&n->throttle, n->opts.registry_pull_qps, n->opts.registry_burst,
+                        ks_engine_now(m->engine));
   return n;
 }
 
@@ -350,15 +372,62 @@ static void advance(ImgNode *n) {
   n->last_advance_us = now;
 }
 
+/* The waiter's last job is done: ready, or ErrImagePull with the first
+ * failure. Only successful waits count in pods_waited. */
 static void waiter_done(ImgNode *n, Waiter *w) {
-  gint64 wait = ks_engine_now(n->m->engine) - w->since_us;
-  n->stats.pods_waited++;
-  n->stats.wait_us += wait;
-  n->stats.max_wait_us = MAX(n->stats.max_wait_us, wait);
-  w->ready(w->data);
+  if (w->error) {
+    w->ready(w->data, KS_REASON_ERR_IMAGE_PULL, w->error);
+  } else {
+    gint64 wait = ks_engine_now(n->m->engine) - w->since_us;
+    n->stats.pods_waited++;
+    n->stats.wait_us += wait;
+    n->stats.max_wait_us = MAX(n->stats.max_wait_us, wait);
+    w->ready(w->data, NULL, NULL);
+  }
   if (w->destroy)
     w->destroy(w->data);
-  g_free(w);
+  waiter_free(w);
+}
+
+/* The pull failed with `message`: each waiting pod's back-off for the
+ * image advances (Next) and the job is gone. */
+static void job_fail(ImgNode *n, Job *j, const char *message) {
+  KsImageManager *m = n->m;
+  gint64 now = ks_engine_now(m->engine);
+  guint at;
+  if (g_ptr_array_find(n->active, j, &at))
+    g_ptr_array_remove_index(n->active, at); /* keeps the order */
+  for (guint i = 0; i < j->waiters->len; i++) {
+    Waiter *w = j->waiters->pdata[i];
+    ks_image_backoff_failed(m->backoff, w->key, j->image, now);
+    if (!w->error)
+      w->error = g_strdup(message);
+    if (--w->pending == 0)
+      waiter_done(n, w);
+  }
+  g_ptr_array_set_size(j->waiters, 0);
+  job_free(j);
+  start_jobs(n);
+}
+
+/* The registry's answer for a pull of `image` at now: NULL when it serves
+ * the image, else the runtime's error text (ksim's wording after
+ * containerd's). Draws from the failure-rate stream only for an image with
+ * a rate. transfer full */
+static char *registry_refuses(KsImageManager *m, const char *image) {
+  const KsImageFailure *f = ks_image_catalog_failure(m->opts.catalog, image);
+  if (!f)
+    return NULL;
+  gint64 now = ks_engine_now(m->engine);
+  if (f->missing || now < f->available_after_us)
+    return g_strdup_printf("rpc error: code = NotFound desc = failed to pull and unpack image "
+                           "\"%s\": failed to resolve reference \"%s\": %s: not found",
+                           image, image, image);
+  if (f->failure_rate_ppm > 0 &&
+      ks_rng_below(&m->rng, KS_IMAGE_FAILURE_RATE_SCALE) < (guint64)f->failure_rate_ppm)
+    return g_strdup_printf("rpc error: code = Unavailable desc = failed to pull and unpack image "
+                           "\"%s\": unexpected status code 503 Service Unavailable", image);
+  return NULL;
 }
 
 static void job_complete(ImgNode *n, Job *j) {
@@ -449,10 +518,26 @@ static void begin_transfer(Job *j) {
   reschedule(n);
 }
 
+/* The registry answered (or the throttle refused the pull). */
 static void latency_event(KsEngine *e, gpointer data) {
   (void)e;
   Job *j = data;
   j->latency_event = 0;
+  ImgNode *n = j->node;
+  if (j->error) {
+    char *msg = g_strdup(j->error);
+    n->stats.qps_refused++;
+    job_fail(n, j, msg);
+    g_free(msg);
+    return;
+  }
+  char *refused = registry_refuses(n->m, j->image);
+  if (refused) {
+    n->stats.failed_pulls++;
+    job_fail(n, j, refused);
+    g_free(refused);
+    return;
+  }
   begin_transfer(j);
 }
 
@@ -467,7 +552,13 @@ static void start_jobs(ImgNode *n) {
     Job *j = g_queue_pop_head(&n->queue);
     g_ptr_array_add(n->active, j);
     gint64 latency = m->opts.catalog ? m->opts.catalog->registry_latency_us : 0;
-    if (latency > 0)
+    /* throttleImagePulling: a refused pull fails at once (from an event:
+     * the caller may be inside ensure) */
+    if (!ks_pull_throttle_try_accept(&n->throttle, ks_engine_now(m->engine))) {
+      j->error = g_strdup(KS_PULL_QPS_EXCEEDED_MESSAGE);
+      latency = 0;
+    }
+    if (latency > 0 || j->error || ks_image_catalog_failure(m->opts.catalog, j->image))
       j->latency_event = ks_engine_schedule_after(m->engine, latency, latency_event, j, NULL);
     else
       begin_transfer(j);
@@ -497,7 +588,7 @@ static gint64 image_size(const KsImageManager *m, const char *image) {
 }
 
 static void add_containers(ImgNode *n, const GArray *cs, Waiter **w, const KsImagesReadyFn ready,
-                           gpointer data, GDestroyNotify destroy) {
+                           gpointer data, GDestroyNotify destroy, const char *key) {
   for (guint i = 0; cs && i < cs->len; i++) {
     const KsContainer *c = &g_array_index(cs, KsContainer, i);
     char *name = ks_sched_normalize_image_name(c->image ? c->image : "");
@@ -508,7 +599,7 @@ static void add_containers(ImgNode *n, const GArray *cs, Waiter **w, const KsIma
     }
     if (!*w) {
       *w = g_new0(Waiter, 1);
-      **w = (Waiter){ready, data, destroy, 0, ks_engine_now(n->m->engine)};
+      **w = (Waiter){ready, data, destroy, 0, ks_engine_now(n->m->engine), g_strdup(key), NULL};
     }
     Job *j = find_job(n, name);
     if (!j) {
@@ -529,22 +620,39 @@ static void add_containers(ImgNode *n, const GArray *cs, Waiter **w, const KsIma
   }
 }
 
-/* The first container (init containers first) whose image is absent under
- * Never, or NULL. */
-static const KsContainer *never_pull(ImgNode *n, const KsPod *pod) {
+/* The first container (init containers first) failing upstream's checks
+ * before a pull, in their order: the reference parses, an absent image is
+ * not under Never, an image to pull is not in back-off. */
+static KsImagesStatus precheck(ImgNode *n, const KsPod *pod, const char *key, char **message) {
+  KsImageManager *m = n->m;
+  gint64 now = ks_engine_now(m->engine);
   const GArray *lists[] = {pod->init_containers, pod->containers};
   for (guint l = 0; l < 2; l++)
     for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
       const KsContainer *c = &g_array_index(lists[l], KsContainer, i);
-      if (ks_container_pull_policy(c) != KS_PULL_NEVER)
-        continue;
+      /* an empty image (the API server would refuse the pod) is ksim's "no image" */
+      if (c->image && *c->image && !ks_image_reference_check(c->image, message)) {
+        n->stats.invalid_names++;
+        return KS_IMAGES_INVALID_NAME;
+      }
       char *name = ks_sched_normalize_image_name(c->image ? c->image : "");
       gboolean present = g_hash_table_contains(n->by_name, name);
+      KsPullPolicy policy = ks_container_pull_policy(c);
+      KsImagesStatus st = KS_IMAGES_READY;
+      if (policy == KS_PULL_NEVER && !present) {
+        *message = ks_image_never_pull_message(c->image);
+        st = KS_IMAGES_NEVER_PULL;
+      } else if (ks_image_should_pull(policy, present) &&
+                 ks_image_backoff_in_backoff(m->backoff, key, name, now)) {
+        *message = ks_image_backoff_message(c->image);
+        n->stats.backoff_waits++;
+        st = KS_IMAGES_BACKOFF;
+      }
       g_free(name);
-      if (!present)
-        return c;
+      if (st != KS_IMAGES_READY)
+        return st;
     }
-  return NULL;
+  return KS_IMAGES_READY;
 }
 
 KsImagesStatus ks_image_manager_ensure(KsImageManager *m, const KsPod *pod, KsImagesReadyFn ready,
@@ -552,14 +660,17 @@ KsImagesStatus ks_image_manager_ensure(KsImageManager *m, const KsPod *pod, KsIm
   ImgNode *n = pod->node_name ? node_get(m, pod->node_name) : NULL;
   if (!n)
     return KS_IMAGES_READY;
-  const KsContainer *never = never_pull(n, pod);
-  if (never) {
-    *message = ks_image_never_pull_message(never->image);
-    return KS_IMAGES_NEVER_PULL;
+  char *key = pod->uid && *pod->uid ? g_strdup(pod->uid)
+                                    : g_strdup_printf("%s/%s", pod->namespace, pod->name);
+  KsImagesStatus st = precheck(n, pod, key, message);
+  if (st != KS_IMAGES_READY) {
+    g_free(key);
+    return st;
   }
   Waiter *w = NULL;
-  add_containers(n, pod->init_containers, &w, ready, data, destroy);
-  add_containers(n, pod->containers, &w, ready, data, destroy);
+  add_containers(n, pod->init_containers, &w, ready, data, destroy, key);
+  add_containers(n, pod->containers, &w, ready, data, destroy, key);
+  g_free(key);
   if (!w)
     return KS_IMAGES_READY;
   start_jobs(n);
@@ -687,6 +798,8 @@ KsImageManager *ks_image_manager_new(KsStore *store, const KsImagePullOptions *o
   m->order = g_ptr_array_new_with_free_func(img_node_free);
   m->known_sizes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   m->watch = ks_store_watch(store, KS_STORE_NODE, node_watch, m);
+  m->backoff = ks_image_backoff_new();
+  ks_rng_init(&m->rng, opts->seed, "image-pulls");
   if (opts->image_gc_high_percent < 100)
     m->gc_event = ks_engine_schedule_after(m->engine, 0, gc_event, m, NULL);
   return m;
@@ -701,6 +814,7 @@ void ks_image_manager_free(KsImageManager *m) {
   g_hash_table_destroy(m->nodes);
   g_ptr_array_free(m->order, TRUE);
   g_hash_table_destroy(m->known_sizes);
+  ks_image_backoff_free(m->backoff);
   ks_kubelet_configs_unref(m->kubelets);
   g_free(m);
 }
@@ -732,6 +846,15 @@ gboolean ks_image_manager_active(const KsImageManager *m) {
   for (guint i = 0; i < m->order->len; i++) {
     const KsImageNodeStats *s = &((const ImgNode *)m->order->pdata[i])->stats;
     if (s->pulls || s->registry_checks || s->gc_images || s->pods_waited)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean ks_image_manager_failures(const KsImageManager *m) {
+  for (guint i = 0; i < m->order->len; i++) {
+    const KsImageNodeStats *s = &((const ImgNode *)m->order->pdata[i])->stats;
+    if (s->failed_pulls || s->qps_refused || s->backoff_waits || s->invalid_names)
       return TRUE;
   }
   return FALSE;

@@ -23,5 +23,17 @@ gboolean ks_image_should_pull(KsPullPolicy policy, gboolean present);
  * policy of Never. transfer full */
 char *ks_image_never_pull_message(const char *image);
 
+/* "Back-off pulling image \"x\"" (reason ImagePullBackOff). transfer full */
+char *ks_image_backoff_message(const char *image);
+/* The kubelet's parse of an image reference (parsers.ParseImageName over
+ * distribution/reference's ParseNormalizedNamed, v1.31): TRUE when it
+ * parses; FALSE with *message (transfer full) the kubelet's text for
+ * reason InvalidImageName: Failed to apply default image tag "x": couldn't
+ * parse image name "x": invalid reference format[: ...]. */
+gboolean ks_image_reference_check(const char *image, char **message);
+
+#define KS_REASON_ERR_IMAGE_PULL "ErrImagePull"
+#define KS_REASON_IMAGE_PULL_BACKOFF "ImagePullBackOff"
+#define KS_REASON_INVALID_IMAGE_NAME "InvalidImageName"
 #define KS_REASON_ERR_IMAGE_NEVER_PULL "ErrImageNeverPull"
 #define KS_REASON_CONTAINER_CREATING "ContainerCreating"

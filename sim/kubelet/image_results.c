@@ -31,13 +31,86 @@ static hid_t rec_type(void) {
   return t;
 }
 
+typedef struct {
+  char node[KS_H5_NAME_LEN];
+  gint64 failed_pulls, qps_refused, backoff_waits, invalid_names;
+} FailRec;
+
+#define N_FAIL_COUNTERS 4
+static const char *const fail_names[N_FAIL_COUNTERS] = {"failed_pulls", "qps_refused",
+                                                        "backoff_waits", "invalid_names"};
+
+/* transfer full */
+static hid_t fail_type(void) {
+  hid_t s = H5Tcopy(H5T_C_S1);
+  H5Tset_size(s, KS_H5_NAME_LEN);
+  H5Tset_strpad(s, H5T_STR_NULLPAD);
+  H5Tset_cset(s, H5T_CSET_UTF8);
+  hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(FailRec));
+  H5Tinsert(t, "node", G_STRUCT_OFFSET(FailRec, node), s);
+  for (guint i = 0; i < N_FAIL_COUNTERS; i++)
+    H5Tinsert(t, fail_names[i], G_STRUCT_OFFSET(FailRec, failed_pulls) + i * sizeof(gint64),
+              H5T_STD_I64LE);
+  H5Tclose(s);
+  return t;
+}
+
+static gboolean failing(const KsImageNodeStats *s) {
+  return s->failed_pulls || s->qps_refused || s->backoff_waits || s->invalid_names;
+}
+
+/* A 1-D compound dataset of `rows` records of mtype, deflated, no times. */
+static gboolean write_table(hid_t file, const char *name, hid_t mtype, guint rows,
+                            const void *recs) {
+  hsize_t dims = rows;
+  hid_t space = H5Screate_simple(1, &dims, NULL);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_obj_track_times(dcpl, 0);
+  hsize_t chunk = MIN(MAX(rows, 1), (guint)KS_H5_CHUNK_ROWS);
+  H5Pset_chunk(dcpl, 1, &chunk);
+  H5Pset_shuffle(dcpl);
+  H5Pset_deflate(dcpl, KS_H5_DEFLATE_LEVEL);
+  hid_t ftype = H5Tcopy(mtype);
+  H5Tpack(ftype);
+  hid_t dset = H5Dcreate2(file, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  gboolean ok = dset >= 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, recs) >= 0;
+  if (dset >= 0)
+    H5Dclose(dset);
+  H5Tclose(ftype);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  return ok;
+}
+
+static gboolean write_failures(KsResultsWriter *w, const KsImageManager *m, GError **error) {
+  guint n = ks_image_manager_n_nodes(m), rows = 0;
+  FailRec *recs = g_new0(FailRec, MAX(n, 1));
+  for (guint i = 0; i < n; i++) {
+    KsImageNodeStats s;
+    ks_image_manager_node_stats(m, i, &s);
+    if (!failing(&s))
+      continue;
+    FailRec *r = &recs[rows++];
+    *r = (FailRec){.failed_pulls = (gint64)s.failed_pulls, .qps_refused = (gint64)s.qps_refused,
+                   .backoff_waits = (gint64)s.backoff_waits,
+                   .invalid_names = (gint64)s.invalid_names};
+    memcpy(r->node, s.node, MIN(strlen(s.node), sizeof r->node));
+  }
+  hid_t mtype = fail_type();
+  gboolean ok = write_table(ks_h5_writer_file(w), KS_IMAGE_FAILURES_DATASET, mtype, rows, recs);
+  H5Tclose(mtype);
+  g_free(recs);
+  if (!ok)
+    ks_h5_set_error(error, KS_RESULTS_ERROR_IO, ks_h5_writer_path(w),
+                    "cannot write /" KS_IMAGE_FAILURES_DATASET);
+  return ok;
+}
+
 static gboolean active(const KsImageNodeStats *s) {
   return s->pulls || s->registry_checks || s->pods_waited || s->gc_images;
 }
 
-gboolean ks_image_results_write(KsResultsWriter *w, const KsImageManager *m, GError **error) {
-  if (!m || !ks_image_manager_active(m))
-    return TRUE;
+static gboolean write_pulls(KsResultsWriter *w, const KsImageManager *m, GError **error) {
   guint n = ks_image_manager_n_nodes(m), rows = 0;
   Rec *recs = g_new0(Rec, MAX(n, 1));
   for (guint i = 0; i < n; i++) {
@@ -77,6 +150,43 @@ gboolean ks_image_results_write(KsResultsWriter *w, const KsImageManager *m, GEr
   if (!ok)
     ks_h5_set_error(error, KS_RESULTS_ERROR_IO, ks_h5_writer_path(w),
                     "cannot write /" KS_IMAGE_RESULTS_DATASET);
+  return ok;
+}
+
+gboolean ks_image_results_write(KsResultsWriter *w, const KsImageManager *m, GError **error) {
+  if (!m)
+    return TRUE;
+  if (ks_image_manager_active(m) && !write_pulls(w, m, error))
+    return FALSE;
+  return !ks_image_manager_failures(m) || write_failures(w, m, error);
+}
+
+/* Sums /image_pull_failures into out. */
+static gboolean read_failures(hid_t file, const char *path, KsImagePullTotals *out, GError **error) {
+  hid_t dset = H5Dopen2(file, KS_IMAGE_FAILURES_DATASET, H5P_DEFAULT);
+  hid_t space = dset >= 0 ? H5Dget_space(dset) : -1;
+  hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+  hid_t mtype = fail_type();
+  FailRec *recs = n > 0 ? g_new0(FailRec, n) : NULL;
+  gboolean ok = n >= 0 && (n == 0 || H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, recs) >= 0);
+  for (hssize_t i = 0; ok && i < n; i++) {
+    out->failure_nodes++;
+    out->failed_pulls += recs[i].failed_pulls;
+    out->qps_refused += recs[i].qps_refused;
+    out->backoff_waits += recs[i].backoff_waits;
+    out->invalid_names += recs[i].invalid_names;
+  }
+  g_free(recs);
+  H5Tclose(mtype);
+  if (space >= 0)
+    H5Sclose(space);
+  if (dset >= 0)
+    H5Dclose(dset);
+  if (ok)
+    out->has_failures = TRUE;
+  else
+    g_set_error(error, KS_RESULTS_ERROR, KS_RESULTS_ERROR_FORMAT, "%s: /%s is damaged", path,
+                KS_IMAGE_FAILURES_DATASET);
   return ok;
 }
 
@@ -124,6 +234,10 @@ gboolean ks_image_results_read_totals(const char *path, KsImagePullTotals *out, 
       g_set_error(error, KS_RESULTS_ERROR, KS_RESULTS_ERROR_FORMAT, "%s: /%s is damaged", path,
                   KS_IMAGE_RESULTS_DATASET);
   }
+  if (ok && H5Lexists(file, KS_IMAGE_FAILURES_DATASET, H5P_DEFAULT) > 0) {
+    ok = read_failures(file, path, out, error);
+    *present = ok;
+  }
   H5Fclose(file);
   ks_h5_quiet_end(&quiet);
   return ok;
@@ -138,6 +252,12 @@ void ks_image_results_print_row(FILE *f, const KsImagePullTotals *t) {
           "%.3fs; GC deleted %" G_GINT64_FORMAT " images (%.1f MiB)\n",
           "image pulls", t->pulls, mib(t->bytes), t->nodes, t->registry_checks, t->pods_waited,
           mean, (double)t->max_wait_us / 1e6, t->gc_images, mib(t->gc_bytes));
+  if (t->has_failures)
+    fprintf(f, "%-20s %" G_GINT64_FORMAT " failed pulls, %" G_GINT64_FORMAT
+            " refused by registryPullQPS, %" G_GINT64_FORMAT " syncs in back-off, %"
+            G_GINT64_FORMAT " invalid image names on %" G_GINT64_FORMAT " nodes\n",
+            "image pull failures", t->failed_pulls, t->qps_refused, t->backoff_waits,
+            t->invalid_names, t->failure_nodes);
 }
 
 void ks_image_results_print_json(KsJson *j, const KsImagePullTotals *t) {
@@ -151,5 +271,12 @@ void ks_image_results_print_json(KsJson *j, const KsImagePullTotals *t) {
   ks_json_int(j, "max_wait_us", t->max_wait_us);
   ks_json_int(j, "gc_images", t->gc_images);
   ks_json_int(j, "gc_bytes", t->gc_bytes);
+  if (t->has_failures) {
+    ks_json_int(j, "failure_nodes", t->failure_nodes);
+    ks_json_int(j, "failed_pulls", t->failed_pulls);
+    ks_json_int(j, "qps_refused", t->qps_refused);
+    ks_json_int(j, "backoff_waits", t->backoff_waits);
+    ks_json_int(j, "invalid_names", t->invalid_names);
+  }
   ks_json_end_object(j);
 }

@@ -54,6 +54,33 @@ static void test_decode(void **state) {
   assert_true(c->container_start_us == 2000000);
   ks_scenario_free(s);
 
+  /* how pulls fail: missing (sizeBytes optional), availableAfter, pullFailureRate */
+  s = load("  images:\n"
+           "  - {name: gone, missing: true}\n"
+           "  - {name: 'late:1', sizeBytes: 1Mi, availableAfter: 90s}\n"
+           "  - {name: 'flaky:1', sizeBytes: 1Mi, pullFailureRate: 0.25}\n"
+           "  - {name: 'sure:1', sizeBytes: 1Mi, pullFailureRate: 1, missing: false}\n"
+           "  - {name: 'never:1', sizeBytes: 1Mi, pullFailureRate: .000001}\n"
+           "  - {name: 'ok:1', sizeBytes: 1Mi, pullFailureRate: 0, availableAfter: 0s}\n",
+           &error);
+  if (!s)
+    fail_msg("%s", error->message);
+  c = s->images;
+  const KsImageFailure *f = ks_image_catalog_failure(c, "gone:latest");
+  assert_non_null(f);
+  assert_true(f->missing);
+  assert_true(ks_image_catalog_size(c, "gone") == 0);
+  f = ks_image_catalog_failure(c, "late:1");
+  assert_false(f->missing);
+  assert_true(f->available_after_us == 90000000);
+  assert_int_equal(f->failure_rate_ppm, 0);
+  assert_int_equal(ks_image_catalog_failure(c, "flaky:1")->failure_rate_ppm, 250000);
+  assert_int_equal(ks_image_catalog_failure(c, "sure:1")->failure_rate_ppm, 1000000);
+  assert_int_equal(ks_image_catalog_failure(c, "never:1")->failure_rate_ppm, 1);
+  assert_null(ks_image_catalog_failure(c, "ok:1")); /* nothing fails */
+  assert_null(ks_image_catalog_failure(c, "unlisted:1"));
+  ks_scenario_free(s);
+
   /* imagePulls alone: the defaults */
   s = load("  imagePulls: {}\n", &error);
   assert_non_null(s);
@@ -79,7 +106,41 @@ static void test_bad_inputs(void **state) {
       {"  images: {name: a}\n", "s.yaml:6:11: spec.images: must be a sequence, not a mapping"},
       {"  images: [a]\n", "s.yaml:6:12: spec.images[0]: must be a mapping, not a scalar"},
       {"  images: [{name: a, size: 1}]\n",
-       "s.yaml:6:22: spec.images[0].size: unknown field (known fields: name, sizeBytes)"},
+       "s.yaml:6:22: spec.images[0].size: unknown field (known fields: name, sizeBytes, missing, "
+       "availableAfter, pullFailureRate)"},
+      {"  images: [{name: a, sizeBytes: 1, missing: yes}]\n",
+       "s.yaml:6:45: spec.images[0].missing: must be true or false"},
+      {"  images: [{name: a, sizeBytes: 1, missing: [true]}]\n",
+       "s.yaml:6:45: spec.images[0].missing: must be true or false"},
+      {"  images: [{name: a, missing: true, availableAfter: 30s}]\n",
+       "s.yaml:6:31: spec.images[0].missing: a missing image never becomes available: drop "
+       "availableAfter and pullFailureRate"},
+      {"  images: [{name: a, missing: true, pullFailureRate: 0.5}]\n",
+       "s.yaml:6:31: spec.images[0].missing: a missing image never becomes available: drop "
+       "availableAfter and pullFailureRate"},
+      {"  images: [{name: a, sizeBytes: 1, availableAfter: soon}]\n",
+       "s.yaml:6:52: spec.images[0].availableAfter: \"soon\" is not a duration (use units such "
+       "as 500ms, 30s, 5m, 2h)"},
+      {"  images: [{name: a, sizeBytes: 1, availableAfter: 9000h}]\n",
+       "s.yaml:6:52: spec.images[0].availableAfter: must be at most 8784h"},
+      {"  images: [{name: a, sizeBytes: 1, pullFailureRate: 1.5}]\n",
+       "s.yaml:6:53: spec.images[0].pullFailureRate: must be a probability from 0 to 1 with at "
+       "most 6 decimals, such as 0.25"},
+      {"  images: [{name: a, sizeBytes: 1, pullFailureRate: -0.1}]\n",
+       "s.yaml:6:53: spec.images[0].pullFailureRate: must be a probability from 0 to 1 with at "
+       "most 6 decimals, such as 0.25"},
+      {"  images: [{name: a, sizeBytes: 1, pullFailureRate: 0.0000001}]\n",
+       "s.yaml:6:53: spec.images[0].pullFailureRate: must be a probability from 0 to 1 with at "
+       "most 6 decimals, such as 0.25"},
+      {"  images: [{name: a, sizeBytes: 1, pullFailureRate: 50%}]\n",
+       "s.yaml:6:53: spec.images[0].pullFailureRate: must be a probability from 0 to 1 with at "
+       "most 6 decimals, such as 0.25"},
+      {"  images: [{name: a, sizeBytes: 1, pullFailureRate: 1.}]\n",
+       "s.yaml:6:53: spec.images[0].pullFailureRate: must be a probability from 0 to 1 with at "
+       "most 6 decimals, such as 0.25"},
+      {"  images: [{name: a, sizeBytes: 1, pullFailureRate: {p: 1}}]\n",
+       "s.yaml:6:53: spec.images[0].pullFailureRate: must be a probability from 0 to 1 with at "
+       "most 6 decimals, such as 0.25"},
       {"  images: [{sizeBytes: 1}]\n", "s.yaml:6:12: spec.images[0].name: required field is missing"},
       {"  images: [{name: [a], sizeBytes: 1}]\n",
        "s.yaml:6:19: spec.images[0].name: must be a string"},
