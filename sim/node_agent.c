@@ -180,23 +180,82 @@ static gint64 restart_count(const KsPod *pod) {
 
 static void finish_pod(KsEngine *e, gpointer data);
 
+static void set_waiting(KsNodeAgent *a, const PodTask *t, const char *reason, const char *message);
+static PodTask *task_copy(const PodTask *t);
+static void restart_images_ready(gpointer data, const char *reason, const char *message);
+
+/* The pod worker re-syncs a pod whose sync failed after backOffPeriod
+ * (pkg/kubelet/pod_workers.go; upstream adds up to 50% jitter, ksim none). */
+#define POD_WORKER_ERROR_RESYNC_US ((gint64)10 * G_USEC_PER_SEC)
+
 /* The containers start again: one more restart, and another run. */
-static void restart_pod(KsEngine *e, gpointer data) {
-  PodTask *t = data;
+static void do_restart(KsNodeAgent *a, const PodTask *t) {
   guint64 rv = 0;
-  const KsPod *pod = current_pod(t->agent, t, &rv);
-  if (!pod || pod->phase != KS_POD_RUNNING || hold(t->agent, pod, restart_pod, t))
+  const KsPod *pod = current_pod(a, t, &rv);
+  if (!pod || pod->phase != KS_POD_RUNNING)
     return;
   KsPod *copy = ks_pod_copy(pod);
   char *n = g_strdup_printf("%" G_GINT64_FORMAT, restart_count(pod) + 1);
   ks_labels_set(&copy->annotations, KS_ANNOTATION_RESTART_COUNT, n);
   g_free(n);
-  if (!ks_store_update(t->agent->store, KS_STORE_POD, pod->namespace, pod->name, copy,
+  if (copy->container_state.kind == KS_CONTAINER_WAITING) { /* it waited for a re-pull */
+    KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, ks_engine_now(a->engine), 0};
+    ks_container_state_set(&copy->container_state, &run);
+  }
+  if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,
                        (GDestroyNotify)ks_pod_unref, rv, NULL))
     return;
   PodTask *next = g_new0(PodTask, 1);
-  *next = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
-  ks_engine_schedule_after(e, t->run_time_us, finish_pod, next, pod_task_free);
+  *next = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  ks_engine_schedule_after(a->engine, t->run_time_us, finish_pod, next, pod_task_free);
+}
+
+/* A restart starts the containers again, and upstream's container start
+ * runs EnsureImageExists first: with the image model (and no
+ * ksim.io/start-latency) an image to pull (Always, or absent) is pulled
+ * again before the restart; a failed pull or a back-off leaves the pod
+ * Running with its containers waiting (ErrImagePull, ImagePullBackOff)
+ * and re-synced 10 s later. */
+static void restart_pod(KsEngine *e, gpointer data) {
+  (void)e;
+  PodTask *t = data;
+  KsNodeAgent *a = t->agent;
+  guint64 rv = 0;
+  const KsPod *pod = current_pod(a, t, &rv);
+  if (!pod || pod->phase != KS_POD_RUNNING || hold(a, pod, restart_pod, t))
+    return;
+  if (!a->images || ks_labels_get(&pod->annotations, KS_ANNOTATION_START_LATENCY)) {
+    do_restart(a, t);
+    return;
+  }
+  char *message = NULL;
+  PodTask *mine = task_copy(t);
+  KsImagesStatus st =
+      ks_image_manager_ensure(a->images, pod, restart_images_ready, mine, pod_task_free, &message);
+  if (st == KS_IMAGES_READY) {
+    do_restart(a, t);
+    pod_task_free(mine);
+  } else if (st != KS_IMAGES_PULLING) { /* PULLING: mine is the manager's now */
+    set_waiting(a, t,
+                st == KS_IMAGES_NEVER_PULL     ? KS_REASON_ERR_IMAGE_NEVER_PULL
+                : st == KS_IMAGES_INVALID_NAME ? KS_REASON_INVALID_IMAGE_NAME
+                                               : KS_REASON_IMAGE_PULL_BACKOFF,
+                message);
+    ks_engine_schedule_after(a->engine, POD_WORKER_ERROR_RESYNC_US, restart_pod, mine,
+                             pod_task_free);
+  }
+  g_free(message);
+}
+
+static void restart_images_ready(gpointer data, const char *reason, const char *message) {
+  PodTask *t = data;
+  if (reason) {
+    set_waiting(t->agent, t, reason, message);
+    ks_engine_schedule_after(t->agent->engine, POD_WORKER_ERROR_RESYNC_US, restart_pod,
+                             task_copy(t), pod_task_free);
+    return;
+  }
+  do_restart(t->agent, t);
 }
 
 static void finish_pod(KsEngine *e, gpointer data) {
@@ -344,10 +403,6 @@ static PodTask *task_copy(const PodTask *t) {
 }
 
 static void retry_pull(KsEngine *e, gpointer data);
-
-/* The pod worker re-syncs a pod whose sync failed after backOffPeriod
- * (pkg/kubelet/pod_workers.go; upstream adds up to 50% jitter, ksim none). */
-#define POD_WORKER_ERROR_RESYNC_US ((gint64)10 * G_USEC_PER_SEC)
 
 /* The pod's images are on its node: its containers start after the
  * container start time. A failed pull leaves them waiting with

@@ -25,6 +25,7 @@
 #include "sim/store.h"
 #include "sim/summary.h"
 #include "tests/sim/scenario_results.h"
+#include "workloads/annotations.h"
 #include "workloads/scenario.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
@@ -88,18 +89,20 @@ typedef struct {
 
 /* late:1 appears at 65 s, gone:1 is missing, flaky:1 fails half its pulls;
  * 10Mi images at 10Mi/s, registry round-trips take no time. */
-static void world_init(World *w, guint64 seed, gint32 qps, gint32 burst) {
+static void world_init_latency(World *w, guint64 seed, gint32 qps, gint32 burst,
+                               const char *latency) {
   w->engine = ks_engine_new();
   w->store = ks_store_new(w->engine);
   w->agent = ks_node_agent_new(w->store);
   GError *error = NULL;
-  static const char yaml[] = "images:\n"
-                             "- {name: 'late:1', sizeBytes: 10Mi, availableAfter: 65s}\n"
-                             "- {name: 'gone:1', missing: true}\n"
-                             "- {name: 'flaky:1', sizeBytes: 10Mi, pullFailureRate: 0.5}\n"
-                             "imagePulls: {bandwidth: 10Mi, defaultImageSize: 10Mi, "
-                             "registryLatency: 0s}\n";
+  char *yaml = g_strdup_printf("images:\n"
+                               "- {name: 'late:1', sizeBytes: 10Mi, availableAfter: 65s}\n"
+                               "- {name: 'gone:1', missing: true}\n"
+                               "- {name: 'flaky:1', sizeBytes: 10Mi, pullFailureRate: 0.5}\n"
+                               "imagePulls: {bandwidth: 10Mi, defaultImageSize: 10Mi, "
+                               "registryLatency: %s}\n", latency);
   KsYamlStream *st = ks_yaml_load_string(yaml, strlen(yaml), "s.yaml", &error);
+  g_free(yaml);
   assert_non_null(st);
   assert_true(ks_image_catalog_decode(st->documents->pdata[0], "s.yaml", &w->catalog, &error));
   ks_yaml_stream_free(st);
@@ -115,6 +118,10 @@ static void world_init(World *w, guint64 seed, gint32 qps, gint32 burst) {
   ks_resource_list_copy(&n->allocatable, &n->capacity);
   assert_true(ks_store_create(w->store, KS_STORE_NODE, NULL, "n1", n, (GDestroyNotify)ks_node_unref,
                               NULL));
+}
+
+static void world_init(World *w, guint64 seed, gint32 qps, gint32 burst) {
+  world_init_latency(w, seed, qps, burst, "0s");
 }
 
 static void world_clear(World *w) {
@@ -286,6 +293,44 @@ static void test_failure_rate(void **state) {
   assert_int_equal(most, 3); /* seed 10: Running at 70 + 2 s */
 }
 
+static gint64 restarts(World *w, const char *name) {
+  const char *v = ks_labels_get(&pod(w, name)->annotations, KS_ANNOTATION_RESTART_COUNT);
+  return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+/* A restart pulls again (EnsureImageExists at every container start):
+ * x:1 under Always, 100 ms registry round-trip, run time 5 s, exit code 1.
+ * Pulled 0 -> 0.1 -> 1.1, Running at 2.1, exits at 7.1; the restart checks
+ * the registry 7.1 -> 7.2 and starts then (restart 1); exits at 12.2, waits
+ * out the crash back-off (10 s) to 22.2, checks again: restart 2 at 22.3. */
+static void test_restart_pulls_again(void **state) {
+  (void)state;
+  World w;
+  world_init_latency(&w, 1, 0, 0, "100ms");
+  KsPod *p = ks_pod_new("default", "r");
+  KsContainer *c = ks_pod_add_container(p, "c", FALSE);
+  c->image = g_strdup("x:1");
+  c->image_pull_policy = KS_PULL_ALWAYS;
+  p->node_name = g_strdup("n1");
+  ks_labels_set(&p->annotations, KS_ANNOTATION_RUN_TIME, "5s");
+  ks_labels_set(&p->annotations, KS_ANNOTATION_EXIT_CODE, "1");
+  assert_true(ks_store_create(w.store, KS_STORE_POD, "default", "r", p,
+                              (GDestroyNotify)ks_pod_unref, NULL));
+  expect(&w, "r", MS(2100), NULL);
+  ks_engine_run_until(w.engine, MS(7199));
+  assert_int_equal(restarts(&w, "r"), 0);
+  ks_engine_run_until(w.engine, MS(7200));
+  assert_int_equal(restarts(&w, "r"), 1);
+  ks_engine_run_until(w.engine, MS(22299));
+  assert_int_equal(restarts(&w, "r"), 1);
+  ks_engine_run_until(w.engine, MS(22300));
+  assert_int_equal(restarts(&w, "r"), 2);
+  KsImageNodeStats s = stats(&w);
+  assert_int_equal(s.pulls, 1);
+  assert_int_equal(s.registry_checks, 2);
+  world_clear(&w);
+}
+
 /* ---- the scenario ---------------------------------------------------------------- */
 
 static void test_scenario(void **state) {
@@ -342,7 +387,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_check), cmocka_unit_test(test_backoff_timeline),
       cmocka_unit_test(test_invalid_name),    cmocka_unit_test(test_qps),
-      cmocka_unit_test(test_failure_rate),    cmocka_unit_test(test_scenario),
+      cmocka_unit_test(test_failure_rate),    cmocka_unit_test(test_restart_pulls_again),
+      cmocka_unit_test(test_scenario),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
