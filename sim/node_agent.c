@@ -66,10 +66,12 @@ typedef struct {
   char *namespace;
   char *name;
   gint64 run_time_us;
+  char *uid; /* image path: the pod it was made for (a pod recreated under its name is another) */
 } PodTask;
 
 static void pod_task_free(gpointer p) {
   PodTask *t = p;
+  g_free(t->uid);
   g_free(t->namespace);
   g_free(t->name);
   g_free(t);
@@ -96,7 +98,8 @@ static gboolean hold(KsNodeAgent *a, const KsPod *pod, KsEventFn fn, const PodTa
   Held *h = g_new0(Held, 1);
   h->fn = fn;
   h->task = g_new0(PodTask, 1);
-  *h->task = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  *h->task = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us,
+                       g_strdup(t->uid)};
   g_ptr_array_add(held, h);
   return TRUE;
 }
@@ -206,7 +209,7 @@ static void do_restart(KsNodeAgent *a, const PodTask *t) {
                        (GDestroyNotify)ks_pod_unref, rv, NULL))
     return;
   PodTask *next = g_new0(PodTask, 1);
-  *next = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  *next = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us, NULL};
   ks_engine_schedule_after(a->engine, t->run_time_us, finish_pod, next, pod_task_free);
 }
 
@@ -281,7 +284,7 @@ static void finish_pod(KsEngine *e, gpointer data) {
     delay = MIN(delay, KS_CONTAINER_BACKOFF_MAX_US);
   }
   PodTask *next = g_new0(PodTask, 1);
-  *next = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  *next = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us, NULL};
   ks_engine_schedule_after(e, delay, restart_pod, next, pod_task_free);
 }
 
@@ -348,7 +351,7 @@ static void block_pod(KsNodeAgent *a, const PodTask *t, const KsPod *pod, guint6
     }
   }
   PodTask *b = g_new0(PodTask, 1);
-  *b = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  *b = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us, NULL};
   g_ptr_array_add(a->blocked, b);
 }
 
@@ -373,7 +376,7 @@ static void start_pod(KsEngine *e, gpointer data) {
   if (t->run_time_us == KS_RUN_TIME_FOREVER)
     return;
   PodTask *next = g_new0(PodTask, 1);
-  *next = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  *next = (PodTask){a, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us, NULL};
   ks_engine_schedule_after(e, t->run_time_us, finish_pod, next, pod_task_free);
 }
 
@@ -398,7 +401,8 @@ static void set_waiting(KsNodeAgent *a, const PodTask *t, const char *reason, co
 
 static PodTask *task_copy(const PodTask *t) {
   PodTask *c = g_new0(PodTask, 1);
-  *c = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us};
+  *c = (PodTask){t->agent, g_strdup(t->namespace), g_strdup(t->name), t->run_time_us,
+                 g_strdup(t->uid)};
   return c;
 }
 
@@ -423,7 +427,8 @@ static void images_ready(gpointer data, const char *reason, const char *message)
 static void pull_images(KsNodeAgent *a, PodTask *t) {
   guint64 rv = 0;
   const KsPod *pod = current_pod(a, t, &rv);
-  if (!pod || pod->phase != KS_POD_PENDING || !pod->node_name) {
+  if (!pod || pod->phase != KS_POD_PENDING || !pod->node_name ||
+      (t->uid && g_strcmp0(t->uid, pod->uid))) {
     pod_task_free(t);
     return;
   }
@@ -501,9 +506,11 @@ static void on_bound(KsNodeAgent *a, const KsPod *pod) {
     timing = (KsPodTiming){KS_RUN_TIME_FOREVER, KS_DEFAULT_START_LATENCY_US, 0};
   }
   PodTask *t = g_new0(PodTask, 1);
-  *t = (PodTask){a, g_strdup(pod->namespace), g_strdup(pod->name), timing.run_time_us};
+  *t = (PodTask){a, g_strdup(pod->namespace), g_strdup(pod->name), timing.run_time_us,
+                 NULL};
   /* An explicit ksim.io/start-latency is the whole start-up, image model or not. */
   if (a->images && !ks_labels_get(&pod->annotations, KS_ANNOTATION_START_LATENCY)) {
+    t->uid = g_strdup(pod->uid);
     pull_images(a, t);
     return;
   }
@@ -609,6 +616,8 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
           break;
         }
       }
+    if (a->images)
+      ks_image_manager_forget_pod(a->images, was);
   }
   if (ks_kubelet_model_used(a->model) && (type == KS_WATCH_DELETED || !pod ||
                                           pod->phase == KS_POD_SUCCEEDED ||

@@ -655,13 +655,24 @@ static KsImagesStatus precheck(ImgNode *n, const KsPod *pod, const char *key, ch
   return KS_IMAGES_READY;
 }
 
+/* The pod's part of the back-off keys: its UID, else namespace/name. transfer full */
+static char *backoff_key(const KsPod *pod) {
+  return pod->uid && *pod->uid ? g_strdup(pod->uid)
+                               : g_strdup_printf("%s/%s", pod->namespace, pod->name);
+}
+
+void ks_image_manager_forget_pod(KsImageManager *m, const KsPod *pod) {
+  char *key = backoff_key(pod);
+  ks_image_backoff_forget_pod(m->backoff, key);
+  g_free(key);
+}
+
 KsImagesStatus ks_image_manager_ensure(KsImageManager *m, const KsPod *pod, KsImagesReadyFn ready,
                                        gpointer data, GDestroyNotify destroy, char **message) {
   ImgNode *n = pod->node_name ? node_get(m, pod->node_name) : NULL;
   if (!n)
     return KS_IMAGES_READY;
-  char *key = pod->uid && *pod->uid ? g_strdup(pod->uid)
-                                    : g_strdup_printf("%s/%s", pod->namespace, pod->name);
+  char *key = backoff_key(pod);
   KsImagesStatus st = precheck(n, pod, key, message);
   if (st != KS_IMAGES_READY) {
     g_free(key);

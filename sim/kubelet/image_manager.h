@@ -109,6 +109,11 @@ typedef void (*KsImagesReadyFn)(gpointer data, const char *reason, const char *m
 KsImagesStatus ks_image_manager_ensure(KsImageManager *m, const KsPod *pod, KsImagesReadyFn ready,
                                        gpointer data, GDestroyNotify destroy, char **message);
 
+/* The pod is gone: its image back-off entries are dropped (upstream's
+ * back-off GC drops them later, unused for 600 s; a pod's UID never comes
+ * back, but ksim keys pods without one by namespace/name). */
+void ks_image_manager_forget_pod(KsImageManager *m, const KsPod *pod);
+
 /* Called (from the job's engine event) after an image lands on a node. */
 typedef void (*KsImageAddedFn)(const char *node, gpointer data);
 void ks_image_manager_set_image_added(KsImageManager *m, KsImageAddedFn fn, gpointer data);

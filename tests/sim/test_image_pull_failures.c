@@ -131,13 +131,18 @@ static void world_clear(World *w) {
   ks_image_catalog_free(w->catalog);
 }
 
-static void add_pod(World *w, const char *name, const char *image) {
+static void add_pod_uid(World *w, const char *name, const char *image, const char *uid) {
   KsPod *p = ks_pod_new("default", name);
   KsContainer *c = ks_pod_add_container(p, "c", FALSE);
   c->image = g_strdup(image);
   p->node_name = g_strdup("n1");
+  p->uid = g_strdup(uid);
   assert_true(ks_store_create(w->store, KS_STORE_POD, "default", name, p,
                               (GDestroyNotify)ks_pod_unref, NULL));
+}
+
+static void add_pod(World *w, const char *name, const char *image) {
+  add_pod_uid(w, name, image, NULL);
 }
 
 static const KsPod *pod(World *w, const char *name) {
@@ -216,6 +221,44 @@ static void test_backoff_timeline(void **state) {
   /* syncs in back-off: late 20, 40-60 (4); gone 20, 40-60, 80-140, 160-300, 320-600 (55) */
   assert_int_equal(s.backoff_waits, 4 + 55);
   world_clear(&w);
+}
+
+/* A deleted pod's back-off entries go with it, and its re-syncs do not act
+ * on a pod created again under its name: "gone" fails at 0 and 10
+ * (back-off 20 s), is deleted at 15 and created again; the new pod's first
+ * pull fails at once (not ImagePullBackOff) and its own re-syncs follow:
+ * retry at 25 (10 s), ImagePullBackOff at 35, retry at 45. Without a UID
+ * (keyed namespace/name) the entries must be dropped for the pull at 15;
+ * with UIDs the old pod's re-sync at 20 must not touch the new pod. */
+static void recreated(const char *uid1, const char *uid2) {
+  World w;
+  world_init(&w, 1, 0, 0);
+  add_pod_uid(&w, "gone", "gone:1", uid1);
+  expect(&w, "gone", S(15), "ErrImagePull");
+  assert_int_equal(stats(&w).failed_pulls, 2);
+  assert_true(ks_store_delete(w.store, KS_STORE_POD, "default", "gone", 0, NULL));
+  add_pod_uid(&w, "gone", "gone:1", uid2);
+  expect(&w, "gone", S(15), "ErrImagePull");
+  assert_int_equal(stats(&w).failed_pulls, 3);
+  if (!uid2) { /* the old pod's re-syncs cannot tell the new one apart */
+    world_clear(&w);
+    return;
+  }
+  guint64 waits = stats(&w).backoff_waits;
+  expect(&w, "gone", S(24), "ErrImagePull");
+  expect(&w, "gone", S(25), "ErrImagePull");
+  assert_int_equal(stats(&w).failed_pulls, 4);
+  expect(&w, "gone", S(35), "ImagePullBackOff");
+  expect(&w, "gone", S(45), "ErrImagePull");
+  assert_int_equal(stats(&w).failed_pulls, 5);
+  assert_int_equal(stats(&w).backoff_waits - waits, 1); /* 35 only: one re-sync chain */
+  world_clear(&w);
+}
+
+static void test_recreated_pod(void **state) {
+  (void)state;
+  recreated("uid-1", "uid-2");
+  recreated(NULL, NULL);
 }
 
 /* An image reference that does not parse: InvalidImageName with the
@@ -386,7 +429,8 @@ static void test_scenario(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_check), cmocka_unit_test(test_backoff_timeline),
-      cmocka_unit_test(test_invalid_name),    cmocka_unit_test(test_qps),
+      cmocka_unit_test(test_recreated_pod), cmocka_unit_test(test_invalid_name),
+      cmocka_unit_test(test_qps),
       cmocka_unit_test(test_failure_rate),    cmocka_unit_test(test_restart_pulls_again),
       cmocka_unit_test(test_scenario),
   };
