@@ -229,7 +229,9 @@ typedef struct {
   /* status */
   KsPodPhase phase;
   char *nominated_node_name;  /* status.nominatedNodeName; may be NULL */
-  gint64 start_time_us;       /* status.startTime (kubelet accepted the pod); 0 = unset */
+  gint64 start_time_us;       /* status.startTime (kubelet accepted the pod), when
+                                 has_start_time; sim time 0 is a real startTime */
+  gboolean has_start_time;
   gboolean ready;             /* status.conditions[type=Ready].status == "True" */
   gint64 ready_since_us;      /* that condition's lastTransitionTime; meaningful only when
                                  ready; minReadySeconds counts from here */
@@ -239,13 +241,13 @@ typedef struct {
                                  order they were first set; may be NULL */
   KsContainerState container_state; /* containerStatuses[*].state (see KsContainerState) */
   KsContainerState last_state;      /* containerStatuses[*].lastState */
-  GArray *container_statuses; /* of KsContainerStatus, one per container the resource model
-                                 runs (regular containers, then sidecars); written by it,
+  GArray *container_statuses; /* of KsContainerStatus, one per regular container the
+                                 resource model runs (status.containerStatuses); written by it,
                                  NULL for other pods. container_state / last_state then
                                  repeat the container that changed last */
-  GArray *init_container_statuses; /* of KsContainerStatus: the plain init containers the
-                                      resource model runs (status.initContainerStatuses,
-                                      sidecars excepted: they stay in container_statuses);
+  GArray *init_container_statuses; /* of KsContainerStatus: the init containers the
+                                      resource model runs, sidecars among them, in spec
+                                      order (status.initContainerStatuses);
                                       NULL for other pods */
 } KsPod;
 

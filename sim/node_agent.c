@@ -14,6 +14,7 @@
 #include "sim/kubelet/config_refs.h"
 #include "sim/kubelet/eviction_manager.h"
 #include "sim/kubelet/image_pull_policy.h"
+#include "sim/kubelet/pod_phase.h"
 #include "sim/kubelet/pod_termination.h"
 #include "sim/kubelet/resource_model.h"
 #include "sim/node_faults.h"
@@ -149,13 +150,17 @@ static void set_phase(KsNodeAgent *a, const KsPod *pod, guint64 rv, KsPodPhase p
   if (phase == KS_POD_RUNNING) {
     copy->ready = TRUE;
     copy->ready_since_us = ks_engine_now(a->engine);
-    if (copy->start_time_us == 0)
+    if (!copy->has_start_time) {
       copy->start_time_us = ks_engine_now(a->engine);
+      copy->has_start_time = TRUE;
+    }
   }
   if (phase == KS_POD_SUCCEEDED || phase == KS_POD_FAILED) {
     copy->ready = FALSE;
     copy->ready_since_us = ks_engine_now(a->engine);
   }
+  if (copy->has_start_time) /* a pod it started: the kubelet's status has Initialized */
+    ks_kubelet_set_initialized_true(copy, ks_engine_now(a->engine));
   GError *error = NULL;
   if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,
                        (GDestroyNotify)ks_pod_unref, rv, &error)) {
@@ -315,8 +320,11 @@ static gboolean start_modelled(KsNodeAgent *a, const KsPod *pod, guint64 rv, gin
   copy->phase = KS_POD_RUNNING;
   copy->ready = TRUE;
   copy->ready_since_us = now;
-  if (copy->start_time_us == 0)
+  if (!copy->has_start_time) {
     copy->start_time_us = now;
+    copy->has_start_time = TRUE;
+  }
+  ks_kubelet_set_initialized_true(copy, now);
   KsContainerState run = {KS_CONTAINER_RUNNING, NULL, NULL, 0, now, 0};
   ks_container_state_set(&copy->container_state, &run);
   if (!ks_store_update(a->store, KS_STORE_POD, pod->namespace, pod->name, copy,

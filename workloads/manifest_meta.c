@@ -165,6 +165,7 @@ gboolean ks_dec_pod_extras(KsDec *d, const KsYamlNode *obj, KsPod *p) {
     return TRUE; /* ks_dec_pod has judged it */
   GArray *conds = NULL;
   gsize mark = ks_dec_push_field(d, "status");
+  p->has_start_time = !ks_dec_is_absent(ks_yaml_get(st, "startTime"));
   gboolean ok = ks_dec_timestamp(d, st, "startTime", &p->start_time_us) &&
                 ks_dec_conditions(d, st, "conditions", &conds);
   ks_dec_pop(d, mark);

@@ -429,24 +429,20 @@ gboolean ks_pod_has_usage(const KsPod *pod) {
   return FALSE;
 }
 
-/* The modelled containers in order: regular ones, then sidecars. */
-static GPtrArray *modelled_containers(const KsPod *pod) {
+/* The modelled containers in the model's order: regular ones, then the init
+ * containers in spec order (sidecars and plain ones, which have a usage of
+ * their own while they run but take no part of the pod-level profile); with
+ * plain init containers left out when !with_plain_init. */
+static GPtrArray *modelled_containers(const KsPod *pod, gboolean with_plain_init) {
   GPtrArray *a = g_ptr_array_new();
   for (guint i = 0; pod->containers && i < pod->containers->len; i++)
     g_ptr_array_add(a, &g_array_index(pod->containers, KsContainer, i));
   for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++) {
     KsContainer *c = &g_array_index(pod->init_containers, KsContainer, i);
-    if (c->restart_always)
+    if (c->restart_always || with_plain_init)
       g_ptr_array_add(a, c);
   }
   return a;
-}
-
-static gboolean is_init_container(const KsPod *pod, const char *name) {
-  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++)
-    if (!g_strcmp0(g_array_index(pod->init_containers, KsContainer, i).name, name))
-      return TRUE;
-  return FALSE;
 }
 
 static gboolean key_error(const KsPod *pod, const char *key, GError **error, gint code,
@@ -464,8 +460,23 @@ static gboolean key_error(const KsPod *pod, const char *key, GError **error, gin
   return FALSE;
 }
 
-/* A ksim.io/usage-<r>.<container> key names a modelled container and is a
- * valid annotation key. */
+/* "app, log; init containers: setup" (what the pod has, as the per-container
+ * run-time annotations list it). transfer full */
+static char *container_names(const KsPod *pod) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; pod->containers && i < pod->containers->len; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "",
+                           g_array_index(pod->containers, KsContainer, i).name);
+  if (s->len == 0)
+    g_string_append(s, "none");
+  for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "; init containers: ",
+                           g_array_index(pod->init_containers, KsContainer, i).name);
+  return g_string_free(s, FALSE);
+}
+
+/* A ksim.io/usage-<r>.<container> key names a container of the pod (regular
+ * or init) and is a valid annotation key. */
 static gboolean check_container_key(const KsPod *pod, const GPtrArray *mc, const char *key,
                                     const char *cname, GError **error) {
   if (strlen(strchr(key, '/') + 1) > KS_USAGE_MAX_KEY_NAME)
@@ -476,17 +487,10 @@ static gboolean check_container_key(const KsPod *pod, const GPtrArray *mc, const
   for (guint i = 0; i < mc->len; i++)
     if (!g_strcmp0(((const KsContainer *)mc->pdata[i])->name, cname))
       return TRUE;
-  if (is_init_container(pod, cname))
-    return key_error(pod, key, error, KS_USAGE_ERROR_SYNTAX,
-                     "container \"%s\" is an init container; only containers and sidecars "
-                     "(restartPolicy: Always) have a usage",
-                     cname);
-  GString *names = g_string_new(NULL);
-  for (guint i = 0; i < mc->len; i++)
-    g_string_append_printf(names, "%s%s", i ? ", " : "", ((const KsContainer *)mc->pdata[i])->name);
+  char *names = container_names(pod);
   key_error(pod, key, error, KS_USAGE_ERROR_SYNTAX, "no container \"%s\" in the pod (containers: %s)",
-            cname, mc->len ? names->str : "none");
-  g_string_free(names, TRUE);
+            cname, names);
+  g_free(names);
   return FALSE;
 }
 
@@ -535,7 +539,7 @@ gboolean ks_pod_read_usage(const KsPod *pod, KsPodUsage *out, GError **error) {
       return FALSE;
     }
   }
-  GPtrArray *mc = modelled_containers(pod);
+  GPtrArray *mc = modelled_containers(pod, TRUE);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < pod->annotations.n; i++) { /* sorted by key */
     KsUsageResource r;
@@ -545,11 +549,15 @@ gboolean ks_pod_read_usage(const KsPod *pod, KsPodUsage *out, GError **error) {
   }
   for (guint i = 0; ok && i < mc->len; i++)
     ok = read_container(pod, mc->pdata[i], out, error);
-  /* a pod-level profile every container overrides would apply to nothing */
+  g_ptr_array_unref(mc);
+  /* a pod-level profile every container sharing it (regular ones and
+   * sidecars) overrides would apply to nothing */
+  mc = modelled_containers(pod, FALSE);
   for (guint r = 0; ok && r < KS_USAGE_RESOURCE_COUNT; r++) {
     guint own = 0;
-    for (guint i = 0; out->containers && i < out->containers->len; i++)
-      own += ((KsContainerUsage *)out->containers->pdata[i])->profile[r] != NULL;
+    for (guint i = 0; i < mc->len; i++)
+      own += ks_pod_usage_container(out, ((const KsContainer *)mc->pdata[i])->name,
+                                    (KsUsageResource)r) != NULL;
     if (out->profile[r] && mc->len > 0 && own == mc->len)
       ok = key_error(pod, usage_keys[r], error, KS_USAGE_ERROR_SYNTAX,
                      "every container has its own %s.<container>, so it applies to none; "

@@ -112,10 +112,11 @@ typedef struct {
 
 /* The ksim.io/usage-* annotations of a pod. profile[r] is the pod-level
  * ksim.io/usage-<r> (NULL when absent): the usage of the containers that
- * have no ksim.io/usage-<r>.<container> of their own, together.
+ * have no ksim.io/usage-<r>.<container> of their own, together (regular
+ * containers and sidecars; a plain init container uses only its own).
  * containers holds one entry per container with any annotation of its own,
- * in the model's container order (regular containers, then sidecars, each
- * in manifest order); NULL when none has. */
+ * in the model's container order (regular containers, then init containers,
+ * sidecars among them, each in manifest order); NULL when none has. */
 typedef struct {
   KsUsageProfile *profile[KS_USAGE_RESOURCE_COUNT];
   GPtrArray *containers; /* of KsContainerUsage*; owned */
@@ -128,9 +129,9 @@ gboolean ks_pod_has_usage(const KsPod *pod);
  *   pod default/web: annotation ksim.io/usage-cpu: "..": column 3: ...
  *   pod default/web: annotation ksim.io/usage-memory.log: container "log": "..": column 3: ...
  *   pod default/web: annotation ksim.io/usage-memory.lgo: no container "lgo" in the pod (...)
- * A container annotation must name a regular container or a sidecar (an
- * init container with restartPolicy Always); a pod-level annotation that
- * every container overrides is an error (it would apply to nothing). */
+ * A container annotation must name a container of the pod (regular or
+ * init); a pod-level annotation that every regular container and sidecar
+ * overrides is an error (it would apply to nothing). */
 gboolean ks_pod_read_usage(const KsPod *pod, KsPodUsage *out, GError **error);
 void ks_pod_usage_clear(KsPodUsage *u);
 /* The container's own profile for r (ksim.io/usage-<r>.<container>), NULL

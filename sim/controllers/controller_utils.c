@@ -100,6 +100,7 @@ KsPod *ks_controller_pod_from_template(const KsPod *tmpl, const char *ns,
   p->phase = KS_POD_PENDING;
   g_clear_pointer(&p->nominated_node_name, g_free);
   p->start_time_us = 0;
+  p->has_start_time = FALSE;
   p->ready = FALSE;
   p->ready_since_us = 0;
   return p;

@@ -101,8 +101,7 @@ static gboolean pod_failed(const KsJob *job, const KsPod *p) {
 
 /* getFinishTimeFromContainers: the latest finishedAt when every regular
  * container's status is terminated (pods the resource model runs carry
- * them; sidecars, which ksim lists there too, are not upstream's
- * containerStatuses); -1 otherwise. */
+ * them; sidecars are in initContainerStatuses as upstream); -1 otherwise. */
 static gint64 containers_finish_time(const KsPod *p) {
   if (!p->container_statuses || !p->containers || p->containers->len == 0)
     return -1;

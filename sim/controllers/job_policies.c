@@ -63,7 +63,7 @@ static gboolean status_matches(const KsPodFailurePolicyRule *r, const KsContaine
 
 /* matchOnExitCodes over the per-container statuses: containerStatuses (the
  * regular containers), then initContainerStatuses (init containers in spec
- * order, sidecars included, wherever ksim keeps their status). */
+ * order, sidecars included). */
 static const char *match_container_statuses(const KsPodFailurePolicyRule *r, const KsPod *p,
                                             gint32 *code_out) {
   const KsContainerStatus *found = NULL;
@@ -76,8 +76,6 @@ static const char *match_container_statuses(const KsPodFailurePolicyRule *r, con
   for (guint i = 0; !found && p->init_containers && i < p->init_containers->len; i++) {
     const char *name = g_array_index(p->init_containers, KsContainer, i).name;
     const KsContainerStatus *s = status_named(p->init_container_statuses, name);
-    if (!s)
-      s = status_named(p->container_statuses, name); /* a sidecar */
     if (status_matches(r, s))
       found = s;
   }

@@ -133,3 +133,9 @@ gboolean ks_kubelet_pod_initialized(const KsPhaseContainer *cs, guint n, KsPodPh
   g_ptr_array_unref(incomplete);
   return ok;
 }
+
+void ks_kubelet_set_initialized_true(KsPod *pod, gint64 now_us) {
+  ks_pod_set_condition(pod, KS_POD_CONDITION_INITIALIZED, KS_POD_CONDITION_TRUE,
+                       pod->phase == KS_POD_SUCCEEDED ? KS_REASON_POD_COMPLETED : NULL, NULL,
+                       now_us);
+}

@@ -39,6 +39,13 @@ KsPodPhase ks_kubelet_pod_phase(const KsPhaseContainer *cs, guint n, KsRestartPo
 gboolean ks_kubelet_pod_initialized(const KsPhaseContainer *cs, guint n, KsPodPhase phase,
                                     const char **reason, char **message);
 
+/* Sets Initialized on a pod the kubelet runs without container statuses (no
+ * init containers, or the plain path's, which complete at once): True, with
+ * reason PodCompleted once the pod Succeeded, as GeneratePodInitializedCondition
+ * gives when every init container is known; the transition time stays that
+ * of the first write. */
+void ks_kubelet_set_initialized_true(KsPod *pod, gint64 now_us);
+
 #define KS_REASON_CONTAINERS_NOT_INITIALIZED "ContainersNotInitialized"
 #define KS_REASON_POD_COMPLETED "PodCompleted"
 #define KS_REASON_POD_INITIALIZING "PodInitializing"

@@ -317,7 +317,7 @@ static void phase_view(const ModelPod *p, KsPhaseContainer *cs) {
   }
 }
 
-/* The Initialized condition of a pod with plain init containers
+/* The Initialized condition of every pod the model runs
  * (GeneratePodInitializedCondition). */
 static void set_initialized(const ModelPod *p, KsPod *copy, gint64 now) {
   KsPhaseContainer local[8] = {{0}};
@@ -357,25 +357,31 @@ static gboolean write_status(ModelPod *p) {
     copy->ready = ready;
     copy->ready_since_us = now;
   }
-  if (copy->start_time_us == 0)
+  if (!copy->has_start_time) {
     copy->start_time_us = now;
+    copy->has_start_time = TRUE;
+  }
   if (copy->container_statuses)
     g_array_unref(copy->container_statuses);
   g_clear_pointer(&copy->init_container_statuses, g_array_unref);
-  copy->container_statuses = status_array(p->n_containers - p->n_plain_init);
-  if (p->n_plain_init)
-    copy->init_container_statuses = status_array(p->n_plain_init);
+  /* containerStatuses: the regular containers; initContainerStatuses: the
+   * init containers, sidecars among them, in spec order (as upstream's
+   * convertToAPIContainerStatuses over spec.containers / initContainers) */
+  copy->container_statuses = status_array(p->n_regular);
+  if (p->n_containers > p->n_regular)
+    copy->init_container_statuses = status_array(p->n_containers - p->n_regular);
   gint64 restarts = p->base_restarts;
   for (guint i = 0; i < p->n_containers; i++) {
     const ModelContainer *c = p->containers[i];
     KsContainerStatus s = {g_strdup(c->name), container_ready(c, now), c->restart_count, {0}, {0}};
     ks_container_state_set(&s.state, &c->state);
     ks_container_state_set(&s.last_state, &c->last_state);
-    g_array_append_val(c->init ? copy->init_container_statuses : copy->container_statuses, s);
+    g_array_append_val(c->init || c->sidecar ? copy->init_container_statuses
+                                             : copy->container_statuses,
+                       s);
     restarts += c->restart_count;
   }
-  if (p->n_plain_init)
-    set_initialized(p, copy, now);
+  set_initialized(p, copy, now); /* every pod the kubelet runs, init containers or not */
   if (p->n_containers) {
     const ModelContainer *c = p->containers[p->last_changed];
     ks_container_state_set(&copy->container_state, &c->state);
@@ -984,13 +990,13 @@ static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_
   }
   g_ptr_array_unref(spec);
   /* profiles: a container's own, else its part of the pod's, split by the
-   * requests of the containers without their own (equal parts if none) */
+   * requests of the containers without their own (equal parts if none);
+   * a plain init container has only its own (it runs alone, before the
+   * containers the pod-level profile describes) */
   for (guint r = 0; r < R_COUNT; r++) {
     gint64 total = 0, n = 0;
     for (guint i = 0; i < p->n_containers; i++) {
       ModelContainer *c = p->containers[i];
-      if (c->init)
-        continue; /* no usage of their own (workloads/usage.h), no part of the pod's */
       const KsUsageProfile *own = ks_pod_usage_container(&p->usage, c->name, r);
       if (own) {
         c->profile[r] = own;
@@ -999,6 +1005,8 @@ static void build_containers(ModelPod *p, const KsPod *pod, const gint64 preq[R_
         c->prof_lim[r] = c->lim[r];
         continue;
       }
+      if (c->init)
+        continue; /* no part of the pod's */
       total += c->req[r];
       n++;
     }

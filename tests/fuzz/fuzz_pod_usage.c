@@ -3,8 +3,8 @@
  * the containers, comma-separated ("+name" a sidecar, "-name" a plain init
  * container), every other line is "key=value" (an annotation). Whatever it
  * is, reading must never crash, hang or leak; an accepted pod's container
- * entries must each name a regular container or a sidecar and hold at least
- * one profile; a refusal must carry a message in the usage domain that
+ * entries must each name a container of the pod (regular or init) and hold
+ * at least one profile; a refusal must carry a message in the usage domain that
  * names the pod and an annotation. */
 #include <glib.h>
 #include <stdint.h>
@@ -22,7 +22,7 @@ static gboolean runs(const KsPod *pod, const char *name) {
       return TRUE;
   for (guint i = 0; pod->init_containers && i < pod->init_containers->len; i++) {
     const KsContainer *c = &g_array_index(pod->init_containers, KsContainer, i);
-    if (c->restart_always && !g_strcmp0(c->name, name))
+    if (!g_strcmp0(c->name, name))
       return TRUE;
   }
   return FALSE;

@@ -158,14 +158,26 @@ static void test_two_run_times(void **state) {
                       "ksim.io/run-time.long=2m", NULL));
   ks_engine_run_until(w.engine, S(1000));
   static const char *const want[] = {
-      "60 Running - | short:T0/Completed long:R",
-      "120 Succeeded - | short:T0/Completed long:T0/Completed",
+      "60 Running - | short:T0/Completed long:R Initialized=T@0",
+      "120 Succeeded - | short:T0/Completed long:T0/Completed Initialized=T@0",
   };
   expect(&w, want, G_N_ELEMENTS(want));
   const KsPod *p = get(&w, "job");
   const KsContainerStatus *l = &g_array_index(p->container_statuses, KsContainerStatus, 1);
   assert_int_equal(l->state.started_at_us, 0);
   assert_int_equal(l->state.finished_at_us, S(120));
+  /* started at sim time 0: status.startTime is 0, set (not the 60 s of the
+   * model's first write) */
+  assert_true(p->has_start_time);
+  assert_int_equal(p->start_time_us, 0);
+  /* no init containers: Initialized True from the start (the node agent's
+   * first write), reason PodCompleted once Succeeded, as upstream's
+   * GeneratePodInitializedCondition */
+  const KsPodCondition *ini = ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED);
+  assert_int_equal(ini->status, KS_POD_CONDITION_TRUE);
+  assert_string_equal(ini->reason, "PodCompleted");
+  assert_null(ini->message);
+  assert_int_equal(ini->last_transition_time_us, 0);
   assert_false(ks_kubelet_model_has(ks_node_agent_model(w.agent), "default", "job"));
   world_clear(&w);
 }
@@ -183,12 +195,12 @@ static void test_on_failure_backoff(void **state) {
                       "ksim.io/exit-code.app=1", NULL));
   ks_engine_run_until(w.engine, S(125));
   static const char *const want[] = {
-      "30 Running ready | app:T1/Error web:R",
-      "30 Running ready | app:R#1 web:R",
-      "60 Running - | app:W/CrashLoopBackOff#1 web:R",
-      "70 Running ready | app:R#2 web:R",
-      "100 Running - | app:W/CrashLoopBackOff#2 web:R",
-      "120 Running ready | app:R#3 web:R",
+      "30 Running ready | app:T1/Error web:R Initialized=T@0",
+      "30 Running ready | app:R#1 web:R Initialized=T@0",
+      "60 Running - | app:W/CrashLoopBackOff#1 web:R Initialized=T@0",
+      "70 Running ready | app:R#2 web:R Initialized=T@0",
+      "100 Running - | app:W/CrashLoopBackOff#2 web:R Initialized=T@0",
+      "120 Running ready | app:R#3 web:R Initialized=T@0",
   };
   expect(&w, want, G_N_ELEMENTS(want));
   const KsPod *p = get(&w, "crash");
@@ -210,10 +222,10 @@ static void test_always_restarts_exit_zero(void **state) {
   create(&w, make_pod("svc", KS_RESTART_ALWAYS, "app", "ksim.io/run-time.app=30s", NULL));
   ks_engine_run_until(w.engine, S(75));
   static const char *const want[] = {
-      "30 Running ready | app:T0/Completed",
-      "30 Running ready | app:R#1",
-      "60 Running - | app:W/CrashLoopBackOff#1",
-      "70 Running ready | app:R#2",
+      "30 Running ready | app:T0/Completed Initialized=T@0",
+      "30 Running ready | app:R#1 Initialized=T@0",
+      "60 Running - | app:W/CrashLoopBackOff#1 Initialized=T@0",
+      "70 Running ready | app:R#2 Initialized=T@0",
   };
   expect(&w, want, G_N_ELEMENTS(want));
   world_clear(&w);
@@ -229,8 +241,8 @@ static void test_never_one_fails(void **state) {
                       "ksim.io/exit-code.a=3", "ksim.io/run-time.b=40s", NULL));
   ks_engine_run_until(w.engine, S(100));
   static const char *const want[] = {
-      "20 Running - | a:T3/Error b:R",
-      "40 Failed - | a:T3/Error b:T0/Completed",
+      "20 Running - | a:T3/Error b:R Initialized=T@0",
+      "40 Failed - | a:T3/Error b:T0/Completed Initialized=T@0",
   };
   expect(&w, want, G_N_ELEMENTS(want));
   world_clear(&w);
@@ -309,6 +321,75 @@ static void test_init_fails_restarts(void **state) {
   world_clear(&w);
 }
 
+/* Sets init container `name`'s memory request and limit. */
+static void init_memory(KsPod *p, const char *name, const char *q) {
+  for (guint i = 0; i < p->init_containers->len; i++) {
+    KsContainer *c = &g_array_index(p->init_containers, KsContainer, i);
+    if (strcmp(c->name, name))
+      continue;
+    assert_true(ks_resource_list_set_quantity(&c->requests, "memory", q, NULL));
+    assert_true(ks_resource_list_set_quantity(&c->limits, "memory", q, NULL));
+  }
+}
+
+/* A plain init container with a usage of its own (10Mi, 200Mi from 10 s
+ * after each start) over its 128Mi limit: OOM-killed (137, OOMKilled) at
+ * 10 s, restarted at once (OnFailure), killed at 20 s, restarted after 10 s
+ * at 30 s, killed at 40 s, CrashLoopBackOff 20 s: the pod stays Pending
+ * and app never starts. */
+static void test_init_oom_restarts(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "oomi");
+  KsPod *p = make_pod("oomi", KS_RESTART_ON_FAILURE, "-setup,app",
+                      "ksim.io/usage-memory.setup=step(0s=10Mi, 10s=200Mi)",
+                      "ksim.io/run-time.setup=30s", NULL);
+  init_memory(p, "setup", "128Mi");
+  create(&w, p);
+  ks_engine_run_until(w.engine, S(55));
+  static const char *const want[] = {
+      "0 Pending - setup:R | app:W/PodInitializing Initialized=F@0",
+      "10 Pending - setup:T137/OOMKilled | app:W/PodInitializing Initialized=F@0",
+      "10 Pending - setup:R#1 | app:W/PodInitializing Initialized=F@0",
+      "20 Pending - setup:W/CrashLoopBackOff#1 | app:W/PodInitializing Initialized=F@0",
+      "30 Pending - setup:R#2 | app:W/PodInitializing Initialized=F@0",
+      "40 Pending - setup:W/CrashLoopBackOff#2 | app:W/PodInitializing Initialized=F@0",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  const KsPod *got = get(&w, "oomi");
+  const KsContainerStatus *s = &g_array_index(got->init_container_statuses, KsContainerStatus, 0);
+  assert_string_equal(s->last_state.reason, "OOMKilled");
+  assert_int_equal(s->last_state.exit_code, 137);
+  assert_int_equal(s->last_state.started_at_us, S(30));
+  assert_int_equal(s->last_state.finished_at_us, S(40));
+  world_clear(&w);
+}
+
+/* The same kill under restartPolicy Never (100Mi from 5 s, limit 64Mi):
+ * the pod is Failed at 5 s with no reason of its own (upstream's getPhase:
+ * a failed init container and Never), the container OOMKilled. */
+static void test_init_oom_never(void **state) {
+  (void)state;
+  World w;
+  world_init(&w, "oomn");
+  KsPod *p = make_pod("oomn", KS_RESTART_NEVER, "-setup,app",
+                      "ksim.io/usage-memory.setup=step(0s=10Mi, 5s=100Mi)",
+                      "ksim.io/run-time.setup=30s", NULL);
+  init_memory(p, "setup", "64Mi");
+  create(&w, p);
+  ks_engine_run_until(w.engine, S(100));
+  static const char *const want[] = {
+      "0 Pending - setup:R | app:W/PodInitializing Initialized=F@0",
+      "5 Failed - setup:T137/OOMKilled | app:W/PodInitializing Initialized=F@0",
+  };
+  expect(&w, want, G_N_ELEMENTS(want));
+  const KsPod *got = get(&w, "oomn");
+  assert_null(got->reason);
+  assert_true(got->has_start_time);
+  assert_int_equal(got->start_time_us, 0);
+  world_clear(&w);
+}
+
 /* A sidecar declared after a plain init container starts when that one
  * completes (30 s), together with app; app's end (90 s) ends the pod and
  * stops the sidecar. An init container without a run time completes at
@@ -321,13 +402,13 @@ static void test_sidecar_after_init(void **state) {
                       "ksim.io/run-time.setup=30s", "ksim.io/run-time.app=1m", NULL));
   ks_engine_run_until(w.engine, S(200));
   static const char *const want[] = {
-      "0 Pending - quick:R setup:W/PodInitializing | app:W/PodInitializing "
-      "proxy:W/PodInitializing Initialized=F@0",
-      "0 Pending - quick:T0/Completed setup:R | app:W/PodInitializing proxy:W/PodInitializing "
+      "0 Pending - quick:R setup:W/PodInitializing proxy:W/PodInitializing | "
+      "app:W/PodInitializing Initialized=F@0",
+      "0 Pending - quick:T0/Completed setup:R proxy:W/PodInitializing | app:W/PodInitializing "
       "Initialized=F@0",
-      "30 Running ready quick:T0/Completed setup:T0/Completed | app:R proxy:R Initialized=T@30",
-      "90 Succeeded - quick:T0/Completed setup:T0/Completed | app:T0/Completed "
-      "proxy:T0/Completed Initialized=T@30",
+      "30 Running ready quick:T0/Completed setup:T0/Completed proxy:R | app:R Initialized=T@30",
+      "90 Succeeded - quick:T0/Completed setup:T0/Completed proxy:T0/Completed | "
+      "app:T0/Completed Initialized=T@30",
   };
   expect(&w, want, G_N_ELEMENTS(want));
   world_clear(&w);
@@ -347,6 +428,13 @@ static void test_plain_path_kept(void **state) {
   assert_int_equal(p->phase, KS_POD_SUCCEEDED);
   assert_null(p->container_statuses);
   assert_null(p->init_container_statuses);
+  /* the plain path writes Initialized too: True since the start (its init
+   * containers complete at once), PodCompleted once Succeeded; startTime 0 */
+  const KsPodCondition *ini = ks_pod_get_condition(p, KS_POD_CONDITION_INITIALIZED);
+  assert_int_equal(ini->status, KS_POD_CONDITION_TRUE);
+  assert_string_equal(ini->reason, "PodCompleted");
+  assert_int_equal(ini->last_transition_time_us, 0);
+  assert_true(p->has_start_time && p->start_time_us == 0);
   assert_false(ks_kubelet_model_used(ks_node_agent_model(w.agent)));
   world_clear(&w);
 }
@@ -447,6 +535,8 @@ int main(void) {
       cmocka_unit_test(test_init_containers),
       cmocka_unit_test(test_init_fails_never),
       cmocka_unit_test(test_init_fails_restarts),
+      cmocka_unit_test(test_init_oom_restarts),
+      cmocka_unit_test(test_init_oom_never),
       cmocka_unit_test(test_sidecar_after_init),
       cmocka_unit_test(test_plain_path_kept),
       cmocka_unit_test(test_init_while_down),

@@ -416,9 +416,17 @@ static void add_container(KsPod *p, const char *name, const char *req, const cha
   }
 }
 
+/* The status of a regular container (containerStatuses), or of an init
+ * container, sidecars among them (initContainerStatuses). */
 static const KsContainerStatus *status_of(const KsPod *p, const char *container) {
   for (guint i = 0; p->container_statuses && i < p->container_statuses->len; i++) {
     const KsContainerStatus *s = &g_array_index(p->container_statuses, KsContainerStatus, i);
+    if (strcmp(s->name, container) == 0)
+      return s;
+  }
+  for (guint i = 0; p->init_container_statuses && i < p->init_container_statuses->len; i++) {
+    const KsContainerStatus *s =
+        &g_array_index(p->init_container_statuses, KsContainerStatus, i);
     if (strcmp(s->name, container) == 0)
       return s;
   }
@@ -713,6 +721,11 @@ static void test_native_sidecar(void **state) {
   assert_true(proxy->state.started_at_us == S(71) && proxy->state.finished_at_us == S(91));
   assert_int_equal(proxy->restart_count, 2);
   assert_int_equal(g_array_index(now->container_statuses, KsContainerStatus, 0).restart_count, 0);
+  /* the sidecar's status is in initContainerStatuses, as upstream's */
+  assert_int_equal(now->container_statuses->len, 1);
+  assert_int_equal(now->init_container_statuses->len, 1);
+  assert_string_equal(g_array_index(now->init_container_statuses, KsContainerStatus, 0).name,
+                      "proxy");
   world_clear(&w);
 }
 

@@ -177,6 +177,54 @@ static void test_containers_scenario(void **state) {
   g_free(out);
 }
 
+/* tests/scenarios/init-usage.yaml: plain init containers with usage of
+ * their own: OOM kills and restarts, a pod Failed by its init container's
+ * kill under Never, the node's usage while they run (worked out in its
+ * comment). */
+static void test_init_usage_scenario(void **state) {
+  (void)state;
+  char *out = run("init-usage.yaml");
+  GError *error = NULL;
+  KsKubeletResults *k = ks_kubelet_results_read(out, &error);
+  assert_non_null(k);
+  const KsKubeletResultRow *oom = find(k->pods, "oom-init");
+  assert_int_equal(oom->oom_kills, 4);
+  assert_int_equal(oom->restarts, 4);
+  const KsKubeletResultRow *never = find(k->pods, "oom-never");
+  assert_int_equal(never->oom_kills, 1);
+  assert_int_equal(never->restarts, 0);
+  const KsKubeletResultRow *uses = find(k->pods, "uses-init");
+  assert_int_equal(uses->oom_kills, 0);
+  /* setup 1000m for 20 s, app 200m from 21 s to 120 s */
+  assert_int_equal(uses->cpu_used_cpu_ms, 1000 * 20 + 200 * 99);
+  /* samples from 1 s: row 8 is 9 s, row 28 is 29 s */
+  const KsKubeletUsageRow *at9 = &g_array_index(k->usage, KsKubeletUsageRow, 8);
+  assert_true(at9->time_us == S(9));
+  assert_int_equal(at9->milli_cpu, 1000);
+  assert_true(at9->memory == 110 * MI);
+  const KsKubeletUsageRow *at29 = &g_array_index(k->usage, KsKubeletUsageRow, 28);
+  assert_true(at29->time_us == S(29));
+  assert_int_equal(at29->milli_cpu, 200);
+  assert_true(at29->memory == 50 * MI);
+  ks_kubelet_results_free(k);
+  KsResults *r = ks_results_read(out, &error);
+  assert_non_null(r);
+  for (gsize i = 0; i < r->n_pods; i++) {
+    const KsPodRow *p = &r->pods[i];
+    if (!strcmp(p->name, "oom-never")) {
+      assert_int_equal(p->outcome, KS_OUTCOME_FAILED);
+      assert_true(p->finished_us == S(6));
+    } else if (!strcmp(p->name, "oom-init")) {
+      assert_int_equal(p->outcome, KS_OUTCOME_RUNNING); /* bound, Pending at the end */
+    } else {
+      assert_true(p->started_us == S(21)); /* Running once setup completed */
+    }
+  }
+  ks_results_free(r);
+  g_unlink(out);
+  g_free(out);
+}
+
 /* A container annotation naming no container is refused when the scenario
  * is checked, with the pod's file position. */
 static void test_container_annotation_refused(void **state) {
@@ -218,6 +266,7 @@ int main(void) {
       cmocka_unit_test(test_usage_scenario),
       cmocka_unit_test(test_no_kubelet_group),
       cmocka_unit_test(test_containers_scenario),
+      cmocka_unit_test(test_init_usage_scenario),
       cmocka_unit_test(test_container_annotation_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

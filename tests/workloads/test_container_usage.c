@@ -1,6 +1,7 @@
 /* Per-container usage annotations (workloads/usage.h,
  * ksim.io/usage-<resource>.<container>): which container each reaches, the
- * model's container order (regular containers, then sidecars), the
+ * model's container order (regular containers, then init containers, plain
+ * ones and sidecars, in spec order), the
  * pod-level annotation kept beside them, and a table of bad inputs with
  * their exact messages. */
 #include <setjmp.h>
@@ -90,13 +91,13 @@ static void test_bad_annotations(void **state) {
   const Bad bad[] = {
       {"ksim.io/usage-memory.lgo", "1Gi", NULL, NULL,
        "pod team/web: annotation ksim.io/usage-memory.lgo: no container \"lgo\" in the pod "
-       "(containers: app, log, proxy)"},
+       "(containers: app, log; init containers: setup, proxy)"},
       {"ksim.io/usage-cpu.", "1", NULL, NULL,
        "pod team/web: annotation ksim.io/usage-cpu.: no container \"\" in the pod (containers: "
-       "app, log, proxy)"},
-      {"ksim.io/usage-cpu.setup", "1", NULL, NULL,
-       "pod team/web: annotation ksim.io/usage-cpu.setup: container \"setup\" is an init "
-       "container; only containers and sidecars (restartPolicy: Always) have a usage"},
+       "app, log; init containers: setup, proxy)"},
+      {"ksim.io/usage-cpu.setup", "1x", NULL, NULL,
+       "pod team/web: annotation ksim.io/usage-cpu.setup: container \"setup\": \"1x\": column "
+       "1: \"1x\" is not a quantity"},
       {"ksim.io/usage-memory.log", "uniform(1Gi 2Gi)", NULL, NULL,
        "pod team/web: annotation ksim.io/usage-memory.log: container \"log\": \"uniform(1Gi "
        "2Gi)\": column 13: expected ',', got '2'"},
@@ -170,9 +171,38 @@ static void test_pod_level_unused(void **state) {
   ks_pod_unref(p);
 }
 
+/* A plain init container has a usage of its own (it runs, alone, before the
+ * containers); listed in the model's order, after the regular containers
+ * and before the sidecar declared after it. It takes no part of the
+ * pod-level profile: the pod-level memory still applies to app alone. */
+static void test_init_container_usage(void **state) {
+  (void)state;
+  KsPod *p = web();
+  ks_labels_set(&p->annotations, "ksim.io/usage-memory.setup", "step(0s=10Mi, 5s=300Mi)");
+  assert_true(ks_pod_has_usage(p));
+  ks_labels_set(&p->annotations, "ksim.io/usage-memory.proxy", "64Mi");
+  ks_labels_set(&p->annotations, "ksim.io/usage-memory.log", "64Mi");
+  ks_labels_set(&p->annotations, KS_ANNOTATION_USAGE_MEMORY, "1Gi");
+  KsPodUsage u;
+  GError *error = NULL;
+  assert_true(ks_pod_read_usage(p, &u, &error));
+  assert_null(error);
+  assert_int_equal(u.containers->len, 3);
+  assert_string_equal(((const KsContainerUsage *)g_ptr_array_index(u.containers, 0))->name, "log");
+  assert_string_equal(((const KsContainerUsage *)g_ptr_array_index(u.containers, 1))->name,
+                      "setup");
+  assert_string_equal(((const KsContainerUsage *)g_ptr_array_index(u.containers, 2))->name,
+                      "proxy");
+  assert_int_equal(ks_pod_usage_container(&u, "setup", KS_USAGE_MEMORY)->kind, KS_USAGE_STEP);
+  assert_non_null(u.profile[KS_USAGE_MEMORY]);
+  ks_pod_usage_clear(&u);
+  ks_pod_unref(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_container_profiles),
+      cmocka_unit_test(test_init_container_usage),
       cmocka_unit_test(test_other_keys_ignored),
       cmocka_unit_test(test_bad_annotations),
       cmocka_unit_test(test_pod_level_unused),
