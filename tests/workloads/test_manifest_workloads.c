@@ -314,6 +314,7 @@ static void test_pod_kubectl_extras(void **state) {
   assert_string_equal(o->name, "web-7d4b9c8f6d");
   assert_true(o->controller && o->block_owner_deletion);
   assert_int_equal(p->start_time_us, S(1714641225));
+  assert_true(p->has_start_time);
   assert_false(p->ready); /* no Ready condition in the dump */
   assert_int_equal(p->deletion_timestamp_us, 0);
   ks_manifest_set_free(s);
@@ -326,6 +327,7 @@ static void test_pod_kubectl_extras(void **state) {
                   "  - {type: Ready, status: \"True\", lastTransitionTime: \"2024-05-02T09:13:45Z\"}\n");
   p = obj(s, 0, KS_KIND_POD)->u.pod;
   assert_true(ks_pod_is_terminating(p));
+  assert_false(p->has_start_time); /* status without startTime */
   assert_int_equal(p->deletion_timestamp_us, S(1714641225 + 375));
   assert_int_equal(p->deletion_grace_period_seconds, 30);
   assert_string_equal(p->finalizers[0], "example.com/keep");
