@@ -627,9 +627,10 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     if (a->images)
       ks_image_manager_forget_pod(a->images, was);
   }
-  if (ks_kubelet_model_used(a->model) && (type == KS_WATCH_DELETED || !pod ||
-                                          pod->phase == KS_POD_SUCCEEDED ||
-                                          pod->phase == KS_POD_FAILED)) {
+  if (ks_kubelet_model_used(a->model) &&
+      (type == KS_WATCH_DELETED || !pod || pod->phase == KS_POD_SUCCEEDED ||
+       (pod->phase == KS_POD_FAILED &&
+        !ks_eviction_manager_killing(a->evictions, pod->namespace, pod->name)))) {
     const KsPod *any = pod ? pod : was;
     if (any)
       ks_kubelet_model_forget(a->model, any->namespace, any->name);

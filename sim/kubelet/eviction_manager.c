@@ -15,6 +15,7 @@
 
 #include "sched/objects.h"
 #include "sched/quantity.h"
+#include "sim/kubelet/pod_termination.h"
 #include "sim/node_faults.h"
 
 /* The node conditions the observed signals drive. */
@@ -61,7 +62,18 @@ typedef struct {
   guint n_thresholds;
   guint64 evictions;
   gint index;                       /* in evicted_nodes, -1 before its first */
+  /* evictPod blocks the manager until its victim is killed (killPodNow),
+   * then waitForPodsCleanup polls once a second: no pass before this. */
+  gint64 busy_until;
 } EvNode;
+
+/* A victim whose containers are still stopping (SIGTERM sent, SIGKILL due
+ * at the end of the grace): it stays in the resource model until then. */
+typedef struct {
+  KsEvictionManager *em;
+  char *key, *namespace, *name;
+  guint64 event;
+} Kill;
 
 struct KsEvictionManager {
   KsStore *store;
@@ -75,6 +87,7 @@ struct KsEvictionManager {
   GPtrArray *evicted_nodes; /* EvNode*, first-eviction order */
   guint64 by_qos[KS_QOS_CLASS_COUNT];
   guint64 rejections;
+  GHashTable *killing; /* "ns/name" -> Kill* (owned; its event pending) */
 };
 
 static void ev_node_free(gpointer data) {
@@ -91,6 +104,7 @@ static void ev_node_reset(EvNode *n, guint n_thresholds) {
     n->last_observed[c] = -1;
     n->pressure[c] = FALSE;
   }
+  n->busy_until = 0;
   if (n->n_thresholds != n_thresholds) {
     g_free(n->first_observed);
     g_free(n->met);
@@ -281,9 +295,54 @@ static gboolean fail_pod(KsEvictionManager *em, const KsPod *pod, const char *me
   return TRUE;
 }
 
+/* The grace period the victim is killed with: synchronize's override
+ * (immediateEvictionGracePeriodSeconds = 1 for a hard threshold, i.e. one
+ * without a grace period; min(evictionMaxPodGracePeriod,
+ * terminationGracePeriodSeconds) for a soft one), then the pod worker's
+ * calculateEffectiveGracePeriod for a pod not yet terminating: an override
+ * of 0 falls back to terminationGracePeriodSeconds, and anything below 1
+ * becomes 1. */
+gint64 ks_eviction_grace_seconds(const KsKubeletConfig *config, const KsEvictionThreshold *t,
+                                 const KsPod *pod) {
+  gint64 grace = KS_EVICTION_IMMEDIATE_GRACE_SECONDS;
+  if (t->grace_period_us != 0)
+    grace = MIN((gint64)config->eviction_max_pod_grace_period,
+                pod->termination_grace_period_seconds);
+  if (grace == 0)
+    grace = pod->termination_grace_period_seconds;
+  return grace < 1 ? 1 : grace;
+}
+
+static void kill_free(gpointer data) {
+  Kill *k = data;
+  g_free(k->key);
+  g_free(k->namespace);
+  g_free(k->name);
+  g_free(k);
+}
+
+/* SIGKILL (or the containers' own exit): the victim stops using resources. */
+static void kill_done(KsEngine *e, gpointer data) {
+  (void)e;
+  Kill *k = data;
+  KsEvictionManager *em = k->em;
+  ks_kubelet_model_forget(em->model, k->namespace, k->name);
+  g_hash_table_remove(em->killing, k->key); /* frees k */
+}
+
+gboolean ks_eviction_manager_killing(const KsEvictionManager *em, const char *ns,
+                                     const char *name) {
+  if (!em || !g_hash_table_size(em->killing))
+    return FALSE;
+  char *key = g_strdup_printf("%s/%s", ns, name);
+  gboolean r = g_hash_table_contains(em->killing, key);
+  g_free(key);
+  return r;
+}
+
 /* Evicts the first non-critical pod in rank order. */
-static void evict_one(KsEvictionManager *em, EvNode *n, const KsEvictionThreshold *t,
-                      const Observation *obs, GPtrArray *pods) {
+static void evict_one(KsEvictionManager *em, EvNode *n, const KsKubeletConfig *config,
+                      const KsEvictionThreshold *t, const Observation *obs, GPtrArray *pods) {
   gboolean memory = is_memory_signal(t->signal);
   GArray *cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
   for (guint i = 0; pods && i < pods->len; i++) {
@@ -304,8 +363,23 @@ static void evict_one(KsEvictionManager *em, EvNode *n, const KsEvictionThreshol
       continue; /* "cannot evict a critical pod": the next one is tried */
     char *msg = eviction_message(t, obs, c);
     KsPod *held = ks_pod_ref((KsPod *)c->pod);
-    if (fail_pod(em, held, msg, TRUE))
+    gint64 now = ks_engine_now(em->engine);
+    gint64 kill = ks_pod_kill_duration_us(held, ks_eviction_grace_seconds(config, t, held));
+    n->busy_until = now + kill + KS_EVICTION_CLEANUP_POLL_US;
+    Kill *k = NULL;
+    if (kill > 0) { /* registered first: the node agent keeps it in the model */
+      k = g_new0(Kill, 1);
+      *k = (Kill){em, g_strdup_printf("%s/%s", held->namespace, held->name),
+                  g_strdup(held->namespace), g_strdup(held->name), 0};
+      g_hash_table_replace(em->killing, k->key, k);
+    }
+    if (fail_pod(em, held, msg, TRUE)) {
       count_eviction(em, n, held);
+      if (k)
+        k->event = ks_engine_schedule(em->engine, now + kill, kill_done, k, NULL);
+    } else if (k) {
+      g_hash_table_remove(em->killing, k->key);
+    }
     ks_pod_unref(held);
     g_free(msg);
     break;
@@ -332,6 +406,8 @@ static void synchronize(KsEvictionManager *em, guint model_index, GPtrArray *pod
     ev_node_reset(n, ths->len);
     return;
   }
+  if (ks_engine_now(em->engine) < n->busy_until)
+    return; /* still in evictPod / waitForPodsCleanup */
   Observation obs[KS_EVICTION_SIGNAL_COUNT];
   observe(em, model_index, obj ? obj->data : NULL, obs);
   gint64 now = ks_engine_now(em->engine);
@@ -366,7 +442,7 @@ static void synchronize(KsEvictionManager *em, guint model_index, GPtrArray *pod
     if (n->met[i])
       reclaim = &g_array_index(ths, KsEvictionThreshold, i);
   if (reclaim)
-    evict_one(em, n, reclaim, &obs[reclaim->signal], pods);
+    evict_one(em, n, config, reclaim, &obs[reclaim->signal], pods);
 }
 
 static gboolean collect_running(const KsStoreObject *obj, gpointer data) {
@@ -435,6 +511,15 @@ static void pod_watch(KsStore *s, KsWatchEventType type, const KsStoreObject *ol
     gint64 now = ks_engine_now(em->engine), p = KS_EVICTION_HOUSEKEEPING_US;
     em->tick = ks_engine_schedule(em->engine, (now + p - 1) / p * p, housekeeping, em, NULL);
   }
+  if (type == KS_WATCH_DELETED && g_hash_table_size(em->killing)) {
+    char *key = g_strdup_printf("%s/%s", old_obj->namespace, old_obj->name);
+    Kill *k = g_hash_table_lookup(em->killing, key);
+    if (k) { /* gone from the store: the node agent forgot it */
+      ks_engine_cancel(em->engine, k->event);
+      g_hash_table_remove(em->killing, key);
+    }
+    g_free(key);
+  }
   if (type == KS_WATCH_DELETED || !new_obj)
     return;
   const KsPod *pod = new_obj->data;
@@ -461,6 +546,7 @@ KsEvictionManager *ks_eviction_manager_new(KsStore *store, KsKubeletModel *model
   em->config = ks_kubelet_config_new_default();
   em->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, ev_node_free);
   em->evicted_nodes = g_ptr_array_new();
+  em->killing = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, kill_free);
   em->watch = ks_store_watch(store, KS_STORE_POD, pod_watch, em);
   return em;
 }
@@ -471,6 +557,12 @@ void ks_eviction_manager_free(KsEvictionManager *em) {
   ks_store_unwatch(em->store, em->watch);
   if (em->tick)
     ks_engine_cancel(em->engine, em->tick);
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, em->killing);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    ks_engine_cancel(em->engine, ((Kill *)v)->event);
+  g_hash_table_destroy(em->killing);
   g_ptr_array_unref(em->evicted_nodes);
   g_hash_table_destroy(em->nodes);
   ks_kubelet_config_unref(em->config);

@@ -53,6 +53,10 @@
 
 #define KS_EVICTION_HOUSEKEEPING_US (10 * G_USEC_PER_SEC)
 #define KS_EVICTION_REASON "Evicted"
+/* immediateEvictionGracePeriodSeconds: the grace of a hard eviction */
+#define KS_EVICTION_IMMEDIATE_GRACE_SECONDS 1
+/* podCleanupPollFreq: waitForPodsCleanup's first look after the kill */
+#define KS_EVICTION_CLEANUP_POLL_US G_USEC_PER_SEC
 
 typedef struct KsEvictionManager KsEvictionManager;
 
@@ -89,3 +93,12 @@ const char *ks_eviction_manager_node_name(const KsEvictionManager *em, guint i);
 guint64 ks_eviction_manager_node_evictions(const KsEvictionManager *em, guint i);
 /* Pods rejected at admission under node pressure. */
 guint64 ks_eviction_manager_rejections(const KsEvictionManager *em);
+
+/* The grace period (seconds) a victim of threshold t is killed with on a
+ * kubelet running config (docs/node-agent.md "Eviction manager"). */
+gint64 ks_eviction_grace_seconds(const KsKubeletConfig *config, const KsEvictionThreshold *t,
+                                 const KsPod *pod);
+/* TRUE while an evicted pod (Failed already) has containers that have not
+ * stopped yet: it still runs in the resource model. em may be NULL. */
+gboolean ks_eviction_manager_killing(const KsEvictionManager *em, const char *ns,
+                                     const char *name);

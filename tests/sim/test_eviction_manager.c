@@ -17,6 +17,7 @@
 #include "sim/store.h"
 #include "tests/sim/scenario_results.h"
 #include "workloads/kubelet_config.h"
+#include "workloads/annotations.h"
 #include "workloads/usage.h"
 
 #define S(x) ((gint64)(x) * G_USEC_PER_SEC)
@@ -518,6 +519,152 @@ static void test_overcommit_example(void **state) {
   ks_results_free(r);
 }
 
+
+/* The grace a victim is killed with (synchronize's override, then the pod
+ * worker's calculateEffectiveGracePeriod), v1.31: hard 1 s; soft
+ * min(evictionMaxPodGracePeriod, terminationGracePeriodSeconds); an
+ * override of 0 falls back to the pod's own; below 1 becomes 1. */
+static void test_grace_seconds(void **state) {
+  (void)state;
+  KsKubeletConfig *c = ks_kubelet_config_new_default();
+  KsEvictionThreshold hard = {.signal = KS_EVICTION_SIGNAL_MEMORY_AVAILABLE, .hard = TRUE};
+  KsEvictionThreshold soft = {.signal = KS_EVICTION_SIGNAL_MEMORY_AVAILABLE,
+                              .grace_period_us = S(30)};
+  KsPod *p = ks_pod_new("default", "p");
+  const struct {
+    const KsEvictionThreshold *t;
+    gint32 max;
+    gint64 pod_grace, want;
+  } rows[] = {
+      {&hard, 20, 30, 1}, {&hard, 0, 0, 1},   {&soft, 20, 30, 20}, {&soft, 20, 5, 5},
+      {&soft, 0, 30, 30}, {&soft, 0, 90, 90}, {&soft, -5, 30, 1},  {&soft, 20, 0, 1},
+      {&soft, 0, 0, 1},   {&soft, 20, -3, 1}, {&soft, 45, 45, 45},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+    c->eviction_max_pod_grace_period = rows[i].max;
+    p->termination_grace_period_seconds = rows[i].pod_grace;
+    if (ks_eviction_grace_seconds(c, rows[i].t, p) != rows[i].want)
+      fail_msg("row %u: %" G_GINT64_FORMAT " want %" G_GINT64_FORMAT, i,
+               ks_eviction_grace_seconds(c, rows[i].t, p), rows[i].want);
+  }
+  ks_pod_unref(p);
+  ks_kubelet_config_unref(c);
+}
+
+/* create() with ksim.io/shutdown-time. */
+static void create_slow(World *w, const char *name, const char *usage, const char *shutdown) {
+  create(w, name, "", "", usage);
+  const KsStoreObject *o = ks_store_get(w->store, KS_STORE_POD, "default", name);
+  KsPod *copy = ks_pod_copy(o->data);
+  ks_labels_set(&copy->annotations, KS_ANNOTATION_SHUTDOWN_TIME, shutdown);
+  assert_true(ks_store_update(w->store, KS_STORE_POD, "default", name, copy,
+                              (GDestroyNotify)ks_pod_unref, o->resource_version, NULL));
+}
+
+/* The pod's memory in the resource model; -1 when it runs no more. */
+static gint64 pod_memory(World *w, const char *name) {
+  gint64 mem = 0, eph = 0;
+  if (!ks_kubelet_model_pod_usage(ks_node_agent_model(w->agent), "default", name, &mem, &eph))
+    return -1;
+  return mem;
+}
+
+static gint64 node_memory(World *w) {
+  gint64 cpu = 0, mem = 0, eph = 0;
+  ks_kubelet_model_node_usage(ks_node_agent_model(w->agent), 0, &cpu, &mem, &eph);
+  return mem;
+}
+
+#define MI(x) ((gint64)(x) * 1024 * 1024)
+
+/* A hard victim that takes 30 s to stop: a (980Mi, 34Mi available with b's
+ * 10Mi) is Failed at the 10 s pass, its 980Mi in use until SIGKILL at
+ * 11 s; the next pass is 20 s (upstream: 12 s, after the cleanup poll),
+ * where b (950Mi from 15 s, 74Mi available) is evicted and stops by
+ * itself 500 ms later. */
+static void test_hard_victim_killed_after_1s(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  create_slow(&w, "a", "980Mi", "30s");
+  create_slow(&w, "b", "step(0s=10Mi, 14s=950Mi)", "500ms");
+  ks_engine_run_until(w.engine, S(10));
+  assert_int_equal(get(&w, "a")->phase, KS_POD_FAILED);
+  assert_string_equal(get(&w, "a")->reason, "Evicted");
+  assert_true(ks_eviction_manager_killing(ks_node_agent_evictions(w.agent), "default", "a"));
+  assert_int_equal(pod_memory(&w, "a"), MI(980));
+  ks_engine_run_until(w.engine, S(11) - 1);
+  assert_int_equal(node_memory(&w), MI(990));
+  ks_engine_run_until(w.engine, S(11));
+  assert_int_equal(pod_memory(&w, "a"), -1);
+  assert_false(ks_eviction_manager_killing(ks_node_agent_evictions(w.agent), "default", "a"));
+  ks_engine_run_until(w.engine, S(20));
+  assert_int_equal(get(&w, "b")->phase, KS_POD_FAILED);
+  assert_int_equal(pod_memory(&w, "b"), MI(950));
+  ks_engine_run_until(w.engine, S(20) + 500000);
+  assert_int_equal(pod_memory(&w, "b"), -1);
+  assert_int_equal(node_memory(&w), 0);
+  assert_string_equal(w.log->str, "0s a Pending\n"
+                                  "0s b Pending\n"
+                                  "1s a Running\n"
+                                  "1s b Running\n"
+                                  "10s node MemoryPressure=True\n"
+                                  "10s a Failed\n"
+                                  "20s b Failed\n");
+  /* the kubelet does not delete an evicted pod: it stays Failed (PodGC's) */
+  ks_engine_run_until(w.engine, S(60));
+  assert_non_null(get(&w, "a"));
+  assert_non_null(get(&w, "b"));
+  world_clear(&w);
+}
+
+/* A soft victim: grace min(evictionMaxPodGracePeriod 20, its 30) = 20 s
+ * although it would take 60 s: SIGKILL at 40 s. With
+ * evictionMaxPodGracePeriod 0 the pod's own 30 s: SIGKILL at 50 s. The
+ * threshold (300Mi, held 10 s) is met from the 10 s pass: eviction at
+ * 20 s. No pass runs during the kill. */
+static void test_soft_victim_grace(void **state) {
+  (void)state;
+  const char *max[] = {"20", "0"};
+  const gint64 kill_at[] = {S(40), S(50)};
+  for (guint i = 0; i < G_N_ELEMENTS(max); i++) {
+    World w;
+    world_init(&w);
+    char *cfg = g_strdup_printf("evictionHard: {}\n"
+                                "evictionSoft:\n  memory.available: 300Mi\n"
+                                "evictionSoftGracePeriod:\n  memory.available: 10s\n"
+                                "evictionMaxPodGracePeriod: %s\n",
+                                max[i]);
+    world_set_config(&w, cfg);
+    g_free(cfg);
+    create_slow(&w, "a", "800Mi", "60s");
+    ks_engine_run_until(w.engine, S(20));
+    assert_int_equal(get(&w, "a")->phase, KS_POD_FAILED);
+    ks_engine_run_until(w.engine, kill_at[i] - 1);
+    assert_int_equal(pod_memory(&w, "a"), MI(800));
+    ks_engine_run_until(w.engine, kill_at[i]);
+    assert_int_equal(pod_memory(&w, "a"), -1);
+    world_clear(&w);
+  }
+}
+
+/* A victim deleted while its containers stop: the kill's event is dropped,
+ * the model forgets it at the delete. */
+static void test_victim_deleted_during_kill(void **state) {
+  (void)state;
+  World w;
+  world_init(&w);
+  create_slow(&w, "a", "980Mi", "30s");
+  ks_engine_run_until(w.engine, S(10));
+  assert_int_equal(pod_memory(&w, "a"), MI(980));
+  assert_true(ks_store_delete(w.store, KS_STORE_POD, "default", "a", 0, NULL));
+  ks_engine_run_until(w.engine, S(10) + 1); /* the watches are told */
+  assert_false(ks_eviction_manager_killing(ks_node_agent_evictions(w.agent), "default", "a"));
+  assert_int_equal(pod_memory(&w, "a"), -1);
+  ks_engine_run_until(w.engine, S(30));
+  world_clear(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_memory_pressure_order),
@@ -531,6 +678,10 @@ int main(void) {
       cmocka_unit_test(test_transition_period),
       cmocka_unit_test(test_kubelet_down_no_pass),
       cmocka_unit_test(test_overcommit_example),
+      cmocka_unit_test(test_grace_seconds),
+      cmocka_unit_test(test_hard_victim_killed_after_1s),
+      cmocka_unit_test(test_soft_victim_grace),
+      cmocka_unit_test(test_victim_deleted_during_kill),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
