@@ -7,14 +7,16 @@
  * delete pods (manageJob), then write the status and strip the finalizers
  * of the pods just counted.
  *
- * Departures (docs/controllers.md, "Job"), because ksim has no termination
- * grace period and the controller cannot crash between two writes:
+ * Departures (docs/controllers.md, "Job"), because the controller cannot
+ * crash between two writes:
  * - status.uncountedTerminatedPods is never written: a pod is counted in
  *   the same sync that removes its finalizer (upstream writes the uid to
  *   the status first so a crash cannot lose or double-count it);
- * - a pod removed outright while it still carries the finalizer (a
- *   preemption deletes directly) is counted as failed unless it had
- *   succeeded, as upstream counts a pod deleted before it finished;
+ * - deleted pods (preemption victims included) terminate gracefully and
+ *   keep the finalizer until a sync counts them (a pod being deleted before
+ *   it succeeded counts as failed) and removes it; a pod that vanishes
+ *   from the store while still carrying it (only a direct store removal,
+ *   which bypasses finalizers) is counted in pod_del the same way;
  * - the terminal condition that follows FailureTarget waits for the next
  *   sync when this sync deleted pods (upstream waits for them to
  *   terminate);

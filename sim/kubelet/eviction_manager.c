@@ -17,6 +17,7 @@
 #include "sched/quantity.h"
 #include "sim/kubelet/pod_termination.h"
 #include "sim/node_faults.h"
+#include "workloads/annotations.h"
 
 /* The node conditions the observed signals drive. */
 typedef enum { COND_MEMORY = 0, COND_DISK, COND_COUNT } Condition;
@@ -73,6 +74,7 @@ typedef struct {
   KsEvictionManager *em;
   char *key, *namespace, *name;
   guint64 event;
+  gint64 grace; /* seconds */
 } Kill;
 
 struct KsEvictionManager {
@@ -321,12 +323,47 @@ static void kill_free(gpointer data) {
   g_free(k);
 }
 
-/* SIGKILL (or the containers' own exit): the victim stops using resources. */
+/* A container the kill ended: SIGKILL (137) when it needed more than the
+ * grace, else its own ksim.io/exit-code; reason Error / Completed. */
+static void terminate_state(KsContainerState *st, gint32 code, gint64 now) {
+  if (st->kind != KS_CONTAINER_RUNNING)
+    return;
+  KsContainerState term = {KS_CONTAINER_TERMINATED, (char *)(code ? "Error" : "Completed"), NULL,
+                           code, st->started_at_us, now};
+  ks_container_state_set(st, &term);
+}
+
+/* SIGKILL (or the containers' own exit): the victim stops using resources,
+ * and its running containers are reported terminated. */
 static void kill_done(KsEngine *e, gpointer data) {
-  (void)e;
   Kill *k = data;
   KsEvictionManager *em = k->em;
   ks_kubelet_model_forget(em->model, k->namespace, k->name);
+  const KsStoreObject *o = ks_store_get(em->store, KS_STORE_POD, k->namespace, k->name);
+  if (o && ((const KsPod *)o->data)->phase == KS_POD_FAILED) {
+    const KsPod *pod = o->data;
+    gint32 code = KS_EXIT_CODE_SIGKILL;
+    if (ks_pod_killed_phase(pod, k->grace) == KS_POD_SUCCEEDED)
+      code = 0;
+    else if (ks_pod_shutdown_time_us(pod) <= k->grace * G_USEC_PER_SEC)
+      code = 1; /* exited by itself with a non-zero ksim.io/exit-code */
+    const char *v = ks_labels_get(&pod->annotations, KS_ANNOTATION_EXIT_CODE);
+    gint64 own = 0;
+    if (code == 1 && v && g_ascii_string_to_signed(v, 10, G_MININT32, G_MAXINT32, &own, NULL))
+      code = (gint32)own;
+    KsPod *copy = ks_pod_copy(pod);
+    gint64 now = ks_engine_now(e);
+    terminate_state(&copy->container_state, code, now);
+    for (guint i = 0; copy->container_statuses && i < copy->container_statuses->len; i++)
+      terminate_state(&g_array_index(copy->container_statuses, KsContainerStatus, i).state, code,
+                      now);
+    GError *error = NULL;
+    if (!ks_store_update(em->store, KS_STORE_POD, k->namespace, k->name, copy,
+                         (GDestroyNotify)ks_pod_unref, o->resource_version, &error)) {
+      g_warning("eviction manager: %s", error->message);
+      g_error_free(error);
+    }
+  }
   g_hash_table_remove(em->killing, k->key); /* frees k */
 }
 
@@ -364,13 +401,14 @@ static void evict_one(KsEvictionManager *em, EvNode *n, const KsKubeletConfig *c
     char *msg = eviction_message(t, obs, c);
     KsPod *held = ks_pod_ref((KsPod *)c->pod);
     gint64 now = ks_engine_now(em->engine);
-    gint64 kill = ks_pod_kill_duration_us(held, ks_eviction_grace_seconds(config, t, held));
+    gint64 grace = ks_eviction_grace_seconds(config, t, held);
+    gint64 kill = ks_pod_kill_duration_us(held, grace);
     n->busy_until = now + kill + KS_EVICTION_CLEANUP_POLL_US;
     Kill *k = NULL;
     if (kill > 0) { /* registered first: the node agent keeps it in the model */
       k = g_new0(Kill, 1);
       *k = (Kill){em, g_strdup_printf("%s/%s", held->namespace, held->name),
-                  g_strdup(held->namespace), g_strdup(held->name), 0};
+                  g_strdup(held->namespace), g_strdup(held->name), 0, grace};
       g_hash_table_replace(em->killing, k->key, k);
     }
     if (fail_pod(em, held, msg, TRUE)) {

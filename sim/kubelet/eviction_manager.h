@@ -30,10 +30,14 @@
  *    above requests first, then lower priority, then larger usage above
  *    requests (name order breaks ties); critical pods are skipped. The
  *    victim becomes Failed, reason Evicted, with the kubelet's message and a
- *    DisruptionTarget condition (TerminationByKubelet); the node agent then
- *    drops it from the model, so it stops using resources. Grace periods
- *    (1 s for hard evictions, min(evictionMaxPodGracePeriod, the pod's) for
- *    soft ones) are not waited for: ksim terminates at once.
+ *    DisruptionTarget condition (TerminationByKubelet), written as the kill
+ *    starts; the kubelet never deletes it. Its containers take
+ *    min(shutdown-time, grace) to stop (grace: 1 s for hard thresholds,
+ *    min(evictionMaxPodGracePeriod, terminationGracePeriodSeconds) for
+ *    soft ones, 0 meaning the pod's own, at least 1), during which it
+ *    keeps its usage in the model and the node gets no pass (nor in the
+ *    1 s cleanup poll after); then the model drops it and its running
+ *    containers are terminated (137 when SIGKILLed).
  *  - admission (the kubelet's eviction admit handler): a pod bound to a node
  *    with MemoryPressure is rejected when BestEffort and not tolerating the
  *    memory-pressure NoSchedule taint; with DiskPressure every pod is

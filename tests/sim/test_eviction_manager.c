@@ -595,14 +595,29 @@ static void test_hard_victim_killed_after_1s(void **state) {
   assert_int_equal(pod_memory(&w, "a"), MI(980));
   ks_engine_run_until(w.engine, S(11) - 1);
   assert_int_equal(node_memory(&w), MI(990));
+  assert_int_equal(get(&w, "a")->container_state.kind, KS_CONTAINER_RUNNING);
   ks_engine_run_until(w.engine, S(11));
   assert_int_equal(pod_memory(&w, "a"), -1);
+  /* SIGKILL: 137, reason Error, in containerStatuses too */
+  const KsPod *a = get(&w, "a");
+  assert_int_equal(a->container_state.kind, KS_CONTAINER_TERMINATED);
+  assert_int_equal(a->container_state.exit_code, 137);
+  assert_string_equal(a->container_state.reason, "Error");
+  assert_int_equal(a->container_state.finished_at_us, S(11));
+  for (guint i = 0; a->container_statuses && i < a->container_statuses->len; i++)
+    assert_int_equal(g_array_index(a->container_statuses, KsContainerStatus, i).state.exit_code,
+                     137);
   assert_false(ks_eviction_manager_killing(ks_node_agent_evictions(w.agent), "default", "a"));
   ks_engine_run_until(w.engine, S(20));
   assert_int_equal(get(&w, "b")->phase, KS_POD_FAILED);
   assert_int_equal(pod_memory(&w, "b"), MI(950));
   ks_engine_run_until(w.engine, S(20) + 500000);
   assert_int_equal(pod_memory(&w, "b"), -1);
+  /* stopped by itself within the grace: its own exit code 0, Completed */
+  assert_int_equal(get(&w, "b")->container_state.kind, KS_CONTAINER_TERMINATED);
+  assert_int_equal(get(&w, "b")->container_state.exit_code, 0);
+  assert_string_equal(get(&w, "b")->container_state.reason, "Completed");
+  assert_int_equal(get(&w, "b")->phase, KS_POD_FAILED); /* evicted all the same */
   assert_int_equal(node_memory(&w), 0);
   assert_string_equal(w.log->str, "0s a Pending\n"
                                   "0s b Pending\n"
