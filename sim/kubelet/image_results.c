@@ -16,19 +16,24 @@ static const char *const counter_names[N_COUNTERS] = {
     "pulls", "bytes", "registry_checks", "pods_waited", "wait_us", "max_wait_us", "gc_images",
     "gc_bytes"};
 
-/* transfer full */
-static hid_t rec_type(void) {
+/* A record of a node name and n int64 counters in a row from `first` on:
+ * both datasets' type. transfer full */
+static hid_t node_counters_type(gsize size, gsize first, const char *const *names, guint n) {
   hid_t s = H5Tcopy(H5T_C_S1);
   H5Tset_size(s, KS_H5_NAME_LEN);
   H5Tset_strpad(s, H5T_STR_NULLPAD);
   H5Tset_cset(s, H5T_CSET_UTF8);
-  hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(Rec));
-  H5Tinsert(t, "node", G_STRUCT_OFFSET(Rec, node), s);
-  for (guint i = 0; i < N_COUNTERS; i++)
-    H5Tinsert(t, counter_names[i], G_STRUCT_OFFSET(Rec, pulls) + i * sizeof(gint64),
-              H5T_STD_I64LE);
+  hid_t t = H5Tcreate(H5T_COMPOUND, size);
+  H5Tinsert(t, "node", 0, s); /* node is each record's first member */
+  for (guint i = 0; i < n; i++)
+    H5Tinsert(t, names[i], first + i * sizeof(gint64), H5T_STD_I64LE);
   H5Tclose(s);
   return t;
+}
+
+/* transfer full */
+static hid_t rec_type(void) {
+  return node_counters_type(sizeof(Rec), G_STRUCT_OFFSET(Rec, pulls), counter_names, N_COUNTERS);
 }
 
 typedef struct {
@@ -42,17 +47,8 @@ static const char *const fail_names[N_FAIL_COUNTERS] = {"failed_pulls", "qps_ref
 
 /* transfer full */
 static hid_t fail_type(void) {
-  hid_t s = H5Tcopy(H5T_C_S1);
-  H5Tset_size(s, KS_H5_NAME_LEN);
-  H5Tset_strpad(s, H5T_STR_NULLPAD);
-  H5Tset_cset(s, H5T_CSET_UTF8);
-  hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(FailRec));
-  H5Tinsert(t, "node", G_STRUCT_OFFSET(FailRec, node), s);
-  for (guint i = 0; i < N_FAIL_COUNTERS; i++)
-    H5Tinsert(t, fail_names[i], G_STRUCT_OFFSET(FailRec, failed_pulls) + i * sizeof(gint64),
-              H5T_STD_I64LE);
-  H5Tclose(s);
-  return t;
+  return node_counters_type(sizeof(FailRec), G_STRUCT_OFFSET(FailRec, failed_pulls), fail_names,
+                            N_FAIL_COUNTERS);
 }
 
 static gboolean failing(const KsImageNodeStats *s) {

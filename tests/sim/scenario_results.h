@@ -15,20 +15,30 @@
 #include "sim/simulation.h"
 #include "workloads/scenario.h"
 
-/* Runs the scenario at `path` (default options) and returns its results; the
- * results file is deleted. Fails the test on any error. transfer full */
-static inline KsResults *ks_test_run_scenario(const char *path) {
+/* Runs the scenario at `path` (default options) into a results file of the
+ * test's own (under the temporary directory, named by tag and pid) and
+ * returns its path, for readers beyond ks_results_read; the caller deletes
+ * it. Fails the test on any error. transfer full */
+static inline char *ks_test_run_scenario_to_file(const char *path, const char *tag) {
   GError *error = NULL;
   KsScenario *s = ks_scenario_load_file(path, &error);
   if (!s)
     fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-scenario-test-%d.h5", g_get_tmp_dir(), (int)getpid());
+  char *out = g_strdup_printf("%s/ksim-%s-%d.h5", g_get_tmp_dir(), tag, (int)getpid());
   KsRunOptions opts = {.output = out};
   KsRunReport report;
   if (!ks_simulation_run(s, &opts, &report, &error))
     fail_msg("run failed: %s", error->message);
   ks_run_report_clear(&report);
   ks_scenario_free(s);
+  return out;
+}
+
+/* Runs the scenario at `path` (default options) and returns its results; the
+ * results file is deleted. Fails the test on any error. transfer full */
+static inline KsResults *ks_test_run_scenario(const char *path) {
+  GError *error = NULL;
+  char *out = ks_test_run_scenario_to_file(path, "scenario-test");
   KsResults *r = ks_results_read(out, &error);
   if (!r)
     fail_msg("%s", error->message);

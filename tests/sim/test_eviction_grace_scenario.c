@@ -20,16 +20,7 @@ typedef struct {
 
 static void run(Run *r) {
   GError *error = NULL;
-  KsScenario *s = ks_scenario_load_file(SCENARIO, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-eviction-grace-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("run failed: %s", error->message);
-  ks_run_report_clear(&report);
-  ks_scenario_free(s);
+  char *out = ks_test_run_scenario_to_file(SCENARIO, "eviction-grace");
   r->rows = ks_results_read(out, &error);
   if (!r->rows)
     fail_msg("%s", error->message);

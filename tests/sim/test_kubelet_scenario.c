@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "sim/kubelet/kubelet_results.h"
+#include "tests/sim/scenario_results.h"
 #include "sim/results_read.h"
 #include "sim/simulation.h"
 #include "sim/summary.h"
@@ -26,18 +27,8 @@
 
 /* Runs tests/scenarios/<file> into a results file. transfer full (path) */
 static char *run(const char *file) {
-  GError *error = NULL;
   char *path = g_strdup_printf("%s/../scenarios/%s", KSIM_TEST_DATA, file);
-  KsScenario *s = ks_scenario_load_file(path, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-kubelet-test-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("run failed: %s", error->message);
-  ks_run_report_clear(&report);
-  ks_scenario_free(s);
+  char *out = ks_test_run_scenario_to_file(path, "kubelet-test");
   g_free(path);
   return out;
 }
