@@ -187,6 +187,35 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data) {
   return 0;
 }
 
+hid_t ks_h5_table_dcpl(gsize n) {
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_obj_track_times(dcpl, 0);
+  if (n > 0) {
+    hsize_t chunk = MIN(n, (gsize)KS_H5_CHUNK_ROWS);
+    H5Pset_chunk(dcpl, 1, &chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, KS_H5_DEFLATE_LEVEL);
+  }
+  return dcpl;
+}
+
+gboolean ks_h5_write_table(hid_t loc, const char *name, hid_t mtype, const void *rows, gsize n) {
+  hsize_t dims = n;
+  hid_t space = H5Screate_simple(1, &dims, NULL);
+  hid_t dcpl = ks_h5_table_dcpl(n);
+  hid_t ftype = H5Tcopy(mtype);
+  H5Tpack(ftype);
+  hid_t dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  gboolean ok = dset >= 0 && (n == 0 || H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                                 rows) >= 0);
+  if (dset >= 0)
+    H5Dclose(dset);
+  H5Tclose(ftype);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  return ok;
+}
+
 void ks_h5_set_error(GError **error, int code, const char *path, const char *what) {
   WalkState s = {NULL};
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, &s);

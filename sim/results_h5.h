@@ -82,6 +82,15 @@ gboolean ks_h5_check_file(const char *path, GError **error);
  * errors). transfer full */
 KsResults *ks_h5_read_open(hid_t file, const char *path, GError **error);
 
+/* Writes a whole 1-D table of n records of mtype (native; the file gets it
+ * packed) as `name` under loc: deflated and shuffled in chunks, no
+ * modification times; a table of 0 rows is left contiguous. The writers of
+ * the fixed tables (/kubelet, /image_pulls, ...) share it. */
+gboolean ks_h5_write_table(hid_t loc, const char *name, hid_t mtype, const void *rows, gsize n);
+/* The dataset creation properties of such a table (for writers that fill it
+ * a chunk at a time). transfer full: close with H5Pclose */
+hid_t ks_h5_table_dcpl(gsize n);
+
 /* Sets *error from the current HDF5 error stack (its innermost message),
  * prefixed with path and what failed, then clears the stack. */
 void ks_h5_set_error(GError **error, int code, const char *path, const char *what);

@@ -55,29 +55,6 @@ static gboolean failing(const KsImageNodeStats *s) {
   return s->failed_pulls || s->qps_refused || s->backoff_waits || s->invalid_names;
 }
 
-/* A 1-D compound dataset of `rows` records of mtype, deflated, no times. */
-static gboolean write_table(hid_t file, const char *name, hid_t mtype, guint rows,
-                            const void *recs) {
-  hsize_t dims = rows;
-  hid_t space = H5Screate_simple(1, &dims, NULL);
-  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_obj_track_times(dcpl, 0);
-  hsize_t chunk = MIN(MAX(rows, 1), (guint)KS_H5_CHUNK_ROWS);
-  H5Pset_chunk(dcpl, 1, &chunk);
-  H5Pset_shuffle(dcpl);
-  H5Pset_deflate(dcpl, KS_H5_DEFLATE_LEVEL);
-  hid_t ftype = H5Tcopy(mtype);
-  H5Tpack(ftype);
-  hid_t dset = H5Dcreate2(file, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-  gboolean ok = dset >= 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, recs) >= 0;
-  if (dset >= 0)
-    H5Dclose(dset);
-  H5Tclose(ftype);
-  H5Pclose(dcpl);
-  H5Sclose(space);
-  return ok;
-}
-
 static gboolean write_failures(KsResultsWriter *w, const KsImageManager *m, GError **error) {
   guint n = ks_image_manager_n_nodes(m), rows = 0;
   FailRec *recs = g_new0(FailRec, MAX(n, 1));
@@ -93,7 +70,8 @@ static gboolean write_failures(KsResultsWriter *w, const KsImageManager *m, GErr
     memcpy(r->node, s.node, MIN(strlen(s.node), sizeof r->node));
   }
   hid_t mtype = fail_type();
-  gboolean ok = write_table(ks_h5_writer_file(w), KS_IMAGE_FAILURES_DATASET, mtype, rows, recs);
+  gboolean ok =
+      ks_h5_write_table(ks_h5_writer_file(w), KS_IMAGE_FAILURES_DATASET, mtype, recs, rows);
   H5Tclose(mtype);
   g_free(recs);
   if (!ok)
@@ -122,26 +100,10 @@ static gboolean write_pulls(KsResultsWriter *w, const KsImageManager *m, GError 
                .gc_bytes = s.gc_bytes};
     memcpy(r->node, s.node, MIN(strlen(s.node), sizeof r->node));
   }
-  hid_t file = ks_h5_writer_file(w);
-  hsize_t dims = rows;
-  hid_t space = H5Screate_simple(1, &dims, NULL);
-  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_obj_track_times(dcpl, 0);
-  hsize_t chunk = MIN(MAX(rows, 1), (guint)KS_H5_CHUNK_ROWS);
-  H5Pset_chunk(dcpl, 1, &chunk);
-  H5Pset_shuffle(dcpl);
-  H5Pset_deflate(dcpl, KS_H5_DEFLATE_LEVEL);
-  hid_t mtype = rec_type(), ftype = H5Tcopy(mtype);
-  H5Tpack(ftype);
-  hid_t dset = H5Dcreate2(file, KS_IMAGE_RESULTS_DATASET, ftype, space, H5P_DEFAULT, dcpl,
-                          H5P_DEFAULT);
-  gboolean ok = dset >= 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, recs) >= 0;
-  if (dset >= 0)
-    H5Dclose(dset);
-  H5Tclose(ftype);
+  hid_t mtype = rec_type();
+  gboolean ok =
+      ks_h5_write_table(ks_h5_writer_file(w), KS_IMAGE_RESULTS_DATASET, mtype, recs, rows);
   H5Tclose(mtype);
-  H5Pclose(dcpl);
-  H5Sclose(space);
   g_free(recs);
   if (!ok)
     ks_h5_set_error(error, KS_RESULTS_ERROR_IO, ks_h5_writer_path(w),

@@ -136,42 +136,13 @@ static void fill(CounterRec *r, const char *name, const char *ns, const char *qo
   memset(r->evictions, 0, sizeof r->evictions);
 }
 
-static hid_t table_dcpl(gsize n) {
-  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_obj_track_times(dcpl, 0);
-  if (n > 0) {
-    hsize_t chunk = MIN(n, (gsize)KS_H5_CHUNK_ROWS);
-    H5Pset_chunk(dcpl, 1, &chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, KS_H5_DEFLATE_LEVEL);
-  }
-  return dcpl;
-}
-
-static gboolean write_table(hid_t group, const char *name, hid_t mtype, const void *rows, gsize n) {
-  hsize_t dims = n;
-  hid_t space = H5Screate_simple(1, &dims, NULL);
-  hid_t dcpl = table_dcpl(n);
-  hid_t ftype = H5Tcopy(mtype);
-  H5Tpack(ftype);
-  hid_t dset = H5Dcreate2(group, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-  gboolean ok = dset >= 0 && (n == 0 || H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                                 rows) >= 0);
-  if (dset >= 0)
-    H5Dclose(dset);
-  H5Tclose(ftype);
-  H5Pclose(dcpl);
-  H5Sclose(space);
-  return ok;
-}
-
 /* /kubelet/evictions, converted and written a chunk at a time: a run with
  * many preemptions must not hold every fixed-size record at once. */
 static gboolean write_evictions(hid_t group, const KsEvictionRecord *ev) {
   gsize n = ev ? ks_eviction_record_n_rows(ev) : 0;
   hsize_t dims = n;
   hid_t space = H5Screate_simple(1, &dims, NULL);
-  hid_t dcpl = table_dcpl(n);
+  hid_t dcpl = ks_h5_table_dcpl(n);
   hid_t mtype = eviction_type(), ftype = H5Tcopy(mtype);
   H5Tpack(ftype);
   hid_t dset = H5Dcreate2(group, "evictions", ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -312,10 +283,10 @@ gboolean ks_kubelet_results_write(KsResultsWriter *w, KsKubeletModel *m,
   hid_t ut = usage_type();
   const GArray *u = ks_kubelet_model_samples(m);
   gboolean ok = write_model_nodes(group, ks_kubelet_model_n_nodes(m)) &&
-                write_table(group, "qos", ct, q, KS_QOS_CLASS_COUNT) &&
-                write_table(group, "nodes", ct, nodes, nn) &&
-                write_table(group, "pods", ct, pods, np) &&
-                write_table(group, "node_usage", ut, u->data, u->len) &&
+                ks_h5_write_table(group, "qos", ct, q, KS_QOS_CLASS_COUNT) &&
+                ks_h5_write_table(group, "nodes", ct, nodes, nn) &&
+                ks_h5_write_table(group, "pods", ct, pods, np) &&
+                ks_h5_write_table(group, "node_usage", ut, u->data, u->len) &&
                 write_evictions(group, ev);
   H5Tclose(ut);
   H5Tclose(ct);

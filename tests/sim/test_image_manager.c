@@ -556,16 +556,8 @@ static void test_example(void **state) {
 static void test_kubelet_config_and_results(void **state) {
   (void)state;
   GError *error = NULL;
-  char *path = g_strdup_printf("%s/image-pulls-parallel.yaml", KSIM_TEST_DATA "/../scenarios");
-  KsScenario *s = ks_scenario_load_file(path, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-image-kubelet-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("%s", error->message);
-  ks_run_report_clear(&report);
+  char *out = ks_test_run_scenario_to_file(KSIM_TEST_DATA "/../scenarios/image-pulls-parallel.yaml",
+                                           "image-kubelet");
   KsResults *r = ks_results_read(out, &error);
   assert_non_null(r);
   assert_true(ks_test_pod_row(r, "pa")->started_us == MS(5100));
@@ -593,8 +585,6 @@ static void test_kubelet_config_and_results(void **state) {
   free(text);
   g_unlink(out);
   g_free(out);
-  g_free(path);
-  ks_scenario_free(s);
 }
 
 /* A run without an image model has no /image_pulls and no summary line. */

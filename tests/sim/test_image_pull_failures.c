@@ -379,16 +379,8 @@ static void test_restart_pulls_again(void **state) {
 static void test_scenario(void **state) {
   (void)state;
   GError *error = NULL;
-  char *path = g_strdup_printf("%s/image-pull-failures.yaml", KSIM_TEST_DATA "/../scenarios");
-  KsScenario *s = ks_scenario_load_file(path, &error);
-  if (!s)
-    fail_msg("%s", error->message);
-  char *out = g_strdup_printf("%s/ksim-image-failures-%d.h5", g_get_tmp_dir(), (int)getpid());
-  KsRunOptions opts = {.output = out};
-  KsRunReport report;
-  if (!ks_simulation_run(s, &opts, &report, &error))
-    fail_msg("%s", error->message);
-  ks_run_report_clear(&report);
+  char *out = ks_test_run_scenario_to_file(KSIM_TEST_DATA "/../scenarios/image-pull-failures.yaml",
+                                           "image-failures");
   KsResults *r = ks_results_read(out, &error);
   assert_non_null(r);
   assert_true(ks_test_pod_row(r, "late")->started_us == S(72));
@@ -422,8 +414,6 @@ static void test_scenario(void **state) {
   free(text);
   g_unlink(out);
   g_free(out);
-  g_free(path);
-  ks_scenario_free(s);
 }
 
 int main(void) {
